@@ -1,0 +1,7 @@
+"""Allows ``python -m photoscreen``."""
+
+import sys
+
+from photoscreen.app import main
+
+sys.exit(main())

@@ -1,0 +1,82 @@
+"""The composition root: parses the command line and builds what each command needs.
+
+    photoscreen [FOLDER] [--demo]          open the window (on FOLDER, or the demo folder)
+    photoscreen verify PATH...             check image files for identifying metadata
+    photoscreen status FOLDER [--json]     list each photo's status and reasons
+    photoscreen export FOLDER --to DIR     export the eligible photos, headless
+
+The headless commands never import Qt, so they work on a machine without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+COMMANDS = ("verify", "status", "export")
+
+
+def _command_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="photoscreen",
+        description="Make photos of children safe to post: headless commands.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    verify = sub.add_parser(
+        "verify",
+        help="check image files for identifying metadata",
+        description="Check image files for identifying metadata. Exit status: 0 all clean, "
+        "1 some file carries identifying data, 2 some file could not be read.",
+    )
+    verify.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    status = sub.add_parser("status", help="list each photo's status and what blocks it")
+    status.add_argument("folder", type=Path)
+    status.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    export = sub.add_parser("export", help="export eligible photos using the decisions made")
+    export.add_argument("folder", type=Path)
+    export.add_argument("--to", dest="destination", type=Path, required=True, metavar="DIR")
+    export.add_argument("--user", default=None, help="name recorded in the audit trail")
+    return parser
+
+
+def _window_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="photoscreen",
+        description="Make photos of children safe to post on social media. "
+        f"Headless commands: {', '.join(COMMANDS)} (see 'photoscreen COMMAND --help').",
+    )
+    parser.add_argument("folder", nargs="?", type=Path, help="folder of photos to open")
+    parser.add_argument("--demo", action="store_true", help="open a folder of sample photos")
+    return parser
+
+
+def run_command(argv: list[str]) -> int:
+    """Run one of the headless commands; returns its exit status."""
+    args = _command_parser().parse_args(argv)
+    if args.command == "verify":
+        from photoscreen.commands import verify
+
+        return verify.run(args.paths, sys.stdout)
+    if args.command == "status":
+        from photoscreen.commands import status
+
+        return status.run(args.folder, as_json=args.json, out=sys.stdout)
+    from photoscreen.commands import export
+
+    return export.run(args.folder, args.destination, user=args.user, out=sys.stdout)
+
+
+def run_window(argv: list[str]) -> int:
+    """Open the window; Qt is imported only here."""
+    args = _window_parser().parse_args(argv)
+    from photoscreen.ui.startup import start_window
+
+    return start_window(folder=args.folder, demo=args.demo, argv=sys.argv[:1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in COMMANDS:
+        return run_command(argv)
+    return run_window(argv)

@@ -1,0 +1,1 @@
+"""Default settings shipped with photoscreen (activity list, policy, icons)."""

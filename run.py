@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Set up photoscreen in a private virtual environment, then start it or test it.
+
+    python3 run.py [FOLDER]   install what is missing, then start the app
+    python3 run.py test       install what is missing (with test tools), then run the tests
+
+Everything goes into ``.venv`` beside this file; nothing is installed system-wide except,
+on Debian/Ubuntu, the few system libraries Qt and OpenCV need (only when missing, with
+apt-get, as root or through sudo). Only the standard library is used here because this
+runs before anything else is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+
+# System libraries that Qt's xcb/offscreen platforms and OpenCV's GUI build load at run
+# time, and the venv module Debian ships separately. Checked with dpkg, installed if absent.
+DEBIAN_PACKAGES = [
+    "python3-venv",
+    "libgl1",
+    "libegl1",
+    "libglib2.0-0",
+    "libfontconfig1",
+    "libdbus-1-3",
+    "libxkbcommon0",
+    "libxkbcommon-x11-0",
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-keysyms1",
+    "libxcb-shape0",
+    "libxcb-randr0",
+    "libxcb-render-util0",
+    "libxcb-image0",
+    "libxcb-xinerama0",
+]
+
+
+def _venv_python() -> Path:
+    if os.name == "nt":
+        return VENV / "Scripts" / "python.exe"
+    return VENV / "bin" / "python"
+
+
+def _missing_debian_packages() -> list[str]:
+    if not shutil.which("dpkg-query") or not shutil.which("apt-get"):
+        return []
+    missing = []
+    for name in DEBIAN_PACKAGES:
+        result = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", name],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if "install ok installed" not in result.stdout:
+            missing.append(name)
+    if "python3-venv" in missing and _has_working_venv():
+        # A Python not from Debian (pyenv, python.org) brings its own venv module.
+        missing.remove("python3-venv")
+    return missing
+
+
+def _has_working_venv() -> bool:
+    try:
+        import ensurepip  # noqa: F401
+        import venv  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def install_system_packages() -> None:
+    missing = _missing_debian_packages()
+    if not missing:
+        return
+    prefix: list[str] = []
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        if not shutil.which("sudo"):
+            sys.exit(
+                "photoscreen needs these system packages: "
+                + " ".join(missing)
+                + "\nAsk someone with administrator rights to install them with apt-get."
+            )
+        prefix = ["sudo"]
+    print("Installing system packages:", " ".join(missing), flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run([*prefix, "apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(
+        [*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
+        check=True,
+        env=env,
+    )
+
+
+def _install_fingerprint(extras: str) -> str:
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
+    digest.update(extras.encode())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
+def ensure_venv(extras: str) -> Path:
+    """Create .venv and install photoscreen into it, unless it is already up to date."""
+    python = _venv_python()
+    if not python.exists():
+        print("Creating a virtual environment in", VENV, flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    if _is_installed(extras) or (not extras and _is_installed("test")):
+        return python
+    target = f".[{extras}]" if extras else "."
+    print("Installing photoscreen and its dependencies (first run only)...", flush=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target],
+        cwd=ROOT,
+        check=True,
+    )
+    _stamp(extras).write_text(_install_fingerprint(extras))
+    return python
+
+
+def _stamp(extras: str) -> Path:
+    return VENV / f".photoscreen-installed-{extras or 'app'}"
+
+
+def _is_installed(extras: str) -> bool:
+    """True when this set of extras was installed from the current pyproject.toml."""
+    stamp = _stamp(extras)
+    return stamp.exists() and stamp.read_text() == _install_fingerprint(extras)
+
+
+def run_tests(python: Path, args: list[str]) -> int:
+    """Lint, type-check the Qt-free core, then run the whole test suite."""
+    steps = [
+        [str(python), "-m", "ruff", "check", "photoscreen", "tests", "benchmarks", "run.py"],
+        [str(python), "-m", "mypy"],
+        [str(python), "-m", "pytest", "-q", *args],
+    ]
+    for step in steps:
+        print("$", " ".join(Path(step[0]).name if i == 0 else s for i, s in enumerate(step)))
+        code = subprocess.run(step, cwd=ROOT, check=False).returncode
+        if code != 0:
+            return code
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    install_system_packages()
+    if argv[:1] == ["test"]:
+        python = ensure_venv("test")
+        return run_tests(python, argv[1:])
+    python = ensure_venv("")
+    return subprocess.run([str(python), "-m", "photoscreen", *argv], check=False).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
