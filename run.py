@@ -63,19 +63,11 @@ def _missing_debian_packages() -> list[str]:
         )
         if "install ok installed" not in result.stdout:
             missing.append(name)
-    if "python3-venv" in missing and _has_working_venv():
-        # A Python not from Debian (pyenv, python.org) brings its own venv module.
+    if "python3-venv" in missing and sys.prefix != "/usr":
+        # Only Debian's own Python splits venv/ensurepip into a separate package; a
+        # Python from pyenv or python.org brings its own.
         missing.remove("python3-venv")
     return missing
-
-
-def _has_working_venv() -> bool:
-    try:
-        import ensurepip  # noqa: F401
-        import venv  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def install_system_packages() -> None:
@@ -139,8 +131,11 @@ def _is_installed(extras: str) -> bool:
 
 def run_tests(python: Path, args: list[str]) -> int:
     """Lint, type-check the Qt-free core, then run the whole test suite."""
+    sources = [
+        p for p in ("photoscreen", "tests", "benchmarks", "tools", "run.py") if (ROOT / p).exists()
+    ]
     steps = [
-        [str(python), "-m", "ruff", "check", "photoscreen", "tests", "benchmarks", "run.py"],
+        [str(python), "-m", "ruff", "check", *sources],
         [str(python), "-m", "mypy"],
         [str(python), "-m", "pytest", "-q", *args],
     ]
