@@ -9,8 +9,7 @@ import photoscreen.core
 
 def _core_modules() -> list[str]:
     return [
-        f"photoscreen.core.{info.name}"
-        for info in pkgutil.walk_packages(photoscreen.core.__path__)
+        f"photoscreen.core.{info.name}" for info in pkgutil.walk_packages(photoscreen.core.__path__)
     ]
 
 
