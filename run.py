@@ -30,6 +30,7 @@ DEBIAN_PACKAGES = [
     "libegl1",
     "libglib2.0-0",
     "libfontconfig1",
+    "fonts-dejavu-core",
     "libdbus-1-3",
     "libxkbcommon0",
     "libxkbcommon-x11-0",
