@@ -1,0 +1,170 @@
+"""Every command of the window as a QAction with its keyboard shortcut.
+
+The keys are declared once, in :data:`COMMANDS`; the menus, the side panel's button
+captions and the help overlay (F1) all read them from here, so what the help says is
+what the keys do. Activity keys (digits) come from the centre's activity list and are
+rebuilt whenever it changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from photoscreen.core.policy import Activity
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command: its name, menu text, keys and the line the help overlay shows."""
+
+    name: str
+    text: str
+    keys: tuple[str, ...]
+    help: str
+    group: str
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("next", "Next photo", ("Right", "Down", "PgDown"), "Go to the next photo", "Move"),
+    Command(
+        "previous", "Previous photo", ("Left", "Up", "PgUp"), "Go to the previous photo", "Move"
+    ),
+    Command("first", "First photo", ("Home",), "Go to the first photo", "Move"),
+    Command("last", "Last photo", ("End",), "Go to the last photo", "Move"),
+    Command(
+        "faces_checked",
+        "Faces checked",
+        ("C", "Space"),
+        "I have checked every face box: mark it and go to the next photo",
+        "Decide",
+    ),
+    Command("exclude", "Exclude", ("X",), "Leave this photo out (press again to undo)", "Decide"),
+    Command(
+        "unclothed",
+        "Unclothed / semi-clothed",
+        ("U",),
+        "Someone in the photo is unclothed or semi-clothed: it can never be posted",
+        "Decide",
+    ),
+    Command(
+        "ask_manager",
+        "Ask manager…",
+        ("M",),
+        "Not sure? Send it to the manager for review, with a note",
+        "Decide",
+    ),
+    Command("add_box", "Add face box", ("B",), "Draw a box around a face that was missed", "Faces"),
+    Command(
+        "look_harder",
+        "Look harder for faces",
+        ("L",),
+        "Search this photo again, more slowly, for small or turned faces",
+        "Faces",
+    ),
+    Command(
+        "preview",
+        "Preview as posted",
+        ("P",),
+        "Show exactly what will be posted (faces hidden); press again to go back",
+        "Faces",
+    ),
+    Command("undo", "Undo", ("Ctrl+Z",), "Undo the last change", "Edit"),
+    Command("redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo what was undone", "Edit"),
+    Command("open_folder", "Open folder…", ("Ctrl+O",), "Open a folder of photos", "Window"),
+    Command(
+        "export",
+        "Export safe photos…",
+        ("Ctrl+E",),
+        "Save the photos that are ready, cleaned, to a folder",
+        "Window",
+    ),
+    Command(
+        "review_mode",
+        "Manager review",
+        ("Ctrl+R",),
+        "Switch to the manager's review of flagged photos",
+        "Window",
+    ),
+    Command("settings", "Settings…", ("Ctrl+,",), "Activities, export size, PIN", "Window"),
+    Command("help", "Keyboard help", ("F1", "?"), "Show or hide this list of keys", "Window"),
+    Command("quit", "Quit", ("Ctrl+Q",), "Close photoscreen", "Window"),
+)
+
+COMMANDS_BY_NAME = {command.name: command for command in COMMANDS}
+
+
+def key_caption(name: str) -> str:
+    """The first key of a command for button captions, e.g. "C"."""
+    return _readable(COMMANDS_BY_NAME[name].keys[0])
+
+
+def keys_text(keys: Sequence[str]) -> str:
+    """Keys as shown to people: "Ctrl+Shift+Z or Ctrl+Y"."""
+    return " or ".join(_readable(k) for k in keys)
+
+
+def _readable(key: str) -> str:
+    return {
+        "PgDown": "Page Down",
+        "PgUp": "Page Up",
+        "Right": "→",
+        "Left": "←",
+        "Up": "↑",
+        "Down": "↓",
+    }.get(key, key)
+
+
+class Actions(QObject):
+    """The window's QActions, wired to ``handlers`` (command name -> callable)."""
+
+    def __init__(self, window: QWidget, handlers: dict[str, Callable[[], None]]) -> None:
+        super().__init__(window)
+        self._window = window
+        self.by_name: dict[str, QAction] = {}
+        for command in COMMANDS:
+            action = QAction(command.text, window)
+            action.setShortcuts([QKeySequence(k) for k in command.keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setToolTip(f"{command.help} ({keys_text(command.keys)})")
+            action.triggered.connect(handlers[command.name])
+            window.addAction(action)
+            self.by_name[command.name] = action
+        self.activity_actions: list[QAction] = []
+
+    def __getitem__(self, name: str) -> QAction:
+        return self.by_name[name]
+
+    def set_activities(self, activities: Sequence[Activity], choose: Callable[[str], None]) -> None:
+        """(Re)build one action per activity with a shortcut (its digit)."""
+        for action in self.activity_actions:
+            self._window.removeAction(action)
+            action.deleteLater()
+        self.activity_actions = []
+        for activity in activities:
+            if not activity.shortcut:
+                continue
+            action = QAction(activity.label, self._window)
+            action.setShortcut(QKeySequence(activity.shortcut))
+            action.triggered.connect(lambda _=False, key=activity.key: choose(key))
+            self._window.addAction(action)
+            self.activity_actions.append(action)
+
+    def set_photo_actions_enabled(self, enabled: bool) -> None:
+        """Photo commands only make sense with a photo on screen."""
+        for name in (
+            "faces_checked",
+            "exclude",
+            "unclothed",
+            "ask_manager",
+            "add_box",
+            "look_harder",
+            "preview",
+        ):
+            self.by_name[name].setEnabled(enabled)
+        for action in self.activity_actions:
+            action.setEnabled(enabled)

@@ -1,0 +1,64 @@
+"""What the window remembers between runs on this PC: the user's name, recent folders.
+
+Kept in QSettings (per user, per PC), declared once here with types and defaults. The
+centre's policy settings (activities, export options, PIN) are not here: they live in the
+session store with the photos, so the reviewer on another PC sees the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+MAX_RECENT = 8
+
+_USER_NAME = "user/name"
+_RECENT = "folders/recent"
+_LAST_EXPORT = "export/last_destination"
+
+
+class AppSettings:
+    """Typed access to the few per-user values; tests pass their own QSettings file."""
+
+    def __init__(self, store: QSettings) -> None:
+        self._store = store
+
+    @classmethod
+    def at(cls, path: Path) -> AppSettings:
+        """Settings kept in an ini file at ``path`` (tests, portable installs)."""
+        return cls(QSettings(str(path), QSettings.Format.IniFormat))
+
+    @property
+    def user_name(self) -> str:
+        """The name recorded in the audit trail and shown in the title bar; "" if unset."""
+        return str(self._store.value(_USER_NAME, "") or "").strip()
+
+    @user_name.setter
+    def user_name(self, name: str) -> None:
+        self._store.setValue(_USER_NAME, name.strip())
+        self._store.sync()
+
+    def recent_folders(self) -> list[Path]:
+        """Folders opened before, newest first, only those that still exist."""
+        raw = self._store.value(_RECENT, [])
+        if isinstance(raw, str):
+            raw = [raw]  # QSettings gives a bare string for a one-item list in ini files
+        return [Path(p) for p in (raw or []) if p and Path(p).is_dir()]
+
+    def remember_folder(self, folder: Path) -> None:
+        """Put ``folder`` first in the recent list."""
+        folder = folder.resolve()
+        kept = [p for p in self.recent_folders() if p != folder]
+        self._store.setValue(_RECENT, [str(p) for p in [folder, *kept][:MAX_RECENT]])
+        self._store.sync()
+
+    @property
+    def last_export_folder(self) -> Path | None:
+        raw = self._store.value(_LAST_EXPORT, "")
+        return Path(str(raw)) if raw else None
+
+    @last_export_folder.setter
+    def last_export_folder(self, folder: Path) -> None:
+        self._store.setValue(_LAST_EXPORT, str(folder))
+        self._store.sync()

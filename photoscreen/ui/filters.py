@@ -1,0 +1,112 @@
+"""Filtering the grid by status, and the counts line under it.
+
+Each filter is a named set of statuses; "All photos" has none. The counts line uses the
+core's own wording (``count_states``), so the window and the command line agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+
+from photoscreen.core.policy import PhotoState, PhotoStatus, count_states
+from photoscreen.ui.grid_model import Roles
+
+
+@dataclass(frozen=True)
+class StatusFilter:
+    """A named choice of which photos the grid shows."""
+
+    label: str
+    states: frozenset[PhotoState] = frozenset()
+
+    def accepts(self, state: PhotoState) -> bool:
+        return not self.states or state in self.states
+
+
+FILTERS: tuple[StatusFilter, ...] = (
+    StatusFilter("All photos"),
+    StatusFilter(
+        "Still to do",
+        frozenset({PhotoState.NEEDS_ACTIVITY, PhotoState.CHECK_FACES, PhotoState.NOT_SCANNED}),
+    ),
+    StatusFilter("Needs activity", frozenset({PhotoState.NEEDS_ACTIVITY})),
+    StatusFilter("Check faces", frozenset({PhotoState.CHECK_FACES})),
+    StatusFilter("Awaiting manager review", frozenset({PhotoState.AWAITING_REVIEW})),
+    StatusFilter("Ready to post", frozenset({PhotoState.READY})),
+    StatusFilter(
+        "Not going out (blocked, excluded, rejected)",
+        frozenset({PhotoState.BLOCKED, PhotoState.EXCLUDED, PhotoState.REJECTED}),
+    ),
+    StatusFilter("Could not be opened", frozenset({PhotoState.UNREADABLE})),
+)
+
+REVIEW_FILTER = FILTERS[4]
+
+
+class StatusFilterProxy(QSortFilterProxyModel):
+    """Shows only the rows whose status the chosen filter accepts."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._filter = FILTERS[0]
+        # Status changes must re-filter live (a photo tagged ready leaves "Still to do").
+        self.setDynamicSortFilter(True)
+
+    @property
+    def current(self) -> StatusFilter:
+        return self._filter
+
+    def set_filter(self, status_filter: StatusFilter) -> None:
+        self.beginFilterChange()
+        self._filter = status_filter
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        return self._filter.accepts(PhotoState(index.data(Roles.STATE)))
+
+
+class FilterBar(QWidget):
+    """A "Show:" drop-down for the filters and the counts line beside it."""
+
+    filter_chosen = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._combo = QComboBox()
+        for status_filter in FILTERS:
+            self._combo.addItem(status_filter.label)
+        self._combo.currentIndexChanged.connect(lambda i: self.filter_chosen.emit(FILTERS[i]))
+        self._counts = QLabel("no photos")
+        self._counts.setWordWrap(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addWidget(QLabel("Show:"))
+        layout.addWidget(self._combo)
+        layout.addStretch(1)
+
+    @property
+    def counts_label(self) -> QLabel:
+        """The counts line (laid out by the main window in its status bar)."""
+        return self._counts
+
+    def choose(self, status_filter: StatusFilter) -> None:
+        """Select ``status_filter`` in the drop-down (emits ``filter_chosen``)."""
+        self._combo.setCurrentIndex(FILTERS.index(status_filter))
+
+    def show_counts(self, statuses: Sequence[PhotoStatus]) -> None:
+        self._counts.setText(counts_text(statuses))
+
+
+def counts_text(statuses: Sequence[PhotoStatus]) -> str:
+    """E.g. "44 photos: 38 ready, 4 awaiting review, 2 blocked"."""
+    if not statuses:
+        return "No photos in this folder"
+    noun = "photo" if len(statuses) == 1 else "photos"
+    return f"{len(statuses)} {noun}: {count_states(statuses)}"

@@ -1,0 +1,112 @@
+"""The keyboard help (F1 or ?): every key, over the window, read from the command table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from photoscreen.core.policy import Activity
+from photoscreen.ui.actions import COMMANDS, keys_text
+
+_GROUP_TITLES = {
+    "Decide": "Deciding about a photo",
+    "Faces": "Face boxes",
+    "Move": "Moving between photos",
+    "Edit": "Changing your mind",
+    "Window": "Everything else",
+}
+
+
+def help_html(activities: Sequence[Activity]) -> str:
+    """The overlay's text in two columns: activity keys and decisions, then the rest."""
+    left = _activity_rows(activities) + _group_rows("Decide") + _group_rows("Faces")
+    right = _group_rows("Move") + _group_rows("Edit") + _group_rows("Window")
+    return (
+        "<h2>Keyboard keys</h2><table width='100%'><tr>"
+        f"<td valign='top' width='50%'><table cellpadding='2'>{''.join(left)}</table></td>"
+        f"<td valign='top' width='50%'><table cellpadding='2'>{''.join(right)}</table>"
+        "<p>In the photo: drag a box to move it, drag its corner to resize it, "
+        "click a box and press Delete to remove it, right-click a box for more.</p>"
+        "<p><i>Press F1, ? or Esc to close this list.</i></p></td></tr></table>"
+    )
+
+
+def _activity_rows(activities: Sequence[Activity]) -> list[str]:
+    tagged = [a for a in activities if a.shortcut]
+    if not tagged:
+        return []
+    rows = ["<tr><td colspan='2'><b>Activity of the photo</b></td></tr>"]
+    for activity in tagged:
+        blocked = " (blocked: never posted)" if activity.blocked else ""
+        rows.append(_row(activity.shortcut or "", escape(activity.label) + blocked))
+    return rows
+
+
+def _group_rows(group: str) -> list[str]:
+    rows = [f"<tr><td colspan='2'><br><b>{_GROUP_TITLES[group]}</b></td></tr>"]
+    rows += [_row(keys_text(c.keys), escape(c.help)) for c in COMMANDS if c.group == group]
+    return rows
+
+
+def _row(keys: str, text: str) -> str:
+    return f"<tr><td align='right'><b>{escape(keys)}</b></td><td>{text}</td></tr>"
+
+
+class HelpOverlay(QFrame):
+    """A panel laid over its parent that lists every key; any of F1, ?, Esc closes it."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("helpOverlay")
+        self.setStyleSheet(
+            "#helpOverlay {background: rgba(255,255,255,245); border: 2px solid #1f5fbf;"
+            " border-radius: 8px;} QLabel {font-size: 11pt; color: #111;}"
+        )
+        self._label = QLabel()
+        self._label.setTextFormat(Qt.TextFormat.RichText)
+        self._label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 12, 20, 12)
+        layout.addWidget(self._label)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        parent.installEventFilter(self)
+        self.hide()
+
+    @property
+    def text(self) -> str:
+        return self._label.text()
+
+    def set_activities(self, activities: Sequence[Activity]) -> None:
+        self._label.setText(help_html(activities))
+
+    def toggle(self) -> None:
+        if self.isVisible():
+            self.hide()
+            return
+        self._place()
+        self.show()
+        self.raise_()
+        self.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F1, Qt.Key.Key_Question):
+            self.hide()
+            return
+        super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parent() and event.type() == QEvent.Type.Resize and self.isVisible():
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        parent = self.parentWidget()
+        width = min(1100, parent.width() - 40)
+        self.setFixedWidth(width)
+        self.adjustSize()
+        height = min(self.sizeHint().height(), parent.height() - 40)
+        self.setGeometry((parent.width() - width) // 2, 20, width, height)

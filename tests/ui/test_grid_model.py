@@ -1,0 +1,73 @@
+"""The grid model and its status filter: what the grid shows for each photo."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QImage
+
+from photoscreen.core.policy import PhotoState, PhotoStatus
+from photoscreen.ui import grid_model
+from photoscreen.ui.filters import FILTERS, REVIEW_FILTER, StatusFilterProxy, counts_text
+from photoscreen.ui.grid_model import GridEntry, PhotoGridModel, Roles
+
+READY = PhotoStatus(PhotoState.READY)
+REVIEW = PhotoStatus(PhotoState.AWAITING_REVIEW, ("Awaiting review by the manager",))
+BLOCKED = PhotoStatus(PhotoState.BLOCKED, ("Blocked: swimming involves undress (policy)",))
+
+
+def _model(qtbot) -> PhotoGridModel:
+    model = PhotoGridModel()
+    model.set_entries([GridEntry(f"p{i}", f"IMG_{i}.jpg") for i in range(4)])
+    return model
+
+
+def test_rows_show_name_status_and_faces(qtbot):
+    model = _model(qtbot)
+    assert model.rowCount() == 4
+    model.update_entry("p2", status=BLOCKED, face_count=3)
+    index = model.index(2)
+    assert index.data() == "IMG_2.jpg"
+    assert index.data(Roles.STATE) == PhotoState.BLOCKED.value
+    assert index.data(Roles.FACE_COUNT) == 3
+    assert "swimming involves undress" in index.data(grid_model.Qt.ItemDataRole.ToolTipRole)
+
+
+def test_missing_thumbnail_is_asked_for_once(qtbot):
+    model = _model(qtbot)
+    wanted: list[str] = []
+    model.thumbnail_wanted.connect(wanted.append)
+    assert model.index(1).data(Roles.THUMBNAIL) is None
+    assert model.index(1).data(Roles.THUMBNAIL) is None
+    assert wanted == ["p1"]
+    image = QImage(8, 8, QImage.Format.Format_RGB888)
+    image.fill(0x336699)
+    model.set_thumbnail("p1", image)
+    assert model.index(1).data(Roles.THUMBNAIL) == image
+
+
+def test_thumbnail_cache_stays_bounded(qtbot, monkeypatch):
+    monkeypatch.setattr(grid_model, "THUMBNAIL_CACHE_SIZE", 2)
+    model = _model(qtbot)
+    for i in range(4):
+        model.set_thumbnail(f"p{i}", QImage(8, 8, QImage.Format.Format_RGB888))
+    assert [model.has_thumbnail(f"p{i}") for i in range(4)] == [False, False, True, True]
+
+
+def test_filter_follows_status_changes(qtbot):
+    model = _model(qtbot)
+    proxy = StatusFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_filter(REVIEW_FILTER)
+    assert proxy.rowCount() == 0
+    model.update_entry("p3", status=REVIEW)
+    assert proxy.rowCount() == 1
+    assert proxy.index(0, 0).data(Roles.PHOTO_ID) == "p3"
+    model.update_entry("p3", status=READY)
+    assert proxy.rowCount() == 0
+    proxy.set_filter(FILTERS[0])
+    assert proxy.rowCount() == 4
+
+
+def test_counts_line_reads_like_the_brief(qtbot):
+    statuses = [READY] * 38 + [REVIEW] * 4 + [BLOCKED] * 2
+    assert counts_text(statuses) == "44 photos: 38 ready, 2 blocked, 4 awaiting review"
+    assert counts_text([]) == "No photos in this folder"
