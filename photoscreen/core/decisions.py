@@ -1,0 +1,194 @@
+"""Reading and writing one photo's decisions in the session database.
+
+A photo's decisions are split in two:
+
+* the staff fields (:data:`STAFF_FIELDS`): activity, unclothed, excluded, faces, faces
+  checked, flag. They are read and written as a snapshot (a dict of field -> value), which
+  is what undo/redo restores;
+* the reviewer's verdict, written only through :func:`set_verdict` and cleared by
+  :func:`clear_approval` whenever a staff field changes: an approval covers exactly what
+  the reviewer saw. A rejection is never cleared by staff edits: only a reviewer can let a
+  rejected photo out.
+
+All functions take a connection inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from photoscreen.core.geometry import Box
+from photoscreen.core.policy import FaceRecord, FaceSource, FaceState, PhotoDecisions, Verdict
+
+STAFF_FIELDS = ("activity", "unclothed", "excluded", "faces", "faces_checked", "flag")
+Snapshot = dict[str, Any]
+
+_PHOTO_COLUMNS = (
+    "hash, width, height, format, unreadable_reason, activity, unclothed, excluded, "
+    "faces_checked_by, faces_checked_at, flagged_by, flag_note, flagged_at, "
+    "verdict, reviewer, review_note, reviewed_at"
+)
+_FACE_COLUMNS = "id, x, y, w, h, source, state, consent_by, consent_at, score"
+
+
+def ensure_photo(conn: sqlite3.Connection, photo_hash: str) -> None:
+    """Make the photo's row if it has none yet (decisions start empty)."""
+    conn.execute("INSERT OR IGNORE INTO photos (hash) VALUES (?)", (photo_hash,))
+
+
+def load(conn: sqlite3.Connection, photo_hash: str) -> PhotoDecisions | None:
+    """The photo's decisions, or None when nothing is known about this content."""
+    row = conn.execute(
+        f"SELECT {_PHOTO_COLUMNS} FROM photos WHERE hash = ?", (photo_hash,)
+    ).fetchone()
+    if row is None:
+        return None
+    return _decisions(row, load_faces(conn, photo_hash))
+
+
+def load_all(conn: sqlite3.Connection) -> dict[str, PhotoDecisions]:
+    """Every photo's decisions, by hash (two queries, whatever the folder's size)."""
+    faces: dict[str, list[FaceRecord]] = {}
+    for row in conn.execute(f"SELECT photo_hash, {_FACE_COLUMNS} FROM faces ORDER BY id"):
+        faces.setdefault(row[0], []).append(_face(tuple(row)[1:]))
+    return {
+        row[0]: _decisions(row, tuple(faces.get(row[0], ())))
+        for row in conn.execute(f"SELECT {_PHOTO_COLUMNS} FROM photos")
+    }
+
+
+def _decisions(row: sqlite3.Row, faces: tuple[FaceRecord, ...]) -> PhotoDecisions:
+    return PhotoDecisions(
+        photo_hash=row["hash"],
+        width=row["width"],
+        height=row["height"],
+        format=row["format"],
+        unreadable_reason=row["unreadable_reason"],
+        activity=row["activity"],
+        unclothed=bool(row["unclothed"]),
+        excluded=bool(row["excluded"]),
+        faces=faces,
+        faces_checked_by=row["faces_checked_by"],
+        faces_checked_at=row["faces_checked_at"],
+        flagged_by=row["flagged_by"],
+        flag_note=row["flag_note"],
+        flagged_at=row["flagged_at"],
+        verdict=Verdict(row["verdict"]) if row["verdict"] else None,
+        reviewer=row["reviewer"],
+        review_note=row["review_note"],
+        reviewed_at=row["reviewed_at"],
+    )
+
+
+def load_faces(conn: sqlite3.Connection, photo_hash: str) -> tuple[FaceRecord, ...]:
+    rows = conn.execute(
+        f"SELECT {_FACE_COLUMNS} FROM faces WHERE photo_hash = ? ORDER BY id", (photo_hash,)
+    ).fetchall()
+    return tuple(_face(tuple(row)) for row in rows)
+
+
+def _face(row: tuple[Any, ...]) -> FaceRecord:
+    face_id, x, y, w, h, source, state, consent_by, consent_at, score = row
+    return FaceRecord(
+        id=int(face_id),
+        box=Box(float(x), float(y), float(w), float(h)),
+        source=FaceSource(source),
+        state=FaceState(state),
+        consent_by=consent_by,
+        consent_at=consent_at,
+        score=None if score is None else float(score),
+    )
+
+
+def snapshot(conn: sqlite3.Connection, photo_hash: str) -> Snapshot:
+    """The staff fields of a photo (its row must exist)."""
+    decisions = load(conn, photo_hash)
+    assert decisions is not None, "ensure_photo first"
+    return snapshot_of(decisions)
+
+
+def snapshot_of(decisions: PhotoDecisions) -> Snapshot:
+    checked = decisions.faces_checked_by
+    flagged = decisions.flagged_by
+    return {
+        "activity": decisions.activity,
+        "unclothed": decisions.unclothed,
+        "excluded": decisions.excluded,
+        "faces": decisions.faces,
+        "faces_checked": None if checked is None else (checked, decisions.faces_checked_at),
+        "flag": None if flagged is None else (flagged, decisions.flag_note, decisions.flagged_at),
+    }
+
+
+def apply(conn: sqlite3.Connection, photo_hash: str, fields: Snapshot) -> None:
+    """Write the given staff fields (any subset of :data:`STAFF_FIELDS`)."""
+    columns: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "faces":
+            _write_faces(conn, photo_hash, value)
+        elif name == "faces_checked":
+            by, at = value if value is not None else (None, None)
+            columns.update(faces_checked_by=by, faces_checked_at=at)
+        elif name == "flag":
+            by, note, at = value if value is not None else (None, "", None)
+            columns.update(flagged_by=by, flag_note=note, flagged_at=at)
+        elif name in ("activity", "unclothed", "excluded"):
+            columns[name] = int(value) if isinstance(value, bool) else value
+        else:
+            raise KeyError(f"not a staff field: {name}")
+    if columns:
+        assignments = ", ".join(f"{column} = ?" for column in columns)
+        conn.execute(
+            f"UPDATE photos SET {assignments} WHERE hash = ?", (*columns.values(), photo_hash)
+        )
+
+
+def _write_faces(conn: sqlite3.Connection, photo_hash: str, faces: tuple[FaceRecord, ...]) -> None:
+    conn.execute("DELETE FROM faces WHERE photo_hash = ?", (photo_hash,))
+    conn.executemany(
+        f"INSERT INTO faces (photo_hash, {_FACE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                photo_hash,
+                f.id,
+                f.box.x,
+                f.box.y,
+                f.box.w,
+                f.box.h,
+                f.source.value,
+                f.state.value,
+                f.consent_by,
+                f.consent_at,
+                f.score,
+            )
+            for f in faces
+        ],
+    )
+
+
+def next_face_id(conn: sqlite3.Connection) -> int:
+    """An id no face has had, even a deleted one (undo may bring deleted faces back)."""
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'faces'").fetchone()
+    top = conn.execute("SELECT MAX(id) FROM faces").fetchone()[0]
+    return max(int(seq[0]) if seq else 0, int(top or 0)) + 1
+
+
+def clear_approval(conn: sqlite3.Connection, photo_hash: str) -> bool:
+    """Drop an approval (not a rejection) after a change; True if there was one."""
+    cursor = conn.execute(
+        "UPDATE photos SET verdict = NULL, reviewer = NULL, review_note = '', "
+        "reviewed_at = NULL WHERE hash = ? AND verdict = ?",
+        (photo_hash, Verdict.APPROVED.value),
+    )
+    return cursor.rowcount > 0
+
+
+def set_verdict(
+    conn: sqlite3.Connection, photo_hash: str, verdict: Verdict, reviewer: str, note: str, at: str
+) -> None:
+    conn.execute(
+        "UPDATE photos SET verdict = ?, reviewer = ?, review_note = ?, reviewed_at = ? "
+        "WHERE hash = ?",
+        (verdict.value, reviewer, note, at, photo_hash),
+    )

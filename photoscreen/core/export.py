@@ -1,0 +1,265 @@
+"""The export job: write every eligible photo, safely redacted, to the upload folder.
+
+:func:`export_photos` is a plain function for a worker thread: it calls ``progress`` after
+each photo, checks ``cancel`` between photos, and returns an :class:`ExportSummary`.
+
+Each file is read once, hashed, and judged from the decisions stored for *that* hash at
+that moment (DESIGN.md invariants 1 and 2): the bytes hashed are the bytes encoded, so a
+file edited after it was checked is withheld, never exported on its old approval. The
+written file gets a neutral name (activity and sequence number, never the camera's name),
+and the sequence continues after files already in the destination instead of replacing
+them. A picture held by two files is exported once.
+
+The summary is logged in plain text in the session directory and in the audit trail,
+never in the upload folder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from photoscreen.core import audit
+from photoscreen.core.jobs import CancelToken, Progress
+from photoscreen.core.loading import UnreadablePhoto, photo_hash, read_photo_file
+from photoscreen.core.policy import Activity, PhotoDecisions, photo_status, slugify
+from photoscreen.core.safe_export import ExportFailed, ExportOptions, export_photo
+
+if TYPE_CHECKING:
+    from photoscreen.core.session import Session
+
+CHANGED_SINCE_CHECKED = "The file changed since it was checked"
+CHANGED_DURING_EXPORT = "A decision about it changed while it was being exported"
+
+
+class ExportRefused(ValueError):
+    """The destination cannot be used; ``str()`` says why in plain words."""
+
+
+@dataclass(frozen=True)
+class WrittenPhoto:
+    """``name`` in the destination was written from the picture in ``source``."""
+
+    name: str
+    source: Path
+    photo_hash: str
+
+
+@dataclass(frozen=True)
+class WithheldPhoto:
+    """``source`` was not exported, for every one of ``reasons``."""
+
+    source: Path
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FailedPhoto:
+    """``source`` was eligible but writing it failed; nothing was left under its name."""
+
+    source: Path
+    reason: str
+
+
+@dataclass
+class ExportSummary:
+    """What an export did, photo by photo."""
+
+    destination: Path
+    written: list[WrittenPhoto] = field(default_factory=list)
+    withheld: list[WithheldPhoto] = field(default_factory=list)
+    failed: list[FailedPhoto] = field(default_factory=list)
+    duplicates: list[tuple[Path, Path]] = field(default_factory=list)
+    cancelled: bool = False
+    log_path: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed (withheld photos are not failures)."""
+        return not self.failed
+
+    def counts_line(self) -> str:
+        text = (
+            f"{len(self.written)} written, {len(self.withheld)} withheld, {len(self.failed)} failed"
+        )
+        if self.duplicates:
+            text += f", {len(self.duplicates)} duplicates skipped"
+        return text + (" (cancelled)" if self.cancelled else "")
+
+    def lines(self) -> list[str]:
+        """The summary as plain text, one line per photo."""
+        out = [f"Export to {self.destination}: {self.counts_line()}"]
+        out += [f"  written  {w.name} <- {w.source.name}" for w in self.written]
+        for copy, first in self.duplicates:
+            out.append(f"  skipped  {copy.name}: the same picture as {first.name}")
+        for held in self.withheld:
+            out.append(f"  withheld {held.source.name}: {'; '.join(held.reasons)}")
+        out += [f"  FAILED   {f.source.name}: {f.reason}" for f in self.failed]
+        return out
+
+
+def check_destination(session: Session, destination: Path) -> Path:
+    """The destination, created if needed; refuses the photo folder and the session dir."""
+    target = Path(destination).expanduser().resolve()
+    folder = session.folder.resolve()
+    session_dir = session.session_dir.resolve()
+    if target == folder:
+        raise ExportRefused(
+            "Choose another folder to export to: exporting into the photo folder itself "
+            "would mix the safe copies with the originals."
+        )
+    if target == session_dir or session_dir in target.parents:
+        raise ExportRefused(
+            "Choose another folder to export to: that one is inside photoscreen's own "
+            "session folder."
+        )
+    if target.exists() and not target.is_dir():
+        raise ExportRefused(f"{target} is a file, not a folder.")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportRefused(f"The folder {target} cannot be created: {error.strerror}") from error
+    return target
+
+
+class _Namer:
+    """Neutral names ``<activity-slug>-<NNN>.jpg``, continuing after existing files."""
+
+    def __init__(self, destination: Path) -> None:
+        self._destination = destination
+        self._next: dict[str, int] = {}
+
+    def next_name(self, label: str) -> str:
+        slug = slugify(label)
+        if slug not in self._next:
+            self._next[slug] = self._highest(slug) + 1
+        number = self._next[slug]
+        self._next[slug] = number + 1
+        return f"{slug}-{number:03d}.jpg"
+
+    def _highest(self, slug: str) -> int:
+        pattern = re.compile(rf"^{re.escape(slug)}-(\d+)\.jpe?g$", re.IGNORECASE)
+        numbers = [
+            int(m.group(1)) for p in self._destination.iterdir() if (m := pattern.match(p.name))
+        ]
+        return max(numbers, default=0)
+
+
+def export_photos(
+    session: Session,
+    destination: Path,
+    *,
+    options: ExportOptions | None = None,
+    cancel: CancelToken | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> ExportSummary:
+    """Export every eligible photo of the session's folder to ``destination``.
+
+    Raises :class:`ExportRefused` for an unusable destination before writing anything.
+    Per photo problems never raise: they are listed in the summary.
+    """
+    target = check_destination(session, destination)
+    job = _ExportJob(session, target, options or session.export_options())
+    paths = session.folder_files()
+    report = progress or (lambda _p: None)
+    session.log_event("export_started", None, {"destination": str(target), "files": len(paths)})
+    for done, path in enumerate(paths):
+        if cancel is not None and cancel.cancelled:
+            job.summary.cancelled = True
+            break
+        report(Progress(done, len(paths), f"Exporting {path.name}"))
+        job.export_one(path)
+    else:
+        report(Progress(len(paths), len(paths), "Export finished"))
+    _finish(session, job.summary)
+    return job.summary
+
+
+def _finish(session: Session, summary: ExportSummary) -> None:
+    stem = "export-" + audit.utc_now().replace(":", "").replace("+0000", "Z")
+    summary.log_path = audit.write_text_log(session.session_dir, stem, summary.lines())
+    details = {
+        "destination": str(summary.destination),
+        "written": len(summary.written),
+        "withheld": len(summary.withheld),
+        "failed": len(summary.failed),
+        "cancelled": summary.cancelled,
+        "log": summary.log_path.name,
+    }
+    session.log_event("export_finished", None, details)
+
+
+class _ExportJob:
+    """The state of one export run."""
+
+    def __init__(self, session: Session, destination: Path, options: ExportOptions) -> None:
+        self.session = session
+        self.options = options
+        self.summary = ExportSummary(destination)
+        self._namer = _Namer(destination)
+        self._written: dict[str, Path] = {}
+
+    def export_one(self, path: Path) -> None:
+        try:
+            data = read_photo_file(path)
+        except UnreadablePhoto as error:
+            self._withhold(path, f"Could not be read: {error.reason}")
+            return
+        digest = photo_hash(data)
+        if digest in self._written:
+            self.summary.duplicates.append((path, self._written[digest]))
+            return
+        photo, reasons = self._judge(path, digest)
+        if photo is None or reasons:
+            self._withhold(path, *reasons)
+            return
+        self._write(path, data, photo)
+
+    def _judge(self, path: Path, digest: str) -> tuple[PhotoDecisions | None, tuple[str, ...]]:
+        """The decisions for exactly this picture, and every reason it may not leave."""
+        photo = self.session.photo(digest)
+        if photo is None:
+            recorded = self.session.recorded_hash(path)
+            changed = recorded is not None and recorded != digest
+            return None, (CHANGED_SINCE_CHECKED if changed else "Not scanned yet",)
+        return photo, photo_status(photo, self.session.activities()).reasons
+
+    def _write(self, path: Path, data: bytes, photo: PhotoDecisions) -> None:
+        label = _activity_label(photo.activity, self.session.activities())
+        name = self._namer.next_name(label)
+        written = self.summary.destination / name
+        faces = photo.faces_to_redact
+        try:
+            export_photo(data, faces, written, self.options)
+        except (ExportFailed, UnreadablePhoto) as error:
+            reason = getattr(error, "reason", None) or str(error)
+            self.summary.failed.append(FailedPhoto(path, reason))
+            return
+        if not self._still_eligible(photo.photo_hash, faces):
+            # A decision landed (from the window) while this photo was being encoded.
+            written.unlink(missing_ok=True)
+            self._withhold(path, CHANGED_DURING_EXPORT)
+            return
+        details = {"name": name, "file": path.name, "destination": str(self.summary.destination)}
+        self.session.log_event("exported", photo.photo_hash, details)
+        self._written[photo.photo_hash] = path
+        self.summary.written.append(WrittenPhoto(name, path, photo.photo_hash))
+
+    def _still_eligible(self, digest: str, faces: tuple[object, ...]) -> bool:
+        now = self.session.photo(digest)
+        if now is None or now.faces_to_redact != faces:
+            return False
+        return photo_status(now, self.session.activities()).exportable
+
+    def _withhold(self, path: Path, *reasons: str) -> None:
+        self.summary.withheld.append(WithheldPhoto(path, tuple(reasons)))
+
+
+def _activity_label(key: str | None, activities: tuple[Activity, ...]) -> str:
+    for activity in activities:
+        if activity.key == key:
+            return activity.label
+    return "photo"

@@ -1,0 +1,281 @@
+"""The centre's policy: activities, per-photo decisions, and the one status function.
+
+Everything that decides whether a photo may leave is here, as plain data and one pure
+function, :func:`photo_status`. The session store, the export job, the command line and
+the window all ask this function and nothing else, so the rules live in exactly one place
+(DESIGN.md invariant 1). The reasons it returns are shown to people word for word.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from importlib import resources
+from typing import Any
+
+from photoscreen.core.geometry import Box
+
+
+class PhotoState(str, Enum):
+    """The one badge a photo shows; the first of these that applies wins."""
+
+    NOT_SCANNED = "not_scanned"
+    UNREADABLE = "unreadable"
+    BLOCKED = "blocked"
+    EXCLUDED = "excluded"
+    REJECTED = "rejected"
+    NEEDS_ACTIVITY = "needs_activity"
+    CHECK_FACES = "check_faces"
+    AWAITING_REVIEW = "awaiting_review"
+    READY = "ready"
+
+    @property
+    def label(self) -> str:
+        """Short words for a badge or a table ("needs activity")."""
+        return _STATE_LABELS[self]
+
+
+_STATE_LABELS = {
+    PhotoState.NOT_SCANNED: "not scanned",
+    PhotoState.UNREADABLE: "unreadable",
+    PhotoState.BLOCKED: "blocked",
+    PhotoState.EXCLUDED: "excluded",
+    PhotoState.REJECTED: "rejected",
+    PhotoState.NEEDS_ACTIVITY: "needs activity",
+    PhotoState.CHECK_FACES: "check faces",
+    PhotoState.AWAITING_REVIEW: "awaiting review",
+    PhotoState.READY: "ready",
+}
+
+
+class FaceSource(str, Enum):
+    """Who put a face box on the photo."""
+
+    DETECTOR = "detector"
+    HAND = "hand"
+
+
+class FaceState(str, Enum):
+    """What a person has made of a face box.
+
+    ``FACE`` and ``POSSIBLE_ACCEPTED`` are faces (redacted unless consent is on file);
+    ``POSSIBLE_PENDING`` still needs a person to accept or dismiss it and blocks export;
+    ``DISMISSED`` is not a face and is not redacted.
+    """
+
+    FACE = "face"
+    POSSIBLE_ACCEPTED = "possible_accepted"
+    POSSIBLE_PENDING = "possible_pending"
+    DISMISSED = "dismissed"
+
+    @property
+    def is_face(self) -> bool:
+        return self in (FaceState.FACE, FaceState.POSSIBLE_ACCEPTED)
+
+
+class Verdict(str, Enum):
+    """The reviewer's decision on a photo."""
+
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One kind of session the centre runs; ``key`` is stable, ``label`` may be renamed."""
+
+    key: str
+    label: str
+    blocked: bool = False
+    block_reason: str = ""
+    shortcut: str | None = None
+
+    @property
+    def blocked_reason_text(self) -> str:
+        """The reason shown for a photo tagged with this activity, when it is blocked."""
+        why = self.block_reason or f"{self.label.lower()} is a blocked activity"
+        return f"Blocked: {why} (policy)"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "blocked": self.blocked,
+            "block_reason": self.block_reason,
+            "shortcut": self.shortcut,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Activity:
+        return cls(
+            key=str(data["key"]),
+            label=str(data["label"]),
+            blocked=bool(data.get("blocked", False)),
+            block_reason=str(data.get("block_reason") or ""),
+            shortcut=(str(data["shortcut"]) if data.get("shortcut") else None),
+        )
+
+
+def default_activities() -> tuple[Activity, ...]:
+    """The activity list shipped in ``photoscreen/resources/activities.json``."""
+    text = resources.files("photoscreen.resources").joinpath("activities.json").read_text("utf-8")
+    return activities_from_json(json.loads(text))
+
+
+def activities_from_json(data: Any) -> tuple[Activity, ...]:
+    """Parse ``{"activities": [...]}`` or a bare list; keys must be unique."""
+    items = data["activities"] if isinstance(data, dict) else data
+    activities = tuple(Activity.from_json(item) for item in items)
+    keys = [a.key for a in activities]
+    if len(set(keys)) != len(keys):
+        raise ValueError("Two activities share the same key")
+    return activities
+
+
+@dataclass(frozen=True)
+class FaceRecord:
+    """One face box on a photo and what people decided about it."""
+
+    id: int
+    box: Box
+    source: FaceSource
+    state: FaceState
+    consent_by: str | None = None
+    consent_at: str | None = None
+    score: float | None = None
+
+    @property
+    def redacted(self) -> bool:
+        """True when export must hide this face: a face without consent on file."""
+        return self.state.is_face and self.consent_by is None
+
+
+@dataclass(frozen=True)
+class PhotoDecisions:
+    """Everything decided about one photo (one content hash)."""
+
+    photo_hash: str
+    unreadable_reason: str | None = None
+    activity: str | None = None
+    unclothed: bool = False
+    excluded: bool = False
+    faces: tuple[FaceRecord, ...] = ()
+    faces_checked_by: str | None = None
+    faces_checked_at: str | None = None
+    flagged_by: str | None = None
+    flag_note: str = ""
+    flagged_at: str | None = None
+    verdict: Verdict | None = None
+    reviewer: str | None = None
+    review_note: str = ""
+    reviewed_at: str | None = None
+    width: int | None = None
+    height: int | None = None
+    format: str | None = None
+    scanned: bool = True
+
+    @property
+    def faces_to_redact(self) -> tuple[Box, ...]:
+        """The boxes export must redact: every face except those with consent on file."""
+        return tuple(face.box for face in self.faces if face.redacted)
+
+    @property
+    def pending_faces(self) -> int:
+        return sum(1 for face in self.faces if face.state is FaceState.POSSIBLE_PENDING)
+
+
+@dataclass(frozen=True)
+class PhotoStatus:
+    """A photo's badge and every reason it may not be exported (empty when ready)."""
+
+    state: PhotoState
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def exportable(self) -> bool:
+        return self.state is PhotoState.READY
+
+
+NOT_SCANNED = PhotoStatus(PhotoState.NOT_SCANNED, ("Not scanned yet",))
+
+
+def photo_status(decisions: PhotoDecisions | None, activities: Iterable[Activity]) -> PhotoStatus:
+    """Judge one photo against the policy.
+
+    ``decisions`` is None for a photo never scanned. The photo is exportable only when no
+    reason applies: activity tagged and not blocked, not marked unclothed, not excluded,
+    faces checked by a person with no possible face undecided, and, when flagged for
+    review, approved; a rejection always keeps it out.
+    """
+    if decisions is None or not decisions.scanned:
+        return NOT_SCANNED
+    if decisions.unreadable_reason is not None:
+        reason = f"Could not be read: {decisions.unreadable_reason}"
+        return PhotoStatus(PhotoState.UNREADABLE, (reason,))
+    found: list[tuple[PhotoState, str]] = []
+    found += _activity_reasons(decisions, {a.key: a for a in activities})
+    found += _face_reasons(decisions)
+    found += _review_reasons(decisions)
+    if not found:
+        return PhotoStatus(PhotoState.READY, ())
+    order = list(PhotoState)
+    state = min((s for s, _ in found), key=order.index)
+    return PhotoStatus(state, tuple(reason for _, reason in found))
+
+
+def _activity_reasons(
+    decisions: PhotoDecisions, activities: dict[str, Activity]
+) -> list[tuple[PhotoState, str]]:
+    found: list[tuple[PhotoState, str]] = []
+    if decisions.excluded:
+        found.append((PhotoState.EXCLUDED, "Excluded"))
+    activity = activities.get(decisions.activity) if decisions.activity else None
+    if decisions.activity is None:
+        found.append((PhotoState.NEEDS_ACTIVITY, "No activity tagged yet"))
+    elif activity is None:
+        # The centre removed this activity from its list: its blocking is unknown.
+        why = f"The activity '{decisions.activity}' is no longer in the centre's list"
+        found.append((PhotoState.NEEDS_ACTIVITY, why))
+    elif activity.blocked:
+        found.append((PhotoState.BLOCKED, activity.blocked_reason_text))
+    if decisions.unclothed:
+        found.append((PhotoState.BLOCKED, "Marked unclothed / semi-clothed"))
+    return found
+
+
+def _face_reasons(decisions: PhotoDecisions) -> list[tuple[PhotoState, str]]:
+    found: list[tuple[PhotoState, str]] = []
+    if decisions.faces_checked_by is None:
+        found.append((PhotoState.CHECK_FACES, "Faces not checked yet"))
+    pending = decisions.pending_faces
+    if pending:
+        noun = "possible face" if pending == 1 else "possible faces"
+        found.append((PhotoState.CHECK_FACES, f"{pending} {noun} to accept or dismiss"))
+    return found
+
+
+def _review_reasons(decisions: PhotoDecisions) -> list[tuple[PhotoState, str]]:
+    if decisions.verdict is Verdict.REJECTED:
+        note = f": {decisions.review_note}" if decisions.review_note else ""
+        return [(PhotoState.REJECTED, f"Rejected by {decisions.reviewer}{note}")]
+    if decisions.flagged_by is not None and decisions.verdict is not Verdict.APPROVED:
+        return [(PhotoState.AWAITING_REVIEW, "Awaiting review by the manager")]
+    return []
+
+
+def count_states(statuses: Sequence[PhotoStatus]) -> str:
+    """A counts line such as "38 ready, 4 awaiting review, 2 blocked" (zeros left out)."""
+    counts = {state: 0 for state in PhotoState}
+    for status in statuses:
+        counts[status.state] += 1
+    order = [PhotoState.READY, *[s for s in PhotoState if s is not PhotoState.READY]]
+    parts = [f"{counts[s]} {s.label}" for s in order if counts[s]]
+    return ", ".join(parts) if parts else "no photos"
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII words joined by hyphens ("Arts & crafts" -> "arts-crafts")."""
+    words = "".join(c.lower() if c.isascii() and c.isalnum() else " " for c in text).split()
+    return "-".join(words) or "photo"

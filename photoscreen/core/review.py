@@ -1,0 +1,89 @@
+"""Review by a second person: the reviewer PIN and the rules an approval must pass.
+
+DESIGN.md invariant 8: an approval names the reviewer; when the centre has set a PIN,
+approving or rejecting needs it; the PIN is stored only as a salted, deliberately slow
+hash (scrypt), so reading the session file does not reveal it; and the person who flagged
+a photo cannot approve it under the same name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+# scrypt cost: n=2**14, r=8 needs 16 MiB and tens of milliseconds per guess, which makes
+# trying every 4-6 digit PIN from a stolen session file slow, yet costs a person nothing.
+_N, _R, _P = 2**14, 8, 1
+_SCHEME = "scrypt"
+MIN_PIN_LENGTH = 4
+
+
+class ReviewRefused(ValueError):
+    """An approval or rejection was not allowed; ``str()`` says why in plain words."""
+
+
+def hash_pin(pin: str) -> str:
+    """A salted scrypt hash of ``pin``, as ``scrypt$n$r$p$salt$hash`` (hex)."""
+    if len(pin.strip()) < MIN_PIN_LENGTH:
+        raise ReviewRefused(f"The PIN must have at least {MIN_PIN_LENGTH} characters.")
+    salt = secrets.token_bytes(16)
+    digest = _scrypt(pin, salt, _N, _R, _P)
+    return f"{_SCHEME}${_N}${_R}${_P}${salt.hex()}${digest.hex()}"
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    """True when ``pin`` matches the stored hash (compared in constant time)."""
+    try:
+        scheme, n, r, p, salt_hex, digest_hex = stored.split("$")
+        if scheme != _SCHEME:
+            return False
+        digest = _scrypt(pin, bytes.fromhex(salt_hex), int(n), int(r), int(p))
+    except ValueError:
+        return False
+    return hmac.compare_digest(digest, bytes.fromhex(digest_hex))
+
+
+def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32)
+
+
+def normalise_name(name: str) -> str:
+    """A name as compared between people: case and spacing do not matter."""
+    return " ".join(name.split()).casefold()
+
+
+def same_person(first: str | None, second: str | None) -> bool:
+    """True when two names are the same person's name, ignoring case and spacing."""
+    if first is None or second is None:
+        return False
+    return normalise_name(first) == normalise_name(second)
+
+
+def check_review(
+    *,
+    reviewer: str,
+    pin: str | None,
+    pin_hash: str | None,
+    flagged_by: str | None,
+    approving: bool,
+) -> str:
+    """Check a verdict may be given; returns the reviewer's name, tidied.
+
+    Raises :class:`ReviewRefused` when no name is given, when a PIN is set and the PIN is
+    missing or wrong, or when the flagger tries to approve their own flag.
+    """
+    name = " ".join(reviewer.split())
+    if not name:
+        raise ReviewRefused("Enter the reviewer's name to approve or reject a photo.")
+    if pin_hash is not None:
+        if not pin:
+            raise ReviewRefused("Enter the reviewer PIN to approve or reject a photo.")
+        if not verify_pin(pin, pin_hash):
+            raise ReviewRefused("That reviewer PIN is not right.")
+    if approving and same_person(name, flagged_by):
+        raise ReviewRefused(
+            f"{flagged_by} flagged this photo, so someone else must approve it "
+            "(review means two people)."
+        )
+    return name

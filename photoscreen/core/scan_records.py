@@ -1,0 +1,183 @@
+"""What scanning a folder records: which file holds which picture, and the detector's boxes.
+
+The ``files`` table maps a file's name in the folder to the content hash it had when it
+was last read, with the size and modification time seen then. A listing trusts that hash
+only while size and time are unchanged; a changed file shows as not scanned until it is
+read again. Export never trusts it: it re-reads and re-hashes every file.
+
+Detections are cached per (content hash, detector settings key), so reopening a folder
+does not run the detector again. The first time a picture's detections are recorded they
+become its faces (face band: a face to redact; possible band: a possible face a person
+must accept or dismiss); after that, faces belong to people and are never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from photoscreen.core import audit, decisions
+from photoscreen.core.geometry import Box
+from photoscreen.core.policy import FaceRecord, FaceSource, FaceState
+
+
+class DetectionLike(Protocol):
+    """The shape of ``photoscreen.core.faces.Detection`` that the store needs."""
+
+    @property
+    def box(self) -> Box: ...
+
+    @property
+    def score(self) -> float: ...
+
+    @property
+    def band(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """What was seen of one file when it was last read."""
+
+    name: str
+    photo_hash: str | None
+    size: int | None
+    mtime_ns: int | None
+    unreadable_reason: str | None
+
+    def matches(self, info: os.stat_result | None) -> bool:
+        """True when the file still has the size and time it had when read."""
+        return info is not None and (self.size, self.mtime_ns) == (
+            info.st_size,
+            info.st_mtime_ns,
+        )
+
+
+def file_records(conn: sqlite3.Connection) -> dict[str, FileRecord]:
+    rows = conn.execute("SELECT path, hash, size, mtime_ns, unreadable_reason FROM files")
+    return {row[0]: FileRecord(*tuple(row)) for row in rows}
+
+
+def _save_file(
+    conn: sqlite3.Connection,
+    name: str,
+    info: os.stat_result | None,
+    photo_hash: str | None,
+    reason: str | None,
+) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO files (path, hash, size, mtime_ns, unreadable_reason, seen_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            name,
+            photo_hash,
+            None if info is None else info.st_size,
+            None if info is None else info.st_mtime_ns,
+            reason,
+            audit.utc_now(),
+        ),
+    )
+
+
+def record_ingest(
+    conn: sqlite3.Connection,
+    *,
+    name: str,
+    info: os.stat_result | None,
+    photo_hash: str,
+    size: tuple[int, int],
+    fmt: str,
+    detections: Sequence[DetectionLike] | None,
+    settings_key: str | None,
+) -> int:
+    """Record one read photo; returns how many detector faces became its faces (0 if none)."""
+    _save_file(conn, name, info, photo_hash, None)
+    decisions.ensure_photo(conn, photo_hash)
+    conn.execute(
+        "UPDATE photos SET width = ?, height = ?, format = ?, unreadable_reason = NULL "
+        "WHERE hash = ?",
+        (size[0], size[1], fmt, photo_hash),
+    )
+    if detections is None or settings_key is None:
+        return 0
+    conn.execute(
+        "INSERT OR REPLACE INTO detections (photo_hash, settings_key, boxes) VALUES (?, ?, ?)",
+        (photo_hash, settings_key, json.dumps([_encode(d) for d in detections])),
+    )
+    return _apply_first_detections(conn, photo_hash, detections)
+
+
+def _encode(detection: DetectionLike) -> list[Any]:
+    box = detection.box
+    band = getattr(detection.band, "value", detection.band)
+    return [box.x, box.y, box.w, box.h, float(detection.score), str(band)]
+
+
+def _apply_first_detections(
+    conn: sqlite3.Connection, photo_hash: str, detections: Sequence[DetectionLike]
+) -> int:
+    row = conn.execute(
+        "SELECT detections_applied FROM photos WHERE hash = ?", (photo_hash,)
+    ).fetchone()
+    if row[0]:
+        return 0
+    conn.execute("UPDATE photos SET detections_applied = 1 WHERE hash = ?", (photo_hash,))
+    if not detections:
+        return 0
+    before = decisions.snapshot(conn, photo_hash)
+    first_id = decisions.next_face_id(conn)
+    added = tuple(
+        FaceRecord(
+            id=first_id + i,
+            box=d.box,
+            source=FaceSource.DETECTOR,
+            state=_state_for_band(d.band),
+            score=float(d.score),
+        )
+        for i, d in enumerate(detections)
+    )
+    fields: decisions.Snapshot = {"faces": (*before["faces"], *added)}
+    if before["faces_checked"] is not None:
+        fields["faces_checked"] = None  # a person's check did not cover these boxes
+    decisions.apply(conn, photo_hash, fields)
+    decisions.clear_approval(conn, photo_hash)
+    return len(added)
+
+
+def _state_for_band(band: Any) -> FaceState:
+    value = str(getattr(band, "value", band))
+    return FaceState.POSSIBLE_PENDING if value == "possible" else FaceState.FACE
+
+
+def cached_detections(
+    conn: sqlite3.Connection, photo_hash: str, settings_key: str
+) -> list[tuple[Box, float, str]] | None:
+    """(box, score, band value) of the cached detections, or None when never run."""
+    row = conn.execute(
+        "SELECT boxes FROM detections WHERE photo_hash = ? AND settings_key = ?",
+        (photo_hash, settings_key),
+    ).fetchone()
+    if row is None:
+        return None
+    return [
+        (Box(float(x), float(y), float(w), float(h)), float(score), str(band))
+        for x, y, w, h, score, band in json.loads(row[0])
+    ]
+
+
+def record_unreadable(
+    conn: sqlite3.Connection,
+    *,
+    name: str,
+    info: os.stat_result | None,
+    reason: str,
+    photo_hash: str | None,
+) -> None:
+    """Record that a file could not be used as a photo, and why."""
+    _save_file(conn, name, info, photo_hash, reason)
+    if photo_hash is not None:
+        decisions.ensure_photo(conn, photo_hash)
+        conn.execute("UPDATE photos SET unreadable_reason = ? WHERE hash = ?", (reason, photo_hash))

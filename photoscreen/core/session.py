@@ -1,0 +1,238 @@
+"""The session: one opened folder, every decision about its photos, undo/redo and export.
+
+This is the API the window, the command line and the tests share (see docs/api.md).
+Every decision method saves at once in its own transaction, with its audit entry, and
+then calls the listeners with the photo's hash so a view can refresh. Decisions are keyed
+by content hash: a renamed file keeps them, an edited file starts again.
+
+Thread use: decisions from the GUI thread, ingest and export from worker threads; the
+store serialises access. Listeners are called on the thread that made the change.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from photoscreen.core import audit, decisions, scan_records
+from photoscreen.core.photo_list import PhotoEntry, build_entries, list_folder
+from photoscreen.core.policy import (
+    PhotoStatus,
+    photo_status,
+)
+from photoscreen.core.session_decisions import DecisionError, DecisionMethods, Listener
+from photoscreen.core.session_lock import FolderLock, SessionLocked
+from photoscreen.core.settings import CentreSettings
+from photoscreen.core.store import SessionLocation, Store, locate_session
+from photoscreen.core.undo import UndoStack
+
+if TYPE_CHECKING:
+    from photoscreen.core.export import ExportSummary
+    from photoscreen.core.faces import Detection
+    from photoscreen.core.jobs import CancelToken, Progress
+    from photoscreen.core.safe_export import ExportOptions
+
+__all__ = ["DecisionError", "Listener", "Session", "SessionLocked"]
+
+
+class Session(DecisionMethods):
+    """An open folder. Make one with :meth:`Session.open`; call :meth:`close` when done."""
+
+    def __init__(
+        self, location: SessionLocation, store: Store, lock: FolderLock | None, user: str
+    ) -> None:
+        self._location = location
+        self._store = store
+        self._lock = lock
+        self.user = user
+        self.settings = CentreSettings(store, user)
+        self._undo = UndoStack()
+        self._listeners: list[Listener] = []
+
+    @classmethod
+    def open(cls, folder: Path, user: str, *, read_only: bool = False) -> Session:
+        """Open ``folder`` for ``user`` (the name recorded in the audit trail).
+
+        Raises ``SessionLocked`` when another photoscreen has the folder open, and
+        ``StoreError`` when the session file cannot be used. ``read_only`` opens without
+        the lock and without creating anything (for ``photoscreen status``).
+        """
+        user = " ".join(user.split())
+        if not user:
+            raise DecisionError("Enter your name: it is recorded with every decision.")
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise DecisionError(f"The folder {folder} does not exist.")
+        location = locate_session(folder, create=not read_only)
+        if read_only:
+            return cls(location, Store(location.db_path, read_only=True), None, user)
+        lock = FolderLock(location.directory, user)
+        lock.acquire()
+        try:
+            store = Store(location.db_path)
+        except BaseException:
+            lock.release()
+            raise
+        return cls(location, store, lock, user)
+
+    def close(self) -> None:
+        """Close the database and give the folder's lock back."""
+        self._listeners.clear()
+        self._store.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def folder(self) -> Path:
+        return self._location.folder
+
+    @property
+    def session_dir(self) -> Path:
+        """Where the database, lock and export logs live (normally ``folder/.photoscreen``)."""
+        return self._location.directory
+
+    @property
+    def fallback_reason(self) -> str | None:
+        """Why the session is kept outside the folder (read-only folder), else None."""
+        return self._location.fallback_reason
+
+    @property
+    def store(self) -> Store:
+        return self._store
+
+    def add_listener(self, listener: Listener) -> None:
+        """Call ``listener(photo_hash)`` after every change (None: settings or many photos)."""
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        self._listeners.remove(listener)
+
+    # Reading ----------------------------------------------------------------------------
+
+    def folder_files(self) -> list[Path]:
+        """Every file directly in the folder, sorted by name (photos or not)."""
+        return list_folder(self.folder)
+
+    def photos(self) -> list[PhotoEntry]:
+        """The folder's files with status, reasons and decisions, sorted by name."""
+        with self._store.reading() as conn:
+            files = scan_records.file_records(conn)
+            known = decisions.load_all(conn)
+        return build_entries(self.folder_files(), files, known, self.activities())
+
+    def status(self, photo_hash: str) -> PhotoStatus:
+        return photo_status(self.photo(photo_hash), self.activities())
+
+    def recorded_hash(self, path: Path) -> str | None:
+        """The hash ``path`` had when it was last read (may be out of date)."""
+        with self._store.reading() as conn:
+            record = scan_records.file_records(conn).get(Path(path).name)
+        return None if record is None else record.photo_hash
+
+    def review_queue(self) -> list[PhotoEntry]:
+        """Flagged photos in the folder, those still awaiting a verdict first."""
+        flagged = [entry for entry in self.photos() if entry.flagged]
+        return sorted(flagged, key=lambda e: e.decisions is None or e.decisions.verdict is not None)
+
+    def audit_trail(self, photo_hash: str | None = None) -> list[audit.AuditEntry]:
+        with self._store.reading() as conn:
+            return audit.entries(conn, photo_hash)
+
+    def log_event(self, action: str, photo_hash: str | None, details: dict[str, Any]) -> None:
+        """Append an audit entry that goes with no decision (an export, a cancel)."""
+        with self._store.transaction() as conn:
+            audit.record(conn, self.user, action, photo_hash, details)
+
+    # Ingest -----------------------------------------------------------------------------
+
+    def cached_detections(self, photo_hash: str, settings_key: str) -> list[Detection] | None:
+        """Detections stored for (picture, detector settings), or None if never run."""
+        from photoscreen.core.faces import Detection, FaceBand
+
+        with self._store.reading() as conn:
+            found = scan_records.cached_detections(conn, photo_hash, settings_key)
+        if found is None:
+            return None
+        return [Detection(box=box, score=score, band=FaceBand(band)) for box, score, band in found]
+
+    def record_ingest(
+        self,
+        path: Path,
+        photo_hash: str,
+        width: int,
+        height: int,
+        format: str,
+        detections: list[Detection] | None,
+        settings_key: str | None,
+    ) -> None:
+        """Ingest read ``path``: its picture's hash, upright size, format and detections.
+
+        The first detections recorded for a picture become its faces; later ones are only
+        cached, so a person's face edits are never overwritten.
+        """
+        path = Path(path)
+        with self._store.transaction() as conn:
+            added = scan_records.record_ingest(
+                conn,
+                name=path.name,
+                info=_stat(path),
+                photo_hash=photo_hash,
+                size=(width, height),
+                fmt=format,
+                detections=detections,
+                settings_key=settings_key,
+            )
+            if added:
+                details = {"faces": added, "detector": settings_key}
+                audit.record(conn, self.user, "faces_detected", photo_hash, details)
+        self._notify(photo_hash)
+
+    def record_unreadable(self, path: Path, reason: str, photo_hash: str | None = None) -> None:
+        """``path`` could not be used as a photo, for the plain-words ``reason``."""
+        path = Path(path)
+        with self._store.transaction() as conn:
+            scan_records.record_unreadable(
+                conn, name=path.name, info=_stat(path), reason=reason, photo_hash=photo_hash
+            )
+        self._notify(photo_hash)
+
+    # Export -----------------------------------------------------------------------------
+
+    def export_options(self) -> ExportOptions:
+        """The centre's export size, quality and redaction style."""
+        from photoscreen.core.safe_export import ExportOptions
+
+        return ExportOptions(
+            long_side=self.settings.long_side,
+            quality=self.settings.quality,
+            style=self.settings.redaction_style,
+        )
+
+    def export(
+        self,
+        destination: Path,
+        *,
+        options: ExportOptions | None = None,
+        cancel: CancelToken | None = None,
+        progress: Callable[[Progress], None] | None = None,
+    ) -> ExportSummary:
+        """Export every eligible photo to ``destination``; see :func:`export_photos`."""
+        from photoscreen.core.export import export_photos
+
+        return export_photos(self, destination, options=options, cancel=cancel, progress=progress)
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None

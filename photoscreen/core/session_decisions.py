@@ -1,0 +1,346 @@
+"""Every decision a person makes about a photo, with undo/redo: the Session's verbs.
+
+Staff decisions (activity, unclothed, exclude, faces, faces checked, flag) all go through
+:meth:`DecisionMethods._change`: one transaction that writes the changed fields, clears
+an approval (it covered what the reviewer saw, not what the photo has become), appends
+the audit entry, and then pushes an undo step and tells the listeners. Reviewer verdicts
+go through :meth:`DecisionMethods._verdict` and are not undoable.
+
+Split from ``session.py`` to keep modules small; :class:`~photoscreen.core.session.Session`
+is the only class that uses this mixin.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from photoscreen.core import audit, decisions
+from photoscreen.core.decisions import Snapshot
+from photoscreen.core.geometry import Box
+from photoscreen.core.policy import (
+    Activity,
+    FaceRecord,
+    FaceSource,
+    FaceState,
+    PhotoDecisions,
+    Verdict,
+)
+from photoscreen.core.review import check_review
+from photoscreen.core.settings import CentreSettings
+from photoscreen.core.store import Store
+from photoscreen.core.undo import Change, UndoStack
+
+Listener = Callable[[str | None], None]
+
+
+class DecisionError(ValueError):
+    """A decision could not be made (unknown photo, face or activity); ``str()`` says why."""
+
+
+class DecisionMethods:
+    """The decision verbs of a session; needs the attributes declared below."""
+
+    user: str
+    settings: CentreSettings
+    _store: Store
+    _undo: UndoStack
+    _listeners: list[Listener]
+
+    def activities(self) -> tuple[Activity, ...]:
+        return self.settings.activities()
+
+    def photo(self, photo_hash: str) -> PhotoDecisions | None:
+        """Everything decided about this picture, fresh from the store."""
+        with self._store.reading() as conn:
+            return decisions.load(conn, photo_hash)
+
+    def _notify(self, photo_hash: str | None) -> None:
+        """Tell every listener that this photo (None: several, or settings) changed."""
+        for listener in list(self._listeners):
+            listener(photo_hash)
+
+    # Staff decisions --------------------------------------------------------------------
+
+    def set_activity(self, photo_hash: str, key: str | None) -> None:
+        """Tag the photo's activity (a key from :meth:`activities`), or None to clear it."""
+        if key is not None and key not in {a.key for a in self.activities()}:
+            raise DecisionError(f"'{key}' is not one of the centre's activities.")
+        self._change(
+            photo_hash, "tag_activity", "Tag activity", {"activity": key}, _set(activity=key)
+        )
+
+    def set_unclothed(self, photo_hash: str, unclothed: bool) -> None:
+        """Mark (or unmark) the photo as showing someone unclothed or semi-clothed."""
+        text = "Mark unclothed" if unclothed else "Unmark unclothed"
+        self._change(
+            photo_hash, "set_unclothed", text, {"unclothed": unclothed}, _set(unclothed=unclothed)
+        )
+
+    def set_excluded(self, photo_hash: str, excluded: bool) -> None:
+        """Keep the photo out of every export (or take it back in)."""
+        text = "Exclude" if excluded else "Include"
+        self._change(
+            photo_hash, "set_excluded", text, {"excluded": excluded}, _set(excluded=excluded)
+        )
+
+    def set_faces_checked(self, photo_hash: str, checked: bool = True) -> None:
+        """Confirm that a person has checked every face box (any face change clears it)."""
+        value = (self.user, audit.utc_now()) if checked else None
+        text = "Mark faces checked" if checked else "Unmark faces checked"
+        self._change(
+            photo_hash, "faces_checked", text, {"checked": checked}, _set(faces_checked=value)
+        )
+
+    def flag_for_review(self, photo_hash: str, note: str = "") -> None:
+        """Ask the manager to review the photo before it may be exported."""
+        value = (self.user, note.strip(), audit.utc_now())
+        self._change(
+            photo_hash, "flag", "Flag for review", {"note": note.strip()}, _set(flag=value)
+        )
+
+    def unflag(self, photo_hash: str) -> None:
+        self._change(photo_hash, "unflag", "Remove review flag", {}, _set(flag=None))
+
+    # Faces ------------------------------------------------------------------------------
+
+    def faces(self, photo_hash: str) -> tuple[FaceRecord, ...]:
+        found = self.photo(photo_hash)
+        return () if found is None else found.faces
+
+    def add_face(self, photo_hash: str, box: Box) -> int:
+        """Add a face drawn by hand (redacted by default); returns its id."""
+        new_id: list[int] = []
+
+        def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
+            face_id = decisions.next_face_id(conn)
+            new_id.append(face_id)
+            face = FaceRecord(face_id, _fit_box(box, photo), FaceSource.HAND, FaceState.FACE)
+            return _faces_changed(before, (*before["faces"], face))
+
+        self._change(photo_hash, "add_face", "Add face", _box_details(box), mutate)
+        return new_id[0]
+
+    def move_face(self, photo_hash: str, face_id: int, box: Box) -> None:
+        """Move or resize a face box."""
+
+        def edit(face: FaceRecord, photo: PhotoDecisions) -> FaceRecord:
+            return _replace(face, box=_fit_box(box, photo))
+
+        details = {"face": face_id, **_box_details(box)}
+        self._edit_face(photo_hash, face_id, "move_face", "Move face", details, edit)
+
+    def remove_face(self, photo_hash: str, face_id: int) -> None:
+        """Delete a face box (a false detection, or a box drawn by mistake)."""
+
+        def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
+            _find_face(before["faces"], face_id)
+            kept = tuple(f for f in before["faces"] if f.id != face_id)
+            return _faces_changed(before, kept)
+
+        self._change(photo_hash, "remove_face", "Remove face", {"face": face_id}, mutate)
+
+    def accept_face(self, photo_hash: str, face_id: int) -> None:
+        """A possible face is a face: it will be redacted."""
+        self._set_face_state(photo_hash, face_id, FaceState.POSSIBLE_ACCEPTED, "Accept face")
+
+    def dismiss_face(self, photo_hash: str, face_id: int) -> None:
+        """A detected box is not a face: it will not be redacted."""
+        self._set_face_state(photo_hash, face_id, FaceState.DISMISSED, "Dismiss face")
+
+    def set_consent(self, photo_hash: str, face_id: int, on_file: bool) -> None:
+        """Mark one face "consent on file" (not redacted), recording who and when."""
+
+        def edit(face: FaceRecord, photo: PhotoDecisions) -> FaceRecord:
+            if on_file and not face.state.is_face:
+                raise DecisionError("Only a face can have consent on file; accept it first.")
+            if on_file:
+                return _replace(face, consent_by=self.user, consent_at=audit.utc_now())
+            return _replace(face, consent_by=None, consent_at=None)
+
+        text = "Mark consent on file" if on_file else "Remove consent"
+        details = {"face": face_id, "on_file": on_file}
+        self._edit_face(photo_hash, face_id, "set_consent", text, details, edit)
+
+    def _set_face_state(self, photo_hash: str, face_id: int, state: FaceState, text: str) -> None:
+        def edit(face: FaceRecord, photo: PhotoDecisions) -> FaceRecord:
+            if face.source is FaceSource.HAND and state is FaceState.DISMISSED:
+                raise DecisionError("A face drawn by hand can be removed, not dismissed.")
+            return _replace(face, state=state, consent_by=None, consent_at=None)
+
+        details = {"face": face_id, "state": state.value}
+        self._edit_face(photo_hash, face_id, "set_face_state", text, details, edit)
+
+    def _edit_face(
+        self,
+        photo_hash: str,
+        face_id: int,
+        action: str,
+        text: str,
+        details: dict[str, Any],
+        edit: Callable[[FaceRecord, PhotoDecisions], FaceRecord],
+    ) -> None:
+        def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
+            target = _find_face(before["faces"], face_id)
+            changed = edit(target, photo)
+            faces = tuple(changed if f.id == face_id else f for f in before["faces"])
+            return _faces_changed(before, faces)
+
+        self._change(photo_hash, action, text, details, mutate)
+
+    # Review -----------------------------------------------------------------------------
+
+    def approve(
+        self, photo_hash: str, reviewer: str, *, note: str = "", pin: str | None = None
+    ) -> None:
+        """The reviewer lets the photo out (if nothing else blocks it). Not undoable."""
+        self._verdict(photo_hash, Verdict.APPROVED, reviewer, note, pin)
+
+    def reject(
+        self, photo_hash: str, reviewer: str, *, note: str = "", pin: str | None = None
+    ) -> None:
+        """The reviewer keeps the photo out; only a later approval lets it out."""
+        self._verdict(photo_hash, Verdict.REJECTED, reviewer, note, pin)
+
+    def _verdict(
+        self, photo_hash: str, verdict: Verdict, reviewer: str, note: str, pin: str | None
+    ) -> None:
+        pin_hash = self.settings.pin_hash
+        with self._store.transaction() as conn:
+            photo = self._require(conn, photo_hash)
+            name = check_review(
+                reviewer=reviewer,
+                pin=pin,
+                pin_hash=pin_hash,
+                flagged_by=photo.flagged_by,
+                approving=verdict is Verdict.APPROVED,
+            )
+            decisions.set_verdict(conn, photo_hash, verdict, name, note.strip(), audit.utc_now())
+            details = {"reviewer": name, "note": note.strip()}
+            audit.record(conn, self.user, verdict.value, photo_hash, details)
+        self._notify(photo_hash)
+
+    # Undo / redo ------------------------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return self._undo.can_undo
+
+    @property
+    def can_redo(self) -> bool:
+        return self._undo.can_redo
+
+    def undo_description(self) -> str | None:
+        """What :meth:`undo` would undo ("Tag activity"), or None."""
+        return self._undo.next_undo()
+
+    def redo_description(self) -> str | None:
+        return self._undo.next_redo()
+
+    def undo(self) -> str | None:
+        """Undo the latest decision still done; returns the photo's hash, or None if none."""
+        change = self._undo.take_undo()
+        if change is None:
+            return None
+        try:
+            self._restore(change, change.before, "undo")
+        except BaseException:
+            self._undo.put_back_undo(change)
+            raise
+        self._undo.undone(change)
+        self._notify(change.photo_hash)
+        return change.photo_hash
+
+    def redo(self) -> str | None:
+        """Redo the latest undone decision; returns the photo's hash, or None if none."""
+        change = self._undo.take_redo()
+        if change is None:
+            return None
+        try:
+            self._restore(change, change.after, "redo")
+        except BaseException:
+            self._undo.put_back_redo(change)
+            raise
+        self._undo.redone(change)
+        self._notify(change.photo_hash)
+        return change.photo_hash
+
+    def _restore(self, change: Change, fields: Snapshot, action: str) -> None:
+        with self._store.transaction() as conn:
+            self._require(conn, change.photo_hash)
+            decisions.apply(conn, change.photo_hash, fields)
+            cleared = decisions.clear_approval(conn, change.photo_hash)
+            details = {"of": change.action, "approval_cleared": cleared}
+            audit.record(conn, self.user, action, change.photo_hash, details)
+
+    # The one path every staff decision takes ---------------------------------------------
+
+    def _change(
+        self,
+        photo_hash: str,
+        action: str,
+        description: str,
+        details: dict[str, Any],
+        mutate: Callable[[Any, Snapshot, PhotoDecisions], Snapshot],
+    ) -> None:
+        """Apply one staff decision in one transaction, with its audit entry and undo step."""
+        with self._store.transaction() as conn:
+            photo = self._require(conn, photo_hash)
+            before = decisions.snapshot_of(photo)
+            wanted = mutate(conn, before, photo)
+            changed = {k: v for k, v in wanted.items() if before[k] != v}
+            if not changed:
+                return
+            decisions.apply(conn, photo_hash, changed)
+            cleared = decisions.clear_approval(conn, photo_hash)
+            audit.record(
+                conn, self.user, action, photo_hash, {**details, "approval_cleared": cleared}
+            )
+        old = {k: before[k] for k in changed}
+        self._undo.push(Change(photo_hash, action, description, old, changed))
+        self._notify(photo_hash)
+
+    def _require(self, conn: Any, photo_hash: str) -> PhotoDecisions:
+        photo = decisions.load(conn, photo_hash)
+        if photo is None:
+            raise DecisionError("This photo has not been scanned yet.")
+        return photo
+
+
+def _set(**fields: Any) -> Callable[[Any, Snapshot, PhotoDecisions], Snapshot]:
+    """A mutation that sets plain staff fields."""
+    return lambda conn, before, photo: dict(fields)
+
+
+def _faces_changed(before: Snapshot, faces: tuple[FaceRecord, ...]) -> Snapshot:
+    """A face change; it clears "faces checked", which covered the old faces only."""
+    return {"faces": faces, "faces_checked": None}
+
+
+def _find_face(faces: tuple[FaceRecord, ...], face_id: int) -> FaceRecord:
+    for face in faces:
+        if face.id == face_id:
+            return face
+    raise DecisionError("That face box is no longer on this photo.")
+
+
+def _replace(face: FaceRecord, **changes: Any) -> FaceRecord:
+    return replace(face, **changes)
+
+
+def _fit_box(box: Box, photo: PhotoDecisions) -> Box:
+    """The box, checked and clipped to the photo; refuses an empty or invalid one."""
+    values = (box.x, box.y, box.w, box.h)
+    if not all(math.isfinite(v) for v in values) or box.w <= 0 or box.h <= 0:
+        raise DecisionError("A face box needs a width and a height.")
+    if photo.width and photo.height:
+        box = box.clipped(photo.width, photo.height)
+        if box.w <= 0 or box.h <= 0:
+            raise DecisionError("That face box is outside the photo.")
+    return box
+
+
+def _box_details(box: Box) -> dict[str, Any]:
+    return {"box": [round(v, 1) for v in (box.x, box.y, box.w, box.h)]}
