@@ -1,0 +1,203 @@
+"""Ingest benchmark: hash + thumbnail + face detection of a folder vs the unavoidable work.
+
+Goal (issue 6): ingesting a 100-photo folder of 12-megapixel JPEGs takes at most 1.25x the
+sum of the unavoidable work measured alone in the same run (one decode at the resolution
+the detector needs plus one detector pass per photo), spread over the cores.
+
+The baseline is measured photo by photo on one thread with OpenCV limited to one thread,
+so each figure is single-core work; divided by the number of cores it is the best any
+parallel arrangement could do. Also printed: the ingest's CPU time against the baseline's
+(insensitive to other programs competing for the cores), how the work is best split
+between worker threads and OpenCV's own threads, a reopen with everything cached, and the
+first-screen decode (1/8 DCT-scaled JPEG vs a full decode).
+
+    python benchmarks/ingest.py [--photos 100] [--repeats 3] [--compare-threads] [--json]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import cv2
+from common import (
+    Report,
+    common_arguments,
+    generate_folder,
+    median_time,
+    temp_photo_dir,
+)
+from photoscreen.core.faces import Detection, FaceDetector
+
+from photoscreen.core.ingest import ingest_photos
+from photoscreen.core.jobs import CancelToken
+from photoscreen.core.loading import decode_photo, read_photo_file
+from photoscreen.core.thumbnails import THUMBNAIL_LONG_SIDE, ThumbnailStore, quick_thumbnail
+
+
+class MemoryCache:
+    """Detections kept in a dict: the session's part in a reopen, without disk writes."""
+
+    def __init__(self) -> None:
+        self.detections: dict[tuple[str, str], list[Detection]] = {}
+
+    def cached_detections(self, photo_hash: str, settings_key: str) -> list[Detection] | None:
+        return self.detections.get((photo_hash, settings_key))
+
+    def record_ingest(
+        self,
+        path: Path,
+        photo_hash: str,
+        width: int,
+        height: int,
+        format: str,
+        detections: list[Detection] | None,
+        settings_key: str | None,
+    ) -> None:
+        if detections is not None and settings_key is not None:
+            self.detections[(photo_hash, settings_key)] = detections
+
+    def record_unreadable(self, path: Path, reason: str) -> None:
+        raise AssertionError(f"generated photo unreadable: {path}: {reason}")
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process so far (all threads)."""
+    times = os.times()
+    return times.user + times.system
+
+
+def unavoidable_work(paths: list[Path]) -> tuple[float, float]:
+    """Sum over photos of (reduced decode + one detector pass), single-core; and CPU time."""
+    previous = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        detector = FaceDetector()
+        need = max(THUMBNAIL_LONG_SIDE, detector.min_decode_long_side())
+        total = 0.0
+        cpu_before = cpu_seconds()
+        for path in paths:
+            data = read_photo_file(path)
+            start = time.perf_counter()
+            decoded = decode_photo(data, min_long_side=need)
+            detector.detect(decoded.pixels, decoded.scale)
+            total += time.perf_counter() - start
+        return total, cpu_seconds() - cpu_before
+    finally:
+        cv2.setNumThreads(previous)
+
+
+def run_ingest(
+    paths: list[Path], session_dir: Path, workers: int, cache: MemoryCache | None = None
+) -> tuple[float, float, int]:
+    """Wall time, CPU time and number of results of one ingest of ``paths``."""
+    thumbs = ThumbnailStore(session_dir)
+    cpu_before = cpu_seconds()
+    start = time.perf_counter()
+    count = 0
+    for result in ingest_photos(
+        paths,
+        detector_factory=FaceDetector,
+        cancel=CancelToken(),
+        cache=cache,
+        sink=cache,
+        thumbs=thumbs,
+        workers=workers,
+    ):
+        if result.error is not None:
+            raise AssertionError(f"{result.path}: {result.error}")
+        count += 1
+    return time.perf_counter() - start, cpu_seconds() - cpu_before, count
+
+
+def fresh_dir(base: Path, name: str) -> Path:
+    path = base / name
+    path.mkdir(parents=True, exist_ok=False)
+    return path
+
+
+def measure_ingest(report: Report, paths: list[Path], base: Path, repeats: int) -> None:
+    """The goal: ingest wall time against the unavoidable work spread over the cores."""
+    cores = os.cpu_count() or 1
+    report.log(f"baseline: reduced decode + detection of {len(paths)} photos, one core ...")
+    baselines = [unavoidable_work(paths) for _ in range(repeats)]
+    work = statistics.median(b[0] for b in baselines)
+    work_cpu = statistics.median(b[1] for b in baselines)
+    report.log("ingest (no cache) ...")
+    runs = [run_ingest(paths, fresh_dir(base, f"cold{i}"), cores) for i in range(repeats)]
+    wall = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[1] for r in runs)
+    report.add("cores", cores)
+    report.add("photos", len(paths))
+    report.add("unavoidable_work_s", work, "s", "sum of decode+detect per photo (1 core)")
+    report.add("unavoidable_per_core_s", work / cores, "s", "  ... spread over the cores")
+    report.add("ingest_wall_s", wall, "s", "ingest wall time (hash+thumbnail+detect)")
+    report.add("ingest_per_photo_s", wall / len(paths), "s", "  ... per photo")
+    report.goal("ingest_ratio", wall / (work / cores), 1.25, "ingest / (unavoidable / cores)")
+    report.add("ingest_cpu_ratio", cpu / work_cpu, "x", "ingest CPU time / baseline CPU time")
+    cache = MemoryCache()
+    warm_dir = fresh_dir(base, "warm")
+    run_ingest(paths, warm_dir, cores, cache)
+    reopen = median_time(lambda: run_ingest(paths, warm_dir, cores, cache), repeats)
+    report.add("reopen_wall_s", reopen, "s", "reopen, all cached (hash + thumbnail load)")
+    report.add("reopen_ratio", reopen / wall, "x", "  ... / first ingest")
+
+
+def compare_arrangements(report: Report, paths: list[Path], base: Path) -> None:
+    """Worker threads vs OpenCV's own threads: which split of the cores is fastest."""
+    cores = os.cpu_count() or 1
+    previous = cv2.getNumThreads()
+    try:
+        for workers, cv_threads in ((cores, 1), (1, cores), (cores, cores)):
+            cv2.setNumThreads(cv_threads)
+            report.log(f"ingest with {workers} workers, OpenCV threads {cv_threads} ...")
+            wall, _, _ = run_ingest(paths, fresh_dir(base, f"arr{workers}-{cv_threads}"), workers)
+            report.add(
+                f"ingest_s_workers{workers}_cv{cv_threads}",
+                wall,
+                "s",
+                f"ingest with {workers} worker(s), cv2.setNumThreads({cv_threads})",
+            )
+    finally:
+        cv2.setNumThreads(previous)
+
+
+def measure_first_screen_decode(report: Report, paths: list[Path], repeats: int) -> None:
+    """A 1/8 DCT-scaled decode (quick thumbnail) against a full decode of the same file."""
+    sample = paths[: min(10, len(paths))]
+    datas = [read_photo_file(p) for p in sample]
+    full = statistics.median(median_time(lambda d=d: decode_photo(d), repeats) for d in datas)
+    quick = statistics.median(median_time(lambda p=p: quick_thumbnail(p), repeats) for p in sample)
+    report.add("full_decode_s", full, "s", "full decode of one 12 MP JPEG")
+    report.add("quick_thumbnail_s", quick, "s", "quick_thumbnail (read + 1/8 draft decode)")
+    report.add("quick_thumbnail_speedup", full / quick, "x", "  ... faster than a full decode")
+
+
+def main() -> int:
+    parser = common_arguments(__doc__.splitlines()[0], default_photos=100)
+    parser.add_argument(
+        "--compare-threads",
+        action="store_true",
+        help="also time worker threads vs OpenCV threads (one run each)",
+    )
+    args = parser.parse_args()
+    report = Report("ingest", args.json)
+    with temp_photo_dir() as base:
+        report.log(f"generating {args.photos} 12-megapixel JPEGs ...")
+        paths = generate_folder(base / "photos", args.photos)
+        if not args.json:
+            print(f"ingest benchmark: {len(paths)} photos, {os.cpu_count()} cores")
+        measure_first_screen_decode(report, paths, args.repeats)
+        measure_ingest(report, paths, base / "sessions", args.repeats)
+        if args.compare_threads:
+            compare_arrangements(report, paths, base / "sessions")
+        report.add("load_average_1min", os.getloadavg()[0], "", "machine load (other programs)")
+    report.finish()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,329 @@
+"""Opening a folder: each photo read once for its content hash, thumbnail and face detection.
+
+For every photo the work is the smallest that gives all three answers:
+
+1. read the file's bytes once and hash them (sha256; hashlib releases the GIL);
+2. if the session already holds detections for (hash, detector settings) and the thumbnail
+   is on disk, stop there: nothing is decoded;
+3. otherwise decode once, reduced with JPEG DCT scaling to the larger of what the thumbnail
+   and the detector need, make the thumbnail from that decode and run the detector on it.
+
+Work runs on a small thread pool (decoding, resizing, hashing and cv2.dnn all release the
+GIL) with one :class:`FaceDetector` per worker thread, because a detector's network keeps
+per-call state. The session cache and sink are only ever called from the thread that
+iterates the generator, so a SQLite-backed session needs no locking. At most a few photos
+are in flight, and no full-size image is kept: memory stays flat with the folder's size.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from photoscreen.core.faces import Detection, FaceDetector
+from photoscreen.core.formats import sniff_format
+from photoscreen.core.jobs import CancelToken
+from photoscreen.core.loading import UnreadablePhoto, decode_photo, photo_hash, read_photo_file
+from photoscreen.core.thumbnails import THUMBNAIL_LONG_SIDE, ThumbnailStore, make_thumbnail
+
+log = logging.getLogger(__name__)
+
+RGBImage = npt.NDArray[np.uint8]
+# EXIF orientations 5-8 turn the picture by 90 degrees: the upright width is the height.
+_TRANSPOSING_ORIENTATIONS = frozenset({5, 6, 7, 8})
+
+
+class IngestCache(Protocol):
+    """What ingest asks the session: detections already found for this exact picture."""
+
+    def cached_detections(self, photo_hash: str, settings_key: str) -> list[Detection] | None:
+        """Detections stored for (content hash, detector settings), or None if never run."""
+
+
+class IngestSink(Protocol):
+    """Where ingest records what it found (the session), called once per photo."""
+
+    def record_ingest(
+        self,
+        path: Path,
+        photo_hash: str,
+        width: int,
+        height: int,
+        format: str,
+        detections: list[Detection] | None,
+        settings_key: str | None,
+    ) -> None:
+        """A photo was read: its hash, upright full size, format and (new) detections.
+
+        ``detections`` is None when no detector ran (none was given); ``settings_key`` is
+        the detector's settings key, or None without a detector.
+        """
+
+    def record_unreadable(self, path: Path, reason: str) -> None:
+        """A file could not be read as a photo, for the plain-words ``reason``."""
+
+
+@dataclass
+class IngestResult:
+    """What ingest learned about one file. ``error`` is set (and the rest None) on failure."""
+
+    path: Path
+    photo_hash: str | None = None
+    thumbnail: RGBImage | None = None
+    full_size: tuple[int, int] | None = None  # upright (width, height)
+    format: str | None = None
+    detections: list[Detection] | None = None
+    from_cache: bool = False
+    error: str | None = None
+    settings_key: str | None = None  # the detector settings the detections belong to
+
+
+class IngestQueue:
+    """The photos still to start, in order; the window can move photos to the front.
+
+    Thread-safe: the window calls :meth:`prioritise` (e.g. for the cells on screen) while
+    the ingest generator pops from another thread.
+    """
+
+    def __init__(self, paths: Iterable[Path]) -> None:
+        self._lock = threading.Lock()
+        self._order: deque[Path] = deque(dict.fromkeys(paths))
+        self._pending = set(self._order)
+
+    def prioritise(self, paths: Sequence[Path]) -> None:
+        """Start these (if not started yet) before any other, in the order given."""
+        with self._lock:
+            wanted = [p for p in dict.fromkeys(paths) if p in self._pending]
+            if not wanted:
+                return
+            wanted_set = set(wanted)
+            rest = [p for p in self._order if p not in wanted_set]
+            self._order = deque([*wanted, *rest])
+
+    def pop(self) -> Path | None:
+        """The next photo to start, or None when all have started."""
+        with self._lock:
+            if not self._order:
+                return None
+            path = self._order.popleft()
+            self._pending.discard(path)
+            return path
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._order)
+
+
+@dataclass
+class _Hashed:
+    """Stage one done: the bytes read and hashed, the cached thumbnail if there is one."""
+
+    path: Path
+    data: bytes
+    photo_hash: str
+    thumbnail: RGBImage | None
+    settings_key: str | None
+
+
+@dataclass
+class _Plan:
+    """Fixed settings of one ingest run, shared read-only by the worker threads."""
+
+    detector_factory: Callable[[], FaceDetector] | None
+    thumbs: ThumbnailStore | None
+    thumbnail_side: int
+    detectors: threading.local = field(default_factory=threading.local)
+
+    def detector(self) -> FaceDetector | None:
+        """This worker thread's own detector, built on first use."""
+        if self.detector_factory is None:
+            return None
+        made: FaceDetector | None = getattr(self.detectors, "detector", None)
+        if made is None:
+            made = self.detector_factory()
+            self.detectors.detector = made
+        return made
+
+
+def default_workers() -> int:
+    """One worker per core: each photo's work is CPU-bound and releases the GIL."""
+    return max(1, os.cpu_count() or 1)
+
+
+def ingest_photos(
+    paths: Sequence[Path] | IngestQueue,
+    *,
+    detector_factory: Callable[[], FaceDetector] | None,
+    cancel: CancelToken,
+    cache: IngestCache | None = None,
+    sink: IngestSink | None = None,
+    thumbs: ThumbnailStore | None = None,
+    workers: int | None = None,
+    thumbnail_side: int = THUMBNAIL_LONG_SIDE,
+) -> Iterator[IngestResult]:
+    """Hash, thumbnail and detect faces in every photo; yield each result as it completes.
+
+    Photos are started in the order of ``paths`` (pass an :class:`IngestQueue` to reorder
+    while running, e.g. to put the cells on screen first). ``detector_factory`` builds one
+    detector per worker thread; None skips detection. Every file yields exactly one result
+    unless cancelled: unreadable ones carry ``error``. After ``cancel`` no new photo is
+    started; photos already being decoded finish and are still yielded (and recorded).
+    ``cache`` and ``sink`` are called only from the thread iterating this generator.
+    """
+    queue = paths if isinstance(paths, IngestQueue) else IngestQueue(paths)
+    plan = _Plan(detector_factory, thumbs, thumbnail_side)
+    workers = workers or default_workers()
+    # Two photos per worker in flight: a worker never waits for its next photo's bytes,
+    # while memory holds only a handful of encoded files and reduced decodes.
+    limit = 2 * workers
+    in_flight: set[Future[_Hashed | IngestResult]] = set()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
+        try:
+            while True:
+                while len(in_flight) < limit and not cancel.cancelled:
+                    path = queue.pop()
+                    if path is None:
+                        break
+                    in_flight.add(pool.submit(_read_and_hash, plan, path))
+                if not in_flight:
+                    return
+                done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    outcome = future.result()
+                    if isinstance(outcome, _Hashed):
+                        cached = _from_cache(plan, outcome, cache)
+                        if cached is None:
+                            if not cancel.cancelled:
+                                in_flight.add(pool.submit(_decode_and_detect, plan, outcome))
+                            continue
+                        outcome = cached
+                    _record(sink, outcome)
+                    yield outcome
+        finally:
+            # Closing the generator early must not leave queued photos to start.
+            for future in in_flight:
+                future.cancel()
+
+
+def _read_and_hash(plan: _Plan, path: Path) -> _Hashed | IngestResult:
+    """Worker stage one: the file's bytes, their hash and any cached thumbnail."""
+    try:
+        data = read_photo_file(path)
+        detector = plan.detector()
+    except UnreadablePhoto as error:
+        return IngestResult(path, error=error.reason)
+    digest = photo_hash(data)
+    thumbnail = plan.thumbs.load(digest) if plan.thumbs is not None else None
+    key = detector.settings_key if detector is not None else None
+    return _Hashed(path, data, digest, thumbnail, key)
+
+
+def _from_cache(plan: _Plan, hashed: _Hashed, cache: IngestCache | None) -> IngestResult | None:
+    """A result without decoding when the thumbnail and any needed detections are cached."""
+    if hashed.thumbnail is None:
+        return None
+    detections: list[Detection] | None = None
+    if hashed.settings_key is not None:
+        if cache is None:
+            return None
+        detections = cache.cached_detections(hashed.photo_hash, hashed.settings_key)
+        if detections is None:
+            return None
+    size, fmt = _probe(hashed.data)
+    if size is None:
+        return None
+    return IngestResult(
+        hashed.path,
+        hashed.photo_hash,
+        hashed.thumbnail,
+        size,
+        fmt,
+        detections,
+        from_cache=True,
+        settings_key=hashed.settings_key,
+    )
+
+
+def _decode_and_detect(plan: _Plan, hashed: _Hashed) -> IngestResult:
+    """Worker stage two: one reduced decode feeds both the thumbnail and the detector."""
+    try:
+        return _decode_and_detect_unguarded(plan, hashed)
+    except UnreadablePhoto as error:
+        return IngestResult(hashed.path, hashed.photo_hash, error=error.reason)
+    except Exception as error:
+        # One odd photo must not stop the folder: it is listed with the reason and the
+        # traceback is logged for whoever looks into it.
+        log.exception("ingest failed for %s", hashed.path)
+        return IngestResult(
+            hashed.path, hashed.photo_hash, error=f"the photo could not be processed: {error}"
+        )
+
+
+def _decode_and_detect_unguarded(plan: _Plan, hashed: _Hashed) -> IngestResult:
+    detector = plan.detector()
+    need = plan.thumbnail_side
+    if detector is not None:
+        need = max(need, detector.min_decode_long_side())
+    decoded = decode_photo(hashed.data, min_long_side=need)
+    thumbnail = hashed.thumbnail
+    if thumbnail is None:
+        thumbnail = make_thumbnail(decoded.pixels, plan.thumbnail_side)
+        if plan.thumbs is not None:
+            plan.thumbs.save(hashed.photo_hash, thumbnail)
+    detections = detector.detect(decoded.pixels, decoded.scale) if detector else None
+    return IngestResult(
+        hashed.path,
+        hashed.photo_hash,
+        thumbnail,
+        (decoded.full_width, decoded.full_height),
+        decoded.format,
+        detections,
+        from_cache=False,
+        settings_key=hashed.settings_key,
+    )
+
+
+def _record(sink: IngestSink | None, result: IngestResult) -> None:
+    """Tell the session what one photo turned out to be."""
+    if sink is None:
+        return
+    if result.error is not None or result.photo_hash is None or result.full_size is None:
+        sink.record_unreadable(result.path, result.error or "the file could not be read")
+        return
+    width, height = result.full_size
+    sink.record_ingest(
+        result.path,
+        result.photo_hash,
+        width,
+        height,
+        result.format or "unknown",
+        None if result.from_cache else result.detections,
+        result.settings_key,
+    )
+
+
+def _probe(data: bytes) -> tuple[tuple[int, int] | None, str | None]:
+    """Upright size and format from the header alone (no pixels decoded)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            orientation = image.getexif().get(0x0112, 1)
+    except (OSError, ValueError, SyntaxError):
+        return None, None
+    fmt = sniff_format(data)
+    # libheif has already turned HEIF pixels upright (as the loader knows); GIF has no EXIF.
+    if fmt not in ("heif", "gif") and orientation in _TRANSPOSING_ORIENTATIONS:
+        width, height = height, width
+    return (width, height), fmt

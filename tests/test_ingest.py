@@ -1,0 +1,269 @@
+"""Ingest: every file gets one result, read once, thumbnail upright, faces in full-res coords."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
+import piexif
+import pytest
+import skimage.data
+from PIL import Image
+
+from photoscreen.core.faces import Detection, FaceDetector
+from photoscreen.core.geometry import Box
+from photoscreen.core.ingest import IngestQueue, IngestResult, ingest_photos
+from photoscreen.core.jobs import CancelToken
+from photoscreen.core.loading import photo_hash
+from photoscreen.core.thumbnails import ThumbnailStore
+
+# The astronaut's face (forehead to chin, ear to ear) in skimage.data.astronaut().
+FACE_IN_ASTRONAUT = Box(170, 40, 120, 150)
+# Where the scaled astronaut portrait lands in the test photo, and how much it is scaled.
+PASTE_AT = (1500, 300)
+PASTE_SCALE = 0.8
+
+
+class MemorySession:
+    """A real in-memory session: the cache and sink that ingest talks to."""
+
+    def __init__(self) -> None:
+        self.detections: dict[tuple[str, str], list[Detection]] = {}
+        self.ingested: dict[Path, tuple[str, int, int, str]] = {}
+        self.unreadable: dict[Path, str] = {}
+        self.threads: set[int] = set()
+
+    def cached_detections(self, photo_hash: str, settings_key: str) -> list[Detection] | None:
+        self.threads.add(threading.get_ident())
+        return self.detections.get((photo_hash, settings_key))
+
+    def record_ingest(
+        self,
+        path: Path,
+        photo_hash: str,
+        width: int,
+        height: int,
+        format: str,
+        detections: list[Detection] | None,
+        settings_key: str | None,
+    ) -> None:
+        self.threads.add(threading.get_ident())
+        self.ingested[path] = (photo_hash, width, height, format)
+        if detections is not None and settings_key is not None:
+            self.detections[(photo_hash, settings_key)] = detections
+
+    def record_unreadable(self, path: Path, reason: str) -> None:
+        self.threads.add(threading.get_ident())
+        self.unreadable[path] = reason
+
+
+class CountingDetector:
+    """The real detector, counting how often it is asked to look at a photo."""
+
+    def __init__(self, calls: list[int]) -> None:
+        self._detector = FaceDetector()
+        self._calls = calls
+        self.settings_key = self._detector.settings_key
+
+    def min_decode_long_side(self) -> int:
+        return self._detector.min_decode_long_side()
+
+    def detect(self, pixels: np.ndarray, scale: float) -> list[Detection]:
+        self._calls.append(1)
+        return self._detector.detect(pixels, scale)
+
+
+def _counting_factory(calls: list[int]) -> Callable[[], FaceDetector]:
+    def make() -> FaceDetector:
+        return CountingDetector(calls)  # type: ignore[return-value]
+
+    return make
+
+
+def _scene(width: int, height: int, face: bool) -> np.ndarray:
+    """A faceless photo (coffee) scaled up, optionally with the astronaut pasted in."""
+    scene = cv2.resize(skimage.data.coffee(), (width, height), interpolation=cv2.INTER_LINEAR)
+    if face:
+        portrait = skimage.data.astronaut()
+        size = round(512 * PASTE_SCALE)
+        small = cv2.resize(portrait, (size, size), interpolation=cv2.INTER_AREA)
+        x, y = PASTE_AT
+        scene[y : y + size, x : x + size] = small
+    return scene
+
+
+def _save(path: Path, pixels: np.ndarray, orientation: int | None = None) -> Path:
+    kwargs = {}
+    if orientation is not None:
+        kwargs["exif"] = piexif.dump({"0th": {piexif.ImageIFD.Orientation: orientation}})
+    Image.fromarray(pixels).save(path, "JPEG", quality=90, **kwargs)
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Three good photos and three files that are not usable photos."""
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for index in range(3):
+        _save(photos / f"good{index}.jpg", _scene(640 + 32 * index, 480, face=False))
+    (photos / "empty.jpg").write_bytes(b"")
+    (photos / "notes.jpg").write_text("not a photo at all")
+    whole = (photos / "good0.jpg").read_bytes()
+    (photos / "cut.jpg").write_bytes(whole[: len(whole) // 2])
+    return photos
+
+
+def _run(paths: list[Path], **kwargs: object) -> dict[Path, IngestResult]:
+    kwargs.setdefault("detector_factory", None)
+    kwargs.setdefault("cancel", CancelToken())
+    results: dict[Path, IngestResult] = {}
+    for result in ingest_photos(paths, **kwargs):  # type: ignore[arg-type]
+        assert result.path not in results, "each photo is reported once"
+        results[result.path] = result
+    return results
+
+
+def test_every_file_gets_exactly_one_result(folder: Path) -> None:
+    paths = sorted(folder.iterdir())
+    session = MemorySession()
+    results = _run(paths, sink=session, workers=2)
+    assert set(results) == set(paths)
+    good = {p for p in paths if p.name.startswith("good")}
+    for path in good:
+        result = results[path]
+        assert result.error is None
+        assert result.photo_hash == photo_hash(path.read_bytes())
+        assert result.format == "jpeg"
+        assert result.thumbnail is not None and max(result.thumbnail.shape[:2]) == 256
+        assert session.ingested[path][0] == result.photo_hash
+    assert set(session.unreadable) == set(paths) - good
+
+
+def test_unreadable_files_are_listed_with_their_reason(folder: Path) -> None:
+    session = MemorySession()
+    results = _run(sorted(folder.iterdir()), sink=session)
+    assert results[folder / "empty.jpg"].error == "the file is empty"
+    assert "not an image" in (results[folder / "notes.jpg"].error or "")
+    assert "truncated" in (results[folder / "cut.jpg"].error or "")
+    assert session.unreadable[folder / "cut.jpg"] == results[folder / "cut.jpg"].error
+    missing = folder / "gone.jpg"
+    assert "does not exist" in (_run([missing])[missing].error or "")
+
+
+def test_cache_and_sink_are_called_only_from_the_iterating_thread(folder: Path) -> None:
+    session = MemorySession()
+    _run(sorted(folder.iterdir()), sink=session, cache=session, workers=2)
+    assert session.threads == {threading.get_ident()}
+
+
+def test_thumbnail_is_upright_for_an_exif_rotated_photo(tmp_path: Path) -> None:
+    upright = np.full((400, 300, 3), 120, dtype=np.uint8)
+    upright[:100, :] = (230, 20, 20)  # red sky at the top of the upright picture
+    # Stored turned a quarter anticlockwise; orientation 6 tells viewers to turn it back.
+    stored = np.ascontiguousarray(np.rot90(upright, k=1))
+    path = _save(tmp_path / "turned.jpg", stored, orientation=6)
+    result = _run([path])[path]
+    assert result.full_size == (300, 400)
+    thumb = result.thumbnail
+    assert thumb is not None and thumb.shape[:2] == (256, 192)
+    assert thumb[5, 96, 0] > 180 and thumb[5, 96, 1] < 80, "red must be at the top"
+    assert thumb[250, 96, 0] < 160
+
+
+def test_faces_are_found_in_full_resolution_upright_coordinates(tmp_path: Path) -> None:
+    # A 12-megapixel-class scene decoded reduced for detection: the box must still land on
+    # the pasted face in full-size upright pixels, though the file is stored rotated.
+    upright = _scene(2400, 3200, face=True)
+    stored = np.ascontiguousarray(np.rot90(upright, k=-1))  # shown upright with orientation 8
+    path = _save(tmp_path / "portrait.jpg", stored, orientation=8)
+    calls: list[int] = []
+    result = _run([path], detector_factory=_counting_factory(calls))[path]
+    assert result.error is None and result.full_size == (2400, 3200)
+    assert result.detections is not None
+    x, y = PASTE_AT
+    expected = Box(
+        x + FACE_IN_ASTRONAUT.x * PASTE_SCALE,
+        y + FACE_IN_ASTRONAUT.y * PASTE_SCALE,
+        FACE_IN_ASTRONAUT.w * PASTE_SCALE,
+        FACE_IN_ASTRONAUT.h * PASTE_SCALE,
+    )
+    best = max((d.box.iou(expected) for d in result.detections), default=0.0)
+    assert best > 0.4, f"no box on the face: {result.detections}"
+    assert calls == [1], "one detector pass per photo"
+
+
+def test_reopening_uses_the_cache_and_skips_decoding(tmp_path: Path) -> None:
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    paths = [_save(photos / f"p{i}.jpg", _scene(800, 600, face=i == 0)) for i in range(2)]
+    session = MemorySession()
+    thumbs = ThumbnailStore(photos / ".photoscreen")
+    calls: list[int] = []
+    factory = _counting_factory(calls)
+    first = _run(paths, detector_factory=factory, cache=session, sink=session, thumbs=thumbs)
+    assert len(calls) == 2 and not any(r.from_cache for r in first.values())
+    second = _run(paths, detector_factory=factory, cache=session, sink=session, thumbs=thumbs)
+    assert len(calls) == 2, "cached photos must not be run through the detector again"
+    for path in paths:
+        assert second[path].from_cache
+        assert second[path].detections == first[path].detections
+        assert second[path].full_size == (800, 600)
+        assert second[path].thumbnail is not None
+
+
+def test_a_changed_photo_is_detected_again(tmp_path: Path) -> None:
+    path = _save(tmp_path / "p.jpg", _scene(800, 600, face=False))
+    session = MemorySession()
+    thumbs = ThumbnailStore(tmp_path / ".photoscreen")
+    calls: list[int] = []
+    factory = _counting_factory(calls)
+    _run([path], detector_factory=factory, cache=session, sink=session, thumbs=thumbs)
+    _save(path, _scene(800, 600, face=True))
+    again = _run([path], detector_factory=factory, cache=session, sink=session, thumbs=thumbs)
+    assert len(calls) == 2 and not again[path].from_cache
+    assert again[path].photo_hash == photo_hash(path.read_bytes())
+
+
+def test_cancel_stops_between_photos(tmp_path: Path) -> None:
+    paths = [_save(tmp_path / f"p{i}.jpg", _scene(320, 240, face=False)) for i in range(12)]
+    cancel = CancelToken()
+    session = MemorySession()
+    seen = []
+    for result in ingest_photos(
+        paths, detector_factory=None, cancel=cancel, sink=session, workers=1
+    ):
+        seen.append(result.path)
+        cancel.cancel()
+    # Photos already in flight (at most two per worker) finish; nothing new is started.
+    assert 1 <= len(seen) <= 2
+    assert set(session.ingested) == set(seen)
+
+
+def test_photos_moved_to_the_front_are_done_first(tmp_path: Path) -> None:
+    paths = [_save(tmp_path / f"p{i}.jpg", _scene(320, 240, face=False)) for i in range(6)]
+    queue = IngestQueue(paths)
+    queue.prioritise([paths[4], paths[5]])
+    results = ingest_photos(queue, detector_factory=None, cancel=CancelToken(), workers=1)
+    order = [result.path for result in results]
+    assert order == [paths[4], paths[5], *paths[:4]]
+
+
+def test_thumbnails_go_only_into_the_session_dir_and_originals_stay_untouched(
+    folder: Path,
+) -> None:
+    originals = {p: (p.read_bytes(), os.stat(p).st_mtime_ns) for p in folder.iterdir()}
+    thumbs = ThumbnailStore(folder / ".photoscreen")
+    results = _run(sorted(originals), thumbs=thumbs, workers=2)
+    for path, (data, mtime) in originals.items():
+        assert path.read_bytes() == data and os.stat(path).st_mtime_ns == mtime
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [".photoscreen", *(p.name for p in originals)]
+    )
+    written = sorted(p.name for p in (folder / ".photoscreen" / "thumbs").iterdir())
+    hashes = sorted(f"{r.photo_hash}.jpg" for r in results.values() if r.error is None)
+    assert written == hashes
