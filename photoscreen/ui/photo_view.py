@@ -1,0 +1,550 @@
+"""The photo, large, with its face boxes: draw, move, resize, delete, accept, consent, zoom.
+
+The scene is measured in the upright photo's full-resolution pixels, the coordinate system
+of every :class:`~photoscreen.core.geometry.Box`. The picture on screen may be a reduced
+decode (a quarter-size preview, say); one transform on its pixmap item scales it up to the
+scene, and that is the only place where displayed pixels and box coordinates differ.
+Orientation never appears here: the loader hands over upright pixels.
+
+The view shows what it is given and reports what the user asks for. Edits are signals
+(``face_drawn``, ``face_changed``...); the controller stores them and answers with
+:meth:`PhotoView.set_faces`. A moved or resized box stays where the user left it meanwhile.
+
+Keys, when a box is selected (they take priority over window shortcuts only then):
+Delete/Backspace removes it, C toggles consent on file, A/Enter accepts a possible face,
+D dismisses one, Shift+arrows nudge it, Esc deselects. Tab / Shift+Tab cycle through the
+boxes and, past the last one, move on to the next widget. Esc also cancels drawing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QLabel,
+    QMenu,
+    QWidget,
+)
+
+from photoscreen.ui.face_items import (
+    KIND_CONSENT,
+    KIND_FACE,
+    KIND_POSSIBLE,
+    FaceItem,
+    FaceOverlay,
+    rect_to_box,
+)
+
+ZOOM_STEP = 1.25
+MAX_ZOOM = 4.0  # screen pixels per full-resolution pixel
+MIN_FACE_PX = 8.0  # smallest box, in full-resolution pixels (the detector's own floor)
+MIN_DRAG_PX = 4.0  # a drag shorter than this on screen is a click, not a box
+NUDGE_PX = 4.0  # Shift+arrow moves a box this many screen pixels
+BANNER_STYLE = (
+    "QLabel { background: rgba(10, 10, 10, 215); color: white; padding: 6px 14px;"
+    " border-radius: 6px; font-weight: bold; }"
+)
+PREVIEW_TEXT = "Preview: exactly what export will write"
+DRAWING_TEXT = "Drag a box around the face  ·  Esc cancels"
+
+_DELETE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+_ACCEPT_KEYS = (Qt.Key.Key_A, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_ARROWS = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),
+    Qt.Key.Key_Down: (0, 1),
+}
+_BOX_KEYS = (*_DELETE_KEYS, *_ACCEPT_KEYS, Qt.Key.Key_C, Qt.Key.Key_D)
+
+
+class PhotoView(QGraphicsView):
+    """Shows one photo with its face overlays and lets the user edit them."""
+
+    face_drawn = Signal(object)  # Box of a newly drawn face (full-resolution pixels)
+    face_changed = Signal(str, object)  # id, its new Box after a move or resize
+    face_deleted = Signal(str)
+    consent_toggled = Signal(str)
+    possible_accepted = Signal(str)
+    possible_dismissed = Signal(str)
+    zoom_changed = Signal(float)  # screen pixels per full-resolution pixel
+    drawing_changed = Signal(bool)  # add-box mode started (True) or ended (False)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self._photo = self._add_pixmap_item(-2)
+        self._preview = self._add_pixmap_item(-1)
+        self._rubber = self._make_rubber_band()
+        self._faces: dict[str, FaceItem] = {}
+        self._full = QRectF()
+        self._fit = True
+        self._drawing = False
+        self._draw_origin: QPointF | None = None
+        self._banner = self._make_label(BANNER_STYLE)
+        self._empty = self._make_label("QLabel { color: #c8c8c8; font-size: 16px; }")
+        self._empty.setText("No photo selected")
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        # Cosmetic pens and zoom-independent labels outgrow their scene bounds; repainting
+        # the whole viewport avoids trails (the scene is one pixmap and a few boxes).
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform
+        )
+        self.setBackgroundBrush(QColor("#262626"))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._place_labels()
+
+    def _add_pixmap_item(self, z: float) -> QGraphicsPixmapItem:
+        item = QGraphicsPixmapItem()
+        item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        item.setZValue(z)
+        self.scene().addItem(item)
+        return item
+
+    def _make_rubber_band(self) -> QGraphicsRectItem:
+        item = QGraphicsRectItem()
+        pen = QPen(QColor("white"), 2, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        item.setPen(pen)
+        item.setBrush(QColor(255, 255, 255, 40))
+        item.setZValue(10)
+        item.setVisible(False)
+        self.scene().addItem(item)
+        return item
+
+    def _make_label(self, style: str) -> QLabel:
+        label = QLabel(self.viewport())
+        label.setStyleSheet(style)
+        label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        label.setVisible(False)
+        return label
+
+    # -- what is shown ---------------------------------------------------------------
+    def set_photo(self, image: QImage, full_width: int, full_height: int) -> None:
+        """Show a new upright photo; ``image`` may be a reduced decode of it.
+
+        Face overlays, preview and drawing are cleared; the view zooms to fit.
+        """
+        if image.isNull() or full_width <= 0 or full_height <= 0:
+            raise ValueError("set_photo needs a non-empty image and a positive full size")
+        self.cancel_drawing()
+        self.set_faces([])
+        self.set_preview(None)
+        self._full = QRectF(0, 0, full_width, full_height)
+        self.scene().setSceneRect(self._full)
+        self._photo.setPixmap(QPixmap.fromImage(image))
+        self._photo.setTransform(self._to_scene(image))
+        self._photo.setVisible(True)
+        self._empty.setVisible(False)
+        self.zoom_to_fit()
+
+    def clear(self, message: str = "No photo selected") -> None:
+        """Show no photo, only ``message`` (for example why a photo cannot be shown)."""
+        self.cancel_drawing()
+        self.set_faces([])
+        self.set_preview(None)
+        self._photo.setPixmap(QPixmap())
+        self._full = QRectF()
+        self._empty.setText(message)
+        self._empty.setVisible(True)
+        self._place_labels()
+
+    def has_photo(self) -> bool:
+        return not self._full.isEmpty()
+
+    def _to_scene(self, image: QImage) -> QTransform:
+        """The one image-to-scene transform: displayed pixels to full-resolution pixels."""
+        return QTransform.fromScale(
+            self._full.width() / image.width(), self._full.height() / image.height()
+        )
+
+    def set_faces(self, faces: Sequence[FaceOverlay]) -> None:
+        """Replace the overlays; a box that keeps its id keeps its selection."""
+        wanted = {face.id: face for face in faces}
+        for face_id in [fid for fid in self._faces if fid not in wanted]:
+            self.scene().removeItem(self._faces.pop(face_id))
+        for face in faces:
+            item = self._faces.get(face.id)
+            if item is None:
+                self._faces[face.id] = self._add_face_item(face)
+            else:
+                item.set_overlay(face)
+
+    def _add_face_item(self, face: FaceOverlay) -> FaceItem:
+        item = FaceItem(face, self._full, MIN_FACE_PX)
+        item.edited.connect(lambda fid, rect: self.face_changed.emit(fid, rect_to_box(rect)))
+        item.accept_clicked.connect(self.possible_accepted)
+        item.dismiss_clicked.connect(self.possible_dismissed)
+        item.set_unit(self._unit())
+        item.setVisible(not self.is_previewing())
+        self.scene().addItem(item)
+        return item
+
+    def face_ids(self) -> list[str]:
+        """The ids of the boxes shown, in Tab order (left to right)."""
+        return [item.face_id for item in self._tab_order()]
+
+    def face_rect(self, face_id: str) -> QRectF:
+        """Where a box currently is, in full-resolution pixels."""
+        return self._faces[face_id].scene_rect()
+
+    def selected_face_id(self) -> str | None:
+        item = self._selected_item()
+        return item.face_id if item is not None else None
+
+    def select_face(self, face_id: str | None) -> None:
+        """Select one box (``None`` selects none) and scroll it into view."""
+        self.scene().clearSelection()
+        item = self._faces.get(face_id) if face_id is not None else None
+        if item is not None:
+            item.setSelected(True)
+            self.ensureVisible(item.scene_rect())
+
+    def _selected_item(self) -> FaceItem | None:
+        for item in self.scene().selectedItems():
+            if isinstance(item, FaceItem):
+                return item
+        return None
+
+    def set_preview(self, image: QImage | None) -> None:
+        """Show ``image`` (the exact export pixels) in place of the photo; ``None`` returns."""
+        previewing = image is not None and not image.isNull()
+        if previewing:
+            assert image is not None
+            self.cancel_drawing()
+            self.scene().clearSelection()
+            self._preview.setPixmap(QPixmap.fromImage(image))
+            self._preview.setTransform(self._to_scene(image))
+        else:
+            self._preview.setPixmap(QPixmap())
+        self._preview.setVisible(previewing)
+        self._photo.setVisible(not previewing)
+        for item in self._faces.values():
+            item.setVisible(not previewing)
+        self._show_banner(PREVIEW_TEXT if previewing else "")
+
+    def is_previewing(self) -> bool:
+        return self._preview.isVisible()
+
+    def _show_banner(self, text: str) -> None:
+        self._banner.setText(text)
+        self._banner.setVisible(bool(text))
+        self._place_labels()
+
+    def banner_text(self) -> str:
+        """The notice shown over the photo (preview or drawing), empty when none."""
+        return self._banner.text() if self._banner.isVisible() else ""
+
+    def _place_labels(self) -> None:
+        area = self.viewport().rect()
+        for label in (self._banner, self._empty):
+            label.adjustSize()
+        self._banner.move((area.width() - self._banner.width()) // 2, 10)
+        self._empty.move(
+            (area.width() - self._empty.width()) // 2, (area.height() - self._empty.height()) // 2
+        )
+
+    # -- drawing a new box -----------------------------------------------------------
+    def start_drawing(self) -> None:
+        """Enter add-box mode: the next drag draws a face box. Esc cancels.
+
+        Ignored while there is no photo or the preview is shown (there are no boxes then).
+        """
+        if not self.has_photo() or self.is_previewing() or self._drawing:
+            return
+        self._drawing = True
+        self.scene().clearSelection()
+        self.setDragMode(QGraphicsView.DragMode.NoDrag)
+        self.viewport().setCursor(Qt.CursorShape.CrossCursor)
+        self._show_banner(DRAWING_TEXT)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.drawing_changed.emit(True)
+
+    def cancel_drawing(self) -> None:
+        """Leave add-box mode without adding anything."""
+        if not self._drawing:
+            return
+        self._drawing = False
+        self._draw_origin = None
+        self._rubber.setVisible(False)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.viewport().unsetCursor()
+        self._show_banner("")
+        self.drawing_changed.emit(False)
+
+    def is_drawing(self) -> bool:
+        return self._drawing
+
+    def _clamped_scene_pos(self, pos: QPoint) -> QPointF:
+        point = self.mapToScene(pos)
+        full = self._full
+        return QPointF(
+            min(max(point.x(), full.left()), full.right()),
+            min(max(point.y(), full.top()), full.bottom()),
+        )
+
+    def _finish_drawing(self, pos: QPoint) -> None:
+        origin, self._draw_origin = self._draw_origin, None
+        self._rubber.setVisible(False)
+        if origin is None:
+            return
+        rect = QRectF(origin, self._clamped_scene_pos(pos)).normalized()
+        unit = self._unit()
+        if max(rect.width(), rect.height()) < MIN_DRAG_PX * unit:
+            return  # a click, not a drag: stay in add-box mode
+        self.cancel_drawing()
+        self.face_drawn.emit(rect_to_box(self._at_least_min_size(rect)))
+
+    def _at_least_min_size(self, rect: QRectF) -> QRectF:
+        """Grow a too-small box around its centre, staying inside the photo."""
+        width = min(max(rect.width(), MIN_FACE_PX), self._full.width())
+        height = min(max(rect.height(), MIN_FACE_PX), self._full.height())
+        left = min(max(rect.center().x() - width / 2, 0.0), self._full.width() - width)
+        top = min(max(rect.center().y() - height / 2, 0.0), self._full.height() - height)
+        return QRectF(left, top, width, height)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self._drawing and event.button() == Qt.MouseButton.LeftButton:
+            self._draw_origin = self._clamped_scene_pos(event.position().toPoint())
+            self._rubber.setRect(QRectF(self._draw_origin, self._draw_origin))
+            self._rubber.setVisible(True)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._draw_origin is not None:
+            corner = self._clamped_scene_pos(event.position().toPoint())
+            self._rubber.setRect(QRectF(self._draw_origin, corner).normalized())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._draw_origin is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._finish_drawing(event.position().toPoint())
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        # The press started here (a pan or a click on the photo): the release ends it here
+        # rather than travelling on to the parent, which never saw the press.
+        event.accept()
+
+    # -- zoom ------------------------------------------------------------------------
+    def zoom_factor(self) -> float:
+        """Screen pixels per full-resolution pixel (1.0 is "actual size")."""
+        return self.transform().m11()
+
+    def _unit(self) -> float:
+        return 1.0 / self.zoom_factor()
+
+    def _fit_factor(self) -> float:
+        if not self.has_photo():
+            return 1.0
+        area = self.viewport().rect()
+        return max(
+            1e-4,
+            min((area.width() - 4) / self._full.width(), (area.height() - 4) / self._full.height()),
+        )
+
+    def zoom_to_fit(self) -> None:
+        """Show the whole photo, and keep fitting it when the view is resized."""
+        self._fit = True
+        self._set_zoom(self._fit_factor(), self._full.center())
+
+    def zoom_actual(self) -> None:
+        """One full-resolution pixel per screen pixel, around the current centre."""
+        self._fit = False
+        self._set_zoom(1.0, self._view_centre())
+
+    def zoom_in(self) -> None:
+        self._zoom_by(ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self._zoom_by(1 / ZOOM_STEP)
+
+    def _view_centre(self) -> QPointF:
+        return self.mapToScene(self.viewport().rect().center())
+
+    def _zoom_by(self, factor: float, under_mouse: bool = False) -> None:
+        if not self.has_photo():
+            return
+        fit = self._fit_factor()
+        target = min(max(self.zoom_factor() * factor, fit * 0.5), max(MAX_ZOOM, fit))
+        self._fit = False
+        anchor = (
+            QGraphicsView.ViewportAnchor.AnchorUnderMouse
+            if under_mouse
+            else QGraphicsView.ViewportAnchor.AnchorViewCenter
+        )
+        self.setTransformationAnchor(anchor)
+        ratio = target / self.zoom_factor()
+        self.scale(ratio, ratio)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self._zoom_settled()
+
+    def _set_zoom(self, factor: float, centre: QPointF) -> None:
+        self.setTransform(QTransform.fromScale(factor, factor))
+        self.centerOn(centre)
+        self._zoom_settled()
+
+    def _zoom_settled(self) -> None:
+        unit = self._unit()
+        for item in self._faces.values():
+            item.set_unit(unit)
+        self.zoom_changed.emit(self.zoom_factor())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120
+        if steps:
+            self._zoom_by(ZOOM_STEP**steps, under_mouse=True)
+        event.accept()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._fit:
+            self.zoom_to_fit()
+        self._place_labels()
+
+    # -- keyboard and menu -----------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        if not isinstance(event, QKeyEvent):
+            return super().event(event)
+        if event.type() == QEvent.Type.ShortcutOverride and self._wants_key(event):
+            event.accept()
+            return True
+        if event.type() == QEvent.Type.KeyPress:
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+            tab = event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+            if tab and modifiers == Qt.KeyboardModifier.NoModifier:
+                forward = event.key() == Qt.Key.Key_Tab and not (
+                    event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+                )
+                if self._cycle_selection(forward):
+                    return True
+        return super().event(event)
+
+    def _wants_key(self, event: QKeyEvent) -> bool:
+        """Keys the view claims ahead of the window's shortcuts: only in a box context."""
+        key, modifiers = event.key(), event.modifiers()
+        if key == Qt.Key.Key_Escape:
+            return self._drawing or self._selected_item() is not None
+        if self._selected_item() is None or self.is_previewing():
+            return False
+        if key in _ARROWS:
+            return modifiers == Qt.KeyboardModifier.ShiftModifier
+        plain = modifiers & ~Qt.KeyboardModifier.KeypadModifier
+        return key in _BOX_KEYS and plain == Qt.KeyboardModifier.NoModifier
+
+    def _tab_order(self) -> list[FaceItem]:
+        items = [item for item in self._faces.values() if item.isVisible()]
+        return sorted(items, key=lambda item: (item.scene_rect().x(), item.scene_rect().y()))
+
+    def _cycle_selection(self, forward: bool) -> bool:
+        """Select the next box; past the last one, deselect and let focus move on."""
+        order = self._tab_order()
+        if not order:
+            return False
+        current = self._selected_item()
+        index = order.index(current) if current in order else -1
+        if index == -1:
+            index = 0 if forward else len(order) - 1
+        else:
+            index += 1 if forward else -1
+        if not 0 <= index < len(order):
+            self.scene().clearSelection()
+            return False
+        self.select_face(order[index].face_id)
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        item = self._selected_item()
+        if key == Qt.Key.Key_Escape and (self._drawing or item is not None):
+            self.cancel_drawing()
+            self.scene().clearSelection()
+            return
+        if item is not None and self._wants_key(event) and self._box_key(item, event):
+            return
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_out()
+        else:
+            super().keyPressEvent(event)
+
+    def _box_key(self, item: FaceItem, event: QKeyEvent) -> bool:
+        key, fid, kind = Qt.Key(event.key()), item.face_id, item.kind
+        if key in _ARROWS:
+            dx, dy = _ARROWS[key]
+            item.nudge(dx * NUDGE_PX * self._unit(), dy * NUDGE_PX * self._unit())
+        elif kind == KIND_POSSIBLE and (key in _DELETE_KEYS or key == Qt.Key.Key_D):
+            self.possible_dismissed.emit(fid)
+        elif kind == KIND_POSSIBLE and key in _ACCEPT_KEYS:
+            self.possible_accepted.emit(fid)
+        elif key in _DELETE_KEYS:
+            self.face_deleted.emit(fid)
+        elif key == Qt.Key.Key_C and kind in (KIND_FACE, KIND_CONSENT):
+            self.consent_toggled.emit(fid)
+        else:
+            return False
+        return True
+
+    def menu_actions(self, face_id: str) -> list[tuple[str, Callable[[], None]]]:
+        """The context menu of one box: (text, what it does)."""
+        item = self._faces[face_id]
+        if item.kind == KIND_POSSIBLE:
+            return [
+                ("Yes, it is a face: blur it  (A)", lambda: self.possible_accepted.emit(face_id)),
+                ("Not a face: remove the box  (D)", lambda: self.possible_dismissed.emit(face_id)),
+            ]
+        consent = (
+            "Consent withdrawn: blur this face  (C)"
+            if item.kind == KIND_CONSENT
+            else "Consent on file: do not blur  (C)"
+        )
+        return [
+            (consent, lambda: self.consent_toggled.emit(face_id)),
+            ("Delete this box  (Delete)", lambda: self.face_deleted.emit(face_id)),
+        ]
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        item = self._face_at(event.pos())
+        if item is None or self._drawing:
+            super().contextMenuEvent(event)
+            return
+        self.select_face(item.face_id)
+        menu = QMenu(self)
+        for text, action in self.menu_actions(item.face_id):
+            menu.addAction(text).triggered.connect(action)
+        menu.exec(event.globalPos())
+
+    def _face_at(self, pos: QPoint) -> FaceItem | None:
+        for graphics_item in self.items(pos):
+            candidate = graphics_item
+            while candidate is not None and not isinstance(candidate, FaceItem):
+                candidate = candidate.parentItem()
+            if candidate is not None:
+                return candidate
+        return None
