@@ -1,0 +1,197 @@
+"""Writing fresh, bare JPEGs from pixels, checking them, and saving them atomically.
+
+An exported file is made from pixels only: nothing of the original container (EXIF, GPS,
+XMP, IPTC, ICC, comments, thumbnails, MPF frames, trailing bytes) is copied, because
+nothing is read from it but the pixels (DESIGN.md invariant 4). :func:`verify_clean_jpeg`
+then proves it by walking the written bytes with our own segment walker, independent of
+the library that wrote them. Files appear under their final name only once complete, and
+an existing file is never replaced (invariant 6).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+from pathlib import Path
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, ImageFile
+
+from photoscreen.core.jpeg_segments import (
+    APP0,
+    DHT,
+    DQT,
+    DRI,
+    EOI,
+    RST_MARKERS,
+    SOI,
+    SOS,
+    JpegLayout,
+    JpegStructureError,
+    frame_size,
+    walk_jpeg,
+)
+
+Pixels = npt.NDArray[np.uint8]
+
+# The only segments a bare baseline or progressive JPEG needs.
+_ALLOWED_MARKERS = frozenset({SOI, APP0, DQT, 0xC0, 0xC2, DHT, DRI, SOS, EOI}) | RST_MARKERS
+# A JFIF APP0 without a thumbnail: identifier, version, units, densities, 0 x 0 thumbnail.
+_JFIF_LENGTH = 14
+
+
+def resize_to_long_side(pixels: Pixels, long_side: int) -> Pixels:
+    """The pixels scaled down so the long side is ``long_side``; never enlarged.
+
+    Area averaging (``INTER_AREA``) is the right filter for downscaling photos: no moiré,
+    no ringing. A photo already small enough is returned as it is (not copied).
+    """
+    height, width = pixels.shape[:2]
+    current = max(width, height)
+    if long_side <= 0:
+        raise ValueError(f"long side must be positive, got {long_side}")
+    if current <= long_side:
+        return pixels
+    factor = long_side / current
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    return np.asarray(cv2.resize(pixels, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+
+
+def encode_clean_jpeg(pixels: Pixels, quality: int = 90) -> bytes:
+    """A new baseline JPEG of the pixels (H x W x 3 uint8 RGB) and nothing else.
+
+    Pillow, given a bare array and no ``exif``/``icc_profile``/``comment`` arguments,
+    writes SOI, a JFIF APP0, DQT, SOF0, DHT, SOS and EOI only; the verifier checks that.
+    """
+    if pixels.ndim != 3 or pixels.shape[2] != 3 or pixels.dtype != np.uint8:
+        raise ValueError(f"expected H x W x 3 uint8 pixels, got {pixels.shape} {pixels.dtype}")
+    if not 1 <= quality <= 100:
+        raise ValueError(f"JPEG quality must be 1-100, got {quality}")
+    image = Image.fromarray(np.ascontiguousarray(pixels))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=quality, optimize=False, progressive=False)
+    return out.getvalue()
+
+
+def verify_clean_jpeg(data: bytes, expected_size: tuple[int, int]) -> list[str]:
+    """Problems that make ``data`` not a bare JPEG of ``expected_size`` (empty list = clean).
+
+    Checks, in our own parser: only the segments a bare JPEG needs, a JFIF header without
+    a thumbnail, nothing after the end marker, the frame size; then that Pillow decodes
+    the whole picture at that size.
+    """
+    try:
+        layout = walk_jpeg(data)
+    except JpegStructureError as error:
+        return [f"not a well-formed JPEG: {error}"]
+    problems = _segment_problems(layout)
+    if layout.end is None:
+        problems.append("the file ends before its end-of-image marker")
+    elif layout.trailing:
+        problems.append(f"{len(layout.trailing)} bytes after the end-of-image marker")
+    frame = layout.frame
+    if frame is None:
+        problems.append("no picture frame (SOF) segment")
+    elif frame_size(frame) != tuple(expected_size):
+        width, height = frame_size(frame)
+        problems.append(
+            f"frame is {width} x {height}, expected {expected_size[0]} x {expected_size[1]}"
+        )
+    if not problems:
+        problems.extend(_decode_problems(data, expected_size))
+    return problems
+
+
+def _segment_problems(layout: JpegLayout) -> list[str]:
+    problems: list[str] = []
+    for segment in layout.segments:
+        if segment.marker not in _ALLOWED_MARKERS:
+            problems.append(f"unexpected {segment.name} segment at byte {segment.offset}")
+        elif segment.marker == APP0 and not _is_plain_jfif(segment.payload):
+            problems.append(f"APP0 at byte {segment.offset} is not a plain JFIF header")
+    if layout.segments and layout.segments[0].marker != SOI:
+        problems.append("does not start with SOI")
+    return problems
+
+
+def _is_plain_jfif(payload: bytes) -> bool:
+    # JFXX extensions and a non-zero thumbnail size would carry a second picture.
+    return (
+        len(payload) == _JFIF_LENGTH
+        and payload.startswith(b"JFIF\x00")
+        and payload[12] == 0
+        and payload[13] == 0
+    )
+
+
+def _decode_problems(data: bytes, expected_size: tuple[int, int]) -> list[str]:
+    if ImageFile.LOAD_TRUNCATED_IMAGES:
+        return ["cannot verify: Pillow is set to accept truncated files"]
+    try:
+        with Image.open(io.BytesIO(data), formats=["JPEG"]) as image:
+            image.load()
+            size = image.size
+    except (OSError, ValueError, SyntaxError, EOFError) as error:
+        return [f"does not decode: {error}"]
+    if size != tuple(expected_size):
+        return [
+            f"decodes to {size[0]} x {size[1]}, expected {expected_size[0]} x {expected_size[1]}"
+        ]
+    return []
+
+
+def write_new_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file at ``path`` atomically; never replace an existing file.
+
+    The bytes go to a temporary name in the same folder, are flushed to disk, and the
+    file is then linked (or, where links are unsupported, renamed) to its final name,
+    which fails with :class:`FileExistsError` if the name is taken. The file gets the
+    current time, never the original's dates.
+    """
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise FileExistsError(f"{path} already exists")
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.partial")
+    try:
+        _write_and_sync(temporary, data)
+        _publish(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    _sync_directory(path.parent)
+
+
+def _write_and_sync(path: Path, data: bytes) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags, 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _publish(temporary: Path, final: Path) -> None:
+    """Give the finished file its final name without ever replacing another file."""
+    try:
+        os.link(temporary, final)
+    except FileExistsError:
+        raise
+    except OSError:
+        # Filesystems without hard links (FAT, some network shares). os.rename replaces
+        # on POSIX, so check first; on Windows rename itself refuses an existing name.
+        if final.exists() or final.is_symlink():
+            raise FileExistsError(f"{final} already exists") from None
+        os.rename(temporary, final)
+
+
+def _sync_directory(folder: Path) -> None:
+    """Make the new name itself durable (POSIX); Windows has no directory handles."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,302 @@
+"""Reading photo files safely and decoding them to upright sRGB pixels.
+
+Every photo enters photoscreen through here, so this module is where bad input is turned
+into a plain-words reason (:class:`UnreadablePhoto`) instead of a crash, and where the
+three things that make pixels "right" happen exactly once: EXIF orientation, conversion of
+wide-gamut colour (Display P3 from iPhones, Adobe RGB, CMYK) to sRGB, and flattening of
+transparency onto white. Only the primary image is used: iPhone JPEGs carry gain maps as
+extra MPF frames and HEICs carry thumbnails and depth maps, none of which is the photo.
+
+Originals are opened read-only and never modified (DESIGN.md invariant 5).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import os
+import stat
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
+
+from photoscreen.core import colour
+from photoscreen.core.formats import SUPPORTED_FORMATS, describe_unsupported, sniff_format
+from photoscreen.core.jpeg_segments import JpegStructureError, walk_jpeg
+
+__all__ = [
+    "SUPPORTED_FORMATS",
+    "DecodedPhoto",
+    "UnreadablePhoto",
+    "decode_photo",
+    "photo_hash",
+    "read_photo_file",
+    "sniff_format",
+]
+
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_PIXELS = 100_000_000
+TRUNCATED = "the file is truncated (the picture data ends early)"
+
+# The Pillow plugin that may read each format; nothing else is allowed to look at the bytes.
+_PILLOW_FORMATS = {
+    "jpeg": "JPEG",
+    "png": "PNG",
+    "webp": "WEBP",
+    "heif": "HEIF",
+    "tiff": "TIFF",
+    "gif": "GIF",
+}
+# EXIF orientation -> the transpose that makes the pixels upright (EXIF 2.32, tag 0x0112).
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+# What Pillow raises for damaged data, depending on the plugin and where it fails.
+_DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, IndexError, KeyError, TypeError)
+
+
+class UnreadablePhoto(Exception):
+    """A file that cannot be used as a photo; ``reason`` says why, in plain words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class DecodedPhoto:
+    """Upright sRGB pixels of a photo's primary image.
+
+    ``pixels`` is a read-only H x W x 3 uint8 RGB array, possibly smaller than the photo
+    (see :func:`decode_photo`); ``full_width`` x ``full_height`` is the upright size at full
+    resolution, the coordinate system of face boxes.
+    """
+
+    pixels: npt.NDArray[np.uint8]
+    full_width: int
+    full_height: int
+    format: str
+
+    @property
+    def scale(self) -> float:
+        """Width of ``pixels`` divided by the full width (1.0 at full size)."""
+        return float(self.pixels.shape[1]) / self.full_width
+
+
+def read_photo_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file, read without following links and without writing.
+
+    Refuses symlinks, folders, devices, pipes and sockets, empty files, files over
+    ``max_bytes`` and files the user may not read, each with its own reason.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        raise UnreadablePhoto("the file does not exist (it may have been moved)") from None
+    except OSError as error:
+        raise UnreadablePhoto(f"the file cannot be read: {error.strerror or error}") from None
+    _check_file_kind(info)
+    _check_file_size(info.st_size, max_bytes)
+    return _read_regular_file(path, info, max_bytes)
+
+
+def _check_file_kind(info: os.stat_result) -> None:
+    if stat.S_ISLNK(info.st_mode):
+        raise UnreadablePhoto("a link, not a photo")
+    if stat.S_ISDIR(info.st_mode):
+        raise UnreadablePhoto("a folder, not a photo")
+    if not stat.S_ISREG(info.st_mode):
+        raise UnreadablePhoto("a special file (device, pipe or socket), not a photo")
+
+
+def _check_file_size(size: int, max_bytes: int) -> None:
+    if size == 0:
+        raise UnreadablePhoto("the file is empty")
+    if size > max_bytes:
+        raise UnreadablePhoto(
+            f"too large: {size / 1e6:.0f} MB, the limit is {max_bytes / 1e6:.0f} MB"
+        )
+
+
+def _read_regular_file(path: Path, before: os.stat_result, max_bytes: int) -> bytes:
+    # O_NOFOLLOW and O_NONBLOCK close the gap between lstat() and open(): if the file was
+    # swapped for a link or a pipe meanwhile, open fails or returns at once instead of
+    # following the link or blocking on the pipe.
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except PermissionError:
+        raise UnreadablePhoto("the file cannot be read (permission denied)") from None
+    except OSError as error:
+        raise UnreadablePhoto(f"the file cannot be read: {error.strerror or error}") from None
+    with os.fdopen(fd, "rb") as handle:
+        now = os.fstat(handle.fileno())
+        if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (
+            before.st_dev,
+            before.st_ino,
+        ):
+            raise UnreadablePhoto("the file changed while it was being opened")
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as error:
+            raise UnreadablePhoto(f"the file cannot be read: {error.strerror or error}") from None
+    _check_file_size(len(data), max_bytes)
+    return data
+
+
+def photo_hash(data: bytes) -> str:
+    """The SHA-256 of the file's content in hex: the photo's identity for decisions."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode_photo(
+    data: bytes, *, min_long_side: int | None = None, max_pixels: int = DEFAULT_MAX_PIXELS
+) -> DecodedPhoto:
+    """Decode the primary image to upright sRGB pixels, or raise :class:`UnreadablePhoto`.
+
+    With ``min_long_side=None`` the pixels are full resolution. With a number the decoder
+    may work at a reduced size (JPEG DCT scaling, or a box reduction for other formats),
+    but the result's long side stays at least ``min_long_side`` (or the full size when the
+    photo is smaller), so one decode serves thumbnails and face detection.
+    """
+    fmt = sniff_format(data)
+    if fmt is None:
+        raise UnreadablePhoto(describe_unsupported(data))
+    if fmt == "jpeg":
+        _check_jpeg_structure(data)
+    opened = _open(data, fmt)
+    width, height = opened.size
+    if width * height > max_pixels:
+        raise UnreadablePhoto(
+            f"too large: {width} x {height} pixels, the limit is {max_pixels / 1e6:g} megapixels"
+        )
+    if min_long_side is not None and fmt == "jpeg":
+        _draft(opened, min_long_side)
+    _load(opened)
+    # Read after load: some plugins (TIFF) apply the orientation while loading and then
+    # drop the tag, having already reported the upright size above.
+    orientation = _orientation(opened, fmt)
+    image = _to_srgb(opened)
+    if min_long_side is not None:
+        image = _reduce(image, min_long_side)
+    if orientation in _UPRIGHT:
+        image = image.transpose(_UPRIGHT[orientation])
+        if orientation >= 5:
+            width, height = height, width
+    return DecodedPhoto(np.asarray(image), width, height, fmt)
+
+
+def _check_jpeg_structure(data: bytes) -> None:
+    """Refuse JPEGs whose segments are broken or that stop before their end marker."""
+    try:
+        layout = walk_jpeg(data)
+    except JpegStructureError as error:
+        raise UnreadablePhoto(f"the file is damaged: {error}") from None
+    if layout.end is None:
+        raise UnreadablePhoto(TRUNCATED)
+    if layout.frame is None:
+        raise UnreadablePhoto("the file is damaged: the JPEG has no picture frame")
+
+
+def _open(data: bytes, fmt: str) -> ImageFile.ImageFile:
+    if fmt == "heif":
+        register_heif_opener()
+    # Pillow's decompression-bomb *warning* (images above its pixel limit) is an error
+    # here. catch_warnings is process-wide; if two threads race, the worst case is that
+    # this "error" filter outlives the block, which keeps the same, stricter behaviour.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[fmt]])
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+            raise UnreadablePhoto(f"too large: {error}") from None
+        except UnidentifiedImageError:
+            raise UnreadablePhoto(f"the file is damaged: not a readable {fmt.upper()}") from None
+        except _DECODE_ERRORS as error:
+            raise UnreadablePhoto(_damage_reason(fmt, error)) from None
+    if not isinstance(image, ImageFile.ImageFile):
+        raise UnreadablePhoto(f"the file is damaged: not a readable {fmt.upper()}")
+    return image
+
+
+@functools.cache
+def register_heif_opener() -> None:
+    """Teach Pillow to open HEIC/HEIF (once per process, on first use).
+
+    Never call ``draft()`` on a HEIF image: pillow-heif would answer it with an embedded
+    thumbnail, which may show a different picture than the photo itself.
+    """
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+
+
+def _orientation(image: Image.Image, fmt: str) -> int:
+    """The EXIF orientation still to apply (1 when none)."""
+    if fmt in ("heif", "gif"):
+        # libheif already applied the HEIF rotation/mirror boxes (and pillow-heif reset the
+        # EXIF tag to 1): applying EXIF again would rotate twice. GIF has no orientation.
+        return 1
+    try:
+        value = image.getexif().get(0x0112, 1)
+    except _DECODE_ERRORS:
+        return 1
+    return value if isinstance(value, int) else 1
+
+
+def _draft(image: ImageFile.ImageFile, min_long_side: int) -> None:
+    """Ask the JPEG decoder for a DCT-scaled image whose long side stays >= the minimum."""
+    width, height = image.size
+    long_side = max(width, height)
+    if min_long_side < long_side:
+        # draft() picks the strongest DCT scaling (1/2, 1/4, 1/8) whose result is at least
+        # the requested size in both directions, so the long side stays >= the minimum.
+        wanted = (-(-width * min_long_side // long_side), -(-height * min_long_side // long_side))
+        image.draft(image.mode, wanted)
+
+
+def _load(image: ImageFile.ImageFile) -> None:
+    if ImageFile.LOAD_TRUNCATED_IMAGES:
+        # Someone switched Pillow to accept truncated files; we never do.
+        raise UnreadablePhoto("cannot check for truncated files (Pillow is set to accept them)")
+    fmt = (image.format or "image").lower()
+    try:
+        image.load()
+    except _DECODE_ERRORS as error:
+        raise UnreadablePhoto(_damage_reason(fmt, error)) from None
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    try:
+        return colour.to_srgb_rgb(image)
+    except (ValueError, OSError, ImageCms.PyCMSError) as error:
+        raise UnreadablePhoto(f"unsupported colour format ({image.mode}): {error}") from None
+
+
+def _damage_reason(fmt: str, error: BaseException) -> str:
+    message = str(error).strip() or type(error).__name__
+    if "truncat" in message.lower() or isinstance(error, EOFError):
+        return TRUNCATED
+    if fmt == "heif":
+        return f"HEIC image could not be decoded: {message}"
+    return f"the file is damaged ({fmt.upper()} picture data could not be decoded: {message})"
+
+
+def _reduce(image: Image.Image, min_long_side: int) -> Image.Image:
+    """A box-filtered reduction by the largest whole factor that keeps the minimum size."""
+    factor = max(image.size) // min_long_side
+    if factor < 2:
+        return image
+    return image.reduce(factor)

@@ -1,0 +1,177 @@
+"""Findings from EXIF / TIFF tags: GPS, camera, serial numbers, owner, dates, thumbnails.
+
+Tag numbers are from EXIF 2.32 and TIFF 6.0 (plus the Windows XP* tags and the DNG
+camera serial number that phones and Explorer write).
+"""
+
+from __future__ import annotations
+
+from photoscreen.core.findings import Finding, quoted
+from photoscreen.core.tiff_ifd import (
+    EXIF_IFD,
+    GPS_IFD,
+    INTEROP_IFD,
+    SUB_IFDS,
+    TagValue,
+    TiffTags,
+    find_tiff_header,
+    read_tiff,
+)
+
+_MAKE, _MODEL = 0x010F, 0x0110
+_SERIALS = {
+    0xA431: "camera serial number",
+    0xC62F: "camera serial number",
+    0xA435: "lens serial number",
+    0xA420: "unique image ID",
+}
+_OWNERS = {
+    0x013B: "artist",
+    0x8298: "copyright",
+    0xA430: "camera owner",
+    0x9C9D: "author",
+}
+_DATES = (0x9003, 0x9004, 0x0132)
+_SOFTWARE = (0x0131, 0x013C)
+_COMMENTS = {
+    0x010E: "image description",
+    0x9286: "user comment",
+    0x9C9C: "comment",
+    0x9C9B: "title",
+    0x9C9F: "subject",
+    0x9C9E: "keywords",
+}
+_MAKERNOTE = 0x927C
+# Tags that describe only the picture's structure: no finding when only these remain.
+_STRUCTURAL = frozenset(
+    {0x0100, 0x0101, 0x0102, 0x0103, 0x0106, 0x0111, 0x0112, 0x0115, 0x0116, 0x0117}
+    | {0x011A, 0x011B, 0x011C, 0x0128, 0x0140, 0x0152, 0x0153, 0x0213, 0x0211, 0x0212}
+    | {0x0201, 0x0202, 0x0214, 0x013D, 0x0142, 0x0143, 0x0144, 0x0145, 0x0147, 0x0148}
+    | {0x9000, 0xA000, 0xA001, 0xA002, 0xA003, 0x9101, 0x8773, 0x02BC, 0x83BB, 0x8649}
+    | {EXIF_IFD, GPS_IFD, INTEROP_IFD, SUB_IFDS}
+)
+_EXIF_THUMBNAIL_TAGS = (0x0201, 0x0111)
+
+
+def exif_block_findings(block: bytes) -> list[Finding]:
+    """Findings for an EXIF block as stored in JPEG, PNG, WebP or HEIF."""
+    start = find_tiff_header(block)
+    if start is None:
+        return [Finding("exif", "EXIF data that could not be read")]
+    return tag_findings(read_tiff(bytes(block[start:])), is_tiff_file=False)
+
+
+def tag_findings(tags: TiffTags, *, is_tiff_file: bool) -> list[Finding]:
+    """Findings for the tags of an EXIF block or of a TIFF file's directories."""
+    ifd0 = tags.ifd0
+    everything = {**ifd0, **tags.exif}
+    findings = _gps_findings(tags.gps)
+    findings += _camera_findings(everything)
+    findings += _labelled(everything, _SERIALS, "serial", show_value=False)
+    findings += _labelled(everything, _OWNERS, "owner", show_value=True)
+    findings += _date_findings(everything)
+    findings += _software_findings(everything)
+    findings += _labelled(everything, _COMMENTS, "comment", show_value=True)
+    if _MAKERNOTE in everything:
+        size = len(everything[_MAKERNOTE]) if isinstance(everything[_MAKERNOTE], bytes) else 0
+        findings.append(Finding("makernote", f"maker notes ({size} bytes, can hold serials)"))
+    findings += _extra_image_findings(tags, is_tiff_file)
+    if not findings and set(everything) - _STRUCTURAL and not is_tiff_file:
+        findings.append(Finding("exif", "EXIF camera data"))
+    if tags.damaged and not findings:
+        findings.append(Finding("exif", "EXIF data that could not be read"))
+    return findings
+
+
+def _gps_findings(gps: dict[int, TagValue]) -> list[Finding]:
+    if not gps:
+        return []
+    latitude = _coordinate(gps.get(2), gps.get(1), "N")
+    longitude = _coordinate(gps.get(4), gps.get(3), "E")
+    if latitude and longitude:
+        return [Finding("gps", f"GPS position {latitude} {longitude}")]
+    if set(gps) - {0}:
+        return [Finding("gps", "GPS data")]
+    return []
+
+
+def _coordinate(value: TagValue | None, ref: TagValue | None, positive: str) -> str | None:
+    if not isinstance(value, tuple) or not value:
+        return None
+    parts = [*value[:3], 0.0, 0.0][:3]
+    degrees = parts[0] + parts[1] / 60 + parts[2] / 3600
+    hemisphere = ref.strip().upper()[:1] if isinstance(ref, str) and ref.strip() else positive
+    if degrees < 0:
+        degrees = -degrees
+        hemisphere = {"N": "S", "E": "W"}.get(hemisphere, hemisphere)
+    return f"{degrees:.2f} {hemisphere}"
+
+
+def _camera_findings(tags: dict[int, TagValue]) -> list[Finding]:
+    words = [_text(tags.get(tag)) for tag in (_MAKE, _MODEL)]
+    words += [_text(tags.get(tag)) for tag in (0xA433, 0xA434)]  # lens make, lens model
+    camera = " ".join(w for w in words if w)
+    return [Finding("camera", f"camera {quoted(camera)}")] if camera else []
+
+
+def _labelled(
+    tags: dict[int, TagValue], labels: dict[int, str], kind: str, *, show_value: bool
+) -> list[Finding]:
+    findings = []
+    for tag, label in labels.items():
+        value = _text(tags.get(tag))
+        if value:
+            findings.append(Finding(kind, f"{label} {quoted(value)}" if show_value else label))
+    return findings
+
+
+def _date_findings(tags: dict[int, TagValue]) -> list[Finding]:
+    for tag in _DATES:
+        value = _text(tags.get(tag))
+        if value:
+            return [Finding("datetime", f"date/time {value}")]
+    return []
+
+
+def _software_findings(tags: dict[int, TagValue]) -> list[Finding]:
+    names = [_text(tags.get(tag)) for tag in _SOFTWARE]
+    text = ", ".join(n for n in names if n)
+    return [Finding("software", f"software {quoted(text)}")] if text else []
+
+
+def _extra_image_findings(tags: TiffTags, is_tiff_file: bool) -> list[Finding]:
+    findings = []
+    if is_tiff_file:
+        extra = len(tags.chain) - 1 + len(tags.sub_ifds)
+        if extra > 0:
+            findings.append(Finding("secondary_image", f"{extra} more image(s) in the file"))
+    elif len(tags.chain) > 1 and any(t in tags.chain[1] for t in _EXIF_THUMBNAIL_TAGS):
+        findings.append(Finding("thumbnail", "1 embedded thumbnail"))
+    return findings
+
+
+def _text(value: TagValue | None) -> str:
+    """A tag's value as text: ASCII as is, UserComment/XP* bytes decoded, numbers never."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bytes):
+        return _decode_bytes(value)
+    if isinstance(value, tuple) and value and all(0 <= v < 256 for v in value):
+        # Windows XP* tags are BYTE arrays of UTF-16LE text.
+        return _decode_bytes(bytes(int(v) for v in value), utf16=True)
+    return ""
+
+
+def _decode_bytes(raw: bytes, *, utf16: bool = False) -> str:
+    prefixes = {
+        b"ASCII\x00\x00\x00": "latin-1",
+        b"UNICODE\x00": "utf-16",
+        b"JIS\x00\x00\x00\x00\x00": "shift_jis",
+    }
+    for prefix, encoding in prefixes.items():
+        if raw.startswith(prefix):
+            return raw[8:].decode(encoding, "replace").strip("\x00 ")
+    if raw.startswith(b"\x00" * 8):
+        return raw[8:].decode("latin-1").strip("\x00 ")
+    encoding = "utf-16-le" if utf16 else "utf-8"
+    return raw.decode(encoding, "replace").strip("\x00 ")
