@@ -25,13 +25,18 @@ from typing import TYPE_CHECKING
 from photoscreen.core import audit
 from photoscreen.core.jobs import CancelToken, Progress
 from photoscreen.core.loading import UnreadablePhoto, photo_hash, read_photo_file
-from photoscreen.core.policy import Activity, PhotoDecisions, photo_status, slugify
+from photoscreen.core.policy import (
+    CHANGED_SINCE_CHECKED,
+    Activity,
+    PhotoDecisions,
+    photo_status,
+    slugify,
+)
 from photoscreen.core.safe_export import ExportFailed, ExportOptions, export_photo
 
 if TYPE_CHECKING:
     from photoscreen.core.session import Session
 
-CHANGED_SINCE_CHECKED = "The file changed since it was checked"
 CHANGED_DURING_EXPORT = "A decision about it changed while it was being exported"
 
 

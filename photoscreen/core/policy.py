@@ -199,6 +199,10 @@ class PhotoStatus:
 
 
 NOT_SCANNED = PhotoStatus(PhotoState.NOT_SCANNED, ("Not scanned yet",))
+CHANGED_SINCE_CHECKED = "The file changed since it was checked"
+# A file whose content is not the picture that was checked: the decisions stay with the
+# old content, and this content has none yet (DESIGN.md invariant 2).
+CHANGED_FILE = PhotoStatus(PhotoState.NOT_SCANNED, (CHANGED_SINCE_CHECKED,))
 
 
 def photo_status(decisions: PhotoDecisions | None, activities: Iterable[Activity]) -> PhotoStatus:

@@ -1,0 +1,53 @@
+"""``photoscreen export FOLDER --to DIR [--user NAME]``: export the decisions already made.
+
+Runs the same export job as the window, headless: only photos whose decisions make them
+eligible are written. Prints the summary; the exit status is 0 when nothing failed, 1
+when some photo failed to export, 2 when the export could not start (folder open
+elsewhere, unusable destination).
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import TextIO
+
+from photoscreen.core.export import ExportRefused
+from photoscreen.core.jobs import Progress
+from photoscreen.core.session import DecisionError, Session, SessionLocked
+from photoscreen.core.store import StoreError
+
+
+def _user_name(user: str | None) -> str:
+    if user and user.strip():
+        return user
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown user"
+
+
+def run(folder: Path, destination: Path, *, user: str | None, out: TextIO) -> int:
+    """Export the eligible photos of ``folder`` into ``destination``; returns the exit status."""
+    try:
+        session = Session.open(folder, _user_name(user))
+    except (SessionLocked, StoreError, DecisionError, OSError) as error:
+        out.write(f"photoscreen export: {error}\n")
+        return 2
+
+    def show(progress: Progress) -> None:
+        if progress.done < progress.total:
+            out.write(f"[{progress.done + 1}/{progress.total}] {progress.message}\n")
+
+    with session:
+        if session.fallback_reason:
+            out.write(f"Note: {session.fallback_reason}\n")
+        try:
+            summary = session.export(destination, progress=show)
+        except ExportRefused as error:
+            out.write(f"photoscreen export: {error}\n")
+            return 2
+    out.write("\n".join(summary.lines()) + "\n")
+    if summary.log_path is not None:
+        out.write(f"Summary kept in {summary.log_path}\n")
+    return 0 if summary.ok else 1

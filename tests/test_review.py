@@ -1,0 +1,141 @@
+"""Review means two people: reviewer name, PIN (salted scrypt, stored only as a hash), and
+the flagger never approving their own flag."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from photoscreen.core.policy import PhotoState
+from photoscreen.core.review import ReviewRefused, hash_pin, same_person, verify_pin
+from photoscreen.core.session import Session
+from tests.session_fixtures import make_ready, scan, write_photo
+
+
+@pytest.fixture
+def flagged(tmp_path: Path) -> tuple[Session, str]:
+    write_photo(tmp_path / "a.jpg", 1)
+    session = Session.open(tmp_path, "Alice")
+    digest = scan(session, tmp_path / "a.jpg")
+    make_ready(session, digest)
+    session.flag_for_review(digest, "is the child's face ok?")
+    yield session, digest
+    session.close()
+
+
+def test_pin_hash_is_salted_scrypt_and_verifies() -> None:
+    first, second = hash_pin("2468"), hash_pin("2468")
+    assert first.startswith("scrypt$") and "2468" not in first
+    assert first != second  # a fresh salt every time
+    assert verify_pin("2468", first) and verify_pin("2468", second)
+    assert not verify_pin("2469", first)
+    assert not verify_pin("2468", "not a hash")
+
+
+def test_short_pin_refused() -> None:
+    with pytest.raises(ReviewRefused, match="at least 4"):
+        hash_pin("12")
+
+
+def test_names_compare_without_case_or_spacing() -> None:
+    assert same_person("  alice   SMITH ", "Alice Smith")
+    assert not same_person("Alice", "Alicia")
+    assert not same_person(None, "Alice")
+
+
+def test_approval_needs_a_name(flagged: tuple[Session, str]) -> None:
+    session, digest = flagged
+    with pytest.raises(ReviewRefused, match="reviewer's name"):
+        session.approve(digest, "   ")
+    assert session.status(digest).state is PhotoState.AWAITING_REVIEW
+
+
+def test_flagger_cannot_approve_under_the_same_name(flagged: tuple[Session, str]) -> None:
+    session, digest = flagged
+    for same in ("Alice", " alice ", "ALICE"):
+        with pytest.raises(ReviewRefused, match="someone else must approve"):
+            session.approve(digest, same)
+    assert session.status(digest).state is PhotoState.AWAITING_REVIEW
+    session.approve(digest, "Sam", note="fine, faces hidden")
+    photo = session.photo(digest)
+    assert photo is not None and photo.reviewer == "Sam" and photo.reviewed_at
+    assert session.status(digest).exportable
+
+
+def test_flagger_may_reject_their_own_flag(flagged: tuple[Session, str]) -> None:
+    session, digest = flagged
+    session.reject(digest, "alice", note="on reflection, no")
+    assert session.status(digest).reasons == ("Rejected by alice: on reflection, no",)
+
+
+def test_rejection_keeps_the_photo_out_until_a_reviewer_approves(
+    flagged: tuple[Session, str],
+) -> None:
+    session, digest = flagged
+    session.reject(digest, "Sam", note="a name badge shows")
+    session.unflag(digest)
+    session.set_activity(digest, "story_time")
+    session.set_faces_checked(digest)
+    assert session.status(digest).state is PhotoState.REJECTED
+    session.approve(digest, "Sam", note="badge now covered")
+    assert session.status(digest).exportable
+
+
+def test_pin_is_required_once_set_and_stored_only_as_hash(
+    flagged: tuple[Session, str],
+) -> None:
+    session, digest = flagged
+    session.settings.set_pin("8642")
+    with pytest.raises(ReviewRefused, match="Enter the reviewer PIN"):
+        session.approve(digest, "Sam")
+    with pytest.raises(ReviewRefused, match="not right"):
+        session.approve(digest, "Sam", pin="1111")
+    assert session.status(digest).state is PhotoState.AWAITING_REVIEW
+    session.approve(digest, "Sam", pin="8642")
+    assert session.status(digest).exportable
+    raw = (session.session_dir / "session.sqlite3").read_bytes()
+    assert b"8642" not in raw
+    conn = sqlite3.connect(session.session_dir / "session.sqlite3")
+    stored = conn.execute("SELECT value FROM settings WHERE key = 'review.pin_hash'").fetchone()
+    audit_text = " ".join(row[0] for row in conn.execute("SELECT details FROM audit"))
+    conn.close()
+    assert stored[0].startswith('"scrypt$')
+    assert "scrypt$" not in audit_text  # the audit says a PIN was set, not what it hashes to
+
+
+def test_changing_the_pin_needs_the_current_one(flagged: tuple[Session, str]) -> None:
+    session, digest = flagged
+    session.settings.set_pin("8642")
+    with pytest.raises(ReviewRefused, match="current reviewer PIN"):
+        session.settings.set_pin("0000")
+    with pytest.raises(ReviewRefused, match="current reviewer PIN"):
+        session.settings.set_pin(None, current_pin="1234")
+    session.settings.set_pin("9753", current_pin="8642")
+    session.approve(digest, "Sam", pin="9753")
+    session.settings.set_pin(None, current_pin="9753")
+    assert not session.settings.has_pin
+
+
+def test_review_queue_lists_flagged_photos_awaiting_first(tmp_path: Path) -> None:
+    with Session.open(tmp_path, "Alice") as session:
+        digests = []
+        for seed, name in enumerate(("a.jpg", "b.jpg", "c.jpg")):
+            write_photo(tmp_path / name, seed)
+            digests.append(scan(session, tmp_path / name))
+        session.flag_for_review(digests[0], "first")
+        session.flag_for_review(digests[2], "third")
+        session.reject(digests[0], "Sam", note="no")
+        queue = session.review_queue()
+        assert [entry.name for entry in queue] == ["c.jpg", "a.jpg"]
+        assert queue[0].decisions is not None and queue[0].decisions.flag_note == "third"
+
+
+def test_verdicts_are_audited_with_the_reviewer(flagged: tuple[Session, str]) -> None:
+    session, digest = flagged
+    session.approve(digest, "Sam", note="ok")
+    last = session.audit_trail(digest)[-1]
+    assert last.action == "approved"
+    assert last.details == {"reviewer": "Sam", "note": "ok"}
+    assert last.who == "Alice"  # the name given at start-up, beside the reviewer's name
