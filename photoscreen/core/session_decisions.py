@@ -88,18 +88,25 @@ class DecisionMethods:
 
     def set_faces_checked(self, photo_hash: str, checked: bool = True) -> None:
         """Confirm that a person has checked every face box (any face change clears it)."""
-        value = (self.user, audit.utc_now()) if checked else None
+
+        def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
+            if checked and before["faces_checked"] is not None:
+                return {}  # already checked: keep who checked and when
+            return {"faces_checked": (self.user, audit.utc_now()) if checked else None}
+
         text = "Mark faces checked" if checked else "Unmark faces checked"
-        self._change(
-            photo_hash, "faces_checked", text, {"checked": checked}, _set(faces_checked=value)
-        )
+        self._change(photo_hash, "faces_checked", text, {"checked": checked}, mutate)
 
     def flag_for_review(self, photo_hash: str, note: str = "") -> None:
         """Ask the manager to review the photo before it may be exported."""
-        value = (self.user, note.strip(), audit.utc_now())
-        self._change(
-            photo_hash, "flag", "Flag for review", {"note": note.strip()}, _set(flag=value)
-        )
+        note = note.strip()
+
+        def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
+            if before["flag"] is not None and before["flag"][1] == note:
+                return {}  # already flagged with this note
+            return {"flag": (self.user, note, audit.utc_now())}
+
+        self._change(photo_hash, "flag", "Flag for review", {"note": note}, mutate)
 
     def unflag(self, photo_hash: str) -> None:
         self._change(photo_hash, "unflag", "Remove review flag", {}, _set(flag=None))
@@ -156,6 +163,8 @@ class DecisionMethods:
         def edit(face: FaceRecord, photo: PhotoDecisions) -> FaceRecord:
             if on_file and not face.state.is_face:
                 raise DecisionError("Only a face can have consent on file; accept it first.")
+            if on_file == (face.consent_by is not None):
+                return face  # no change: keep who recorded the consent and when
             if on_file:
                 return _replace(face, consent_by=self.user, consent_at=audit.utc_now())
             return _replace(face, consent_by=None, consent_at=None)
@@ -168,6 +177,8 @@ class DecisionMethods:
         def edit(face: FaceRecord, photo: PhotoDecisions) -> FaceRecord:
             if face.source is FaceSource.HAND and state is FaceState.DISMISSED:
                 raise DecisionError("A face drawn by hand can be removed, not dismissed.")
+            if face.state is state or (state.is_face and face.state.is_face):
+                return face  # accepting a face, or dismissing a dismissed box: no change
             return _replace(face, state=state, consent_by=None, consent_at=None)
 
         details = {"face": face_id, "state": state.value}
@@ -185,6 +196,8 @@ class DecisionMethods:
         def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
             target = _find_face(before["faces"], face_id)
             changed = edit(target, photo)
+            if changed == target:
+                return {}
             faces = tuple(changed if f.id == face_id else f for f in before["faces"])
             return _faces_changed(before, faces)
 
