@@ -151,6 +151,20 @@ def generate_folder(
     return paths
 
 
+def bare_decode(data: bytes, min_long_side: int | None = None) -> np.ndarray:
+    """The unavoidable decode: Pillow/libjpeg with DCT scaling, nothing else (baseline).
+
+    No format sniffing, structure checks, colour management or orientation: the least any
+    program must do to get pixels at (at least) ``min_long_side`` from a JPEG.
+    """
+    with Image.open(io.BytesIO(data)) as image:
+        if min_long_side is not None:
+            width, height = image.size
+            factor = min_long_side / max(width, height)
+            image.draft("RGB", (int(width * factor) + 1, int(height * factor) + 1))
+        return np.asarray(image.convert("RGB"))
+
+
 @contextmanager
 def temp_photo_dir(prefix: str = "photoscreen-bench-") -> Iterator[Path]:
     """A temporary directory that is removed, with its photos, when the block ends."""

@@ -267,3 +267,36 @@ def test_thumbnails_go_only_into_the_session_dir_and_originals_stay_untouched(
     written = sorted(p.name for p in (folder / ".photoscreen" / "thumbs").iterdir())
     hashes = sorted(f"{r.photo_hash}.jpg" for r in results.values() if r.error is None)
     assert written == hashes
+
+
+def test_early_thumbnails_come_first_and_do_not_count_as_ingested(tmp_path: Path) -> None:
+    paths = [_save(tmp_path / f"p{i}.jpg", _scene(640, 480, face=False)) for i in range(5)]
+    queue = IngestQueue(paths, visible_first=2)
+    session = MemorySession()
+    thumbs = ThumbnailStore(tmp_path / ".photoscreen")
+    results = list(
+        ingest_photos(
+            queue,
+            detector_factory=None,
+            cancel=CancelToken(),
+            sink=session,
+            thumbs=thumbs,
+            workers=1,
+            early_thumbnails=True,
+        )
+    )
+    early = [r for r in results if not r.complete]
+    assert [r.path for r in results[:2]] == paths[:2]
+    assert [r.path for r in early] == paths[:2], "only the photos wanted on screen"
+    for result in early:
+        assert result.thumbnail is not None and result.detections is None
+        assert result.photo_hash == photo_hash(result.path.read_bytes())
+    assert sorted(r.path for r in results if r.complete) == paths
+    assert set(session.ingested) == set(paths)
+
+
+def test_without_early_thumbnails_every_result_is_complete(tmp_path: Path) -> None:
+    paths = [_save(tmp_path / f"p{i}.jpg", _scene(320, 240, face=False)) for i in range(3)]
+    queue = IngestQueue(paths, visible_first=3)
+    results = list(ingest_photos(queue, detector_factory=None, cancel=CancelToken()))
+    assert len(results) == 3 and all(r.complete for r in results)

@@ -77,7 +77,12 @@ class IngestSink(Protocol):
 
 @dataclass
 class IngestResult:
-    """What ingest learned about one file. ``error`` is set (and the rest None) on failure."""
+    """What ingest learned about one file. ``error`` is set (and the rest None) on failure.
+
+    ``complete`` is False for an early, thumbnail-only result (see ``early_thumbnails`` in
+    :func:`ingest_photos`): no detections yet and nothing recorded; the complete result
+    for the same photo follows later.
+    """
 
     path: Path
     photo_hash: str | None = None
@@ -88,19 +93,23 @@ class IngestResult:
     from_cache: bool = False
     error: str | None = None
     settings_key: str | None = None  # the detector settings the detections belong to
+    complete: bool = True
 
 
 class IngestQueue:
     """The photos still to start, in order; the window can move photos to the front.
 
+    Photos "wanted on screen" (the first ``visible_first``, and any passed to
+    :meth:`prioritise`) can get a quick thumbnail before any face detection runs.
     Thread-safe: the window calls :meth:`prioritise` (e.g. for the cells on screen) while
     the ingest generator pops from another thread.
     """
 
-    def __init__(self, paths: Iterable[Path]) -> None:
+    def __init__(self, paths: Iterable[Path], *, visible_first: int = 0) -> None:
         self._lock = threading.Lock()
         self._order: deque[Path] = deque(dict.fromkeys(paths))
         self._pending = set(self._order)
+        self._wanted: deque[Path] = deque(list(self._order)[:visible_first])
 
     def prioritise(self, paths: Sequence[Path]) -> None:
         """Start these (if not started yet) before any other, in the order given."""
@@ -111,6 +120,8 @@ class IngestQueue:
             wanted_set = set(wanted)
             rest = [p for p in self._order if p not in wanted_set]
             self._order = deque([*wanted, *rest])
+            earlier = [p for p in self._wanted if p not in wanted_set]
+            self._wanted = deque([*wanted, *earlier])
 
     def pop(self) -> Path | None:
         """The next photo to start, or None when all have started."""
@@ -120,6 +131,15 @@ class IngestQueue:
             path = self._order.popleft()
             self._pending.discard(path)
             return path
+
+    def pop_wanted(self) -> Path | None:
+        """The next photo wanted on screen that has not started yet, or None."""
+        with self._lock:
+            while self._wanted:
+                path = self._wanted.popleft()
+                if path in self._pending:
+                    return path
+            return None
 
     def __len__(self) -> int:
         with self._lock:
@@ -172,15 +192,23 @@ def ingest_photos(
     thumbs: ThumbnailStore | None = None,
     workers: int | None = None,
     thumbnail_side: int = THUMBNAIL_LONG_SIDE,
+    early_thumbnails: bool = False,
 ) -> Iterator[IngestResult]:
     """Hash, thumbnail and detect faces in every photo; yield each result as it completes.
 
     Photos are started in the order of ``paths`` (pass an :class:`IngestQueue` to reorder
     while running, e.g. to put the cells on screen first). ``detector_factory`` builds one
-    detector per worker thread; None skips detection. Every file yields exactly one result
-    unless cancelled: unreadable ones carry ``error``. After ``cancel`` no new photo is
-    started; photos already being decoded finish and are still yielded (and recorded).
+    detector per worker thread; None skips detection. Every file yields exactly one
+    complete result unless cancelled: unreadable ones carry ``error``. After ``cancel`` no
+    new photo is started; photos already being decoded finish and are still yielded.
+
+    With ``early_thumbnails``, photos the queue wants on screen first get an extra
+    thumbnail-only result (``complete=False``) from a 1/8-scale decode, ahead of all
+    detection work: the first screen fills in while detection runs. It costs one extra
+    small decode for those photos only.
+
     ``cache`` and ``sink`` are called only from the thread iterating this generator.
+    Errors building the detector (e.g. the model is missing) are raised from here.
     """
     queue = paths if isinstance(paths, IngestQueue) else IngestQueue(paths)
     plan = _Plan(detector_factory, thumbs, thumbnail_side)
@@ -188,33 +216,73 @@ def ingest_photos(
     # Two photos per worker in flight: a worker never waits for its next photo's bytes,
     # while memory holds only a handful of encoded files and reduced decodes.
     limit = 2 * workers
-    in_flight: set[Future[_Hashed | IngestResult]] = set()
+    # Futures in submission order (dicts keep it): photos finishing together are handled
+    # in the order they were started, so the queue's order carries through.
+    in_flight: dict[Future[_Outcome], None] = {}
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
         try:
             while True:
                 while len(in_flight) < limit and not cancel.cancelled:
-                    path = queue.pop()
-                    if path is None:
+                    task = _next_task(queue, early_thumbnails)
+                    if task is None:
                         break
-                    in_flight.add(pool.submit(_read_and_hash, plan, path))
+                    in_flight[pool.submit(task[0], plan, task[1])] = None
                 if not in_flight:
                     return
-                done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in done:
+                done = wait(in_flight, return_when=FIRST_COMPLETED).done
+                for future in [f for f in in_flight if f in done]:
+                    del in_flight[future]
                     outcome = future.result()
                     if isinstance(outcome, _Hashed):
-                        cached = _from_cache(plan, outcome, cache)
+                        cached = _from_cache(outcome, cache)
                         if cached is None:
                             if not cancel.cancelled:
-                                in_flight.add(pool.submit(_decode_and_detect, plan, outcome))
+                                in_flight[pool.submit(_decode_and_detect, plan, outcome)] = None
                             continue
                         outcome = cached
-                    _record(sink, outcome)
+                    if outcome is None:
+                        continue
+                    if outcome.complete:
+                        _record(sink, outcome)
                     yield outcome
         finally:
             # Closing the generator early must not leave queued photos to start.
             for future in in_flight:
                 future.cancel()
+
+
+_Outcome = _Hashed | IngestResult | None
+
+
+def _next_task(
+    queue: IngestQueue, early_thumbnails: bool
+) -> tuple[Callable[[_Plan, Path], _Outcome], Path] | None:
+    """Quick thumbnails for photos wanted on screen come before everything else."""
+    if early_thumbnails:
+        wanted = queue.pop_wanted()
+        if wanted is not None:
+            return _quick_thumbnail, wanted
+    path = queue.pop()
+    return None if path is None else (_read_and_hash, path)
+
+
+def _quick_thumbnail(plan: _Plan, path: Path) -> IngestResult | None:
+    """A thumbnail-only early result (None if unreadable: the full pass reports why)."""
+    try:
+        data = read_photo_file(path)
+        digest = photo_hash(data)
+        thumbnail = plan.thumbs.load(digest) if plan.thumbs is not None else None
+        if thumbnail is not None:
+            size, fmt = _probe(data)
+        else:
+            decoded = decode_photo(data, min_long_side=plan.thumbnail_side)
+            thumbnail = make_thumbnail(decoded.pixels, plan.thumbnail_side)
+            if plan.thumbs is not None:
+                plan.thumbs.save(digest, thumbnail)
+            size, fmt = (decoded.full_width, decoded.full_height), decoded.format
+    except UnreadablePhoto:
+        return None
+    return IngestResult(path, digest, thumbnail, size, fmt, complete=False)
 
 
 def _read_and_hash(plan: _Plan, path: Path) -> _Hashed | IngestResult:
@@ -230,7 +298,7 @@ def _read_and_hash(plan: _Plan, path: Path) -> _Hashed | IngestResult:
     return _Hashed(path, data, digest, thumbnail, key)
 
 
-def _from_cache(plan: _Plan, hashed: _Hashed, cache: IngestCache | None) -> IngestResult | None:
+def _from_cache(hashed: _Hashed, cache: IngestCache | None) -> IngestResult | None:
     """A result without decoding when the thumbnail and any needed detections are cached."""
     if hashed.thumbnail is None:
         return None

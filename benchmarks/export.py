@@ -1,0 +1,144 @@
+"""Export benchmark: the whole export job vs a bare full decode + resize + encode.
+
+Goal (issue 6): exporting photos (read, hash, judge against the policy, decode, redact,
+resize, encode, verify, write safely) takes at most 1.3x a bare full decode + resize +
+encode of the same photos, measured in the same run on one thread, like the export job.
+
+The folder is opened as a real session, ingested (faces detected and recorded), and every
+photo is made eligible the way staff would: an activity tagged, possible faces accepted,
+faces checked. Each export run writes into a fresh destination.
+
+    python benchmarks/export.py [--photos 20] [--repeats 3] [--json]
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+from common import (
+    Report,
+    bare_decode,
+    common_arguments,
+    generate_folder,
+    temp_photo_dir,
+)
+from photoscreen.core.faces import FaceDetector
+from PIL import Image
+
+from photoscreen.core.ingest import ingest_photos
+from photoscreen.core.jobs import CancelToken
+from photoscreen.core.policy import FaceState
+from photoscreen.core.session import Session
+from photoscreen.core.thumbnails import ThumbnailStore
+
+ACTIVITY = "stay_and_play"
+
+
+def prepare_session(folder: Path, paths: list[Path]) -> tuple[Session, float]:
+    """Open the folder, ingest it, and decide every photo the way staff would.
+
+    Returns the open session and the wall time of the ingest (open + hash + thumbnail +
+    detection, recorded in the session).
+    """
+    start = time.perf_counter()
+    session = Session.open(folder, "benchmark")
+    results = list(
+        ingest_photos(
+            paths,
+            detector_factory=FaceDetector,
+            cancel=CancelToken(),
+            cache=session,
+            sink=session,
+            thumbs=ThumbnailStore(session.session_dir),
+        )
+    )
+    ingest_s = time.perf_counter() - start
+    for result in results:
+        if result.photo_hash is None:
+            raise AssertionError(f"{result.path}: {result.error}")
+        digest = result.photo_hash
+        session.set_activity(digest, ACTIVITY)
+        for face in session.faces(digest):
+            if face.state is FaceState.POSSIBLE_PENDING:
+                session.accept_face(digest, face.id)
+        session.set_faces_checked(digest)
+    return session, ingest_s
+
+
+def export_once(session: Session, destination: Path, expected: int) -> float:
+    """Wall time of one export job into an empty ``destination``."""
+    destination.mkdir(parents=True)
+    start = time.perf_counter()
+    summary = session.export(destination)
+    elapsed = time.perf_counter() - start
+    if len(summary.written) != expected:
+        raise AssertionError(f"export wrote {len(summary.written)} of {expected}: {summary}")
+    return elapsed
+
+
+def bare_export(paths: list[Path], long_side: int, quality: int) -> float:
+    """Baseline: full decode + area resize + JPEG encode per photo, one thread."""
+    total = 0.0
+    for path in paths:
+        data = path.read_bytes()
+        start = time.perf_counter()
+        pixels = bare_decode(data)
+        height, width = pixels.shape[:2]
+        factor = long_side / max(height, width)
+        size = (round(width * factor), round(height * factor))
+        small = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
+        buffer = io.BytesIO()
+        Image.fromarray(np.ascontiguousarray(small)).save(buffer, "JPEG", quality=quality)
+        total += time.perf_counter() - start
+    return total
+
+
+def main() -> int:
+    parser = common_arguments(__doc__.splitlines()[0], default_photos=20)
+    args = parser.parse_args()
+    report = Report("export", args.json)
+    with temp_photo_dir() as base:
+        folder = base / "photos"
+        report.log(f"generating {args.photos} 12-megapixel JPEGs ...")
+        paths = generate_folder(folder, args.photos)
+        report.log("opening the session and ingesting ...")
+        session, _ = prepare_session(folder, paths)
+        try:
+            options = session.export_options()
+            faces = sum(len(session.faces(h)) for h in _hashes(session, paths))
+            report.log("exporting ...")
+            runs, bares = [], []
+            # Interleaved so that other programs' load falls on both figures alike.
+            for index in range(args.repeats):
+                runs.append(export_once(session, base / f"out{index}", len(paths)))
+                bares.append(bare_export(paths, options.long_side, options.quality))
+        finally:
+            session.close()
+        export_s, bare_s = statistics.median(runs), statistics.median(bares)
+        if not args.json:
+            print(f"export benchmark: {len(paths)} photos, {faces} faces redacted")
+        report.add("photos", len(paths))
+        report.add("faces_redacted", faces)
+        report.add("long_side", options.long_side, "px", "export long side")
+        report.add("bare_s", bare_s, "s", "bare decode + resize + encode, all photos")
+        report.add("export_s", export_s, "s", "export job, all photos")
+        report.add("export_per_photo_s", export_s / len(paths), "s", "  ... per photo")
+        report.goal("export_ratio", export_s / bare_s, 1.3, "export / bare")
+        report.add("load_average_1min", os.getloadavg()[0], "", "machine load (other programs)")
+    report.finish()
+    return 0
+
+
+def _hashes(session: Session, paths: list[Path]) -> list[str]:
+    return [h for h in (session.recorded_hash(p) for p in paths) if h is not None]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
