@@ -18,7 +18,7 @@ boxes and, past the last one, move on to the next widget. Esc also cancels drawi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -32,7 +32,6 @@ from PySide6.QtGui import (
     QPixmap,
     QResizeEvent,
     QTransform,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QGraphicsPixmapItem,
@@ -44,17 +43,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoscreen.ui.box_commands import (
+    ACCEPT,
+    CONSENT,
+    DELETE,
+    DISMISS,
+    box_command,
+    menu_entries,
+    nudge_direction,
+)
 from photoscreen.ui.face_items import (
-    KIND_CONSENT,
-    KIND_FACE,
-    KIND_POSSIBLE,
     FaceItem,
     FaceOverlay,
     rect_to_box,
 )
+from photoscreen.ui.zoom_view import ZoomableView
 
-ZOOM_STEP = 1.25
-MAX_ZOOM = 4.0  # screen pixels per full-resolution pixel
 MIN_FACE_PX = 8.0  # smallest box, in full-resolution pixels (the detector's own floor)
 MIN_DRAG_PX = 4.0  # a drag shorter than this on screen is a click, not a box
 NUDGE_PX = 4.0  # Shift+arrow moves a box this many screen pixels
@@ -65,18 +69,8 @@ BANNER_STYLE = (
 PREVIEW_TEXT = "Preview: exactly what export will write"
 DRAWING_TEXT = "Drag a box around the face  ·  Esc cancels"
 
-_DELETE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
-_ACCEPT_KEYS = (Qt.Key.Key_A, Qt.Key.Key_Return, Qt.Key.Key_Enter)
-_ARROWS = {
-    Qt.Key.Key_Left: (-1, 0),
-    Qt.Key.Key_Right: (1, 0),
-    Qt.Key.Key_Up: (0, -1),
-    Qt.Key.Key_Down: (0, 1),
-}
-_BOX_KEYS = (*_DELETE_KEYS, *_ACCEPT_KEYS, Qt.Key.Key_C, Qt.Key.Key_D)
 
-
-class PhotoView(QGraphicsView):
+class PhotoView(ZoomableView):
     """Shows one photo with its face overlays and lets the user edit them."""
 
     face_drawn = Signal(object)  # Box of a newly drawn face (full-resolution pixels)
@@ -85,7 +79,6 @@ class PhotoView(QGraphicsView):
     consent_toggled = Signal(str)
     possible_accepted = Signal(str)
     possible_dismissed = Signal(str)
-    zoom_changed = Signal(float)  # screen pixels per full-resolution pixel
     drawing_changed = Signal(bool)  # add-box mode started (True) or ended (False)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -95,16 +88,11 @@ class PhotoView(QGraphicsView):
         self._preview = self._add_pixmap_item(-1)
         self._rubber = self._make_rubber_band()
         self._faces: dict[str, FaceItem] = {}
-        self._full = QRectF()
-        self._fit = True
         self._drawing = False
         self._draw_origin: QPointF | None = None
         self._banner = self._make_label(BANNER_STYLE)
         self._empty = self._make_label("QLabel { color: #c8c8c8; font-size: 16px; }")
         self._empty.setText("No photo selected")
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         # Cosmetic pens and zoom-independent labels outgrow their scene bounds; repainting
         # the whole viewport avoids trails (the scene is one pixmap and a few boxes).
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
@@ -151,8 +139,7 @@ class PhotoView(QGraphicsView):
         self.cancel_drawing()
         self.set_faces([])
         self.set_preview(None)
-        self._full = QRectF(0, 0, full_width, full_height)
-        self.scene().setSceneRect(self._full)
+        self.set_content_rect(QRectF(0, 0, full_width, full_height))
         self._photo.setPixmap(QPixmap.fromImage(image))
         self._photo.setTransform(self._to_scene(image))
         self._photo.setVisible(True)
@@ -165,18 +152,18 @@ class PhotoView(QGraphicsView):
         self.set_faces([])
         self.set_preview(None)
         self._photo.setPixmap(QPixmap())
-        self._full = QRectF()
+        self.set_content_rect(QRectF())
         self._empty.setText(message)
         self._empty.setVisible(True)
         self._place_labels()
 
     def has_photo(self) -> bool:
-        return not self._full.isEmpty()
+        return self.has_content()
 
     def _to_scene(self, image: QImage) -> QTransform:
         """The one image-to-scene transform: displayed pixels to full-resolution pixels."""
         return QTransform.fromScale(
-            self._full.width() / image.width(), self._full.height() / image.height()
+            self._content.width() / image.width(), self._content.height() / image.height()
         )
 
     def set_faces(self, faces: Sequence[FaceOverlay]) -> None:
@@ -192,7 +179,7 @@ class PhotoView(QGraphicsView):
                 item.set_overlay(face)
 
     def _add_face_item(self, face: FaceOverlay) -> FaceItem:
-        item = FaceItem(face, self._full, MIN_FACE_PX)
+        item = FaceItem(face, self._content, MIN_FACE_PX)
         item.edited.connect(lambda fid, rect: self.face_changed.emit(fid, rect_to_box(rect)))
         item.accept_clicked.connect(self.possible_accepted)
         item.dismiss_clicked.connect(self.possible_dismissed)
@@ -298,7 +285,7 @@ class PhotoView(QGraphicsView):
 
     def _clamped_scene_pos(self, pos: QPoint) -> QPointF:
         point = self.mapToScene(pos)
-        full = self._full
+        full = self._content
         return QPointF(
             min(max(point.x(), full.left()), full.right()),
             min(max(point.y(), full.top()), full.bottom()),
@@ -318,10 +305,10 @@ class PhotoView(QGraphicsView):
 
     def _at_least_min_size(self, rect: QRectF) -> QRectF:
         """Grow a too-small box around its centre, staying inside the photo."""
-        width = min(max(rect.width(), MIN_FACE_PX), self._full.width())
-        height = min(max(rect.height(), MIN_FACE_PX), self._full.height())
-        left = min(max(rect.center().x() - width / 2, 0.0), self._full.width() - width)
-        top = min(max(rect.center().y() - height / 2, 0.0), self._full.height() - height)
+        width = min(max(rect.width(), MIN_FACE_PX), self._content.width())
+        height = min(max(rect.height(), MIN_FACE_PX), self._content.height())
+        left = min(max(rect.center().x() - width / 2, 0.0), self._content.width() - width)
+        top = min(max(rect.center().y() - height / 2, 0.0), self._content.height() - height)
         return QRectF(left, top, width, height)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -351,80 +338,18 @@ class PhotoView(QGraphicsView):
         # rather than travelling on to the parent, which never saw the press.
         event.accept()
 
-    # -- zoom ------------------------------------------------------------------------
-    def zoom_factor(self) -> float:
-        """Screen pixels per full-resolution pixel (1.0 is "actual size")."""
-        return self.transform().m11()
-
+    # -- zoom ----------------------------------------------------------------------
     def _unit(self) -> float:
-        return 1.0 / self.zoom_factor()
-
-    def _fit_factor(self) -> float:
-        if not self.has_photo():
-            return 1.0
-        area = self.viewport().rect()
-        return max(
-            1e-4,
-            min((area.width() - 4) / self._full.width(), (area.height() - 4) / self._full.height()),
-        )
-
-    def zoom_to_fit(self) -> None:
-        """Show the whole photo, and keep fitting it when the view is resized."""
-        self._fit = True
-        self._set_zoom(self._fit_factor(), self._full.center())
-
-    def zoom_actual(self) -> None:
-        """One full-resolution pixel per screen pixel, around the current centre."""
-        self._fit = False
-        self._set_zoom(1.0, self._view_centre())
-
-    def zoom_in(self) -> None:
-        self._zoom_by(ZOOM_STEP)
-
-    def zoom_out(self) -> None:
-        self._zoom_by(1 / ZOOM_STEP)
-
-    def _view_centre(self) -> QPointF:
-        return self.mapToScene(self.viewport().rect().center())
-
-    def _zoom_by(self, factor: float, under_mouse: bool = False) -> None:
-        if not self.has_photo():
-            return
-        fit = self._fit_factor()
-        target = min(max(self.zoom_factor() * factor, fit * 0.5), max(MAX_ZOOM, fit))
-        self._fit = False
-        anchor = (
-            QGraphicsView.ViewportAnchor.AnchorUnderMouse
-            if under_mouse
-            else QGraphicsView.ViewportAnchor.AnchorViewCenter
-        )
-        self.setTransformationAnchor(anchor)
-        ratio = target / self.zoom_factor()
-        self.scale(ratio, ratio)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self._zoom_settled()
-
-    def _set_zoom(self, factor: float, centre: QPointF) -> None:
-        self.setTransform(QTransform.fromScale(factor, factor))
-        self.centerOn(centre)
-        self._zoom_settled()
+        return self.scene_per_screen_pixel()
 
     def _zoom_settled(self) -> None:
         unit = self._unit()
         for item in self._faces.values():
             item.set_unit(unit)
-        self.zoom_changed.emit(self.zoom_factor())
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        steps = event.angleDelta().y() / 120
-        if steps:
-            self._zoom_by(ZOOM_STEP**steps, under_mouse=True)
-        event.accept()
+        super()._zoom_settled()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._fit:
-            self.zoom_to_fit()
         self._place_labels()
 
     # -- keyboard and menu -----------------------------------------------------------
@@ -447,15 +372,16 @@ class PhotoView(QGraphicsView):
 
     def _wants_key(self, event: QKeyEvent) -> bool:
         """Keys the view claims ahead of the window's shortcuts: only in a box context."""
-        key, modifiers = event.key(), event.modifiers()
-        if key == Qt.Key.Key_Escape:
-            return self._drawing or self._selected_item() is not None
-        if self._selected_item() is None or self.is_previewing():
+        item = self._selected_item()
+        if event.key() == Qt.Key.Key_Escape:
+            return self._drawing or item is not None
+        if item is None or self.is_previewing():
             return False
-        if key in _ARROWS:
-            return modifiers == Qt.KeyboardModifier.ShiftModifier
-        plain = modifiers & ~Qt.KeyboardModifier.KeypadModifier
-        return key in _BOX_KEYS and plain == Qt.KeyboardModifier.NoModifier
+        key, modifiers = event.key(), event.modifiers()
+        return (
+            box_command(item.kind, key, modifiers) is not None
+            or nudge_direction(key, modifiers) is not None
+        )
 
     def _tab_order(self) -> list[FaceItem]:
         items = [item for item in self._faces.values() if item.isVisible()]
@@ -479,55 +405,42 @@ class PhotoView(QGraphicsView):
         return True
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
+        key, modifiers = event.key(), event.modifiers()
         item = self._selected_item()
         if key == Qt.Key.Key_Escape and (self._drawing or item is not None):
             self.cancel_drawing()
             self.scene().clearSelection()
-            return
-        if item is not None and self._wants_key(event) and self._box_key(item, event):
-            return
-        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+        elif item is not None and self._wants_key(event):
+            step = nudge_direction(key, modifiers)
+            if step is not None:
+                item.nudge(step[0] * NUDGE_PX * self._unit(), step[1] * NUDGE_PX * self._unit())
+            else:
+                self._run(item.face_id, box_command(item.kind, key, modifiers))
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom_in()
         elif key == Qt.Key.Key_Minus:
             self.zoom_out()
         else:
             super().keyPressEvent(event)
 
-    def _box_key(self, item: FaceItem, event: QKeyEvent) -> bool:
-        key, fid, kind = Qt.Key(event.key()), item.face_id, item.kind
-        if key in _ARROWS:
-            dx, dy = _ARROWS[key]
-            item.nudge(dx * NUDGE_PX * self._unit(), dy * NUDGE_PX * self._unit())
-        elif kind == KIND_POSSIBLE and (key in _DELETE_KEYS or key == Qt.Key.Key_D):
-            self.possible_dismissed.emit(fid)
-        elif kind == KIND_POSSIBLE and key in _ACCEPT_KEYS:
-            self.possible_accepted.emit(fid)
-        elif key in _DELETE_KEYS:
-            self.face_deleted.emit(fid)
-        elif key == Qt.Key.Key_C and kind in (KIND_FACE, KIND_CONSENT):
-            self.consent_toggled.emit(fid)
-        else:
-            return False
-        return True
+    def _run(self, face_id: str, command: str | None) -> None:
+        """Emit the signal that asks for ``command`` on one box."""
+        signals = {
+            ACCEPT: self.possible_accepted,
+            DISMISS: self.possible_dismissed,
+            DELETE: self.face_deleted,
+            CONSENT: self.consent_toggled,
+        }
+        if command in signals:
+            signals[command].emit(face_id)
 
-    def menu_actions(self, face_id: str) -> list[tuple[str, Callable[[], None]]]:
-        """The context menu of one box: (text, what it does)."""
-        item = self._faces[face_id]
-        if item.kind == KIND_POSSIBLE:
-            return [
-                ("Yes, it is a face: blur it  (A)", lambda: self.possible_accepted.emit(face_id)),
-                ("Not a face: remove the box  (D)", lambda: self.possible_dismissed.emit(face_id)),
-            ]
-        consent = (
-            "Consent withdrawn: blur this face  (C)"
-            if item.kind == KIND_CONSENT
-            else "Consent on file: do not blur  (C)"
-        )
-        return [
-            (consent, lambda: self.consent_toggled.emit(face_id)),
-            ("Delete this box  (Delete)", lambda: self.face_deleted.emit(face_id)),
-        ]
+    def menu_actions(self, face_id: str) -> list[tuple[str, str]]:
+        """The context menu of one box: (text, command) pairs, see :mod:`box_commands`."""
+        return menu_entries(self._faces[face_id].kind)
+
+    def run_menu_command(self, face_id: str, command: str) -> None:
+        """Do what a context-menu entry says (also used by tests and the help overlay)."""
+        self._run(face_id, command)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         item = self._face_at(event.pos())
@@ -536,8 +449,10 @@ class PhotoView(QGraphicsView):
             return
         self.select_face(item.face_id)
         menu = QMenu(self)
-        for text, action in self.menu_actions(item.face_id):
-            menu.addAction(text).triggered.connect(action)
+        face_id = item.face_id
+        for text, command in self.menu_actions(face_id):
+            action = menu.addAction(text)
+            action.triggered.connect(lambda _=False, c=command: self._run(face_id, c))
         menu.exec(event.globalPos())
 
     def _face_at(self, pos: QPoint) -> FaceItem | None:

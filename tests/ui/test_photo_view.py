@@ -212,10 +212,14 @@ def test_delete_key_on_a_selected_box(one_face, qtbot, key):
     assert signal.args == ["a"]
 
 
-def test_context_menu_offers_delete_and_consent(one_face):
-    texts = [text for text, _ in one_face.menu_actions("a")]
-    assert any("Delete" in text for text in texts)
-    assert any("Consent on file" in text for text in texts)
+def test_context_menu_offers_delete_and_consent(one_face, qtbot):
+    entries = dict(one_face.menu_actions("a"))
+    delete = next(command for text, command in entries.items() if "Delete" in text)
+    consent = next(command for text, command in entries.items() if "Consent on file" in text)
+    with qtbot.waitSignal(one_face.face_deleted):
+        one_face.run_menu_command("a", delete)
+    with qtbot.waitSignal(one_face.consent_toggled):
+        one_face.run_menu_command("a", consent)
 
 
 def test_consent_key_toggles_a_face_but_not_a_possible_one(view, qtbot):

@@ -1,0 +1,78 @@
+"""What a key press or a menu entry does to the selected face box, in one table.
+
+Kept apart from the photo view so the mapping is plain data: the view asks which command
+a key means for a box of a given kind and emits the matching signal; the help overlay can
+list :data:`BOX_KEY_HELP`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from photoscreen.ui.face_items import KIND_CONSENT, KIND_FACE, KIND_POSSIBLE
+
+ACCEPT = "accept"  # a possible face is a face: redact it
+DISMISS = "dismiss"  # a possible face is not a face
+DELETE = "delete"  # remove a face box
+CONSENT = "consent"  # toggle "consent on file" on a face
+
+_DELETE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+_ACCEPT_KEYS = (Qt.Key.Key_A, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_ARROWS = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),
+    Qt.Key.Key_Down: (0, 1),
+}
+
+BOX_KEY_HELP = (
+    ("Tab / Shift+Tab", "select the next / previous face box"),
+    ("Delete", "remove the selected face box"),
+    ("C", "consent on file for the selected face (it will not be blurred); again to undo"),
+    ("A or Enter", "yes, the possible face is a face"),
+    ("D", "no, the possible face is not a face"),
+    ("Shift+arrows", "move the selected box"),
+    ("Esc", "deselect, or stop drawing a box"),
+)
+
+
+def box_command(kind: str, key: int, modifiers: Qt.KeyboardModifier) -> str | None:
+    """The command a key means for a selected box of ``kind``, or ``None``."""
+    if modifiers & ~Qt.KeyboardModifier.KeypadModifier != Qt.KeyboardModifier.NoModifier:
+        return None
+    if kind == KIND_POSSIBLE:
+        if key in _ACCEPT_KEYS:
+            return ACCEPT
+        if key in _DELETE_KEYS or key == Qt.Key.Key_D:
+            return DISMISS
+        return None
+    if key in _DELETE_KEYS:
+        return DELETE
+    if key == Qt.Key.Key_C and kind in (KIND_FACE, KIND_CONSENT):
+        return CONSENT
+    return None
+
+
+def nudge_direction(key: int, modifiers: Qt.KeyboardModifier) -> tuple[int, int] | None:
+    """Shift+arrow moves the selected box: the (dx, dy) step it asks for, or ``None``."""
+    if modifiers != Qt.KeyboardModifier.ShiftModifier:
+        return None
+    for arrow, direction in _ARROWS.items():
+        if key == arrow:
+            return direction
+    return None
+
+
+def menu_entries(kind: str) -> list[tuple[str, str]]:
+    """The context menu of a box of ``kind``: (text, command) pairs."""
+    if kind == KIND_POSSIBLE:
+        return [
+            ("Yes, it is a face: blur it  (A)", ACCEPT),
+            ("Not a face: remove the box  (D)", DISMISS),
+        ]
+    consent = (
+        "Consent withdrawn: blur this face  (C)"
+        if kind == KIND_CONSENT
+        else "Consent on file: do not blur  (C)"
+    )
+    return [(consent, CONSENT), ("Delete this box  (Delete)", DELETE)]
