@@ -84,14 +84,14 @@ def _counting_factory(calls: list[int]) -> Callable[[], FaceDetector]:
     return make
 
 
-def _scene(width: int, height: int, face: bool) -> np.ndarray:
-    """A faceless photo (coffee) scaled up, optionally with the astronaut pasted in."""
+def _scene(width: int, height: int, face: bool, at: tuple[int, int] = PASTE_AT) -> np.ndarray:
+    """A faceless photo (coffee) scaled up, optionally with the astronaut pasted at ``at``."""
     scene = cv2.resize(skimage.data.coffee(), (width, height), interpolation=cv2.INTER_LINEAR)
     if face:
         portrait = skimage.data.astronaut()
         size = round(512 * PASTE_SCALE)
         small = cv2.resize(portrait, (size, size), interpolation=cv2.INTER_AREA)
-        x, y = PASTE_AT
+        x, y = at
         scene[y : y + size, x : x + size] = small
     return scene
 
@@ -200,7 +200,9 @@ def test_faces_are_found_in_full_resolution_upright_coordinates(tmp_path: Path) 
 def test_reopening_uses_the_cache_and_skips_decoding(tmp_path: Path) -> None:
     photos = tmp_path / "photos"
     photos.mkdir()
-    paths = [_save(photos / f"p{i}.jpg", _scene(800, 600, face=i == 0)) for i in range(2)]
+    paths = [
+        _save(photos / f"p{i}.jpg", _scene(800, 600, face=i == 0, at=(100, 50))) for i in range(2)
+    ]
     session = MemorySession()
     thumbs = ThumbnailStore(photos / ".photoscreen")
     calls: list[int] = []
@@ -223,7 +225,7 @@ def test_a_changed_photo_is_detected_again(tmp_path: Path) -> None:
     calls: list[int] = []
     factory = _counting_factory(calls)
     _run([path], detector_factory=factory, cache=session, sink=session, thumbs=thumbs)
-    _save(path, _scene(800, 600, face=True))
+    _save(path, _scene(800, 600, face=True, at=(100, 50)))
     again = _run([path], detector_factory=factory, cache=session, sink=session, thumbs=thumbs)
     assert len(calls) == 2 and not again[path].from_cache
     assert again[path].photo_hash == photo_hash(path.read_bytes())
