@@ -28,7 +28,7 @@ _ARROWS = {
 BOX_KEY_HELP = (
     ("Tab / Shift+Tab", "select the next / previous face box"),
     ("Delete", "remove the selected face box"),
-    ("C", "consent on file for the selected face (it will not be blurred); again to undo"),
+    ("Shift+C", "consent on file for the selected face (it will not be blurred); again to undo"),
     ("A or Enter", "yes, the possible face is a face"),
     ("D", "no, the possible face is not a face"),
     ("Shift+arrows", "move the selected box"),
@@ -37,8 +37,15 @@ BOX_KEY_HELP = (
 
 
 def box_command(kind: str, key: int, modifiers: Qt.KeyboardModifier) -> str | None:
-    """The command a key means for a selected box of ``kind``, or ``None``."""
-    if modifiers & ~Qt.KeyboardModifier.KeypadModifier != Qt.KeyboardModifier.NoModifier:
+    """The command a key means for a selected box of ``kind``, or ``None``.
+
+    Consent is Shift+C, not C: plain C is the window's "faces checked", and a slip of the
+    finger must never leave a face unblurred.
+    """
+    modifiers &= ~Qt.KeyboardModifier.KeypadModifier
+    if key == Qt.Key.Key_C and modifiers == Qt.KeyboardModifier.ShiftModifier:
+        return CONSENT if kind in (KIND_FACE, KIND_CONSENT) else None
+    if modifiers != Qt.KeyboardModifier.NoModifier:
         return None
     if kind == KIND_POSSIBLE:
         if key in _ACCEPT_KEYS:
@@ -48,8 +55,6 @@ def box_command(kind: str, key: int, modifiers: Qt.KeyboardModifier) -> str | No
         return None
     if key in _DELETE_KEYS:
         return DELETE
-    if key == Qt.Key.Key_C and kind in (KIND_FACE, KIND_CONSENT):
-        return CONSENT
     return None
 
 
@@ -71,8 +76,8 @@ def menu_entries(kind: str) -> list[tuple[str, str]]:
             ("Not a face: remove the box  (D)", DISMISS),
         ]
     consent = (
-        "Consent withdrawn: blur this face  (C)"
+        "Consent withdrawn: blur this face  (Shift+C)"
         if kind == KIND_CONSENT
-        else "Consent on file: do not blur  (C)"
+        else "Consent on file: do not blur  (Shift+C)"
     )
     return [(consent, CONSENT), ("Delete this box  (Delete)", DELETE)]

@@ -48,11 +48,11 @@ KIND_LABELS = {
 }
 KIND_TIPS = {
     KIND_FACE: "This face will be blurred in the exported photo.\n"
-    "Drag to move, drag a corner to resize, Delete removes it, C marks consent on file.",
+    "Drag to move, drag a corner to resize, Delete removes it, Shift+C marks consent on file.",
     KIND_POSSIBLE: "The detector is not sure this is a face.\n"
     "A or Enter: yes, blur it.  D or Delete: not a face.",
     KIND_CONSENT: "Consent is on file for this person: the face is left as it is.\n"
-    "C blurs it again.",
+    "Shift+C blurs it again.",
 }
 # On-screen sizes in device pixels, whatever the zoom.
 OUTLINE_PX = 3.0

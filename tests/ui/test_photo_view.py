@@ -233,9 +233,10 @@ def test_consent_key_toggles_a_face_but_not_a_possible_one(view, qtbot):
     toggled = []
     view.consent_toggled.connect(toggled.append)
     view.select_face("f")
-    QTest.keyClick(view, Qt.Key.Key_C)
+    QTest.keyClick(view, Qt.Key.Key_C)  # plain C is the window's "faces checked"
+    QTest.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ShiftModifier)
     view.select_face("p")
-    QTest.keyClick(view, Qt.Key.Key_C)
+    QTest.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ShiftModifier)
     assert toggled == ["f"]
 
 
@@ -339,23 +340,29 @@ def test_box_keys_win_over_window_shortcuts_only_while_a_box_is_selected(qtbot):
     qtbot.addWidget(window)
     view = PhotoView()
     QVBoxLayout(window).addWidget(view)
-    action = QAction("Faces checked", window)
-    action.setShortcut(QKeySequence("C"))
-    window.addAction(action)
+    fired: list[str] = []
+    for key in ("C", "Delete"):
+        action = QAction(key, window)
+        action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda _=False, key=key: fired.append(key))
+        window.addAction(action)
     with qtbot.waitActive(window):
         window.show()
         window.activateWindow()
     view.set_photo(to_qimage(np.zeros((75, 100, 3), np.uint8)), 400, 300)
     view.set_faces([FaceOverlay("a", Box(10, 10, 50, 50), "face")])
-    fired, toggled = [], []
-    action.triggered.connect(lambda: fired.append(True))
+    toggled, deleted = [], []
     view.consent_toggled.connect(toggled.append)
+    view.face_deleted.connect(deleted.append)
     view.setFocus()
     view.select_face("a")
-    QTest.keyClick(view, Qt.Key.Key_C)
+    QTest.keyClick(view, Qt.Key.Key_C)  # "faces checked" still works with a box selected
+    QTest.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(view, Qt.Key.Key_Delete)
+    assert (fired, toggled, deleted) == (["C"], ["a"], ["a"])
     view.select_face(None)
-    QTest.keyClick(view, Qt.Key.Key_C)
-    assert (toggled, fired) == (["a"], [True])
+    QTest.keyClick(view, Qt.Key.Key_Delete)
+    assert (fired, deleted) == (["C", "Delete"], ["a"])
 
 
 def test_bad_photo_arguments_are_refused(view):
