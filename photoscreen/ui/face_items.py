@@ -70,7 +70,8 @@ class FaceOverlay:
 
     ``kind`` is ``"face"`` (will be redacted), ``"possible"`` (the detector was unsure: a
     person accepts or dismisses it) or ``"consent"`` (consent on file: not redacted).
-    ``box`` is in the upright photo's full-resolution pixels.
+    ``box`` is in the upright photo's full-resolution pixels. ``label``, when given, is the
+    caption shown on the box instead of the kind's own ("Face: will be blurred"...).
     """
 
     id: str
@@ -154,9 +155,7 @@ class FaceItem(QGraphicsObject):
 
     def _apply_overlay(self) -> None:
         kind = self._overlay.kind
-        text = KIND_LABELS.get(kind, kind)
-        if self._overlay.label:
-            text = f"{text} · {self._overlay.label}"
+        text = self._overlay.label or KIND_LABELS.get(kind, kind)
         self._label.set_text(text, KIND_COLOURS.get(kind, QColor("white")))
         self.setToolTip(KIND_TIPS.get(kind, ""))
         self._update_children()
