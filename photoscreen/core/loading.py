@@ -16,6 +16,7 @@ import functools
 import hashlib
 import io
 import os
+import re
 import stat
 import warnings
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ import numpy.typing as npt
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 
 from photoscreen.core import colour
+from photoscreen.core.containers import walk_png
 from photoscreen.core.formats import SUPPORTED_FORMATS, describe_unsupported, sniff_format
 from photoscreen.core.jpeg_segments import JpegStructureError, walk_jpeg
 
@@ -104,6 +106,8 @@ def read_photo_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         info = os.lstat(path)
     except FileNotFoundError:
         raise UnreadablePhoto("the file does not exist (it may have been moved)") from None
+    except PermissionError:
+        raise UnreadablePhoto("the file cannot be read (permission denied)") from None
     except OSError as error:
         raise UnreadablePhoto(f"the file cannot be read: {error.strerror or error}") from None
     _check_file_kind(info)
@@ -174,8 +178,7 @@ def decode_photo(
     fmt = sniff_format(data)
     if fmt is None:
         raise UnreadablePhoto(describe_unsupported(data))
-    if fmt == "jpeg":
-        _check_jpeg_structure(data)
+    _check_structure(data, fmt)
     opened = _open(data, fmt)
     width, height = opened.size
     if width * height > max_pixels:
@@ -196,6 +199,22 @@ def decode_photo(
         if orientation >= 5:
             width, height = height, width
     return DecodedPhoto(np.asarray(image), width, height, fmt)
+
+
+def _check_structure(data: bytes, fmt: str) -> None:
+    """Refuse files cut short, even where the decoder would not notice (its picture
+    data complete, only the container's end missing)."""
+    if fmt == "jpeg":
+        _check_jpeg_structure(data)
+    elif (fmt == "png" and walk_png(data).broken) or (
+        fmt == "webp" and _riff_end(data) > len(data)
+    ):
+        raise UnreadablePhoto(TRUNCATED)
+
+
+def _riff_end(data: bytes) -> int:
+    """Where a RIFF file says it ends: 8 header bytes plus its declared size."""
+    return 8 + int.from_bytes(data[4:8], "little")
 
 
 def _check_jpeg_structure(data: bytes) -> None:
@@ -221,7 +240,7 @@ def _open(data: bytes, fmt: str) -> ImageFile.ImageFile:
         try:
             image = Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[fmt]])
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
-            raise UnreadablePhoto(f"too large: {error}") from None
+            raise UnreadablePhoto(_bomb_reason(str(error))) from None
         except UnidentifiedImageError:
             raise UnreadablePhoto(f"the file is damaged: not a readable {fmt.upper()}") from None
         except _DECODE_ERRORS as error:
@@ -241,6 +260,18 @@ def register_heif_opener() -> None:
     import pillow_heif
 
     pillow_heif.register_heif_opener()
+
+
+def _bomb_reason(message: str) -> str:
+    """Pillow's decompression-bomb message in plain words."""
+    numbers = [int(n) for n in re.findall(r"\d+", message)]
+    if len(numbers) < 2:
+        return f"too large: {message}"
+    pixels, limit = numbers[0], numbers[1]
+    return (
+        f"too large: {pixels / 1e6:.0f} megapixels, more than the {limit / 1e6:.0f} megapixel "
+        "safety limit (a possible decompression bomb)"
+    )
 
 
 def _orientation(image: Image.Image, fmt: str) -> int:

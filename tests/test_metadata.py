@@ -1,0 +1,231 @@
+"""The metadata inspector names every kind of identifying data, in every format."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from photoscreen.core.encode import encode_clean_jpeg
+from photoscreen.core.metadata import Finding, inspect_metadata, summarize
+from tests.photos import (
+    insert_jpeg_segment,
+    loaded_photo,
+    make_gif,
+    make_heic,
+    make_jpeg,
+    make_png,
+    make_tiff,
+    make_webp,
+    other_pixels,
+    sample_pixels,
+)
+from tests.photos_metadata import (
+    ARTIST,
+    GPS_TEXT,
+    JPEG_COMMENT,
+    PERSON_NAMES,
+    exif_bytes,
+    iptc_records,
+    thumbnail_jpeg,
+    xmp_packet,
+)
+
+FORMATS = ("jpeg", "png", "webp", "heif", "tiff", "gif")
+# What the fully loaded photo of each format must be reported to carry.
+EXPECTED_KINDS = {
+    "jpeg": {"gps", "names", "owner", "serial", "camera", "datetime", "software", "comment"}
+    | {"thumbnail", "secondary_image", "makernote", "xmp", "iptc", "trailing_data"},
+    "png": {"gps", "names", "owner", "serial", "camera", "datetime", "software", "comment"}
+    | {"thumbnail", "makernote", "xmp", "text"},
+    "webp": {"gps", "names", "owner", "serial", "camera", "datetime", "software", "comment"}
+    | {"thumbnail", "makernote", "xmp"},
+    "heif": {"gps", "names", "owner", "serial", "camera", "datetime", "software", "comment"}
+    | {"thumbnail", "makernote", "xmp"},
+    "tiff": {"gps", "names", "owner", "serial", "camera", "datetime", "software", "comment"}
+    | {"secondary_image", "makernote", "xmp"},
+    "gif": {"gps", "names", "owner", "comment", "xmp"},
+}
+
+
+def kinds(findings: list[Finding]) -> set[str]:
+    return {f.kind for f in findings}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_planted_kind_is_found(fmt: str) -> None:
+    findings = inspect_metadata(loaded_photo(fmt, sample_pixels()))
+    assert kinds(findings) >= EXPECTED_KINDS[fmt]
+    summary = summarize(findings)
+    assert GPS_TEXT in summary
+    for name in PERSON_NAMES:
+        assert name in summary
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_plain_pixels_are_clean(fmt: str) -> None:
+    builders = {
+        "jpeg": make_jpeg,
+        "png": make_png,
+        "webp": make_webp,
+        "heif": make_heic,
+        "tiff": make_tiff,
+        "gif": make_gif,
+    }
+    data = builders[fmt](sample_pixels())  # type: ignore[operator]
+    assert inspect_metadata(data) == [], fmt
+    assert summarize([]) == "clean"
+
+
+def test_summary_reads_like_the_issue_example() -> None:
+    pixels = sample_pixels()
+    exif = exif_bytes(gps=True, serial=True, thumbnail=thumbnail_jpeg(other_pixels()))
+    summary = summarize(inspect_metadata(make_jpeg(pixels, exif=exif)))
+    assert summary == (
+        "GPS position 53.68 N 1.51 W, camera serial number, lens serial number, "
+        "1 embedded thumbnail"
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "kind", "text"),
+    [
+        ({"gps": True}, "gps", GPS_TEXT),
+        ({"camera": True}, "camera", 'camera "TestCam Model 9"'),
+        ({"serial": True}, "serial", "camera serial number"),
+        ({"owner": True}, "owner", f'artist "{ARTIST}"'),
+        ({"datetime": True}, "datetime", "date/time 2024:05:01 10:30:00"),
+        ({"software": True}, "software", 'software "PhotoTool 3.1"'),
+        ({"comment": True}, "comment", 'user comment "Dana at messy play"'),
+        ({"makernote": True}, "makernote", "maker notes"),
+    ],
+)
+def test_each_exif_kind_alone(options: dict[str, bool], kind: str, text: str) -> None:
+    findings = inspect_metadata(make_jpeg(sample_pixels(), exif=exif_bytes(**options)))
+    assert kinds(findings) == {kind}
+    assert any(f.text.startswith(text) for f in findings), findings
+
+
+def test_southern_and_eastern_hemispheres() -> None:
+    import piexif
+
+    exif = piexif.dump(
+        {
+            "GPS": {
+                piexif.GPSIFD.GPSLatitudeRef: b"S",
+                piexif.GPSIFD.GPSLatitude: ((33, 1), (52, 1), (0, 1)),
+                piexif.GPSIFD.GPSLongitudeRef: b"E",
+                piexif.GPSIFD.GPSLongitude: ((151, 1), (12, 1), (36, 1)),
+            }
+        }
+    )
+    findings = inspect_metadata(make_jpeg(sample_pixels(), exif=exif))
+    assert findings == [Finding("gps", "GPS position 33.87 S 151.21 E")]
+
+
+def test_names_in_xmp_face_regions_alone() -> None:
+    xmp = xmp_packet(names=PERSON_NAMES)
+    findings = inspect_metadata(make_jpeg(sample_pixels(), xmp=xmp))
+    names = [f for f in findings if f.kind == "names"]
+    assert names == [
+        Finding("names", 'people\'s names in face regions "Alice Example, Bob Sample"')
+    ]
+
+
+def test_iptc_caption_keywords_and_byline() -> None:
+    iptc = iptc_records(byline="Heidi", caption="Ivan on the slide", keywords=("Judy", "park"))
+    summary = summarize(inspect_metadata(make_jpeg(sample_pixels(), iptc=iptc)))
+    assert 'by-line "Heidi"' in summary
+    assert 'IPTC caption "Ivan on the slide"' in summary
+    assert 'IPTC keywords "Judy, park"' in summary
+
+
+def test_jpeg_comment_and_unknown_app_segments() -> None:
+    data = make_jpeg(sample_pixels(), comment=JPEG_COMMENT)
+    data = insert_jpeg_segment(data, 0xEC, b"Ducky\x00\x01\x02")
+    findings = inspect_metadata(data)
+    assert Finding("comment", f'comment "{JPEG_COMMENT}"') in findings
+    assert Finding("other", 'APP12 data "Ducky"') in findings
+
+
+def test_mpf_secondary_image_and_trailing_bytes() -> None:
+    data = make_jpeg(sample_pixels(), secondary=other_pixels(), trailing=b"\x00hidden")
+    found = kinds(inspect_metadata(data))
+    assert {"secondary_image", "trailing_data"} <= found
+
+
+def png_chunk(kind: bytes, payload: bytes) -> bytes:
+    body = kind + payload
+    return struct.pack(">I", len(payload)) + body + struct.pack(">I", zlib.crc32(body))
+
+
+def with_png_chunks(png: bytes, *chunks: bytes) -> bytes:
+    """Insert hand-written chunks right after IHDR."""
+    after_ihdr = 8 + 25
+    return png[:after_ihdr] + b"".join(chunks) + png[after_ihdr:]
+
+
+def test_png_text_chunks_of_every_kind() -> None:
+    png = make_png(sample_pixels())
+    data = with_png_chunks(
+        png,
+        png_chunk(b"tEXt", b"Author\x00Kim"),
+        png_chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(b"Leo's birthday")),
+        png_chunk(b"iTXt", b"Title\x00\x00\x00en\x00\x00Mia at play"),
+        png_chunk(b"tIME", struct.pack(">HBBBBB", 2024, 5, 1, 10, 30, 0)),
+    )
+    summary = summarize(inspect_metadata(data))
+    for expected in ('"Kim"', "Leo's birthday", "Mia at play", "PNG modification time"):
+        assert expected in summary
+
+
+def test_png_raw_exif_profile_written_by_imagemagick() -> None:
+    exif = exif_bytes(gps=True)[6:]
+    hex_text = exif.hex()
+    text = f"\nexif\n{len(exif):8d}\n{hex_text}\n".encode()
+    data = with_png_chunks(
+        make_png(sample_pixels()),
+        png_chunk(b"zTXt", b"Raw profile type exif\x00\x00" + zlib.compress(text)),
+    )
+    assert Finding("gps", GPS_TEXT) in inspect_metadata(data)
+
+
+def test_png_trailing_bytes() -> None:
+    data = make_png(sample_pixels(), trailing=b"after the end")
+    assert "trailing_data" in kinds(inspect_metadata(data))
+
+
+def test_gif_extra_frames_and_comment() -> None:
+    data = make_gif(sample_pixels(), comment="Nia", frames=[other_pixels(), sample_pixels()])
+    findings = inspect_metadata(data)
+    assert Finding("comment", 'comment "Nia"') in findings
+    assert Finding("secondary_image", "2 more frame(s)") in findings
+
+
+def test_unknown_bytes_give_no_findings() -> None:
+    assert inspect_metadata(b"") == []
+    assert inspect_metadata(b"%PDF-1.4") == []
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    fmt=st.sampled_from(["jpeg", "png", "webp", "tiff", "gif"]),
+    position=st.integers(0, 4000),
+    noise=st.binary(min_size=1, max_size=32),
+    cut=st.booleans(),
+)
+def test_inspector_never_crashes_on_damaged_files(
+    fmt: str, position: int, noise: bytes, cut: bool
+) -> None:
+    data = loaded_photo(fmt, sample_pixels(32, 24))
+    position %= len(data)
+    damaged = data[:position] if cut else data[:position] + noise + data[position + len(noise) :]
+    findings = inspect_metadata(damaged)
+    assert all(isinstance(f, Finding) and f.text for f in findings)
+
+
+def test_exported_bytes_are_clean() -> None:
+    assert inspect_metadata(encode_clean_jpeg(sample_pixels())) == []

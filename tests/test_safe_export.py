@@ -1,0 +1,166 @@
+"""The safe-export engine: every format, orientation and metadata kind in, a clean upright
+sRGB JPEG with faces redacted out, verified on disk, never overwriting anything."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from photoscreen.commands import verify
+from photoscreen.core import safe_export
+from photoscreen.core.encode import verify_clean_jpeg
+from photoscreen.core.geometry import Box
+from photoscreen.core.jpeg_segments import walk_jpeg
+from photoscreen.core.metadata import inspect_metadata
+from photoscreen.core.redact import RedactionStyle, head_region
+from photoscreen.core.safe_export import ExportFailed, ExportOptions, export_photo, render_export
+from tests.photos import (
+    ORIENTATIONS,
+    display_p3_profile,
+    insert_jpeg_segment,
+    loaded_photo,
+    make_heic,
+    make_jpeg,
+    make_png,
+    sample_pixels,
+)
+from tests.photos_metadata import exif_bytes, p3_to_srgb
+
+FORMATS = ("jpeg", "png", "webp", "heif", "tiff", "gif")
+KEEP_SIZE = ExportOptions(long_side=4096)
+
+
+def decode(data: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(data)) as image:
+        return np.asarray(image.convert("RGB"))
+
+
+def mean_difference(a: np.ndarray, b: np.ndarray) -> float:
+    assert a.shape == b.shape, f"shape {a.shape} != {b.shape}"
+    return float(np.abs(a.astype(np.int16) - b.astype(np.int16)).mean())
+
+
+def cases() -> list[tuple[str, int]]:
+    return [(fmt, o) for fmt in FORMATS for o in (ORIENTATIONS if fmt != "gif" else (1,))]
+
+
+@pytest.mark.parametrize(("fmt", "orientation"), cases())
+def test_export_is_clean_upright_and_verified(fmt: str, orientation: int, tmp_path: Path) -> None:
+    upright = sample_pixels()
+    source = loaded_photo(fmt, upright, orientation)
+    assert inspect_metadata(source)  # the input really carries identifying data
+    written = export_photo(source, [], tmp_path / "out.jpg", KEEP_SIZE)
+    data = written.read_bytes()
+    assert verify_clean_jpeg(data, (96, 64)) == []
+    assert inspect_metadata(data) == []
+    assert mean_difference(decode(data), upright) < 5.0
+    # The verify command agrees with the engine.
+    out = io.StringIO()
+    assert verify.run([written], out) == 0, out.getvalue()
+    assert out.getvalue().strip().endswith(": clean")
+
+
+@pytest.mark.parametrize("builder", [make_jpeg, make_png, make_heic])
+def test_display_p3_export_is_srgb(builder: object) -> None:
+    colour = (200, 60, 40)
+    flat = np.full((32, 48, 3), colour, np.uint8)
+    data = builder(flat, icc=display_p3_profile())  # type: ignore[operator]
+    exported = render_export(data, [], KEEP_SIZE)
+    centre = decode(exported)[8:24, 12:36].reshape(-1, 3).mean(axis=0)
+    assert np.abs(centre - p3_to_srgb(colour)).max() <= 4
+    assert not any(s.name == "APP2" for s in walk_jpeg(exported).segments)  # no ICC kept
+
+
+def test_export_is_resized_to_the_long_side() -> None:
+    upright = sample_pixels(400, 300)
+    stored = np.ascontiguousarray(np.rot90(upright))  # EXIF 6: stored portrait
+    data = make_jpeg(stored, exif=exif_bytes(orientation=6))
+    exported = render_export(data, [], ExportOptions(long_side=200, quality=85))
+    assert decode(exported).shape == (150, 200, 3)
+    assert verify_clean_jpeg(exported, (200, 150)) == []
+
+
+@pytest.mark.parametrize("style", list(RedactionStyle))
+def test_faces_are_redacted_at_full_resolution_and_nothing_else_changes(
+    style: RedactionStyle,
+) -> None:
+    rng = np.random.default_rng(5)
+    upright = sample_pixels(320, 240)
+    face = Box(180, 90, 48, 56)
+    upright[90:146, 180:228] = rng.integers(0, 255, (56, 48, 3))  # a detailed "face"
+    stored = np.ascontiguousarray(np.rot90(upright, -1))  # EXIF 8
+    data = make_jpeg(stored, exif=exif_bytes(orientation=8), quality=98)
+    options = ExportOptions(long_side=4096, style=style)
+    plain = decode(render_export(data, [], options))
+    redacted = decode(render_export(data, [face], options))
+    head = head_region(face, 320, 240)
+    x0, y0 = int(head.x), int(head.y)
+    x1, y1 = int(np.ceil(head.right)), int(np.ceil(head.bottom))
+    inside = (slice(90, 146), slice(180, 228))
+    assert mean_difference(redacted[inside], plain[inside]) > 20
+    # Outside the head region (plus the JPEG blocks it touches) the pixels are identical.
+    outside = np.ones((240, 320), bool)
+    outside[max(0, y0 - 16) : y1 + 16, max(0, x0 - 16) : x1 + 16] = False
+    assert np.array_equal(redacted[outside], plain[outside])
+
+
+def test_face_boxes_are_in_upright_full_size_coordinates() -> None:
+    # A 4:3 photo exported at half size: the box must land on the same content.
+    upright = np.full((240, 320, 3), 128, np.uint8)
+    face = Box(40, 40, 40, 40)
+    data = make_png(upright)
+    exported = decode(render_export(data, [face], ExportOptions(long_side=160)))
+    assert exported.shape == (120, 160, 3)
+    half = head_region(face.scaled(0.5), 160, 120)
+    assert (
+        np.abs(exported[int(half.y) + 2 : int(half.bottom) - 2, 120:].astype(int) - 128).max() < 4
+    )
+
+
+def test_existing_destination_is_never_overwritten(tmp_path: Path) -> None:
+    target = tmp_path / "out.jpg"
+    target.write_bytes(b"someone else's file")
+    with pytest.raises(ExportFailed) as caught:
+        export_photo(make_png(sample_pixels()), [], target, ExportOptions())
+    assert "already exists" in caught.value.reason
+    assert target.read_bytes() == b"someone else's file"
+    assert os.listdir(tmp_path) == ["out.jpg"]
+
+
+def test_a_file_that_fails_verification_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A writer regression: the encoder starts copying a comment into the file. The real
+    # verifier must catch it and the file must not stay under its final name.
+    real_encode = safe_export.encode_clean_jpeg
+
+    def leaky_encode(pixels: np.ndarray, quality: int = 90) -> bytes:
+        return insert_jpeg_segment(real_encode(pixels, quality), 0xFE, b"Taken by Eve")
+
+    monkeypatch.setattr(safe_export, "encode_clean_jpeg", leaky_encode)
+    target = tmp_path / "out.jpg"
+    with pytest.raises(ExportFailed) as caught:
+        export_photo(make_png(sample_pixels()), [], target, ExportOptions())
+    assert "COM" in caught.value.reason
+    assert os.listdir(tmp_path) == []
+    with pytest.raises(ExportFailed):
+        render_export(make_png(sample_pixels()), [], ExportOptions())
+
+
+def test_unreadable_photo_fails_with_its_reason(tmp_path: Path) -> None:
+    data = make_jpeg(sample_pixels())
+    with pytest.raises(ExportFailed) as caught:
+        export_photo(data[: len(data) // 2], [], tmp_path / "out.jpg", ExportOptions())
+    assert caught.value.reason == "the file is truncated (the picture data ends early)"
+    assert os.listdir(tmp_path) == []
+
+
+def test_unwritable_destination_fails_cleanly(tmp_path: Path) -> None:
+    with pytest.raises(ExportFailed) as caught:
+        export_photo(make_png(sample_pixels()), [], tmp_path / "no" / "out.jpg", ExportOptions())
+    assert "could not write out.jpg" in caught.value.reason
