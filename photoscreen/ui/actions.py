@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from photoscreen.core.policy import Activity
 
@@ -122,7 +122,7 @@ def _readable(key: str) -> str:
 class Actions(QObject):
     """The window's QActions, wired to ``handlers`` (command name -> callable)."""
 
-    def __init__(self, window: QWidget, handlers: dict[str, Callable[[], None]]) -> None:
+    def __init__(self, window: QWidget, handlers: dict[str, Callable[[], object]]) -> None:
         super().__init__(window)
         self._window = window
         self.by_name: dict[str, QAction] = {}
@@ -168,3 +168,41 @@ class Actions(QObject):
             self.by_name[name].setEnabled(enabled)
         for action in self.activity_actions:
             action.setEnabled(enabled)
+
+
+MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("&File", ("open_folder", "export", "settings", "quit")),
+    ("&Edit", ("undo", "redo")),
+    (
+        "&Photo",
+        (
+            "faces_checked",
+            "exclude",
+            "unclothed",
+            "ask_manager",
+            "add_box",
+            "look_harder",
+            "preview",
+        ),
+    ),
+    ("&Go", ("next", "previous", "first", "last")),
+    ("&Help", ("help",)),
+)
+TOOLBAR = ("open_folder", "export", "review_mode", "settings", "help")
+
+
+def build_menus(window: QMainWindow, actions: Actions) -> None:
+    """The menu bar and the toolbar of big, labelled buttons."""
+    for title, names in MENUS:
+        menu = window.menuBar().addMenu(title)
+        for name in names:
+            menu.addAction(actions[name])
+        if title == "&Go":
+            menu.addSeparator()
+            menu.addAction(actions["review_mode"])
+    toolbar = window.addToolBar("Main")
+    toolbar.setObjectName("mainToolbar")
+    toolbar.setMovable(False)
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    for name in TOOLBAR:
+        toolbar.addAction(actions[name])

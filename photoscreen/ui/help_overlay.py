@@ -30,7 +30,9 @@ def help_html(activities: Sequence[Activity]) -> str:
         f"<td valign='top' width='50%'><table cellpadding='2'>{''.join(left)}</table></td>"
         f"<td valign='top' width='50%'><table cellpadding='2'>{''.join(right)}</table>"
         "<p>In the photo: drag a box to move it, drag its corner to resize it, "
-        "click a box and press Delete to remove it, right-click a box for more.</p>"
+        "right-click a box for more. With a box selected: <b>Delete</b> removes it, "
+        "<b>C</b> marks consent on file, <b>A</b> accepts and <b>D</b> dismisses a possible "
+        "face, <b>Esc</b> lets go of it.</p>"
         "<p><i>Press F1, ? or Esc to close this list.</i></p></td></tr></table>"
     )
 
@@ -63,7 +65,7 @@ class HelpOverlay(QFrame):
         super().__init__(parent)
         self.setObjectName("helpOverlay")
         self.setStyleSheet(
-            "#helpOverlay {background: rgba(255,255,255,245); border: 2px solid #1f5fbf;"
+            "#helpOverlay {background: #ffffff; border: 2px solid #1f5fbf;"
             " border-radius: 8px;} QLabel {font-size: 11pt; color: #111;}"
         )
         self._label = QLabel()
@@ -72,6 +74,7 @@ class HelpOverlay(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 12, 20, 12)
         layout.addWidget(self._label)
+        self.setAutoFillBackground(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         parent.installEventFilter(self)
         self.hide()
@@ -105,6 +108,7 @@ class HelpOverlay(QFrame):
 
     def _place(self) -> None:
         parent = self.parentWidget()
+        assert parent is not None  # made with a parent, see __init__
         width = min(1100, parent.width() - 40)
         self.setFixedWidth(width)
         self.adjustSize()

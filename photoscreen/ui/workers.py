@@ -60,9 +60,9 @@ class JobContext:
 
 @dataclass
 class _Callbacks:
-    on_result: Callable[[Any], None] | None
-    on_error: Callable[[JobError], None]
-    on_item: Callable[[Any], None] | None = None
+    on_result: Callable[[Any], object] | None
+    on_error: Callable[[JobError], object]
+    on_item: Callable[[Any], object] | None = None
     on_progress: Callable[[Progress], None] | None = None
     on_cancelled: Callable[[], None] | None = None
 
@@ -160,8 +160,8 @@ class Workers(QObject):
         pool: str,
         job: Callable[[JobContext], Any],
         *,
-        on_result: Callable[[Any], None],
-        on_error: Callable[[JobError], None],
+        on_result: Callable[[Any], object],
+        on_error: Callable[[JobError], object],
         on_progress: Callable[[Progress], None] | None = None,
         on_cancelled: Callable[[], None] | None = None,
         lane: str | None = None,
@@ -175,9 +175,9 @@ class Workers(QObject):
         pool: str,
         job: Callable[[JobContext], Iterable[Any]],
         *,
-        on_item: Callable[[Any], None],
-        on_error: Callable[[JobError], None],
-        on_finished: Callable[[Any], None] | None = None,
+        on_item: Callable[[Any], object],
+        on_error: Callable[[JobError], object],
+        on_finished: Callable[[Any], object] | None = None,
         on_progress: Callable[[Progress], None] | None = None,
         on_cancelled: Callable[[], None] | None = None,
         lane: str | None = None,
@@ -186,16 +186,22 @@ class Workers(QObject):
         callbacks = _Callbacks(on_finished, on_error, on_item, on_progress, on_cancelled)
         return self._submit(pool, job, callbacks, streaming=True, lane=lane)
 
+    def cancel_lane(self, lane: str) -> None:
+        """Cancel the job running under ``lane``, if any, and drop its results."""
+        handle = self._lanes.pop(lane, None)
+        if handle is not None:
+            handle.cancel()
+
     def is_busy(self, pool: str) -> bool:
         """True while ``pool`` has a job running or queued."""
         return self._pools[pool].activeThreadCount() > 0
 
-    def shutdown(self, timeout_ms: int = 15000) -> bool:
-        """Cancel everything, drop pending callbacks, wait for running jobs to stop.
+    def drain(self, timeout_ms: int = 15000) -> bool:
+        """Cancel every job, drop their pending callbacks, wait until the pools are idle.
 
-        Returns False if some job did not stop within ``timeout_ms``.
+        Used before the session is closed, so no job still uses it. Returns False if
+        some job did not stop within ``timeout_ms``.
         """
-        self._closed = True
         for token in self._tokens.values():
             token.cancel()
         self._callbacks.clear()
@@ -206,6 +212,11 @@ class Workers(QObject):
             pool.clear()
             stopped = pool.waitForDone(timeout_ms) and stopped
         return stopped
+
+    def shutdown(self, timeout_ms: int = 15000) -> bool:
+        """Like :meth:`drain`, and refuse new jobs afterwards (the window is closing)."""
+        self._closed = True
+        return self.drain(timeout_ms)
 
     def _submit(
         self,

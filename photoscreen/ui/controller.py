@@ -1,0 +1,517 @@
+"""Every decision the window makes: slots call the controller, the controller calls the core.
+
+The controller owns the open :class:`~photoscreen.core.session.Session`, the grid's model
+and filter, the folder scan and the photo on screen. Widgets never touch the session:
+they emit signals that land here, and they are updated from the signals below. What is
+allowed is decided by the core; refusals come back as plain words on the message channel.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from photoscreen.core.geometry import Box
+from photoscreen.core.photo_list import PhotoEntry
+from photoscreen.core.policy import PhotoState, photo_status
+from photoscreen.core.review import ReviewRefused
+from photoscreen.core.session import DecisionError, Session, SessionLocked
+from photoscreen.core.settings import SettingError
+from photoscreen.core.store import StoreError
+from photoscreen.core.thumbnails import ThumbnailStore
+from photoscreen.ui import photo_state
+from photoscreen.ui.app_settings import AppSettings
+from photoscreen.ui.current_photo import CurrentPhoto
+from photoscreen.ui.filters import FILTERS, REVIEW_FILTER, StatusFilter, StatusFilterProxy
+from photoscreen.ui.folder_scan import FolderScan, ScannedPhoto
+from photoscreen.ui.grid_model import GridEntry, PhotoGridModel
+from photoscreen.ui.messages import MessageChannel
+from photoscreen.ui.photo_jobs import look_harder, quick_grid_thumbnail, stored_grid_thumbnail
+from photoscreen.ui.workers import JobError, Workers
+
+log = logging.getLogger(__name__)
+
+# What the core raises when a person's request is refused; shown as a notice, not a crash.
+REFUSALS = (DecisionError, ReviewRefused, SettingError, StoreError)
+# A box found again that overlaps a known box this much is the same face.
+SAME_FACE_IOU = 0.3
+
+
+class Controller(QObject):
+    """Holds the session and the state of the window; the one place decisions are made."""
+
+    folder_opened = Signal(object)  # Path
+    folder_closed = Signal()
+    title_changed = Signal(str)
+    activities_changed = Signal(object)  # tuple[Activity, ...]
+    current_changed = Signal(object)  # photo id (file name) or None
+    panel_changed = Signal(object)  # PanelState or None
+    faces_changed = Signal(object)  # list[FaceOverlay]
+    image_shown = Signal(object, int, int)  # QImage, full width, full height
+    preview_toggled = Signal(bool)
+    counts_changed = Signal(object)  # list[PhotoStatus]
+    scan_progressed = Signal(int, int)
+    undo_changed = Signal(bool, bool)
+    drawing_requested = Signal()
+    review_mode_changed = Signal(bool)
+
+    def __init__(
+        self,
+        workers: Workers,
+        messages: MessageChannel,
+        settings: AppSettings,
+        detector_factory: Callable[[], Any] | None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.workers = workers
+        self.messages = messages
+        self.settings = settings
+        self._detector_factory = detector_factory
+        self.model = PhotoGridModel(self)
+        self.proxy = StatusFilterProxy()
+        self.proxy.setParent(self)
+        self.proxy.setSourceModel(self.model)
+        self.photo = CurrentPhoto(workers, messages, self)
+        self.photo.hidden_data_ready.connect(lambda _: self._show_panel())
+        self.photo.image_ready.connect(self._on_image)
+        self.photo.changed_on_disk.connect(self._rescan)
+        self.model.thumbnail_wanted.connect(self._load_thumbnail)
+        self.session: Session | None = None
+        self.scan: FolderScan | None = None
+        self._photos: dict[str, PhotoEntry] = {}
+        self.current: str | None = None
+        self._last_row = 0
+        self.previewing = False
+        self.review_mode = False
+        self.exporting = False
+
+    # --- folder -------------------------------------------------------------------------
+
+    def open_folder(self, folder: Path) -> bool:
+        """Open ``folder`` (closing the one open); False, with a message, if it cannot be."""
+        if self.exporting:
+            self.messages.warning("Please wait for the export to finish first.")
+            return False
+        self.close_folder()
+        try:
+            session = Session.open(Path(folder), self.settings.user_name)
+        except (SessionLocked, *REFUSALS, OSError) as error:
+            self.messages.error(f"The folder could not be opened. {error}")
+            return False
+        self.session = session
+        self.settings.remember_folder(session.folder)
+        if session.fallback_reason:
+            self.messages.warning(session.fallback_reason)
+        session.add_listener(self._on_session_changed)
+        self._load_listing()
+        self.scan = FolderScan(self.workers, session, self._detector_factory, self)
+        self.scan.photo_scanned.connect(self._on_scanned)
+        self.scan.progressed.connect(self.scan_progressed)
+        self.scan.failed.connect(self._on_scan_failed)
+        self.scan.start(
+            [e.path for e in self._photos.values() if e.state is PhotoState.NOT_SCANNED]
+        )
+        self.folder_opened.emit(session.folder)
+        self.title_changed.emit(self.window_title())
+        self.activities_changed.emit(session.activities())
+        self._emit_undo()
+        self.select(self._first_visible())
+        return True
+
+    def close_folder(self) -> None:
+        """Stop background work for the open folder and close its session."""
+        if self.session is None:
+            return
+        if self.scan is not None:
+            self.scan.cancel()
+            self.scan.deleteLater()
+            self.scan = None
+        self.workers.drain()
+        self.session.close()
+        self.session = None
+        self._photos = {}
+        self.current = None
+        self.model.set_entries([])
+        self.photo.clear("No folder open")
+        self.folder_closed.emit()
+        self.title_changed.emit(self.window_title())
+
+    def window_title(self) -> str:
+        user = self.settings.user_name or "no name set"
+        where = f"{self.session.folder.name} — " if self.session else ""
+        return f"{where}photoscreen — {user}"
+
+    def _load_listing(self) -> None:
+        assert self.session is not None
+        entries = self.session.photos()
+        self._photos = {entry.name: entry for entry in entries}
+        self.model.set_entries(
+            [
+                GridEntry(e.name, e.name, e.status, photo_state.face_count(e.decisions))
+                for e in entries
+            ]
+        )
+        self.counts_changed.emit(self.model.statuses())
+
+    # --- keeping rows fresh -------------------------------------------------------------
+
+    def _on_session_changed(self, photo_hash: str | None) -> None:
+        # Ingest records photos from its worker thread; those arrive through the scan's
+        # own signal instead. Only changes made on the GUI thread are handled here.
+        if QThread.currentThread() is not self.thread():
+            return
+        if photo_hash is None:
+            self.refresh_all()
+        else:
+            self.refresh_photo(photo_hash)
+        self._emit_undo()
+
+    def refresh_all(self) -> None:
+        """Re-read every photo's decisions (settings changed, many photos changed)."""
+        if self.session is None:
+            return
+        for entry in self.session.photos():
+            self._store_entry(entry)
+        self.activities_changed.emit(self.session.activities())
+        self.counts_changed.emit(self.model.statuses())
+        self._show_current(reload=False)
+
+    def refresh_photo(self, photo_hash: str) -> None:
+        """Re-read one picture's decisions (every file holding it) and show them."""
+        assert self.session is not None
+        decisions = self.session.photo(photo_hash)
+        status = photo_status(decisions, self.session.activities())
+        for entry in list(self._photos.values()):
+            if entry.photo_hash == photo_hash:
+                self._store_entry(PhotoEntry(entry.path, photo_hash, status, decisions))
+        self.counts_changed.emit(self.model.statuses())
+        if self.current and self._photos[self.current].photo_hash == photo_hash:
+            self._show_current(reload=False)
+
+    def _store_entry(self, entry: PhotoEntry) -> None:
+        self._photos[entry.name] = entry
+        self.model.update_entry(
+            entry.name, status=entry.status, face_count=photo_state.face_count(entry.decisions)
+        )
+
+    def _on_scanned(self, scanned: ScannedPhoto) -> None:
+        name = scanned.path.name
+        if name not in self._photos:
+            return
+        if not scanned.complete:
+            if scanned.thumbnail is not None and not self.model.has_thumbnail(name):
+                self.model.set_thumbnail(name, scanned.thumbnail)
+            return
+        self._store_entry(
+            PhotoEntry(scanned.path, scanned.photo_hash, scanned.status, scanned.decisions)
+        )
+        if scanned.thumbnail is not None:
+            self.model.set_thumbnail(name, scanned.thumbnail)
+        self.counts_changed.emit(self.model.statuses())
+        if name == self.current:
+            self._show_current(reload=True)
+
+    def _on_scan_failed(self, error: JobError) -> None:
+        self.messages.error(
+            f"Reading the folder stopped: {error.exception}. Reopen the folder to try again.",
+            error.trace,
+        )
+
+    def _rescan(self, path: Path) -> None:
+        if self.scan is not None and self.session is not None:
+            self.scan.start([path])
+
+    def _load_thumbnail(self, photo_id: str) -> None:
+        entry = self._photos.get(photo_id)
+        if entry is None or self.session is None or entry.state is PhotoState.UNREADABLE:
+            return
+        if entry.photo_hash is None and self.scan is not None and self.scan.running:
+            # Ingest makes a quick thumbnail for photos it is asked to put first.
+            self.scan.prioritise([entry.path])
+            return
+        if entry.photo_hash is None:
+            job = quick_grid_thumbnail(entry.path)
+        else:
+            job = stored_grid_thumbnail(
+                ThumbnailStore(self.session.session_dir), entry.photo_hash, entry.path
+            )
+        self.workers.run(
+            "thumbnails",
+            job,
+            on_result=lambda image, pid=photo_id: self.model.set_thumbnail(pid, image),
+            on_error=lambda error, pid=photo_id: self._thumbnail_failed(pid, error),
+        )
+
+    def _thumbnail_failed(self, photo_id: str, error: JobError) -> None:
+        # The scan lists an unreadable file with its reason; a missing thumbnail is all
+        # this failure means, so it is logged, not shown twice.
+        log.info("no thumbnail for %s: %s", photo_id, error.exception)
+
+    # --- choosing the photo on screen ---------------------------------------------------
+
+    def select(self, photo_id: str | None) -> None:
+        """Show ``photo_id`` (a file name of the folder), or nothing."""
+        if photo_id == self.current and photo_id is not None:
+            return
+        self.current = photo_id if photo_id in self._photos else None
+        if self.previewing:
+            self.toggle_preview()
+        row = self.proxy.mapFromSource(self.model.index(self.model.row_of(photo_id or ""))).row()
+        if row >= 0:
+            self._last_row = row
+        self.current_changed.emit(self.current)
+        self._show_current(reload=True)
+
+    def go(self, step: int) -> None:
+        """Move ``step`` photos along the grid's current order (filter applied)."""
+        target = self._neighbour(step)
+        if target is not None:
+            self.select(target)
+
+    def go_to_end(self, last: bool) -> None:
+        count = self.proxy.rowCount()
+        if count:
+            self.select(self._proxy_id(count - 1 if last else 0))
+
+    def _neighbour(self, step: int) -> str | None:
+        count = self.proxy.rowCount()
+        if not count:
+            return None
+        row = self.proxy.mapFromSource(
+            self.model.index(self.model.row_of(self.current or ""))
+        ).row()
+        if row < 0:
+            # The current photo left the filter (it was decided): its old place now
+            # holds the next photo.
+            row = self._last_row - (1 if step > 0 else 0)
+        return self._proxy_id(min(max(row + step, 0), count - 1))
+
+    def _proxy_id(self, row: int) -> str | None:
+        return self.model.photo_id_at(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+
+    def _first_visible(self) -> str | None:
+        return self._proxy_id(0) if self.proxy.rowCount() else None
+
+    def set_filter(self, status_filter: StatusFilter) -> None:
+        self.proxy.set_filter(status_filter)
+        current_row = self.proxy.mapFromSource(
+            self.model.index(self.model.row_of(self.current or ""))
+        ).row()
+        if current_row < 0:
+            self.select(self._first_visible())
+
+    def current_entry(self) -> PhotoEntry | None:
+        return self._photos.get(self.current) if self.current else None
+
+    def _show_current(self, *, reload: bool) -> None:
+        entry = self.current_entry()
+        if entry is None:
+            self.photo.clear("No photo chosen" if self._photos else "No photos in this folder")
+        elif entry.state is PhotoState.UNREADABLE:
+            self.photo.clear("This file cannot be opened: " + "; ".join(entry.reasons))
+        elif entry.photo_hash is None:
+            self.photo.clear("Still reading this photo…")
+        elif reload:
+            self.photo.show(entry.path, entry.photo_hash)
+        self._show_panel()
+        self.faces_changed.emit(photo_state.face_overlays(entry.decisions if entry else None))
+        if self.previewing:
+            self._request_preview()
+
+    def _on_image(self, image: object, width: int, height: int) -> None:
+        # A new picture replaces the view's scene: its boxes are drawn again on top.
+        self.image_shown.emit(image, width, height)
+        entry = self.current_entry()
+        self.faces_changed.emit(photo_state.face_overlays(entry.decisions if entry else None))
+
+    def _show_panel(self) -> None:
+        entry = self.current_entry()
+        if entry is None:
+            self.panel_changed.emit(None)
+            return
+        hidden = (
+            self.photo.hidden_data if self.photo.key == (entry.path, entry.photo_hash) else None
+        )
+        self.panel_changed.emit(
+            photo_state.panel_state(entry.name, entry.status, entry.decisions, hidden)
+        )
+
+    # --- staff decisions on the photo on screen -----------------------------------------
+
+    def _decide(self, action: Callable[[Session, str], object]) -> bool:
+        """Apply ``action(session, hash)`` to the photo on screen; False if refused."""
+        entry = self.current_entry()
+        if self.session is None or entry is None:
+            return False
+        if entry.photo_hash is None or entry.state is PhotoState.UNREADABLE:
+            self.messages.warning("This photo has not been read yet, or cannot be opened.")
+            return False
+        try:
+            action(self.session, entry.photo_hash)
+        except REFUSALS as error:
+            self.messages.warning(str(error))
+            return False
+        return True
+
+    def _decisions(self) -> Any:
+        entry = self.current_entry()
+        return None if entry is None else entry.decisions
+
+    def set_activity(self, key: str) -> None:
+        self._decide(lambda s, h: s.set_activity(h, key))
+
+    def toggle_exclude(self) -> None:
+        now = self._decisions()
+        self._decide(lambda s, h: s.set_excluded(h, not (now and now.excluded)))
+
+    def toggle_unclothed(self) -> None:
+        now = self._decisions()
+        self._decide(lambda s, h: s.set_unclothed(h, not (now and now.unclothed)))
+
+    def flag_for_review(self, note: str) -> None:
+        if self._decide(lambda s, h: s.flag_for_review(h, note)):
+            self.messages.info("Sent to the manager for review.")
+
+    def faces_checked_and_next(self) -> None:
+        following = self._neighbour(+1)
+        if not self._decide(lambda s, h: s.set_faces_checked(h, True)):
+            return
+        if following is not None and following != self.current:
+            self.select(following)
+        else:
+            self.messages.info("Faces checked. That was the last photo in this list.")
+
+    def add_face(self, box: Box) -> None:
+        self._decide(lambda s, h: s.add_face(h, box))
+
+    def move_face(self, face_id: str, box: Box) -> None:
+        self._decide(lambda s, h: s.move_face(h, int(face_id), box))
+
+    def delete_face(self, face_id: str) -> None:
+        self._decide(lambda s, h: s.remove_face(h, int(face_id)))
+
+    def accept_possible(self, face_id: str) -> None:
+        self._decide(lambda s, h: s.accept_face(h, int(face_id)))
+
+    def dismiss_possible(self, face_id: str) -> None:
+        self._decide(lambda s, h: s.dismiss_face(h, int(face_id)))
+
+    def toggle_consent(self, face_id: str) -> None:
+        now = self._decisions()
+        face = next((f for f in (now.faces if now else ()) if str(f.id) == face_id), None)
+        on_file = face is not None and face.consent_by is not None
+        self._decide(lambda s, h: s.set_consent(h, int(face_id), not on_file))
+
+    def start_drawing(self) -> None:
+        if self.current_entry() is not None:
+            self.drawing_requested.emit()
+
+    def look_harder(self) -> None:
+        """Search the photo on screen again, more slowly, for faces the first pass missed."""
+        entry = self.current_entry()
+        if entry is None or entry.photo_hash is None or entry.decisions is None:
+            return
+        self.messages.info("Looking harder for faces in this photo…")
+        self.workers.run(
+            "viewer",
+            look_harder(entry.path, entry.photo_hash),
+            on_result=lambda boxes, digest=entry.photo_hash: self._add_found(digest, boxes),
+            on_error=lambda error: self.messages.error(
+                f"Looking for more faces failed: {error.exception}", error.trace
+            ),
+            lane="look_harder",
+        )
+
+    def _add_found(self, photo_hash: str, boxes: list[Box]) -> None:
+        """Add boxes that no existing box (even a dismissed one) already covers."""
+        if self.session is None:
+            return
+        known = [face.box for face in self.session.faces(photo_hash)]
+        new = [b for b in boxes if all(b.iou(k) < SAME_FACE_IOU for k in known)]
+        for box in new:
+            # Added as faces, hidden by default: safer than asking, and easy to delete.
+            self.session.add_face(photo_hash, box)
+        self.messages.info(
+            "No more faces found."
+            if not new
+            else f"Found {len(new)} more face{'s' if len(new) != 1 else ''}: they will be hidden. "
+            "Delete any box that is not a face."
+        )
+
+    def toggle_preview(self) -> None:
+        self.previewing = not self.previewing
+        self.preview_toggled.emit(self.previewing)
+        if self.previewing:
+            self._request_preview()
+        else:
+            self.photo.preview_ready.emit(None)
+
+    def _request_preview(self) -> None:
+        decisions = self._decisions()
+        if self.session is None or decisions is None:
+            return
+        self.photo.request_preview(decisions.faces_to_redact, self.session.export_options())
+
+    # --- undo / redo --------------------------------------------------------------------
+
+    def undo(self) -> None:
+        self._undo_or_redo(undo=True)
+
+    def redo(self) -> None:
+        self._undo_or_redo(undo=False)
+
+    def _undo_or_redo(self, *, undo: bool) -> None:
+        if self.session is None:
+            return
+        what = self.session.undo_description() if undo else self.session.redo_description()
+        try:
+            photo_hash = self.session.undo() if undo else self.session.redo()
+        except REFUSALS as error:
+            self.messages.warning(str(error))
+            return
+        if photo_hash is None:
+            self.messages.info("Nothing to undo." if undo else "Nothing to redo.")
+            return
+        shown = self.current_entry()
+        if shown is None or shown.photo_hash != photo_hash:
+            self.select(
+                next(
+                    (n for n, e in self._photos.items() if e.photo_hash == photo_hash), self.current
+                )
+            )
+        self.messages.info(f"{'Undone' if undo else 'Redone'}: {what}")
+        self._emit_undo()
+
+    def _emit_undo(self) -> None:
+        session = self.session
+        self.undo_changed.emit(
+            bool(session and session.can_undo), bool(session and session.can_redo)
+        )
+
+    # --- review mode --------------------------------------------------------------------
+
+    def set_review_mode(self, on: bool) -> None:
+        self.review_mode = on
+        self.review_mode_changed.emit(on)
+        self.set_filter(REVIEW_FILTER if on else FILTERS[0])
+
+    def change_settings(self, change: Callable[[Session], object]) -> bool:
+        """Apply ``change(session)`` to the centre's settings; False, with a message, if refused."""
+        if self.session is None:
+            return False
+        try:
+            change(self.session)
+        except REFUSALS as error:
+            self.messages.warning(str(error))
+            return False
+        self.refresh_all()
+        return True
+
+    def entries(self) -> list[PhotoEntry]:
+        """Every photo of the open folder, in folder order."""
+        return list(self._photos.values())

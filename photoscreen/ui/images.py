@@ -1,0 +1,45 @@
+"""Turning the core's numpy pixels into QImages, on worker threads.
+
+QImage (unlike QPixmap) may be made and used off the GUI thread, so every conversion and
+resize happens in the job that produced the pixels; the GUI thread only paints.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QImage
+
+# Grid thumbnails are kept at the size the grid paints them, to keep memory small.
+GRID_THUMB_SIZE = QSize(164, 128)
+
+
+def qimage_from_rgb(pixels: npt.NDArray[np.uint8]) -> QImage:
+    """A QImage owning a copy of an H x W x 3 uint8 RGB array."""
+    array = np.ascontiguousarray(pixels)
+    if array.ndim != 3 or array.shape[2] != 3:
+        raise ValueError(f"expected H x W x 3 RGB pixels, got shape {array.shape}")
+    height, width = array.shape[:2]
+    image = QImage(array.data, width, height, 3 * width, QImage.Format.Format_RGB888)
+    # The QImage above borrows numpy's buffer; copy() gives it memory of its own.
+    return image.copy()
+
+
+def grid_thumbnail(pixels: npt.NDArray[np.uint8]) -> QImage:
+    """A thumbnail QImage no larger than the grid cell's picture area."""
+    image = qimage_from_rgb(pixels)
+    if image.width() <= GRID_THUMB_SIZE.width() and image.height() <= GRID_THUMB_SIZE.height():
+        return image
+    return image.scaled(
+        GRID_THUMB_SIZE,
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
+
+
+def qimage_from_encoded(data: bytes) -> QImage:
+    """Decode encoded image bytes (e.g. the exported JPEG) to a QImage; null on failure."""
+    image = QImage()
+    image.loadFromData(data)
+    return image

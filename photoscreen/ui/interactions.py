@@ -1,0 +1,164 @@
+"""The window's conversations with the person: file choosers, prompts, dialogs, drops.
+
+Each flow opens its dialog with ``open()`` (never ``exec()``) and hands the answer to the
+controller. Keeping these here leaves the main window with layout and wiring only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog
+
+from photoscreen.ui.controller import Controller
+from photoscreen.ui.export_dialog import ExportDialog
+from photoscreen.ui.export_runner import ExportRunner
+from photoscreen.ui.prompts import NamePrompt, ask_manager_prompt
+from photoscreen.ui.settings_dialog import SettingsDialog
+
+if TYPE_CHECKING:
+    from photoscreen.ui.main_window import MainWindow
+
+
+class Interactions(QObject):
+    """Opens the dialogs of the window and passes their answers on."""
+
+    def __init__(self, window: MainWindow, controller: Controller) -> None:
+        super().__init__(window)
+        self._window = window
+        self._controller = controller
+        self.export_runner = ExportRunner(controller, self)
+        self.dialog: object | None = None  # the dialog open now (tests drive it)
+
+    def handlers(self) -> dict[str, Callable[[], object]]:
+        """What each command of :mod:`photoscreen.ui.actions` does."""
+        c = self._controller
+        return {
+            "next": lambda: c.go(+1),
+            "previous": lambda: c.go(-1),
+            "first": lambda: c.go_to_end(last=False),
+            "last": lambda: c.go_to_end(last=True),
+            "faces_checked": c.faces_checked_and_next,
+            "exclude": c.toggle_exclude,
+            "unclothed": c.toggle_unclothed,
+            "ask_manager": self.ask_manager,
+            "add_box": c.start_drawing,
+            "look_harder": c.look_harder,
+            "preview": c.toggle_preview,
+            "undo": c.undo,
+            "redo": c.redo,
+            "open_folder": self.choose_folder,
+            "export": self.show_export,
+            "review_mode": lambda: c.set_review_mode(not c.review_mode),
+            "settings": self.show_settings,
+            "help": self._window.help_overlay.toggle,
+            "quit": self._window.close,
+        }
+
+    def _show(self, dialog: object) -> None:
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # type: ignore[attr-defined]
+        dialog.finished.connect(self._forget_dialog)  # type: ignore[attr-defined]
+        dialog.open()  # type: ignore[attr-defined]
+
+    def _forget_dialog(self) -> None:
+        self.dialog = None
+
+    # --- folders ------------------------------------------------------------------------
+
+    def choose_folder(self) -> None:
+        chooser = QFileDialog(self._window, "Open a folder of photos")
+        chooser.setFileMode(QFileDialog.FileMode.Directory)
+        chooser.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        chooser.fileSelected.connect(lambda chosen: self._controller.open_folder(Path(chosen)))
+        self._show(chooser)
+
+    def open_demo(self) -> None:
+        """Build the sample folder (on a worker: it makes a dozen photos) and open it."""
+        from photoscreen.core.demo import ensure_demo_folder
+
+        self._controller.messages.info("Making the sample photos…")
+        self._controller.workers.run(
+            "writer",
+            lambda context: ensure_demo_folder(),
+            on_result=self._controller.open_folder,
+            on_error=lambda error: self._controller.messages.error(
+                f"The sample photos could not be made: {error.exception}", error.trace
+            ),
+        )
+
+    def drag_entered(self, event: QDragEnterEvent) -> None:
+        if _dropped_folder(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropped(self, event: QDropEvent) -> None:
+        folder = _dropped_folder(event)
+        if folder is None:
+            self._controller.messages.warning("Drop a folder of photos here to open it.")
+            return
+        event.acceptProposedAction()
+        self._controller.open_folder(folder)
+
+    # --- prompts and dialogs ------------------------------------------------------------
+
+    def ask_name(self, then: Callable[[], None] | None = None) -> None:
+        """Ask for the user's name (first start), then continue with ``then``."""
+        prompt = NamePrompt(self._window, self._controller.settings.user_name)
+
+        def answered(name: str) -> None:
+            self._controller.settings.user_name = name
+            self._window.setWindowTitle(self._controller.window_title())
+            if then is not None:
+                then()
+
+        prompt.answered.connect(answered)
+        self._show(prompt)
+
+    def ask_manager(self) -> None:
+        if self._controller.current_entry() is None:
+            return
+        prompt = ask_manager_prompt(self._window)
+        prompt.answered.connect(self._controller.flag_for_review)
+        self._show(prompt)
+
+    def show_export(self) -> None:
+        if self._controller.session is None:
+            self._controller.messages.info("Open a folder of photos first.")
+            return
+        if self.export_runner.running:
+            return
+        dialog = ExportDialog(
+            self.export_runner,
+            self._controller.model.statuses(),
+            self._controller.settings.last_export_folder,
+            self._window,
+        )
+        self._show(dialog)
+
+    def show_settings(self) -> None:
+        if self._controller.session is None:
+            self._controller.messages.info("Open a folder first: settings are kept with it.")
+            return
+        self._show(SettingsDialog(self._controller, self._window))
+
+    def confirm_close(self) -> bool:
+        """Closing mid-export stops it after the photo being written (nothing half-written)."""
+        if self.export_runner.running:
+            self.export_runner.cancel()
+        return True
+
+
+def _dropped_folder(event: QDragEnterEvent | QDropEvent) -> Path | None:
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile() and Path(url.toLocalFile()).is_dir():
+            return Path(url.toLocalFile())
+    return None

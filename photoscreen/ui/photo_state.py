@@ -1,0 +1,94 @@
+"""What each part of the window shows about a photo, computed from the core's records.
+
+Pure functions from the core's :class:`PhotoDecisions` and :class:`PhotoStatus` to the
+small value types the widgets take, so the rules for "what to show" have unit tests and
+the widgets stay dumb.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from photoscreen.core.policy import FaceRecord, FaceState, PhotoDecisions, PhotoStatus
+from photoscreen.ui.face_items import FaceOverlay
+from photoscreen.ui.review_mode import QueueItem, ReviewState
+from photoscreen.ui.side_panel import PanelState
+
+
+def panel_state(
+    name: str,
+    status: PhotoStatus,
+    decisions: PhotoDecisions | None,
+    hidden_data: Sequence[str] | None,
+) -> PanelState:
+    """The side panel's view of one photo."""
+    if decisions is None:
+        return PanelState(name, status, hidden_data=hidden_data)
+    faces = [f for f in decisions.faces if f.state.is_face]
+    return PanelState(
+        name=name,
+        status=status,
+        activity=decisions.activity,
+        unclothed=decisions.unclothed,
+        excluded=decisions.excluded,
+        flag_note=decisions.flag_note if decisions.flagged_by is not None else None,
+        faces_to_hide=sum(1 for f in faces if f.redacted),
+        faces_with_consent=sum(1 for f in faces if not f.redacted),
+        possible_faces=decisions.pending_faces,
+        faces_checked_by=decisions.faces_checked_by,
+        hidden_data=hidden_data,
+    )
+
+
+def face_count(decisions: PhotoDecisions | None) -> int | None:
+    """Faces the grid reports: every box that is a face or still a possible face."""
+    if decisions is None:
+        return None
+    return sum(
+        1 for f in decisions.faces if f.state.is_face or f.state is FaceState.POSSIBLE_PENDING
+    )
+
+
+def face_overlays(decisions: PhotoDecisions | None) -> list[FaceOverlay]:
+    """The boxes the photo view draws; dismissed boxes are not faces and are not shown."""
+    if decisions is None:
+        return []
+    return [_overlay(face) for face in decisions.faces if face.state is not FaceState.DISMISSED]
+
+
+def _overlay(face: FaceRecord) -> FaceOverlay:
+    if face.state is FaceState.POSSIBLE_PENDING:
+        return FaceOverlay(str(face.id), face.box, "possible", "Possible face?")
+    if not face.redacted:
+        return FaceOverlay(
+            str(face.id), face.box, "consent", f"Consent on file ({face.consent_by})"
+        )
+    return FaceOverlay(str(face.id), face.box, "face", "")
+
+
+def faces_summary(decisions: PhotoDecisions | None) -> str:
+    """One line for the reviewer: "3 faces will be hidden, 1 shown with consent"."""
+    if decisions is None:
+        return ""
+    hidden = len(decisions.faces_to_redact)
+    shown = sum(1 for f in decisions.faces if f.state.is_face and not f.redacted)
+    text = f"{hidden} face{'s' if hidden != 1 else ''} will be hidden"
+    return text + (f", {shown} shown with consent on file" if shown else "")
+
+
+def review_state(
+    photo_id: str, name: str, status: PhotoStatus, decisions: PhotoDecisions | None
+) -> ReviewState:
+    """The review panel's view of one photo."""
+    return ReviewState(
+        photo_id=photo_id,
+        name=name,
+        flagged_by=None if decisions is None else decisions.flagged_by,
+        flag_note="" if decisions is None else decisions.flag_note,
+        reasons=status.reasons,
+        faces_summary=faces_summary(decisions),
+    )
+
+
+def queue_item(photo_id: str, name: str, decisions: PhotoDecisions) -> QueueItem:
+    return QueueItem(photo_id, name, decisions.flagged_by or "", decisions.flag_note)

@@ -1,0 +1,193 @@
+"""The manager's review: the queue of flagged photos, the staff note, approve or reject.
+
+In review mode this panel takes the side panel's place and the grid shows only photos
+awaiting review. Approving or rejecting names the reviewer (typed here, starting from the
+name this PC knows) and, when the centre set a PIN, asks for it first. The core decides
+whether the verdict is allowed (for example, nobody approves their own flag); a refusal
+comes back through the message channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoscreen.core.policy import Verdict
+from photoscreen.ui.prompts import PinPrompt
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One flagged photo waiting for the manager."""
+
+    photo_id: str
+    name: str
+    flagged_by: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """The photo on screen as the reviewer needs to see it."""
+
+    photo_id: str
+    name: str
+    flagged_by: str | None
+    flag_note: str
+    reasons: Sequence[str]
+    faces_summary: str
+
+
+class ReviewPanel(QFrame):
+    """Queue, the current photo's note, and the verdict buttons."""
+
+    photo_chosen = Signal(str)
+    verdict_given = Signal(object, str, str, object)  # Verdict, reviewer, note, PIN or None
+    leave_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumWidth(300)
+        self.setMaximumWidth(380)
+        self.pin_required = False
+        self.pin_prompt: PinPrompt | None = None
+        self._current: ReviewState | None = None
+        self.reviewer = QLineEdit()
+        self.reviewer.setPlaceholderText("Your name")
+        self.queue_title = QLabel()
+        self.queue = QListWidget()
+        self.queue.setMaximumHeight(150)
+        self.queue.setWordWrap(True)
+        self.queue.itemActivated.connect(self._on_queue_item)
+        self.queue.itemClicked.connect(self._on_queue_item)
+        self.photo_label = QLabel()
+        self.photo_label.setWordWrap(True)
+        self.photo_label.setTextFormat(Qt.TextFormat.RichText)
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText("Your note (needed to reject)")
+        self.note.setTabChangesFocus(True)
+        self.note.setFixedHeight(70)
+        self.approve_button = QPushButton("Approve: OK to post")
+        self.reject_button = QPushButton("Reject: do not post")
+        self.approve_button.setStyleSheet("font-weight:bold; padding:6px;")
+        self.reject_button.setStyleSheet("font-weight:bold; padding:6px;")
+        self.approve_button.clicked.connect(lambda: self._give(Verdict.APPROVED))
+        self.reject_button.clicked.connect(lambda: self._give(Verdict.REJECTED))
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color:#9b1111;")
+        leave = QPushButton("Back to tagging photos")
+        leave.clicked.connect(self.leave_clicked)
+        self._lay_out(leave)
+        self.show_photo(None)
+
+    def _lay_out(self, leave: QPushButton) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addWidget(QLabel("<h3 style='margin:0'>Manager review</h3>"))
+        who = QHBoxLayout()
+        who.addWidget(QLabel("Reviewing as:"))
+        who.addWidget(self.reviewer, 1)
+        layout.addLayout(who)
+        layout.addWidget(self.queue_title)
+        layout.addWidget(self.queue)
+        box = QGroupBox("This photo")
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(4, 4, 4, 4)
+        inner.addWidget(self.photo_label)
+        inner.addWidget(self.note)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.approve_button)
+        buttons.addWidget(self.reject_button)
+        inner.addLayout(buttons)
+        inner.addWidget(self.problem)
+        layout.addWidget(box)
+        layout.addStretch(1)
+        layout.addWidget(leave)
+
+    def set_queue(self, items: Sequence[QueueItem]) -> None:
+        """The photos waiting for the manager, in folder order."""
+        self.queue.clear()
+        for item in items:
+            note = f": “{item.note}”" if item.note else ""
+            row = QListWidgetItem(f"{item.name} (from {item.flagged_by}){note}")
+            row.setData(Qt.ItemDataRole.UserRole, item.photo_id)
+            self.queue.addItem(row)
+        count = len(items)
+        self.queue_title.setText(
+            "No photos are waiting for review."
+            if not count
+            else f"<b>{count} photo{'s' if count != 1 else ''} waiting for you</b>"
+        )
+
+    def show_photo(self, state: ReviewState | None) -> None:
+        """Show the photo on screen; None when none is chosen."""
+        self._current = state
+        self.problem.clear()
+        self.approve_button.setEnabled(state is not None)
+        self.reject_button.setEnabled(state is not None)
+        if state is None:
+            self.photo_label.setText("Choose a photo from the list above.")
+            return
+        asked = (
+            f"<b>{escape(state.flagged_by)}</b> asked: “{escape(state.flag_note or '(no note)')}”"
+            if state.flagged_by
+            else "This photo was not sent for review."
+        )
+        reasons = "".join(f"<li>{escape(r)}</li>" for r in state.reasons)
+        self.photo_label.setText(
+            f"<b>{escape(state.name)}</b><br>{asked}<br>{escape(state.faces_summary)}"
+            + (f"<ul style='margin:0'>{reasons}</ul>" if reasons else "")
+        )
+        for row in range(self.queue.count()):
+            if self.queue.item(row).data(Qt.ItemDataRole.UserRole) == state.photo_id:
+                self.queue.setCurrentRow(row)
+
+    def show_problem(self, text: str) -> None:
+        """Why the last verdict was not recorded (shown under the buttons)."""
+        self.problem.setText(text)
+
+    def _give(self, verdict: Verdict) -> None:
+        if self._current is None:
+            return
+        reviewer, note = self.reviewer.text().strip(), self.note.toPlainText().strip()
+        if not reviewer:
+            self.show_problem("Please type your name first.")
+            return
+        if verdict is Verdict.REJECTED and not note:
+            self.show_problem("Please write a note saying why, so staff know.")
+            return
+        if not self.pin_required:
+            self._emit(verdict, reviewer, note, None)
+            return
+        self.pin_prompt = PinPrompt(self)
+        self.pin_prompt.answered.connect(lambda pin: self._emit(verdict, reviewer, note, pin))
+        self.pin_prompt.open()
+
+    def _emit(self, verdict: Verdict, reviewer: str, note: str, pin: str | None) -> None:
+        self.pin_prompt = None
+        self.problem.clear()
+        self.verdict_given.emit(verdict, reviewer, note, pin)
+
+    def verdict_recorded(self) -> None:
+        """The controller stored the verdict: clear the note for the next photo."""
+        self.note.clear()
+
+    def _on_queue_item(self, item: QListWidgetItem) -> None:
+        self.photo_chosen.emit(str(item.data(Qt.ItemDataRole.UserRole)))

@@ -1,0 +1,225 @@
+"""The centre's settings: activities (add, rename, block), export size and style, the PIN.
+
+Every change is applied at once through the controller (and so saved in the session with
+an audit entry); the core refuses what is not allowed and says why.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoscreen.core.redact import RedactionStyle
+from photoscreen.core.settings import LONG_SIDE_RANGE, QUALITY_RANGE
+from photoscreen.ui.controller import Controller
+
+STYLE_NAMES = {
+    RedactionStyle.BLUR: "Soft blur (recommended)",
+    RedactionStyle.FILL: "Solid grey",
+    RedactionStyle.MOSAIC: "Large blocks (mosaic)",
+    RedactionStyle.STICKER: "Smiley sticker",
+}
+
+
+class SettingsDialog(QDialog):
+    """Three tabs; changes apply immediately; Close closes."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings for this folder")
+        self.setMinimumSize(520, 440)
+        self._controller = controller
+        tabs = QTabWidget()
+        tabs.addTab(self._activities_tab(), "Activities")
+        tabs.addTab(self._export_tab(), "Export")
+        tabs.addTab(self._pin_tab(), "Reviewer PIN")
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color:#9b1111;")
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(self.problem)
+        layout.addWidget(close)
+        controller.messages.posted.connect(self._on_message)
+        self.reload()
+
+    # --- tabs ---------------------------------------------------------------------------
+
+    def _activities_tab(self) -> QWidget:
+        page = QWidget()
+        self.activity_list = QListWidget()
+        self.activity_list.currentItemChanged.connect(lambda *_: self._show_selected())
+        self.activity_name = QLineEdit()
+        self.activity_name.setPlaceholderText("Activity name")
+        add = QPushButton("Add as new")
+        add.clicked.connect(self.add_activity)
+        rename = QPushButton("Rename selected")
+        rename.clicked.connect(self.rename_activity)
+        self.blocked_box = QCheckBox("Blocked: photos of this activity are never posted")
+        self.blocked_box.clicked.connect(self.set_blocked)
+        row = QHBoxLayout()
+        row.addWidget(self.activity_name, 1)
+        row.addWidget(add)
+        row.addWidget(rename)
+        layout = QVBoxLayout(page)
+        layout.addWidget(QLabel("Activities with a number can be chosen with that key."))
+        layout.addWidget(self.activity_list, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.blocked_box)
+        return page
+
+    def _export_tab(self) -> QWidget:
+        page = QWidget()
+        self.long_side = QSpinBox()
+        self.long_side.setRange(*LONG_SIDE_RANGE)
+        self.long_side.setSuffix(" pixels")
+        self.quality = QSpinBox()
+        self.quality.setRange(*QUALITY_RANGE)
+        self.style_choice = QComboBox()
+        for style, name in STYLE_NAMES.items():
+            self.style_choice.addItem(name, style.value)
+        apply = QPushButton("Save export settings")
+        apply.clicked.connect(self.apply_export)
+        form = QFormLayout(page)
+        form.addRow("Longest side of saved photos:", self.long_side)
+        form.addRow("Picture quality (50-95):", self.quality)
+        form.addRow("How faces are hidden:", self.style_choice)
+        form.addRow("", apply)
+        return page
+
+    def _pin_tab(self) -> QWidget:
+        page = QWidget()
+        self.pin_state = QLabel()
+        self.pin_state.setWordWrap(True)
+        self.current_pin, self.new_pin, self.repeat_pin = QLineEdit(), QLineEdit(), QLineEdit()
+        for field in (self.current_pin, self.new_pin, self.repeat_pin):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+        set_pin = QPushButton("Set PIN")
+        set_pin.clicked.connect(self.set_pin)
+        remove_pin = QPushButton("Remove PIN")
+        remove_pin.clicked.connect(self.remove_pin)
+        form = QFormLayout(page)
+        form.addRow(self.pin_state)
+        form.addRow("Current PIN:", self.current_pin)
+        form.addRow("New PIN:", self.new_pin)
+        form.addRow("New PIN again:", self.repeat_pin)
+        buttons = QHBoxLayout()
+        buttons.addWidget(set_pin)
+        buttons.addWidget(remove_pin)
+        form.addRow(buttons)
+        return page
+
+    # --- showing ------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Show the settings as stored now."""
+        session = self._controller.session
+        if session is None:
+            return
+        selected = self._selected_key()
+        self.activity_list.clear()
+        for activity in session.activities():
+            key = f"{activity.shortcut}   " if activity.shortcut else "     "
+            blocked = "   (blocked)" if activity.blocked else ""
+            item = QListWidgetItem(f"{key}{activity.label}{blocked}")
+            item.setData(Qt.ItemDataRole.UserRole, activity.key)
+            item.setData(Qt.ItemDataRole.UserRole + 1, activity.blocked)
+            self.activity_list.addItem(item)
+            if activity.key == selected:
+                self.activity_list.setCurrentItem(item)
+        self.long_side.setValue(session.settings.long_side)
+        self.quality.setValue(session.settings.quality)
+        self.style_choice.setCurrentIndex(
+            self.style_choice.findData(session.settings.redaction_style.value)
+        )
+        has_pin = session.settings.has_pin
+        self.pin_state.setText(
+            "A reviewer PIN is set: approving or rejecting a photo needs it."
+            if has_pin
+            else "No reviewer PIN is set. Set one so only the manager can approve photos."
+        )
+        self.current_pin.setEnabled(has_pin)
+
+    def _selected_key(self) -> str | None:
+        item = self.activity_list.currentItem()
+        return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+
+    def _show_selected(self) -> None:
+        item = self.activity_list.currentItem()
+        self.blocked_box.setEnabled(item is not None)
+        self.blocked_box.setChecked(bool(item and item.data(Qt.ItemDataRole.UserRole + 1)))
+
+    def _on_message(self, message: object) -> None:
+        if self.isVisible():
+            self.problem.setText(getattr(message, "text", ""))
+
+    def _apply(self, change: object) -> bool:
+        self.problem.clear()
+        done = self._controller.change_settings(change)  # type: ignore[arg-type]
+        self.reload()
+        return done
+
+    # --- changing -----------------------------------------------------------------------
+
+    def add_activity(self) -> None:
+        label = self.activity_name.text()
+        if self._apply(lambda s: s.settings.add_activity(label)):
+            self.activity_name.clear()
+
+    def rename_activity(self) -> None:
+        key, label = self._selected_key(), self.activity_name.text()
+        if key is None:
+            self.problem.setText("Choose the activity to rename in the list first.")
+            return
+        if self._apply(lambda s: s.settings.rename_activity(key, label)):
+            self.activity_name.clear()
+
+    def set_blocked(self) -> None:
+        key, blocked = self._selected_key(), self.blocked_box.isChecked()
+        if key is not None:
+            self._apply(lambda s: s.settings.set_activity_blocked(key, blocked))
+
+    def apply_export(self) -> None:
+        long_side, quality = self.long_side.value(), self.quality.value()
+        style = RedactionStyle(self.style_choice.currentData())
+        if self._apply(
+            lambda s: s.settings.set_export(long_side=long_side, quality=quality, style=style)
+        ):
+            self.problem.setText("Export settings saved.")
+
+    def set_pin(self) -> None:
+        new, again = self.new_pin.text(), self.repeat_pin.text()
+        if new != again:
+            self.problem.setText("The two new PINs are different. Please type them again.")
+            return
+        current = self.current_pin.text() or None
+        if self._apply(lambda s: s.settings.set_pin(new, current_pin=current)):
+            self._clear_pins("Reviewer PIN saved.")
+
+    def remove_pin(self) -> None:
+        current = self.current_pin.text() or None
+        if self._apply(lambda s: s.settings.set_pin(None, current_pin=current)):
+            self._clear_pins("Reviewer PIN removed.")
+
+    def _clear_pins(self, done: str) -> None:
+        for field in (self.current_pin, self.new_pin, self.repeat_pin):
+            field.clear()
+        self.problem.setText(done)

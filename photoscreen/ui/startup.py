@@ -1,0 +1,94 @@
+"""Starting the window: the QApplication, per-user settings, the parts, the error dialog.
+
+:func:`build_window` assembles the parts for a given settings store and face detector
+(tests call it with their own); :func:`start_window` is what ``photoscreen [FOLDER]``
+runs: it also asks for the user's name on first start and installs the one excepthook.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from photoscreen.ui.app_settings import AppSettings
+from photoscreen.ui.controller import Controller
+from photoscreen.ui.main_window import MainWindow
+from photoscreen.ui.messages import MessageChannel
+from photoscreen.ui.review_controller import ReviewController
+from photoscreen.ui.workers import Workers
+
+log = logging.getLogger(__name__)
+
+
+def default_detector_factory() -> Callable[[], Any]:
+    """The face detector each ingest worker builds (the core's default CenterFace)."""
+    from photoscreen.core.faces import FaceDetector
+
+    return FaceDetector
+
+
+def build_window(settings: AppSettings, detector_factory: Callable[[], Any] | None) -> MainWindow:
+    """The main window with its controller, workers and message channel."""
+    workers = Workers()
+    messages = MessageChannel()
+    controller = Controller(workers, messages, settings, detector_factory)
+    review = ReviewController(controller)
+    window = MainWindow(controller, review)
+    # The window owns the non-widget parts, so they live exactly as long as it does.
+    for part in (workers, messages, controller, review):
+        part.setParent(window)
+    return window
+
+
+def start_window(folder: Path | None, demo: bool, argv: list[str]) -> int:
+    """Run the window until it is closed; returns the exit status."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("photoscreen")
+    app.setOrganizationName("photoscreen")
+    settings = AppSettings(QSettings())
+    window = build_window(settings, default_detector_factory())
+    install_excepthook(window)
+    window.show()
+
+    def first_folder() -> None:
+        if demo:
+            window.interactions.open_demo()
+        elif folder is not None:
+            window.controller.open_folder(folder)
+
+    if settings.user_name:
+        first_folder()
+    else:
+        window.interactions.ask_name(then=first_folder)
+    return int(app.exec())
+
+
+def install_excepthook(window: MainWindow) -> None:
+    """The one place an unexpected error ends up: logged, then shown in a dialog."""
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        text = "".join(traceback.format_exception(kind, error, trace))
+        log.error("unexpected error:\n%s", text)
+        box = QMessageBox(window)
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle("Something went wrong")
+        box.setText(
+            "photoscreen hit an unexpected problem. Your decisions so far are saved. "
+            "If this keeps happening, please send the details below to whoever looks "
+            f"after the computer.\n\n{error}"
+        )
+        box.setDetailedText(text)
+        box.open()
+
+    sys.excepthook = hook
