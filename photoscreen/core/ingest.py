@@ -24,10 +24,12 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
@@ -219,7 +221,10 @@ def ingest_photos(
     # Futures in submission order (dicts keep it): photos finishing together are handled
     # in the order they were started, so the queue's order carries through.
     in_flight: dict[Future[_Outcome], None] = {}
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
+    with (
+        _opencv_single_threaded(workers > 1),
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool,
+    ):
         try:
             while True:
                 while len(in_flight) < limit and not cancel.cancelled:
@@ -252,6 +257,27 @@ def ingest_photos(
 
 
 _Outcome = _Hashed | IngestResult | None
+
+
+@contextmanager
+def _opencv_single_threaded(active: bool) -> Iterator[None]:
+    """OpenCV on one thread while our own workers already fill every core.
+
+    Measured on 2 cores (benchmarks/ingest.py --compare-threads): 2 workers with OpenCV's
+    default 2 threads each ran 1.9x slower than 2 single-threaded workers (the threads
+    fight over the cores), and 1 worker using OpenCV's 2 threads was 1.2x slower (decoding
+    and hashing do not use OpenCV's threads). The setting is process-wide; it is restored
+    when the ingest ends.
+    """
+    if not active:
+        yield
+        return
+    previous = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        yield
+    finally:
+        cv2.setNumThreads(previous)
 
 
 def _next_task(
