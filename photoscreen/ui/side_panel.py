@@ -90,9 +90,9 @@ class SidePanel(QFrame):
         self.reasons_label = QLabel()
         self.reasons_label.setWordWrap(True)
         self.reasons_label.setTextFormat(Qt.TextFormat.RichText)
-        self._activity_buttons: dict[str, QPushButton] = {}
-        self._other_activities = QComboBox()
-        self._other_activities.activated.connect(self._on_other_activity)
+        self.activity_buttons: dict[str, QPushButton] = {}
+        self.other_activities = QComboBox()
+        self.other_activities.activated.connect(self._on_other_activity)
         self._activity_grid = QGridLayout()
         self._activity_grid.setSpacing(3)
         layout = QVBoxLayout(self)
@@ -125,8 +125,8 @@ class SidePanel(QFrame):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(self._activity_grid)
-        self._other_activities.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        layout.addWidget(self._other_activities)
+        self.other_activities.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(self.other_activities)
         return box
 
     def _decisions_box(self) -> QGroupBox:
@@ -192,7 +192,7 @@ class SidePanel(QFrame):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        self._activity_buttons = {}
+        self.activity_buttons = {}
         keyed = [a for a in activities if a.shortcut]
         for position, activity in enumerate(keyed):
             button = QPushButton(
@@ -204,18 +204,18 @@ class SidePanel(QFrame):
             button.setToolTip(activity.label)
             button.clicked.connect(lambda _=False, key=activity.key: self.activity_chosen.emit(key))
             self._activity_grid.addWidget(button, position // 2, position % 2)
-            self._activity_buttons[activity.key] = button
-        self._other_activities.clear()
-        self._other_activities.addItem("Other activity…", None)
+            self.activity_buttons[activity.key] = button
+        self.other_activities.clear()
+        self.other_activities.addItem("Other activity…", None)
         for activity in activities:
             if not activity.shortcut:
                 suffix = "  (blocked)" if activity.blocked else ""
-                self._other_activities.addItem(activity.label + suffix, activity.key)
+                self.other_activities.addItem(activity.label + suffix, activity.key)
 
     def show_photo(self, state: PanelState | None) -> None:
         """Show ``state``; None shows an empty panel (no photo chosen)."""
         enabled = state is not None and state.decidable
-        for widget in [*self.findChildren(QPushButton), self._other_activities]:
+        for widget in [*self.findChildren(QPushButton), self.other_activities]:
             widget.setEnabled(enabled)
         if state is None:
             self.title.setText("<b>No photo chosen</b>")
@@ -251,10 +251,10 @@ class SidePanel(QFrame):
             self.reasons_label.setText("Nothing is stopping this photo: it will be exported.")
 
     def _show_activity(self, activity: str | None) -> None:
-        for key, button in self._activity_buttons.items():
+        for key, button in self.activity_buttons.items():
             button.setChecked(key == activity)
-        index = self._other_activities.findData(activity) if activity else 0
-        self._other_activities.setCurrentIndex(max(0, index))
+        index = self.other_activities.findData(activity) if activity else 0
+        self.other_activities.setCurrentIndex(max(0, index))
 
     def _show_decisions(self, state: PanelState) -> None:
         self.exclude_button.setChecked(state.excluded)
@@ -266,7 +266,7 @@ class SidePanel(QFrame):
             self.flag_label.clear()
 
     def _on_other_activity(self, index: int) -> None:
-        key = self._other_activities.itemData(index)
+        key = self.other_activities.itemData(index)
         if key:
             self.activity_chosen.emit(str(key))
 

@@ -43,7 +43,7 @@ def test_buttons_emit_choices_and_show_keys(qtbot):
     panel.show_photo(PanelState("a.jpg", PhotoStatus(PhotoState.NEEDS_ACTIVITY, ("x",))))
     chosen: list[str] = []
     panel.activity_chosen.connect(chosen.append)
-    story = panel._activity_buttons["story_time"]
+    story = panel.activity_buttons["story_time"]
     assert story.text().startswith("4")
     qtbot.mouseClick(story, Qt.MouseButton.LeftButton)
     assert chosen == ["story_time"]
@@ -55,7 +55,7 @@ def test_buttons_emit_choices_and_show_keys(qtbot):
 def test_blocked_activities_are_offered_and_marked(qtbot):
     panel = _panel(qtbot)
     panel.show_photo(PanelState("a.jpg", PhotoStatus(PhotoState.NEEDS_ACTIVITY, ("x",))))
-    combo = panel._other_activities
+    combo = panel.other_activities
     labels = [combo.itemText(i) for i in range(combo.count())]
     assert "Swimming  (blocked)" in labels
     chosen: list[str] = []
@@ -68,4 +68,4 @@ def test_no_decisions_on_a_photo_not_read(qtbot):
     panel = _panel(qtbot)
     panel.show_photo(PanelState("bad.jpg", PhotoStatus(PhotoState.UNREADABLE, ("Could not",))))
     assert not panel.exclude_button.isEnabled()
-    assert not panel._activity_buttons["story_time"].isEnabled()
+    assert not panel.activity_buttons["story_time"].isEnabled()
