@@ -32,8 +32,8 @@ from common import (
     median_time,
     temp_photo_dir,
 )
-from photoscreen.core.faces import Detection, FaceDetector
 
+from photoscreen.core.faces import Detection, FaceDetector
 from photoscreen.core.ingest import ingest_photos
 from photoscreen.core.jobs import CancelToken
 from photoscreen.core.loading import decode_photo, read_photo_file
