@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscreen.core.geometry import Box
-from photoscreen.ui.face_parts import ButtonItem, HandleItem, LabelItem
+from photoscreen.ui.face_parts import BUTTONS_WIDTH_PX, ButtonItem, HandleItem, LabelItem
 
 KIND_FACE = "face"
 KIND_POSSIBLE = "possible"
@@ -59,6 +59,7 @@ OUTLINE_PX = 3.0
 SELECTED_OUTLINE_PX = 4.0
 HALO_PX = 2.0
 GRAB_MARGIN_PX = 4.0
+ROOMY_BOX_PX = 60.0  # below this on-screen size a selected box shows corner handles only
 
 # Which edges a handle moves: (-1 left/top, 0 neither, +1 right/bottom) per axis.
 HANDLE_ROLES = ((-1, -1), (0, -1), (1, -1), (1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0))
@@ -152,6 +153,7 @@ class FaceItem(QGraphicsObject):
         self.prepareGeometryChange()
         self._unit = unit
         self._layout_children()
+        self._update_children()
 
     def _apply_overlay(self) -> None:
         kind = self._overlay.kind
@@ -163,8 +165,11 @@ class FaceItem(QGraphicsObject):
 
     def _update_children(self) -> None:
         selected = self.isSelected()
+        # On a box only a few dozen pixels wide, eight handles would hide the face being
+        # checked: keep the corners, drop the edge handles.
+        roomy = min(self._rect.width(), self._rect.height()) / self._unit >= ROOMY_BOX_PX
         for handle in self._handles:
-            handle.setVisible(selected)
+            handle.setVisible(selected and (roomy or 0 not in handle.role))
         possible = self.kind == KIND_POSSIBLE
         self._accept.setVisible(possible)
         self._dismiss.setVisible(possible)
@@ -179,14 +184,19 @@ class FaceItem(QGraphicsObject):
             x = (rect.left(), rect.center().x(), rect.right())[dx + 1]
             y = (rect.top(), rect.center().y(), rect.bottom())[dy + 1]
             handle.setPos(x, y)
-        # Labels sit above the box, or below it when the box touches the top edge.
-        above = rect.top() - self._label.height() * unit - 4 * unit >= self._bounds.top()
-        self._label.setPos(rect.left(), rect.top() if above else rect.bottom())
-        self._label.place(above)
-        self._accept.setPos(rect.right(), rect.top())
-        self._dismiss.setPos(rect.right(), rect.top())
-        self._accept.place(0)
-        self._dismiss.place(1)
+        # Labels sit above the box, or below it when the box touches the top edge; they
+        # end at the box's right edge when starting at its left would run off the photo.
+        above = rect.top() - (self._label.height() + 4) * unit >= self._bounds.top()
+        right_aligned = rect.left() + self._label.width() * unit > self._bounds.right()
+        anchor_x = rect.right() if right_aligned else rect.left()
+        self._label.setPos(anchor_x, rect.top() if above else rect.bottom())
+        self._label.place(above, right_aligned)
+        # The buttons go beside the box's top corner on whichever side has room.
+        on_left = rect.right() + BUTTONS_WIDTH_PX * unit > self._bounds.right()
+        corner = QPointF(rect.left() if on_left else rect.right(), rect.top())
+        for index, button in enumerate((self._accept, self._dismiss)):
+            button.setPos(corner)
+            button.place(index if not on_left else 1 - index, on_left)
 
     # -- painting --------------------------------------------------------------------
     def boundingRect(self) -> QRectF:
@@ -309,4 +319,5 @@ class FaceItem(QGraphicsObject):
         self.prepareGeometryChange()
         self._rect = QRectF(rect)
         self._layout_children()
+        self._update_children()
         self.update()

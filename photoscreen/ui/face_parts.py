@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 HANDLE_PX = 10.0
+
 HANDLE_GRAB_PX = 18.0  # the area that reacts to the mouse is larger than what is drawn
 BUTTON_PX = 28.0
 BUTTON_GAP_PX = 4.0
+BUTTONS_WIDTH_PX = 2 * (BUTTON_PX + BUTTON_GAP_PX)  # both buttons beside a box
 LABEL_PAD_PX = 5.0
 
 _HANDLE_CURSORS = {
@@ -101,6 +103,7 @@ class LabelItem(QGraphicsItem):
         self._text = ""
         self._colour = QColor("white")
         self._above = True
+        self._right_aligned = False
         self._size = QRectF()
 
     @property
@@ -119,15 +122,19 @@ class LabelItem(QGraphicsItem):
         )
         self.update()
 
-    def place(self, above: bool) -> None:
-        """Draw the chip above the anchor point, or below it."""
-        if above != self._above:
+    def width(self) -> float:
+        return self._size.width()
+
+    def place(self, above: bool, right_aligned: bool = False) -> None:
+        """Draw the chip above the anchor point or below it; starting there or ending there."""
+        if (above, right_aligned) != (self._above, self._right_aligned):
             self.prepareGeometryChange()
-            self._above = above
+            self._above, self._right_aligned = above, right_aligned
 
     def boundingRect(self) -> QRectF:
         top = -self._size.height() - 3 if self._above else 3
-        return self._size.translated(0, top)
+        left = -self._size.width() if self._right_aligned else 0
+        return self._size.translated(left, top)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -157,10 +164,11 @@ class ButtonItem(QGraphicsItem):
         self.setCursor(QCursor(Qt.CursorShape.PointingHandCursor))
         self.setToolTip(tip)
 
-    def place(self, index: int) -> None:
-        """Sit ``index`` buttons to the right of the box's top-right corner."""
+    def place(self, index: int, on_left: bool = False) -> None:
+        """Sit ``index`` buttons out from the anchor: rightwards, or leftwards ``on_left``."""
         self.prepareGeometryChange()
-        self._offset = QPointF(BUTTON_GAP_PX + index * (BUTTON_PX + BUTTON_GAP_PX), 0)
+        step = BUTTON_GAP_PX + index * (BUTTON_PX + BUTTON_GAP_PX)
+        self._offset = QPointF(-step - BUTTON_PX if on_left else step, 0)
 
     def boundingRect(self) -> QRectF:
         return QRectF(self._offset.x(), self._offset.y(), BUTTON_PX, BUTTON_PX)

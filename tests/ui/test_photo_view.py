@@ -262,6 +262,22 @@ def test_possible_face_accept_and_dismiss(view, qtbot):
     assert deleted == []
 
 
+def test_buttons_of_a_possible_face_at_the_right_edge_sit_on_its_left(view, qtbot):
+    view.set_photo(to_qimage(np.zeros((300, 400, 3), np.uint8)), 1600, 1200)
+    view.set_faces([FaceOverlay("p", Box(1450, 400, 150, 150), "possible")])
+    accepted, dismissed = [], []
+    view.possible_accepted.connect(accepted.append)
+    view.possible_dismissed.connect(dismissed.append)
+    corner = on_screen(view, 1450, 400)
+    half = int(BUTTON_PX / 2)
+    dismiss_button = corner + QPoint(-int(BUTTON_GAP_PX) - half, half)
+    accept_button = dismiss_button - QPoint(int(BUTTON_PX + BUTTON_GAP_PX), 0)
+    assert accept_button.x() > 0
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=accept_button)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=dismiss_button)
+    assert (accepted, dismissed) == (["p"], ["p"])
+
+
 def test_tab_cycles_boxes_left_to_right_then_leaves(view, qtbot):
     view.set_photo(to_qimage(np.zeros((75, 100, 3), np.uint8)), 400, 300)
     view.set_faces(
