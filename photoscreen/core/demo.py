@@ -153,8 +153,8 @@ DEMO_PHOTOS: tuple[DemoPhoto, ...] = (
         "IMG_2049.JPG",
         "music",
         "music_and_movement",
-        "Music and movement",
-        4,
+        "Music and movement, one child peeking over the piano",
+        5,
         meta=_meta(taken="2024:05:14 15:02:44", keywords=("music", "Brookside")),
     ),
     DemoPhoto(

@@ -68,6 +68,11 @@ class Canvas:
             radius=max(4, head_height // 3),
             fill=colour,
         )
+        self.head(centre_x, top, head_height, flip)
+
+    def head(self, centre_x: int, top: int, head_height: int, flip: bool = False) -> None:
+        """Just a head, for someone mostly hidden behind something drawn afterwards."""
+        width = round(head_height * self._head.width / self._head.height)
         head = self._head.resize((width, head_height), Image.Resampling.LANCZOS)
         mask = self._mask.resize((width, head_height), Image.Resampling.BILINEAR)
         if flip:
@@ -206,6 +211,15 @@ def music(rng: np.random.Generator) -> Scene:
         canvas.person(x, 360 + (index % 2) * 40, 150 + (index % 3) * 12, index, flip=index == 2)
         canvas.draw.ellipse(
             (x - 70, 760, x + 70, 830), fill=(200, 150, 60), outline=(90, 60, 20), width=6
+        )
+    # A child peeking over the piano: half the face hidden, so the detector is unsure and
+    # the photo shows a "possible face" for staff to accept or dismiss.
+    canvas.head(1490, 150, 90)
+    piano_top = 150 + 45
+    canvas.draw.rectangle((1380, piano_top, 1600, 700), fill=(70, 40, 25))
+    for key_x in range(1385, 1600, 14):
+        canvas.draw.rectangle(
+            (key_x, piano_top + 8, key_x + 10, piano_top + 40), fill=(245, 245, 240)
         )
     return canvas.scene()
 
