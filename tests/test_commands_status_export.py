@@ -123,3 +123,14 @@ def scan_damaged(session: Session, path: Path) -> str:
     digest = photo_hash(path.read_bytes())
     session.record_ingest(path, digest, 64, 48, "JPEG", [], "test")
     return digest
+
+
+def test_files_ingest_could_not_read_are_listed_with_the_reason(folder: Path) -> None:
+    (folder / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 not a photo")
+    with Session.open(folder, "Alice") as session:
+        session.record_unreadable(folder / "clip.mp4", "videos are not supported")
+    out = io.StringIO()
+    status_command.run(folder, as_json=True, out=out)
+    by_file = {p["file"]: p for p in json.loads(out.getvalue())["photos"]}
+    assert by_file["clip.mp4"]["status"] == "unreadable"
+    assert by_file["clip.mp4"]["reasons"] == ["Could not be read: videos are not supported"]

@@ -14,12 +14,9 @@ from typing import TextIO
 
 from photoscreen.core.loading import UnreadablePhoto, photo_hash, read_photo_file
 from photoscreen.core.policy import (
-    CHANGED_FILE,
-    NOT_SCANNED,
     PhotoState,
     PhotoStatus,
     count_states,
-    photo_status,
 )
 from photoscreen.core.session import DecisionError, Session
 from photoscreen.core.store import StoreError
@@ -39,14 +36,9 @@ def judge_files(session: Session) -> list[Row]:
             status = PhotoStatus(PhotoState.UNREADABLE, (f"Could not be read: {error.reason}",))
             rows.append((path, None, status, None))
             continue
-        decisions = session.photo(digest)
-        if decisions is None:
-            recorded = session.recorded_hash(path)
-            changed = recorded is not None and recorded != digest
-            rows.append((path, digest, CHANGED_FILE if changed else NOT_SCANNED, None))
-            continue
-        label = labels.get(decisions.activity) if decisions.activity else None
-        rows.append((path, digest, photo_status(decisions, activities), label))
+        decisions, status = session.judge_content(path, digest)
+        label = labels.get(decisions.activity) if decisions and decisions.activity else None
+        rows.append((path, digest, status, label))
     return rows
 
 

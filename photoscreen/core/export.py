@@ -26,7 +26,6 @@ from photoscreen.core import audit
 from photoscreen.core.jobs import CancelToken, Progress
 from photoscreen.core.loading import UnreadablePhoto, photo_hash, read_photo_file
 from photoscreen.core.policy import (
-    CHANGED_SINCE_CHECKED,
     Activity,
     PhotoDecisions,
     photo_status,
@@ -225,12 +224,8 @@ class _ExportJob:
 
     def _judge(self, path: Path, digest: str) -> tuple[PhotoDecisions | None, tuple[str, ...]]:
         """The decisions for exactly this picture, and every reason it may not leave."""
-        photo = self.session.photo(digest)
-        if photo is None:
-            recorded = self.session.recorded_hash(path)
-            changed = recorded is not None and recorded != digest
-            return None, (CHANGED_SINCE_CHECKED if changed else "Not scanned yet",)
-        return photo, photo_status(photo, self.session.activities()).reasons
+        photo, status = self.session.judge_content(path, digest)
+        return photo, status.reasons
 
     def _write(self, path: Path, data: bytes, photo: PhotoDecisions) -> None:
         label = _activity_label(photo.activity, self.session.activities())

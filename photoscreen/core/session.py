@@ -19,9 +19,14 @@ from typing import TYPE_CHECKING, Any
 from photoscreen.core import audit, decisions, scan_records
 from photoscreen.core.photo_list import PhotoEntry, build_entries, list_folder
 from photoscreen.core.policy import (
+    CHANGED_FILE,
+    NOT_SCANNED,
+    PhotoDecisions,
+    PhotoState,
     PhotoStatus,
     photo_status,
 )
+from photoscreen.core.scan_records import FileRecord
 from photoscreen.core.session_decisions import DecisionError, DecisionMethods, Listener
 from photoscreen.core.session_lock import FolderLock, SessionLocked
 from photoscreen.core.settings import CentreSettings
@@ -132,11 +137,35 @@ class Session(DecisionMethods):
     def status(self, photo_hash: str) -> PhotoStatus:
         return photo_status(self.photo(photo_hash), self.activities())
 
+    def file_record(self, path: Path) -> FileRecord | None:
+        """What was seen of ``path`` when it was last read (may be out of date)."""
+        with self._store.reading() as conn:
+            return scan_records.file_records(conn).get(Path(path).name)
+
     def recorded_hash(self, path: Path) -> str | None:
         """The hash ``path`` had when it was last read (may be out of date)."""
-        with self._store.reading() as conn:
-            record = scan_records.file_records(conn).get(Path(path).name)
+        record = self.file_record(path)
         return None if record is None else record.photo_hash
+
+    def judge_content(self, path: Path, digest: str) -> tuple[PhotoDecisions | None, PhotoStatus]:
+        """Judge the picture with hash ``digest`` just read from ``path``, as of now.
+
+        Used where the file itself was re-read (export, ``photoscreen status``): the
+        decisions are those of exactly this content. Without any, the reason says whether
+        the file changed since it was checked, could not be read, or was never scanned.
+        """
+        photo = self.photo(digest)
+        if photo is not None:
+            return photo, photo_status(photo, self.activities())
+        record = self.file_record(path)
+        if record is None:
+            return None, NOT_SCANNED
+        if record.photo_hash is not None and record.photo_hash != digest:
+            return None, CHANGED_FILE
+        if record.unreadable_reason is not None and record.matches(_stat(Path(path))):
+            reason = f"Could not be read: {record.unreadable_reason}"
+            return None, PhotoStatus(PhotoState.UNREADABLE, (reason,))
+        return None, NOT_SCANNED
 
     def review_queue(self) -> list[PhotoEntry]:
         """Flagged photos in the folder, those still awaiting a verdict first."""
