@@ -408,3 +408,32 @@ def test_head_region_always_holds_the_visible_face(x: float, y: float, w: float,
     if visible.w > 0 and visible.h > 0:
         assert region.x <= visible.x and region.y <= visible.y
         assert region.right >= visible.right and region.bottom >= visible.bottom
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("box", [Box(70.3, 80.6, 50.2, 55.1), Box(-20, 150, 90, 80)])
+def test_ellipse_is_the_box_cover_faded_out_beyond_the_face(
+    style: RedactionStyle, box: Box
+) -> None:
+    # Same noise, same cover: the ellipse shows the box style's pixels over the whole face
+    # box, the photo outside the ellipse, and something in between on its soft edge.
+    photo = _photo(200, 220)
+    square = redact_faces(photo, [box], style, shape="box", seed=2).astype(int)
+    round_ = redact_faces(photo, [box], style, shape="ellipse", seed=2).astype(int)
+    inner = _inner(box.clipped(200, 220))
+    # The sticker's drawing differs by shape; its face box is checked above.
+    same_cover = style is not RedactionStyle.STICKER
+    if same_cover:
+        assert np.array_equal(round_[inner], square[inner])
+    region = head_region(box, 200, 220)
+    ys, xs = np.mgrid[0:220, 0:200] + 0.5
+    cx, cy = region.x + region.w / 2, region.y + region.h / 2
+    # The ellipse in the visible head region, when that region is the whole head.
+    if region.w > 0 and region.x > 0:
+        radius = np.hypot((xs - cx) / (region.w / 2), (ys - cy) / (region.h / 2))
+        outside = radius > 1.02
+        assert np.array_equal(round_[outside], photo[outside])
+    if same_cover:
+        low = np.minimum(photo.astype(int), square) - 1
+        high = np.maximum(photo.astype(int), square) + 1
+        assert np.all((low <= round_) & (round_ <= high))
