@@ -57,6 +57,33 @@ def test_resize_averages_instead_of_skipping_pixels() -> None:
     assert np.abs(resized.astype(int) - 127).max() <= 2
 
 
+@pytest.mark.parametrize("long_side", [70, 120, 150])
+def test_resize_by_an_uneven_ratio_aliases_no_more_than_area_averaging(long_side: int) -> None:
+    import cv2
+
+    # One-pixel stripes are the worst case for moire: every filter leaves some beat
+    # pattern at uneven ratios; ours must leave no more than area averaging does.
+    stripes = np.zeros((100, 200, 3), np.uint8)
+    stripes[:, ::2] = 255
+    resized = resize_to_long_side(stripes, long_side)
+    area = cv2.resize(stripes, resized.shape[1::-1], interpolation=cv2.INTER_AREA)
+    ours = np.abs(resized.astype(int) - 127).mean()
+    theirs = np.abs(area.astype(int) - 127).mean()
+    assert ours <= theirs + 1.0
+
+
+def test_resize_matches_area_averaging_on_a_photo() -> None:
+    import cv2
+    from skimage.data import astronaut
+
+    photo = astronaut()
+    for long_side in (400, 263, 130):
+        resized = resize_to_long_side(photo, long_side).astype(float)
+        area = cv2.resize(photo, resized.shape[1::-1], interpolation=cv2.INTER_AREA)
+        mse = np.mean((resized - area) ** 2)
+        assert 10 * np.log10(255**2 / mse) > 38, long_side
+
+
 def test_small_photo_is_returned_as_it_is() -> None:
     pixels = sample_pixels()
     assert resize_to_long_side(pixels, 2048) is pixels
@@ -148,7 +175,7 @@ def test_verifier_accepts_progressive_and_restart_markers() -> None:
         image.save(out, format="JPEG", **options)
         data = out.getvalue()
         assert verify_clean_jpeg(data, (96, 64)) == [], options
-    assert any(s.restart_markers for s in walk_jpeg(data).segments)
+    assert any(s.restart_markers for s in walk_jpeg(data, count_restarts=True).segments)
 
 
 def test_verifier_catches_damage_the_segment_walk_cannot_see() -> None:

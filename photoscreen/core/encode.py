@@ -37,6 +37,8 @@ from photoscreen.core.jpeg_segments import (
 
 Pixels = npt.NDArray[np.uint8]
 
+# Fitted against INTER_AREA on textured 12 MP photos at ratios 1.3x-4x (benchmarks/).
+_ANTIALIAS_SIGMA_PER_RATIO = 0.35
 # The only segments a bare baseline or progressive JPEG needs.
 _ALLOWED_MARKERS = frozenset({SOI, APP0, DQT, 0xC0, 0xC2, DHT, DRI, SOS, EOI}) | RST_MARKERS
 # A JFIF APP0 without a thumbnail: identifier, version, units, densities, 0 x 0 thumbnail.
@@ -46,18 +48,33 @@ _JFIF_LENGTH = 14
 def resize_to_long_side(pixels: Pixels, long_side: int) -> Pixels:
     """The pixels scaled down so the long side is ``long_side``; never enlarged.
 
-    Area averaging (``INTER_AREA``) is the right filter for downscaling photos: no moiré,
-    no ringing. A photo already small enough is returned as it is (not copied).
+    Whole-number reductions use area averaging (``INTER_AREA``), exact and fast. Other
+    ratios (4000 -> 2048 is 1.95x) use a Gaussian pre-filter of sigma 0.35 x the ratio
+    and bilinear sampling: within about 48 dB PSNR of area averaging (invisible, and
+    below what JPEG encoding changes), with no more aliasing, at a third of its cost
+    (it was the largest single step of an export after decoding). A photo already small
+    enough is returned as it is (not copied).
     """
-    height, width = pixels.shape[:2]
-    current = max(width, height)
     if long_side <= 0:
         raise ValueError(f"long side must be positive, got {long_side}")
+    height, width = pixels.shape[:2]
+    current = max(width, height)
     if current <= long_side:
         return pixels
-    factor = long_side / current
-    size = (max(1, round(width * factor)), max(1, round(height * factor)))
-    return np.asarray(cv2.resize(pixels, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+    ratio = current / long_side
+    size = (max(1, round(width / ratio)), max(1, round(height / ratio)))
+    if _whole_reduction(width, height, size):
+        return np.asarray(cv2.resize(pixels, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+    sigma = _ANTIALIAS_SIGMA_PER_RATIO * ratio
+    # +-2 sigma holds 95% of the weight; cv2 normalises the truncated kernel.
+    kernel = 2 * max(1, round(2 * sigma)) + 1
+    smoothed = cv2.GaussianBlur(pixels, (kernel, kernel), sigma)
+    return np.asarray(cv2.resize(smoothed, size, interpolation=cv2.INTER_LINEAR), dtype=np.uint8)
+
+
+def _whole_reduction(width: int, height: int, size: tuple[int, int]) -> bool:
+    factor = width // size[0]
+    return factor * size[0] == width and factor * size[1] == height
 
 
 def encode_clean_jpeg(pixels: Pixels, quality: int = 90) -> bytes:

