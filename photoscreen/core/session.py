@@ -52,7 +52,7 @@ class Session(DecisionMethods):
         self._store = store
         self._lock = lock
         self.user = user
-        self.settings = CentreSettings(store, user)
+        self.settings = CentreSettings(store, user, on_change=lambda: self._notify(None))
         self._undo = UndoStack()
         self._listeners: list[Listener] = []
 

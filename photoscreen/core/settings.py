@@ -10,6 +10,7 @@ recorded as "set"/"removed", never its value or hash).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,9 +66,10 @@ QUALITY_RANGE = (50, 95)
 class CentreSettings:
     """Reads and changes the settings of one session; changes are saved at once."""
 
-    def __init__(self, store: Store, who: str) -> None:
+    def __init__(self, store: Store, who: str, on_change: Callable[[], None] | None = None) -> None:
         self._store = store
         self._who = who
+        self._on_change = on_change
 
     def get(self, key: str) -> Any:
         """The stored value of ``key``, or its declared default."""
@@ -90,6 +92,8 @@ class CentreSettings:
                 (key, json.dumps(value)),
             )
             audit.record(conn, self._who, "setting_changed", None, {"key": key, "value": shown})
+        if self._on_change is not None:
+            self._on_change()  # statuses may change (an activity blocked), so say so
 
     # Activities -------------------------------------------------------------------------
 
