@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Screenshots of photoscreen's main screens, taken from the real window on sample photos.
+
+    python tools/screenshots.py [--out docs/screenshots]
+
+Builds the demo folder (public-domain pictures, see photoscreen.core.demo) in a temporary
+directory, starts the real main window on a 1366 x 768 virtual screen (Xvfb), drives it
+through its screens the way a member of staff would (welcome, the grid with its badges,
+the photo with face boxes, the redaction preview, review mode, export and its summary,
+settings, the keyboard help) and saves one PNG of each. Nothing outside the temporary
+directory and the output folder is written: settings go to a throw-away file.
+
+On Linux without a display it re-runs itself under ``xvfb-run``; install that with
+``apt-get install -y xvfb libxcb-icccm4 libxcb-keysyms1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREEN = (1366, 768)
+# What a 1366 x 768 laptop leaves a maximised window: minus a taskbar and a title bar.
+WINDOW = (1366, 700)
+_UNDER_XVFB = "PHOTOSCREEN_SCREENSHOTS_XVFB"
+
+
+def _rerun_under_xvfb(argv: list[str]) -> None:
+    """Re-run this script on a private 1366 x 768 X screen, so every run looks the same."""
+    if os.environ.get(_UNDER_XVFB) or sys.platform in ("win32", "darwin"):
+        return
+    if shutil.which("xvfb-run") is None:
+        if os.environ.get("DISPLAY"):
+            print("xvfb-run not found: using the current display instead.", file=sys.stderr)
+            return
+        sys.exit(
+            "No display, and xvfb-run is not installed. Install it with:\n"
+            "    sudo apt-get install -y xvfb libxcb-icccm4 libxcb-keysyms1\n"
+            "then run this script again."
+        )
+    env = dict(os.environ, **{_UNDER_XVFB: "1", "QT_QPA_PLATFORM": "xcb"})
+    screen = f"-screen 0 {SCREEN[0]}x{SCREEN[1]}x24"
+    command = ["xvfb-run", "-a", "-s", screen, sys.executable, str(Path(__file__)), *argv]
+    sys.exit(subprocess.run(command, env=env, check=False).returncode)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args(argv)
+    _rerun_under_xvfb(argv)
+    sys.path.insert(0, str(ROOT))
+    from tools.screenshot_tour import run_tour
+
+    with tempfile.TemporaryDirectory(prefix="photoscreen-screens-") as scratch:
+        return run_tour(Path(scratch), args.out.resolve(), WINDOW)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
