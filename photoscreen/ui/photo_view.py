@@ -91,8 +91,11 @@ class PhotoView(ZoomableView):
         self._drawing = False
         self._draw_origin: QPointF | None = None
         self._banner = self._make_label(BANNER_STYLE)
-        self._empty = self._make_label("QLabel { color: #c8c8c8; font-size: 16px; }")
+        self._empty = self._make_label("QLabel { color: #d0d0d0; font-size: 16px; }")
+        self._empty.setWordWrap(True)
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setText("No photo selected")
+        self._empty.setVisible(True)
         # Cosmetic pens and zoom-independent labels outgrow their scene bounds; repainting
         # the whole viewport avoids trails (the scene is one pixmap and a few boxes).
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
@@ -159,6 +162,10 @@ class PhotoView(ZoomableView):
 
     def has_photo(self) -> bool:
         return self.has_content()
+
+    def message(self) -> str:
+        """The text shown instead of a photo, empty while a photo is shown."""
+        return self._empty.text() if self._empty.isVisibleTo(self) else ""
 
     def _to_scene(self, image: QImage) -> QTransform:
         """The one image-to-scene transform: displayed pixels to full-resolution pixels."""
@@ -245,12 +252,13 @@ class PhotoView(ZoomableView):
 
     def _place_labels(self) -> None:
         area = self.viewport().rect()
-        for label in (self._banner, self._empty):
-            label.adjustSize()
+        self._banner.adjustSize()
         self._banner.move((area.width() - self._banner.width()) // 2, 10)
-        self._empty.move(
-            (area.width() - self._empty.width()) // 2, (area.height() - self._empty.height()) // 2
-        )
+        # A long reason ("cannot be opened: ...") wraps within the view instead of running
+        # off its edges.
+        width = max(120, area.width() - 40)
+        self._empty.setFixedSize(width, self._empty.heightForWidth(width))
+        self._empty.move(20, (area.height() - self._empty.height()) // 2)
 
     # -- drawing a new box -----------------------------------------------------------
     def start_drawing(self) -> None:

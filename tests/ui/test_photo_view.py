@@ -17,7 +17,7 @@ from PIL import Image, ImageOps
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from photoscreen.core.geometry import Box
 from photoscreen.ui.face_items import FaceOverlay
@@ -384,5 +384,11 @@ def test_box_keys_win_over_window_shortcuts_only_while_a_box_is_selected(qtbot):
 def test_bad_photo_arguments_are_refused(view):
     with pytest.raises(ValueError):
         view.set_photo(QImage(), 100, 100)
-    view.clear("This photo could not be read")
+    reason = "This file cannot be opened: the file is truncated (the picture data ends early)"
+    view.clear(reason)
     assert not view.has_photo()
+    assert view.message() == reason
+    label = next(c for c in view.viewport().findChildren(QLabel) if c.text() == reason)
+    assert label.x() >= 0 and label.x() + label.width() <= view.viewport().width()
+    view.set_photo(to_qimage(np.zeros((75, 100, 3), np.uint8)), 400, 300)
+    assert view.message() == ""
