@@ -24,6 +24,7 @@ from photoscreen.core.demo import DEMO_PHOTOS, build_demo_folder
 from photoscreen.core.policy import PhotoState
 
 MUSIC, CAT, GROUP = "IMG_2049.JPG", "20240514_113402.jpg", "IMG_2047.JPG"
+TRUNCATED = next(photo.name for photo in DEMO_PHOTOS if photo.kind == "truncated")
 REVIEWER = "Sam Okafor"
 REVIEW_NOTE = "The cat visit: is it all right to post? One parent said no photos."
 
@@ -146,7 +147,7 @@ def decide_like_staff(controller: Any) -> None:
 
 
 def tour(window: Any, folder: Path, export_to: Path, camera: Camera) -> Iterator[Wait]:
-    """Welcome, grid, faces, preview, review, export, settings, help: one shot each."""
+    """Welcome, grid, faces, preview, review, export, settings, help, a bad file."""
     c, view = window.controller, window.photo_view
     yield Wait("the window to appear", window.isVisible)
     yield pause(1.0)
@@ -198,6 +199,11 @@ def tour(window: Any, folder: Path, export_to: Path, camera: Camera) -> Iterator
     yield pause(0.5)
     camera.shoot("09-keyboard-help")
     window.help_overlay.toggle()
+
+    c.select(TRUNCATED)
+    yield Wait("the unreadable file's reason", lambda: bool(view.message()))
+    yield pause(0.5)
+    camera.shoot("10-unreadable-file")
 
 
 def export(window: Any, export_to: Path, camera: Camera) -> Iterator[Wait]:
