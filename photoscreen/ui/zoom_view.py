@@ -26,7 +26,7 @@ class ZoomableView(QGraphicsView):
         self._content = QRectF()
         self._fit = True
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
 
     def set_content_rect(self, rect: QRectF) -> None:
@@ -74,7 +74,9 @@ class ZoomableView(QGraphicsView):
     def zoom_out(self) -> None:
         self._zoom_by(1 / ZOOM_STEP)
 
-    def _zoom_by(self, factor: float, under_mouse: bool = False) -> None:
+    def _zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom by ``factor`` keeping the scene point at viewport position ``anchor`` (the
+        cursor, for the wheel) where it is; around the view's centre without one."""
         if not self.has_content():
             return
         fit = self.fit_factor()
@@ -82,15 +84,16 @@ class ZoomableView(QGraphicsView):
         # itself, for a picture smaller than the screen).
         target = min(max(self.zoom_factor() * factor, fit * 0.5), max(MAX_ZOOM, fit))
         self._fit = False
-        anchor = (
-            QGraphicsView.ViewportAnchor.AnchorUnderMouse
-            if under_mouse
-            else QGraphicsView.ViewportAnchor.AnchorViewCenter
-        )
-        self.setTransformationAnchor(anchor)
+        centre = self.viewport().rect().center()
+        fixed = QPointF(centre) if anchor is None else anchor
+        before = self.mapToScene(fixed.toPoint())
         ratio = target / self.zoom_factor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.scale(ratio, ratio)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        # Qt's own AnchorUnderMouse needs the real cursor over the widget; doing it here
+        # works for any position, and the same way for keys, wheel and tests.
+        drift = self.mapToScene(fixed.toPoint()) - before
+        self.centerOn(self.mapToScene(centre) - drift)
         self._zoom_settled()
 
     def _set_zoom(self, factor: float, centre: QPointF) -> None:
@@ -105,7 +108,7 @@ class ZoomableView(QGraphicsView):
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120
         if steps:
-            self._zoom_by(ZOOM_STEP**steps, under_mouse=True)
+            self._zoom_by(ZOOM_STEP**steps, anchor=event.position())
         event.accept()
 
     def resizeEvent(self, event: QResizeEvent) -> None:

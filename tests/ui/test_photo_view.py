@@ -15,9 +15,9 @@ import piexif
 import pytest
 from PIL import Image, ImageOps
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QAction, QImage, QKeySequence
+from PySide6.QtGui import QAction, QImage, QKeySequence, QWheelEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from photoscreen.core.geometry import Box
 from photoscreen.ui.face_items import FaceOverlay
@@ -138,6 +138,31 @@ def test_zooming_in_and_panning_keeps_the_mapping(view, qtbot):
     assert view.zoom_factor() == pytest.approx(0.8)
     box = draw_over_marker(view, qtbot)
     assert_box_close(box, marker, 2 / view.zoom_factor() + 4)
+
+
+def test_wheel_zooms_around_the_point_under_the_cursor(view):
+    view.set_photo(to_qimage(np.zeros((300, 400, 3), np.uint8)), 4000, 3000)
+    cursor = QPointF(600, 200)
+    before = view.mapToScene(cursor.toPoint())
+    fit = view.zoom_factor()
+    wheel = QWheelEvent(
+        cursor,
+        view.viewport().mapToGlobal(cursor),
+        QPoint(),
+        QPoint(0, 240),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view.viewport(), wheel)
+    assert view.zoom_factor() == pytest.approx(fit * 1.25**2)
+    after = view.mapToScene(cursor.toPoint())
+    tolerance = 2 / view.zoom_factor()
+    assert (after.x(), after.y()) == (
+        pytest.approx(before.x(), abs=tolerance),
+        pytest.approx(before.y(), abs=tolerance),
+    )
 
 
 def test_zoom_limits_and_fit(view):
