@@ -410,30 +410,41 @@ def test_head_region_always_holds_the_visible_face(x: float, y: float, w: float,
         assert region.right >= visible.right and region.bottom >= visible.bottom
 
 
+def _whole_head(box: Box) -> Box:
+    """The head region around ``box`` as if the image had no borders."""
+    far = 10_000
+    moved = head_region(Box(box.x + far, box.y + far, box.w, box.h), 4 * far, 4 * far)
+    return Box(moved.x - far, moved.y - far, moved.w, moved.h)
+
+
+# Faces sized so the head's margins are whole pixels: the head region is then exactly the
+# ellipse's rectangle. A small head (blended in one go), a big one (blended in strips
+# around the core), one cut by the image's border.
 @pytest.mark.parametrize("style", STYLES)
-@pytest.mark.parametrize("box", [Box(70.3, 80.6, 50.2, 55.1), Box(-20, 150, 90, 80)])
+@pytest.mark.parametrize(
+    "box", [Box(70, 80, 40, 40), Box(120, 150, 160, 160), Box(-20, 150, 100, 80)]
+)
 def test_ellipse_is_the_box_cover_faded_out_beyond_the_face(
     style: RedactionStyle, box: Box
 ) -> None:
     # Same noise, same cover: the ellipse shows the box style's pixels over the whole face
-    # box, the photo outside the ellipse, and something in between on its soft edge.
-    photo = _photo(200, 220)
+    # box and the inner part of the head, the photo outside the ellipse, and something in
+    # between on its soft edge.
+    photo = _photo(400, 420)
     square = redact_faces(photo, [box], style, shape="box", seed=2).astype(int)
     round_ = redact_faces(photo, [box], style, shape="ellipse", seed=2).astype(int)
-    inner = _inner(box.clipped(200, 220))
-    # The sticker's drawing differs by shape; its face box is checked above.
-    same_cover = style is not RedactionStyle.STICKER
-    if same_cover:
-        assert np.array_equal(round_[inner], square[inner])
-    region = head_region(box, 200, 220)
-    ys, xs = np.mgrid[0:220, 0:200] + 0.5
-    cx, cy = region.x + region.w / 2, region.y + region.h / 2
-    # The ellipse in the visible head region, when that region is the whole head.
-    if region.w > 0 and region.x > 0:
-        radius = np.hypot((xs - cx) / (region.w / 2), (ys - cy) / (region.h / 2))
-        outside = radius > 1.02
-        assert np.array_equal(round_[outside], photo[outside])
-    if same_cover:
-        low = np.minimum(photo.astype(int), square) - 1
-        high = np.maximum(photo.astype(int), square) + 1
-        assert np.all((low <= round_) & (round_ <= high))
+    head = _whole_head(box)
+    ys, xs = np.mgrid[0:420, 0:400] + 0.5
+    radius = np.hypot(
+        (xs - head.x - head.w / 2) / (head.w / 2), (ys - head.y - head.h / 2) / (head.h / 2)
+    )
+    assert np.array_equal(round_[radius >= 1.0], photo[radius >= 1.0])
+    if style is RedactionStyle.STICKER:
+        return  # its drawing differs by shape; its face box is checked above
+    assert np.array_equal(
+        round_[_inner(box.clipped(400, 420))], square[_inner(box.clipped(400, 420))]
+    )
+    assert np.array_equal(round_[radius <= 0.8], square[radius <= 0.8])
+    low = np.minimum(photo.astype(int), square) - 1
+    high = np.maximum(photo.astype(int), square) + 1
+    assert np.all((low <= round_) & (round_ <= high))
