@@ -313,47 +313,77 @@ def _solid(height: int, width: int, colour: tuple[int, int, int]) -> Pixels:
     return image
 
 
+class _HeadPen:
+    """Draws on a patch in head units: (0, 0) is the head's centre, 1 a semi-axis.
+
+    Coordinates become OpenCV fixed-point pixels (``SHIFT`` fractional bits) for smooth
+    sub-pixel drawing; OpenCV puts pixel centres on whole numbers, hence the half pixel.
+    """
+
+    SHIFT = 4
+
+    def __init__(self, head: tuple[float, float, float, float]) -> None:
+        hx, hy, hw, hh = head
+        self.cx, self.cy, self.ax, self.ay = hx + hw / 2, hy + hh / 2, hw / 2, hh / 2
+        self.scale = 1 << self.SHIFT
+
+    def point(self, u: float, v: float) -> tuple[int, int]:
+        x, y = self.cx + u * self.ax - 0.5, self.cy + v * self.ay - 0.5
+        return round(x * self.scale), round(y * self.scale)
+
+    def axes(self, u: float, v: float) -> tuple[int, int]:
+        return round(u * self.ax * self.scale), round(v * self.ay * self.scale)
+
+    def ellipse(
+        self,
+        image: Pixels,
+        u: float,
+        v: float,
+        axes: tuple[float, float],
+        arc: tuple[int, int],
+        colour: tuple[int, int, int] | int,
+        thickness: int,
+    ) -> None:
+        cv2.ellipse(
+            image,
+            self.point(u, v),
+            self.axes(*axes),
+            0,
+            arc[0],
+            arc[1],
+            colour,
+            thickness,
+            cv2.LINE_AA,
+            self.SHIFT,
+        )
+
+
 def _sticker(
     width: int, height: int, head: tuple[float, float, float, float], shape: str
 ) -> tuple[Pixels, Pixels | None]:
     """A smiley covering the head, drawn with anti-aliasing: its pixels and 8-bit opacity.
 
-    Drawn in the unclipped head's coordinates (cv2 clips to the patch), with a fixed-point
-    shift for sub-pixel precision. The round sticker's opacity is its own outline, solid
-    over the whole face box and soft only along its anti-aliased rim; the square one is
-    opaque everywhere (no mask).
+    Drawn in the unclipped head's coordinates (cv2 clips to the patch). The round
+    sticker's opacity is its own outline, solid over the whole face box and soft only
+    along its anti-aliased rim; the square one is opaque everywhere (no mask).
     """
-    shift = 4
-    scale = 1 << shift
-    hx, hy, hw, hh = head
-    cx, cy, ax, ay = hx + hw / 2, hy + hh / 2, hw / 2, hh / 2
-
-    def pt(u: float, v: float) -> tuple[int, int]:
-        # (u, v) in units of the semi-axes from the head's centre, to fixed-point pixels.
-        return round((cx + u * ax - 0.5) * scale), round((cy + v * ay - 0.5) * scale)
-
-    def size(u: float, v: float) -> tuple[int, int]:
-        return round(u * ax * scale), round(v * ay * scale)
-
-    ink = max(round(min(ax, ay) * 0.07), 1)
+    pen = _HeadPen(head)
+    ink = max(round(min(pen.ax, pen.ay) * 0.07), 1)
     art = _solid(height, width, _STICKER_FACE)
-    aa = cv2.LINE_AA
     mask = None
     if shape == "ellipse":
         mask = np.zeros((height, width), dtype=np.uint8)
         # A pixel and a half inside the head's ellipse: the anti-aliased rim spills that
         # far outwards (measured), and the photo must stay untouched beyond the ellipse.
-        rim = (max(ax - 1.5, ax * 0.9) / ax, max(ay - 1.5, ay * 0.9) / ay)
-        cv2.ellipse(mask, pt(0, 0), size(*rim), 0, 0, 360, 255, -1, aa, shift)
-        ring = (rim[0] - 0.04, rim[1] - 0.04)
-        cv2.ellipse(art, pt(0, 0), size(*ring), 0, 0, 360, _STICKER_INK, ink, aa, shift)
+        rim = (max(pen.ax - 1.5, pen.ax * 0.9) / pen.ax, max(pen.ay - 1.5, pen.ay * 0.9) / pen.ay)
+        pen.ellipse(mask, 0, 0, rim, (0, 360), 255, -1)
+        pen.ellipse(art, 0, 0, (rim[0] - 0.04, rim[1] - 0.04), (0, 360), _STICKER_INK, ink)
     else:
-        cv2.rectangle(art, pt(-0.97, -0.97), pt(0.97, 0.97), _STICKER_INK, ink, aa, shift)
+        corners = pen.point(-0.97, -0.97), pen.point(0.97, 0.97)
+        cv2.rectangle(art, *corners, _STICKER_INK, ink, cv2.LINE_AA, pen.SHIFT)
     for side in (-1, 1):
-        cv2.ellipse(
-            art, pt(0.33 * side, -0.22), size(0.09, 0.14), 0, 0, 360, _STICKER_INK, -1, aa, shift
-        )
-    cv2.ellipse(art, pt(0, 0.05), size(0.5, 0.42), 0, 20, 160, _STICKER_INK, ink * 2, aa, shift)
+        pen.ellipse(art, 0.33 * side, -0.22, (0.09, 0.14), (0, 360), _STICKER_INK, -1)
+    pen.ellipse(art, 0, 0.05, (0.5, 0.42), (20, 160), _STICKER_INK, ink * 2)
     return art, mask
 
 
