@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from photoscreen.core.redact import RedactionStyle
 from photoscreen.core.settings import LONG_SIDE_RANGE, QUALITY_RANGE
 from photoscreen.ui.controller import Controller
+from photoscreen.ui.messages import Level, Message
 
 STYLE_NAMES = {
     RedactionStyle.BLUR: "Soft blur (recommended)",
@@ -167,9 +168,10 @@ class SettingsDialog(QDialog):
         self.blocked_box.setEnabled(item is not None)
         self.blocked_box.setChecked(bool(item and item.data(Qt.ItemDataRole.UserRole + 1)))
 
-    def _on_message(self, message: object) -> None:
-        if self.isVisible():
-            self.problem.setText(getattr(message, "text", ""))
+    def _on_message(self, message: Message) -> None:
+        # Refusals of the changes made here come back on the message channel.
+        if message.level is not Level.INFO:
+            self.problem.setText(message.text)
 
     def _apply(self, change: object) -> bool:
         self.problem.clear()

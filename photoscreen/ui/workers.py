@@ -23,6 +23,7 @@ one and the old one's late results are dropped.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -74,9 +75,14 @@ class JobHandle:
     job_id: int
     token: CancelToken = field(repr=False)
     _forget: Callable[[int], None] = field(repr=False)
+    dropped: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def cancel(self) -> None:
-        """Stop the job and drop anything it still sends (it no longer matters)."""
+        """Stop the job and drop anything it still sends (it no longer matters).
+
+        A dropped job that has not started yet is skipped altogether.
+        """
+        self.dropped.set()
         self.token.cancel()
         self._forget(self.job_id)
 
@@ -97,20 +103,17 @@ class _Relay(QObject):
 
 class _Runnable(QRunnable):
     def __init__(
-        self,
-        relay: _Relay,
-        job_id: int,
-        body: Callable[[JobContext], Any],
-        token: CancelToken,
-        streaming: bool,
+        self, relay: _Relay, handle: JobHandle, body: Callable[[JobContext], Any], streaming: bool
     ) -> None:
         super().__init__()
-        self._relay, self._job_id, self._body = relay, job_id, body
-        self._token, self._streaming = token, streaming
+        self._relay, self._job_id, self._body = relay, handle.job_id, body
+        self._token, self._dropped, self._streaming = handle.token, handle.dropped, streaming
 
     def run(self) -> None:
         job_id, relay = self._job_id, self._relay
-        if self._token.cancelled:
+        # A job only asked to stop still runs, so it can report how it ended (an export
+        # cancelled before its first photo still returns its summary).
+        if self._dropped.is_set():
             relay.cancelled.emit(job_id)
             return
         context = JobContext(self._token, lambda p: relay.progressed.emit(job_id, p))
@@ -146,6 +149,7 @@ class Workers(QObject):
         self._ids = count(1)
         self._callbacks: dict[int, _Callbacks] = {}
         self._tokens: dict[int, CancelToken] = {}
+        self._handles: dict[int, JobHandle] = {}
         self._lanes: dict[str, JobHandle] = {}
         self._closed = False
         self._relay = _Relay(self)
@@ -202,8 +206,8 @@ class Workers(QObject):
         Used before the session is closed, so no job still uses it. Returns False if
         some job did not stop within ``timeout_ms``.
         """
-        for token in self._tokens.values():
-            token.cancel()
+        for job_id in list(self._tokens):
+            self._handles[job_id].cancel()
         self._callbacks.clear()
         self._tokens.clear()
         self._lanes.clear()
@@ -236,14 +240,16 @@ class Workers(QObject):
         handle = JobHandle(job_id, token, self._forget)
         self._callbacks[job_id] = callbacks
         self._tokens[job_id] = token
+        self._handles[job_id] = handle
         if lane is not None:
             self._lanes[lane] = handle
-        self._pools[pool].start(_Runnable(self._relay, job_id, job, token, streaming))
+        self._pools[pool].start(_Runnable(self._relay, handle, job, streaming))
         return handle
 
     def _forget(self, job_id: int) -> None:
         self._callbacks.pop(job_id, None)
         self._tokens.pop(job_id, None)
+        self._handles.pop(job_id, None)
         for lane, handle in list(self._lanes.items()):
             if handle.job_id == job_id:
                 del self._lanes[lane]

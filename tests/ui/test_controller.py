@@ -1,0 +1,130 @@
+"""The controller through the real window: navigation, decisions, undo/redo, refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from photoscreen.core.policy import PhotoState
+from photoscreen.ui.filters import FILTERS
+from tests.ui.conftest import save_jpeg, scene, wait_until_scanned
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def _folder(tmp_path: Path, count: int = 4) -> Path:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for i in range(count):
+        save_jpeg(folder / f"IMG_{i:04d}.jpg", scene(i))
+    (folder / "notes.txt").write_text("not a photo")
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 cut short")
+    return folder
+
+
+@pytest.fixture
+def window(qtbot, make_window, tmp_path):
+    made = make_window(detector=False)
+    made.show()
+    qtbot.waitExposed(made)
+    assert made.controller.open_folder(_folder(tmp_path))
+    wait_until_scanned(qtbot, made)
+    return made
+
+
+def _entry(window, name):
+    return next(e for e in window.controller.entries() if e.name == name)
+
+
+def test_unreadable_files_are_listed_with_a_reason(window):
+    broken = _entry(window, "broken.jpg")
+    notes = _entry(window, "notes.txt")
+    assert broken.state is PhotoState.UNREADABLE and notes.state is PhotoState.UNREADABLE
+    assert broken.reasons and notes.reasons
+    window.controller.select("notes.txt")
+    assert window.photo_view.has_photo() is False
+    assert "2 unreadable" in window.filter_bar.counts_label.text()
+
+
+def test_moving_follows_the_filter_and_skips_decided_photos(window):
+    c = window.controller
+    c.set_filter(FILTERS[1])  # "Still to do"
+    c.select("IMG_0000.jpg")
+    c.set_activity("story_time")
+    c.faces_checked_and_next()
+    assert _entry(window, "IMG_0000.jpg").state is PhotoState.READY
+    assert c.current == "IMG_0001.jpg"  # the decided photo left the list; the next is shown
+    c.go(+1)
+    assert c.current == "IMG_0002.jpg"
+    c.go(-1)
+    assert c.current == "IMG_0001.jpg"
+
+
+def test_undo_and_redo_restore_decisions(window):
+    c = window.controller
+    c.select("IMG_0001.jpg")
+    c.set_activity("messy_play")
+    c.toggle_exclude()
+    assert _entry(window, "IMG_0001.jpg").state is PhotoState.EXCLUDED
+    c.select("IMG_0003.jpg")
+    c.undo()  # undoing brings the changed photo back on screen
+    assert c.current == "IMG_0001.jpg"
+    assert _entry(window, "IMG_0001.jpg").decisions.excluded is False
+    c.undo()
+    assert _entry(window, "IMG_0001.jpg").decisions.activity is None
+    c.redo()
+    assert _entry(window, "IMG_0001.jpg").decisions.activity == "messy_play"
+    assert "Redone" in window.message_bar.text
+
+
+def test_refusals_are_shown_not_raised(window):
+    c = window.controller
+    c.select("broken.jpg")
+    c.set_activity("story_time")
+    assert window.message_bar.isVisible()
+    assert "not been read" in window.message_bar.text
+
+
+def test_a_second_window_cannot_open_a_folder_in_use(qtbot, window, make_window):
+    other = make_window(detector=False, user="Alex")
+    assert not other.controller.open_folder(window.controller.session.folder)
+    assert "could not be opened" in other.message_bar.text
+
+
+def test_dropping_a_folder_opens_it(qtbot, make_window, tmp_path):
+    made = make_window(detector=False)
+    folder = _folder(tmp_path)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(folder))])
+    event = QDropEvent(
+        QPoint(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    made.dropEvent(event)
+    assert made.controller.session is not None
+    assert made.pages.currentIndex() == 1
+    assert folder.resolve() in made.controller.settings.recent_folders()
+    wait_until_scanned(qtbot, made)
+
+
+def test_closing_mid_scan_stops_cleanly(qtbot, make_window, tmp_path):
+    made = make_window(detector=True)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(12):
+        save_jpeg(folder / f"P{i:02d}.jpg", scene(i))
+    made.controller.open_folder(folder)
+    qtbot.waitUntil(
+        lambda: any(made.controller.model.has_thumbnail(e.name) for e in made.controller.entries()),
+        timeout=20000,
+    )
+    made.close()
+    assert made.controller.session is None
+    assert not made.controller.workers.is_busy("ingest")
+    assert not (folder / ".photoscreen" / "lock").exists()  # the folder was given back

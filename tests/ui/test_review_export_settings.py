@@ -1,0 +1,165 @@
+"""Review mode with a PIN, the export dialog (cancel, refusal) and the settings dialog."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from photoscreen.core.policy import PhotoState
+from photoscreen.core.redact import RedactionStyle
+from photoscreen.ui.export_dialog import ExportDialog
+from photoscreen.ui.prompts import PinPrompt
+from photoscreen.ui.settings_dialog import SettingsDialog
+from tests.ui.conftest import save_jpeg, scene, wait_until_scanned
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+@pytest.fixture
+def window(qtbot, make_window, tmp_path):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for i in range(3):
+        save_jpeg(folder / f"IMG_{i}.jpg", scene(i))
+    made = make_window(detector=False)
+    made.show()
+    qtbot.waitExposed(made)
+    assert made.controller.open_folder(folder)
+    wait_until_scanned(qtbot, made)
+    return made
+
+
+def _entry(window, name):
+    return next(e for e in window.controller.entries() if e.name == name)
+
+
+def _ready(window, name, activity="story_time"):
+    c = window.controller
+    c.select(name)
+    c.set_activity(activity)
+    c.session.set_faces_checked(_entry(window, name).photo_hash, True)
+    c.refresh_photo(_entry(window, name).photo_hash)
+
+
+def test_review_needs_the_pin_and_says_why_when_wrong(qtbot, window):
+    c = window.controller
+    c.session.settings.set_pin("4321")
+    _ready(window, "IMG_1.jpg")
+    c.flag_for_review("Check the background")
+    c.set_review_mode(True)
+    panel = window.review_panel
+    assert panel.queue.count() == 1 and "Check the background" in panel.queue.item(0).text()
+    assert panel.pin_required
+    panel.reviewer.setText("Morgan Manager")
+    qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
+    prompt = panel.pin_prompt
+    assert isinstance(prompt, PinPrompt)
+    prompt.field.setText("1111")
+    prompt.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: bool(panel.problem.text()))
+    assert "PIN" in panel.problem.text()
+    assert _entry(window, "IMG_1.jpg").state is PhotoState.AWAITING_REVIEW
+    qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
+    panel.pin_prompt.field.setText("4321")
+    panel.pin_prompt.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: _entry(window, "IMG_1.jpg").state is PhotoState.READY)
+
+
+def test_rejecting_needs_a_note_and_keeps_the_photo_out(qtbot, window):
+    c = window.controller
+    _ready(window, "IMG_0.jpg")
+    c.flag_for_review("Swimwear?")
+    c.set_review_mode(True)
+    panel = window.review_panel
+    panel.reviewer.setText("Morgan Manager")
+    qtbot.mouseClick(panel.reject_button, Qt.MouseButton.LeftButton)
+    assert "note" in panel.problem.text()
+    panel.note.setPlainText("Yes, swimwear: do not post.")
+    qtbot.mouseClick(panel.reject_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _entry(window, "IMG_0.jpg").state is PhotoState.REJECTED)
+    assert "do not post" in " ".join(_entry(window, "IMG_0.jpg").reasons)
+
+
+def test_the_person_who_flagged_cannot_approve(qtbot, window):
+    c = window.controller
+    _ready(window, "IMG_2.jpg")
+    c.flag_for_review("Not sure")
+    c.set_review_mode(True)
+    panel = window.review_panel
+    assert panel.reviewer.text() == "Sam Staff"
+    qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(panel.problem.text()))
+    assert _entry(window, "IMG_2.jpg").state is PhotoState.AWAITING_REVIEW
+
+
+def test_export_refuses_the_photo_folder_and_then_exports(qtbot, window, tmp_path):
+    _ready(window, "IMG_0.jpg")
+    window.interactions.show_export()
+    dialog = window.interactions.dialog
+    assert isinstance(dialog, ExportDialog)
+    dialog.destination.setText(str(window.controller.session.folder))
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.pages.currentIndex() == 0 and "another folder" in dialog.problem.text()
+    dialog.destination.setText(str(tmp_path / "out"))
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30000)
+    assert len(dialog.summary.written) == 1
+    assert "2 photos" not in dialog.summary_title.text()
+    assert "IMG_1.jpg: No activity tagged yet" in dialog.summary_text.toPlainText()
+
+
+def test_cancelling_an_export_still_shows_what_was_done(qtbot, window, tmp_path):
+    for name in ("IMG_0.jpg", "IMG_1.jpg", "IMG_2.jpg"):
+        _ready(window, name)
+    window.interactions.show_export()
+    dialog = window.interactions.dialog
+    dialog.destination.setText(str(tmp_path / "out"))
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.pages.currentIndex() == 1  # the progress page, with Cancel
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30000)
+    assert dialog.summary.cancelled
+    assert len(dialog.summary.written) < 3
+    assert "cancelled" in dialog.summary_title.text()
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == sorted(w.name for w in dialog.summary.written)  # nothing half-written
+
+
+def test_settings_change_activities_export_and_pin(qtbot, window):
+    c = window.controller
+    dialog = SettingsDialog(c, window)
+    qtbot.addWidget(dialog)
+    dialog.activity_name.setText("Forest school")
+    dialog.add_activity()
+    assert any(a.label == "Forest school" for a in c.session.activities())
+    row = next(
+        i
+        for i in range(dialog.activity_list.count())
+        if "Forest school" in dialog.activity_list.item(i).text()
+    )
+    dialog.activity_list.setCurrentRow(row)
+    dialog.activity_name.setText("Forest school (woods)")
+    dialog.rename_activity()
+    dialog.activity_list.setCurrentRow(row)
+    dialog.blocked_box.setChecked(True)
+    dialog.set_blocked()
+    changed = next(a for a in c.session.activities() if a.label == "Forest school (woods)")
+    assert changed.blocked
+    combo = window.side_panel.other_activities
+    assert combo.findText("Forest school (woods)  (blocked)") >= 0
+    dialog.long_side.setValue(1024)
+    dialog.quality.setValue(80)
+    dialog.style_choice.setCurrentIndex(dialog.style_choice.findData("mosaic"))
+    dialog.apply_export()
+    options = c.session.export_options()
+    assert (options.long_side, options.quality, options.style) == (1024, 80, RedactionStyle.MOSAIC)
+    dialog.new_pin.setText("2468")
+    dialog.repeat_pin.setText("2469")
+    dialog.set_pin()
+    assert not c.session.settings.has_pin and "different" in dialog.problem.text()
+    dialog.repeat_pin.setText("2468")
+    dialog.new_pin.setText("2468")
+    dialog.set_pin()
+    assert c.session.settings.has_pin
+    dialog.remove_pin()  # no current PIN typed: refused, with the core's reason
+    assert c.session.settings.has_pin and "current" in dialog.problem.text()
