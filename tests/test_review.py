@@ -4,6 +4,7 @@ the flagger never approving their own flag."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from tests.session_fixtures import make_ready, scan, write_photo
 
 
 @pytest.fixture
-def flagged(tmp_path: Path) -> tuple[Session, str]:
+def flagged(tmp_path: Path) -> Iterator[tuple[Session, str]]:
     write_photo(tmp_path / "a.jpg", 1)
     session = Session.open(tmp_path, "Alice")
     digest = scan(session, tmp_path / "a.jpg")
