@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListView,
     QMainWindow,
     QProgressBar,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -53,8 +54,8 @@ class MainWindow(QMainWindow):
         self.side_panel = SidePanel()
         self.review_panel = ReviewPanel()
         self.right = QStackedWidget()
-        self.right.addWidget(self.side_panel)
-        self.right.addWidget(self.review_panel)
+        self.right.addWidget(_scrolling(self.side_panel))
+        self.right.addWidget(_scrolling(self.review_panel))
         self.pages = QStackedWidget()
         self.pages.addWidget(self.welcome)
         self.pages.addWidget(self._work_area())
@@ -112,6 +113,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(content, 1)
         return holder
 
+    def show_review_panel(self, on: bool) -> None:
+        """Review mode shows the review panel where the side panel was."""
+        self.right.setCurrentIndex(1 if on else 0)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.interactions.confirm_close():
             event.ignore()
@@ -125,3 +130,15 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event):  # type: ignore[no-untyped-def]
         self.interactions.dropped(event)
+
+
+def _scrolling(panel: QWidget) -> QScrollArea:
+    """``panel`` in a scroll area: on a small screen it scrolls instead of being squashed."""
+    area = QScrollArea()
+    area.setWidget(panel)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setMinimumWidth(panel.minimumWidth() + 16)
+    area.setMaximumWidth(panel.maximumWidth() + 16)
+    return area

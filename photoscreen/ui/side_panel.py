@@ -200,7 +200,10 @@ class SidePanel(QFrame):
             )
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setStyleSheet("text-align:left; padding:3px 6px;")
+            button.setStyleSheet(
+                "QPushButton {text-align:left; padding:3px 6px;}"
+                "QPushButton:checked {background:#1f5fbf; color:white; font-weight:bold;}"
+            )
             button.setToolTip(activity.label)
             button.clicked.connect(lambda _=False, key=activity.key: self.activity_chosen.emit(key))
             self._activity_grid.addWidget(button, position // 2, position % 2)

@@ -97,7 +97,7 @@ def _wire_review(w: MainWindow) -> None:
 
 
 def _show_review_mode(w: MainWindow, on: bool) -> None:
-    w.right.setCurrentWidget(w.review_panel if on else w.side_panel)
+    w.show_review_panel(on)
     w.filter_bar.choose(REVIEW_FILTER if on else FILTERS[0])
     if on and not w.review_panel.reviewer.text():
         w.review_panel.reviewer.setText(w.controller.settings.user_name)
