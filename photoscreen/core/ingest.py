@@ -27,7 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -215,45 +215,106 @@ def ingest_photos(
     queue = paths if isinstance(paths, IngestQueue) else IngestQueue(paths)
     plan = _Plan(detector_factory, thumbs, thumbnail_side)
     workers = workers or default_workers()
-    # Two photos per worker in flight: a worker never waits for its next photo's bytes,
-    # while memory holds only a handful of encoded files and reduced decodes.
-    limit = 2 * workers
-    # Futures in submission order (dicts keep it): photos finishing together are handled
-    # in the order they were started, so the queue's order carries through.
-    in_flight: dict[Future[_Outcome], None] = {}
-    with (
-        _opencv_single_threaded(workers > 1),
-        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool,
-    ):
+    pipeline = _Pipeline(plan, queue, workers, early_thumbnails)
+    # With early thumbnails the loop wakes often, so photos the window asks for while
+    # detection runs are started within a few tens of milliseconds.
+    timeout = _POLL_SECONDS if early_thumbnails else None
+    with _opencv_single_threaded(workers > 1):
         try:
             while True:
-                while len(in_flight) < limit and not cancel.cancelled:
-                    task = _next_task(queue, early_thumbnails)
-                    if task is None:
-                        break
-                    in_flight[pool.submit(task[0], plan, task[1])] = None
-                if not in_flight:
+                pipeline.fill(cancel.cancelled)
+                if not pipeline.in_flight:
                     return
-                done = wait(in_flight, return_when=FIRST_COMPLETED).done
-                for future in [f for f in in_flight if f in done]:
-                    del in_flight[future]
-                    outcome = future.result()
-                    if isinstance(outcome, _Hashed):
-                        cached = _from_cache(outcome, cache)
-                        if cached is None:
-                            if not cancel.cancelled:
-                                in_flight[pool.submit(_decode_and_detect, plan, outcome)] = None
-                            continue
-                        outcome = cached
-                    if outcome is None:
+                for future in pipeline.finished(timeout):
+                    result = _handle(future.result(), pipeline, cache, cancel)
+                    if result is None:
                         continue
-                    if outcome.complete:
-                        _record(sink, outcome)
-                    yield outcome
+                    if result.complete:
+                        _record(sink, result)
+                    yield result
         finally:
-            # Closing the generator early must not leave queued photos to start.
-            for future in in_flight:
-                future.cancel()
+            pipeline.close()
+
+
+_POLL_SECONDS = 0.02
+
+
+def _handle(
+    outcome: _Outcome, pipeline: _Pipeline, cache: IngestCache | None, cancel: CancelToken
+) -> IngestResult | None:
+    """The result to yield for a finished task, or None (e.g. detection was started)."""
+    if not isinstance(outcome, _Hashed):
+        return outcome
+    cached = _from_cache(outcome, cache)
+    if cached is None and not cancel.cancelled:
+        pipeline.submit(_decode_and_detect, outcome)
+    return cached
+
+
+class _Pipeline:
+    """The thread pools of one ingest run and the tasks in flight, in submission order.
+
+    Photos wanted on screen get their quick thumbnails on a pool of their own, so they
+    never queue behind a detection that takes seconds; while any are in flight no new
+    full-ingest work starts, so the first screen has the cores to itself.
+    """
+
+    def __init__(self, plan: _Plan, queue: IngestQueue, workers: int, early: bool) -> None:
+        self.plan = plan
+        self.queue = queue
+        self.workers = workers
+        # Two photos per worker in flight: a worker never waits for its next photo's bytes,
+        # while memory holds only a handful of encoded files and reduced decodes.
+        self.limit = 2 * workers
+        self.main = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest")
+        self.quick = (
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest-thumbs")
+            if early
+            else None
+        )
+        # Future -> whether it is a quick thumbnail. Dicts keep insertion order: photos
+        # finishing together are handled in the order they were started.
+        self.in_flight: dict[Future[_Outcome], bool] = {}
+
+    def fill(self, cancelled: bool) -> None:
+        """Start quick thumbnails first, then full-ingest work up to the limit."""
+        if cancelled:
+            return
+        quick_busy = sum(self.in_flight.values())
+        while self.quick is not None and quick_busy < self.workers:
+            wanted = self.queue.pop_wanted()
+            if wanted is None:
+                break
+            self._add(self.quick.submit(_quick_thumbnail, self.plan, wanted), quick=True)
+            quick_busy += 1
+        if quick_busy:
+            return
+        while len(self.in_flight) < self.limit:
+            path = self.queue.pop()
+            if path is None:
+                return
+            self.submit(_read_and_hash, path)
+
+    def submit(self, task: Callable[[_Plan, Any], _Outcome], item: object) -> None:
+        """Run ``task(plan, item)`` on the main pool."""
+        self._add(self.main.submit(task, self.plan, item), quick=False)
+
+    def _add(self, future: Future[_Outcome], quick: bool) -> None:
+        self.in_flight[future] = quick
+
+    def finished(self, timeout: float | None) -> list[Future[_Outcome]]:
+        """Tasks that have finished (waiting up to ``timeout``), oldest first."""
+        done = wait(self.in_flight, timeout=timeout, return_when=FIRST_COMPLETED).done
+        ordered = [future for future in self.in_flight if future in done]
+        for future in ordered:
+            del self.in_flight[future]
+        return ordered
+
+    def close(self) -> None:
+        """Drop tasks not yet started and wait for the running ones."""
+        for pool in (self.main, self.quick):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
 
 _Outcome = _Hashed | IngestResult | None
