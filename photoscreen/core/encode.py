@@ -55,21 +55,48 @@ def resize_to_long_side(pixels: Pixels, long_side: int) -> Pixels:
     (it was the largest single step of an export after decoding). A photo already small
     enough is returned as it is (not copied).
     """
-    if long_side <= 0:
-        raise ValueError(f"long side must be positive, got {long_side}")
+    prefiltered = prefilter_for_resize(pixels, long_side)
+    if prefiltered is not None:
+        return sample_prefiltered(prefiltered, long_side)
     height, width = pixels.shape[:2]
-    current = max(width, height)
-    if current <= long_side:
+    size = _target_size(width, height, long_side)
+    if size == (width, height):
         return pixels
-    ratio = current / long_side
-    size = (max(1, round(width / ratio)), max(1, round(height / ratio)))
-    if _whole_reduction(width, height, size):
-        return np.asarray(cv2.resize(pixels, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
-    sigma = _ANTIALIAS_SIGMA_PER_RATIO * ratio
+    return np.asarray(cv2.resize(pixels, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+
+
+def prefilter_for_resize(pixels: Pixels, long_side: int) -> Pixels | None:
+    """The anti-aliasing step of :func:`resize_to_long_side` on its own.
+
+    Returns a new, writable, full-size array to finish with :func:`sample_prefiltered`,
+    or ``None`` when this resize needs no pre-filter (no reduction, or a whole-number
+    one). The export uses it to redact faces in that new array instead of copying the
+    whole photo once more.
+    """
+    height, width = pixels.shape[:2]
+    size = _target_size(width, height, long_side)
+    if size == (width, height) or _whole_reduction(width, height, size):
+        return None
+    sigma = _ANTIALIAS_SIGMA_PER_RATIO * max(width, height) / long_side
     # +-2 sigma holds 95% of the weight; cv2 normalises the truncated kernel.
     kernel = 2 * max(1, round(2 * sigma)) + 1
-    smoothed = cv2.GaussianBlur(pixels, (kernel, kernel), sigma)
-    return np.asarray(cv2.resize(smoothed, size, interpolation=cv2.INTER_LINEAR), dtype=np.uint8)
+    return np.asarray(cv2.GaussianBlur(pixels, (kernel, kernel), sigma), dtype=np.uint8)
+
+
+def sample_prefiltered(prefiltered: Pixels, long_side: int) -> Pixels:
+    """Finish a resize begun with :func:`prefilter_for_resize` (bilinear sampling)."""
+    height, width = prefiltered.shape[:2]
+    size = _target_size(width, height, long_side)
+    return np.asarray(cv2.resize(prefiltered, size, interpolation=cv2.INTER_LINEAR), dtype=np.uint8)
+
+
+def _target_size(width: int, height: int, long_side: int) -> tuple[int, int]:
+    if long_side <= 0:
+        raise ValueError(f"long side must be positive, got {long_side}")
+    ratio = max(width, height) / long_side
+    if ratio <= 1:
+        return width, height
+    return max(1, round(width / ratio)), max(1, round(height / ratio))
 
 
 def _whole_reduction(width: int, height: int, size: tuple[int, int]) -> bool:
@@ -149,8 +176,12 @@ def _decode_problems(data: bytes, expected_size: tuple[int, int]) -> list[str]:
         return ["cannot verify: Pillow is set to accept truncated files"]
     try:
         with Image.open(io.BytesIO(data), formats=["JPEG"]) as image:
-            image.load()
             size = image.size
+            # At 1/8 scale libjpeg still entropy-decodes every bit of every scan (a cut or
+            # damaged stream fails just the same) but skips most of the inverse DCT, so
+            # the check costs a fraction of a full decode.
+            image.draft("RGB", (max(1, size[0] // 8), max(1, size[1] // 8)))
+            image.load()
     except (OSError, ValueError, SyntaxError, EOFError) as error:
         return [f"does not decode: {error}"]
     if size != tuple(expected_size):

@@ -6,8 +6,8 @@ resized and encoded as a fresh JPEG from pixels alone, and the bytes are verifie
 independent parser both in memory and after they reach the disk. A file that fails is
 removed; nothing half-written ever sits under a final name.
 
-Cost, for a 12-megapixel JPEG: one full decode, one copy made by redaction (only when
-there are faces), one area resize, one small encode and one small decode to verify.
+Cost, for a 12-megapixel JPEG: one full decode, one full-size filtered copy for the
+resize (faces are redacted inside it), one small encode and one small decode to verify.
 """
 
 from __future__ import annotations
@@ -19,13 +19,15 @@ from pathlib import Path
 from photoscreen.core.encode import (
     Pixels,
     encode_clean_jpeg,
+    prefilter_for_resize,
     resize_to_long_side,
+    sample_prefiltered,
     verify_clean_jpeg,
     write_new_file,
 )
 from photoscreen.core.geometry import Box
 from photoscreen.core.loading import UnreadablePhoto, decode_photo, read_photo_file
-from photoscreen.core.redact import RedactionStyle, redact_faces
+from photoscreen.core.redact import RedactionStyle, head_region, redact_faces
 
 
 @dataclass(frozen=True)
@@ -89,12 +91,45 @@ def _render(
         photo = decode_photo(data)
     except UnreadablePhoto as error:
         raise ExportFailed(error.reason) from None
-    pixels: Pixels = photo.pixels
-    if faces:
-        pixels = redact_faces(pixels, faces, options.style)
-    pixels = resize_to_long_side(pixels, options.long_side)
+    pixels = _redacted_and_resized(photo.pixels, faces, options)
     height, width = pixels.shape[:2]
     return encode_clean_jpeg(pixels, options.quality), (width, height)
+
+
+def _redacted_and_resized(pixels: Pixels, faces: Sequence[Box], options: ExportOptions) -> Pixels:
+    """Faces redacted at full resolution, then the photo resized, with one full-size copy.
+
+    When the resize pre-filters (uneven ratios), its filtered copy is the one full-size
+    array made: faces are redacted into it, head by head, instead of copying the whole
+    photo for redaction as well. A head's region is replaced entirely, so filtering
+    before rather than after redaction only changes how the cover's own edges are
+    sampled; pixels outside the heads are the same either way.
+    """
+    working = prefilter_for_resize(pixels, options.long_side)
+    if working is None:
+        redacted = redact_faces(pixels, faces, options.style) if faces else pixels
+        return resize_to_long_side(redacted, options.long_side)
+    _redact_in_place(working, faces, options.style)
+    return sample_prefiltered(working, options.long_side)
+
+
+def _redact_in_place(pixels: Pixels, faces: Sequence[Box], style: RedactionStyle) -> None:
+    """Redact each face by redacting just its head region's pixels and writing them back.
+
+    ``redact_faces`` on a crop with the box moved into the crop's coordinates covers the
+    same pixels as on the whole photo (the head region is pixel-aligned, and shifting by
+    whole pixels keeps it so). Faces are done one after another on the current pixels,
+    so overlapping heads are both covered.
+    """
+    height, width = pixels.shape[:2]
+    for box in faces:
+        region = head_region(box, width, height)
+        if region.w < 1 or region.h < 1:
+            continue
+        x0, y0 = int(region.x), int(region.y)
+        x1, y1 = x0 + int(region.w), y0 + int(region.h)
+        moved = Box(box.x - x0, box.y - y0, box.w, box.h)
+        pixels[y0:y1, x0:x1] = redact_faces(pixels[y0:y1, x0:x1], [moved], style)
 
 
 def _check_written(path: Path, expected: bytes, size: tuple[int, int]) -> list[str]:
