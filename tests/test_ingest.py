@@ -302,3 +302,26 @@ def test_without_early_thumbnails_every_result_is_complete(tmp_path: Path) -> No
     queue = IngestQueue(paths, visible_first=3)
     results = list(ingest_photos(queue, detector_factory=None, cancel=CancelToken()))
     assert len(results) == 3 and all(r.complete for r in results)
+
+
+def test_a_thumbnail_cache_that_cannot_be_written_does_not_fail_the_photo(
+    tmp_path: Path,
+) -> None:
+    path = _save(tmp_path / "p.jpg", _scene(640, 480, face=False))
+    session_dir = tmp_path / ".photoscreen"
+    session_dir.mkdir()
+    (session_dir / "thumbs").write_text("a file where the thumbnail folder should be")
+    for early in (False, True):
+        queue = IngestQueue([path], visible_first=1)
+        results = list(
+            ingest_photos(
+                queue,
+                detector_factory=None,
+                cancel=CancelToken(),
+                thumbs=ThumbnailStore(session_dir),
+                early_thumbnails=early,
+            )
+        )
+        complete = [r for r in results if r.complete]
+        assert len(complete) == 1 and complete[0].error is None
+        assert complete[0].thumbnail is not None

@@ -364,12 +364,25 @@ def _quick_thumbnail(plan: _Plan, path: Path) -> IngestResult | None:
         else:
             decoded = decode_photo(data, min_long_side=plan.thumbnail_side)
             thumbnail = make_thumbnail(decoded.pixels, plan.thumbnail_side)
-            if plan.thumbs is not None:
-                plan.thumbs.save(digest, thumbnail)
+            _save_thumbnail(plan, digest, thumbnail)
             size, fmt = (decoded.full_width, decoded.full_height), decoded.format
     except UnreadablePhoto:
         return None
+    except Exception:
+        # Only a preview failed; the full pass still reads this photo and reports why.
+        log.exception("quick thumbnail failed for %s", path)
+        return None
     return IngestResult(path, digest, thumbnail, size, fmt, complete=False)
+
+
+def _save_thumbnail(plan: _Plan, photo_hash: str, thumbnail: RGBImage) -> None:
+    """Cache the thumbnail; a full disk only costs a remake next time, never the photo."""
+    if plan.thumbs is None:
+        return
+    try:
+        plan.thumbs.save(photo_hash, thumbnail)
+    except OSError as error:
+        log.warning("thumbnail not cached for %s: %s", photo_hash[:12], error)
 
 
 def _read_and_hash(plan: _Plan, path: Path) -> _Hashed | IngestResult:
@@ -435,8 +448,7 @@ def _decode_and_detect_unguarded(plan: _Plan, hashed: _Hashed) -> IngestResult:
     thumbnail = hashed.thumbnail
     if thumbnail is None:
         thumbnail = make_thumbnail(decoded.pixels, plan.thumbnail_side)
-        if plan.thumbs is not None:
-            plan.thumbs.save(hashed.photo_hash, thumbnail)
+        _save_thumbnail(plan, hashed.photo_hash, thumbnail)
     detections = detector.detect(decoded.pixels, decoded.scale) if detector else None
     return IngestResult(
         hashed.path,

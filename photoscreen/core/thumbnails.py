@@ -84,7 +84,8 @@ class ThumbnailStore:
         path = self.path_for(photo_hash)
         try:
             data = path.read_bytes()
-        except FileNotFoundError:
+        except OSError:
+            # Missing, or the cache folder is unusable: either way the thumbnail is remade.
             return None
         try:
             with Image.open(io.BytesIO(data)) as image:
