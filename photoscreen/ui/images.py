@@ -26,20 +26,29 @@ def qimage_from_rgb(pixels: npt.NDArray[np.uint8]) -> QImage:
     return image.copy()
 
 
+def for_screen(image: QImage) -> QImage:
+    """``image`` in the pixel format screens paint directly (no conversion per paint).
+
+    Converting here, on the worker, keeps ``QPixmap.fromImage`` and ``drawImage`` on the
+    GUI thread down to a plain copy.
+    """
+    return image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+
+
 def grid_thumbnail(pixels: npt.NDArray[np.uint8]) -> QImage:
     """A thumbnail QImage no larger than the grid cell's picture area."""
     image = qimage_from_rgb(pixels)
-    if image.width() <= GRID_THUMB_SIZE.width() and image.height() <= GRID_THUMB_SIZE.height():
-        return image
-    return image.scaled(
-        GRID_THUMB_SIZE,
-        Qt.AspectRatioMode.KeepAspectRatio,
-        Qt.TransformationMode.SmoothTransformation,
-    )
+    if image.width() > GRID_THUMB_SIZE.width() or image.height() > GRID_THUMB_SIZE.height():
+        image = image.scaled(
+            GRID_THUMB_SIZE,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+    return for_screen(image)
 
 
 def qimage_from_encoded(data: bytes) -> QImage:
     """Decode encoded image bytes (e.g. the exported JPEG) to a QImage; null on failure."""
     image = QImage()
     image.loadFromData(data)
-    return image
+    return image if image.isNull() else for_screen(image)

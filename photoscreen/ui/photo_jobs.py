@@ -19,7 +19,7 @@ from photoscreen.core.geometry import Box
 from photoscreen.core.loading import UnreadablePhoto, decode_photo, photo_hash, read_photo_file
 from photoscreen.core.metadata import inspect_metadata
 from photoscreen.core.thumbnails import ThumbnailStore, quick_thumbnail
-from photoscreen.ui.images import grid_thumbnail, qimage_from_encoded, qimage_from_rgb
+from photoscreen.ui.images import for_screen, grid_thumbnail, qimage_from_encoded, qimage_from_rgb
 from photoscreen.ui.workers import JobContext
 
 # Long side of the decode shown in the photo view. A 12-megapixel JPEG decodes at half
@@ -54,7 +54,7 @@ def load_photo(path: Path, expected_hash: str) -> Callable[[JobContext], LoadedP
         context.cancel.raise_if_cancelled()
         decoded = decode_photo(data, min_long_side=VIEW_LONG_SIDE)
         context.cancel.raise_if_cancelled()
-        image = qimage_from_rgb(decoded.pixels)
+        image = for_screen(qimage_from_rgb(decoded.pixels))
         hidden = hidden_data_lines(inspect_metadata(data))
         return LoadedPhoto(
             path, expected_hash, image, decoded.full_width, decoded.full_height, hidden

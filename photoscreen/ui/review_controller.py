@@ -30,7 +30,8 @@ class ReviewController(QObject):
     def __init__(self, controller: Controller, parent: Any = None) -> None:
         super().__init__(parent)
         self._controller = controller
-        controller.panel_changed.connect(lambda _: self.refresh())
+        # Only in review mode: outside it, nobody looks at the queue or needs the PIN.
+        controller.panel_changed.connect(lambda _: self._refresh_if_reviewing())
         controller.review_mode_changed.connect(lambda _: self.refresh())
         controller.counts_changed.connect(lambda _: self._refresh_queue())
         self.busy = False
@@ -51,6 +52,10 @@ class ReviewController(QObject):
         self.state_changed.emit(
             photo_state.review_state(entry.name, entry.name, entry.status, entry.decisions)
         )
+
+    def _refresh_if_reviewing(self) -> None:
+        if self._controller.review_mode:
+            self.refresh()
 
     def _refresh_queue(self) -> None:
         if not self._controller.review_mode:
