@@ -1,0 +1,90 @@
+"""Small parts of the window: keyboard help, first-start name, welcome page, prompts."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from photoscreen.core.policy import default_activities
+from photoscreen.ui.actions import COMMANDS
+from photoscreen.ui.app_settings import AppSettings
+from photoscreen.ui.help_overlay import help_html
+from photoscreen.ui.prompts import NamePrompt, ask_manager_prompt
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def test_help_lists_every_command_and_activity_key():
+    text = help_html(default_activities())
+    for command in COMMANDS:
+        assert escape(command.help) in text
+    assert "Stay and play" in text and "Parent groups and courses" in text
+
+
+def test_f1_shows_and_esc_hides_the_help(qtbot, make_window):
+    window = make_window(detector=False)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert window.help_overlay.isVisible()
+    assert "Undo the last change" in window.help_overlay.text
+    qtbot.keyClick(window.help_overlay, Qt.Key.Key_Escape)
+    assert not window.help_overlay.isVisible()
+
+
+def test_first_start_asks_the_name_and_shows_it_in_the_title(qtbot, make_window):
+    window = make_window(detector=False, user="")
+    continued: list[bool] = []
+    window.interactions.ask_name(then=lambda: continued.append(True))
+    prompt = window.interactions.dialog
+    assert isinstance(prompt, NamePrompt)
+    prompt.buttons.accepted.emit()  # empty: refused, the prompt stays
+    assert prompt.isVisible() and not continued
+    prompt.field.setText("  Priya Shah ")
+    prompt.buttons.accepted.emit()
+    assert continued == [True]
+    assert window.controller.settings.user_name == "Priya Shah"
+    assert "Priya Shah" in window.windowTitle()
+
+
+def test_recent_folders_are_remembered_newest_first(tmp_path: Path):
+    settings = AppSettings.at(tmp_path / "s.ini")
+    first, second = tmp_path / "one", tmp_path / "two"
+    first.mkdir()
+    second.mkdir()
+    settings.remember_folder(first)
+    settings.remember_folder(second)
+    settings.remember_folder(first)
+    assert settings.recent_folders() == [first.resolve(), second.resolve()]
+    second.rmdir()  # a folder that is gone is not offered
+    assert AppSettings.at(tmp_path / "s.ini").recent_folders() == [first.resolve()]
+
+
+def test_welcome_page_offers_recent_folders(qtbot, make_window, tmp_path):
+    folder = tmp_path / "last week"
+    folder.mkdir()
+    window = make_window(detector=False)
+    window.controller.settings.remember_folder(folder)
+    window.welcome.set_recent(window.controller.settings.recent_folders())
+    assert window.welcome.recent_list.count() == 1
+    with qtbot.waitSignal(window.welcome.recent_chosen) as chosen:
+        window.welcome.recent_list.itemActivated.emit(window.welcome.recent_list.item(0))
+    assert chosen.args == [folder.resolve()]
+
+
+def test_a_note_for_the_manager_is_required(qtbot):
+    prompt = ask_manager_prompt(None)
+    qtbot.addWidget(prompt)
+    answers: list[str] = []
+    prompt.answered.connect(answers.append)
+    prompt.open()
+    prompt.buttons.accepted.emit()
+    assert answers == [] and prompt.isVisible()
+    prompt.field.setPlainText("Swimwear at the back?")
+    prompt.buttons.accepted.emit()
+    assert answers == ["Swimwear at the back?"]
