@@ -179,7 +179,7 @@ def tour(window: Any, folder: Path, export_to: Path, camera: Camera) -> Iterator
 
     c.set_review_mode(True)
     c.select(CAT)
-    yield Wait("review mode", lambda: window.right.currentWidget() is window.review_panel)
+    yield Wait("review mode", window.review_panel.isVisible)
     window.review_panel.reviewer.setText(REVIEWER)  # review means two people
     yield pause(1.5)
     camera.shoot("05-review-mode")

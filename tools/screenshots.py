@@ -50,11 +50,31 @@ def _rerun_under_xvfb(argv: list[str]) -> None:
     sys.exit(subprocess.run(command, env=env, check=False).returncode)
 
 
+def _warn_if_uncommitted() -> None:
+    """Screenshots go into the repository: say so when they show uncommitted code."""
+    if shutil.which("git") is None:
+        return
+    result = subprocess.run(
+        ["git", "status", "--porcelain", "--", "photoscreen"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode == 0 and result.stdout.strip():
+        print(
+            "Note: photoscreen/ has uncommitted changes; these screenshots show them:\n"
+            + result.stdout,
+            file=sys.stderr,
+        )
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = parser.parse_args(argv)
     _rerun_under_xvfb(argv)
+    _warn_if_uncommitted()
     sys.path.insert(0, str(ROOT))
     from tools.screenshot_tour import run_tour
 
