@@ -91,6 +91,7 @@ COMMANDS: tuple[Command, ...] = (
         "Window",
     ),
     Command("settings", "Settings…", ("Ctrl+,",), "Activities, export size, PIN", "Window"),
+    Command("your_name", "Your name…", (), "Change the name kept with your decisions", "Window"),
     Command("help", "Keyboard help", ("F1", "?"), "Show or hide this list of keys", "Window"),
     Command("quit", "Quit", ("Ctrl+Q",), "Close photoscreen", "Window"),
 )
@@ -130,7 +131,8 @@ class Actions(QObject):
             action = QAction(command.text, window)
             action.setShortcuts([QKeySequence(k) for k in command.keys])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.setToolTip(f"{command.help} ({keys_text(command.keys)})")
+            keys = f" ({keys_text(command.keys)})" if command.keys else ""
+            action.setToolTip(command.help + keys)
             action.triggered.connect(handlers[command.name])
             window.addAction(action)
             self.by_name[command.name] = action
@@ -171,7 +173,7 @@ class Actions(QObject):
 
 
 MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("&File", ("open_folder", "export", "settings", "quit")),
+    ("&File", ("open_folder", "export", "settings", "your_name", "quit")),
     ("&Edit", ("undo", "redo")),
     (
         "&Photo",

@@ -98,6 +98,9 @@ class Controller(QObject):
             self.messages.warning("Please wait for the export to finish first.")
             return False
         self.close_folder()
+        if not self.settings.user_name:
+            self.messages.warning("Please enter your name first: File > Your name.")
+            return False
         try:
             session = Session.open(Path(folder), self.settings.user_name)
         except (SessionLocked, *REFUSALS, OSError) as error:

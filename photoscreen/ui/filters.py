@@ -83,7 +83,7 @@ class FilterBar(QWidget):
         for status_filter in FILTERS:
             self._combo.addItem(status_filter.label)
         self._combo.currentIndexChanged.connect(lambda i: self.filter_chosen.emit(FILTERS[i]))
-        self._counts = QLabel("no photos")
+        self._counts = QLabel("")
         self._counts.setWordWrap(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)

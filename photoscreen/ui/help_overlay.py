@@ -50,7 +50,9 @@ def _activity_rows(activities: Sequence[Activity]) -> list[str]:
 
 def _group_rows(group: str) -> list[str]:
     rows = [f"<tr><td colspan='2'><br><b>{_GROUP_TITLES[group]}</b></td></tr>"]
-    rows += [_row(keys_text(c.keys), escape(c.help)) for c in COMMANDS if c.group == group]
+    rows += [
+        _row(keys_text(c.keys), escape(c.help)) for c in COMMANDS if c.group == group and c.keys
+    ]
     return rows
 
 

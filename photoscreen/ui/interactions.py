@@ -56,6 +56,7 @@ class Interactions(QObject):
             "review_mode": lambda: c.set_review_mode(not c.review_mode),
             "settings": self.show_settings,
             "help": self._window.help_overlay.toggle,
+            "your_name": self.ask_name,
             "quit": self._window.close,
         }
 
@@ -108,7 +109,10 @@ class Interactions(QObject):
     # --- prompts and dialogs ------------------------------------------------------------
 
     def ask_name(self, then: Callable[[], None] | None = None) -> None:
-        """Ask for the user's name (first start), then continue with ``then``."""
+        """Ask for the user's name (first start, or File > Your name), then ``then``.
+
+        A folder already open keeps the name it was opened with until it is reopened.
+        """
         prompt = NamePrompt(self._window, self._controller.settings.user_name)
 
         def answered(name: str) -> None:

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 def test_help_lists_every_command_and_activity_key():
     text = help_html(default_activities())
     for command in COMMANDS:
-        assert escape(command.help) in text
+        assert (escape(command.help) in text) == bool(command.keys)
     assert "Stay and play" in text and "Parent groups and courses" in text
 
 
