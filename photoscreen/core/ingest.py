@@ -17,25 +17,23 @@ are in flight, and no full-size image is kept: memory stays flat with the folder
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import os
 import threading
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
 from photoscreen.core.faces import Detection, FaceDetector
 from photoscreen.core.formats import sniff_format
+from photoscreen.core.ingest_schedule import IngestQueue, TaskPipeline, opencv_single_threaded
 from photoscreen.core.jobs import CancelToken
 from photoscreen.core.loading import UnreadablePhoto, decode_photo, photo_hash, read_photo_file
 from photoscreen.core.thumbnails import THUMBNAIL_LONG_SIDE, ThumbnailStore, make_thumbnail
@@ -96,56 +94,6 @@ class IngestResult:
     error: str | None = None
     settings_key: str | None = None  # the detector settings the detections belong to
     complete: bool = True
-
-
-class IngestQueue:
-    """The photos still to start, in order; the window can move photos to the front.
-
-    Photos "wanted on screen" (the first ``visible_first``, and any passed to
-    :meth:`prioritise`) can get a quick thumbnail before any face detection runs.
-    Thread-safe: the window calls :meth:`prioritise` (e.g. for the cells on screen) while
-    the ingest generator pops from another thread.
-    """
-
-    def __init__(self, paths: Iterable[Path], *, visible_first: int = 0) -> None:
-        self._lock = threading.Lock()
-        self._order: deque[Path] = deque(dict.fromkeys(paths))
-        self._pending = set(self._order)
-        self._wanted: deque[Path] = deque(list(self._order)[:visible_first])
-
-    def prioritise(self, paths: Sequence[Path]) -> None:
-        """Start these (if not started yet) before any other, in the order given."""
-        with self._lock:
-            wanted = [p for p in dict.fromkeys(paths) if p in self._pending]
-            if not wanted:
-                return
-            wanted_set = set(wanted)
-            rest = [p for p in self._order if p not in wanted_set]
-            self._order = deque([*wanted, *rest])
-            earlier = [p for p in self._wanted if p not in wanted_set]
-            self._wanted = deque([*wanted, *earlier])
-
-    def pop(self) -> Path | None:
-        """The next photo to start, or None when all have started."""
-        with self._lock:
-            if not self._order:
-                return None
-            path = self._order.popleft()
-            self._pending.discard(path)
-            return path
-
-    def pop_wanted(self) -> Path | None:
-        """The next photo wanted on screen that has not started yet, or None."""
-        with self._lock:
-            while self._wanted:
-                path = self._wanted.popleft()
-                if path in self._pending:
-                    return path
-            return None
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._order)
 
 
 @dataclass
@@ -215,18 +163,23 @@ def ingest_photos(
     queue = paths if isinstance(paths, IngestQueue) else IngestQueue(paths)
     plan = _Plan(detector_factory, thumbs, thumbnail_side)
     workers = workers or default_workers()
-    pipeline = _Pipeline(plan, queue, workers, early_thumbnails)
+    pipeline: TaskPipeline[_Outcome] = TaskPipeline(
+        queue,
+        workers,
+        functools.partial(_read_and_hash, plan),
+        functools.partial(_quick_thumbnail, plan) if early_thumbnails else None,
+    )
     # With early thumbnails the loop wakes often, so photos the window asks for while
     # detection runs are started within a few tens of milliseconds.
     timeout = _POLL_SECONDS if early_thumbnails else None
-    with _opencv_single_threaded(workers > 1):
+    with opencv_single_threaded(workers > 1):
         try:
             while True:
                 pipeline.fill(cancel.cancelled)
                 if not pipeline.in_flight:
                     return
                 for future in pipeline.finished(timeout):
-                    result = _handle(future.result(), pipeline, cache, cancel)
+                    result = _handle(future.result(), pipeline, plan, cache, cancel)
                     if result is None:
                         continue
                     if result.complete:
@@ -237,120 +190,23 @@ def ingest_photos(
 
 
 _POLL_SECONDS = 0.02
+_Outcome = _Hashed | IngestResult | None
 
 
 def _handle(
-    outcome: _Outcome, pipeline: _Pipeline, cache: IngestCache | None, cancel: CancelToken
+    outcome: _Outcome,
+    pipeline: TaskPipeline[_Outcome],
+    plan: _Plan,
+    cache: IngestCache | None,
+    cancel: CancelToken,
 ) -> IngestResult | None:
     """The result to yield for a finished task, or None (e.g. detection was started)."""
     if not isinstance(outcome, _Hashed):
         return outcome
     cached = _from_cache(outcome, cache)
     if cached is None and not cancel.cancelled:
-        pipeline.submit(_decode_and_detect, outcome)
+        pipeline.submit(_decode_and_detect, plan, outcome)
     return cached
-
-
-class _Pipeline:
-    """The thread pools of one ingest run and the tasks in flight, in submission order.
-
-    Photos wanted on screen get their quick thumbnails on a pool of their own, so they
-    never queue behind a detection that takes seconds; while any are in flight no new
-    full-ingest work starts, so the first screen has the cores to itself.
-    """
-
-    def __init__(self, plan: _Plan, queue: IngestQueue, workers: int, early: bool) -> None:
-        self.plan = plan
-        self.queue = queue
-        self.workers = workers
-        # Two photos per worker in flight: a worker never waits for its next photo's bytes,
-        # while memory holds only a handful of encoded files and reduced decodes.
-        self.limit = 2 * workers
-        self.main = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest")
-        self.quick = (
-            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest-thumbs")
-            if early
-            else None
-        )
-        # Future -> whether it is a quick thumbnail. Dicts keep insertion order: photos
-        # finishing together are handled in the order they were started.
-        self.in_flight: dict[Future[_Outcome], bool] = {}
-
-    def fill(self, cancelled: bool) -> None:
-        """Start quick thumbnails first, then full-ingest work up to the limit."""
-        if cancelled:
-            return
-        quick_busy = sum(self.in_flight.values())
-        while self.quick is not None and quick_busy < self.workers:
-            wanted = self.queue.pop_wanted()
-            if wanted is None:
-                break
-            self._add(self.quick.submit(_quick_thumbnail, self.plan, wanted), quick=True)
-            quick_busy += 1
-        if quick_busy:
-            return
-        while len(self.in_flight) < self.limit:
-            path = self.queue.pop()
-            if path is None:
-                return
-            self.submit(_read_and_hash, path)
-
-    def submit(self, task: Callable[[_Plan, Any], _Outcome], item: object) -> None:
-        """Run ``task(plan, item)`` on the main pool."""
-        self._add(self.main.submit(task, self.plan, item), quick=False)
-
-    def _add(self, future: Future[_Outcome], quick: bool) -> None:
-        self.in_flight[future] = quick
-
-    def finished(self, timeout: float | None) -> list[Future[_Outcome]]:
-        """Tasks that have finished (waiting up to ``timeout``), oldest first."""
-        done = wait(self.in_flight, timeout=timeout, return_when=FIRST_COMPLETED).done
-        ordered = [future for future in self.in_flight if future in done]
-        for future in ordered:
-            del self.in_flight[future]
-        return ordered
-
-    def close(self) -> None:
-        """Drop tasks not yet started and wait for the running ones."""
-        for pool in (self.main, self.quick):
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-
-
-_Outcome = _Hashed | IngestResult | None
-
-
-@contextmanager
-def _opencv_single_threaded(active: bool) -> Iterator[None]:
-    """OpenCV on one thread while our own workers already fill every core.
-
-    Measured on 2 cores (benchmarks/ingest.py --compare-threads): 2 workers with OpenCV's
-    default 2 threads each ran 1.9x slower than 2 single-threaded workers (the threads
-    fight over the cores), and 1 worker using OpenCV's 2 threads was 1.2x slower (decoding
-    and hashing do not use OpenCV's threads). The setting is process-wide; it is restored
-    when the ingest ends.
-    """
-    if not active:
-        yield
-        return
-    previous = cv2.getNumThreads()
-    cv2.setNumThreads(1)
-    try:
-        yield
-    finally:
-        cv2.setNumThreads(previous)
-
-
-def _next_task(
-    queue: IngestQueue, early_thumbnails: bool
-) -> tuple[Callable[[_Plan, Path], _Outcome], Path] | None:
-    """Quick thumbnails for photos wanted on screen come before everything else."""
-    if early_thumbnails:
-        wanted = queue.pop_wanted()
-        if wanted is not None:
-            return _quick_thumbnail, wanted
-    path = queue.pop()
-    return None if path is None else (_read_and_hash, path)
 
 
 def _quick_thumbnail(plan: _Plan, path: Path) -> IngestResult | None:
