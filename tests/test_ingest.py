@@ -64,7 +64,7 @@ class MemorySession:
 class CountingDetector:
     """The real detector, counting how often it is asked to look at a photo."""
 
-    def __init__(self, calls: list[int]) -> None:
+    def __init__(self, calls: list[tuple[int, ...]]) -> None:
         self._detector = FaceDetector()
         self._calls = calls
         self.settings_key = self._detector.settings_key
@@ -73,11 +73,11 @@ class CountingDetector:
         return self._detector.min_decode_long_side()
 
     def detect(self, pixels: np.ndarray, scale: float) -> list[Detection]:
-        self._calls.append(1)
+        self._calls.append(pixels.shape)
         return self._detector.detect(pixels, scale)
 
 
-def _counting_factory(calls: list[int]) -> Callable[[], FaceDetector]:
+def _counting_factory(calls: list[tuple[int, ...]]) -> Callable[[], FaceDetector]:
     def make() -> FaceDetector:
         return CountingDetector(calls)  # type: ignore[return-value]
 
@@ -176,14 +176,22 @@ def test_thumbnail_is_upright_for_an_exif_rotated_photo(tmp_path: Path) -> None:
 
 
 def test_faces_are_found_in_full_resolution_upright_coordinates(tmp_path: Path) -> None:
-    # A 12-megapixel-class scene decoded reduced for detection: the box must still land on
-    # the pasted face in full-size upright pixels, though the file is stored rotated.
-    upright = _scene(2400, 3200, face=True)
-    stored = np.ascontiguousarray(np.rot90(upright, k=-1))  # shown upright with orientation 8
+    # A 12-megapixel portrait stored sideways (orientation 8) and decoded reduced for
+    # detection: the box must still land on the pasted face in full-size upright pixels.
+    upright = _scene(3000, 4000, face=True)
+    stored = np.ascontiguousarray(np.rot90(upright, k=-1))
     path = _save(tmp_path / "portrait.jpg", stored, orientation=8)
-    calls: list[int] = []
+    calls: list[tuple[int, ...]] = []
     result = _run([path], detector_factory=_counting_factory(calls))[path]
-    assert result.error is None and result.full_size == (2400, 3200)
+    assert result.error is None and result.full_size == (3000, 4000)
+    assert len(calls) == 1, "one detector pass per photo"
+    seen_height, seen_width = calls[0][:2]
+    assert seen_height > seen_width, "detection ran on the upright picture"
+    # The decode is as small as the detector allows: the strongest JPEG DCT scaling
+    # (1/8, 1/4, 1/2) that keeps the long side at or above what the detector needs.
+    need = FaceDetector().min_decode_long_side()
+    allowed = [-(-4000 // n) for n in (8, 4, 2, 1) if -(-4000 // n) >= need]
+    assert seen_height == allowed[0]
     assert result.detections is not None
     x, y = PASTE_AT
     expected = Box(
@@ -194,7 +202,6 @@ def test_faces_are_found_in_full_resolution_upright_coordinates(tmp_path: Path) 
     )
     best = max((d.box.iou(expected) for d in result.detections), default=0.0)
     assert best > 0.4, f"no box on the face: {result.detections}"
-    assert calls == [1], "one detector pass per photo"
 
 
 def test_reopening_uses_the_cache_and_skips_decoding(tmp_path: Path) -> None:
@@ -205,7 +212,7 @@ def test_reopening_uses_the_cache_and_skips_decoding(tmp_path: Path) -> None:
     ]
     session = MemorySession()
     thumbs = ThumbnailStore(photos / ".photoscreen")
-    calls: list[int] = []
+    calls: list[tuple[int, ...]] = []
     factory = _counting_factory(calls)
     first = _run(paths, detector_factory=factory, cache=session, sink=session, thumbs=thumbs)
     assert len(calls) == 2 and not any(r.from_cache for r in first.values())
@@ -222,7 +229,7 @@ def test_a_changed_photo_is_detected_again(tmp_path: Path) -> None:
     path = _save(tmp_path / "p.jpg", _scene(800, 600, face=False))
     session = MemorySession()
     thumbs = ThumbnailStore(tmp_path / ".photoscreen")
-    calls: list[int] = []
+    calls: list[tuple[int, ...]] = []
     factory = _counting_factory(calls)
     _run([path], detector_factory=factory, cache=session, sink=session, thumbs=thumbs)
     _save(path, _scene(800, 600, face=True, at=(100, 50)))
