@@ -15,33 +15,25 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
-from photoscreen.core.geometry import Box
 from photoscreen.core.photo_list import PhotoEntry
 from photoscreen.core.policy import PhotoState, photo_status
-from photoscreen.core.review import ReviewRefused
-from photoscreen.core.session import DecisionError, Session, SessionLocked
-from photoscreen.core.settings import SettingError
-from photoscreen.core.store import StoreError
+from photoscreen.core.session import Session, SessionLocked
 from photoscreen.core.thumbnails import ThumbnailStore
 from photoscreen.ui import photo_state
 from photoscreen.ui.app_settings import AppSettings
+from photoscreen.ui.controller_verbs import REFUSALS, DecisionVerbs
 from photoscreen.ui.current_photo import CurrentPhoto
 from photoscreen.ui.filters import FILTERS, REVIEW_FILTER, StatusFilter, StatusFilterProxy
 from photoscreen.ui.folder_scan import FolderScan, ScannedPhoto
 from photoscreen.ui.grid_model import GridEntry, PhotoGridModel
 from photoscreen.ui.messages import MessageChannel
-from photoscreen.ui.photo_jobs import look_harder, quick_grid_thumbnail, stored_grid_thumbnail
+from photoscreen.ui.photo_jobs import quick_grid_thumbnail, stored_grid_thumbnail
 from photoscreen.ui.workers import JobError, Workers
 
 log = logging.getLogger(__name__)
 
-# What the core raises when a person's request is refused; shown as a notice, not a crash.
-REFUSALS = (DecisionError, ReviewRefused, SettingError, StoreError)
-# A box found again that overlaps a known box this much is the same face.
-SAME_FACE_IOU = 0.3
 
-
-class Controller(QObject):
+class Controller(QObject, DecisionVerbs):
     """Holds the session and the state of the window; the one place decisions are made."""
 
     folder_opened = Signal(object)  # Path
@@ -342,158 +334,6 @@ class Controller(QObject):
         )
         self.panel_changed.emit(
             photo_state.panel_state(entry.name, entry.status, entry.decisions, hidden)
-        )
-
-    # --- staff decisions on the photo on screen -----------------------------------------
-
-    def _decide(self, action: Callable[[Session, str], object]) -> bool:
-        """Apply ``action(session, hash)`` to the photo on screen; False if refused."""
-        entry = self.current_entry()
-        if self.session is None or entry is None:
-            return False
-        if entry.photo_hash is None or entry.state is PhotoState.UNREADABLE:
-            self.messages.warning("This photo has not been read yet, or cannot be opened.")
-            return False
-        try:
-            action(self.session, entry.photo_hash)
-        except REFUSALS as error:
-            self.messages.warning(str(error))
-            return False
-        return True
-
-    def _decisions(self) -> Any:
-        entry = self.current_entry()
-        return None if entry is None else entry.decisions
-
-    def set_activity(self, key: str) -> None:
-        self._decide(lambda s, h: s.set_activity(h, key))
-
-    def toggle_exclude(self) -> None:
-        now = self._decisions()
-        self._decide(lambda s, h: s.set_excluded(h, not (now and now.excluded)))
-
-    def toggle_unclothed(self) -> None:
-        now = self._decisions()
-        self._decide(lambda s, h: s.set_unclothed(h, not (now and now.unclothed)))
-
-    def flag_for_review(self, note: str) -> None:
-        if self._decide(lambda s, h: s.flag_for_review(h, note)):
-            self.messages.info("Sent to the manager for review.")
-
-    def faces_checked_and_next(self) -> None:
-        following = self._neighbour(+1)
-        if not self._decide(lambda s, h: s.set_faces_checked(h, True)):
-            return
-        if following is not None and following != self.current:
-            self.select(following)
-        else:
-            self.messages.info("Faces checked. That was the last photo in this list.")
-
-    def add_face(self, box: Box) -> None:
-        self._decide(lambda s, h: s.add_face(h, box))
-
-    def move_face(self, face_id: str, box: Box) -> None:
-        self._decide(lambda s, h: s.move_face(h, int(face_id), box))
-
-    def delete_face(self, face_id: str) -> None:
-        self._decide(lambda s, h: s.remove_face(h, int(face_id)))
-
-    def accept_possible(self, face_id: str) -> None:
-        self._decide(lambda s, h: s.accept_face(h, int(face_id)))
-
-    def dismiss_possible(self, face_id: str) -> None:
-        self._decide(lambda s, h: s.dismiss_face(h, int(face_id)))
-
-    def toggle_consent(self, face_id: str) -> None:
-        now = self._decisions()
-        face = next((f for f in (now.faces if now else ()) if str(f.id) == face_id), None)
-        on_file = face is not None and face.consent_by is not None
-        self._decide(lambda s, h: s.set_consent(h, int(face_id), not on_file))
-
-    def start_drawing(self) -> None:
-        if self.current_entry() is not None:
-            self.drawing_requested.emit()
-
-    def look_harder(self) -> None:
-        """Search the photo on screen again, more slowly, for faces the first pass missed."""
-        entry = self.current_entry()
-        if entry is None or entry.photo_hash is None or entry.decisions is None:
-            return
-        self.messages.info("Looking harder for faces in this photo…")
-        self.workers.run(
-            "viewer",
-            look_harder(entry.path, entry.photo_hash),
-            on_result=lambda boxes, digest=entry.photo_hash: self._add_found(digest, boxes),
-            on_error=lambda error: self.messages.error(
-                f"Looking for more faces failed: {error.exception}", error.trace
-            ),
-            lane="look_harder",
-        )
-
-    def _add_found(self, photo_hash: str, boxes: list[Box]) -> None:
-        """Add boxes that no existing box (even a dismissed one) already covers."""
-        if self.session is None:
-            return
-        known = [face.box for face in self.session.faces(photo_hash)]
-        new = [b for b in boxes if all(b.iou(k) < SAME_FACE_IOU for k in known)]
-        for box in new:
-            # Added as faces, hidden by default: safer than asking, and easy to delete.
-            self.session.add_face(photo_hash, box)
-        self.messages.info(
-            "No more faces found."
-            if not new
-            else f"Found {len(new)} more face{'s' if len(new) != 1 else ''}: they will be hidden. "
-            "Delete any box that is not a face."
-        )
-
-    def toggle_preview(self) -> None:
-        self.previewing = not self.previewing
-        self.preview_toggled.emit(self.previewing)
-        if self.previewing:
-            self._request_preview()
-        else:
-            self.photo.preview_ready.emit(None)
-
-    def _request_preview(self) -> None:
-        decisions = self._decisions()
-        if self.session is None or decisions is None:
-            return
-        self.photo.request_preview(decisions.faces_to_redact, self.session.export_options())
-
-    # --- undo / redo --------------------------------------------------------------------
-
-    def undo(self) -> None:
-        self._undo_or_redo(undo=True)
-
-    def redo(self) -> None:
-        self._undo_or_redo(undo=False)
-
-    def _undo_or_redo(self, *, undo: bool) -> None:
-        if self.session is None:
-            return
-        what = self.session.undo_description() if undo else self.session.redo_description()
-        try:
-            photo_hash = self.session.undo() if undo else self.session.redo()
-        except REFUSALS as error:
-            self.messages.warning(str(error))
-            return
-        if photo_hash is None:
-            self.messages.info("Nothing to undo." if undo else "Nothing to redo.")
-            return
-        shown = self.current_entry()
-        if shown is None or shown.photo_hash != photo_hash:
-            self.select(
-                next(
-                    (n for n, e in self._photos.items() if e.photo_hash == photo_hash), self.current
-                )
-            )
-        self.messages.info(f"{'Undone' if undo else 'Redone'}: {what}")
-        self._emit_undo()
-
-    def _emit_undo(self) -> None:
-        session = self.session
-        self.undo_changed.emit(
-            bool(session and session.can_undo), bool(session and session.can_redo)
         )
 
     # --- review mode --------------------------------------------------------------------
