@@ -42,9 +42,9 @@ class AppSettings:
     def recent_folders(self) -> list[Path]:
         """Folders opened before, newest first, only those that still exist."""
         raw = self._store.value(_RECENT, [])
-        if isinstance(raw, str):
-            raw = [raw]  # QSettings gives a bare string for a one-item list in ini files
-        return [Path(p) for p in (raw or []) if p and Path(p).is_dir()]
+        # QSettings gives a bare string for a one-item list in ini files.
+        stored = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list) else []
+        return [Path(p) for p in stored if p and Path(p).is_dir()]
 
     def remember_folder(self, folder: Path) -> None:
         """Put ``folder`` first in the recent list."""

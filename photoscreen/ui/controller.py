@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtGui import QImage
 
 from photoscreen.core.photo_list import PhotoEntry
 from photoscreen.core.policy import PhotoState, photo_status
@@ -235,12 +236,14 @@ class Controller(QObject, DecisionVerbs):
             job = stored_grid_thumbnail(
                 ThumbnailStore(self.session.session_dir), entry.photo_hash, entry.path
             )
-        self.workers.run(
-            "thumbnails",
-            job,
-            on_result=lambda image, pid=photo_id: self.model.set_thumbnail(pid, image),
-            on_error=lambda error, pid=photo_id: self._thumbnail_failed(pid, error),
-        )
+
+        def made(image: QImage) -> None:
+            self.model.set_thumbnail(photo_id, image)
+
+        def failed(error: JobError) -> None:
+            self._thumbnail_failed(photo_id, error)
+
+        self.workers.run("thumbnails", job, on_result=made, on_error=failed)
 
     def _thumbnail_failed(self, photo_id: str, error: JobError) -> None:
         # The scan lists an unreadable file with its reason; a missing thumbnail is all

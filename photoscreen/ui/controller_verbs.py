@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from photoscreen.core.photo_list import PhotoEntry
     from photoscreen.ui.current_photo import CurrentPhoto
     from photoscreen.ui.messages import MessageChannel
-    from photoscreen.ui.workers import Workers
+    from photoscreen.ui.workers import JobError, Workers
 
 # What the core raises when a person's request is refused; shown as a notice, not a crash.
 REFUSALS = (DecisionError, ReviewRefused, SettingError, StoreError)
@@ -122,14 +122,20 @@ class DecisionVerbs:
         entry = self.current_entry()
         if entry is None or entry.photo_hash is None or entry.decisions is None:
             return
+        digest = entry.photo_hash
         self.messages.info("Looking harder for faces in this photo…")
+
+        def found(boxes: list[Box]) -> None:
+            self._add_found(digest, boxes)
+
+        def failed(error: JobError) -> None:
+            self.messages.error(f"Looking for more faces failed: {error.exception}", error.trace)
+
         self.workers.run(
             "viewer",
-            look_harder(entry.path, entry.photo_hash),
-            on_result=lambda boxes, digest=entry.photo_hash: self._add_found(digest, boxes),
-            on_error=lambda error: self.messages.error(
-                f"Looking for more faces failed: {error.exception}", error.trace
-            ),
+            look_harder(entry.path, digest),
+            on_result=found,
+            on_error=failed,
             lane="look_harder",
         )
 

@@ -66,11 +66,16 @@ class CurrentPhoto(QObject):
         """Render the exact export of the shown photo with these face boxes redacted."""
         if self._key is None:
             return
-        path, digest = self._key
+        key = self._key
+        path, digest = key
+
+        def shown(image: QImage) -> None:
+            self._on_preview(key, image)
+
         self._workers.run(
             "viewer",
             render_preview(path, digest, faces, options),
-            on_result=lambda image, key=self._key: self._on_preview(key, image),
+            on_result=shown,
             on_error=self._on_error,
             lane="preview",
         )

@@ -15,7 +15,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from photoscreen.core.ingest import IngestQueue, IngestResult, ingest_photos
+from photoscreen.core.ingest import IngestResult, ingest_photos
+from photoscreen.core.ingest_schedule import IngestQueue
 from photoscreen.core.policy import NOT_SCANNED, PhotoDecisions, PhotoStatus, photo_status
 from photoscreen.core.session import Session
 from photoscreen.core.thumbnails import ThumbnailStore

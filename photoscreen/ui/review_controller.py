@@ -14,7 +14,8 @@ from PySide6.QtCore import QObject, Signal
 from photoscreen.core.policy import Verdict
 from photoscreen.core.review import ReviewRefused
 from photoscreen.ui import photo_state
-from photoscreen.ui.controller import REFUSALS, Controller
+from photoscreen.ui.controller import Controller
+from photoscreen.ui.controller_verbs import REFUSALS
 from photoscreen.ui.workers import JobContext, JobError
 
 
