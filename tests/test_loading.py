@@ -18,10 +18,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageCms, ImageFile
 
+from photoscreen.core import colour
 from photoscreen.core.loading import (
     SUPPORTED_FORMATS,
     UnreadablePhoto,
     decode_photo,
+    decode_photo_in_own_colours,
     photo_hash,
     read_photo_file,
     sniff_format,
@@ -170,6 +172,19 @@ def test_display_p3_photo_is_converted_to_srgb(fmt: str) -> None:
     photo = decode_photo(data)
     centre = photo.pixels[8:24, 12:36].reshape(-1, 3).mean(axis=0)
     assert np.abs(centre - p3_to_srgb(P3_COLOUR)).max() <= 4, centre
+
+
+def test_own_colour_decode_hands_back_the_profile_to_convert_later() -> None:
+    icc = display_p3_profile()
+    for data in (make_jpeg(flat(P3_COLOUR), icc=icc), make_png(flat(P3_COLOUR), icc=icc)):
+        photo, profile = decode_photo_in_own_colours(data)
+        assert profile == icc
+        assert np.abs(photo.pixels[16, 24].astype(int) - P3_COLOUR).max() <= 2
+        converted = colour.pixels_to_srgb(photo.pixels, profile)
+        assert np.abs(converted[16, 24] - p3_to_srgb(P3_COLOUR)).max() <= 4
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    assert decode_photo_in_own_colours(make_jpeg(flat(P3_COLOUR), icc=srgb))[1] is None
+    assert decode_photo_in_own_colours(make_jpeg(flat(P3_COLOUR)))[1] is None
 
 
 def test_srgb_profile_leaves_pixels_alone() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image, ImageCms
 
 WHITE = (255, 255, 255)
@@ -22,18 +23,46 @@ _SIXTEEN_BIT_MODES = frozenset({"I;16", "I;16B", "I;16L", "I;16N", "I"})
 
 def to_srgb_rgb(image: Image.Image) -> Image.Image:
     """The image as mode ``RGB`` in sRGB, transparency flattened onto white."""
+    rgb, profile = to_rgb(image)
+    return _profile_to_srgb(rgb, profile, "RGB") if profile else rgb
+
+
+def to_rgb(image: Image.Image) -> tuple[Image.Image, bytes | None]:
+    """The image as mode ``RGB``, and the RGB profile still to convert it from.
+
+    Transparency is flattened onto white and CMYK converted fully; an RGB image with a
+    non-sRGB profile is returned in its own colour space with that profile (``None``
+    when the pixels are sRGB already), so the caller can convert it when it is
+    cheapest, e.g. after resizing (see :func:`pixels_to_srgb`).
+    """
     icc = image.info.get("icc_profile")
     if image.mode in _SIXTEEN_BIT_MODES or image.mode == "F":
         image = _wide_grey_to_l(image)
     if _has_alpha(image):
         image = _flatten_on_white(image)
     if image.mode == "CMYK":
-        return _cmyk_to_rgb(image, icc)
-    if image.mode != "RGB":
+        return _cmyk_to_rgb(image, icc), None
+    was_rgb = image.mode == "RGB"
+    if not was_rgb:
         image = image.convert("RGB")
-    if icc and not is_srgb_profile(icc):
-        return _profile_to_srgb(image, icc, "RGB")
-    return image
+    return image, pending_rgb_profile(icc) if was_rgb else None
+
+
+def pending_rgb_profile(icc: bytes | None) -> bytes | None:
+    """``icc`` if it is a usable RGB profile other than sRGB (pixels need converting)."""
+    if not icc or _profile_space(icc) != "RGB" or is_srgb_profile(icc):
+        return None
+    return icc
+
+
+def pixels_to_srgb(pixels: npt.NDArray[np.uint8], icc: bytes) -> npt.NDArray[np.uint8]:
+    """RGB pixels in the colour space of ``icc`` converted to sRGB (a new array).
+
+    The conversion is per pixel, so it gives the same colours before or after resizing;
+    after is four times cheaper for a 12-megapixel photo exported at 2048 pixels.
+    """
+    converted = _profile_to_srgb(Image.fromarray(np.ascontiguousarray(pixels)), icc, "RGB")
+    return np.asarray(converted)
 
 
 def is_srgb_profile(icc: bytes) -> bool:

@@ -1,10 +1,11 @@
 """The fast path for ordinary JPEGs: libjpeg-turbo through OpenCV, straight into numpy.
 
-Most photos are plain YCbCr (or grey) JPEGs in sRGB. For those, Pillow's decode plus its
+Most photos are plain YCbCr (or grey) JPEGs. For those, Pillow's decode plus its
 conversion to a numpy array costs about twice what OpenCV's ``imdecode`` does (Pillow
 decodes into its own 4-byte pixel layout, then copies out through ``tobytes``), and
 export and ingest are dominated by that decode (DESIGN "Performance"). Everything else
-(CMYK, wide-gamut profiles, anything OpenCV declines) goes through Pillow.
+(CMYK, anything OpenCV declines) goes through Pillow. A wide-gamut profile (Display P3
+from iPhones) is handed back to the caller, who converts when it is cheapest.
 
 The caller has already checked the file's structure (every segment, the end marker) and
 its pixel count; orientation is left to the caller so it is applied in one place.
@@ -17,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import ImageFile
 
-from photoscreen.core.colour import is_srgb_profile
+from photoscreen.core.colour import pending_rgb_profile
 
 # OpenCV's reduced-decode flags (DCT scaling by 1/2, 1/4, 1/8), without the BGR bit.
 _SCALE_FLAGS = {1: 0, 2: 16, 4: 32, 8: 48}
@@ -25,13 +26,13 @@ _SCALE_FLAGS = {1: 0, 2: 16, 4: 32, 8: 48}
 
 def decode_plain_jpeg(
     data: bytes, opened: ImageFile.ImageFile, min_long_side: int | None
-) -> npt.NDArray[np.uint8] | None:
-    """RGB pixels of a plain sRGB JPEG, or ``None`` when it needs the general path."""
+) -> tuple[npt.NDArray[np.uint8], bytes | None] | None:
+    """RGB pixels of a YCbCr or grey JPEG and the RGB profile still to convert them from
+    (``None`` when sRGB), or ``None`` when the JPEG needs the general path (CMYK...)."""
     if opened.mode not in ("RGB", "L"):
         return None
     icc = opened.info.get("icc_profile")
-    if icc and not is_srgb_profile(icc):
-        return None
+    pending = pending_rgb_profile(icc) if opened.mode == "RGB" else None
     width, height = opened.size
     scale = _dct_scale(max(width, height), min_long_side)
     flags = cv2.IMREAD_COLOR_RGB | cv2.IMREAD_IGNORE_ORIENTATION | _SCALE_FLAGS[scale]
@@ -39,7 +40,7 @@ def decode_plain_jpeg(
     expected = (-(-height // scale), -(-width // scale), 3)
     if pixels is None or pixels.shape != expected or pixels.dtype != np.uint8:
         return None
-    return np.asarray(pixels)
+    return np.asarray(pixels), pending
 
 
 def _dct_scale(long_side: int, min_long_side: int | None) -> int:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from photoscreen.core.colour import pixels_to_srgb
 from photoscreen.core.encode import (
     Pixels,
     encode_clean_jpeg,
@@ -26,7 +27,7 @@ from photoscreen.core.encode import (
     write_new_file,
 )
 from photoscreen.core.geometry import Box
-from photoscreen.core.loading import UnreadablePhoto, decode_photo, read_photo_file
+from photoscreen.core.loading import UnreadablePhoto, decode_photo_in_own_colours, read_photo_file
 from photoscreen.core.redact import RedactionStyle, head_region, redact_faces
 
 
@@ -88,10 +89,14 @@ def _render(
     data: bytes, faces: Sequence[Box], options: ExportOptions
 ) -> tuple[bytes, tuple[int, int]]:
     try:
-        photo = decode_photo(data)
+        photo, profile = decode_photo_in_own_colours(data)
     except UnreadablePhoto as error:
         raise ExportFailed(error.reason) from None
     pixels = _redacted_and_resized(photo.pixels, faces, options)
+    if profile is not None:
+        # Wide-gamut colour (Display P3...) to sRGB after resizing: the same colours,
+        # at a quarter of the cost of converting the full-size photo.
+        pixels = pixels_to_srgb(pixels, profile)
     height, width = pixels.shape[:2]
     return encode_clean_jpeg(pixels, options.quality), (width, height)
 
