@@ -316,7 +316,7 @@ def test_truncated_files_are_refused(kind: str, fraction: float) -> None:
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 
-@pytest.mark.parametrize("kind", ["jpeg", "progressive jpeg", "png"])
+@pytest.mark.parametrize("kind", ["jpeg", "progressive jpeg", "png", "webp", "tiff", "heif"])
 def test_truncation_says_truncated(kind: str) -> None:
     data = TRUNCATABLE[kind](sample_pixels(64, 48))
     for cut in (len(data) - 1, len(data) - 2, len(data) // 2):

@@ -360,7 +360,8 @@ def _to_rgb(image: Image.Image) -> tuple[Image.Image, bytes | None]:
 
 def _damage_reason(fmt: str, error: BaseException) -> str:
     message = str(error).strip() or type(error).__name__
-    if "truncat" in message.lower() or isinstance(error, EOFError):
+    lowered = message.lower()
+    if "truncat" in lowered or "end of file" in lowered or isinstance(error, EOFError):
         return TRUNCATED
     if fmt == "heif":
         return f"HEIC image could not be decoded: {message}"
