@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from photoscreen.core.policy import Activity
 from photoscreen.ui.actions import COMMANDS, keys_text
+from photoscreen.ui.box_commands import BOX_KEY_HELP
 
 _GROUP_TITLES = {
     "Decide": "Deciding about a photo",
@@ -22,18 +23,20 @@ _GROUP_TITLES = {
 
 
 def help_html(activities: Sequence[Activity]) -> str:
-    """The overlay's text in two columns: activity keys and decisions, then the rest."""
-    left = _activity_rows(activities) + _group_rows("Decide") + _group_rows("Faces")
-    right = _group_rows("Move") + _group_rows("Edit") + _group_rows("Window")
+    """The overlay's text in three columns, so it fits a 1366 x 768 screen."""
+    columns = (
+        _activity_rows(activities) + _group_rows("Decide"),
+        _group_rows("Faces") + _box_rows(),
+        _group_rows("Move") + _group_rows("Edit") + _group_rows("Window"),
+    )
+    cells = "".join(
+        f"<td valign='top' width='33%'><table cellpadding='2'>{''.join(rows)}</table></td>"
+        for rows in columns
+    )
     return (
-        "<h2>Keyboard keys</h2><table width='100%'><tr>"
-        f"<td valign='top' width='50%'><table cellpadding='2'>{''.join(left)}</table></td>"
-        f"<td valign='top' width='50%'><table cellpadding='2'>{''.join(right)}</table>"
-        "<p>In the photo: drag a box to move it, drag its corner to resize it, "
-        "right-click a box for more. With a box selected: <b>Delete</b> removes it, "
-        "<b>C</b> marks consent on file, <b>A</b> accepts and <b>D</b> dismisses a possible "
-        "face, <b>Esc</b> lets go of it.</p>"
-        "<p><i>Press F1, ? or Esc to close this list.</i></p></td></tr></table>"
+        f"<h2>Keyboard keys</h2><table width='100%'><tr>{cells}</tr></table>"
+        "<p>In the photo: drag a box to move it, drag its corner to resize it, right-click "
+        "a box for more. <i>Press F1, ? or Esc to close this list.</i></p>"
     )
 
 
@@ -56,6 +59,12 @@ def _group_rows(group: str) -> list[str]:
     return rows
 
 
+def _box_rows() -> list[str]:
+    """The photo view's keys for a selected face box, from its own table."""
+    rows = ["<tr><td colspan='2'><br><b>With a face box selected</b></td></tr>"]
+    return rows + [_row(keys, escape(what)) for keys, what in BOX_KEY_HELP]
+
+
 def _row(keys: str, text: str) -> str:
     return f"<tr><td align='right'><b>{escape(keys)}</b></td><td>{text}</td></tr>"
 
@@ -73,6 +82,7 @@ class HelpOverlay(QFrame):
         self._label = QLabel()
         self._label.setTextFormat(Qt.TextFormat.RichText)
         self._label.setWordWrap(True)
+        self._label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 12, 20, 12)
         layout.addWidget(self._label)
@@ -111,7 +121,7 @@ class HelpOverlay(QFrame):
     def _place(self) -> None:
         parent = self.parentWidget()
         assert parent is not None  # made with a parent, see __init__
-        width = min(1100, parent.width() - 40)
+        width = min(1320, parent.width() - 40)
         self.setFixedWidth(width)
         self.adjustSize()
         height = min(self.sizeHint().height(), parent.height() - 40)
