@@ -196,3 +196,7 @@ def _report(report: Report, figures: dict[str, Any]) -> None:
         # Growth from the first quarter to the end, excluding the bounded thumbnail cache.
         growth = values[-1] - values[0]
         report.add("growth_first_quarter_to_end_mb", growth, "MB", "growth, quarter -> end")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
