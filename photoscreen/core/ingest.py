@@ -8,11 +8,16 @@ For every photo the work is the smallest that gives all three answers:
 3. otherwise decode once, reduced with JPEG DCT scaling to the larger of what the thumbnail
    and the detector need, make the thumbnail from that decode and run the detector on it.
 
-Work runs on a small thread pool (decoding, resizing, hashing and cv2.dnn all release the
+Work runs on one thread per core (decoding, resizing, hashing and cv2.dnn all release the
 GIL) with one :class:`FaceDetector` per worker thread, because a detector's network keeps
-per-call state. The session cache and sink are only ever called from the thread that
-iterates the generator, so a SQLite-backed session needs no locking. At most a few photos
-are in flight, and no full-size image is kept: memory stays flat with the folder's size.
+per-call state; OpenCV's own threading is turned off meanwhile (measured faster: see
+``ingest_schedule.opencv_single_threaded``). Photos wanted on screen can get a quick
+thumbnail first, on a pool of their own (see :mod:`photoscreen.core.ingest_schedule`).
+
+The session cache and sink are only ever called from the thread that iterates the
+generator, so a SQLite-backed session needs no locking. At most two photos per worker are
+in flight and a decode lives only as long as its photo's work: memory stays flat however
+big the folder is (beyond what each worker's detector network holds).
 """
 
 from __future__ import annotations
