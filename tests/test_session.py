@@ -219,3 +219,55 @@ def test_export_settings_are_checked(session: Session) -> None:
     session.settings.set_export(long_side=1024, quality=85)
     options = session.export_options()
     assert (options.long_side, options.quality) == (1024, 85)
+
+
+def test_look_harder_adds_faces_and_possible_faces_in_one_undoable_step(session: Session) -> None:
+    path = session.folder / "group.jpg"
+    write_photo(path, 7)
+    digest = scan(session, path, [detection(Box(1, 1, 10, 10))])
+    make_ready(session, digest)
+    found = [
+        detection(Box(2, 2, 10, 10)),  # the face already known, found again
+        detection(Box(30, 5, 10, 10)),  # a new face
+        detection(Box(45, 25, 9, 9), possible=True),  # a new possible face
+    ]
+    assert session.add_detections(digest, found, "thorough-key") == (1, 1)
+    faces = session.faces(digest)
+    assert [(f.box, f.state) for f in faces[1:]] == [
+        (Box(30, 5, 10, 10), FaceState.FACE),
+        (Box(45, 25, 9, 9), FaceState.POSSIBLE_PENDING),
+    ]
+    assert all(f.source is FaceSource.DETECTOR for f in faces)
+    status = session.status(digest)
+    assert not status.exportable
+    assert status.reasons == ("Faces not checked yet", "1 possible face to accept or dismiss")
+    [entry] = [e for e in session.audit_trail(digest) if e.action == "add_detections"]
+    assert entry.details["detector"] == "thorough-key"
+    assert (entry.details["faces"], entry.details["possible"]) == (1, 1)
+    assert session.undo_description() == "Add faces found by looking harder"
+    session.undo()
+    assert len(session.faces(digest)) == 1 and session.status(digest).exportable
+
+
+def test_look_harder_never_brings_back_a_dismissed_box(session: Session) -> None:
+    path = session.folder / "p.jpg"
+    write_photo(path, 8)
+    digest = scan(session, path, [detection(Box(20, 10, 10, 10), possible=True)])
+    [possible] = session.faces(digest)
+    session.dismiss_face(digest, possible.id)
+    make_ready(session, digest)
+    again = [detection(Box(21, 11, 10, 10)), detection(Box(50, 30, 8, 8), possible=True)]
+    assert session.add_detections(digest, again, "k") == (0, 1)
+    photo = session.photo(digest)
+    assert photo is not None and photo.pending_faces == 1
+    # Only a possible face was added: the check still stands, the possible face blocks.
+    assert photo.faces_checked_by == "Alice"
+    assert session.status(digest).reasons == ("1 possible face to accept or dismiss",)
+
+
+def test_look_harder_that_finds_nothing_new_changes_nothing(session: Session, photo: str) -> None:
+    session.add_face(photo, Box(10, 10, 20, 20))
+    make_ready(session, photo)
+    steps = session.undo_description()
+    assert session.add_detections(photo, [detection(Box(11, 11, 20, 20))], "k") == (0, 0)
+    assert session.status(photo).exportable and session.undo_description() == steps

@@ -13,7 +13,7 @@ is the only class that uses this mixin.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -29,11 +29,16 @@ from photoscreen.core.policy import (
     Verdict,
 )
 from photoscreen.core.review import check_review
+from photoscreen.core.scan_records import DetectionLike
 from photoscreen.core.settings import CentreSettings
 from photoscreen.core.store import Store
 from photoscreen.core.undo import Change, UndoStack
 
 Listener = Callable[[str | None], None]
+
+# A detection overlapping a known box (a face, a possible face, even a dismissed box) this
+# much is that same face found again: adding it would undo a person's decision about it.
+SAME_FACE_IOU = 0.3
 
 
 class DecisionError(ValueError):
@@ -129,6 +134,35 @@ class DecisionMethods:
 
         self._change(photo_hash, "add_face", "Add face", _box_details(box), mutate)
         return new_id[0]
+
+    def add_detections(
+        self, photo_hash: str, detections: Sequence[DetectionLike], settings_key: str
+    ) -> tuple[int, int]:
+        """Add what a later detector run found that no known box covers; one undoable step.
+
+        Face-band detections become faces (redacted by default); possible-band ones become
+        possible faces a person must accept or dismiss. A detection overlapping any known
+        box, dismissed ones included, by :data:`SAME_FACE_IOU` or more is skipped, so a
+        dismissed box never comes back. A new face clears "faces checked": the check did
+        not cover it. Returns (faces added, possible faces added).
+        """
+        # Filled in by ``mutate`` before the audit entry is written.
+        details: dict[str, Any] = {"detector": settings_key, "faces": 0, "possible": 0}
+
+        def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
+            added = _new_detections(
+                before["faces"], detections, photo, decisions.next_face_id(conn)
+            )
+            details["faces"] = sum(1 for f in added if f.state is FaceState.FACE)
+            details["possible"] = len(added) - details["faces"]
+            if not added:
+                return {}
+            faces = (*before["faces"], *added)
+            return _faces_changed(before, faces) if details["faces"] else {"faces": faces}
+
+        text = "Add faces found by looking harder"
+        self._change(photo_hash, "add_detections", text, details, mutate)
+        return details["faces"], details["possible"]
 
     def move_face(self, photo_hash: str, face_id: int, box: Box) -> None:
         """Move or resize a face box."""
@@ -330,6 +364,35 @@ def _set(**fields: Any) -> Callable[[Any, Snapshot, PhotoDecisions], Snapshot]:
 def _faces_changed(before: Snapshot, faces: tuple[FaceRecord, ...]) -> Snapshot:
     """A face change; it clears "faces checked", which covered the old faces only."""
     return {"faces": faces, "faces_checked": None}
+
+
+def _new_detections(
+    faces: tuple[FaceRecord, ...],
+    detections: Sequence[DetectionLike],
+    photo: PhotoDecisions,
+    first_id: int,
+) -> list[FaceRecord]:
+    """The detections no known box (nor an earlier one of these) covers, as new faces."""
+    known = [face.box for face in faces]
+    added: list[FaceRecord] = []
+    for found in detections:
+        try:
+            box = _fit_box(found.box, photo)
+        except DecisionError:
+            continue  # nothing of it inside the photo
+        if any(box.iou(other) >= SAME_FACE_IOU for other in known):
+            continue
+        state = _state_for_band(found.band)
+        face_id = first_id + len(added)
+        added.append(FaceRecord(face_id, box, FaceSource.DETECTOR, state, score=float(found.score)))
+        known.append(box)
+    return added
+
+
+def _state_for_band(band: Any) -> FaceState:
+    """A face-band detection is a face; a possible-band one waits for a person."""
+    value = str(getattr(band, "value", band))
+    return FaceState.POSSIBLE_PENDING if value == "possible" else FaceState.FACE
 
 
 def _find_face(faces: tuple[FaceRecord, ...], face_id: int) -> FaceRecord:
