@@ -317,15 +317,23 @@ class Controller(QObject, DecisionVerbs):
         elif reload:
             self.photo.show(entry.path, entry.photo_hash)
         self._show_panel()
-        self.faces_changed.emit(photo_state.face_overlays(entry.decisions if entry else None))
+        self._show_faces()
         if self.previewing:
             self._request_preview()
+
+    def _show_faces(self) -> None:
+        # Boxes go over the picture they belong to, never over the one still on screen
+        # while the next decodes: until it arrives the view shows no boxes to edit.
+        entry = self.current_entry()
+        if entry is not None and self.photo.is_on_screen(entry.path, entry.photo_hash):
+            self.faces_changed.emit(photo_state.face_overlays(entry.decisions))
+        else:
+            self.faces_changed.emit([])
 
     def _on_image(self, image: object, width: int, height: int) -> None:
         # A new picture replaces the view's scene: its boxes are drawn again on top.
         self.image_shown.emit(image, width, height)
-        entry = self.current_entry()
-        self.faces_changed.emit(photo_state.face_overlays(entry.decisions if entry else None))
+        self._show_faces()
 
     def _show_panel(self) -> None:
         entry = self.current_entry()

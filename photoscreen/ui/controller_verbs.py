@@ -16,7 +16,7 @@ from photoscreen.core.review import ReviewRefused
 from photoscreen.core.session import DecisionError, Session
 from photoscreen.core.settings import SettingError
 from photoscreen.core.store import StoreError
-from photoscreen.ui.photo_jobs import look_harder
+from photoscreen.ui.photo_jobs import FoundAgain, look_harder
 
 if TYPE_CHECKING:
     from photoscreen.core.photo_list import PhotoEntry
@@ -26,8 +26,20 @@ if TYPE_CHECKING:
 
 # What the core raises when a person's request is refused; shown as a notice, not a crash.
 REFUSALS = (DecisionError, ReviewRefused, SettingError, StoreError)
-# A box found again that overlaps a known box this much is the same face.
-SAME_FACE_IOU = 0.3
+
+
+def found_again_text(faces: int, possible: int) -> str:
+    """What looking harder found, in plain words."""
+    if not faces and not possible:
+        return "No more faces found."
+    parts = []
+    if faces:
+        parts.append(f"{faces} more face{'s' if faces != 1 else ''} (will be hidden)")
+    if possible:
+        noun = "possible face" if possible == 1 else "possible faces"
+        parts.append(f"{possible} {noun} to accept or dismiss")
+    advice = " Delete any box that is not a face." if faces else ""
+    return f"Found {' and '.join(parts)}.{advice}"
 
 
 class DecisionVerbs:
@@ -125,8 +137,8 @@ class DecisionVerbs:
         digest = entry.photo_hash
         self.messages.info("Looking harder for faces in this photo…")
 
-        def found(boxes: list[Box]) -> None:
-            self._add_found(digest, boxes)
+        def found(result: FoundAgain) -> None:
+            self.add_found_again(result)
 
         def failed(error: JobError) -> None:
             self.messages.error(f"Looking for more faces failed: {error.exception}", error.trace)
@@ -139,21 +151,18 @@ class DecisionVerbs:
             lane="look_harder",
         )
 
-    def _add_found(self, photo_hash: str, boxes: list[Box]) -> None:
-        """Add boxes that no existing box (even a dismissed one) already covers."""
+    def add_found_again(self, result: FoundAgain) -> None:
+        """Add what no known box (even a dismissed one) covers: faces, and possible faces."""
         if self.session is None:
             return
-        known = [face.box for face in self.session.faces(photo_hash)]
-        new = [b for b in boxes if all(b.iou(k) < SAME_FACE_IOU for k in known)]
-        for box in new:
-            # Added as faces, hidden by default: safer than asking, and easy to delete.
-            self.session.add_face(photo_hash, box)
-        self.messages.info(
-            "No more faces found."
-            if not new
-            else f"Found {len(new)} more face{'s' if len(new) != 1 else ''}: they will be hidden. "
-            "Delete any box that is not a face."
-        )
+        try:
+            faces, possible = self.session.add_detections(
+                result.photo_hash, result.detections, result.settings_key
+            )
+        except REFUSALS as error:
+            self.messages.warning(str(error))
+            return
+        self.messages.info(found_again_text(faces, possible))
 
     def toggle_preview(self) -> None:
         self.previewing = not self.previewing

@@ -33,6 +33,7 @@ class CurrentPhoto(QObject):
         self._workers = workers
         self._messages = messages
         self._key: tuple[Path, str] | None = None
+        self._on_screen: tuple[Path, str] | None = None
         self.hidden_data: tuple[str, ...] | None = None
 
     @property
@@ -40,11 +41,20 @@ class CurrentPhoto(QObject):
         """(path, content hash) of the photo shown, or None."""
         return self._key
 
+    def is_on_screen(self, path: Path, photo_hash: str | None) -> bool:
+        """True once the picture of (path, hash) was handed to the view (``image_ready``).
+
+        Until then the view still shows the previous picture (or none): face boxes are
+        drawn only over the picture they belong to.
+        """
+        return photo_hash is not None and self._on_screen == (path, photo_hash)
+
     def show(self, path: Path, photo_hash: str) -> None:
         """Start loading ``path`` (known by ``photo_hash``) unless it is already shown."""
         if self._key == (path, photo_hash):
             return
         self._key = (path, photo_hash)
+        self._on_screen = None
         self.hidden_data = None
         self._workers.run(
             "viewer",
@@ -57,6 +67,7 @@ class CurrentPhoto(QObject):
     def clear(self, message: str) -> None:
         """Show no picture, saying why (e.g. "Still reading this photo…")."""
         self._key = None
+        self._on_screen = None
         self.hidden_data = None
         self._workers.cancel_lane("photo")
         self._workers.cancel_lane("preview")
@@ -84,6 +95,7 @@ class CurrentPhoto(QObject):
         if self._key != (loaded.path, loaded.photo_hash):
             return
         self.hidden_data = loaded.hidden_data
+        self._on_screen = self._key
         self.image_ready.emit(loaded.image, loaded.full_width, loaded.full_height)
         self.hidden_data_ready.emit(loaded.hidden_data)
 
@@ -99,4 +111,5 @@ class CurrentPhoto(QObject):
             return
         reason = getattr(error.exception, "reason", None) or str(error.exception)
         self._messages.error(f"The photo could not be shown: {reason}", error.trace)
+        self._on_screen = None
         self.cleared.emit("This photo could not be shown.")

@@ -44,6 +44,15 @@ class LoadedPhoto:
     hidden_data: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class FoundAgain:
+    """What looking harder found in one picture, and the detector settings that found it."""
+
+    photo_hash: str
+    detections: tuple[Any, ...]  # photoscreen.core.faces.Detection
+    settings_key: str
+
+
 def load_photo(path: Path, expected_hash: str) -> Callable[[JobContext], LoadedPhoto]:
     """A job: read the file once, check it is the same picture, decode it, list its metadata."""
 
@@ -115,10 +124,10 @@ def stored_grid_thumbnail(
     return job
 
 
-def look_harder(path: Path, expected_hash: str) -> Callable[[JobContext], list[Box]]:
+def look_harder(path: Path, expected_hash: str) -> Callable[[JobContext], FoundAgain]:
     """A job: search the photo again with the slower, more sensitive detector settings."""
 
-    def job(context: JobContext) -> list[Box]:
+    def job(context: JobContext) -> FoundAgain:
         from photoscreen.core.faces import DetectionMode, FaceDetector
 
         data = read_photo_file(path)
@@ -127,6 +136,7 @@ def look_harder(path: Path, expected_hash: str) -> Callable[[JobContext], list[B
         detector = FaceDetector(DetectionMode.THOROUGH)
         decoded = decode_photo(data, min_long_side=detector.min_decode_long_side())
         context.cancel.raise_if_cancelled()
-        return [found.box for found in detector.detect(decoded.pixels, decoded.scale)]
+        found = detector.detect(decoded.pixels, decoded.scale)
+        return FoundAgain(expected_hash, tuple(found), detector.settings_key)
 
     return job

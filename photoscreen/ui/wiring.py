@@ -61,6 +61,8 @@ def _wire_photo(w: MainWindow) -> None:
     c.photo.preview_ready.connect(view.set_preview)
     c.faces_changed.connect(view.set_faces)
     c.drawing_requested.connect(view.start_drawing)
+    # A box half drawn belongs to the photo it was started on.
+    c.current_changed.connect(lambda _: view.cancel_drawing())
     view.face_drawn.connect(c.add_face)
     view.face_changed.connect(c.move_face)
     view.face_deleted.connect(c.delete_face)

@@ -1,0 +1,94 @@
+"""The photo on screen and its boxes: boxes only over their own photo; looking harder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from photoscreen.core.faces import Detection, FaceBand
+from photoscreen.core.geometry import Box
+from photoscreen.core.policy import FaceState
+from photoscreen.ui.photo_jobs import FoundAgain
+from tests.ui.conftest import save_jpeg, scene, wait_until_scanned
+
+pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
+
+
+def _hash(window, name: str) -> str:
+    entry = next(e for e in window.controller.entries() if e.name == name)
+    assert entry.photo_hash is not None
+    return entry.photo_hash
+
+
+@pytest.fixture
+def window(qtbot, make_window, tmp_path: Path):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    save_jpeg(folder / "a.jpg", scene(1))
+    # A different size, so the picture on screen tells which photo it is.
+    save_jpeg(folder / "b.jpg", scene(2)[:400, :600])
+    made = make_window(detector=False)
+    made.show()
+    qtbot.waitExposed(made)
+    assert made.controller.open_folder(folder)
+    wait_until_scanned(qtbot, made)
+    return made
+
+
+def _content_size(window) -> tuple[float, float]:
+    rect = window.photo_view.sceneRect()
+    return rect.width(), rect.height()
+
+
+def test_boxes_are_only_drawn_over_their_own_photo(qtbot, window):
+    c, view = window.controller, window.photo_view
+    a_face = c.session.add_face(_hash(window, "a.jpg"), Box(10, 10, 60, 60))
+    b_face = c.session.add_face(_hash(window, "b.jpg"), Box(300, 200, 80, 80))
+    sizes = {str(a_face): (640.0, 480.0), str(b_face): (600.0, 400.0)}
+    drawn: list[tuple[list[str], tuple[float, float]]] = []
+    c.faces_changed.connect(
+        lambda faces: drawn.append(([f.id for f in faces], _content_size(window)))
+    )
+    c.select("a.jpg")
+    qtbot.waitUntil(lambda: view.face_ids() == [str(a_face)])
+    c.select("b.jpg")
+    # b's picture is still being decoded: a's picture is on screen, so b's box is not.
+    assert str(b_face) not in view.face_ids()
+    qtbot.waitUntil(lambda: view.face_ids() == [str(b_face)])
+    assert _content_size(window) == (600.0, 400.0)
+    for ids, size in drawn:
+        assert all(sizes[face_id] == size for face_id in ids), drawn
+
+
+def test_drawing_a_box_stops_when_another_photo_is_chosen(qtbot, window):
+    c, view = window.controller, window.photo_view
+    c.select("a.jpg")
+    qtbot.waitUntil(view.has_photo)
+    c.start_drawing()
+    assert view.is_drawing()
+    c.select("b.jpg")
+    assert not view.is_drawing()
+
+
+def test_looking_harder_adds_possible_faces_for_staff_to_decide(qtbot, window):
+    c, view = window.controller, window.photo_view
+    digest = _hash(window, "a.jpg")
+    c.select("a.jpg")
+    qtbot.waitUntil(view.has_photo)
+    found = (
+        Detection(Box(20, 20, 60, 60), 0.8, FaceBand.FACE),
+        Detection(Box(300, 100, 50, 50), 0.12, FaceBand.POSSIBLE),
+    )
+    c.add_found_again(FoundAgain(digest, found, "thorough"))
+    faces = c.session.faces(digest)
+    assert [f.state for f in faces] == [FaceState.FACE, FaceState.POSSIBLE_PENDING]
+    assert "1 possible face to accept or dismiss" in window.message_bar.text
+    qtbot.waitUntil(lambda: len(view.face_ids()) == 2)
+    possible = str(faces[1].id)
+    assert view.menu_actions(possible)[0][0].startswith("Yes, it is a face")
+    assert "1 possible face to accept or dismiss" in window.side_panel.faces_label.text()
+    # Found again (a second press of L): nothing new is added.
+    c.add_found_again(FoundAgain(digest, found, "thorough"))
+    assert len(c.session.faces(digest)) == 2
+    assert "No more faces found" in window.message_bar.text
