@@ -34,14 +34,16 @@ class Heartbeat:
         from PySide6.QtCore import QTimer
 
         self.gaps: list[float] = []
-        self._last = time.perf_counter()
+        self.stalls: list[tuple[float, float]] = []  # (seconds since start, gap ms)
+        self._start = self._last = time.perf_counter()
         self._timer = QTimer()
         self._timer.setInterval(HEARTBEAT_MS)
         self._timer.timeout.connect(self._tick)
 
     def start(self) -> None:
         self.gaps.clear()
-        self._last = time.perf_counter()
+        self.stalls.clear()
+        self._start = self._last = time.perf_counter()
         self._timer.start()
 
     def stop(self) -> list[float]:
@@ -50,7 +52,10 @@ class Heartbeat:
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.gaps.append((now - self._last) * 1000.0)
+        gap = (now - self._last) * 1000.0
+        self.gaps.append(gap)
+        if gap > STALL_MS:
+            self.stalls.append((round(now - self._start, 2), round(gap, 1)))
         self._last = now
 
 
@@ -105,6 +110,7 @@ def main() -> int:
         run_loop(app, until=lambda: bool(finished))
         elapsed = time.perf_counter() - start
         busy = summarise(heartbeat.stop())
+        stalls = list(heartbeat.stalls)
         window.controller.close_folder()
         window.close()
     if not args.json:
@@ -116,6 +122,7 @@ def main() -> int:
     for key, value in busy.items():
         report.add(f"ingest_{key}", value, "", f"during ingest: {key}")
     report.goal("max_stall_vs_goal", busy["max_ms"] / STALL_MS, 1.0, "longest gap / 50 ms")
+    report.add("stalls_at", stalls[:20], "", "stalls (s after open, gap ms)")
     report.add("load_average_1min", os.getloadavg()[0], "", "machine load (other programs)")
     report.finish()
     return 0
