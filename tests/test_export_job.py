@@ -3,6 +3,10 @@ kept in the session directory."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -180,3 +184,118 @@ def test_destination_must_not_be_the_photo_folder_or_session_dir(session: Sessio
     file_target.write_text("x")
     with pytest.raises(ExportRefused, match="is a file"):
         session.export(file_target)
+
+
+# Temporary files left by an export that was killed or interrupted mid-write --------------
+
+# The child exports with a file-size limit smaller than the photo's export, so the kernel
+# stops it in the middle of writing the temporary file: SIGXFSZ kills it outright ("kill"),
+# or, ignored, makes the write fail ("fail"), or, handled, interrupts it ("interrupt", as
+# Ctrl-C would). The session database stays well under the limit.
+WRITE_LIMIT = 256 * 1024
+STOPPED_WRITER = f"""
+import resource, signal, sys
+from pathlib import Path
+from photoscreen.core.session import Session
+mode = sys.argv[3]
+def interrupt(*_):
+    raise KeyboardInterrupt
+handlers = {{"kill": signal.SIG_DFL, "fail": signal.SIG_IGN, "interrupt": interrupt}}
+signal.signal(signal.SIGXFSZ, handlers[mode])
+session = Session.open(Path(sys.argv[1]), "Stopped")
+resource.setrlimit(resource.RLIMIT_FSIZE, ({WRITE_LIMIT}, {WRITE_LIMIT}))
+summary = session.export(Path(sys.argv[2]))
+print("written", len(summary.written), "failed", [f.reason for f in summary.failed], flush=True)
+"""
+
+
+def _noisy_photo(session: Session, name: str, seed: int) -> str:
+    """A 1200 x 900 photo of noise: its export (about 1 MB) is over the write limit."""
+    rng = np.random.default_rng(seed)
+    pixels = rng.integers(0, 255, size=(900, 1200, 3), dtype=np.uint8)
+    Image.fromarray(pixels).save(session.folder / name, quality=90)
+    digest = scan(session, session.folder / name)
+    make_ready(session, digest)
+    return digest
+
+
+def _run_stopped_writer(folder: Path, upload: Path, mode: str) -> subprocess.CompletedProcess[str]:
+    repo = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    return subprocess.run(
+        [sys.executable, "-c", STOPPED_WRITER, str(folder), str(upload), mode],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=repo,
+        timeout=120,
+    )
+
+
+def _partials(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".partial"))
+
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="file-size limits are POSIX")
+
+
+@posix_only
+def test_next_export_removes_the_file_a_killed_export_left(tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    with Session.open(folder, "Alice") as session:
+        _noisy_photo(session, "IMG_0001.jpg", 1)
+        _noisy_photo(session, "IMG_0002.jpg", 2)
+    upload = tmp_path / "upload"
+    upload.mkdir()
+    # The person's own files in the upload folder, some named much like ours.
+    theirs = {
+        ".holiday.jpg": b"a hidden photo of theirs",
+        ".holiday.jpg.partial": b"theirs too",
+        ".notes.txt.0123456789ab.partial": b"not a photo of ours",
+        "holiday.jpg.0123456789ab.partial": b"not hidden, so not ours",
+        ".x.jpg.0123456789.partial": b"token too short",
+        "messy-play-001.txt": b"unrelated",
+    }
+    for name, data in theirs.items():
+        (upload / name).write_bytes(data)
+
+    killed = _run_stopped_writer(folder, upload, "kill")
+    assert killed.returncode == -signal.SIGXFSZ, killed.stderr
+    left = _partials(upload)
+    assert len(left) == len([n for n in theirs if n.endswith(".partial")]) + 1
+    (leftover,) = set(left) - set(theirs)
+    assert leftover.startswith(".messy-play-001.jpg.")
+    assert not (upload / "messy-play-001.jpg").exists()  # never under a final name
+
+    with Session.open(folder, "Checker") as session:  # the killed child's lock is stale
+        summary = session.export(upload)
+    assert summary.ok and len(summary.written) == 2
+    assert summary.leftovers_removed == [leftover]
+    assert any("left unfinished" in line for line in summary.lines())
+    assert not (upload / leftover).exists()
+    for name, data in theirs.items():
+        assert (upload / name).read_bytes() == data, name
+    exported = sorted(p.name for p in upload.iterdir() if p.name not in theirs)
+    assert exported == ["messy-play-001.jpg", "messy-play-002.jpg"]
+
+
+@posix_only
+@pytest.mark.parametrize("mode", ["fail", "interrupt"])
+def test_a_failed_or_interrupted_write_removes_its_own_temporary_file(
+    tmp_path: Path, mode: str
+) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    with Session.open(folder, "Alice") as session:
+        _noisy_photo(session, "IMG_0001.jpg", 1)
+    upload = tmp_path / "upload"
+    stopped = _run_stopped_writer(folder, upload, mode)
+    if mode == "fail":
+        assert stopped.returncode == 0, stopped.stderr
+        assert "written 0 failed ['could not write messy-play-001.jpg: File too large']" in (
+            stopped.stdout
+        )
+    else:
+        assert stopped.returncode != 0 and "KeyboardInterrupt" in stopped.stderr
+    assert list(upload.iterdir()) == []  # no temporary file, no final name

@@ -13,7 +13,7 @@ from PIL import Image
 
 from photoscreen.commands import verify
 from photoscreen.core import safe_export
-from photoscreen.core.encode import verify_clean_jpeg
+from photoscreen.core.encode import is_partial_name, remove_partial_files, verify_clean_jpeg
 from photoscreen.core.geometry import Box
 from photoscreen.core.jpeg_segments import walk_jpeg
 from photoscreen.core.metadata import inspect_metadata
@@ -219,3 +219,42 @@ def test_unwritable_destination_fails_cleanly(tmp_path: Path) -> None:
     with pytest.raises(ExportFailed) as caught:
         export_photo(make_png(sample_pixels()), [], tmp_path / "no" / "out.jpg", ExportOptions())
     assert "could not write out.jpg" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    ("name", "ours"),
+    [
+        (".messy-play-001.jpg.0a1b2c3d4e5f.partial", True),
+        (".photo-012.JPEG.0a1b2c3d4e5f.partial", True),
+        (".holiday.jpg", False),
+        (".holiday.jpg.partial", False),
+        ("messy-play-001.jpg.0a1b2c3d4e5f.partial", False),  # not hidden
+        (".messy-play-001.jpg.0a1b2c3d4e5.partial", False),  # token too short
+        (".messy-play-001.jpg.0a1b2c3d4e5fz.partial", False),
+        (".notes.txt.0a1b2c3d4e5f.partial", False),  # not a photo we write
+        (".messy-play-001.jpg.0a1b2c3d4e5f.partial.bak", False),
+    ],
+)
+def test_temporary_export_files_are_recognised_by_name_alone(name: str, ours: bool) -> None:
+    assert is_partial_name(name) is ours
+
+
+@pytest.mark.skipif(os.name != "posix", reason="flock is POSIX; Windows refuses to delete")
+def test_clean_up_leaves_a_temporary_file_another_export_is_writing(tmp_path: Path) -> None:
+    import fcntl
+
+    busy = tmp_path / ".messy-play-001.jpg.0a1b2c3d4e5f.partial"
+    stale = tmp_path / ".messy-play-002.jpg.0a1b2c3d4e5f.partial"
+    busy.write_bytes(b"half")
+    stale.write_bytes(b"half")
+    (tmp_path / ".messy-play-003.jpg.0a1b2c3d4e5f.partial").mkdir()  # not a file: left
+    target = tmp_path / "theirs.jpg"
+    target.write_bytes(b"a person's photo")
+    (tmp_path / ".messy-play-004.jpg.0a1b2c3d4e5f.partial").symlink_to(target)
+    with busy.open("rb") as writer:
+        fcntl.flock(writer.fileno(), fcntl.LOCK_EX)  # as write_new_file holds it
+        assert remove_partial_files(tmp_path) == [stale.name]
+    assert busy.exists() and not stale.exists()
+    assert target.read_bytes() == b"a person's photo"
+    assert (tmp_path / ".messy-play-004.jpg.0a1b2c3d4e5f.partial").is_symlink()
+    assert remove_partial_files(tmp_path) == [busy.name]  # the writer is gone now

@@ -10,15 +10,21 @@ an existing file is never replaced (invariant 6).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import re
 import secrets
 from pathlib import Path
+from typing import BinaryIO
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageFile
+
+if os.name == "posix":
+    import fcntl
 
 from photoscreen.core.jpeg_segments import (
     APP0,
@@ -41,6 +47,12 @@ Pixels = npt.NDArray[np.uint8]
 _ANTIALIAS_SIGMA_PER_RATIO = 0.35
 # The only segments a bare baseline or progressive JPEG needs.
 _ALLOWED_MARKERS = frozenset({SOI, APP0, DQT, 0xC0, 0xC2, DHT, DRI, SOS, EOI}) | RST_MARKERS
+# Temporary files of write_new_file: ".<name>.jpg.<token>.partial".
+_TOKEN_BYTES = 6
+_PARTIAL = ".partial"
+_PARTIAL_NAME = re.compile(
+    rf"\..+\.jpe?g\.[0-9a-f]{{{2 * _TOKEN_BYTES}}}{re.escape(_PARTIAL)}", re.IGNORECASE
+)
 # A JFIF APP0 without a thumbnail: identifier, version, units, densities, 0 x 0 thumbnail.
 _JFIF_LENGTH = 14
 
@@ -194,30 +206,112 @@ def _decode_problems(data: bytes, expected_size: tuple[int, int]) -> list[str]:
 def write_new_file(path: Path, data: bytes) -> None:
     """Write ``data`` to a new file at ``path`` atomically; never replace an existing file.
 
-    The bytes go to a temporary name in the same folder, are flushed to disk, and the
-    file is then linked (or, where links are unsupported, renamed) to its final name,
-    which fails with :class:`FileExistsError` if the name is taken. The file gets the
-    current time, never the original's dates.
+    The bytes go to a temporary name in the same folder (see :func:`is_partial_name`),
+    are flushed to disk, and the file is then linked (or, where links are unsupported,
+    renamed) to its final name, which fails with :class:`FileExistsError` if the name is
+    taken. The file gets the current time, never the original's dates. Whatever happens
+    (a failed write, an interrupt), the temporary file is removed; only a process killed
+    outright leaves one, and :func:`remove_partial_files` clears it later. While it is
+    being written the temporary file is locked (POSIX) or open (Windows), so that clean-up
+    never removes a file another export is still writing.
     """
     path = Path(path)
     if path.exists() or path.is_symlink():
         raise FileExistsError(f"{path} already exists")
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.partial")
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(_TOKEN_BYTES)}{_PARTIAL}")
+    handle = _create_locked(temporary)
     try:
-        _write_and_sync(temporary, data)
+        _write_and_sync(handle, data)
+        if os.name != "posix":
+            handle.close()  # Windows cannot link or delete a file that is still open
         _publish(temporary, path)
     finally:
-        temporary.unlink(missing_ok=True)
+        # A signal is handled at the next bytecode, so a Ctrl-C that arrived during the
+        # write may surface just here, before the removal; finish the clean-up first.
+        try:
+            _close_and_unlink(temporary, handle)
+        except Exception:
+            raise
+        except BaseException:
+            _close_and_unlink(temporary, handle)
+            raise
     _sync_directory(path.parent)
 
 
-def _write_and_sync(path: Path, data: bytes) -> None:
+def _close_and_unlink(temporary: Path, handle: BinaryIO) -> None:
+    if os.name != "posix":
+        handle.close()  # Windows cannot delete an open file
+    try:
+        temporary.unlink(missing_ok=True)
+    finally:
+        handle.close()  # on POSIX only now, so the lock is held until the file is gone
+
+
+def is_partial_name(name: str) -> bool:
+    """True for the name of a temporary file :func:`write_new_file` makes for a JPEG.
+
+    ``.<final>.jpg.<12 hex digits>.partial``: hidden, with the random token and the
+    suffix, so no name a person gives a file (``.holiday.jpg``) looks like one.
+    """
+    return _PARTIAL_NAME.fullmatch(name) is not None
+
+
+def remove_partial_files(folder: Path) -> list[str]:
+    """Remove the temporary files a killed export left in ``folder``; returns their names.
+
+    Only regular files named as :func:`is_partial_name` describes are touched, and only
+    when no process is still writing them. Nothing else in the folder is looked at.
+    """
+    removed: list[str] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not is_partial_name(entry.name) or not entry.is_file(follow_symlinks=False):
+            continue
+        if _remove_if_unused(Path(entry.path)):
+            removed.append(entry.name)
+    return removed
+
+
+def _remove_if_unused(path: Path) -> bool:
+    """Delete ``path`` unless a writer still holds it; True when it was removed."""
+    if os.name != "posix":
+        try:
+            path.unlink()  # refused while the writer has it open
+        except OSError:
+            return False
+        return True
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        path.unlink()
+    except OSError:  # BlockingIOError: another export is writing it right now
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def _create_locked(path: Path) -> BinaryIO:
+    """Create ``path`` (which must not exist) for writing, locked against clean-up."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags, 0o644)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    if os.name == "posix":
+        # On a filesystem without locks the file is still ours, just unguarded.
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return os.fdopen(fd, "wb")
+
+
+def _write_and_sync(handle: BinaryIO, data: bytes) -> None:
+    handle.write(data)
+    handle.flush()
+    os.fsync(handle.fileno())
 
 
 def _publish(temporary: Path, final: Path) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoscreen.core import audit
+from photoscreen.core.encode import remove_partial_files
 from photoscreen.core.jobs import CancelToken, Progress
 from photoscreen.core.loading import UnreadablePhoto, photo_hash, read_photo_file
 from photoscreen.core.policy import (
@@ -79,6 +80,7 @@ class ExportSummary:
     duplicates: list[tuple[Path, Path]] = field(default_factory=list)
     cancelled: bool = False
     log_path: Path | None = None
+    leftovers_removed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -96,6 +98,10 @@ class ExportSummary:
     def lines(self) -> list[str]:
         """The summary as plain text, one line per photo."""
         out = [f"Export to {self.destination}: {self.counts_line()}"]
+        out += [
+            f"  removed  {name}: left unfinished by an export that was stopped"
+            for name in self.leftovers_removed
+        ]
         out += [f"  written  {w.name} <- {w.source.name}" for w in self.written]
         for copy, first in self.duplicates:
             out.append(f"  skipped  {copy.name}: the same picture as {first.name}")
@@ -167,6 +173,9 @@ def export_photos(
     """
     target = check_destination(session, destination)
     job = _ExportJob(session, target, options or session.export_options())
+    # A killed export may have left its hidden temporary file; never under a final name,
+    # but it is picture data in the upload folder, so it goes (ours only, by its name).
+    job.summary.leftovers_removed = remove_partial_files(target)
     paths = session.folder_files()
     report = progress or (lambda _p: None)
     session.log_event("export_started", None, {"destination": str(target), "files": len(paths)})
@@ -191,6 +200,7 @@ def _finish(session: Session, summary: ExportSummary) -> None:
         "withheld": len(summary.withheld),
         "failed": len(summary.failed),
         "cancelled": summary.cancelled,
+        "leftovers_removed": len(summary.leftovers_removed),
         "log": summary.log_path.name,
     }
     session.log_event("export_finished", None, details)
