@@ -97,6 +97,8 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 COMMANDS_BY_NAME = {command.name: command for command in COMMANDS}
+# Keys matched on the character typed rather than as a shortcut (see help_overlay).
+TYPED_KEYS = frozenset({"?"})
 
 
 def key_caption(name: str) -> str:
@@ -129,7 +131,7 @@ class Actions(QObject):
         self.by_name: dict[str, QAction] = {}
         for command in COMMANDS:
             action = QAction(command.text, window)
-            action.setShortcuts([QKeySequence(k) for k in command.keys])
+            action.setShortcuts([QKeySequence(k) for k in command.keys if k not in TYPED_KEYS])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             keys = f" ({keys_text(command.keys)})" if command.keys else ""
             action.setToolTip(command.help + keys)

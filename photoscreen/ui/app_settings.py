@@ -16,6 +16,7 @@ MAX_RECENT = 8
 _USER_NAME = "user/name"
 _RECENT = "folders/recent"
 _LAST_EXPORT = "export/last_destination"
+_LAST_REVIEWER = "review/last_reviewer"
 
 
 class AppSettings:
@@ -61,4 +62,14 @@ class AppSettings:
     @last_export_folder.setter
     def last_export_folder(self, folder: Path) -> None:
         self._store.setValue(_LAST_EXPORT, str(folder))
+        self._store.sync()
+
+    @property
+    def last_reviewer(self) -> str:
+        """The name the last verdict on this PC was given under; "" if none yet."""
+        return str(self._store.value(_LAST_REVIEWER, "") or "").strip()
+
+    @last_reviewer.setter
+    def last_reviewer(self, name: str) -> None:
+        self._store.setValue(_LAST_REVIEWER, name.strip())
         self._store.sync()

@@ -24,6 +24,7 @@ from photoscreen.ui import photo_state
 from photoscreen.ui.app_settings import AppSettings
 from photoscreen.ui.controller_verbs import REFUSALS, DecisionVerbs
 from photoscreen.ui.current_photo import CurrentPhoto
+from photoscreen.ui.file_problems import file_problem
 from photoscreen.ui.filters import FILTERS, REVIEW_FILTER, StatusFilter, StatusFilterProxy
 from photoscreen.ui.folder_scan import FolderScan, ScannedPhoto
 from photoscreen.ui.grid_model import GridEntry, PhotoGridModel
@@ -310,8 +311,8 @@ class Controller(QObject, DecisionVerbs):
         entry = self.current_entry()
         if entry is None:
             self.photo.clear("No photo chosen" if self._photos else "No photos in this folder")
-        elif entry.state is PhotoState.UNREADABLE:
-            self.photo.clear("This file cannot be opened: " + "; ".join(entry.reasons))
+        elif (problem := file_problem(entry.status)) is not None:
+            self.photo.clear(problem.sentence)
         elif entry.photo_hash is None:
             self.photo.clear("Still reading this photo…")
         elif reload:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from photoscreen.core.policy import PhotoState, PhotoStatus, count_states
+from photoscreen.ui.file_problems import file_problem
 from photoscreen.ui.grid_model import Roles
 
 
@@ -41,7 +42,7 @@ FILTERS: tuple[StatusFilter, ...] = (
         "Not going out (blocked, excluded, rejected)",
         frozenset({PhotoState.BLOCKED, PhotoState.EXCLUDED, PhotoState.REJECTED}),
     ),
-    StatusFilter("Could not be opened", frozenset({PhotoState.UNREADABLE})),
+    StatusFilter("Not supported or can't open", frozenset({PhotoState.UNREADABLE})),
 )
 
 REVIEW_FILTER = FILTERS[4]
@@ -105,8 +106,20 @@ class FilterBar(QWidget):
 
 
 def counts_text(statuses: Sequence[PhotoStatus]) -> str:
-    """E.g. "44 photos: 38 ready, 4 awaiting review, 2 blocked"."""
+    """E.g. "44 photos: 38 ready, 4 awaiting review, 2 blocked; 1 file not supported".
+
+    Files that cannot be used are counted apart: a video is not a photo to be done.
+    """
     if not statuses:
         return "No photos in this folder"
-    noun = "photo" if len(statuses) == 1 else "photos"
-    return f"{len(statuses)} {noun}: {count_states(statuses)}"
+    photos = [s for s in statuses if s.state is not PhotoState.UNREADABLE]
+    problems = [p for p in map(file_problem, statuses) if p is not None]
+    unsupported = sum(1 for p in problems if p.unsupported)
+    damaged = len(problems) - unsupported
+    noun = "photo" if len(photos) == 1 else "photos"
+    parts = [f"{len(photos)} {noun}: {count_states(photos)}" if photos else "No photos"]
+    if unsupported:
+        parts.append(f"{unsupported} file{'s' if unsupported != 1 else ''} not supported")
+    if damaged:
+        parts.append(f"{damaged} file{'s' if damaged != 1 else ''} can't be opened")
+    return "; ".join(parts)

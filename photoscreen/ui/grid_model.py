@@ -18,6 +18,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QImage
 
 from photoscreen.core.policy import NOT_SCANNED, PhotoStatus
+from photoscreen.ui.file_problems import file_problem
 
 # Thumbnails kept in memory. At the grid's cell size (about 160 px) each is ~100 KB, so
 # this caps the grid at roughly 60 MB whatever the folder size.
@@ -165,6 +166,9 @@ class PhotoGridModel(QAbstractListModel):
 
 
 def _tooltip(entry: GridEntry) -> str:
+    problem = file_problem(entry.status)
+    if problem is not None:
+        return f"{entry.name}\n{problem.sentence}"
     lines = [entry.name, f"Status: {entry.status.state.label}"]
     lines += [f"• {reason}" for reason in entry.status.reasons]
     return "\n".join(lines)

@@ -1,13 +1,29 @@
-"""The keyboard help (F1 or ?): every key, over the window, read from the command table."""
+"""The keyboard help (F1 or ?): every key, over the window, read from the command table.
+
+"?" is matched on the character typed, not on a key and its modifiers: it is Shift+/ on
+a US keyboard, Shift+ß on a German one, and Qt reports those differently (often with the
+Shift modifier set, which a plain "?" shortcut then fails to match). So the overlay
+watches key presses in its window itself, except in fields where "?" is being typed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from photoscreen.core.policy import Activity
 from photoscreen.ui.actions import COMMANDS, keys_text
@@ -89,6 +105,11 @@ class HelpOverlay(QFrame):
         self.setAutoFillBackground(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         parent.installEventFilter(self)
+        # Key presses reach the focused widget, not the window: watch them application-wide
+        # and keep only those of this window (see the module docstring).
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
         self.hide()
 
     @property
@@ -108,7 +129,7 @@ class HelpOverlay(QFrame):
         self.setFocus()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F1, Qt.Key.Key_Question):
+        if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F1):
             self.hide()
             return
         super().keyPressEvent(event)
@@ -116,7 +137,23 @@ class HelpOverlay(QFrame):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.parent() and event.type() == QEvent.Type.Resize and self.isVisible():
             self._place()
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.text() == "?"
+            and self._is_help_key_target(watched)
+        ):
+            self.toggle()
+            return True
         return False
+
+    def _is_help_key_target(self, watched: QObject) -> bool:
+        """A widget of this window that does not take "?" as typed text."""
+        if not isinstance(watched, QWidget) or watched.window() is not self.window():
+            return False
+        if isinstance(watched, QComboBox):
+            return not watched.isEditable()
+        return not isinstance(watched, (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox))
 
     def _place(self) -> None:
         parent = self.parentWidget()

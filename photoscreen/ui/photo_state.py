@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from photoscreen.core.policy import FaceRecord, FaceState, PhotoDecisions, PhotoStatus
 from photoscreen.ui.face_items import FaceOverlay
+from photoscreen.ui.file_problems import file_problem
 from photoscreen.ui.review_mode import QueueItem, ReviewState
 from photoscreen.ui.side_panel import PanelState
 
@@ -22,6 +23,9 @@ def panel_state(
     hidden_data: Sequence[str] | None,
 ) -> PanelState:
     """The side panel's view of one photo."""
+    problem = file_problem(status)
+    if problem is not None:
+        return PanelState(name, status, problem=problem)
     if decisions is None:
         return PanelState(name, status, hidden_data=hidden_data)
     faces = [f for f in decisions.faces if f.state.is_face]
@@ -41,8 +45,11 @@ def panel_state(
 
 
 def face_count(decisions: PhotoDecisions | None) -> int | None:
-    """Faces the grid reports: every box that is a face or still a possible face."""
-    if decisions is None:
+    """Faces the grid reports: every box that is a face or still a possible face.
+
+    None (no count shown) for a file never read or that could not be read.
+    """
+    if decisions is None or decisions.unreadable_reason is not None:
         return None
     return sum(
         1 for f in decisions.faces if f.state.is_face or f.state is FaceState.POSSIBLE_PENDING

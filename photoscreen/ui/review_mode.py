@@ -1,10 +1,10 @@
 """The manager's review: the queue of flagged photos, the staff note, approve or reject.
 
 In review mode this panel takes the side panel's place and the grid shows only photos
-awaiting review. Approving or rejecting names the reviewer (typed here, starting from the
-name this PC knows) and, when the centre set a PIN, asks for it first. The core decides
-whether the verdict is allowed (for example, nobody approves their own flag); a refusal
-comes back through the message channel.
+awaiting review. Approving or rejecting names the reviewer (typed here; it starts empty,
+or with the last reviewer's name, never with the staff member's own) and, when the centre
+set a PIN, asks for it first. The core decides whether the verdict is allowed (for
+example, nobody approves their own flag); a refusal comes back through the message channel.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class ReviewPanel(QFrame):
         self.pin_prompt: PinPrompt | None = None
         self._current: ReviewState | None = None
         self.reviewer = QLineEdit()
-        self.reviewer.setPlaceholderText("Your name")
+        self.reviewer.setPlaceholderText("Reviewer's name")
         self.queue_title = QLabel()
         self.queue = QListWidget()
         self.queue.setMaximumHeight(150)
@@ -102,7 +102,7 @@ class ReviewPanel(QFrame):
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addWidget(QLabel("<h3 style='margin:0'>Manager review</h3>"))
         who = QHBoxLayout()
-        who.addWidget(QLabel("Reviewing as:"))
+        who.addWidget(QLabel("Reviewer:"))
         who.addWidget(self.reviewer, 1)
         layout.addLayout(who)
         layout.addWidget(self.queue_title)
@@ -168,7 +168,7 @@ class ReviewPanel(QFrame):
             return
         reviewer, note = self.reviewer.text().strip(), self.note.toPlainText().strip()
         if not reviewer:
-            self.show_problem("Please type your name first.")
+            self.show_problem("Please type the reviewer's name first.")
             return
         if verdict is Verdict.REJECTED and not note:
             self.show_problem("Please write a note saying why, so staff know.")

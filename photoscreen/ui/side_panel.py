@@ -27,10 +27,16 @@ from PySide6.QtWidgets import (
 
 from photoscreen.core.policy import Activity, PhotoState, PhotoStatus
 from photoscreen.ui.actions import key_caption
-from photoscreen.ui.grid_delegate import BADGE_COLOURS
+from photoscreen.ui.file_problems import FileProblem
+from photoscreen.ui.grid_delegate import badge_colours
 
-# Room for an activity button's text in a two-column grid of a 340 px panel.
+# Room for an activity button's text in a two-column grid of a 340 px panel; a label
+# longer than that gets a whole row (twice the room) rather than being cut short.
 ACTIVITY_TEXT_PX = 148
+ACTIVITY_ROW_TEXT_PX = 2 * ACTIVITY_TEXT_PX + 12
+# The chosen activity is marked with a tick and colour, not bold: bold text is wider and
+# would no longer fit the room measured for it.
+CHOSEN_MARK = "✓"
 
 STATUS_WORDS = {
     PhotoState.NOT_SCANNED: "Not read yet",
@@ -60,6 +66,7 @@ class PanelState:
     possible_faces: int = 0
     faces_checked_by: str | None = None
     hidden_data: Sequence[str] | None = None  # None while the file is still being read
+    problem: FileProblem | None = None  # why the file cannot be used at all
 
     @property
     def decidable(self) -> bool:
@@ -91,6 +98,8 @@ class SidePanel(QFrame):
         self.reasons_label.setWordWrap(True)
         self.reasons_label.setTextFormat(Qt.TextFormat.RichText)
         self.activity_buttons: dict[str, QPushButton] = {}
+        # Per activity key: its shortcut, its label, and whether it has a row of its own.
+        self._activity_labels: dict[str, tuple[str, str, bool]] = {}
         self.other_activities = QComboBox()
         self.other_activities.activated.connect(self._on_other_activity)
         self._activity_grid = QGridLayout()
@@ -101,10 +110,15 @@ class SidePanel(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.status_label)
         layout.addWidget(self.reasons_label)
-        layout.addWidget(self._activity_box())
-        layout.addWidget(self._decisions_box())
-        layout.addWidget(self._faces_box())
-        layout.addWidget(self._hidden_box())
+        # Shown only for a file that can be used as a photo.
+        self.photo_boxes = (
+            self._activity_box(),
+            self._decisions_box(),
+            self._faces_box(),
+            self._hidden_box(),
+        )
+        for box in self.photo_boxes:
+            layout.addWidget(box)
         layout.addStretch(1)
         self.show_photo(None)
 
@@ -193,21 +207,23 @@ class SidePanel(QFrame):
             if widget is not None:
                 widget.deleteLater()
         self.activity_buttons = {}
-        keyed = [a for a in activities if a.shortcut]
-        for position, activity in enumerate(keyed):
-            button = QPushButton(
-                _elided(f"{activity.shortcut}  {activity.label}", ACTIVITY_TEXT_PX)
+        self._activity_labels = {}
+        row, column = 0, 0
+        for activity in (a for a in activities if a.shortcut):
+            wide = _text_width(_button_text(activity.shortcut or "", activity.label, True))
+            whole_row = wide > ACTIVITY_TEXT_PX
+            if whole_row and column:
+                row, column = row + 1, 0
+            button = self._activity_button(activity)
+            self._activity_labels[activity.key] = (
+                activity.shortcut or "",
+                activity.label,
+                whole_row,
             )
-            button.setCheckable(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setStyleSheet(
-                "QPushButton {text-align:left; padding:3px 6px;}"
-                "QPushButton:checked {background:#1f5fbf; color:white; font-weight:bold;}"
-            )
-            button.setToolTip(activity.label)
-            button.clicked.connect(lambda _=False, key=activity.key: self.activity_chosen.emit(key))
-            self._activity_grid.addWidget(button, position // 2, position % 2)
+            self._activity_grid.addWidget(button, row, column, 1, 2 if whole_row else 1)
             self.activity_buttons[activity.key] = button
+            row, column = (row + 1, 0) if whole_row or column else (row, 1)
+        self._show_activity(None)
         self.other_activities.clear()
         self.other_activities.addItem("Other activity…", None)
         for activity in activities:
@@ -215,11 +231,25 @@ class SidePanel(QFrame):
                 suffix = "  (blocked)" if activity.blocked else ""
                 self.other_activities.addItem(activity.label + suffix, activity.key)
 
+    def _activity_button(self, activity: Activity) -> QPushButton:
+        button = QPushButton()
+        button.setCheckable(True)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setStyleSheet(
+            "QPushButton {text-align:left; padding:3px 6px;}"
+            "QPushButton:checked {background:#1f5fbf; color:white; border:1px solid #123a75;}"
+        )
+        button.setToolTip(activity.label)
+        button.clicked.connect(lambda _=False, key=activity.key: self.activity_chosen.emit(key))
+        return button
+
     def show_photo(self, state: PanelState | None) -> None:
         """Show ``state``; None shows an empty panel (no photo chosen)."""
         enabled = state is not None and state.decidable
         for widget in [*self.findChildren(QPushButton), self.other_activities]:
             widget.setEnabled(enabled)
+        for box in self.photo_boxes:
+            box.setVisible(state is None or state.problem is None)
         if state is None:
             self.title.setText("<b>No photo chosen</b>")
             self.status_label.setText("Choose a photo on the left.")
@@ -230,7 +260,7 @@ class SidePanel(QFrame):
             self.hidden_label.clear()
             return
         self.title.setText(f"<b>{escape(state.name)}</b>")
-        self._show_status(state.status)
+        self._show_status(state.status, state.problem)
         self._show_activity(state.activity)
         self._show_decisions(state)
         self.faces_label.setText(_faces_text(state))
@@ -239,13 +269,17 @@ class SidePanel(QFrame):
     def set_preview_checked(self, checked: bool) -> None:
         self.preview_button.setChecked(checked)
 
-    def _show_status(self, status: PhotoStatus) -> None:
-        fill, ink = BADGE_COLOURS[status.state]
-        self.status_label.setText(STATUS_WORDS[status.state])
+    def _show_status(self, status: PhotoStatus, problem: FileProblem | None) -> None:
+        fill, ink = badge_colours(status.state, problem)
+        self.status_label.setText(problem.headline if problem else STATUS_WORDS[status.state])
         self.status_label.setStyleSheet(
             f"background:{fill}; color:{ink}; font-weight:bold; padding:4px; border-radius:4px;"
+            " border:1px solid #202020;"
         )
-        if status.reasons:
+        if problem is not None:
+            # One sentence says it all: the policy's "Could not be read: ..." would repeat it.
+            self.reasons_label.setText(escape(problem.sentence))
+        elif status.reasons:
             items = "".join(f"<li>{escape(r)}</li>" for r in status.reasons)
             self.reasons_label.setText(
                 f"Why it cannot go out yet:<ul style='margin:0'>{items}</ul>"
@@ -255,7 +289,11 @@ class SidePanel(QFrame):
 
     def _show_activity(self, activity: str | None) -> None:
         for key, button in self.activity_buttons.items():
-            button.setChecked(key == activity)
+            chosen = key == activity
+            button.setChecked(chosen)
+            shortcut, label, whole_row = self._activity_labels[key]
+            text = _button_text(shortcut, label, chosen)
+            button.setText(_elided(text, ACTIVITY_ROW_TEXT_PX if whole_row else ACTIVITY_TEXT_PX))
         index = self.other_activities.findData(activity) if activity else 0
         self.other_activities.setCurrentIndex(max(0, index))
 
@@ -267,11 +305,22 @@ class SidePanel(QFrame):
             self.flag_label.setText(f"Sent to the manager: <i>{note}</i>")
         else:
             self.flag_label.clear()
+        # An empty line would leave a gap under the buttons.
+        self.flag_label.setVisible(state.flag_note is not None)
 
     def _on_other_activity(self, index: int) -> None:
         key = self.other_activities.itemData(index)
         if key:
             self.activity_chosen.emit(str(key))
+
+
+def _button_text(shortcut: str, label: str, chosen: bool) -> str:
+    """ "5  Music and movement", or "5 ✓ Music and movement" for the chosen activity."""
+    return f"{shortcut} {CHOSEN_MARK} {label}" if chosen else f"{shortcut}  {label}"
+
+
+def _text_width(text: str) -> int:
+    return QFontMetrics(QFont()).horizontalAdvance(text)
 
 
 def _elided(text: str, width: int) -> str:

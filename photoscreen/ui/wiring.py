@@ -92,6 +92,7 @@ def _wire_review(w: MainWindow) -> None:
     review.state_changed.connect(panel.show_photo)
     review.pin_required_changed.connect(lambda needed: setattr(panel, "pin_required", needed))
     review.verdict_recorded.connect(panel.verdict_recorded)
+    review.verdict_recorded.connect(lambda: _remember_reviewer(w))
     review.verdict_refused.connect(panel.show_problem)
     panel.photo_chosen.connect(c.select)
     panel.verdict_given.connect(review.give_verdict)
@@ -101,8 +102,16 @@ def _wire_review(w: MainWindow) -> None:
 def _show_review_mode(w: MainWindow, on: bool) -> None:
     w.show_review_panel(on)
     w.filter_bar.choose(REVIEW_FILTER if on else FILTERS[0])
-    if on and not w.review_panel.reviewer.text():
-        w.review_panel.reviewer.setText(w.controller.settings.user_name)
+    # Review means a second person: the name is the last reviewer's, never the name of
+    # whoever tagged the photos on this PC (the core would refuse their approval).
+    settings = w.controller.settings
+    last = settings.last_reviewer
+    if on and not w.review_panel.reviewer.text() and last != settings.user_name:
+        w.review_panel.reviewer.setText(last)
+
+
+def _remember_reviewer(w: MainWindow) -> None:
+    w.controller.settings.last_reviewer = w.review_panel.reviewer.text()
 
 
 def _grid_chose(w: MainWindow, index: QModelIndex) -> None:

@@ -10,6 +10,8 @@ from PySide6.QtGui import QDropEvent
 
 from photoscreen.core.policy import PhotoState
 from photoscreen.ui.filters import FILTERS
+from photoscreen.ui.grid_delegate import badge_text
+from photoscreen.ui.grid_model import Roles
 from tests.ui.conftest import save_jpeg, scene, wait_until_scanned
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -46,7 +48,36 @@ def test_unreadable_files_are_listed_with_a_reason(window):
     assert broken.reasons and notes.reasons
     window.controller.select("notes.txt")
     assert window.photo_view.has_photo() is False
-    assert "2 unreadable" in window.filter_bar.counts_label.text()
+    assert window.filter_bar.counts_label.text() == (
+        "4 photos: 4 needs activity; 1 file not supported; 1 file can't be opened"
+    )
+
+
+def _badge_and_faces(window, name: str) -> tuple[str, int | None]:
+    """The grid's badge words and its count of faces (None: no count shown)."""
+    model = window.controller.model
+    index = model.index(model.row_of(name))
+    return badge_text(index.data(Roles.STATUS)), index.data(Roles.FACE_COUNT)
+
+
+def test_a_file_that_is_not_a_photo_is_not_supported_not_damaged(window):
+    panel = window.side_panel
+    window.controller.select("notes.txt")
+    assert _badge_and_faces(window, "notes.txt") == ("Not supported", None)
+    assert panel.status_label.text() == "Not supported"
+    sentence = panel.reasons_label.text()
+    assert sentence.startswith("Not a photo photoscreen can use (looks like a text file).")
+    assert window.photo_view.message() == sentence
+    # One sentence, and nothing to decide about a file that is not a photo.
+    assert "Could not be read" not in sentence and "Why it cannot go out" not in sentence
+    assert not any(box.isVisibleTo(panel) for box in panel.photo_boxes)
+    window.controller.select("broken.jpg")
+    assert _badge_and_faces(window, "broken.jpg") == ("Can't open", None)
+    assert panel.status_label.text() == "Cannot be opened"
+    assert panel.reasons_label.text().startswith("This file cannot be opened: ")
+    assert not any(box.isVisibleTo(panel) for box in panel.photo_boxes)
+    window.controller.select("IMG_0000.jpg")
+    assert all(box.isVisibleTo(panel) for box in panel.photo_boxes)
 
 
 def test_moving_follows_the_filter_and_skips_decided_photos(window):

@@ -86,10 +86,29 @@ def test_the_person_who_flagged_cannot_approve(qtbot, window):
     c.flag_for_review("Not sure")
     c.set_review_mode(True)
     panel = window.review_panel
-    assert panel.reviewer.text() == "Sam Staff"
+    # The name starts empty: a second person types theirs.
+    assert panel.reviewer.text() == "" and panel.reviewer.placeholderText() == "Reviewer's name"
+    qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
+    assert "name" in panel.problem.text()
+    panel.reviewer.setText("Sam Staff")
     qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(panel.problem.text()))
     assert _entry(window, "IMG_2.jpg").state is PhotoState.AWAITING_REVIEW
+
+
+def test_the_last_reviewer_name_is_remembered_for_next_time(qtbot, window):
+    c = window.controller
+    _ready(window, "IMG_2.jpg")
+    c.flag_for_review("Not sure")
+    c.set_review_mode(True)
+    window.review_panel.reviewer.setText("Morgan Manager")
+    qtbot.mouseClick(window.review_panel.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _entry(window, "IMG_2.jpg").state is PhotoState.READY)
+    assert c.settings.last_reviewer == "Morgan Manager"
+    c.set_review_mode(False)
+    window.review_panel.reviewer.clear()
+    c.set_review_mode(True)
+    assert window.review_panel.reviewer.text() == "Morgan Manager"
 
 
 def test_export_refuses_the_photo_folder_and_then_exports(qtbot, window, tmp_path):

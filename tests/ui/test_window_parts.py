@@ -6,7 +6,9 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
 
 from photoscreen.core.policy import default_activities
 from photoscreen.ui.actions import COMMANDS
@@ -88,3 +90,47 @@ def test_a_note_for_the_manager_is_required(qtbot):
     prompt.field.setPlainText("Swimwear at the back?")
     prompt.buttons.accepted.emit()
     assert answers == ["Swimwear at the back?"]
+
+
+def _type(widget, key: Qt.Key, text: str, shift: bool) -> None:
+    """Send a key press and release as the keyboard layout reports them."""
+    modifiers = Qt.KeyboardModifier.ShiftModifier if shift else Qt.KeyboardModifier.NoModifier
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(widget, QKeyEvent(kind, key, modifiers, text))
+
+
+@pytest.mark.parametrize(
+    ("key", "shift"),
+    [
+        (Qt.Key.Key_Question, True),  # Shift+/ on a US keyboard, Shift+ß on a German one
+        (Qt.Key.Key_Slash, True),  # a layout that reports the unshifted key
+        (Qt.Key.Key_Question, False),
+    ],
+)
+def test_question_mark_opens_the_help_whatever_the_keyboard(qtbot, make_window, key, shift):
+    window = make_window(detector=False)
+    window.show()
+    qtbot.waitExposed(window)
+    _type(window.grid, key, "?", shift)
+    assert window.help_overlay.isVisible()
+    _type(window.help_overlay, key, "?", shift)
+    assert not window.help_overlay.isVisible()
+
+
+def test_a_question_mark_typed_in_a_text_field_stays_there(qtbot, make_window):
+    window = make_window(detector=False)
+    window.show()
+    qtbot.waitExposed(window)
+    field = window.review_panel.reviewer
+    _type(field, Qt.Key.Key_Question, "?", True)
+    assert not window.help_overlay.isVisible() and field.text() == "?"
+
+
+def test_shift_question_mark_pressed_in_the_window_opens_the_help_once(qtbot, make_window):
+    window = make_window(detector=False)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window.grid, "?", Qt.KeyboardModifier.ShiftModifier)
+    assert window.help_overlay.isVisible()
