@@ -54,6 +54,10 @@ def _window_parser() -> argparse.ArgumentParser:
 def run_command(argv: list[str]) -> int:
     """Run one of the headless commands; returns its exit status."""
     args = _command_parser().parse_args(argv)
+    from photoscreen.core.centre_file import default_centre_path
+
+    # The centre's settings on this PC: what a folder not yet set up starts from.
+    centre_file = default_centre_path()
     if args.command == "verify":
         from photoscreen.commands import verify
 
@@ -61,10 +65,12 @@ def run_command(argv: list[str]) -> int:
     if args.command == "status":
         from photoscreen.commands import status
 
-        return status.run(args.folder, as_json=args.json, out=sys.stdout)
+        return status.run(args.folder, as_json=args.json, out=sys.stdout, centre_file=centre_file)
     from photoscreen.commands import export
 
-    return export.run(args.folder, args.destination, user=args.user, out=sys.stdout)
+    return export.run(
+        args.folder, args.destination, user=args.user, out=sys.stdout, centre_file=centre_file
+    )
 
 
 def run_window(argv: list[str]) -> int:

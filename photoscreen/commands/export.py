@@ -27,10 +27,21 @@ def _user_name(user: str | None) -> str:
         return "unknown user"
 
 
-def run(folder: Path, destination: Path, *, user: str | None, out: TextIO) -> int:
-    """Export the eligible photos of ``folder`` into ``destination``; returns the exit status."""
+def run(
+    folder: Path,
+    destination: Path,
+    *,
+    user: str | None,
+    out: TextIO,
+    centre_file: Path | None = None,
+) -> int:
+    """Export the eligible photos of ``folder`` into ``destination``; returns the exit status.
+
+    ``centre_file`` is this PC's centre settings file, which a folder opened for the first
+    time starts from (None: the folder's own settings only).
+    """
     try:
-        session = Session.open(folder, _user_name(user))
+        session = Session.open(folder, _user_name(user), centre_file=centre_file)
     except (SessionLocked, StoreError, DecisionError, OSError) as error:
         out.write(f"photoscreen export: {error}\n")
         return 2
@@ -40,8 +51,9 @@ def run(folder: Path, destination: Path, *, user: str | None, out: TextIO) -> in
             out.write(f"[{progress.done + 1}/{progress.total}] {progress.message}\n")
 
     with session:
-        if session.fallback_reason:
-            out.write(f"Note: {session.fallback_reason}\n")
+        for note in (session.fallback_reason, session.centre_problem):
+            if note:
+                out.write(f"Note: {note}\n")
         try:
             summary = session.export(destination, progress=show)
         except ExportRefused as error:

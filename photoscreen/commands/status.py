@@ -42,19 +42,25 @@ def judge_files(session: Session) -> list[Row]:
     return rows
 
 
-def run(folder: Path, *, as_json: bool, out: TextIO) -> int:
-    """Print the folder's status; 0 on success, 2 when the folder cannot be read."""
+def run(folder: Path, *, as_json: bool, out: TextIO, centre_file: Path | None = None) -> int:
+    """Print the folder's status; 0 on success, 2 when the folder cannot be read.
+
+    ``centre_file``: this PC's centre settings, used for what the folder has not set
+    (its activity list, for a folder never opened in the window).
+    """
     try:
-        with Session.open(folder, "photoscreen status", read_only=True) as session:
+        with Session.open(
+            folder, "photoscreen status", read_only=True, centre_file=centre_file
+        ) as session:
             rows = judge_files(session)
-            fallback = session.fallback_reason
+            notes = [n for n in (session.fallback_reason, session.centre_problem) if n]
     except (DecisionError, StoreError, OSError) as error:
         out.write(f"photoscreen status: {error}\n")
         return 2
     if as_json:
         _print_json(folder, rows, out)
     else:
-        _print_table(rows, fallback, out)
+        _print_table(rows, notes, out)
     return 0
 
 
@@ -85,11 +91,11 @@ def _print_json(folder: Path, rows: list[Row], out: TextIO) -> None:
 
 def _print_table(
     rows: list[Row],
-    fallback: str | None,
+    notes: list[str],
     out: TextIO,
 ) -> None:
-    if fallback:
-        out.write(f"Note: {fallback}\n\n")
+    for note in notes:
+        out.write(f"Note: {note}\n\n")
     table = [("FILE", "STATUS", "REASONS")]
     table += [(p.name, s.state.label, "; ".join(s.reasons)) for p, _, s, _ in rows]
     name_width = max(len(row[0]) for row in table)

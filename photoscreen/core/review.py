@@ -44,6 +44,19 @@ def verify_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(digest, bytes.fromhex(digest_hex))
 
 
+def looks_like_pin_hash(stored: object) -> bool:
+    """True when ``stored`` has the shape :func:`hash_pin` gives (not whether a PIN fits)."""
+    if not isinstance(stored, str):
+        return False
+    parts = stored.split("$")
+    if len(parts) != 6 or parts[0] != _SCHEME or not all(p.isdigit() for p in parts[1:4]):
+        return False
+    try:
+        return len(bytes.fromhex(parts[4])) >= 8 and len(bytes.fromhex(parts[5])) >= 16
+    except ValueError:
+        return False
+
+
 def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32)
 

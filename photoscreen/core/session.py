@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photoscreen.core import audit, decisions, scan_records
+from photoscreen.core.centre_file import CentreFile
 from photoscreen.core.photo_list import PhotoEntry, build_entries, list_folder
 from photoscreen.core.policy import (
     CHANGED_FILE,
@@ -46,23 +47,41 @@ class Session(DecisionMethods):
     """An open folder. Make one with :meth:`Session.open`; call :meth:`close` when done."""
 
     def __init__(
-        self, location: SessionLocation, store: Store, lock: FolderLock | None, user: str
+        self,
+        location: SessionLocation,
+        store: Store,
+        lock: FolderLock | None,
+        user: str,
+        centre: CentreFile | None = None,
     ) -> None:
         self._location = location
         self._store = store
         self._lock = lock
         self.user = user
-        self.settings = CentreSettings(store, user, on_change=lambda: self._notify(None))
+        self.settings = CentreSettings(
+            store, user, on_change=lambda: self._notify(None), centre=centre
+        )
         self._undo = UndoStack()
         self._listeners: list[Listener] = []
 
     @classmethod
-    def open(cls, folder: Path, user: str, *, read_only: bool = False) -> Session:
+    def open(
+        cls,
+        folder: Path,
+        user: str,
+        *,
+        read_only: bool = False,
+        centre_file: Path | None = None,
+    ) -> Session:
         """Open ``folder`` for ``user`` (the name recorded in the audit trail).
 
-        Raises ``SessionLocked`` when another photoscreen has the folder open, and
-        ``StoreError`` when the session file cannot be used. ``read_only`` opens without
-        the lock and without creating anything (for ``photoscreen status``).
+        ``centre_file`` is this PC's centre settings file (the application passes
+        :func:`~photoscreen.core.centre_file.default_centre_path`): the folder starts from
+        its settings, and settings changed here are saved to it too. None keeps to the
+        folder's own settings. Raises ``SessionLocked`` when another photoscreen has the
+        folder open, and ``StoreError`` when the session file cannot be used.
+        ``read_only`` opens without the lock and without creating or changing anything
+        (for ``photoscreen status``).
         """
         user = " ".join(user.split())
         if not user:
@@ -70,17 +89,23 @@ class Session(DecisionMethods):
         folder = Path(folder)
         if not folder.is_dir():
             raise DecisionError(f"The folder {folder} does not exist.")
+        centre = None if centre_file is None else CentreFile(centre_file)
         location = locate_session(folder, create=not read_only)
         if read_only:
-            return cls(location, Store(location.db_path, read_only=True), None, user)
+            return cls(location, Store(location.db_path, read_only=True), None, user, centre)
         lock = FolderLock(location.directory, user)
         lock.acquire()
         try:
-            store = Store(location.db_path)
+            session = cls(location, Store(location.db_path), lock, user, centre)
         except BaseException:
             lock.release()
             raise
-        return cls(location, store, lock, user)
+        try:
+            session.settings.adopt_centre_settings()
+        except BaseException:
+            session.close()
+            raise
+        return session
 
     def close(self) -> None:
         """Close the database and give the folder's lock back."""
@@ -109,6 +134,11 @@ class Session(DecisionMethods):
     def fallback_reason(self) -> str | None:
         """Why the session is kept outside the folder (read-only folder), else None."""
         return self._location.fallback_reason
+
+    @property
+    def centre_problem(self) -> str | None:
+        """What is wrong with this PC's centre settings file, or None; show it to the user."""
+        return self.settings.centre_problem
 
     @property
     def store(self) -> Store:

@@ -43,19 +43,22 @@ class SettingsDialog(QDialog):
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings for this folder")
+        self.setWindowTitle("Centre settings")
         self.setMinimumSize(520, 440)
         self._controller = controller
         tabs = QTabWidget()
         tabs.addTab(self._activities_tab(), "Activities")
         tabs.addTab(self._export_tab(), "Export")
         tabs.addTab(self._pin_tab(), "Reviewer PIN")
+        self.scope = QLabel()  # where changes are saved: this folder, and this PC's centre file
+        self.scope.setWordWrap(True)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color:#9b1111;")
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.scope)
         layout.addWidget(tabs)
         layout.addWidget(self.problem)
         layout.addWidget(close)
@@ -135,6 +138,13 @@ class SettingsDialog(QDialog):
         session = self._controller.session
         if session is None:
             return
+        self.scope.setText(
+            "Changes apply to this folder and are kept on this PC for new folders."
+            if session.settings.centre_path is not None
+            else "Changes apply to this folder."
+        )
+        if session.centre_problem and not self.problem.text():
+            self.problem.setText(session.centre_problem)
         selected = self._selected_key()
         self.activity_list.clear()
         for activity in session.activities():
