@@ -26,13 +26,13 @@ _ARROWS = {
 }
 
 BOX_KEY_HELP = (
-    ("Tab / Shift+Tab", "select the next / previous face box"),
-    ("Delete", "remove the selected face box"),
-    ("Shift+C", "consent on file for the selected face (it will not be blurred); again to undo"),
-    ("A or Enter", "yes, the possible face is a face"),
-    ("D", "no, the possible face is not a face"),
-    ("Shift+arrows", "move the selected box"),
-    ("Esc", "deselect, or stop drawing a box"),
+    ("Tab / Shift+Tab", "Select the next / previous face box"),
+    ("Delete", "Remove the selected face box"),
+    ("Shift+C", "Consent on file for the selected face (it will not be blurred); again to undo"),
+    ("A or Enter", "Yes, the possible face is a face"),
+    ("D", "No, the possible face is not a face"),
+    ("Shift+arrows", "Move the selected box"),
+    ("Esc", "Deselect, or stop drawing a box"),
 )
 
 

@@ -93,7 +93,7 @@ class DecisionVerbs:
 
     def flag_for_review(self, note: str) -> None:
         if self._decide(lambda s, h: s.flag_for_review(h, note)):
-            self.messages.info("Sent to the manager for review.")
+            self.messages.info(f"{self.current} was sent to the manager for review.")
 
     def faces_checked_and_next(self) -> None:
         following = self._neighbour(+1)

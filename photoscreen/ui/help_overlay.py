@@ -41,9 +41,10 @@ _GROUP_TITLES = {
 def help_html(activities: Sequence[Activity]) -> str:
     """The overlay's text in three columns, so it fits a 1366 x 768 screen."""
     columns = (
-        _activity_rows(activities) + _group_rows("Decide"),
-        _group_rows("Faces") + _box_rows(),
-        _group_rows("Move") + _group_rows("Edit") + _group_rows("Window"),
+        _activity_rows(activities)
+        + _group_rows("Decide", first=not any(a.shortcut for a in activities)),
+        _group_rows("Faces", first=True) + _box_rows(),
+        _group_rows("Move", first=True) + _group_rows("Edit") + _group_rows("Window"),
     )
     cells = "".join(
         f"<td valign='top' width='33%'><table cellpadding='2'>{''.join(rows)}</table></td>"
@@ -67,8 +68,10 @@ def _activity_rows(activities: Sequence[Activity]) -> list[str]:
     return rows
 
 
-def _group_rows(group: str) -> list[str]:
-    rows = [f"<tr><td colspan='2'><br><b>{_GROUP_TITLES[group]}</b></td></tr>"]
+def _group_rows(group: str, *, first: bool = False) -> list[str]:
+    # A blank line above each group but a column's first, so the columns' tops align.
+    gap = "" if first else "<br>"
+    rows = [f"<tr><td colspan='2'>{gap}<b>{_GROUP_TITLES[group]}</b></td></tr>"]
     rows += [
         _row(keys_text(c.keys), escape(c.help)) for c in COMMANDS if c.group == group and c.keys
     ]
@@ -160,6 +163,7 @@ class HelpOverlay(QFrame):
         assert parent is not None  # made with a parent, see __init__
         width = min(1320, parent.width() - 40)
         self.setFixedWidth(width)
-        self.adjustSize()
-        height = min(self.sizeHint().height(), parent.height() - 40)
+        # The word-wrapped text's real height at this width, not a guess from its length.
+        natural = self.heightForWidth(width)
+        height = min(natural if natural > 0 else self.sizeHint().height(), parent.height() - 40)
         self.setGeometry((parent.width() - width) // 2, 20, width, height)

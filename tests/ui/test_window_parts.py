@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from photoscreen.core.policy import default_activities
 from photoscreen.ui.actions import COMMANDS
@@ -134,3 +134,18 @@ def test_shift_question_mark_pressed_in_the_window_opens_the_help_once(qtbot, ma
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window.grid, "?", Qt.KeyboardModifier.ShiftModifier)
     assert window.help_overlay.isVisible()
+
+
+def test_the_help_is_as_tall_as_its_text_on_a_small_screen(qtbot, make_window):
+    window = make_window(detector=False)
+    window.resize(1366, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    window.help_overlay.set_activities(default_activities())
+    window.help_overlay.toggle()
+    label = window.help_overlay.findChild(QLabel)
+    text_height = label.heightForWidth(label.width())
+    # All of the text shows, without a wide empty band under it.
+    assert label.height() >= text_height
+    assert window.help_overlay.height() <= text_height + 40
+    assert window.help_overlay.geometry().bottom() <= window.height()
