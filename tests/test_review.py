@@ -140,3 +140,11 @@ def test_verdicts_are_audited_with_the_reviewer(flagged: tuple[Session, str]) ->
     assert last.action == "approved"
     assert last.details == {"reviewer": "Sam", "note": "ok"}
     assert last.who == "Alice"  # the name given at start-up, beside the reviewer's name
+
+
+def test_only_the_shape_of_a_scrypt_hash_is_taken_for_a_stored_pin() -> None:
+    from photoscreen.core.review import hash_pin, looks_like_pin_hash
+
+    assert looks_like_pin_hash(hash_pin("8642"))
+    for stored in ("8642", "", None, 8642, "scrypt$16384$8$1$zz$00", "md5$1$2$3$aabb$ccdd"):
+        assert not looks_like_pin_hash(stored), stored

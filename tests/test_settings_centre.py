@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -347,3 +351,32 @@ def test_the_centre_file_lives_in_the_per_user_config_directory(tmp_path: Path) 
     appdata = {"APPDATA": str(tmp_path / "Roaming")}
     expected = tmp_path / "Roaming" / "photoscreen" / "centre.json"
     assert default_centre_path(appdata, "win32") == expected
+
+
+CENTRE_WRITER = """
+import resource, signal, sys
+from pathlib import Path
+from photoscreen.core.centre_file import CentreFile
+signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
+CentreFile(Path(sys.argv[1])).update({"activities": [{"key": "k%d" % i, "label": "x" * 40}
+                                                     for i in range(100)]})
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file-size limits are POSIX")
+def test_a_save_killed_halfway_leaves_the_old_centre_file(tmp_path: Path, centre: Path) -> None:
+    CentreFile(centre).update({"export.quality": 77})
+    before = centre.read_bytes()
+    repo = Path(__file__).resolve().parents[1]
+    killed = subprocess.run(
+        [sys.executable, "-c", CENTRE_WRITER, str(centre)],
+        env={**os.environ, "PYTHONPATH": str(repo)},
+        cwd=repo,
+        capture_output=True,
+        timeout=60,
+    )
+    assert killed.returncode == -signal.SIGXFSZ  # stopped in the middle of the new file
+    assert centre.read_bytes() == before
+    assert CentreFile(centre).values() == {"export.quality": 77}
+    assert CentreFile(centre).problem is None
