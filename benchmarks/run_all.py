@@ -26,7 +26,7 @@ SUITE: dict[str, tuple[str, list[str], list[str]]] = {
     "first_screen": ("first_screen.py", [], ["--photos", "60", "--repeats", "1"]),
     "responsiveness": ("responsiveness.py", [], ["--photos", "12", "--distinct", "4"]),
     "export": ("export.py", [], ["--photos", "6", "--repeats", "1"]),
-    "memory": ("memory.py", [], ["--photos", "200", "--distinct", "4"]),
+    "memory": ("memory.py", [], ["--photos", "40", "--distinct", "4"]),
     "peers": ("peers.py", [], ["--photos", "4", "--repeats", "1"]),
 }
 
