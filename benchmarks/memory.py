@@ -92,7 +92,6 @@ def child(folder: Path) -> dict[str, Any]:
     time.sleep(0.2)
     baseline = rss_mb()
     from photoscreen.core.faces import FaceDetector
-
     from photoscreen.core.ingest import ingest_photos
     from photoscreen.core.jobs import CancelToken
     from photoscreen.core.session import Session
