@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from photoscreen.core.policy import FaceRecord, FaceState, PhotoDecisions, PhotoStatus
+from photoscreen.core.policy import Activity, FaceRecord, FaceState, PhotoDecisions, PhotoStatus
 from photoscreen.ui.face_items import FaceOverlay
 from photoscreen.ui.file_problems import file_problem
 from photoscreen.ui.review_mode import QueueItem, ReviewState
@@ -84,9 +84,15 @@ def faces_summary(decisions: PhotoDecisions | None) -> str:
 
 
 def review_state(
-    photo_id: str, name: str, status: PhotoStatus, decisions: PhotoDecisions | None
+    photo_id: str,
+    name: str,
+    status: PhotoStatus,
+    decisions: PhotoDecisions | None,
+    activities: Sequence[Activity] = (),
 ) -> ReviewState:
-    """The review panel's view of one photo."""
+    """The review panel's view of one photo, with its activity in the centre's words."""
+    key = None if decisions is None else decisions.activity
+    labels = {a.key: a.label for a in activities}
     return ReviewState(
         photo_id=photo_id,
         name=name,
@@ -94,6 +100,7 @@ def review_state(
         flag_note="" if decisions is None else decisions.flag_note,
         reasons=status.reasons,
         faces_summary=faces_summary(decisions),
+        activity=labels.get(key, key) if key else "",
     )
 
 

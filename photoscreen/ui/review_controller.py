@@ -51,7 +51,9 @@ class ReviewController(QObject):
             self.state_changed.emit(None)
             return
         self.state_changed.emit(
-            photo_state.review_state(entry.name, entry.name, entry.status, entry.decisions)
+            photo_state.review_state(
+                entry.name, entry.name, entry.status, entry.decisions, session.activities()
+            )
         )
 
     def _refresh_if_reviewing(self) -> None:

@@ -52,6 +52,7 @@ class ReviewState:
     flag_note: str
     reasons: Sequence[str]
     faces_summary: str
+    activity: str = ""  # the activity's label, "" when none is tagged
 
 
 class ReviewPanel(QFrame):
@@ -151,9 +152,15 @@ class ReviewPanel(QFrame):
             else "This photo was not sent for review."
         )
         reasons = "".join(f"<li>{escape(r)}</li>" for r in state.reasons)
+        activity = escape(state.activity) if state.activity else "<i>none tagged yet</i>"
         self.photo_label.setText(
-            f"<b>{escape(state.name)}</b><br>{asked}<br>{escape(state.faces_summary)}"
-            + (f"<ul style='margin:0'>{reasons}</ul>" if reasons else "")
+            f"<b>{escape(state.name)}</b><br>{asked}<br>Activity: {activity}"
+            f"<br>{escape(state.faces_summary)}"
+            + (
+                f"<br>Why it cannot go out yet:<ul style='margin:0'>{reasons}</ul>"
+                if reasons
+                else ""
+            )
         )
         for row in range(self.queue.count()):
             if self.queue.item(row).data(Qt.ItemDataRole.UserRole) == state.photo_id:

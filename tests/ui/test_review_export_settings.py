@@ -49,6 +49,8 @@ def test_review_needs_the_pin_and_says_why_when_wrong(qtbot, window):
     c.set_review_mode(True)
     panel = window.review_panel
     assert panel.queue.count() == 1 and "Check the background" in panel.queue.item(0).text()
+    # The manager judges the photo knowing its activity, in the centre's words.
+    assert "Activity: Story time" in panel.photo_label.text()
     assert panel.pin_required
     panel.reviewer.setText("Morgan Manager")
     qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
