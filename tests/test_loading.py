@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageCms, ImageFile
 
 from photoscreen.core import colour
+from photoscreen.core.jpeg_fast import decode_plain_jpeg
 from photoscreen.core.loading import (
     SUPPORTED_FORMATS,
     UnreadablePhoto,
@@ -214,6 +215,28 @@ def test_reduced_decode_never_returns_the_embedded_thumbnail() -> None:
     checkerboard = cv2.resize(other_pixels(256, 192), (32, 24), interpolation=cv2.INTER_AREA)
     assert mean_difference(small.pixels, reference) < 8
     assert mean_difference(small.pixels, checkerboard) > 40
+
+
+@pytest.mark.parametrize(
+    ("scale", "grey"), [(1, False), (2, False), (4, False), (8, False), (8, True)]
+)
+def test_fast_jpeg_path_itself_returns_the_dct_scaled_decode(scale: int, grey: bool) -> None:
+    """The OpenCV path must hand back the reduced decode, not decline and leave Pillow to
+    decode the photo a second time (a wrong scale flag did exactly that, silently)."""
+    width, height = 643, 481  # not multiples of 8: libjpeg rounds the scaled sides up
+    pixels = sample_pixels(width, height)
+    data = make_jpeg(pixels[..., 0] if grey else pixels)
+    with Image.open(io.BytesIO(data)) as opened:
+        assert isinstance(opened, ImageFile.ImageFile)
+        assert opened.mode == ("L" if grey else "RGB")
+        decoded = decode_plain_jpeg(data, opened, -(-width // scale) if scale > 1 else None)
+    assert decoded is not None, "the fast path declined a plain JPEG"
+    fast, _profile = decoded
+    assert fast.shape == (-(-height // scale), -(-width // scale), 3)
+    reference = cv2.resize(pixels, fast.shape[1::-1], interpolation=cv2.INTER_AREA)
+    if grey:
+        reference = reference[..., :1].repeat(3, axis=2)
+    assert mean_difference(fast, reference) < 8
 
 
 @settings(max_examples=30, deadline=None)

@@ -20,8 +20,16 @@ from PIL import ImageFile
 
 from photoscreen.core.colour import pending_rgb_profile
 
-# OpenCV's reduced-decode flags (DCT scaling by 1/2, 1/4, 1/8), without the BGR bit.
-_SCALE_FLAGS = {1: 0, 2: 16, 4: 32, 8: 48}
+# OpenCV's DCT-scaling bits (1/2, 1/4, 1/8). These are the IMREAD_REDUCED_GRAYSCALE_n
+# constants: IMREAD_REDUCED_COLOR_n is the same bits plus IMREAD_COLOR_BGR, which OpenCV
+# refuses to combine with IMREAD_COLOR_RGB; the RGB bit below makes the result colour.
+# (The bits are not additive: 16 | 32 = 48 is read as 1/4, not 1/8.)
+_SCALE_FLAGS = {
+    1: 0,
+    2: cv2.IMREAD_REDUCED_GRAYSCALE_2,
+    4: cv2.IMREAD_REDUCED_GRAYSCALE_4,
+    8: cv2.IMREAD_REDUCED_GRAYSCALE_8,
+}
 
 
 def decode_plain_jpeg(
