@@ -112,7 +112,8 @@ def _wait_until_read(window, folder: Path) -> None:
     controller = window.controller
     controller.open_folder(folder)
     deadline = time.monotonic() + 600
-    while controller.scan is not None and controller.scan.running:
+    # The session opens on a worker first; then the scan runs until the folder is read.
+    while controller.opening or (controller.scan is not None and controller.scan.running):
         if time.monotonic() > deadline:
             raise SystemExit("reading the folder took over 10 minutes")
         loop = QEventLoop()

@@ -75,6 +75,14 @@ def run_loop(app: Any, seconds: float | None = None, until: Any = None) -> None:
     loop.exec()
 
 
+def watch_scan(scan: Any, finished: list[bool]) -> None:
+    """Note in ``finished`` when ``scan`` ends (True) or fails (False)."""
+    if not scan.running:  # nothing to read: it ended before the folder was shown
+        finished.append(True)
+    scan.finished.connect(lambda: finished.append(True))
+    scan.failed.connect(lambda _error: finished.append(False))
+
+
 def summarise(gaps: list[float]) -> dict[str, float]:
     ordered = sorted(gaps) or [0.0]
     return {
@@ -104,9 +112,10 @@ def main() -> int:
         finished: list[bool] = []
         heartbeat.start()
         start = time.perf_counter()
-        window.controller.open_folder(base / "photos")
-        window.controller.scan.finished.connect(lambda: finished.append(True))
-        window.controller.scan.failed.connect(lambda _error: finished.append(False))
+        controller = window.controller
+        # The session opens on a worker; the folder scan exists once it has opened.
+        controller.folder_opened.connect(lambda _: watch_scan(controller.scan, finished))
+        controller.open_folder(base / "photos")
         run_loop(app, until=lambda: bool(finished))
         elapsed = time.perf_counter() - start
         busy = summarise(heartbeat.stop())

@@ -76,9 +76,15 @@ def run_command(argv: list[str]) -> int:
 def run_window(argv: list[str]) -> int:
     """Open the window; Qt is imported only here."""
     args = _window_parser().parse_args(argv)
+    from photoscreen.core.centre_file import default_centre_path
     from photoscreen.ui.startup import start_window
 
-    return start_window(folder=args.folder, demo=args.demo, argv=sys.argv[:1])
+    return start_window(
+        folder=args.folder,
+        demo=args.demo,
+        argv=sys.argv[:1],
+        centre_file=default_centre_path(),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,8 @@
 
 Kept in QSettings (per user, per PC), declared once here with types and defaults. The
 centre's policy settings (activities, export options, PIN) are not here: they live in the
-session store with the photos, so the reviewer on another PC sees the same.
+session store with the photos, so the reviewer on another PC sees the same, and in this
+PC's centre file, whose place is given here, so new folders start from them.
 """
 
 from __future__ import annotations
@@ -20,15 +21,23 @@ _LAST_REVIEWER = "review/last_reviewer"
 
 
 class AppSettings:
-    """Typed access to the few per-user values; tests pass their own QSettings file."""
+    """Typed access to the few per-user values; tests pass their own QSettings file.
 
-    def __init__(self, store: QSettings) -> None:
+    ``centre_file`` is this PC's centre settings file (activities, export options, PIN
+    that new folders start from), or None to keep to each folder's own settings.
+    """
+
+    def __init__(self, store: QSettings, centre_file: Path | None = None) -> None:
         self._store = store
+        self.centre_file = centre_file
 
     @classmethod
     def at(cls, path: Path) -> AppSettings:
-        """Settings kept in an ini file at ``path`` (tests, portable installs)."""
-        return cls(QSettings(str(path), QSettings.Format.IniFormat))
+        """Settings kept in an ini file at ``path`` (tests, portable installs).
+
+        The centre file sits beside it (``centre.json``), so tests stay in their folder.
+        """
+        return cls(QSettings(str(path), QSettings.Format.IniFormat), path.with_name("centre.json"))
 
     @property
     def user_name(self) -> str:

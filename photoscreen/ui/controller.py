@@ -26,6 +26,7 @@ from photoscreen.ui.controller_verbs import REFUSALS, DecisionVerbs
 from photoscreen.ui.current_photo import CurrentPhoto
 from photoscreen.ui.file_problems import file_problem
 from photoscreen.ui.filters import FILTERS, REVIEW_FILTER, StatusFilter, StatusFilterProxy
+from photoscreen.ui.folder_opening import FolderOpening, OpenedFolder
 from photoscreen.ui.folder_scan import FolderScan, ScannedPhoto
 from photoscreen.ui.grid_model import GridEntry, PhotoGridModel
 from photoscreen.ui.messages import MessageChannel
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 class Controller(QObject, DecisionVerbs):
     """Holds the session and the state of the window; the one place decisions are made."""
 
+    opening_changed = Signal(object)  # Path of the folder being opened, or None
     folder_opened = Signal(object)  # Path
     folder_closed = Signal()
     title_changed = Signal(str)
@@ -77,6 +79,7 @@ class Controller(QObject, DecisionVerbs):
         self.model.thumbnail_wanted.connect(self._load_thumbnail)
         self.session: Session | None = None
         self.scan: FolderScan | None = None
+        self._opening: FolderOpening | None = None
         self._photos: dict[str, PhotoEntry] = {}
         self.current: str | None = None
         self._last_row = 0
@@ -87,7 +90,11 @@ class Controller(QObject, DecisionVerbs):
     # --- folder -------------------------------------------------------------------------
 
     def open_folder(self, folder: Path) -> bool:
-        """Open ``folder`` (closing the one open); False, with a message, if it cannot be."""
+        """Start opening ``folder`` (closing the one open); False, with a message, if refused.
+
+        The session is opened on a worker (see :mod:`photoscreen.ui.folder_opening`):
+        ``folder_opened`` follows, or a message saying why the folder could not be opened.
+        """
         if self.exporting:
             self.messages.warning("Please wait for the export to finish first.")
             return False
@@ -95,17 +102,51 @@ class Controller(QObject, DecisionVerbs):
         if not self.settings.user_name:
             self.messages.warning("Please enter your name first: File > Your name.")
             return False
-        try:
-            session = Session.open(Path(folder), self.settings.user_name)
-        except (SessionLocked, *REFUSALS, OSError) as error:
-            self.messages.error(f"The folder could not be opened. {error}")
-            return False
-        self.session = session
+        opening = FolderOpening(Path(folder), self.settings.user_name, self.settings.centre_file)
+        self._opening = opening
+        self.opening_changed.emit(opening.folder)
+        self.workers.run(
+            "session",
+            opening.job,
+            on_result=lambda _: self._opened(opening),
+            on_error=lambda error: self._open_failed(opening, error),
+        )
+        return True
+
+    @property
+    def opening(self) -> bool:
+        """True while a folder is being opened."""
+        return self._opening is not None
+
+    def _opened(self, opening: FolderOpening) -> None:
+        if opening is not self._opening:
+            opening.abandon()  # superseded: close the session it opened
+            return
+        opened = opening.claim()
+        self._opening = None
+        if opened is None:
+            return
+        self.opening_changed.emit(None)
+        self._start(opened)
+
+    def _open_failed(self, opening: FolderOpening, error: JobError) -> None:
+        if opening is not self._opening:
+            return
+        self._opening = None
+        self.opening_changed.emit(None)
+        if isinstance(error.exception, (SessionLocked, *REFUSALS, OSError)):
+            self.messages.error(f"The folder could not be opened. {error.exception}")
+        else:
+            self.messages.error(f"The folder could not be opened: {error.exception}", error.trace)
+
+    def _start(self, opened: OpenedFolder) -> None:
+        session = self.session = opened.session
         self.settings.remember_folder(session.folder)
-        if session.fallback_reason:
-            self.messages.warning(session.fallback_reason)
+        for problem in (session.fallback_reason, session.centre_problem):
+            if problem:
+                self.messages.warning(problem)
         session.add_listener(self._on_session_changed)
-        self._load_listing()
+        self._load_listing(opened.photos)
         self.scan = FolderScan(self.workers, session, self._detector_factory, self)
         self.scan.photo_scanned.connect(self._on_scanned)
         self.scan.progressed.connect(self.scan_progressed)
@@ -118,10 +159,13 @@ class Controller(QObject, DecisionVerbs):
         self.activities_changed.emit(session.activities())
         self._emit_undo()
         self.select(self._first_visible())
-        return True
 
     def close_folder(self) -> None:
         """Stop background work for the open folder and close its session."""
+        if self._opening is not None:
+            self._opening.abandon()
+            self._opening = None
+            self.opening_changed.emit(None)
         if self.session is None:
             return
         if self.scan is not None:
@@ -143,9 +187,7 @@ class Controller(QObject, DecisionVerbs):
         where = f"{self.session.folder.name} — " if self.session else ""
         return f"{where}photoscreen — {user}"
 
-    def _load_listing(self) -> None:
-        assert self.session is not None
-        entries = self.session.photos()
+    def _load_listing(self, entries: list[PhotoEntry]) -> None:
         self._photos = {entry.name: entry for entry in entries}
         self.model.set_entries(
             [

@@ -48,15 +48,21 @@ def build_window(settings: AppSettings, detector_factory: Callable[[], Any] | No
     return window
 
 
-def start_window(folder: Path | None, demo: bool, argv: list[str]) -> int:
-    """Run the window until it is closed; returns the exit status."""
+def start_window(
+    folder: Path | None, demo: bool, argv: list[str], centre_file: Path | None = None
+) -> int:
+    """Run the window until it is closed; returns the exit status.
+
+    ``centre_file`` is this PC's centre settings file (the composition root passes
+    :func:`~photoscreen.core.centre_file.default_centre_path`).
+    """
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("photoscreen")
     app.setOrganizationName("photoscreen")
-    settings = AppSettings(QSettings())
+    settings = AppSettings(QSettings(), centre_file)
     window = build_window(settings, default_detector_factory())
     install_excepthook(window)
     window.show()

@@ -6,6 +6,7 @@ a decision in it is a controller method.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex
@@ -36,6 +37,7 @@ def _wire_folder(w: MainWindow) -> None:
     c.activities_changed.connect(w.help_overlay.set_activities)
     c.activities_changed.connect(lambda acts: w.commands.set_activities(acts, c.set_activity))
     c.counts_changed.connect(w.filter_bar.show_counts)
+    c.opening_changed.connect(lambda folder: _show_opening(w, folder))
     c.scan_progressed.connect(lambda done, total: _show_scan(w, done, total))
     c.undo_changed.connect(lambda can_undo, can_redo: _enable_undo(w, can_undo, can_redo))
     w.welcome.open_folder_clicked.connect(w.interactions.choose_folder)
@@ -126,6 +128,10 @@ def _select_in_grid(w: MainWindow, photo_id: str | None) -> None:
     if index.isValid() and w.grid.currentIndex() != index:
         w.grid.setCurrentIndex(index)
         w.grid.scrollTo(index)
+
+
+def _show_opening(w: MainWindow, folder: Path | None) -> None:
+    w.scan_label.setText(f"Opening {folder.name}…" if folder is not None else "")
 
 
 def _show_scan(w: MainWindow, done: int, total: int) -> None:

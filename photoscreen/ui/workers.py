@@ -1,7 +1,9 @@
 """The one place where core jobs run on worker threads.
 
-Four named thread pools, each with one purpose:
+Five named thread pools, each with one purpose:
 
+- ``session``: opening a folder's session (the database, its migrations, the listing),
+  which takes too long for the GUI thread. One thread: one folder is opened at a time.
 - ``ingest``: reads the opened folder once (hash, thumbnail, face detection). One thread
   drives the core's ingest generator; the generator spreads its own work over the cores.
 - ``viewer``: work for the photo on screen (full-size decode, metadata inspection, the
@@ -36,7 +38,7 @@ from photoscreen.core.jobs import Cancelled, CancelToken, Progress
 
 log = logging.getLogger(__name__)
 
-POOLS = ("ingest", "viewer", "thumbnails", "writer")
+POOLS = ("session", "ingest", "viewer", "thumbnails", "writer")
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,12 @@ def make_window(qtbot, tmp_path: Path) -> Iterator[Callable[..., MainWindow]]:
         window.close()
 
 
+def open_and_wait(qtbot, window: MainWindow, folder: Path, timeout: int = 20000) -> None:
+    """Open ``folder`` in ``window`` and wait until its session is open (done on a worker)."""
+    with qtbot.waitSignal(window.controller.folder_opened, timeout=timeout):
+        assert window.controller.open_folder(folder)
+
+
 def wait_until_scanned(qtbot, window: MainWindow, timeout: int = 60000) -> None:
     """Wait until every photo was read (thumbnail, hash and faces) by the folder scan."""
 

@@ -121,8 +121,13 @@ def test_refusals_are_shown_not_raised(window):
 
 def test_a_second_window_cannot_open_a_folder_in_use(qtbot, window, make_window):
     other = make_window(detector=False, user="Alex")
-    assert not other.controller.open_folder(window.controller.session.folder)
+    assert other.controller.open_folder(window.controller.session.folder)
+    assert "Opening photos" in other.scan_label.text()  # the open runs on a worker
+    qtbot.waitUntil(lambda: not other.controller.opening)
+    assert other.controller.session is None
     assert "could not be opened" in other.message_bar.text
+    assert "Sam Staff" in other.message_bar.text  # who has it open
+    assert other.scan_label.text() == ""
 
 
 def test_dropping_a_folder_opens_it(qtbot, make_window, tmp_path):
@@ -137,7 +142,8 @@ def test_dropping_a_folder_opens_it(qtbot, make_window, tmp_path):
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    made.dropEvent(event)
+    with qtbot.waitSignal(made.controller.folder_opened):
+        made.dropEvent(event)
     assert made.controller.session is not None
     assert made.pages.currentIndex() == 1
     assert folder.resolve() in made.controller.settings.recent_folders()

@@ -10,7 +10,7 @@ from photoscreen.core.redact import RedactionStyle
 from photoscreen.ui.export_dialog import ExportDialog
 from photoscreen.ui.prompts import PinPrompt
 from photoscreen.ui.settings_dialog import SettingsDialog
-from tests.ui.conftest import save_jpeg, scene, wait_until_scanned
+from tests.ui.conftest import open_and_wait, save_jpeg, scene, wait_until_scanned
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -184,3 +184,47 @@ def test_settings_change_activities_export_and_pin(qtbot, window):
     assert c.session.settings.has_pin
     dialog.remove_pin()  # no current PIN typed: refused, with the core's reason
     assert c.session.settings.has_pin and "current" in dialog.problem.text()
+
+
+def test_a_pin_set_in_one_folder_protects_a_new_folder_opened_next(qtbot, window, tmp_path):
+    c = window.controller
+    dialog = SettingsDialog(c, window)
+    qtbot.addWidget(dialog)
+    assert "kept on this PC" in dialog.scope.text()
+    dialog.new_pin.setText("8642")
+    dialog.repeat_pin.setText("8642")
+    dialog.set_pin()
+    dialog.close()
+    second = tmp_path / "next session"
+    second.mkdir()
+    save_jpeg(second / "IMG_9.jpg", scene(9))
+    open_and_wait(qtbot, window, second)
+    wait_until_scanned(qtbot, window)
+    assert c.session.folder == second.resolve() and c.session.settings.has_pin
+    _ready(window, "IMG_9.jpg")
+    c.flag_for_review("Is the child in the back all right to post?")
+    c.set_review_mode(True)
+    panel = window.review_panel
+    assert panel.pin_required
+    panel.reviewer.setText("Morgan Manager")
+    qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
+    panel.pin_prompt.field.setText("0000")
+    panel.pin_prompt.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: "PIN" in panel.problem.text())
+    assert _entry(window, "IMG_9.jpg").state is PhotoState.AWAITING_REVIEW
+    qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
+    panel.pin_prompt.field.setText("8642")
+    panel.pin_prompt.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: _entry(window, "IMG_9.jpg").state is PhotoState.READY)
+
+
+def test_a_damaged_centre_file_is_reported_when_a_folder_opens(qtbot, make_window, tmp_path):
+    made = make_window(detector=False)
+    made.show()
+    made.controller.settings.centre_file.write_text("{ not json")
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    save_jpeg(folder / "IMG_0.jpg", scene(0))
+    open_and_wait(qtbot, made, folder)
+    assert made.message_bar.isVisible()
+    assert "centre" in made.message_bar.text.lower()
