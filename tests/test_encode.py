@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import struct
 import time
 from collections.abc import Callable
@@ -22,7 +23,13 @@ from photoscreen.core.encode import (
     verify_clean_jpeg,
     write_new_file,
 )
-from photoscreen.core.jpeg_segments import JpegStructureError, frame_size, walk_jpeg
+from photoscreen.core.jpeg_segments import (
+    JpegStructureError,
+    count_restart_markers,
+    find_scan_end,
+    frame_size,
+    walk_jpeg,
+)
 from tests.photos import display_p3_profile, insert_jpeg_segment, make_jpeg, sample_pixels
 from tests.photos_metadata import exif_bytes, iptc_records, photoshop_app13, xmp_packet
 
@@ -262,3 +269,52 @@ def test_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         write_new_file(missing_folder, b"data")
     assert os.listdir(tmp_path) == []
+
+
+# --- the scan search against a regex reference -----------------------------------------
+
+# The walker's former regexes, kept as the reference: a scan ends at 0xFF followed by
+# anything but a stuffed 0x00 or RSTn (0xD0-0xD7); RSTn markers are counted inside it.
+_REFERENCE_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7]")
+_REFERENCE_RESTART = re.compile(rb"\xff[\xd0-\xd7]")
+
+# Bytes weighted towards the interesting ones: 0xFF, stuffed zeros, RSTn, other markers.
+_SCAN_BYTES = st.lists(
+    st.one_of(
+        st.sampled_from([0xFF, 0x00, 0xD0, 0xD7, 0xD8, 0xD9, 0xCF, 0xDA]),
+        st.integers(0, 255),
+    ),
+    max_size=200,
+).map(bytes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=_SCAN_BYTES, pos=st.integers(0, 210), window=st.integers(1, 40))
+def test_scan_search_matches_the_regex_reference(data: bytes, pos: int, window: int) -> None:
+    """Same answer on any bytes (fill bytes, RSTn, truncation), whatever the window size."""
+    match = _REFERENCE_SCAN_END.search(data, pos)
+    assert find_scan_end(data, pos, window) == (match.start() if match else None)
+    end = match.start() if match else len(data)
+    expected = sum(1 for _ in _REFERENCE_RESTART.finditer(data, pos, end))
+    assert count_restart_markers(data, pos, end) == expected
+
+
+@pytest.mark.parametrize("options", [{}, {"restart_marker_blocks": 1}, {"progressive": True}])
+def test_segment_walk_of_real_jpegs_matches_the_regex_reference(options: dict[str, object]) -> None:
+    """Plain, restart-marker and progressive files, whole and truncated mid-scan."""
+    out = io.BytesIO()
+    Image.fromarray(sample_pixels(200, 150)).save(out, format="JPEG", **options)
+    whole = out.getvalue()
+    for data in (whole, whole[: len(whole) * 2 // 3]):
+        layout = walk_jpeg(data, count_restarts=True)
+        scans = layout.find(0xDA)
+        assert scans
+        for scan in scans:
+            start = scan.offset + 4 + len(scan.payload)
+            match = _REFERENCE_SCAN_END.search(data, start)
+            end = match.start() if match else len(data)
+            restarts = sum(1 for _ in _REFERENCE_RESTART.finditer(data, start, end))
+            assert scan.restart_markers == restarts
+        assert (layout.end is None) == (data is not whole)
+    if options.get("restart_marker_blocks"):
+        assert walk_jpeg(whole, count_restarts=True).find(0xDA)[0].restart_markers > 0
