@@ -60,8 +60,9 @@ class AppSettings:
         """Put ``folder`` first in the recent list."""
         folder = folder.resolve()
         kept = [p for p in self.recent_folders() if p != folder]
+        # No sync() here: writing the file costs the GUI thread 10-25 ms just as a folder
+        # opens; QSettings writes it itself shortly after, from the event loop, and on exit.
         self._store.setValue(_RECENT, [str(p) for p in [folder, *kept][:MAX_RECENT]])
-        self._store.sync()
 
     @property
     def last_export_folder(self) -> Path | None:

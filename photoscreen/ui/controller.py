@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtGui import QImage
 
 from photoscreen.core.photo_list import PhotoEntry
-from photoscreen.core.policy import PhotoState, photo_status
+from photoscreen.core.policy import Activity, PhotoState, photo_status
 from photoscreen.core.session import Session, SessionLocked
 from photoscreen.core.thumbnails import ThumbnailStore
 from photoscreen.ui import photo_state
@@ -80,6 +80,7 @@ class Controller(QObject, DecisionVerbs):
         self.session: Session | None = None
         self.scan: FolderScan | None = None
         self._opening: FolderOpening | None = None
+        self._shown_activities: tuple[Activity, ...] | None = None
         self._photos: dict[str, PhotoEntry] = {}
         self.current: str | None = None
         self._last_row = 0
@@ -134,6 +135,7 @@ class Controller(QObject, DecisionVerbs):
             return
         self._opening = None
         self.opening_changed.emit(None)
+        self.folder_closed.emit()
         if isinstance(error.exception, (SessionLocked, *REFUSALS, OSError)):
             self.messages.error(f"The folder could not be opened. {error.exception}")
         else:
@@ -156,7 +158,7 @@ class Controller(QObject, DecisionVerbs):
         )
         self.folder_opened.emit(session.folder)
         self.title_changed.emit(self.window_title())
-        self.activities_changed.emit(session.activities())
+        self._emit_activities(session.activities())
         self._emit_undo()
         self.select(self._first_visible())
 
@@ -181,6 +183,14 @@ class Controller(QObject, DecisionVerbs):
         self.photo.clear("No folder open")
         self.folder_closed.emit()
         self.title_changed.emit(self.window_title())
+
+    def _emit_activities(self, activities: tuple[Activity, ...]) -> None:
+        # Rebuilding the activity buttons, keys and help costs the GUI thread ~10 ms:
+        # only when the list really changed (not on every refresh, nor for a folder with
+        # the same list as the last one).
+        if activities != self._shown_activities:
+            self._shown_activities = activities
+            self.activities_changed.emit(activities)
 
     def window_title(self) -> str:
         user = self.settings.user_name or "no name set"
@@ -216,7 +226,7 @@ class Controller(QObject, DecisionVerbs):
             return
         for entry in self.session.photos():
             self._store_entry(entry)
-        self.activities_changed.emit(self.session.activities())
+        self._emit_activities(self.session.activities())
         self.counts_changed.emit(self.model.statuses())
         self._show_current(reload=False)
 

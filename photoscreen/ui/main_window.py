@@ -63,6 +63,9 @@ class MainWindow(QMainWindow):
         self.scan_label = QLabel()
         self.scan_bar = QProgressBar()
         self.scan_bar.setMaximumWidth(200)
+        # The label beside it says "n of N". A bar showing its own percentage repaints
+        # the window synchronously on every change (measured 20 ms on the GUI thread).
+        self.scan_bar.setTextVisible(False)
         self.scan_bar.hide()
         self.statusBar().addWidget(self.filter_bar.counts_label, 1)
         self.statusBar().addPermanentWidget(self.scan_label)

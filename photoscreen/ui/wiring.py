@@ -132,6 +132,11 @@ def _select_in_grid(w: MainWindow, photo_id: str | None) -> None:
 
 def _show_opening(w: MainWindow, folder: Path | None) -> None:
     w.scan_label.setText(f"Opening {folder.name}…" if folder is not None else "")
+    if folder is not None:
+        # The work area is laid out and painted while the session opens on its worker,
+        # so that cost and the folder's own arrival are two short GUI-thread turns, not
+        # one long one. If the folder cannot be opened, ``folder_closed`` goes back.
+        w.pages.setCurrentIndex(1)
 
 
 def _show_scan(w: MainWindow, done: int, total: int) -> None:
