@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from photoscreen.core import centerface
-from photoscreen.core.face_passes import MAX_TILE_SIDE, TILE_OVERLAP, tile_spans
+from photoscreen.core.face_passes import MAX_TILE_SIDE, TILE_OVERLAP, TILED_MAX_FACE, tile_spans
 from photoscreen.core.faces import (
     Detection,
     DetectionMode,
@@ -108,37 +108,64 @@ def test_no_faces_on_faceless_photos(detector: FaceDetector, name: str) -> None:
 
 
 def big_group() -> list[PastedFace]:
-    """Children-sized faces (44-200 px) across a 4000 x 3000 group shot, two of them cut by
-    the fine pass's tile border."""
-    fine_zoom = 2496 / 4000
-    first_tile_end = tile_spans(2496)[0][1] / fine_zoom  # the border, in full-res pixels
+    """Children-sized faces (44-200 px) across a 4000 x 3000 group shot, some of them cut by
+    the fine pass's tile borders (vertical, horizontal, and where four tiles meet)."""
+    fine_w, fine_h = 2496, 1856  # the fine pass's input for 4000 x 3000
+    zoom_x, zoom_y = fine_w / 4000, fine_h / 3000
+    # Tile borders in full-resolution pixels: the first tile's inner edges.
+    x_border = tile_spans(fine_w)[0][1] / zoom_x
+    y_border = tile_spans(fine_h)[0][1] / zoom_y
+    x_border_2 = tile_spans(fine_w)[1][1] / zoom_x
     return [
-        PastedFace(first_tile_end - 10, 1500, 120, angle=20),
+        PastedFace(x_border - 10, 1500, 120, angle=20),
         PastedFace(600, 500, 52),
         PastedFace(1400, 700, 48, angle=-25, mirrored=True),
         PastedFace(3000, 600, 60, angle=20),
         PastedFace(3500, 2200, 200, angle=-20, mirrored=True),
         PastedFace(800, 2300, 90, mirrored=True),
-        PastedFace(first_tile_end + 5, 2600, 44),
+        PastedFace(x_border + 5, 2600, 44),
+        PastedFace(500, y_border - 8, 60),
+        PastedFace(x_border_2 + 6, y_border + 4, 72, mirrored=True),
     ]
 
 
-def test_small_faces_in_a_big_photo_and_across_tile_borders(detector: FaceDetector) -> None:
+def test_small_faces_in_a_big_photo_and_across_tile_borders(
+    detector: FaceDetector, monkeypatch: pytest.MonkeyPatch
+) -> None:
     faces = big_group()
     scene = compose("rocket", 4000, 3000, faces)
     data = jpeg_with_orientation(scene, 6)
     photo = decode_photo(data, min_long_side=detector.min_decode_long_side())
+    # Record every input the network sees: its buffers grow to the largest one and stay.
+    seen: list[tuple[int, ...]] = []
+    run = centerface.CenterFaceNet.run
+
+    def recording_run(net: centerface.CenterFaceNet, rgb: np.ndarray) -> centerface.CenterFaceMaps:
+        seen.append(rgb.shape[:2])
+        return run(net, rgb)
+
+    monkeypatch.setattr(centerface.CenterFaceNet, "run", recording_run)
     detections = detector.detect(photo.pixels, photo.scale)
     assert_exactly_the_faces(detections, faces)
+    # The fine pass ran in tiles no bigger than the whole-photo pass (800 x 608) by more
+    # than a fifth: a detector holds no more memory for a 12 MP photo than for a small one.
+    whole_area = 800 * 608
+    assert len(seen) > 3
+    assert all(max(shape) <= MAX_TILE_SIDE for shape in seen[1:])
+    assert max(h * w for h, w in seen) <= 1.2 * whole_area
 
 
 def test_tiles_cover_the_side_and_overlap_more_than_a_face() -> None:
-    for length in (100, MAX_TILE_SIDE, MAX_TILE_SIDE + 1, 1664, 2496, 5000):
+    for length in (100, MAX_TILE_SIDE, MAX_TILE_SIDE + 32, 1664, 1856, 2496, 3008, 4000, 5024):
         spans = tile_spans(length)
-        assert spans[0][0] == 0 and spans[-1][1] >= length
+        assert spans[0][0] == 0 and spans[-1][1] == length
         for (_, end), (start, _) in itertools.pairwise(spans):
-            assert end - start >= TILE_OVERLAP
+            assert end - start >= TILE_OVERLAP > TILED_MAX_FACE
+            assert start % 32 == 0
         assert all(end - start <= max(MAX_TILE_SIDE, length) for start, end in spans)
+        # Evenly shared: no tile much bigger than it must be for the overlaps.
+        needed = (length + (len(spans) - 1) * TILE_OVERLAP) / len(spans)
+        assert all(end - start < needed + 2 * 32 for start, end in spans)
 
 
 def test_thorough_mode_finds_at_least_what_default_finds(

@@ -2,10 +2,12 @@
 
 A *pass* looks at the whole photo at one input size (its long side in network pixels).
 A fine pass (``tiled``) whose input would be longer than :data:`MAX_TILE_SIDE` on a side is
-cut into overlapping tiles, which bounds the network's memory (its first layers hold 32
-channels at half the input size) on big photos. Photos of one camera give tiles of one
-shape, which matters: OpenCV re-plans a net for each new input shape, at the cost of
-about one extra inference.
+cut into overlapping tiles. Tiles bound the network's memory: a ``cv2.dnn`` net keeps
+buffers sized for the largest input it has run (about 250 bytes per input pixel with
+OpenCV 5, for the net's lifetime; measured: 625 MB after a 1376 x 1856 tile, 280 MB after
+960 x 1024, 135 MB after the 800 x 608 whole-photo pass), and reuses them for any input no
+larger, without re-planning. So a detector holds what its largest input needs, and tiles
+near the whole-photo pass's size add almost nothing to it.
 
 Faces on tile borders: neighbouring tiles overlap by :data:`TILE_OVERLAP` input pixels,
 more than the largest face a tiled pass is trusted with (:data:`TILED_MAX_FACE`), so a face
@@ -15,6 +17,7 @@ edge is dropped when another tile contains it whole; that tile's copy of the fac
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -31,14 +34,18 @@ from photoscreen.core.centerface import (
     decode,
 )
 
-# A pass is cut into tiles when its input would be longer than this on a side.
-MAX_TILE_SIDE = 2048
-TILE_OVERLAP = 192
-# Faces bigger than this (input px) may be cut by every tile holding them; the whole-photo
-# passes, which see the photo smaller, are the ones that find them.
-TILED_MAX_FACE = TILE_OVERLAP - 2 * STRIDE
+# A pass is cut into tiles when its input would be longer than this on a side. Small
+# enough to keep each detector's network buffers near what the whole-photo pass needs;
+# each smaller step costs more overlap work (see docs/faces-benchmark.md).
+MAX_TILE_SIDE = 832
+TILE_OVERLAP = 128
 # A box within this many input pixels of an inner tile edge counts as touching it.
 EDGE_MARGIN = 2 * STRIDE
+# Faces bigger than this (input px) may be cut by every tile holding them; the whole-photo
+# passes, which see the photo smaller, are the ones that find them. In default mode a fine
+# pass is at most 2496 / 800 times the whole-photo pass, where this is still 36 px:
+# a size CenterFace scores confidently.
+TILED_MAX_FACE = TILE_OVERLAP - 2 * EDGE_MARGIN
 # Two boxes of one pass with at least this overlap are the same face (CenterFace's usual).
 PASS_NMS_IOU = 0.3
 
@@ -141,14 +148,28 @@ def tile_spans(length: int) -> list[tuple[int, int]]:
     """Tiles ``(start, end)`` along one side: as few as fit MAX_TILE_SIDE, overlapping.
 
     The tiles share the side evenly (rather than fixed-size tiles and a sliver at the
-    end), so the extra work of the overlaps stays near ``TILE_OVERLAP`` per cut.
+    end), and are the smallest that keep ``TILE_OVERLAP`` at every cut once their origins
+    snap to the grid, so the extra work of the overlaps stays near ``TILE_OVERLAP`` per cut.
     """
     if length <= MAX_TILE_SIDE:
         return [(0, length)]
     count = math.ceil((length - TILE_OVERLAP) / (MAX_TILE_SIDE - TILE_OVERLAP - SIDE_MULTIPLE))
-    # One grid step of slack per cut: origins snap to the grid and must keep the overlap.
-    covered = length + (count - 1) * (TILE_OVERLAP + SIDE_MULTIPLE)
-    side = math.ceil(covered / count / SIDE_MULTIPLE) * SIDE_MULTIPLE
+    smallest = length + (count - 1) * TILE_OVERLAP
+    # One grid step of slack per cut always suffices (origins snap by at most half a step).
+    largest = length + (count - 1) * (TILE_OVERLAP + SIDE_MULTIPLE)
+    for side in range(_grid_ceil(smallest / count), _grid_ceil(largest / count) + 1, SIDE_MULTIPLE):
+        spans = _even_spans(length, count, side)
+        if all(end - start >= TILE_OVERLAP for (_, end), (start, _) in itertools.pairwise(spans)):
+            return spans
+    return _even_spans(length, count, _grid_ceil(largest / count))
+
+
+def _grid_ceil(value: float) -> int:
+    return math.ceil(value / SIDE_MULTIPLE) * SIDE_MULTIPLE
+
+
+def _even_spans(length: int, count: int, side: int) -> list[tuple[int, int]]:
+    """``count`` tiles of ``side`` spread evenly over ``length``, origins on the grid."""
     step = (length - side) / (count - 1)
     # Origins on the 32-pixel grid keep every tile's heatmap cells aligned with the photo's.
     starts = [round(i * step / SIDE_MULTIPLE) * SIDE_MULTIPLE for i in range(count)]
@@ -196,34 +217,45 @@ def _run_tiles(
     return np.concatenate(found) if found else np.empty((0, 5), np.float32)
 
 
-def run_pass(
-    net: CenterFaceNet,
-    pixels: npt.NDArray[np.uint8],
-    pixels_per_full: float,
-    spec: PassSpec,
-    floor: float,
-) -> PassResult:
-    """Run one pass over ``pixels`` and return its boxes in full-resolution pixels.
+@dataclass(frozen=True)
+class PassInput:
+    """The photo at some size, and its zoom per axis (pixels per full-resolution pixel)."""
 
-    ``pixels_per_full`` is the width of ``pixels`` over the photo's full width; ``floor``
-    is the lowest heatmap score kept (below the lowest band, so fusion sees weak votes).
+    pixels: npt.NDArray[np.uint8]
+    zoom_x: float
+    zoom_y: float
+
+    def at(self, long_side: int) -> PassInput:
+        """This photo resized to a pass's network input of ``long_side`` (sides on the grid)."""
+        height, width = self.pixels.shape[:2]
+        net_w, net_h = _network_size(width, height, long_side)
+        if (net_w, net_h) == (width, height):
+            return self
+        # INTER_AREA when shrinking: it averages, so small faces are not aliased away.
+        interpolation = cv2.INTER_AREA if net_w < width else cv2.INTER_LINEAR
+        resized = cv2.resize(self.pixels, (net_w, net_h), interpolation=interpolation)
+        return PassInput(
+            np.asarray(resized, dtype=np.uint8),
+            self.zoom_x * net_w / width,
+            self.zoom_y * net_h / height,
+        )
+
+
+def run_pass(net: CenterFaceNet, given: PassInput, spec: PassSpec, floor: float) -> PassResult:
+    """Run one pass over ``given`` (already at the pass's input size, see
+    :meth:`PassInput.at`) and return its boxes in full-resolution pixels.
+
+    ``floor`` is the lowest heatmap score kept (below the lowest band, so fusion sees weak
+    votes).
     """
-    height, width = pixels.shape[:2]
-    net_w, net_h = _network_size(width, height, spec.long_side)
-    # INTER_AREA when shrinking: it averages, so small faces are not aliased away.
-    interpolation = cv2.INTER_AREA if net_w < width else cv2.INTER_LINEAR
-    resized = np.asarray(
-        cv2.resize(pixels, (net_w, net_h), interpolation=interpolation), dtype=np.uint8
-    )
+    pixels = given.pixels
     if spec.tiled:
-        boxes = _run_tiles(net, resized, spec.mirrored, floor)
+        boxes = _run_tiles(net, pixels, spec.mirrored, floor)
     else:
-        boxes = decode(_keep_peaks(_look(net, resized, spec.mirrored)), floor)
+        boxes = decode(_keep_peaks(_look(net, pixels, spec.mirrored)), floor)
     boxes = nms(boxes, PASS_NMS_IOU)
-    zoom_x = net_w / width * pixels_per_full
-    zoom_y = net_h / height * pixels_per_full
-    boxes[:, [0, 2]] /= zoom_x
-    boxes[:, [1, 3]] /= zoom_y
-    split = spec.tiled and max(net_w, net_h) > MAX_TILE_SIDE
-    max_face = float(TILED_MAX_FACE) if split else float(max(net_w, net_h))
-    return PassResult(boxes, zoom=(zoom_x + zoom_y) / 2, max_face=max_face)
+    boxes[:, [0, 2]] /= given.zoom_x
+    boxes[:, [1, 3]] /= given.zoom_y
+    split = spec.tiled and max(pixels.shape[:2]) > MAX_TILE_SIDE
+    max_face = float(TILED_MAX_FACE) if split else float(max(pixels.shape[:2]))
+    return PassResult(boxes, zoom=(given.zoom_x + given.zoom_y) / 2, max_face=max_face)

@@ -1,0 +1,176 @@
+"""Face detection on one 12-megapixel photo: time, CPU and memory per detector (not a test).
+
+What ingest pays per photo for detection, on a generated 4000 x 3000 photo with pasted
+faces from 44 px (a child at the back of a group shot: only the fine pass finds it) to
+400 px, some placed across where tiles meet. Measured like ingest runs it: the photo
+decoded by the real loader at the detector's resolution, OpenCV on one thread (ingest's
+setting with one worker per core), a detector built per thread.
+
+Figures (medians of ``--repeats``):
+
+- wall and CPU time of ``FaceDetector.detect`` in default mode (``--thorough`` adds the
+  thorough mode), against one plain CenterFace pass over the photo at 832 px measured in
+  the same run (the cost baseline of ``faces.py``);
+- which pasted faces were found once (a detection centred on the pasted head);
+- resident memory: what a detector holds after detecting (goal: the whole app stays
+  within 300 MB above an empty window with one detector per core) and the peak during
+  detection, both above the process before the detector was built.
+
+    .venv/bin/python benchmarks/detect_cost.py [--repeats 3] [--thorough] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import threading
+import time
+from typing import Any
+
+import cv2
+import numpy as np
+from common import Report, encode_jpeg, make_photo, paste_face
+
+from photoscreen.core.centerface import CenterFaceNet, decode
+from photoscreen.core.faces import DetectionMode, FaceDetector
+from photoscreen.core.loading import decode_photo
+
+# Pasted heads (x, y, width of the crop with hair and neck; the face itself is about half
+# as wide): small ones only the fine pass sees; some straddle x = 2000, y = 1500 and the
+# thirds of the photo, where tiles of a fine pass are likely to meet.
+FACES = [
+    (300, 2500, 88),
+    (700, 2500, 104),
+    (1100, 2450, 128),
+    (1960, 600, 180),
+    (3200, 1440, 240),
+    (1290, 1400, 96),
+    (2640, 2000, 96),
+    (2600, 300, 500),
+    (300, 300, 800),
+]
+# Height of a pasted head over its width (the astronaut crop is 180 x 210).
+_HEAD_ASPECT = 210 / 180
+
+
+def rss_mb() -> float:
+    """Resident set size of this process in MB (Linux /proc)."""
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+class PeakSampler(threading.Thread):
+    """Polls resident memory every 5 ms and remembers the peak."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = rss_mb()
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(0.005):
+            self.peak = max(self.peak, rss_mb())
+
+    def stop(self) -> float:
+        self._done.set()
+        self.join()
+        return max(self.peak, rss_mb())
+
+
+def test_photo() -> tuple[bytes, list[tuple[int, int, int, int]]]:
+    """The encoded photo and its pasted faces as (x1, y1, x2, y2)."""
+    pixels = make_photo(3)
+    boxes = []
+    for x, y, width in FACES:
+        paste_face(pixels, x, y, width)
+        boxes.append((x, y, x + width, y + round(width * _HEAD_ASPECT)))
+    return encode_jpeg(pixels), boxes
+
+
+def found_faces(detections: list[Any], truth: list[tuple[int, int, int, int]]) -> list[int]:
+    """Widths of the pasted heads that hold exactly one detection's centre."""
+    found = []
+    for x1, y1, x2, y2 in truth:
+        centres = [(d.box.x + d.box.w / 2, d.box.y + d.box.h / 2) for d in detections]
+        inside = [1 for x, y in centres if x1 <= x <= x2 and y1 <= y <= y2]
+        if len(inside) == 1:
+            found.append(x2 - x1)
+    return found
+
+
+def baseline_pass(pixels: np.ndarray) -> float:
+    """Seconds for one plain CenterFace pass over the photo at 832 px (the cost unit)."""
+    net = CenterFaceNet()
+    small = cv2.resize(pixels, (832, 640), interpolation=cv2.INTER_AREA)
+    net.run(small)  # the first run plans the net for this shape
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        decode(net.run(small), 0.3)
+        times.append(time.perf_counter() - start)
+    return sorted(times)[1]
+
+
+def measure_mode(
+    report: Report, mode: DetectionMode, data: bytes, truth: Any, repeats: int
+) -> None:
+    """Time, CPU and memory of one detector mode on the photo."""
+    gc.collect()
+    before = rss_mb()
+    sampler = PeakSampler()
+    sampler.start()
+    detector = FaceDetector(mode)
+    decoded = decode_photo(data, min_long_side=detector.min_decode_long_side())
+    walls, cpus = [], []
+    detections: list[Any] = []
+    for _ in range(repeats):
+        wall, cpu = time.perf_counter(), time.process_time()
+        detections = detector.detect(decoded.pixels, decoded.scale)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    peak = sampler.stop()
+    del decoded
+    gc.collect()
+    held = rss_mb() - before
+    name = mode.value
+    wall_median = sorted(walls)[len(walls) // 2]
+    report.add(f"{name}_detect_s", wall_median, "s", f"{name}: detect, median wall")
+    report.add(f"{name}_detect_cpu_s", sorted(cpus)[len(cpus) // 2], "s", f"{name}: CPU time")
+    report.add(f"{name}_first_detect_s", walls[0], "s", f"{name}: first detect (net planning)")
+    report.add(f"{name}_found", found_faces(detections, truth), "", f"{name}: pasted faces found")
+    report.add(f"{name}_detections", len(detections), "", f"{name}: boxes returned")
+    report.add(f"{name}_held_mb", held, "MB", f"{name}: memory held after detecting")
+    report.add(f"{name}_peak_mb", peak - before, "MB", f"{name}: peak while detecting")
+    del detector
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=3, help="detections per mode (median)")
+    parser.add_argument("--thorough", action="store_true", help="also the thorough mode")
+    parser.add_argument("--threads", type=int, default=1, help="OpenCV threads (ingest: 1)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object only")
+    args = parser.parse_args()
+    report = Report("detection cost on one 4000 x 3000 photo", args.json)
+    cv2.setNumThreads(args.threads)
+    data, truth = test_photo()
+    report.add(
+        "pasted_faces", [x2 - x1 for x1, _, x2, _ in truth], "", "pasted head widths (face ~ half)"
+    )
+    modes = [DetectionMode.DEFAULT] + ([DetectionMode.THOROUGH] if args.thorough else [])
+    for mode in modes:
+        measure_mode(report, mode, data, truth, args.repeats)
+    unit = baseline_pass(decode_photo(data).pixels)
+    report.add("baseline_832_s", unit, "s", "one plain CenterFace pass at 832 px (baseline)")
+    for mode in modes:
+        ratio = report.figures[f"{mode.value}_detect_s"] / unit
+        report.add(f"{mode.value}_cost", ratio, "x", f"{mode.value}: detect / baseline pass")
+    report.add("load_average", os.getloadavg()[0], "", "1-minute load average")
+    report.finish()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
