@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import cv2
@@ -332,3 +332,28 @@ def test_a_thumbnail_cache_that_cannot_be_written_does_not_fail_the_photo(
         complete = [r for r in results if r.complete]
         assert len(complete) == 1 and complete[0].error is None
         assert complete[0].thumbnail is not None
+
+
+@pytest.fixture
+def opencv_threads() -> Iterator[None]:
+    """Put OpenCV's process-wide thread count back after a test that changes it."""
+    previous = cv2.getNumThreads()
+    cv2.setNumThreads(2)
+    yield
+    cv2.setNumThreads(previous)
+
+
+@pytest.mark.usefixtures("opencv_threads")
+def test_overlapping_ingests_keep_opencv_single_threaded(folder: Path) -> None:
+    """OpenCV's thread count is process-wide: one ingest ending must not hand its threads
+    back while another ingest's workers still run (they would fight over the cores)."""
+    paths = sorted(folder.iterdir())
+    first = ingest_photos(paths, detector_factory=None, cancel=CancelToken(), workers=2)
+    second = ingest_photos(paths, detector_factory=None, cancel=CancelToken(), workers=2)
+    next(first)
+    next(second)
+    assert cv2.getNumThreads() == 1
+    list(first)  # the first ingest ends while the second is still running
+    assert cv2.getNumThreads() == 1
+    list(second)
+    assert cv2.getNumThreads() == 1

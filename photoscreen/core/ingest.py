@@ -10,9 +10,10 @@ For every photo the work is the smallest that gives all three answers:
 
 Work runs on one thread per core (decoding, resizing, hashing and cv2.dnn all release the
 GIL) with one :class:`FaceDetector` per worker thread, because a detector's network keeps
-per-call state; OpenCV's own threading is turned off meanwhile (measured faster: see
-``ingest_schedule.opencv_single_threaded``). Photos wanted on screen can get a quick
-thumbnail first, on a pool of their own (see :mod:`photoscreen.core.ingest_schedule`).
+per-call state; OpenCV's own threading is turned off for the rest of the process (measured
+faster, and race-free: see ``ingest_schedule.opencv_single_threaded``). Photos wanted on
+screen can get a quick thumbnail first, on a pool of their own (see
+:mod:`photoscreen.core.ingest_schedule`).
 
 The session cache and sink are only ever called from the thread that iterates the
 generator, so a SQLite-backed session needs no locking. At most two photos per worker are
@@ -177,21 +178,22 @@ def ingest_photos(
     # With early thumbnails the loop wakes often, so photos the window asks for while
     # detection runs are started within a few tens of milliseconds.
     timeout = _POLL_SECONDS if early_thumbnails else None
-    with opencv_single_threaded(workers > 1):
-        try:
-            while True:
-                pipeline.fill(cancel.cancelled)
-                if not pipeline.in_flight:
-                    return
-                for future in pipeline.finished(timeout):
-                    result = _handle(future.result(), pipeline, plan, cache, cancel)
-                    if result is None:
-                        continue
-                    if result.complete:
-                        _record(sink, result)
-                    yield result
-        finally:
-            pipeline.close()
+    if workers > 1:
+        opencv_single_threaded()
+    try:
+        while True:
+            pipeline.fill(cancel.cancelled)
+            if not pipeline.in_flight:
+                return
+            for future in pipeline.finished(timeout):
+                result = _handle(future.result(), pipeline, plan, cache, cancel)
+                if result is None:
+                    continue
+                if result.complete:
+                    _record(sink, result)
+                yield result
+    finally:
+        pipeline.close()
 
 
 _POLL_SECONDS = 0.02

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -145,22 +144,21 @@ class TaskPipeline(Generic[T]):
                 pool.shutdown(wait=True, cancel_futures=True)
 
 
-@contextmanager
-def opencv_single_threaded(active: bool) -> Iterator[None]:
-    """OpenCV on one thread while our own workers already fill every core.
+def opencv_single_threaded() -> None:
+    """Put OpenCV on one thread for the rest of the process: our workers fill the cores.
 
     Measured on 2 cores (benchmarks/ingest.py --compare-threads): 2 workers with OpenCV's
     default 2 threads each ran 1.9x slower than 2 single-threaded workers (the threads
     fight over the cores), and 1 worker using OpenCV's 2 threads was 1.2x slower (decoding
-    and hashing do not use OpenCV's threads). The setting is process-wide; it is restored
-    when the ingest ends.
+    and hashing do not use OpenCV's threads).
+
+    The setting is process-wide, so it is set once and never restored. Restoring it when an
+    ingest ends was a race: with two ingests overlapping (a folder reopened while the last
+    one winds down), the first to finish put OpenCV's threads back under the other's
+    workers, and the last could leave whatever the first had set. The window's other users
+    of OpenCV (the viewer's full-size decode, the export job) run one photo at a time on
+    their own thread; one OpenCV thread costs them only the parallel part of a resize or
+    blur, and keeps them from competing with a running ingest for the cores.
     """
-    if not active:
-        yield
-        return
-    previous = cv2.getNumThreads()
-    cv2.setNumThreads(1)
-    try:
-        yield
-    finally:
-        cv2.setNumThreads(previous)
+    if cv2.getNumThreads() != 1:
+        cv2.setNumThreads(1)
