@@ -92,6 +92,8 @@ def time_first_screen(app: Any, window: Any, folder: Path) -> tuple[float, float
     start = time.perf_counter()
     if not controller.open_folder(folder):
         raise RuntimeError(f"the window could not open {folder}")
+    # The session opens on a worker: the grid has rows once it has.
+    wait_until(app, lambda: not controller.opening)
     app.processEvents()
     shown = visible_rows(window)
     wait_until(app, lambda: first_rows_have_thumbnails(controller, shown))

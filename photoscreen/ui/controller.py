@@ -81,6 +81,8 @@ class Controller(QObject, DecisionVerbs):
         self.scan: FolderScan | None = None
         self._opening: FolderOpening | None = None
         self._shown_activities: tuple[Activity, ...] | None = None
+        # How many grid cells the window shows (the window says, as a folder opens).
+        self.cells_on_screen = 0
         self._photos: dict[str, PhotoEntry] = {}
         self.current: str | None = None
         self._last_row = 0
@@ -154,7 +156,8 @@ class Controller(QObject, DecisionVerbs):
         self.scan.progressed.connect(self.scan_progressed)
         self.scan.failed.connect(self._on_scan_failed)
         self.scan.start(
-            [e.path for e in self._photos.values() if e.state is PhotoState.NOT_SCANNED]
+            [e.path for e in self._photos.values() if e.state is PhotoState.NOT_SCANNED],
+            self.cells_on_screen,
         )
         self.folder_opened.emit(session.folder)
         self.title_changed.emit(self.window_title())

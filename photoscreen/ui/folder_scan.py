@@ -68,10 +68,15 @@ class FolderScan(QObject):
     def running(self) -> bool:
         return self._handle is not None
 
-    def start(self, paths: Sequence[Path]) -> None:
-        """Read ``paths`` (files the session does not know yet, or all to refresh)."""
+    def start(self, paths: Sequence[Path], cells_on_screen: int = 0) -> None:
+        """Read ``paths`` (files the session does not know yet, or all to refresh).
+
+        The first ``cells_on_screen`` of them (at least :data:`FIRST_SCREEN`), in grid
+        order, get quick thumbnails before any face detection starts.
+        """
         self.cancel()
-        self._queue = IngestQueue(list(paths), visible_first=FIRST_SCREEN)
+        first = max(FIRST_SCREEN, cells_on_screen)
+        self._queue = IngestQueue(list(paths), visible_first=first)
         self._total, self._done = len(paths), 0
         if not paths:
             self.finished.emit()

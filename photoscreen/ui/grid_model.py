@@ -20,8 +20,10 @@ from PySide6.QtGui import QImage
 from photoscreen.core.policy import NOT_SCANNED, PhotoStatus
 from photoscreen.ui.file_problems import file_problem
 
-# Thumbnails kept in memory. At the grid's cell size (about 160 px) each is ~100 KB, so
-# this caps the grid at roughly 60 MB whatever the folder size.
+# Thumbnails kept in memory. They are stored at the size the grid paints them
+# (images.GRID_THUMB_SIZE, at most 164 x 128) in the 4-byte format screens paint without
+# conversion: at most 164 x 128 x 4 = 84 KB each (a 4:3 photo: 164 x 123, 81 KB), so this
+# caps the grid at about 50 MB whatever the folder size (issue 6 allows 300 MB in all).
 THUMBNAIL_CACHE_SIZE = 600
 
 Index = QModelIndex | QPersistentModelIndex

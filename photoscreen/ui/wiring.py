@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex
 
 from photoscreen.ui.filters import FILTERS, REVIEW_FILTER
+from photoscreen.ui.grid_delegate import CELL_SIZE
 from photoscreen.ui.grid_model import Roles
 
 if TYPE_CHECKING:
@@ -133,10 +134,19 @@ def _select_in_grid(w: MainWindow, photo_id: str | None) -> None:
 def _show_opening(w: MainWindow, folder: Path | None) -> None:
     w.scan_label.setText(f"Opening {folder.name}…" if folder is not None else "")
     if folder is not None:
+        w.controller.cells_on_screen = _cells_on_screen(w)
         # The work area is laid out and painted while the session opens on its worker,
         # so that cost and the folder's own arrival are two short GUI-thread turns, not
         # one long one. If the folder cannot be opened, ``folder_closed`` goes back.
         w.pages.setCurrentIndex(1)
+
+
+def _cells_on_screen(w: MainWindow) -> int:
+    """How many grid cells fit in the grid's area (whole columns, partly shown rows)."""
+    area = w.grid.viewport().size()
+    step_x = CELL_SIZE.width() + 2 * w.grid.spacing()
+    step_y = CELL_SIZE.height() + 2 * w.grid.spacing()
+    return max(1, area.width() // step_x) * -(-area.height() // step_y)
 
 
 def _show_scan(w: MainWindow, done: int, total: int) -> None:

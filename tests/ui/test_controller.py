@@ -165,3 +165,14 @@ def test_closing_mid_scan_stops_cleanly(qtbot, make_window, tmp_path):
     assert made.controller.session is None
     assert not made.controller.workers.is_busy("ingest")
     assert not (folder / ".photoscreen" / "lock").exists()  # the folder was given back
+
+
+def test_every_cell_on_screen_is_counted_for_quick_thumbnails(window):
+    grid, proxy = window.grid, window.controller.proxy
+    area = grid.viewport().rect()
+    shown = sum(
+        1
+        for row in range(proxy.rowCount())
+        if area.intersects(grid.visualRect(proxy.index(row, 0)))
+    )
+    assert shown >= 1 and window.controller.cells_on_screen >= shown

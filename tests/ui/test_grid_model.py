@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtGui import QImage
 
 from photoscreen.core.policy import PhotoState, PhotoStatus
 from photoscreen.ui import grid_model
 from photoscreen.ui.filters import FILTERS, REVIEW_FILTER, StatusFilterProxy, counts_text
 from photoscreen.ui.grid_model import GridEntry, PhotoGridModel, Roles
+from photoscreen.ui.images import grid_thumbnail
 
 READY = PhotoStatus(PhotoState.READY)
 REVIEW = PhotoStatus(PhotoState.AWAITING_REVIEW, ("Awaiting review by the manager",))
@@ -71,3 +73,11 @@ def test_counts_line_reads_like_the_brief(qtbot):
     statuses = [READY] * 38 + [REVIEW] * 4 + [BLOCKED] * 2
     assert counts_text(statuses) == "44 photos: 38 ready, 2 blocked, 4 awaiting review"
     assert counts_text([]) == "No photos in this folder"
+
+
+def test_the_thumbnail_cache_fits_the_memory_goal_whatever_the_photo_size():
+    for shape in ((300, 400, 3), (400, 300, 3), (256, 256, 3), (100, 900, 3)):
+        image = grid_thumbnail(np.zeros(shape, np.uint8))
+        assert image.width() <= 164 and image.height() <= 128
+        # The whole cache of the grid stays near 50 MB of the 300 MB allowed for the app.
+        assert image.sizeInBytes() * grid_model.THUMBNAIL_CACHE_SIZE <= 52 * 1024 * 1024
