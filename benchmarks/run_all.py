@@ -27,6 +27,7 @@ SUITE: dict[str, tuple[str, list[str], list[str]]] = {
     "responsiveness": ("responsiveness.py", [], ["--photos", "12", "--distinct", "4"]),
     "export": ("export.py", [], ["--photos", "6", "--repeats", "1"]),
     "memory": ("memory.py", [], ["--photos", "40", "--distinct", "4"]),
+    "detect_cost": ("detect_cost.py", [], ["--repeats", "1"]),
     "peers": ("peers.py", [], ["--photos", "4", "--repeats", "1"]),
 }
 
