@@ -95,8 +95,25 @@ def view(qtbot) -> PhotoView:
     return widget
 
 
+def settled_marker_on_screen(view: PhotoView, qtbot) -> tuple[QPoint, QPoint]:
+    """The marker's place once the view stops moving.
+
+    Under load, a late resize can re-fit the photo after the first paint; a drag aimed
+    at the marker's earlier place would then miss it.
+    """
+    seen = [red_marker_on_screen(view)]
+
+    def unchanged() -> bool:
+        qtbot.wait(30)
+        seen.append(red_marker_on_screen(view))
+        return seen[-1] == seen[-2]
+
+    qtbot.waitUntil(unchanged, timeout=5000)
+    return seen[-1]
+
+
 def draw_over_marker(view: PhotoView, qtbot) -> Box:
-    top_left, bottom_right = red_marker_on_screen(view)
+    top_left, bottom_right = settled_marker_on_screen(view, qtbot)
     view.start_drawing()
     with qtbot.waitSignal(view.face_drawn) as signal:
         drag(view, top_left, bottom_right)
