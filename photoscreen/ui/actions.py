@@ -97,6 +97,17 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 COMMANDS_BY_NAME = {command.name: command for command in COMMANDS}
+
+# The commands that act on the photo on screen: the Photo menu, and disabled without one.
+PHOTO_COMMANDS = (
+    "faces_checked",
+    "exclude",
+    "unclothed",
+    "ask_manager",
+    "add_box",
+    "look_harder",
+    "preview",
+)
 # Keys matched on the character typed rather than as a shortcut (see help_overlay).
 TYPED_KEYS = frozenset({"?"})
 
@@ -160,15 +171,7 @@ class Actions(QObject):
 
     def set_photo_actions_enabled(self, enabled: bool) -> None:
         """Photo commands only make sense with a photo on screen."""
-        for name in (
-            "faces_checked",
-            "exclude",
-            "unclothed",
-            "ask_manager",
-            "add_box",
-            "look_harder",
-            "preview",
-        ):
+        for name in PHOTO_COMMANDS:
             self.by_name[name].setEnabled(enabled)
         for action in self.activity_actions:
             action.setEnabled(enabled)
@@ -177,18 +180,7 @@ class Actions(QObject):
 MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("&File", ("open_folder", "export", "settings", "your_name", "quit")),
     ("&Edit", ("undo", "redo")),
-    (
-        "&Photo",
-        (
-            "faces_checked",
-            "exclude",
-            "unclothed",
-            "ask_manager",
-            "add_box",
-            "look_harder",
-            "preview",
-        ),
-    ),
+    ("&Photo", PHOTO_COMMANDS),
     ("&Go", ("next", "previous", "first", "last")),
     ("&Help", ("help",)),
 )
