@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import struct
+from collections.abc import Callable
 
 import numpy as np
 from PIL import Image, PngImagePlugin
@@ -256,6 +257,17 @@ def make_gif(
     return data
 
 
+# The generator for each format, keyed by the format name the loader reports.
+BUILDERS: dict[str, Callable[..., bytes]] = {
+    "jpeg": make_jpeg,
+    "png": make_png,
+    "webp": make_webp,
+    "heif": make_heic,
+    "tiff": make_tiff,
+    "gif": make_gif,
+}
+
+
 def _insert_gif_xmp(gif: bytes, xmp: bytes) -> bytes:
     """Add an "XMP DataXMP" application extension before the trailer (Adobe's layout)."""
     magic_trailer = b"\x01" + bytes(range(255, -1, -1)) + b"\x00"
@@ -311,6 +323,7 @@ def loaded_photo(fmt: str, pixels: np.ndarray, orientation: int = 1) -> bytes:
 
 
 __all__ = [
+    "BUILDERS",
     "ORIENTATIONS",
     "display_p3_profile",
     "everything_exif",

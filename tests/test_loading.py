@@ -30,6 +30,7 @@ from photoscreen.core.loading import (
     sniff_format,
 )
 from tests.photos import (
+    BUILDERS,
     ORIENTATIONS,
     display_p3_profile,
     everything_exif,
@@ -54,14 +55,7 @@ LOSSY_TOLERANCE = {"jpeg": 4.0, "heif": 4.0, "gif": 4.0, "png": 0.0, "webp": 0.0
 def make_oriented(fmt: str, upright: np.ndarray, orientation: int) -> bytes:
     stored = stored_for_orientation(upright, orientation)
     exif = exif_bytes(orientation=orientation)
-    builders = {
-        "jpeg": make_jpeg,
-        "png": make_png,
-        "webp": make_webp,
-        "heif": make_heic,
-        "tiff": make_tiff,
-    }
-    return builders[fmt](stored, exif=exif)  # type: ignore[operator]
+    return BUILDERS[fmt](stored, exif=exif)
 
 
 def mean_difference(a: np.ndarray, b: np.ndarray) -> float:
@@ -162,14 +156,7 @@ def test_expected_p3_conversion_is_not_a_no_op() -> None:
 @pytest.mark.parametrize("fmt", ["jpeg", "png", "webp", "tiff", "heif"])
 def test_display_p3_photo_is_converted_to_srgb(fmt: str) -> None:
     icc = display_p3_profile()
-    builders = {
-        "jpeg": make_jpeg,
-        "png": make_png,
-        "webp": make_webp,
-        "tiff": make_tiff,
-        "heif": make_heic,
-    }
-    data = builders[fmt](flat(P3_COLOUR), icc=icc)  # type: ignore[operator]
+    data = BUILDERS[fmt](flat(P3_COLOUR), icc=icc)
     photo = decode_photo(data)
     centre = photo.pixels[8:24, 12:36].reshape(-1, 3).mean(axis=0)
     assert np.abs(centre - p3_to_srgb(P3_COLOUR)).max() <= 4, centre
@@ -268,14 +255,7 @@ def test_reduced_decode_keeps_at_least_the_requested_long_side(
 
 @pytest.mark.parametrize(
     ("fmt", "builder"),
-    [
-        ("jpeg", make_jpeg),
-        ("png", make_png),
-        ("webp", make_webp),
-        ("heif", make_heic),
-        ("tiff", make_tiff),
-        ("gif", make_gif),
-    ],
+    list(BUILDERS.items()),
 )
 def test_format_comes_from_the_bytes(fmt: str, builder: object, tmp_path: Path) -> None:
     data = builder(sample_pixels(32, 24))  # type: ignore[operator]

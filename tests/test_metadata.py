@@ -12,14 +12,12 @@ from hypothesis import strategies as st
 from photoscreen.core.encode import encode_clean_jpeg
 from photoscreen.core.metadata import Finding, inspect_metadata, summarize
 from tests.photos import (
+    BUILDERS,
     insert_jpeg_segment,
     loaded_photo,
     make_gif,
-    make_heic,
     make_jpeg,
     make_png,
-    make_tiff,
-    make_webp,
     other_pixels,
     sample_pixels,
 )
@@ -67,15 +65,7 @@ def test_every_planted_kind_is_found(fmt: str) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_plain_pixels_are_clean(fmt: str) -> None:
-    builders = {
-        "jpeg": make_jpeg,
-        "png": make_png,
-        "webp": make_webp,
-        "heif": make_heic,
-        "tiff": make_tiff,
-        "gif": make_gif,
-    }
-    data = builders[fmt](sample_pixels())  # type: ignore[operator]
+    data = BUILDERS[fmt](sample_pixels())
     assert inspect_metadata(data) == [], fmt
     assert summarize([]) == "clean"
 
