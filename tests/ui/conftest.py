@@ -96,6 +96,16 @@ def open_and_wait(qtbot, window: MainWindow, folder: Path, timeout: int = 20000)
         assert window.controller.open_folder(folder)
 
 
+def scanned_window(qtbot, make_window, folder: Path) -> MainWindow:
+    """A shown window (no detector) with ``folder`` open and every photo read."""
+    window = make_window(detector=False)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.controller.open_folder(folder)
+    wait_until_scanned(qtbot, window)
+    return window
+
+
 def wait_until_scanned(qtbot, window: MainWindow, timeout: int = 60000) -> None:
     """Wait until every photo was read (thumbnail, hash and faces) by the folder scan."""
 

@@ -12,7 +12,7 @@ from photoscreen.core.policy import PhotoState
 from photoscreen.ui.filters import FILTERS
 from photoscreen.ui.grid_delegate import badge_text
 from photoscreen.ui.grid_model import Roles
-from tests.ui.conftest import save_jpeg, scene, wait_until_scanned
+from tests.ui.conftest import save_jpeg, scanned_window, scene, wait_until_scanned
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -29,12 +29,7 @@ def _folder(tmp_path: Path, count: int = 4) -> Path:
 
 @pytest.fixture
 def window(qtbot, make_window, tmp_path):
-    made = make_window(detector=False)
-    made.show()
-    qtbot.waitExposed(made)
-    assert made.controller.open_folder(_folder(tmp_path))
-    wait_until_scanned(qtbot, made)
-    return made
+    return scanned_window(qtbot, make_window, _folder(tmp_path))
 
 
 def _entry(window, name):

@@ -10,7 +10,7 @@ from photoscreen.core.faces import Detection, FaceBand
 from photoscreen.core.geometry import Box
 from photoscreen.core.policy import FaceState
 from photoscreen.ui.photo_jobs import FoundAgain
-from tests.ui.conftest import save_jpeg, scene, wait_until_scanned
+from tests.ui.conftest import save_jpeg, scanned_window, scene
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -28,12 +28,7 @@ def window(qtbot, make_window, tmp_path: Path):
     save_jpeg(folder / "a.jpg", scene(1))
     # A different size, so the picture on screen tells which photo it is.
     save_jpeg(folder / "b.jpg", scene(2)[:400, :600])
-    made = make_window(detector=False)
-    made.show()
-    qtbot.waitExposed(made)
-    assert made.controller.open_folder(folder)
-    wait_until_scanned(qtbot, made)
-    return made
+    return scanned_window(qtbot, make_window, folder)
 
 
 def _content_size(window) -> tuple[float, float]:

@@ -10,7 +10,7 @@ from photoscreen.core.redact import RedactionStyle
 from photoscreen.ui.export_dialog import ExportDialog
 from photoscreen.ui.prompts import PinPrompt
 from photoscreen.ui.settings_dialog import SettingsDialog
-from tests.ui.conftest import open_and_wait, save_jpeg, scene, wait_until_scanned
+from tests.ui.conftest import open_and_wait, save_jpeg, scanned_window, scene, wait_until_scanned
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -21,12 +21,7 @@ def window(qtbot, make_window, tmp_path):
     folder.mkdir()
     for i in range(3):
         save_jpeg(folder / f"IMG_{i}.jpg", scene(i))
-    made = make_window(detector=False)
-    made.show()
-    qtbot.waitExposed(made)
-    assert made.controller.open_folder(folder)
-    wait_until_scanned(qtbot, made)
-    return made
+    return scanned_window(qtbot, make_window, folder)
 
 
 def _entry(window, name):
