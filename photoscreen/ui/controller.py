@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from photoscreen.core.photo_list import PhotoEntry
@@ -161,9 +161,19 @@ class Controller(QObject, DecisionVerbs):
         )
         self.folder_opened.emit(session.folder)
         self.title_changed.emit(self.window_title())
-        self._emit_activities(session.activities())
         self._emit_undo()
-        self.select(self._first_visible())
+        # The activity buttons and the first photo follow in the next turn of the event
+        # loop: all of it in one turn, with the grid's first paint after it, stalled the
+        # window for 50-100 ms while the ingest workers started (benchmarks/
+        # responsiveness.py); two shorter turns keep it responsive.
+        QTimer.singleShot(0, self, lambda: self._finish_opening(session))
+
+    def _finish_opening(self, session: Session) -> None:
+        if self.session is not session:
+            return  # closed (or another folder opened) before this turn came
+        self._emit_activities(session.activities())
+        if self.current is None:
+            self.select(self._first_visible())
 
     def close_folder(self) -> None:
         """Stop background work for the open folder and close its session."""

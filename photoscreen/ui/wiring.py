@@ -152,8 +152,13 @@ def _cells_on_screen(w: MainWindow) -> int:
 def _show_scan(w: MainWindow, done: int, total: int) -> None:
     reading = total > 0 and done < total
     w.scan_bar.setVisible(reading)
+    # QProgressBar.setValue repaints at once, and that paints everything else waiting in
+    # the window too (the whole grid, just after a folder opened): with updates off it
+    # only schedules the paint, for the event loop's next turn.
+    w.scan_bar.setUpdatesEnabled(False)
     w.scan_bar.setMaximum(max(total, 1))
     w.scan_bar.setValue(done)
+    w.scan_bar.setUpdatesEnabled(True)
     w.scan_label.setText(f"Reading photos and finding faces: {done} of {total}" if reading else "")
 
 
