@@ -37,8 +37,11 @@ def screen_pixels(view: PhotoView) -> np.ndarray:
     image = view.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
     row = image.bytesPerLine()
     raw = np.frombuffer(image.constBits(), np.uint8, count=row * image.height())
-    return raw.reshape(image.height(), row)[:, : image.width() * 3].reshape(
-        image.height(), image.width(), 3
+    # A copy: the array must not outlive ``image``, whose buffer it borrows.
+    return (
+        raw.reshape(image.height(), row)[:, : image.width() * 3]
+        .reshape(image.height(), image.width(), 3)
+        .copy()
     )
 
 
