@@ -208,7 +208,7 @@ def test_reduced_decode_never_returns_the_embedded_thumbnail() -> None:
     ("scale", "grey"), [(1, False), (2, False), (4, False), (8, False), (8, True)]
 )
 def test_fast_jpeg_path_itself_returns_the_dct_scaled_decode(scale: int, grey: bool) -> None:
-    """The OpenCV path must hand back the reduced decode, not decline and leave Pillow to
+    """The fast path must hand back the reduced decode, not decline and leave Pillow to
     decode the photo a second time (a wrong scale flag did exactly that, silently)."""
     width, height = 643, 481  # not multiples of 8: libjpeg rounds the scaled sides up
     pixels = sample_pixels(width, height)
