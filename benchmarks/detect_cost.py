@@ -13,7 +13,7 @@ Figures (medians of ``--repeats``):
   the same run (the cost baseline of ``faces.py``);
 - which pasted faces were found once (a detection centred on the pasted head);
 - resident memory: what a detector holds after detecting (goal: the whole app stays
-  within 300 MB above an empty window with one detector per core) and the peak during
+  within 300 MB above an empty window, with the one detector ingest shares) and the peak during
   detection, both above the process before the detector was built.
 
     .venv/bin/python benchmarks/detect_cost.py [--repeats 3] [--thorough] [--json]

@@ -96,6 +96,7 @@ def child(folder: Path) -> dict[str, Any]:
     from photoscreen.core.jobs import CancelToken
     from photoscreen.core.session import Session
     from photoscreen.core.thumbnails import ThumbnailStore
+    from photoscreen.ui.images import grid_thumbnail
 
     paths = sorted(folder.glob("*.jpg"))
     cache_size = _grid_cache_size()
@@ -117,14 +118,15 @@ def child(folder: Path) -> dict[str, Any]:
         for done, result in enumerate(results, start=1):
             if result.error is not None:
                 raise AssertionError(f"{result.path}: {result.error}")
-            thumbs[result.photo_hash or ""] = result.thumbnail
+            # As the window keeps it: grid-sized, in the format screens paint.
+            thumbs[result.photo_hash or ""] = grid_thumbnail(result.thumbnail)
             while len(thumbs) > cache_size:
                 thumbs.popitem(last=False)
             if done % max(1, len(paths) // 4) == 0:
                 checkpoints[str(done)] = rss_mb() - baseline
     elapsed = time.perf_counter() - start
     peak = sampler.stop()
-    thumb_mb = sum(t.nbytes for t in thumbs.values() if t is not None) / 1e6
+    thumb_mb = sum(t.sizeInBytes() for t in thumbs.values()) / 1e6
     window.close()
     app.processEvents()
     return {

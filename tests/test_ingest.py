@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 import cv2
 import numpy as np
@@ -14,7 +16,7 @@ import pytest
 import skimage.data
 from PIL import Image
 
-from photoscreen.core.faces import Detection, FaceDetector
+from photoscreen.core.faces import Detection, FaceDetector, PreparedPhoto
 from photoscreen.core.geometry import Box
 from photoscreen.core.ingest import IngestQueue, IngestResult, ingest_photos
 from photoscreen.core.jobs import CancelToken
@@ -67,14 +69,20 @@ class CountingDetector:
     def __init__(self, calls: list[tuple[int, ...]]) -> None:
         self._detector = FaceDetector()
         self._calls = calls
+        self._given: dict[int, tuple[int, ...]] = {}
         self.settings_key = self._detector.settings_key
 
     def min_decode_long_side(self) -> int:
         return self._detector.min_decode_long_side()
 
-    def detect(self, pixels: np.ndarray, scale: float) -> list[Detection]:
-        self._calls.append(pixels.shape)
-        return self._detector.detect(pixels, scale)
+    def prepare(self, pixels: np.ndarray, scale: float) -> PreparedPhoto:
+        prepared = self._detector.prepare(pixels, scale)
+        self._given[id(prepared)] = pixels.shape
+        return prepared
+
+    def detect_prepared(self, prepared: PreparedPhoto) -> list[Detection]:
+        self._calls.append(self._given.pop(id(prepared)))  # the decode ingest gave it
+        return self._detector.detect_prepared(prepared)
 
 
 def _counting_factory(calls: list[tuple[int, ...]]) -> Callable[[], FaceDetector]:
@@ -334,26 +342,55 @@ def test_a_thumbnail_cache_that_cannot_be_written_does_not_fail_the_photo(
         assert complete[0].thumbnail is not None
 
 
-@pytest.fixture
-def opencv_threads() -> Iterator[None]:
-    """Put OpenCV's process-wide thread count back after a test that changes it."""
-    previous = cv2.getNumThreads()
-    cv2.setNumThreads(2)
-    yield
-    cv2.setNumThreads(previous)
+class OneAtATimeDetector(CountingDetector):
+    """The real detector, noting every instance made and any two threads inside it at once."""
+
+    made: ClassVar[list[OneAtATimeDetector]] = []
+
+    def __init__(self, calls: list[tuple[int, ...]]) -> None:
+        super().__init__(calls)
+        self.inside = 0
+        self.overlapped = False
+        OneAtATimeDetector.made.append(self)
+
+    def detect_prepared(self, prepared: PreparedPhoto) -> list[Detection]:
+        self.inside += 1
+        self.overlapped |= self.inside > 1
+        try:
+            time.sleep(0.02)  # widen the window in which a second worker could come in
+            return super().detect_prepared(prepared)
+        finally:
+            self.inside -= 1
 
 
-@pytest.mark.usefixtures("opencv_threads")
-def test_overlapping_ingests_keep_opencv_single_threaded(folder: Path) -> None:
-    """OpenCV's thread count is process-wide: one ingest ending must not hand its threads
-    back while another ingest's workers still run (they would fight over the cores)."""
+def test_workers_share_one_detector_and_take_turns(tmp_path: Path) -> None:
+    """A detector's network holds ~180 MB and is not thread-safe: one per ingest run, used
+    by one worker at a time, every photo still detected."""
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    paths = [
+        _save(photos / f"p{index}.jpg", _scene(800, 600, face=True, at=(100, 50)))
+        for index in range(6)
+    ]
+    OneAtATimeDetector.made.clear()
+    calls: list[tuple[int, ...]] = []
+    results = _run(paths, detector_factory=lambda: OneAtATimeDetector(calls), workers=2)
+    assert len(OneAtATimeDetector.made) == 1
+    assert not OneAtATimeDetector.made[0].overlapped
+    assert len(calls) == len(paths)
+    assert all(r.detections for r in results.values()), "the pasted face is found in each"
+
+
+def test_ingest_leaves_opencv_threading_alone(folder: Path) -> None:
+    """OpenCV's thread count is process-wide: the shared detector needs both cores, and
+    overlapping ingests (a folder reopened while the last one winds down) must not race
+    over a setting the export and the viewer use too."""
+    before = cv2.getNumThreads()
     paths = sorted(folder.iterdir())
     first = ingest_photos(paths, detector_factory=None, cancel=CancelToken(), workers=2)
     second = ingest_photos(paths, detector_factory=None, cancel=CancelToken(), workers=2)
     next(first)
     next(second)
-    assert cv2.getNumThreads() == 1
-    list(first)  # the first ingest ends while the second is still running
-    assert cv2.getNumThreads() == 1
+    list(first)
     list(second)
-    assert cv2.getNumThreads() == 1
+    assert cv2.getNumThreads() == before

@@ -13,7 +13,7 @@ quarter of that size (one cell per 4x4 input pixels):
   every output is fetched.
 
 A :class:`CenterFaceNet` wraps one ``cv2.dnn.Net``. A Net keeps per-call state, so a
-``CenterFaceNet`` must be used from one thread at a time; make one per worker thread.
+``CenterFaceNet`` must be used from one thread at a time (ingest shares one, under a lock).
 The model bytes are read once per process (see :func:`model_bytes`), so building a net
 costs only OpenCV's parse (tens of milliseconds).
 """

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from photoscreen.core import audit
 from photoscreen.core.encode import remove_partial_files
+from photoscreen.core.freed_memory import return_big_buffers_promptly
 from photoscreen.core.jobs import CancelToken, Progress
 from photoscreen.core.loading import UnreadablePhoto, photo_hash, read_photo_file
 from photoscreen.core.policy import (
@@ -172,6 +173,7 @@ def export_photos(
     Per photo problems never raise: they are listed in the summary.
     """
     target = check_destination(session, destination)
+    return_big_buffers_promptly()
     job = _ExportJob(session, target, options or session.export_options())
     # A killed export may have left its hidden temporary file; never under a final name,
     # but it is picture data in the upload folder, so it goes (ours only, by its name).

@@ -9,16 +9,20 @@ For every photo the work is the smallest that gives all three answers:
    and the detector need, make the thumbnail from that decode and run the detector on it.
 
 Work runs on one thread per core (decoding, resizing, hashing and cv2.dnn all release the
-GIL) with one :class:`FaceDetector` per worker thread, because a detector's network keeps
-per-call state; OpenCV's own threading is turned off for the rest of the process (measured
-faster, and race-free: see ``ingest_schedule.opencv_single_threaded``). Photos wanted on
-screen can get a quick thumbnail first, on a pool of their own (see
-:mod:`photoscreen.core.ingest_schedule`).
+GIL). The workers share **one** :class:`FaceDetector`, used by one of them at a time: its
+network keeps buffers for the largest picture it has seen (~180 MB), so a detector per
+worker doubled the memory of an ingest, while one network on OpenCV's own threads uses
+both cores as well (one inference at 832 px: 84 ms on two OpenCV threads, 160 ms on one)
+and the other worker decodes and hashes the next photo meanwhile. Measured on 2 cores with
+``benchmarks/ingest.py`` and ``benchmarks/memory.py``: 4% more wall time than a detector
+per single-threaded worker, 130-180 MB less peak memory. Ingest never changes OpenCV's
+process-wide thread count. Photos wanted on screen can get a quick thumbnail first, on a
+pool of their own (see :mod:`photoscreen.core.ingest_schedule`).
 
 The session cache and sink are only ever called from the thread that iterates the
 generator, so a SQLite-backed session needs no locking. At most two photos per worker are
 in flight and a decode lives only as long as its photo's work: memory stays flat however
-big the folder is (beyond what each worker's detector network holds).
+big the folder is (beyond what the detector's network holds).
 """
 
 from __future__ import annotations
@@ -37,9 +41,10 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from photoscreen.core.faces import Detection, FaceDetector
+from photoscreen.core.faces import Detection, FaceDetector, PreparedPhoto
 from photoscreen.core.formats import sniff_format
-from photoscreen.core.ingest_schedule import IngestQueue, TaskPipeline, opencv_single_threaded
+from photoscreen.core.freed_memory import return_big_buffers_promptly
+from photoscreen.core.ingest_schedule import IngestQueue, TaskPipeline
 from photoscreen.core.jobs import CancelToken
 from photoscreen.core.loading import UnreadablePhoto, decode_photo, photo_hash, read_photo_file
 from photoscreen.core.thumbnails import THUMBNAIL_LONG_SIDE, ThumbnailStore, make_thumbnail
@@ -115,22 +120,35 @@ class _Hashed:
 
 @dataclass
 class _Plan:
-    """Fixed settings of one ingest run, shared read-only by the worker threads."""
+    """Settings of one ingest run and its one detector, shared by the worker threads."""
 
     detector_factory: Callable[[], FaceDetector] | None
     thumbs: ThumbnailStore | None
     thumbnail_side: int
-    detectors: threading.local = field(default_factory=threading.local)
+    _detector: FaceDetector | None = None
+    _making: threading.Lock = field(default_factory=threading.Lock)
+    # Held while the detector runs: a FaceDetector is used by one thread at a time.
+    detecting: threading.Lock = field(default_factory=threading.Lock)
+    # Held from a photo's decode until it is shrunk for the detector: one full-size decode
+    # (36 MB for 12 megapixels) at a time. A decode takes a fifth of a detection, so the
+    # next photo is still ready before the detector is free.
+    decoding: threading.Lock = field(default_factory=threading.Lock)
 
     def detector(self) -> FaceDetector | None:
-        """This worker thread's own detector, built on first use."""
+        """The run's detector, built on first use (call :meth:`detect` to run it)."""
         if self.detector_factory is None:
             return None
-        made: FaceDetector | None = getattr(self.detectors, "detector", None)
-        if made is None:
-            made = self.detector_factory()
-            self.detectors.detector = made
-        return made
+        with self._making:
+            if self._detector is None:
+                self._detector = self.detector_factory()
+            return self._detector
+
+    def detect(self, prepared: PreparedPhoto) -> list[Detection]:
+        """Faces in one prepared photo, waiting while another worker's photo is detected."""
+        detector = self.detector()
+        assert detector is not None, "prepared photos come from this run's detector"
+        with self.detecting:
+            return detector.detect_prepared(prepared)
 
 
 def default_workers() -> int:
@@ -153,10 +171,11 @@ def ingest_photos(
     """Hash, thumbnail and detect faces in every photo; yield each result as it completes.
 
     Photos are started in the order of ``paths`` (pass an :class:`IngestQueue` to reorder
-    while running, e.g. to put the cells on screen first). ``detector_factory`` builds one
-    detector per worker thread; None skips detection. Every file yields exactly one
-    complete result unless cancelled: unreadable ones carry ``error``. After ``cancel`` no
-    new photo is started; photos already being decoded finish and are still yielded.
+    while running, e.g. to put the cells on screen first). ``detector_factory`` builds the
+    run's one detector (shared by the workers, one photo at a time); None skips detection.
+    Every file yields exactly one complete result unless cancelled: unreadable ones carry
+    ``error``. After ``cancel`` no new photo is started; photos already being decoded
+    finish and are still yielded.
 
     With ``early_thumbnails``, photos the queue wants on screen first get an extra
     thumbnail-only result (``complete=False``) from a 1/8-scale decode, ahead of all
@@ -169,6 +188,7 @@ def ingest_photos(
     queue = paths if isinstance(paths, IngestQueue) else IngestQueue(paths)
     plan = _Plan(detector_factory, thumbs, thumbnail_side)
     workers = workers or default_workers()
+    return_big_buffers_promptly()
     pipeline: TaskPipeline[_Outcome] = TaskPipeline(
         queue,
         workers,
@@ -178,8 +198,6 @@ def ingest_photos(
     # With early thumbnails the loop wakes often, so photos the window asks for while
     # detection runs are started within a few tens of milliseconds.
     timeout = _POLL_SECONDS if early_thumbnails else None
-    if workers > 1:
-        opencv_single_threaded()
     try:
         while True:
             pipeline.fill(cancel.cancelled)
@@ -307,18 +325,25 @@ def _decode_and_detect_unguarded(plan: _Plan, hashed: _Hashed) -> IngestResult:
     need = plan.thumbnail_side
     if detector is not None:
         need = max(need, detector.min_decode_long_side())
-    decoded = decode_photo(hashed.data, min_long_side=need)
-    thumbnail = hashed.thumbnail
-    if thumbnail is None:
-        thumbnail = make_thumbnail(decoded.pixels, plan.thumbnail_side)
+    with plan.decoding:
+        decoded = decode_photo(hashed.data, min_long_side=need)
+        thumbnail = hashed.thumbnail
+        if thumbnail is None:
+            thumbnail = make_thumbnail(decoded.pixels, plan.thumbnail_side)
+        full_size, fmt = (decoded.full_width, decoded.full_height), decoded.format
+        # Shrunk to what the detector looks at here, in parallel with the other worker's
+        # detection; the full decode is let go before waiting for the detector.
+        prepared = detector.prepare(decoded.pixels, decoded.scale) if detector else None
+        del decoded
+    if hashed.thumbnail is None:
         _save_thumbnail(plan, hashed.photo_hash, thumbnail)
-    detections = detector.detect(decoded.pixels, decoded.scale) if detector else None
+    detections = plan.detect(prepared) if prepared is not None else None
     return IngestResult(
         hashed.path,
         hashed.photo_hash,
         thumbnail,
-        (decoded.full_width, decoded.full_height),
-        decoded.format,
+        full_size,
+        fmt,
         detections,
         from_cache=False,
         settings_key=hashed.settings_key,

@@ -16,8 +16,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-import cv2
-
 T = TypeVar("T")
 
 
@@ -142,23 +140,3 @@ class TaskPipeline(Generic[T]):
         for pool in (self.main, self.quick):
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
-
-
-def opencv_single_threaded() -> None:
-    """Put OpenCV on one thread for the rest of the process: our workers fill the cores.
-
-    Measured on 2 cores (benchmarks/ingest.py --compare-threads): 2 workers with OpenCV's
-    default 2 threads each ran 1.9x slower than 2 single-threaded workers (the threads
-    fight over the cores), and 1 worker using OpenCV's 2 threads was 1.2x slower (decoding
-    and hashing do not use OpenCV's threads).
-
-    The setting is process-wide, so it is set once and never restored. Restoring it when an
-    ingest ends was a race: with two ingests overlapping (a folder reopened while the last
-    one winds down), the first to finish put OpenCV's threads back under the other's
-    workers, and the last could leave whatever the first had set. The window's other users
-    of OpenCV (the viewer's full-size decode, the export job) run one photo at a time on
-    their own thread; one OpenCV thread costs them only the parallel part of a resize or
-    blur, and keeps them from competing with a running ingest for the cores.
-    """
-    if cv2.getNumThreads() != 1:
-        cv2.setNumThreads(1)
