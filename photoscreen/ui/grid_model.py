@@ -21,10 +21,12 @@ from photoscreen.core.policy import NOT_SCANNED, PhotoStatus
 from photoscreen.ui.file_problems import file_problem
 
 # Thumbnails kept in memory. They are stored at the size the grid paints them
-# (images.GRID_THUMB_SIZE, at most 164 x 128) in the 4-byte format screens paint without
-# conversion: at most 164 x 128 x 4 = 84 KB each (a 4:3 photo: 164 x 123, 81 KB), so this
-# caps the grid at about 50 MB whatever the folder size (issue 6 allows 300 MB in all).
-THUMBNAIL_CACHE_SIZE = 600
+# (images.GRID_THUMB_SIZE, at most 164 x 128) as 3-byte RGB: at most 63 KB each, so this
+# caps the grid at about 28 MB whatever the folder size; issue 6 allows 300 MB above an
+# empty window in all, and the face detector holds ~180 MB of it (benchmarks/memory.py:
+# 304 MB with 600 4-byte thumbnails). 450 is 15 screens of a full-HD grid; a row scrolled
+# back to after that reloads its thumbnail from the folder's thumbnail store.
+THUMBNAIL_CACHE_SIZE = 450
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -44,7 +44,10 @@ def grid_thumbnail(pixels: npt.NDArray[np.uint8]) -> QImage:
             Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         )
-    return for_screen(image)
+    # Kept as 3-byte RGB, not the 4-byte format screens paint directly: the grid holds
+    # hundreds of these (see grid_model.THUMBNAIL_CACHE_SIZE) and converting one cell's
+    # 20,000 pixels while painting costs microseconds.
+    return image.convertToFormat(QImage.Format.Format_RGB888)
 
 
 def qimage_from_encoded(data: bytes) -> QImage:
