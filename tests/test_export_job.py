@@ -76,6 +76,41 @@ def test_sequence_continues_after_existing_files(session: Session, tmp_path: Pat
     assert [w.name for w in again.written] == ["story-time-009.jpg"]
 
 
+def test_photos_rendered_side_by_side_are_written_in_folder_order(
+    session: Session, tmp_path: Path
+) -> None:
+    """Pixel work runs on several threads; each name still holds its own source's picture,
+    numbered in folder order, with a withheld photo between them changing nothing."""
+    activities = ["story_time", "messy_play"] * 4
+    for index, activity in enumerate(activities):
+        digest = add_photo(session, f"IMG_{index:04d}.jpg", 100 + index)
+        if index != 3:  # one photo left untagged in the middle
+            make_ready(session, digest, activity)
+    summary = session.export(tmp_path / "upload")
+    expected = [
+        (f"{activity.replace('_', '-')}-{number:03d}.jpg", f"IMG_{index:04d}.jpg")
+        for index, activity, number in [
+            (0, "story_time", 1),
+            (1, "messy_play", 1),
+            (2, "story_time", 2),
+            (4, "story_time", 3),
+            (5, "messy_play", 2),
+            (6, "story_time", 4),
+            (7, "messy_play", 3),
+        ]
+    ]
+    assert [(w.name, w.source.name) for w in summary.written] == expected
+    for name, source in expected:
+        out = np.asarray(Image.open(tmp_path / "upload" / name), dtype=float)
+        for other in range(len(activities)):
+            original = np.asarray(Image.open(session.folder / f"IMG_{other:04d}.jpg"), float)
+            difference = np.abs(out - original).mean()
+            if f"IMG_{other:04d}.jpg" == source:
+                assert difference < 12, (name, source)
+            else:
+                assert difference > 40, (name, "holds", f"IMG_{other:04d}.jpg")
+
+
 def test_changed_file_is_withheld_not_exported_on_its_old_approval(
     session: Session, tmp_path: Path
 ) -> None:

@@ -59,6 +59,26 @@ def render_export(data: bytes, faces: Sequence[Box], options: ExportOptions) -> 
     return jpeg
 
 
+@dataclass(frozen=True)
+class RenderedExport:
+    """An export JPEG made by :func:`render_for_writing`, still to be written."""
+
+    jpeg: bytes
+    size: tuple[int, int]  # width, height the JPEG must have
+
+
+def render_for_writing(
+    data: bytes, faces: Sequence[Box], options: ExportOptions
+) -> RenderedExport:
+    """The export of a photo, to hand to :func:`write_export` (which verifies it).
+
+    Pure work on the bytes given (no session, no file): the export job renders the next
+    photos on other cores while it writes one.
+    """
+    jpeg, size = _render(data, faces, options)
+    return RenderedExport(jpeg, size)
+
+
 def export_photo(
     data: bytes, faces: Sequence[Box], destination: Path, options: ExportOptions
 ) -> Path:
@@ -67,8 +87,14 @@ def export_photo(
     The written file is read back and verified; if anything fails it is removed and
     :class:`ExportFailed` raised. An existing file is never replaced.
     """
+    return write_export(render_for_writing(data, faces, options), destination)
+
+
+def write_export(rendered: RenderedExport, destination: Path) -> Path:
+    """Write a rendered export as a new file at ``destination``, read it back and verify
+    it; on any failure the file is removed and :class:`ExportFailed` raised."""
     destination = Path(destination)
-    jpeg, size = _render(data, faces, options)
+    jpeg, size = rendered.jpeg, rendered.size
     try:
         write_new_file(destination, jpeg)
     except FileExistsError:
