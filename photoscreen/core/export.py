@@ -16,7 +16,9 @@ never in the upload folder.
 Photos are read, judged, named, written and logged one at a time, in folder order, on the
 calling thread (the only one that touches the session); their pixel work (decode, redact,
 resize, encode) runs on one thread per core, up to two, a photo or two ahead. Measured
-with ``benchmarks/export.py`` on 2 cores: ... per photo against ... on one thread.
+with ``benchmarks/export.py`` on 2 cores (20 photos of 12 megapixels to 2048 px): 68 ms
+per photo, against 110 ms the same day on one thread (of which ~7 ms was an encoder
+since replaced).
 """
 
 from __future__ import annotations
