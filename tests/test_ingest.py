@@ -270,6 +270,19 @@ def test_photos_moved_to_the_front_are_done_first(tmp_path: Path) -> None:
     assert order == [paths[4], paths[5], *paths[:4]]
 
 
+def test_a_photo_asked_for_again_gets_one_quick_thumbnail() -> None:
+    """The window asks again for the cells on screen as it scrolls; a photo whose quick
+    thumbnail was already made only has its full pass moved forward."""
+    paths = [Path(f"p{i}.jpg") for i in range(4)]
+    queue = IngestQueue(paths, visible_first=2)
+    assert queue.pop_wanted() == paths[0]
+    queue.prioritise([paths[0], paths[3]])
+    assert queue.pop_wanted() == paths[3]
+    assert queue.pop_wanted() == paths[1]
+    assert queue.pop_wanted() is None
+    assert [queue.pop() for _ in paths] == [paths[0], paths[3], paths[1], paths[2]]
+
+
 def test_thumbnails_go_only_into_the_session_dir_and_originals_stay_untouched(
     folder: Path,
 ) -> None:

@@ -33,6 +33,7 @@ class IngestQueue:
         self._order: deque[Path] = deque(dict.fromkeys(paths))
         self._pending = set(self._order)
         self._wanted: deque[Path] = deque(list(self._order)[:visible_first])
+        self._thumbnailed: set[Path] = set()  # handed out by pop_wanted already
 
     def prioritise(self, paths: Sequence[Path]) -> None:
         """Start these (if not started yet) before any other, in the order given."""
@@ -43,8 +44,11 @@ class IngestQueue:
             wanted_set = set(wanted)
             rest = [p for p in self._order if p not in wanted_set]
             self._order = deque([*wanted, *rest])
+            # A quick thumbnail is made once: asking again (the window re-asks for the
+            # cells on screen as it scrolls) only moves the photo's full pass forward.
+            quick = [p for p in wanted if p not in self._thumbnailed]
             earlier = [p for p in self._wanted if p not in wanted_set]
-            self._wanted = deque([*wanted, *earlier])
+            self._wanted = deque([*quick, *earlier])
 
     def pop(self) -> Path | None:
         """The next photo to start, or None when all have started."""
@@ -60,7 +64,8 @@ class IngestQueue:
         with self._lock:
             while self._wanted:
                 path = self._wanted.popleft()
-                if path in self._pending:
+                if path in self._pending and path not in self._thumbnailed:
+                    self._thumbnailed.add(path)
                     return path
             return None
 
