@@ -78,6 +78,11 @@ def stored_for_orientation(upright: np.ndarray, orientation: int) -> np.ndarray:
     return stored
 
 
+def _given(**options: object) -> dict[str, object]:
+    """The save options that were given (not None), under Pillow's names."""
+    return {name: value for name, value in options.items() if value is not None}
+
+
 def _save(image: Image.Image, fmt: str, **options: object) -> bytes:
     out = io.BytesIO()
     image.save(out, format=fmt, **options)
@@ -112,12 +117,8 @@ def make_jpeg(
     if cmyk:
         image = image.convert("CMYK")
     options: dict[str, object] = {"quality": quality, "progressive": progressive}
-    if exif is not None:
-        options["exif"] = exif
-    if icc is not None:
-        options["icc_profile"] = icc
-    if comment is not None:
-        options["comment"] = comment.encode()
+    encoded_comment = None if comment is None else comment.encode()
+    options |= _given(exif=exif, icc_profile=icc, comment=encoded_comment)
     if secondary is not None:
         options.update(save_all=True, append_images=[Image.fromarray(secondary)])
         data = _save(image, "MPO", **options)
@@ -178,13 +179,7 @@ def make_webp(
     icc: bytes | None = None,
     lossless: bool = True,
 ) -> bytes:
-    options: dict[str, object] = {"lossless": lossless, "quality": 95}
-    if exif is not None:
-        options["exif"] = exif
-    if xmp is not None:
-        options["xmp"] = xmp
-    if icc is not None:
-        options["icc_profile"] = icc
+    options = {"lossless": lossless, "quality": 95, **_given(exif=exif, xmp=xmp, icc_profile=icc)}
     return _save(Image.fromarray(pixels), "WEBP", **options)
 
 
@@ -200,15 +195,9 @@ def make_heic(
     import pillow_heif
 
     heif = pillow_heif.from_pillow(Image.fromarray(pixels))
-    options: dict[str, object] = {"quality": 95}
+    options = {"quality": 95, **_given(exif=exif, xmp=xmp, icc_profile=icc)}
     if thumbnail:
         options["thumbnails"] = [32]
-    if exif is not None:
-        options["exif"] = exif
-    if xmp is not None:
-        options["xmp"] = xmp
-    if icc is not None:
-        options["icc_profile"] = icc
     out = io.BytesIO()
     heif.save(out, format="HEIF", **options)
     return out.getvalue()
