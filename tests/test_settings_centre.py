@@ -46,6 +46,14 @@ def new_folder(tmp_path: Path, name: str, seed: int = 1) -> tuple[Path, Path]:
     return folder, photo
 
 
+def folder_with_centre_pin(tmp_path: Path, name: str, centre: Path) -> tuple[Path, Path]:
+    """A new folder in which the manager sets the centre's reviewer PIN; (folder, photo)."""
+    folder, photo = new_folder(tmp_path, name, 1)
+    with Session.open(folder, "Manager", centre_file=centre) as session:
+        session.settings.set_pin(PIN)
+    return folder, photo
+
+
 def flagged_by_alice(folder: Path, photo: Path, centre: Path | None) -> tuple[Session, str]:
     """Alice opens the folder, gets the photo ready and flags it for review."""
     session = Session.open(folder, "Alice", centre_file=centre)
@@ -56,9 +64,7 @@ def flagged_by_alice(folder: Path, photo: Path, centre: Path | None) -> tuple[Se
 
 
 def test_a_pin_set_in_one_folder_protects_a_new_folder(tmp_path: Path, centre: Path) -> None:
-    first, _ = new_folder(tmp_path, "Messy play", 1)
-    with Session.open(first, "Manager", centre_file=centre) as session:
-        session.settings.set_pin(PIN)
+    folder_with_centre_pin(tmp_path, "Messy play", centre)
     folder, photo = new_folder(tmp_path, "Story time", 2)
     session, digest = flagged_by_alice(folder, photo, centre)
     with session:
@@ -76,9 +82,7 @@ def test_a_pin_set_in_one_folder_protects_a_new_folder(tmp_path: Path, centre: P
 def test_a_new_folder_keeps_the_centre_pin_for_a_reviewer_on_another_pc(
     tmp_path: Path, centre: Path
 ) -> None:
-    first, _ = new_folder(tmp_path, "Messy play", 1)
-    with Session.open(first, "Manager", centre_file=centre) as session:
-        session.settings.set_pin(PIN)
+    folder_with_centre_pin(tmp_path, "Messy play", centre)
     folder, photo = new_folder(tmp_path, "Outing", 2)
     session, digest = flagged_by_alice(folder, photo, centre)
     session.close()
@@ -155,9 +159,7 @@ def test_changes_are_saved_to_the_folder_and_the_centre_file_pin_only_as_a_hash(
 def test_the_pin_cannot_be_removed_or_replaced_from_a_new_folder_without_it(
     tmp_path: Path, centre: Path
 ) -> None:
-    first, _ = new_folder(tmp_path, "First", 1)
-    with Session.open(first, "Manager", centre_file=centre) as session:
-        session.settings.set_pin(PIN)
+    folder_with_centre_pin(tmp_path, "First", centre)
     folder, photo = new_folder(tmp_path, "Second", 2)
     session, digest = flagged_by_alice(folder, photo, centre)
     with session:
@@ -177,9 +179,7 @@ def test_the_pin_cannot_be_removed_or_replaced_from_a_new_folder_without_it(
 def test_a_pin_made_up_on_another_pc_does_not_open_a_protected_folder(
     tmp_path: Path, centre: Path
 ) -> None:
-    folder, photo = new_folder(tmp_path, "Shared drive", 1)
-    with Session.open(folder, "Manager", centre_file=centre) as session:
-        session.settings.set_pin(PIN)
+    folder, photo = folder_with_centre_pin(tmp_path, "Shared drive", centre)
     # Alice, on her own PC, sets her own PIN in a folder of her own...
     alices_pc = tmp_path / "alices-pc" / "centre.json"
     own, _ = new_folder(tmp_path, "Alice's folder", 2)
@@ -218,9 +218,7 @@ def test_the_folder_pin_applies_else_the_centre_pin(tmp_path: Path, centre: Path
 def test_a_pin_changed_for_the_centre_replaces_it_in_older_folders(
     tmp_path: Path, centre: Path
 ) -> None:
-    older, photo = new_folder(tmp_path, "Older", 1)
-    with Session.open(older, "Manager", centre_file=centre) as session:
-        session.settings.set_pin(PIN)
+    older, photo = folder_with_centre_pin(tmp_path, "Older", centre)
     newer, _ = new_folder(tmp_path, "Newer", 2)
     with Session.open(newer, "Manager", centre_file=centre) as session:
         session.settings.set_pin(OTHER_PIN, current_pin=PIN)  # the old one got out
