@@ -36,13 +36,18 @@ def _ready(window, name, activity="story_time"):
     c.refresh_photo(_entry(window, name).photo_hash)
 
 
+def _in_review(window, name, note):
+    """``name`` made ready, flagged with ``note``, and the window in review mode."""
+    _ready(window, name)
+    window.controller.flag_for_review(note)
+    window.controller.set_review_mode(True)
+    return window.review_panel
+
+
 def test_review_needs_the_pin_and_says_why_when_wrong(qtbot, window):
     c = window.controller
     c.session.settings.set_pin("4321")
-    _ready(window, "IMG_1.jpg")
-    c.flag_for_review("Check the background")
-    c.set_review_mode(True)
-    panel = window.review_panel
+    panel = _in_review(window, "IMG_1.jpg", "Check the background")
     assert panel.queue.count() == 1 and "Check the background" in panel.queue.item(0).text()
     # The manager judges the photo knowing its activity, in the centre's words.
     assert "Activity: Story time" in panel.photo_label.text()
@@ -63,11 +68,7 @@ def test_review_needs_the_pin_and_says_why_when_wrong(qtbot, window):
 
 
 def test_rejecting_needs_a_note_and_keeps_the_photo_out(qtbot, window):
-    c = window.controller
-    _ready(window, "IMG_0.jpg")
-    c.flag_for_review("Swimwear?")
-    c.set_review_mode(True)
-    panel = window.review_panel
+    panel = _in_review(window, "IMG_0.jpg", "Swimwear?")
     panel.reviewer.setText("Morgan Manager")
     qtbot.mouseClick(panel.reject_button, Qt.MouseButton.LeftButton)
     assert "note" in panel.problem.text()
@@ -78,11 +79,7 @@ def test_rejecting_needs_a_note_and_keeps_the_photo_out(qtbot, window):
 
 
 def test_the_person_who_flagged_cannot_approve(qtbot, window):
-    c = window.controller
-    _ready(window, "IMG_2.jpg")
-    c.flag_for_review("Not sure")
-    c.set_review_mode(True)
-    panel = window.review_panel
+    panel = _in_review(window, "IMG_2.jpg", "Not sure")
     # The name starts empty: a second person types theirs.
     assert panel.reviewer.text() == "" and panel.reviewer.placeholderText() == "Reviewer's name"
     qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
@@ -196,10 +193,7 @@ def test_a_pin_set_in_one_folder_protects_a_new_folder_opened_next(qtbot, window
     open_and_wait(qtbot, window, second)
     wait_until_scanned(qtbot, window)
     assert c.session.folder == second.resolve() and c.session.settings.has_pin
-    _ready(window, "IMG_9.jpg")
-    c.flag_for_review("Is the child in the back all right to post?")
-    c.set_review_mode(True)
-    panel = window.review_panel
+    panel = _in_review(window, "IMG_9.jpg", "Is the child in the back all right to post?")
     assert panel.pin_required
     panel.reviewer.setText("Morgan Manager")
     qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
