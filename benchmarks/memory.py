@@ -76,14 +76,6 @@ def _empty_window() -> tuple[Any, Any, str]:
     return app, window, "QApplication + empty QMainWindow (offscreen)"
 
 
-def _grid_cache_size() -> int:
-    try:
-        from photoscreen.ui.grid_model import THUMBNAIL_CACHE_SIZE
-    except ImportError:
-        return 600
-    return int(THUMBNAIL_CACHE_SIZE)
-
-
 def child(folder: Path) -> dict[str, Any]:
     """Run in the child process: baseline, then ingest the folder; returns the figures."""
     app, window, baseline_kind = _empty_window()
@@ -96,10 +88,11 @@ def child(folder: Path) -> dict[str, Any]:
     from photoscreen.core.jobs import CancelToken
     from photoscreen.core.session import Session
     from photoscreen.core.thumbnails import ThumbnailStore
+    from photoscreen.ui.grid_model import THUMBNAIL_CACHE_SIZE
     from photoscreen.ui.images import grid_thumbnail
 
     paths = sorted(folder.glob("*.jpg"))
-    cache_size = _grid_cache_size()
+    cache_size = THUMBNAIL_CACHE_SIZE
     thumbs: OrderedDict[str, Any] = OrderedDict()
     checkpoints: dict[str, float] = {}
     sampler = Sampler()
