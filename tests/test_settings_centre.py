@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -353,6 +354,7 @@ def test_the_centre_file_lives_in_the_per_user_config_directory(tmp_path: Path) 
 
 CENTRE_WRITER = """
 import resource, signal, sys
+from dataclasses import replace
 from pathlib import Path
 from photoscreen.core.centre_file import CentreFile
 signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
@@ -378,3 +380,43 @@ def test_a_save_killed_halfway_leaves_the_old_centre_file(tmp_path: Path, centre
     assert centre.read_bytes() == before
     assert CentreFile(centre).values() == {"export.quality": 77}
     assert CentreFile(centre).problem is None
+
+
+def test_only_the_manager_can_lift_a_block(tmp_path: Path, centre: Path) -> None:
+    """Blocked is absolute for staff: with a reviewer PIN set, lifting the block on
+    swimming needs the PIN, whichever way the list is changed; blocking needs nothing."""
+    folder, photo = folder_with_centre_pin(tmp_path, "Swimming gala", centre)
+    with Session.open(folder, "Alice", centre_file=centre) as session:
+        digest = scan(session, photo)
+        make_ready(session, digest)
+        session.set_activity(digest, "swimming")
+        assert session.status(digest).state is PhotoState.BLOCKED
+        unblocked = tuple(
+            replace(a, blocked=False) if a.key == "swimming" else a for a in session.activities()
+        )
+        with pytest.raises(ReviewRefused, match="Only the manager can lift the block on Swimming"):
+            session.settings.set_activity_blocked("swimming", False)
+        with pytest.raises(ReviewRefused, match="not the reviewer PIN: Swimming stays blocked"):
+            session.settings.set_activity_blocked("swimming", False, pin=OTHER_PIN)
+        with pytest.raises(ReviewRefused, match="Only the manager"):
+            session.settings.set_activities(unblocked)
+        assert session.settings.block_lift_needs_pin("swimming")
+        assert session.status(digest).state is PhotoState.BLOCKED
+        session.settings.set_activity_blocked("cooking", True)  # blocking needs no PIN
+        assert not session.settings.block_lift_needs_pin("stay_and_play")
+
+        session.settings.set_activity_blocked("swimming", False, pin=PIN)
+        assert session.status(digest).exportable
+        lifted = [e for e in session.audit_trail() if e.action == "block_lifted"]
+        assert [(e.who, e.details["label"]) for e in lifted] == [("Alice", "Swimming")]
+        # Blocked again without a reason given: the policy's reason comes back.
+        session.settings.set_activity_blocked("swimming", True)
+        assert session.status(digest).reasons == ("Blocked: swimming involves undress (policy)",)
+
+
+def test_with_no_pin_set_anyone_can_lift_a_block(tmp_path: Path) -> None:
+    folder, _ = new_folder(tmp_path, "Folder")
+    with Session.open(folder, "Alice") as session:
+        assert not session.settings.block_lift_needs_pin("swimming")
+        session.settings.set_activity_blocked("swimming", False)
+        assert not any(a.blocked for a in session.activities() if a.key == "swimming")

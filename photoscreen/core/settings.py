@@ -19,7 +19,7 @@ centre file by its hash) is replaced in an older folder too when it is opened he
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,11 +90,12 @@ class CentreSettings:
         centre = self._centre_state()[0]
         return centre[key] if key in centre else BY_KEY[key].default
 
-    def set(self, key: str, value: Any, *, audit_value: Any = None) -> None:
+    def set(self, key: str, value: Any, *, audit_value: Any = None, pin: str | None = None) -> None:
         """Check and store ``value`` for ``key`` in this folder and the centre file.
 
         Raises :class:`SettingPartlySaved` when the folder has it but the centre file could
-        not be written. The reviewer PIN is changed only through :meth:`set_pin`.
+        not be written. The reviewer PIN is changed only through :meth:`set_pin`. An
+        activity list that lifts a block needs the reviewer PIN (``pin``) when one is set.
         """
         setting = BY_KEY.get(key)
         if setting is None:
@@ -104,8 +105,9 @@ class CentreSettings:
                 "The reviewer PIN is changed with set_pin: it needs the current PIN."
             )
         setting.check(value)
+        lifted = self._lifted_blocks(value, pin) if key == "activities" else []
         shown = value if audit_value is None else audit_value
-        self._save_folder(key, value, shown)
+        self._save_folder(key, value, shown, [("block_lifted", lift) for lift in lifted])
         self._save_centre({key: value}, key, shown)
 
     def adopt_centre_settings(self) -> list[str]:
@@ -162,13 +164,17 @@ class CentreSettings:
             usable[key] = value
         return usable, problem
 
-    def _save_folder(self, key: str, value: Any, shown: Any) -> None:
+    def _save_folder(
+        self, key: str, value: Any, shown: Any, also: Sequence[tuple[str, dict[str, Any]]] = ()
+    ) -> None:
         with self._store.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                 (key, json.dumps(value)),
             )
             audit.record(conn, self._who, "setting_changed", None, {"key": key, "value": shown})
+            for action, details in also:
+                audit.record(conn, self._who, action, None, details)
         if self._on_change is not None:
             self._on_change()  # statuses may change (an activity blocked), so say so
 
@@ -194,10 +200,34 @@ class CentreSettings:
         stored = self.get("activities")
         return default_activities() if stored is None else activities_from_json(stored)
 
-    def set_activities(self, activities: tuple[Activity, ...]) -> None:
-        """Replace the whole list (keys must stay unique)."""
+    def set_activities(self, activities: tuple[Activity, ...], *, pin: str | None = None) -> None:
+        """Replace the whole list (keys must stay unique).
+
+        Lifting the block on an activity (one that stays in the list but is no longer
+        blocked) is the manager's decision: when a reviewer PIN is set it needs ``pin``,
+        or :class:`~photoscreen.core.review.ReviewRefused` says so. Blocking, adding and
+        renaming need nothing; an activity taken out of the list holds its photos back.
+        """
         activities_from_json([a.to_json() for a in activities])  # checks unique keys
-        self.set("activities", [a.to_json() for a in activities])
+        self.set("activities", [a.to_json() for a in activities], pin=pin)
+
+    def _lifted_blocks(self, value: Any, pin: str | None) -> list[dict[str, Any]]:
+        """The blocks ``value`` (an activity list) lifts; refused without the PIN in force."""
+        staying = {a.key: a for a in activities_from_json(value)}
+        lifted = [
+            {"key": a.key, "label": a.label}
+            for a in self.activities()
+            if a.blocked and a.key in staying and not staying[a.key].blocked
+        ]
+        pin_hash = self.pin_hash
+        if lifted and pin_hash is not None and not _opens(pin, pin_hash):
+            names = ", ".join(lift["label"] for lift in lifted)
+            raise ReviewRefused(
+                f"That is not the reviewer PIN: {names} stays blocked."
+                if pin
+                else f"Only the manager can lift the block on {names}: it needs the reviewer PIN."
+            )
+        return lifted
 
     def add_activity(
         self, label: str, *, blocked: bool = False, block_reason: str = ""
@@ -223,18 +253,33 @@ class CentreSettings:
             raise SettingError("An activity needs a name.")
         self._replace_activity(key, label=label)
 
-    def set_activity_blocked(self, key: str, blocked: bool, reason: str = "") -> None:
-        """Block (or unblock) an activity; ``reason`` is shown on its photos."""
-        self._replace_activity(key, blocked=blocked, block_reason=reason)
+    def set_activity_blocked(
+        self, key: str, blocked: bool, reason: str = "", *, pin: str | None = None
+    ) -> None:
+        """Block (or unblock) an activity; ``reason`` is shown on its photos (none given:
+        the reason it was last blocked for, if any).
 
-    def _replace_activity(self, key: str, **changes: Any) -> None:
+        Unblocking needs the reviewer PIN (``pin``) when one is set; see
+        :meth:`set_activities`.
+        """
+        if blocked:
+            earlier = next((a.block_reason for a in self.activities() if a.key == key), "")
+            self._replace_activity(key, blocked=True, block_reason=reason or earlier)
+        else:
+            self._replace_activity(key, pin=pin, blocked=False)
+
+    def block_lift_needs_pin(self, key: str) -> bool:
+        """True when unblocking activity ``key`` would need the reviewer PIN."""
+        return self.has_pin and any(a.key == key and a.blocked for a in self.activities())
+
+    def _replace_activity(self, key: str, *, pin: str | None = None, **changes: Any) -> None:
         current = self.activities()
         if key not in {a.key for a in current}:
             raise SettingError(f"There is no activity with the key '{key}'.")
         updated = tuple(
             Activity(**{**a.__dict__, **changes}) if a.key == key else a for a in current
         )
-        self.set_activities(updated)
+        self.set_activities(updated, pin=pin)
 
     # Export -----------------------------------------------------------------------------
 

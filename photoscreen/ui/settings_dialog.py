@@ -29,6 +29,7 @@ from photoscreen.core.redact import RedactionStyle
 from photoscreen.core.settings import LONG_SIDE_RANGE, QUALITY_RANGE
 from photoscreen.ui.controller import Controller
 from photoscreen.ui.messages import Level, Message
+from photoscreen.ui.prompts import PinPrompt
 
 STYLE_NAMES = {
     RedactionStyle.BLUR: "Soft blur (recommended)",
@@ -46,6 +47,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Centre settings")
         self.setMinimumSize(520, 440)
         self._controller = controller
+        self.pin_prompt: PinPrompt | None = None  # open while a block is being lifted
         tabs = QTabWidget()
         tabs.addTab(self._activities_tab(), "Activities")
         tabs.addTab(self._export_tab(), "Export")
@@ -206,8 +208,42 @@ class SettingsDialog(QDialog):
 
     def set_blocked(self) -> None:
         key, blocked = self._selected_key(), self.blocked_box.isChecked()
-        if key is not None:
-            self._apply(lambda s: s.settings.set_activity_blocked(key, blocked))
+        session = self._controller.session
+        if key is None or session is None:
+            return
+        if blocked or not session.settings.block_lift_needs_pin(key):
+            if self._apply(lambda s: s.settings.set_activity_blocked(key, blocked)):
+                self.problem.setText(self._block_news(key, blocked))
+            return
+        # Lifting a block is the manager's decision: it stays blocked until the PIN is given.
+        self.blocked_box.setChecked(True)
+        label = self._label_of(key)
+        self.pin_prompt = PinPrompt(
+            self,
+            f"Only the manager can lift the block on {label}. Its photos could then be "
+            "posted, and the centre's policy forbids posting activities that involve "
+            "unclothed or semi-clothed children or adults. Type the reviewer PIN to lift it.",
+        )
+        self.pin_prompt.answered.connect(lambda pin: self._lift_block(key, pin))
+        self.pin_prompt.open()
+
+    def _lift_block(self, key: str, pin: str) -> None:
+        self.pin_prompt = None
+        if self._apply(lambda s: s.settings.set_activity_blocked(key, False, pin=pin)):
+            self.problem.setText(self._block_news(key, False))
+
+    def _label_of(self, key: str) -> str:
+        session = self._controller.session
+        activities = () if session is None else session.activities()
+        return next((a.label for a in activities if a.key == key), key)
+
+    def _block_news(self, key: str, blocked: bool) -> str:
+        label = self._label_of(key)
+        return (
+            f"{label} is blocked: its photos will not be posted."
+            if blocked
+            else f"{label} is no longer blocked: its photos can be posted once checked."
+        )
 
     def apply_export(self) -> None:
         long_side, quality = self.long_side.value(), self.quality.value()

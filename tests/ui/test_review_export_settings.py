@@ -217,3 +217,33 @@ def test_a_damaged_centre_file_is_reported_when_a_folder_opens(qtbot, make_windo
     open_and_wait(qtbot, made, folder)
     assert made.message_bar.isVisible()
     assert "centre" in made.message_bar.text.lower()
+
+
+def test_lifting_a_block_in_settings_needs_the_reviewer_pin(qtbot, window):
+    c = window.controller
+    _ready(window, "IMG_0.jpg", "swimming")
+    c.session.settings.set_pin("1357")
+    assert _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED
+    dialog = SettingsDialog(c, window)
+    qtbot.addWidget(dialog)
+    row = next(
+        i
+        for i in range(dialog.activity_list.count())
+        if dialog.activity_list.item(i).text().strip().startswith("Swimming")
+    )
+    dialog.activity_list.setCurrentRow(row)
+    assert dialog.blocked_box.isChecked()
+    qtbot.mouseClick(dialog.blocked_box, Qt.MouseButton.LeftButton)  # staff try to unblock
+    prompt = dialog.pin_prompt
+    assert isinstance(prompt, PinPrompt) and "Only the manager" in prompt._question.text()
+    assert dialog.blocked_box.isChecked()  # still blocked while the PIN is asked for
+    prompt.field.setText("9999")
+    prompt.buttons.accepted.emit()
+    assert "not the reviewer PIN" in dialog.problem.text()
+    assert _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED
+    qtbot.mouseClick(dialog.blocked_box, Qt.MouseButton.LeftButton)
+    dialog.pin_prompt.field.setText("1357")
+    dialog.pin_prompt.buttons.accepted.emit()
+    assert "no longer blocked" in dialog.problem.text()
+    assert not dialog.blocked_box.isChecked()
+    qtbot.waitUntil(lambda: _entry(window, "IMG_0.jpg").state is PhotoState.READY)
