@@ -21,7 +21,7 @@ from PIL import Image
 from photoscreen.commands import export as export_command
 from photoscreen.commands import status as status_command
 from photoscreen.core.centre_file import CentreFile, default_centre_path
-from photoscreen.core.policy import PhotoState
+from photoscreen.core.policy import PhotoState, default_activities
 from photoscreen.core.redact import RedactionStyle
 from photoscreen.core.review import ReviewRefused
 from photoscreen.core.session import Session
@@ -382,41 +382,84 @@ def test_a_save_killed_halfway_leaves_the_old_centre_file(tmp_path: Path, centre
     assert CentreFile(centre).problem is None
 
 
-def test_only_the_manager_can_lift_a_block(tmp_path: Path, centre: Path) -> None:
-    """Blocked is absolute for staff: with a reviewer PIN set, lifting the block on
-    swimming needs the PIN, whichever way the list is changed; blocking needs nothing."""
+def test_a_block_the_policy_sets_can_never_be_lifted(tmp_path: Path, centre: Path) -> None:
+    """Blocked is absolute: no list, PIN, removal, re-adding or twin lets swimming out."""
     folder, photo = folder_with_centre_pin(tmp_path, "Swimming gala", centre)
-    with Session.open(folder, "Alice", centre_file=centre) as session:
+    with Session.open(folder, "Manager", centre_file=centre) as session:
         digest = scan(session, photo)
         make_ready(session, digest)
         session.set_activity(digest, "swimming")
+        swimming = next(a for a in session.activities() if a.key == "swimming")
+        assert swimming.by_policy and swimming.blocked
+        others = tuple(a for a in session.activities() if a.key != "swimming")
+        attempts = [
+            lambda: session.settings.set_activity_blocked("swimming", False, pin=PIN),
+            lambda: session.settings.set_activities(
+                (*others, replace(swimming, blocked=False)), pin=PIN
+            ),
+            lambda: session.settings.set_activities(others, pin=PIN),  # left out, to re-add
+            lambda: session.settings.add_activity("swimming"),  # an unblocked twin
+            lambda: session.settings.rename_activity("stay_and_play", "Swimming"),
+        ]
+        for attempt in attempts:
+            with pytest.raises(SettingError):
+                attempt()
+        session.settings.rename_activity("swimming", "Swimming lessons")  # renaming is fine
+        assert session.status(digest).reasons == ("Blocked: swimming involves undress (policy)",)
+        assert not [e for e in session.audit_trail() if e.action == "block_lifted"]
+
+
+def test_a_hand_edited_settings_file_cannot_lift_a_policy_block(
+    tmp_path: Path, centre: Path
+) -> None:
+    folder, photo = new_folder(tmp_path, "Folder")
+    edited = [{**a.to_json(), "blocked": False} for a in default_activities()]
+    CentreFile(centre).update({"activities": edited})
+    with Session.open(folder, "Alice", centre_file=centre) as session:
+        digest = scan(session, photo)
+        make_ready(session, digest)
+        session.set_activity(digest, "baby_massage")
+        assert session.status(digest).state is PhotoState.BLOCKED
+        session.set_activity(digest, "cooking")  # the centre's own choice: not blocked
+        assert session.status(digest).exportable
+
+
+def test_only_the_manager_can_lift_a_block_the_centre_set(tmp_path: Path, centre: Path) -> None:
+    """With a reviewer PIN set, lifting a centre's own block needs the PIN, whichever way
+    the list is changed; blocking needs nothing."""
+    folder, photo = folder_with_centre_pin(tmp_path, "Cooking", centre)
+    with Session.open(folder, "Alice", centre_file=centre) as session:
+        digest = scan(session, photo)
+        make_ready(session, digest)
+        session.set_activity(digest, "cooking")
+        session.settings.set_activity_blocked("cooking", True, "kitchen knives")  # no PIN needed
         assert session.status(digest).state is PhotoState.BLOCKED
         unblocked = tuple(
-            replace(a, blocked=False) if a.key == "swimming" else a for a in session.activities()
+            replace(a, blocked=False) if a.key == "cooking" else a for a in session.activities()
         )
-        with pytest.raises(ReviewRefused, match="Only the manager can lift the block on Swimming"):
-            session.settings.set_activity_blocked("swimming", False)
-        with pytest.raises(ReviewRefused, match="not the reviewer PIN: Swimming stays blocked"):
-            session.settings.set_activity_blocked("swimming", False, pin=OTHER_PIN)
+        with pytest.raises(ReviewRefused, match="Only the manager can lift the block on Cooking"):
+            session.settings.set_activity_blocked("cooking", False)
+        with pytest.raises(ReviewRefused, match="not the reviewer PIN: Cooking stays blocked"):
+            session.settings.set_activity_blocked("cooking", False, pin=OTHER_PIN)
         with pytest.raises(ReviewRefused, match="Only the manager"):
             session.settings.set_activities(unblocked)
-        assert session.settings.block_lift_needs_pin("swimming")
-        assert session.status(digest).state is PhotoState.BLOCKED
-        session.settings.set_activity_blocked("cooking", True)  # blocking needs no PIN
+        assert session.settings.block_lift_needs_pin("cooking")
         assert not session.settings.block_lift_needs_pin("stay_and_play")
+        assert session.status(digest).state is PhotoState.BLOCKED
 
-        session.settings.set_activity_blocked("swimming", False, pin=PIN)
+        session.settings.set_activity_blocked("cooking", False, pin=PIN)
         assert session.status(digest).exportable
         lifted = [e for e in session.audit_trail() if e.action == "block_lifted"]
-        assert [(e.who, e.details["label"]) for e in lifted] == [("Alice", "Swimming")]
-        # Blocked again without a reason given: the policy's reason comes back.
-        session.settings.set_activity_blocked("swimming", True)
-        assert session.status(digest).reasons == ("Blocked: swimming involves undress (policy)",)
+        assert [(e.who, e.details["label"]) for e in lifted] == [("Alice", "Cooking")]
+        # Blocked again without a reason given: the earlier reason comes back.
+        session.settings.set_activity_blocked("cooking", True)
+        assert session.status(digest).reasons == ("Blocked: kitchen knives (policy)",)
 
 
-def test_with_no_pin_set_anyone_can_lift_a_block(tmp_path: Path) -> None:
+def test_with_no_pin_set_anyone_can_lift_a_block_the_centre_set(tmp_path: Path) -> None:
     folder, _ = new_folder(tmp_path, "Folder")
     with Session.open(folder, "Alice") as session:
-        assert not session.settings.block_lift_needs_pin("swimming")
-        session.settings.set_activity_blocked("swimming", False)
-        assert not any(a.blocked for a in session.activities() if a.key == "swimming")
+        session.settings.set_activity_blocked("cooking", True)
+        assert not session.settings.block_lift_needs_pin("cooking")
+        session.settings.set_activity_blocked("cooking", False)
+        assert not any(a.blocked for a in session.activities() if a.key == "cooking")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -84,13 +85,22 @@ class Verdict(str, Enum):
 
 @dataclass(frozen=True)
 class Activity:
-    """One kind of session the centre runs; ``key`` is stable, ``label`` may be renamed."""
+    """One kind of session the centre runs; ``key`` is stable, ``label`` may be renamed.
+
+    ``by_policy`` marks the activities the policy itself forbids posting (they involve
+    undress: see :func:`policy_blocks`); they are always blocked, whatever a settings
+    list says.
+    """
 
     key: str
     label: str
     blocked: bool = False
     block_reason: str = ""
     shortcut: str | None = None
+
+    @property
+    def by_policy(self) -> bool:
+        return self.key in policy_blocks()
 
     @property
     def blocked_reason_text(self) -> str:
@@ -120,18 +130,49 @@ class Activity:
 
 def default_activities() -> tuple[Activity, ...]:
     """The activity list shipped in ``photoscreen/resources/activities.json``."""
+    return activities_from_json(_shipped_list())
+
+
+@cache
+def _shipped_list() -> Any:
     text = resources.files("photoscreen.resources").joinpath("activities.json").read_text("utf-8")
-    return activities_from_json(json.loads(text))
+    return json.loads(text)
+
+
+@cache
+def policy_blocks() -> dict[str, str]:
+    """The activities the policy blocks for good, by key, with the reason shown.
+
+    They are the ones shipped blocked (baby massage, swimming, water play, changing...):
+    activities that involve undress, which the policy never allows in a post. A centre's
+    settings can rename them, but not lift their block: DESIGN.md's "blocked is absolute".
+    """
+    return {
+        str(item["key"]): str(item.get("block_reason") or "")
+        for item in _shipped_list()["activities"]
+        if item.get("blocked")
+    }
 
 
 def activities_from_json(data: Any) -> tuple[Activity, ...]:
-    """Parse ``{"activities": [...]}`` or a bare list; keys must be unique."""
+    """Parse ``{"activities": [...]}`` or a bare list; keys must be unique.
+
+    An activity the policy blocks (:func:`policy_blocks`) comes back blocked whatever the
+    data says, so no settings file, however edited, lifts that block.
+    """
     items = data["activities"] if isinstance(data, dict) else data
-    activities = tuple(Activity.from_json(item) for item in items)
+    activities = tuple(_policy_applied(Activity.from_json(item)) for item in items)
     keys = [a.key for a in activities]
     if len(set(keys)) != len(keys):
         raise ValueError("Two activities share the same key")
     return activities
+
+
+def _policy_applied(activity: Activity) -> Activity:
+    reason = policy_blocks().get(activity.key)
+    if reason is None or activity.blocked:
+        return activity
+    return replace(activity, blocked=True, block_reason=reason)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,13 @@ from typing import Any
 
 from photoscreen.core import audit
 from photoscreen.core.centre_file import CentreFile
-from photoscreen.core.policy import Activity, activities_from_json, default_activities, slugify
+from photoscreen.core.policy import (
+    Activity,
+    activities_from_json,
+    default_activities,
+    policy_blocks,
+    slugify,
+)
 from photoscreen.core.redact import RedactionStyle
 from photoscreen.core.review import ReviewRefused, hash_pin, verify_pin
 from photoscreen.core.settings_declared import (
@@ -203,21 +209,42 @@ class CentreSettings:
     def set_activities(self, activities: tuple[Activity, ...], *, pin: str | None = None) -> None:
         """Replace the whole list (keys must stay unique).
 
-        Lifting the block on an activity (one that stays in the list but is no longer
-        blocked) is the manager's decision: when a reviewer PIN is set it needs ``pin``,
-        or :class:`~photoscreen.core.review.ReviewRefused` says so. Blocking, adding and
-        renaming need nothing; an activity taken out of the list holds its photos back.
+        Lifting the block on an activity is the manager's decision: when a reviewer PIN is
+        set it needs ``pin``, or :class:`~photoscreen.core.review.ReviewRefused` says so.
+        A block the policy sets is never lifted, and no activity leaves the list (photos
+        keep its key): both raise :class:`SettingError`. Blocking, adding and renaming need
+        nothing.
         """
         activities_from_json([a.to_json() for a in activities])  # checks unique keys
         self.set("activities", [a.to_json() for a in activities], pin=pin)
 
     def _lifted_blocks(self, value: Any, pin: str | None) -> list[dict[str, Any]]:
-        """The blocks ``value`` (an activity list) lifts; refused without the PIN in force."""
-        staying = {a.key: a for a in activities_from_json(value)}
+        """The blocks ``value`` (a new activity list) lifts, once it is allowed.
+
+        Refused: leaving out an activity (photos keep its key), lifting a block the
+        policy sets (see :func:`~photoscreen.core.policy.policy_blocks`), and lifting any
+        other block without the reviewer PIN in force.
+        """
+        new = {a.key: a for a in activities_from_json(value)}
+        current = self.activities()
+        left_out = [a.label for a in current if a.key not in new]
+        if left_out:
+            raise SettingError(
+                f"{', '.join(left_out)} cannot be taken out of the list: photos may be tagged "
+                "with it. Rename it instead."
+            )
+        for item in value["activities"] if isinstance(value, dict) else value:
+            if item.get("key") in policy_blocks() and not item.get("blocked"):
+                activity = new[item["key"]]
+                raise SettingError(
+                    f"{activity.label} is blocked by the centre's policy "
+                    f"({policy_blocks()[activity.key] or 'it involves undress'}): its photos "
+                    "are never posted, and nobody can lift this block."
+                )
         lifted = [
             {"key": a.key, "label": a.label}
-            for a in self.activities()
-            if a.blocked and a.key in staying and not staying[a.key].blocked
+            for a in current
+            if a.blocked and not new[a.key].blocked
         ]
         pin_hash = self.pin_hash
         if lifted and pin_hash is not None and not _opens(pin, pin_hash):
@@ -233,9 +260,7 @@ class CentreSettings:
         self, label: str, *, blocked: bool = False, block_reason: str = ""
     ) -> Activity:
         """Add an activity at the end of the list; its key is made from the label."""
-        label = " ".join(label.split())
-        if not label:
-            raise SettingError("An activity needs a name.")
+        label = self._new_label(label)
         current = self.activities()
         keys = {a.key for a in current}
         base = slugify(label).replace("-", "_")
@@ -248,10 +273,18 @@ class CentreSettings:
 
     def rename_activity(self, key: str, label: str) -> None:
         """Give an activity a new label; photos tagged with it keep the tag."""
+        self._replace_activity(key, label=self._new_label(label, renaming=key))
+
+    def _new_label(self, label: str, renaming: str | None = None) -> str:
+        """``label`` tidied; refused when empty or another activity's name already."""
         label = " ".join(label.split())
         if not label:
             raise SettingError("An activity needs a name.")
-        self._replace_activity(key, label=label)
+        for other in self.activities():
+            if other.key != renaming and other.label.casefold() == label.casefold():
+                blocked = " (blocked)" if other.blocked else ""
+                raise SettingError(f"There is already an activity called {other.label}{blocked}.")
+        return label
 
     def set_activity_blocked(
         self, key: str, blocked: bool, reason: str = "", *, pin: str | None = None
@@ -269,7 +302,8 @@ class CentreSettings:
             self._replace_activity(key, pin=pin, blocked=False)
 
     def block_lift_needs_pin(self, key: str) -> bool:
-        """True when unblocking activity ``key`` would need the reviewer PIN."""
+        """True when unblocking activity ``key`` would need the reviewer PIN (a block the
+        policy sets cannot be lifted at all: see ``Activity.by_policy``)."""
         return self.has_pin and any(a.key == key and a.blocked for a in self.activities())
 
     def _replace_activity(self, key: str, *, pin: str | None = None, **changes: Any) -> None:

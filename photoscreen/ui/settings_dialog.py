@@ -81,6 +81,12 @@ class SettingsDialog(QDialog):
         rename.clicked.connect(self.rename_activity)
         self.blocked_box = QCheckBox("Blocked: photos of this activity are never posted")
         self.blocked_box.clicked.connect(self.set_blocked)
+        self.policy_note = QLabel(
+            "The centre's policy blocks this activity because it involves undress. "
+            "Nobody can lift this block."
+        )
+        self.policy_note.setWordWrap(True)
+        self.policy_note.hide()
         row = QHBoxLayout()
         row.addWidget(self.activity_name, 1)
         row.addWidget(add)
@@ -90,6 +96,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.activity_list, 1)
         layout.addLayout(row)
         layout.addWidget(self.blocked_box)
+        layout.addWidget(self.policy_note)
         return page
 
     def _export_tab(self) -> QWidget:
@@ -152,9 +159,12 @@ class SettingsDialog(QDialog):
         for activity in session.activities():
             key = f"{activity.shortcut}   " if activity.shortcut else "     "
             blocked = "   (blocked)" if activity.blocked else ""
+            if activity.by_policy:
+                blocked = "   (blocked by the policy)"
             item = QListWidgetItem(f"{key}{activity.label}{blocked}")
             item.setData(Qt.ItemDataRole.UserRole, activity.key)
             item.setData(Qt.ItemDataRole.UserRole + 1, activity.blocked)
+            item.setData(Qt.ItemDataRole.UserRole + 2, activity.by_policy)
             self.activity_list.addItem(item)
             if activity.key == selected:
                 self.activity_list.setCurrentItem(item)
@@ -177,8 +187,10 @@ class SettingsDialog(QDialog):
 
     def _show_selected(self) -> None:
         item = self.activity_list.currentItem()
-        self.blocked_box.setEnabled(item is not None)
+        by_policy = bool(item and item.data(Qt.ItemDataRole.UserRole + 2))
+        self.blocked_box.setEnabled(item is not None and not by_policy)
         self.blocked_box.setChecked(bool(item and item.data(Qt.ItemDataRole.UserRole + 1)))
+        self.policy_note.setVisible(by_policy)
 
     def _on_message(self, message: Message) -> None:
         # Refusals of the changes made here come back on the message channel.

@@ -219,19 +219,42 @@ def test_a_damaged_centre_file_is_reported_when_a_folder_opens(qtbot, make_windo
     assert "centre" in made.message_bar.text.lower()
 
 
-def test_lifting_a_block_in_settings_needs_the_reviewer_pin(qtbot, window):
-    c = window.controller
-    _ready(window, "IMG_0.jpg", "swimming")
-    c.session.settings.set_pin("1357")
-    assert _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED
-    dialog = SettingsDialog(c, window)
-    qtbot.addWidget(dialog)
+def _select_activity(dialog, label):
     row = next(
         i
         for i in range(dialog.activity_list.count())
-        if dialog.activity_list.item(i).text().strip().startswith("Swimming")
+        if dialog.activity_list.item(i)
+        .text()
+        .strip()
+        .lstrip("0123456789")
+        .strip()
+        .startswith(label)
     )
     dialog.activity_list.setCurrentRow(row)
+
+
+def test_a_block_the_policy_sets_cannot_be_unticked(qtbot, window):
+    dialog = SettingsDialog(window.controller, window)
+    qtbot.addWidget(dialog)
+    _select_activity(dialog, "Swimming")
+    assert dialog.blocked_box.isChecked() and not dialog.blocked_box.isEnabled()
+    assert (
+        dialog.policy_note.isVisibleTo(dialog) and "involves undress" in dialog.policy_note.text()
+    )
+    assert "(blocked by the policy)" in dialog.activity_list.currentItem().text()
+    _select_activity(dialog, "Cooking")
+    assert dialog.blocked_box.isEnabled() and not dialog.policy_note.isVisibleTo(dialog)
+
+
+def test_lifting_a_block_in_settings_needs_the_reviewer_pin(qtbot, window):
+    c = window.controller
+    _ready(window, "IMG_0.jpg", "cooking")
+    c.session.settings.set_activity_blocked("cooking", True, "kitchen knives")
+    c.session.settings.set_pin("1357")
+    qtbot.waitUntil(lambda: _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED)
+    dialog = SettingsDialog(c, window)
+    qtbot.addWidget(dialog)
+    _select_activity(dialog, "Cooking")
     assert dialog.blocked_box.isChecked()
     qtbot.mouseClick(dialog.blocked_box, Qt.MouseButton.LeftButton)  # staff try to unblock
     prompt = dialog.pin_prompt
