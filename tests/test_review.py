@@ -12,6 +12,7 @@ import pytest
 from photoscreen.core.policy import PhotoState
 from photoscreen.core.review import ReviewRefused, hash_pin, same_person, verify_pin
 from photoscreen.core.session import Session
+from photoscreen.core.session_decisions import DecisionError
 from tests.session_fixtures import make_ready, scan, write_photo
 
 
@@ -42,6 +43,10 @@ def test_short_pin_refused() -> None:
 
 def test_names_compare_without_case_or_spacing() -> None:
     assert same_person("  alice   SMITH ", "Alice Smith")
+    # Full-width letters and invisible characters do not make another person.
+    assert same_person("\uff21lice", "Alice")
+    assert same_person("Ali\u200bce", "Alice")
+    assert same_person("\u200fAlice\u200e", "alice")
     assert not same_person("Alice", "Alicia")
     assert not same_person(None, "Alice")
 
@@ -148,3 +153,54 @@ def test_only_the_shape_of_a_scrypt_hash_is_taken_for_a_stored_pin() -> None:
     assert looks_like_pin_hash(hash_pin("8642"))
     for stored in ("8642", "", None, 8642, "scrypt$16384$8$1$zz$00", "md5$1$2$3$aabb$ccdd"):
         assert not looks_like_pin_hash(stored), stored
+
+
+def test_someone_else_cannot_take_back_a_question_to_the_manager(tmp_path: Path) -> None:
+    """Only the person who asked may withdraw the question; anyone else needs a verdict.
+    Asking again adds to the question, which stays the first person's."""
+    write_photo(tmp_path / "a.jpg", 1)
+    with Session.open(tmp_path, "Alice") as session:
+        digest = scan(session, tmp_path / "a.jpg")
+        make_ready(session, digest)
+        session.flag_for_review(digest, "is the badge ok?")
+    with Session.open(tmp_path, "Bob") as session:
+        with pytest.raises(DecisionError, match="Alice asked the manager"):
+            session.unflag(digest)
+        session.flag_for_review(digest, "and the name on the coat peg?")
+        photo = session.photo(digest)
+        assert photo is not None and photo.flagged_by == "Alice"
+        assert photo.flag_note == "is the badge ok?\nBob: and the name on the coat peg?"
+        assert session.status(digest).state is PhotoState.AWAITING_REVIEW
+    with Session.open(tmp_path, "Alice") as session:
+        with pytest.raises(ReviewRefused, match="someone else must approve"):
+            session.approve(digest, "Alice")
+        session.unflag(digest)  # her own question
+        assert session.status(digest).exportable
+
+
+def test_clearing_someone_elses_unclothed_mark_needs_the_manager(tmp_path: Path) -> None:
+    write_photo(tmp_path / "a.jpg", 1)
+    with Session.open(tmp_path, "Manager") as session:
+        session.settings.set_pin("2468")
+    with Session.open(tmp_path, "Alice") as session:
+        digest = scan(session, tmp_path / "a.jpg")
+        make_ready(session, digest)
+        session.set_unclothed(digest, True)
+        assert not session.clearing_unclothed_needs_pin(digest)
+        session.set_unclothed(digest, False)  # her own mark: no PIN
+        session.set_unclothed(digest, True)
+    with Session.open(tmp_path, "Bob") as session:
+        assert session.clearing_unclothed_needs_pin(digest)
+        with pytest.raises(ReviewRefused, match="Alice marked this photo unclothed"):
+            session.set_unclothed(digest, False)
+        with pytest.raises(ReviewRefused, match="not right"):
+            session.set_unclothed(digest, False, pin="1111")
+        assert session.status(digest).state is PhotoState.BLOCKED
+        session.set_unclothed(digest, False, pin="2468")
+        assert session.status(digest).exportable
+        session.set_unclothed(digest, True)  # Bob's own mark now
+        session.settings.set_pin(None, current_pin="2468")
+    with Session.open(tmp_path, "Alice") as session:
+        assert not session.clearing_unclothed_needs_pin(digest)  # no PIN: names are trusted
+        session.set_unclothed(digest, False)
+        assert session.status(digest).exportable

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import unicodedata
 
 # scrypt cost: n=2**14, r=8 needs 16 MiB and tens of milliseconds per guess, which makes
 # trying every 4-6 digit PIN from a stolen session file slow, yet costs a person nothing.
@@ -62,8 +63,11 @@ def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 
 def normalise_name(name: str) -> str:
-    """A name as compared between people: case and spacing do not matter."""
-    return " ".join(name.split()).casefold()
+    """A name as compared between people: case, spacing, full-width letters and invisible
+    characters (zero-width spaces, direction marks) do not matter."""
+    folded = unicodedata.normalize("NFKC", name)
+    visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return " ".join(visible.split()).casefold()
 
 
 def same_person(first: str | None, second: str | None) -> bool:
@@ -71,6 +75,16 @@ def same_person(first: str | None, second: str | None) -> bool:
     if first is None or second is None:
         return False
     return normalise_name(first) == normalise_name(second)
+
+
+def check_pin(pin: str | None, pin_hash: str, asking: str) -> None:
+    """Raise :class:`ReviewRefused` unless ``pin`` opens ``pin_hash``; ``asking`` is the
+    sentence (no full stop) said when no PIN was given."""
+    if not pin:
+        suffix = "" if asking.startswith("Enter") else " (it needs the reviewer PIN)"
+        raise ReviewRefused(f"{asking}{suffix}.")
+    if not verify_pin(pin, pin_hash):
+        raise ReviewRefused("That reviewer PIN is not right.")
 
 
 def check_review(
@@ -90,10 +104,7 @@ def check_review(
     if not name:
         raise ReviewRefused("Enter the reviewer's name to approve or reject a photo.")
     if pin_hash is not None:
-        if not pin:
-            raise ReviewRefused("Enter the reviewer PIN to approve or reject a photo.")
-        if not verify_pin(pin, pin_hash):
-            raise ReviewRefused("That reviewer PIN is not right.")
+        check_pin(pin, pin_hash, "Enter the reviewer PIN to approve or reject a photo")
     if approving and same_person(name, flagged_by):
         raise ReviewRefused(
             f"{flagged_by} flagged this photo, so someone else must approve it "

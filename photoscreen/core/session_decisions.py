@@ -12,6 +12,7 @@ is the only class that uses this mixin.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -28,7 +29,7 @@ from photoscreen.core.policy import (
     PhotoDecisions,
     Verdict,
 )
-from photoscreen.core.review import check_review
+from photoscreen.core.review import check_pin, check_review, same_person
 from photoscreen.core.scan_records import DetectionLike
 from photoscreen.core.settings import CentreSettings
 from photoscreen.core.store import Store
@@ -77,12 +78,46 @@ class DecisionMethods:
             photo_hash, "tag_activity", "Tag activity", {"activity": key}, _set(activity=key)
         )
 
-    def set_unclothed(self, photo_hash: str, unclothed: bool) -> None:
-        """Mark (or unmark) the photo as showing someone unclothed or semi-clothed."""
+    def set_unclothed(self, photo_hash: str, unclothed: bool, *, pin: str | None = None) -> None:
+        """Mark (or unmark) the photo as showing someone unclothed or semi-clothed.
+
+        The mark is a concern a person raised: whoever marked it may take it back, anyone
+        else needs the manager, so with a reviewer PIN set, clearing someone else's mark
+        needs ``pin`` (:class:`~photoscreen.core.review.ReviewRefused` otherwise).
+        """
+
+        def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
+            if not unclothed and photo.unclothed:
+                marker = _unclothed_marker(conn, photo_hash)
+                pin_hash = self.settings.pin_hash
+                if pin_hash is not None and not same_person(marker, self.user):
+                    check_pin(
+                        pin,
+                        pin_hash,
+                        f"{marker or 'Someone'} marked this photo "
+                        "unclothed / semi-clothed: only the manager can clear that",
+                    )
+            return {"unclothed": unclothed}
+
         text = "Mark unclothed" if unclothed else "Unmark unclothed"
-        self._change(
-            photo_hash, "set_unclothed", text, {"unclothed": unclothed}, _set(unclothed=unclothed)
-        )
+        self._change(photo_hash, "set_unclothed", text, {"unclothed": unclothed}, mutate)
+
+    def unclothed_marked_by(self, photo_hash: str) -> str | None:
+        """The name of whoever marked this photo unclothed / semi-clothed, or None."""
+        with self._store.reading() as conn:
+            photo = decisions.load(conn, photo_hash)
+            if photo is None or not photo.unclothed:
+                return None
+            return _unclothed_marker(conn, photo_hash)
+
+    def clearing_unclothed_needs_pin(self, photo_hash: str) -> bool:
+        """True when unmarking this photo unclothed would need the reviewer PIN (someone
+        else marked it, and a PIN is set)."""
+        if self.settings.pin_hash is None:
+            return False
+        marker = self.unclothed_marked_by(photo_hash)  # None when it is not marked
+        photo = self.photo(photo_hash)
+        return photo is not None and photo.unclothed and not same_person(marker, self.user)
 
     def set_excluded(self, photo_hash: str, excluded: bool) -> None:
         """Keep the photo out of every export (or take it back in)."""
@@ -103,18 +138,40 @@ class DecisionMethods:
         self._change(photo_hash, "faces_checked", text, {"checked": checked}, mutate)
 
     def flag_for_review(self, photo_hash: str, note: str = "") -> None:
-        """Ask the manager to review the photo before it may be exported."""
+        """Ask the manager to review the photo before it may be exported.
+
+        Asking again replaces one's own note; asking about a photo someone else already
+        asked about adds this note to theirs, and the question stays theirs (so they
+        still cannot approve it).
+        """
         note = note.strip()
 
         def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
-            if before["flag"] is not None and before["flag"][1] == note:
+            flag = before["flag"]
+            if flag is not None and not same_person(flag[0], self.user):
+                if not note:
+                    return {}
+                added = f"{self.user}: {note}"
+                return {"flag": (flag[0], f"{flag[1]}\n{added}".strip(), flag[2])}
+            if flag is not None and flag[1] == note:
                 return {}  # already flagged with this note
             return {"flag": (self.user, note, audit.utc_now())}
 
         self._change(photo_hash, "flag", "Flag for review", {"note": note}, mutate)
 
     def unflag(self, photo_hash: str) -> None:
-        self._change(photo_hash, "unflag", "Remove review flag", {}, _set(flag=None))
+        """Take back one's own question to the manager; someone else's needs a verdict."""
+
+        def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
+            flag = before["flag"]
+            if flag is not None and not same_person(flag[0], self.user):
+                raise DecisionError(
+                    f"{flag[0]} asked the manager about this photo: only the manager can "
+                    "answer it, by approving or rejecting it in Manager review."
+                )
+            return {"flag": None}
+
+        self._change(photo_hash, "unflag", "Remove review flag", {}, mutate)
 
     # Faces ------------------------------------------------------------------------------
 
@@ -354,6 +411,16 @@ class DecisionMethods:
         if photo is None:
             raise DecisionError("This photo has not been scanned yet.")
         return photo
+
+
+def _unclothed_marker(conn: Any, photo_hash: str) -> str | None:
+    """Who last marked this photo unclothed / semi-clothed, from the audit trail."""
+    rows = conn.execute(
+        "SELECT who, details FROM audit WHERE photo_hash = ? AND action = 'set_unclothed' "
+        "ORDER BY id DESC",
+        (photo_hash,),
+    )
+    return next((str(who) for who, details in rows if json.loads(details).get("unclothed")), None)
 
 
 def _set(**fields: Any) -> Callable[[Any, Snapshot, PhotoDecisions], Snapshot]:

@@ -48,7 +48,7 @@ COMMANDS: tuple[Command, ...] = (
         "unclothed",
         "Unclothed / semi-clothed",
         ("U",),
-        "Someone in the photo is unclothed or semi-clothed: it can never be posted",
+        "Someone in the photo is unclothed or semi-clothed: it is never posted",
         "Decide",
     ),
     Command(

@@ -87,9 +87,18 @@ class DecisionVerbs:
         now = self._decisions()
         self._decide(lambda s, h: s.set_excluded(h, not (now and now.excluded)))
 
-    def toggle_unclothed(self) -> None:
+    def toggle_unclothed(self, pin: str | None = None) -> None:
         now = self._decisions()
-        self._decide(lambda s, h: s.set_unclothed(h, not (now and now.unclothed)))
+        self._decide(lambda s, h: s.set_unclothed(h, not (now and now.unclothed), pin=pin))
+
+    def unclothed_mark_needing_pin(self) -> str | None:
+        """Who marked the photo on screen unclothed, when clearing it needs the PIN; else None."""
+        entry = self.current_entry()
+        if self.session is None or entry is None or entry.photo_hash is None:
+            return None
+        if not self.session.clearing_unclothed_needs_pin(entry.photo_hash):
+            return None
+        return self.session.unclothed_marked_by(entry.photo_hash) or "Someone"
 
     def flag_for_review(self, note: str) -> None:
         if self._decide(lambda s, h: s.flag_for_review(h, note)):

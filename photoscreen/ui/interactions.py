@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog
 from photoscreen.ui.controller import Controller
 from photoscreen.ui.export_dialog import ExportDialog
 from photoscreen.ui.export_runner import ExportRunner
-from photoscreen.ui.prompts import NamePrompt, ask_manager_prompt
+from photoscreen.ui.prompts import NamePrompt, PinPrompt, ask_manager_prompt
 from photoscreen.ui.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ class Interactions(QObject):
             "last": lambda: c.go_to_end(last=True),
             "faces_checked": c.faces_checked_and_next,
             "exclude": c.toggle_exclude,
-            "unclothed": c.toggle_unclothed,
+            "unclothed": self.toggle_unclothed,
             "ask_manager": self.ask_manager,
             "add_box": c.start_drawing,
             "look_harder": c.look_harder,
@@ -129,6 +129,20 @@ class Interactions(QObject):
             return
         prompt = ask_manager_prompt(self._window)
         prompt.answered.connect(self._controller.flag_for_review)
+        self._show(prompt)
+
+    def toggle_unclothed(self) -> None:
+        """Mark or unmark unclothed; someone else's mark, with a PIN set, needs the PIN."""
+        marker = self._controller.unclothed_mark_needing_pin()
+        if marker is None:
+            self._controller.toggle_unclothed()
+            return
+        prompt = PinPrompt(
+            self._window,
+            f"{marker} marked this photo unclothed / semi-clothed. Only the manager can "
+            "clear that: type the reviewer PIN.",
+        )
+        prompt.answered.connect(lambda pin: self._controller.toggle_unclothed(pin))
         self._show(prompt)
 
     def show_export(self) -> None:

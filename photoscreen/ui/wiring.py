@@ -80,7 +80,7 @@ def _wire_side_panel(w: MainWindow) -> None:
     c.preview_toggled.connect(panel.set_preview_checked)
     panel.activity_chosen.connect(c.set_activity)
     panel.exclude_clicked.connect(c.toggle_exclude)
-    panel.unclothed_clicked.connect(c.toggle_unclothed)
+    panel.unclothed_clicked.connect(w.interactions.toggle_unclothed)
     panel.ask_manager_clicked.connect(w.interactions.ask_manager)
     panel.faces_checked_clicked.connect(c.faces_checked_and_next)
     panel.add_box_clicked.connect(c.start_drawing)

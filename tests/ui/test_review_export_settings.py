@@ -270,3 +270,30 @@ def test_lifting_a_block_in_settings_needs_the_reviewer_pin(qtbot, window):
     assert "no longer blocked" in dialog.problem.text()
     assert not dialog.blocked_box.isChecked()
     qtbot.waitUntil(lambda: _entry(window, "IMG_0.jpg").state is PhotoState.READY)
+
+
+def test_clearing_someone_elses_unclothed_mark_asks_for_the_pin(qtbot, window):
+    c = window.controller
+    _ready(window, "IMG_0.jpg")
+    digest = _entry(window, "IMG_0.jpg").photo_hash
+    c.session.user = "Alice"  # Alice marked it, earlier, at this PC
+    c.session.set_unclothed(digest, True)
+    c.session.user = "Sam Staff"
+    c.session.settings.set_pin("1357")
+    c.refresh_photo(digest)
+    c.select("IMG_0.jpg")
+    assert _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED
+    qtbot.mouseClick(window.side_panel.unclothed_button, Qt.MouseButton.LeftButton)
+    prompt = window.interactions.dialog
+    assert isinstance(prompt, PinPrompt) and "Alice marked this photo" in prompt._question.text()
+    prompt.field.setText("2222")
+    prompt.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: "not right" in window.message_bar.text)
+    assert _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED
+    window.interactions.handlers()["unclothed"]()  # the U key
+    window.interactions.dialog.field.setText("1357")
+    window.interactions.dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: _entry(window, "IMG_0.jpg").state is PhotoState.READY)
+    window.interactions.handlers()["unclothed"]()  # his own mark: no PIN asked
+    assert window.interactions.dialog is None
+    assert _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED
