@@ -8,6 +8,14 @@ when) and a second instance gets a plain-words message naming the holder.
 A lock left behind by a crash is recovered automatically when its process is gone and it
 was taken on this PC; a lock from another PC cannot be checked from here, so the message
 says how to clear it by hand.
+
+Recovering a stale lock is a take-over: two openers may find the same stale lock at once,
+and the slower one must not delete the lock the faster one has just made. So a take-over
+first creates ``lock.takeover`` (``O_EXCL``: one opener at a time), then reads the lock
+file again and removes it only if it is still the very file judged stale (same bytes, same
+inode and modification time). Openers make their own lock only with ``O_EXCL``, which fails
+while the stale file is there, so between that check and the removal nobody else can have
+replaced it.
 """
 
 from __future__ import annotations
@@ -26,6 +34,11 @@ LOCK_NAME = "lock"
 # A lock file that is empty or unreadable was cut short while being written (the writer
 # was killed between creating and filling it). After this many seconds it is abandoned.
 _HALF_WRITTEN_GRACE_S = 30.0
+_TAKEOVER_SUFFIX = ".takeover"
+# A take-over holds its guard for a few milliseconds; an opener that finds it held waits
+# this long and looks again, a few times, before saying the folder is being opened.
+_TAKEOVER_WAIT_S = 0.05
+_ATTEMPTS = 5
 
 
 class SessionLocked(Exception):
@@ -109,24 +122,25 @@ class FolderLock:
 
     def acquire(self) -> None:
         """Take the lock, or raise :class:`SessionLocked` naming whoever has it."""
-        for _ in range(3):
+        for _ in range(_ATTEMPTS):
             if self._try_create():
                 self._held = True
                 return
-            holder = self._read_holder()
-            if holder is None:
-                if self._half_written_lock_is_old():
-                    self._remove_stale()
-                    continue
+            seen = self._read_lock_file()
+            if seen is None:
+                continue  # removed since the create failed: try again
+            holder = _parse_holder(seen.data)
+            if holder is None and not _half_written_lock_is_old(seen):
                 raise SessionLocked(
                     "This folder is being opened by another photoscreen right now. "
                     "Try again in a moment."
                 )
-            if self._is_stale(holder):
-                self._remove_stale()
-                continue
-            raise SessionLocked(self._locked_message(holder), holder)
-        raise SessionLocked("This folder's lock could not be taken. Try again in a moment.")
+            if holder is not None and not self._is_stale(holder):
+                raise SessionLocked(self._locked_message(holder), holder)
+            self._take_over(seen)
+        raise SessionLocked(
+            "This folder is being opened by another photoscreen right now. Try again in a moment."
+        )
 
     def release(self) -> None:
         """Give the lock back, only if the file is still ours."""
@@ -148,31 +162,41 @@ class FolderLock:
             os.fsync(handle.fileno())
         return True
 
-    def _read_holder(self) -> LockHolder | None:
+    def _read_lock_file(self) -> _LockFile | None:
+        """The lock file's bytes and identity now; None when there is none."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            return LockHolder(
-                user=str(data["user"]),
-                host=str(data["host"]),
-                pid=int(data["pid"]),
-                since=str(data["since"]),
-                token=str(data["token"]),
-            )
-        except (OSError, ValueError, KeyError, TypeError):
+            with open(self.path, "rb") as handle:
+                info = os.fstat(handle.fileno())
+                data = handle.read()
+        except FileNotFoundError:
             return None
+        except OSError:
+            # Unreadable (permissions, a share hiccup): treated like a half-written file.
+            try:
+                info = self.path.stat()
+            except FileNotFoundError:
+                return None
+            data = b""
+        return _LockFile(data, info.st_ino, info.st_mtime_ns, info.st_size)
+
+    def _read_holder(self) -> LockHolder | None:
+        seen = self._read_lock_file()
+        return None if seen is None else _parse_holder(seen.data)
 
     def _is_stale(self, holder: LockHolder) -> bool:
         return holder.host == self._mine.host and not pid_alive(holder.pid)
 
-    def _half_written_lock_is_old(self) -> bool:
+    def _take_over(self, stale: _LockFile) -> None:
+        """Remove the lock file judged stale, if it still is that file; see the module doc."""
+        guard = self.path.with_name(self.path.name + _TAKEOVER_SUFFIX)
+        if not _claim(guard):
+            time.sleep(_TAKEOVER_WAIT_S)  # another opener is taking over: let it finish
+            return
         try:
-            age = time.time() - self.path.stat().st_mtime
-        except FileNotFoundError:
-            return True
-        return age > _HALF_WRITTEN_GRACE_S
-
-    def _remove_stale(self) -> None:
-        self.path.unlink(missing_ok=True)
+            if self._read_lock_file() == stale:
+                self.path.unlink(missing_ok=True)
+        finally:
+            guard.unlink(missing_ok=True)
 
     def _locked_message(self, holder: LockHolder) -> str:
         message = f"This folder is open in photoscreen by {holder.describe()}."
@@ -183,3 +207,50 @@ class FolderLock:
             f"{holder.host}, delete the file '{self.path.name}' in the folder's "
             "'.photoscreen' directory and try again."
         )
+
+
+@dataclass(frozen=True)
+class _LockFile:
+    """A lock file as read once: its bytes and what tells it apart from a newer file."""
+
+    data: bytes
+    inode: int
+    mtime_ns: int
+    size: int
+
+
+def _parse_holder(data: bytes) -> LockHolder | None:
+    try:
+        fields = json.loads(data.decode("utf-8"))
+        return LockHolder(
+            user=str(fields["user"]),
+            host=str(fields["host"]),
+            pid=int(fields["pid"]),
+            since=str(fields["since"]),
+            token=str(fields["token"]),
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _half_written_lock_is_old(seen: _LockFile) -> bool:
+    return time.time() - seen.mtime_ns / 1e9 > _HALF_WRITTEN_GRACE_S
+
+
+def _claim(guard: Path) -> bool:
+    """Create ``guard`` exclusively; a guard left by a crash is cleared after a grace time."""
+    for _ in range(2):
+        try:
+            os.close(os.open(guard, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        except FileExistsError:
+            try:
+                age = time.time() - guard.stat().st_mtime
+            except FileNotFoundError:
+                continue
+            if age <= _HALF_WRITTEN_GRACE_S:
+                return False
+            # Held for milliseconds when in use, so this old it was left by a crash.
+            guard.unlink(missing_ok=True)
+            continue
+        return True
+    return False
