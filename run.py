@@ -54,21 +54,28 @@ def _venv_python() -> Path:
 def _missing_debian_packages() -> list[str]:
     if not shutil.which("dpkg-query") or not shutil.which("apt-get"):
         return []
-    missing = []
-    for name in DEBIAN_PACKAGES:
-        result = subprocess.run(
-            ["dpkg-query", "-W", "-f=${Status}", name],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if "install ok installed" not in result.stdout:
-            missing.append(name)
+    # Debian 13 and Ubuntu 24.04 renamed some libraries for 64-bit time ("libglib2.0-0t64");
+    # dpkg-query does not answer for the old name, so the new one counts as installed too.
+    missing = [
+        name
+        for name in DEBIAN_PACKAGES
+        if not _dpkg_installed(name) and not _dpkg_installed(name + "t64")
+    ]
     if "python3-venv" in missing and sys.prefix != "/usr":
         # Only Debian's own Python splits venv/ensurepip into a separate package; a
         # Python from pyenv or python.org brings its own.
         missing.remove("python3-venv")
     return missing
+
+
+def _dpkg_installed(name: str) -> bool:
+    result = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Status}", name],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return "install ok installed" in result.stdout
 
 
 def install_system_packages() -> None:
