@@ -179,6 +179,22 @@ def test_undo_restores_only_what_the_decision_changed(session: Session, photo: s
     assert decisions.activity == "messy_play" and decisions.excluded
 
 
+def test_undo_keeps_faces_the_detector_found_since(session: Session) -> None:
+    """A photo read before its detection finished gets its faces later, off the undo
+    stack; undoing a box drawn in between removes that box only, never those faces."""
+    path = session.folder / "IMG_0002.jpg"
+    digest = write_photo(path, 2)
+    session.record_ingest(path, digest, 64, 48, "JPEG", None, None)  # no detections yet
+    drawn = session.add_face(digest, Box(1, 1, 5, 5))
+    session.record_ingest(path, digest, 64, 48, "JPEG", [detection(Box(30, 10, 12, 12))], "det")
+    assert len(session.faces(digest)) == 2
+    session.undo()
+    faces = session.faces(digest)
+    assert [f.source for f in faces] == [FaceSource.DETECTOR] and faces[0].redacted
+    session.redo()
+    assert {f.id for f in session.faces(digest)} == {drawn, faces[0].id}
+
+
 def test_undo_after_approval_clears_it(session: Session, photo: str) -> None:
     make_ready(session, photo)
     session.flag_for_review(photo, "check")

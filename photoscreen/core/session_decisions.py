@@ -373,7 +373,13 @@ class DecisionMethods:
 
     def _restore(self, change: Change, fields: Snapshot, action: str) -> None:
         with self._store.transaction() as conn:
-            self._require(conn, change.photo_hash)
+            photo = self._require(conn, change.photo_hash)
+            if "faces" in fields:
+                # Faces that arrived since by a step not on the stack (the detector's first
+                # results for a photo recorded without them) stay: undo is not a deletion.
+                known = {f.id for f in (*change.before["faces"], *change.after["faces"])}
+                arrived = tuple(f for f in photo.faces if f.id not in known)
+                fields = {**fields, "faces": (*fields["faces"], *arrived)}
             decisions.apply(conn, change.photo_hash, fields)
             cleared = decisions.clear_approval(conn, change.photo_hash)
             details = {"of": change.action, "approval_cleared": cleared}
