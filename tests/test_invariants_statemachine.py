@@ -1,5 +1,6 @@
-"""Trying to break invariants 1 and 2 with random sequences of decisions, file edits,
-renames, rescans, undos, redos, reviews and exports.
+"""Trying to break invariants 1, 2 and 8 with random sequences of decisions, file edits,
+renames, rescans, undos, redos, reviews, activity blocks, PIN changes, two people taking
+turns, and exports.
 
 The test keeps its own model of the rules, written independently of the session code:
 per content hash, what staff decided and what the reviewer said, an undo stack of whole
@@ -27,14 +28,17 @@ from photoscreen.core.loading import photo_hash
 from photoscreen.core.policy import FaceRecord, FaceSource, FaceState
 from photoscreen.core.review import ReviewRefused
 from photoscreen.core.session import DecisionError, Session
+from photoscreen.core.settings import SettingError
 from tests.session_fixtures import detection, jpeg_bytes
 
 CONTENTS = tuple(jpeg_bytes(seed) for seed in range(5))
 HASHES = tuple(photo_hash(data) for data in CONTENTS)
 NAMES = ("a.jpg", "b.jpg", "c.jpg")
-ALLOWED = ("messy_play", "story_time")
-BLOCKED = ("swimming", "baby_massage")
+ALLOWED = ("messy_play", "story_time")  # until the centre blocks them
+BLOCKED = ("swimming", "baby_massage")  # by the policy: for good
 ACTIVITIES = (None, *ALLOWED, *BLOCKED)
+PEOPLE = ("Alice", "Bob")
+PIN = "2468"
 
 
 def _memory_disk() -> str | None:
@@ -65,6 +69,7 @@ class Staff:
     faces: tuple[tuple[int, Face], ...] = ()
     checked: bool = False
     flag_note: str | None = None
+    flagger: str | None = None
 
 
 @dataclass
@@ -73,6 +78,10 @@ class Model:
     verdict: dict[str, str | None] = field(default_factory=dict)
     undo: list[tuple[str, Staff, Staff]] = field(default_factory=list)
     redo: list[tuple[str, Staff, Staff]] = field(default_factory=list)
+    centre_blocked: set[str] = field(default_factory=set)  # blocked by the centre
+    pin: bool = False  # a reviewer PIN is set
+    user: str = "Alice"
+    marker: dict[str, str] = field(default_factory=dict)  # who last marked it unclothed
 
     def eligible(self, digest: str) -> bool:
         if digest not in self.staff:
@@ -82,6 +91,7 @@ class Model:
         pending = any(face.state == "pending" for _, face in s.faces)
         return (
             s.activity in ALLOWED
+            and s.activity not in self.centre_blocked
             and not s.unclothed
             and not s.excluded
             and s.checked
@@ -166,11 +176,22 @@ class SessionMachine(RuleBasedStateMachine):
         self.session.set_activity(digest, activity)
         self.model.decide(digest, replace(self.model.staff[digest], activity=activity))
 
-    @rule(data=st.data(), on=st.booleans())
-    def unclothed(self, data: st.DataObject, on: bool) -> None:
+    @rule(data=st.data(), on=st.booleans(), with_pin=st.booleans())
+    def unclothed(self, data: st.DataObject, on: bool, with_pin: bool) -> None:
         digest = self._known(data)
-        self.session.set_unclothed(digest, on)
-        self.model.decide(digest, replace(self.model.staff[digest], unclothed=on))
+        staff, user = self.model.staff[digest], self.model.user
+        needs_manager = (
+            not on and staff.unclothed and self.model.pin and self.model.marker[digest] != user
+        )
+        try:
+            self.session.set_unclothed(digest, on, pin=PIN if with_pin else None)
+        except ReviewRefused:
+            assert needs_manager and not with_pin
+            return
+        assert not (needs_manager and not with_pin), "someone else's mark cleared without PIN"
+        if on:
+            self.model.marker[digest] = user
+        self.model.decide(digest, replace(staff, unclothed=on))
 
     @rule(data=st.data(), on=st.booleans())
     def exclude(self, data: st.DataObject, on: bool) -> None:
@@ -188,13 +209,25 @@ class SessionMachine(RuleBasedStateMachine):
     def flag(self, data: st.DataObject, note: str) -> None:
         digest = self._known(data)
         self.session.flag_for_review(digest, note)
-        self.model.decide(digest, replace(self.model.staff[digest], flag_note=note))
+        staff, user = self.model.staff[digest], self.model.user
+        if staff.flagger not in (None, user):  # someone else's question: the note is added
+            if note:
+                added = f"{staff.flag_note}\n{user}: {note}".strip()
+                self.model.decide(digest, replace(staff, flag_note=added))
+            return
+        self.model.decide(digest, replace(staff, flag_note=note, flagger=user))
 
     @rule(data=st.data())
     def unflag(self, data: st.DataObject) -> None:
         digest = self._known(data)
-        self.session.unflag(digest)
-        self.model.decide(digest, replace(self.model.staff[digest], flag_note=None))
+        staff = self.model.staff[digest]
+        try:
+            self.session.unflag(digest)
+        except DecisionError:
+            assert staff.flagger not in (None, self.model.user)
+            return
+        assert staff.flagger in (None, self.model.user), "someone else's question taken back"
+        self.model.decide(digest, replace(staff, flag_note=None, flagger=None))
 
     @rule(data=st.data(), activity=st.sampled_from(ALLOWED))
     def make_ready(self, data: st.DataObject, activity: str) -> None:
@@ -283,23 +316,71 @@ class SessionMachine(RuleBasedStateMachine):
 
     # Review -----------------------------------------------------------------------------
 
-    @rule(data=st.data(), reviewer=st.sampled_from(["Sam", " alice ", "ALICE"]))
-    def approve(self, data: st.DataObject, reviewer: str) -> None:
+    @rule(
+        data=st.data(),
+        reviewer=st.sampled_from(["Sam", " alice ", "ALICE", "bob"]),
+        with_pin=st.booleans(),
+    )
+    def approve(self, data: st.DataObject, reviewer: str, with_pin: bool) -> None:
         digest = self._known(data)
-        flagger_approves = self.model.staff[digest].flag_note is not None and reviewer != "Sam"
+        flagger = self.model.staff[digest].flagger
+        flagger_approves = flagger is not None and reviewer.strip().casefold() == flagger.lower()
+        refused = flagger_approves or (self.model.pin and not with_pin)
         try:
-            self.session.approve(digest, reviewer, note="ok")
+            self.session.approve(digest, reviewer, note="ok", pin=PIN if with_pin else None)
         except ReviewRefused:
-            assert flagger_approves
+            assert refused
             return
-        assert not flagger_approves, "the flagger approved their own flag"
+        assert not refused, "approved by the flagger, or without the PIN"
         self.model.verdict[digest] = "approved"
 
-    @rule(data=st.data())
-    def reject(self, data: st.DataObject) -> None:
+    @rule(data=st.data(), with_pin=st.booleans())
+    def reject(self, data: st.DataObject, with_pin: bool) -> None:
         digest = self._known(data)
-        self.session.reject(digest, "Sam", note="no")
+        try:
+            self.session.reject(digest, "Sam", note="no", pin=PIN if with_pin else None)
+        except ReviewRefused:
+            assert self.model.pin and not with_pin
+            return
         self.model.verdict[digest] = "rejected"
+
+    # The centre's settings, and who is at the PC -------------------------------------------
+
+    @rule(key=st.sampled_from(ALLOWED))
+    def block(self, key: str) -> None:
+        self.session.settings.set_activity_blocked(key, True)
+        self.model.centre_blocked.add(key)
+
+    @rule(key=st.sampled_from((*ALLOWED, *BLOCKED)), with_pin=st.booleans())
+    def lift_block(self, key: str, with_pin: bool) -> None:
+        pin = PIN if with_pin else None
+        if key in BLOCKED:
+            try:
+                self.session.settings.set_activity_blocked(key, False, pin=pin)
+            except SettingError:
+                return
+            raise AssertionError("a block the policy sets was lifted")
+        try:
+            self.session.settings.set_activity_blocked(key, False, pin=pin)
+        except ReviewRefused:
+            assert self.model.pin and not with_pin and key in self.model.centre_blocked
+            return
+        self.model.centre_blocked.discard(key)
+
+    @rule(on=st.booleans())
+    def set_pin(self, on: bool) -> None:
+        current = PIN if self.model.pin else None
+        self.session.settings.set_pin(PIN if on else None, current_pin=current)
+        self.model.pin = on
+
+    @rule(user=st.sampled_from(PEOPLE))
+    def next_person(self, user: str) -> None:
+        """The other person opens the folder: a new session, with its own undo stack."""
+        self.session.close()
+        self.session = Session.open(self.folder, user)
+        self.model.user = user
+        self.model.undo.clear()
+        self.model.redo.clear()
 
     # Undo / redo ------------------------------------------------------------------------
 
@@ -357,6 +438,7 @@ class SessionMachine(RuleBasedStateMachine):
                 faces=tuple((f.id, _model_face(f)) for f in photo.faces),
                 checked=photo.faces_checked_by is not None,
                 flag_note=photo.flag_note if photo.flagged_by is not None else None,
+                flagger=photo.flagged_by,
             )
             assert seen == staff
 
@@ -372,7 +454,7 @@ def _model_face(face: FaceRecord) -> Face:
 
 
 SessionMachine.TestCase.settings = settings(
-    max_examples=30,
+    max_examples=60,
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
