@@ -2,8 +2,11 @@
 
 Works without the window and without a detector pass: each file is read and hashed to
 find the decisions made about exactly that picture. Files never scanned show "Not scanned
-yet"; a file changed since it was checked says so. Nothing is written: the session is
-opened read-only and its lock is not taken, so this works while the window is open.
+yet"; a file changed since it was checked says so. Nothing is written and the lock is not
+taken, so this works while the window is open: it reads a private snapshot (in a temporary
+directory) of the very session the window would use, this PC's copy of a read-only
+folder's session included. So a session saved by an older photoscreen reads (migrated in
+the snapshot), and one a crash interrupted mid-write reads as its last confirmed state.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from photoscreen.core import audit, decisions, scan_records
 from photoscreen.core.centre_file import CentreFile
+from photoscreen.core.fallback_copy import open_store, open_store_for_reading
 from photoscreen.core.photo_list import PhotoEntry, build_entries, list_folder
 from photoscreen.core.policy import (
     CHANGED_FILE,
@@ -81,7 +82,9 @@ class Session(DecisionMethods):
         folder's own settings. Raises ``SessionLocked`` when another photoscreen has the
         folder open, and ``StoreError`` when the session file cannot be used.
         ``read_only`` opens without the lock and without creating or changing anything
-        (for ``photoscreen status``).
+        (for ``photoscreen status``): a private snapshot of the session the window would
+        use. A read-only folder works in this PC's copy of its session, kept in step with
+        the folder's as :mod:`~photoscreen.core.fallback_copy` describes.
         """
         user = " ".join(user.split())
         if not user:
@@ -92,12 +95,13 @@ class Session(DecisionMethods):
         centre = None if centre_file is None else CentreFile(centre_file)
         location = locate_session(folder, create=not read_only)
         if read_only:
-            return cls(location, Store(location.db_path, read_only=True), None, user, centre)
-        lock = FolderLock(location.directory, user)
-        lock.acquire()
+            store, location = open_store_for_reading(location)
+            return cls(location, store, None, user, centre)
+        lock, store, location = _lock_and_open(location, user)
         try:
-            session = cls(location, Store(location.db_path), lock, user, centre)
+            session = cls(location, store, lock, user, centre)
         except BaseException:
+            store.close()
             lock.release()
             raise
         try:
@@ -288,6 +292,20 @@ class Session(DecisionMethods):
         from photoscreen.core.export import export_photos
 
         return export_photos(self, destination, options=options, cancel=cancel, progress=progress)
+
+
+def _lock_and_open(
+    location: SessionLocation, user: str
+) -> tuple[FolderLock, Store, SessionLocation]:
+    """Take the session directory's lock, then open its store (this PC's copy in step)."""
+    lock = FolderLock(location.directory, user)
+    lock.acquire()
+    try:
+        store, location = open_store(location, user)
+    except BaseException:
+        lock.release()
+        raise
+    return lock, store, location
 
 
 def _stat(path: Path) -> os.stat_result | None:

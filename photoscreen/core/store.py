@@ -2,7 +2,12 @@
 
 Decisions live in ``<folder>/.photoscreen/session.sqlite3`` so the reviewer opening the
 same folder on another PC (or over a shared drive) sees the same state. A read-only folder
-(a camera card) falls back to a per-user data directory, and says so.
+(a camera card) falls back to a per-user copy of its session, and says so; how that copy
+is kept in step with the folder is in :mod:`photoscreen.core.fallback_copy`.
+
+A read-only :class:`Store` (``photoscreen status``) reads a private snapshot in a temporary
+directory: a session saved by an older photoscreen is migrated there, and one left with a
+hot journal by a crash is rolled back there, without writing a byte next to the original.
 
 Durability (DESIGN.md invariant 6): every write runs in its own ``BEGIN IMMEDIATE`` ...
 ``COMMIT`` with ``synchronous=FULL``, so a committed decision has reached the disk before
@@ -24,8 +29,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -51,6 +58,21 @@ class SessionLocation:
     @property
     def db_path(self) -> Path:
         return self.directory / DB_NAME
+
+    @property
+    def in_folder(self) -> bool:
+        """True when the session is the folder's own, False for this PC's copy."""
+        return self.directory == self.folder / SESSION_DIR_NAME
+
+    @property
+    def folder_db(self) -> Path:
+        """The folder's own session database (it may not exist)."""
+        return self.folder / SESSION_DIR_NAME / DB_NAME
+
+    @property
+    def copy_db(self) -> Path:
+        """This PC's copy of the session, made while the folder was read-only (may not exist)."""
+        return fallback_directory(self.folder) / DB_NAME
 
 
 def user_data_dir() -> Path:
@@ -80,91 +102,192 @@ def _writable_dir(directory: Path) -> bool:
     return True
 
 
-def locate_session(folder: Path, *, create: bool) -> SessionLocation:
-    """Find (``create=True``: and make) the session directory for ``folder``."""
-    folder = folder.resolve()
+def session_dir_writable(folder: Path, *, probe: bool) -> bool:
+    """Whether ``folder``'s own session directory can be written.
+
+    ``probe`` True tries it (creating the directory, writing and removing a probe file): the
+    only reliable test on shares and for root. False only asks the operating system, writing
+    nothing, for ``photoscreen status``. Tests replace this to simulate a read-only folder.
+    """
     inside = folder / SESSION_DIR_NAME
-    fallback = fallback_directory(folder)
-    reason = (
+    db = inside / DB_NAME
+    if probe:
+        return _writable_dir(inside) and (not db.exists() or os.access(db, os.W_OK))
+    if inside.exists():
+        return (
+            inside.is_dir()
+            and os.access(inside, os.W_OK | os.X_OK)
+            and (not db.exists() or os.access(db, os.W_OK))
+        )
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def fallback_reason(folder: Path) -> str:
+    """What the user is told when ``folder``'s session is kept on this PC instead."""
+    return (
         "This folder cannot be written to (it may be a camera card or a read-only share), "
-        f"so decisions are kept on this PC in {fallback} and others opening the folder "
-        "will not see them."
+        f"so decisions are kept on this PC in {fallback_directory(folder)} and others opening "
+        "the folder will not see them."
     )
-    if not create:
-        if (inside / DB_NAME).exists() or not (fallback / DB_NAME).exists():
-            return SessionLocation(folder, inside)
-        return SessionLocation(folder, fallback, reason)
-    if _writable_dir(inside) and _db_writable(inside / DB_NAME):
-        return SessionLocation(folder, inside)
-    fallback.mkdir(parents=True, exist_ok=True)
-    if not (fallback / DB_NAME).exists() and (inside / DB_NAME).exists():
-        _copy_database(inside / DB_NAME, fallback / DB_NAME)
-    return SessionLocation(folder, fallback, reason)
 
 
-def _db_writable(path: Path) -> bool:
-    return not path.exists() or os.access(path, os.W_OK)
+def locate_session(folder: Path, *, create: bool) -> SessionLocation:
+    """Where ``folder``'s session lives: in the folder, or this PC's copy when it is read-only.
+
+    ``create=True`` makes the directory (the folder's, or the per-user one); False writes
+    nothing. Which database is then opened, and how the copy is kept in step with the
+    folder, is :mod:`photoscreen.core.fallback_copy`'s business.
+    """
+    folder = folder.resolve()
+    if session_dir_writable(folder, probe=create):
+        return SessionLocation(folder, folder / SESSION_DIR_NAME)
+    fallback = fallback_directory(folder)
+    if create:
+        fallback.mkdir(parents=True, exist_ok=True)
+    return SessionLocation(folder, fallback, fallback_reason(folder))
 
 
-def _copy_database(source: Path, target: Path) -> None:
-    """Start a fallback session from the folder's own (read-only) one, so nothing is lost."""
-    src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
+def journal_of(db_path: Path) -> Path:
+    """The rollback journal SQLite keeps beside ``db_path`` during a write."""
+    return db_path.with_name(db_path.name + "-journal")
+
+
+def snapshot_database(source: Path, target: Path) -> None:
+    """Copy ``source`` to a new file ``target`` as of its last committed write.
+
+    Nothing is written beside ``source``. Normally SQLite's backup API copies it (waiting
+    for a writer to finish). A database left with a hot journal by a crash cannot be read
+    read-only (SQLite must roll the journal back first), so then the database and its
+    journal are copied as files and the journal is rolled back in the copy.
+    """
     try:
-        src.backup(dst)
+        for _ in range(3):
+            remove_database(target)
+            try:
+                _backup(source, target)
+                return
+            except sqlite3.OperationalError:
+                if not journal_of(source).exists():
+                    raise
+            if _copy_with_journal(source, target):
+                return
+    except sqlite3.DatabaseError as error:
+        remove_database(target)
+        raise StoreError(f"The session file {source} is damaged: {error}") from error
+    except OSError as error:
+        remove_database(target)
+        raise StoreError(
+            f"The session file {source} cannot be read: {error.strerror or error}"
+        ) from error
+    remove_database(target)
+    raise StoreError(f"The session file {source} kept changing while it was being read. Try again.")
+
+
+def _backup(source: Path, target: Path) -> None:
+    src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True, timeout=15.0)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
     finally:
         src.close()
-        dst.close()
+
+
+def _copy_with_journal(source: Path, target: Path) -> bool:
+    """Copy ``source`` and its hot journal to ``target`` and roll back there.
+
+    False when either file changed while being copied (someone opened the folder for
+    writing and rolled the journal back meanwhile): the caller starts again.
+    """
+    journal = journal_of(source)
+    try:
+        before = (_identity(source), _identity(journal))
+        shutil.copyfile(source, target)
+        shutil.copyfile(journal, journal_of(target))
+        if (_identity(source), _identity(journal)) != before:
+            return False
+    except FileNotFoundError:
+        return False
+    conn = sqlite3.connect(target)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls back
+    finally:
+        conn.close()
+    return True
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    info = path.stat()
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def remove_database(path: Path) -> None:
+    """Delete the database file at ``path`` and any journal beside it."""
+    path.unlink(missing_ok=True)
+    journal_of(path).unlink(missing_ok=True)
 
 
 class Store:
     """The session database, safe to share between threads of one process."""
 
     def __init__(self, db_path: Path | None, *, read_only: bool = False) -> None:
-        """Open (creating and migrating unless ``read_only``) the database at ``db_path``.
+        """Open (creating and migrating) the database at ``db_path``.
 
-        ``db_path`` None, or a read-only open of a database that does not exist yet, gives
-        an empty in-memory store: nothing has been decided.
+        ``read_only`` opens a private snapshot of it instead (see the module doc), in which
+        nothing can be changed; it is deleted on :meth:`close`. ``db_path`` None, or a
+        read-only open of a database that does not exist yet, gives an empty in-memory
+        store: nothing has been decided.
         """
         self._lock = threading.RLock()
         self.read_only = read_only
-        self._conn = self._connect(db_path, read_only)
+        self._private_dir: Path | None = None
         try:
-            self._prepare(read_only and db_path is not None and db_path.exists())
+            target = self._private_snapshot(db_path) if read_only else db_path
+            self._conn = self._connect(target)
+        except BaseException:
+            self._remove_private_dir()
+            raise
+        try:
+            self._prepare()
         except sqlite3.DatabaseError as error:
-            self._conn.close()
+            self.close()
             raise StoreError(f"The session file {db_path} is damaged: {error}") from error
+        except BaseException:
+            self.close()
+            raise
+
+    def _private_snapshot(self, db_path: Path | None) -> Path | None:
+        if db_path is None or not db_path.exists():
+            return None
+        self._private_dir = Path(tempfile.mkdtemp(prefix="photoscreen-read-"))
+        private = self._private_dir / DB_NAME
+        snapshot_database(db_path, private)
+        return private
 
     @staticmethod
-    def _connect(db_path: Path | None, read_only: bool) -> sqlite3.Connection:
+    def _connect(db_path: Path | None) -> sqlite3.Connection:
         try:
-            if db_path is None or (read_only and not db_path.exists()):
-                target, uri = ":memory:", False
-            elif read_only:
-                target, uri = f"{db_path.as_uri()}?mode=ro", True
-            else:
-                target, uri = str(db_path), False
             return sqlite3.connect(
-                target, timeout=15.0, isolation_level=None, check_same_thread=False, uri=uri
+                ":memory:" if db_path is None else str(db_path),
+                timeout=15.0,
+                isolation_level=None,
+                check_same_thread=False,
             )
         except sqlite3.Error as error:
             raise StoreError(f"The session file {db_path} cannot be opened: {error}") from error
 
-    def _prepare(self, existing_read_only: bool) -> None:
+    def _prepare(self) -> None:
         # Imported here: migrations needs StoreError from this module.
-        from photoscreen.core.migrations import check_readable, migrate, schema_version
+        from photoscreen.core.migrations import migrate
 
         conn = self._conn
         conn.row_factory = sqlite3.Row
-        if not existing_read_only:
-            conn.execute("PRAGMA journal_mode=DELETE")
+        conn.execute("PRAGMA journal_mode=DELETE")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
-        if existing_read_only:
-            self.schema_version = schema_version(conn)
-            check_readable(self.schema_version)
-        else:
-            self.schema_version = migrate(conn)
+        self.schema_version = migrate(conn)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -191,6 +314,22 @@ class Store:
         with self.reading() as conn:
             return bool(conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
 
+    def copy_into(self, target: Store) -> None:
+        """Replace everything in ``target`` by this database, in one atomic write.
+
+        SQLite's backup API: ``target`` is rewritten in a single journaled transaction, so a
+        crash leaves it either as it was or as a full copy of this one.
+        """
+        with self._lock, target._lock:
+            self._conn.backup(target._conn)
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+        self._remove_private_dir()
+
+    def _remove_private_dir(self) -> None:
+        if self._private_dir is not None:
+            # Only our own snapshot lives here; the system cleans its temp folder anyway.
+            shutil.rmtree(self._private_dir, ignore_errors=True)
+            self._private_dir = None
