@@ -508,3 +508,24 @@ def test_really_read_only_folder_refreshes_its_copy_and_keeps_its_decisions(
     with Session.open(mnt, "Alice") as session:
         assert session.fallback_reason is None  # the copy had nothing new of its own
         assert session.status(d1).state is PhotoState.BLOCKED
+
+
+def test_read_only_snapshot_opens_odd_folder_names_and_windows_shares(tmp_path: Path) -> None:
+    from pathlib import PureWindowsPath
+
+    from photoscreen.core.store import read_only_uri
+
+    odd = tmp_path / "Messy play #2 ? 100%"
+    odd.mkdir()
+    write_photo(odd / "IMG_1.jpg", 1)
+    with Session.open(odd, "Alice") as session:
+        d1 = scan(session, odd / "IMG_1.jpg")
+        make_ready(session, d1)
+    states, _ = status_by_file(odd)
+    assert states == {"IMG_1.jpg": "ready"}
+    share = PureWindowsPath(r"\\office-nas\photos\Messy play\.photoscreen\session.sqlite3")
+    assert read_only_uri(share) == (
+        "file:////office-nas/photos/Messy%20play/.photoscreen/session.sqlite3?mode=ro"
+    )
+    drive = PureWindowsPath(r"Z:\Messy play\.photoscreen\session.sqlite3")
+    assert read_only_uri(drive) == "file:/Z:/Messy%20play/.photoscreen/session.sqlite3?mode=ro"

@@ -37,7 +37,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
+from urllib.parse import quote
 
 SESSION_DIR_NAME = ".photoscreen"
 DB_NAME = "session.sqlite3"
@@ -166,11 +167,20 @@ def snapshot_database(source: Path, target: Path) -> None:
             try:
                 _backup(source, target)
                 return
-            except sqlite3.OperationalError:
-                if not journal_of(source).exists():
+            except sqlite3.OperationalError as error:
+                # SQLite's words for "a hot journal must be rolled back first".
+                if "readonly" not in str(error) or not journal_of(source).exists():
                     raise
             if _copy_with_journal(source, target):
                 return
+    except sqlite3.OperationalError as error:
+        remove_database(target)
+        if "locked" in str(error):
+            raise StoreError(
+                f"The session file {source} is being written by another photoscreen right "
+                "now. Try again in a moment."
+            ) from error
+        raise StoreError(f"The session file {source} is damaged: {error}") from error
     except sqlite3.DatabaseError as error:
         remove_database(target)
         raise StoreError(f"The session file {source} is damaged: {error}") from error
@@ -183,8 +193,22 @@ def snapshot_database(source: Path, target: Path) -> None:
     raise StoreError(f"The session file {source} kept changing while it was being read. Try again.")
 
 
+def read_only_uri(path: PurePath) -> str:
+    """An SQLite URI opening ``path`` read-only, Windows network paths (UNC) included.
+
+    ``Path.as_uri()`` turns ``\\\\server\\share\\x`` into ``file://server/share/x``,
+    which SQLite refuses (a URI authority must be empty); SQLite wants
+    ``file:////server/share/x``.
+    """
+    text = path.as_posix()
+    if not text.startswith("/"):
+        text = "/" + text  # a drive letter: C:/x -> /C:/x
+    prefix = "file://" if text.startswith("//") else "file:"
+    return f"{prefix}{quote(text, safe='/:')}?mode=ro"
+
+
 def _backup(source: Path, target: Path) -> None:
-    src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True, timeout=15.0)
+    src = sqlite3.connect(read_only_uri(source), uri=True, timeout=15.0)
     try:
         dst = sqlite3.connect(target)
         try:
