@@ -1,6 +1,6 @@
 """Nothing is lost (DESIGN.md invariant 6): kill photoscreen mid-decision and mid-export,
 then check the store is intact, every confirmed decision is there, and no half-written
-file sits under a final name in the upload folder.
+or unverified file sits under a final name in the upload folder.
 
 A child process makes decisions (or exports) and prints a line after each one returns;
 the parent kills it with SIGKILL at a random moment, repeated a few times.
@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from photoscreen.core.encode import is_partial_name, verify_clean_jpeg
 from photoscreen.core.session import Session
 from tests.session_fixtures import make_ready, scan, write_photo
 
@@ -125,11 +126,44 @@ def test_kill_mid_export_leaves_no_half_written_file(tmp_path: Path) -> None:
         assert _integrity_ok(folder / ".photoscreen" / "session.sqlite3")
         for path in upload.iterdir() if upload.exists() else []:
             if path.name.startswith("."):
-                continue  # a temporary file, never a final name
+                assert is_partial_name(path.name)  # a temporary file, never a final name
+                continue
             assert path.name.startswith("messy-play-") and path.suffix == ".jpg"
-            with Image.open(path) as image:
-                image.load()  # raises on a truncated file
-                assert image.size == (800, 600)
+            assert verify_clean_jpeg(path.read_bytes(), (800, 600)) == []
     with Session.open(folder, "Checker") as session:
         summary = session.export(tmp_path / "upload-final")
     assert len(summary.written) == 8 and summary.ok
+
+
+# Stops for good in the middle of reading back a written file to verify it, the moment
+# the file exists only under its temporary name: the parent kills it there.
+STALLED_VERIFIER = """
+import sys, time
+from pathlib import Path
+from photoscreen.core import safe_export
+from photoscreen.core.session import Session
+def stall(path, expected, size):
+    print("verifying", path.name, "holding", len(path.read_bytes()), flush=True)
+    time.sleep(60)
+safe_export._check_written = stall
+Session.open(Path(sys.argv[1]), "Killed").export(Path(sys.argv[2]))
+"""
+
+
+def test_kill_while_verifying_leaves_only_a_temporary_file(tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    with Session.open(folder, "Alice") as session:
+        _big_photo(folder / "IMG_0.jpg", 0)
+        make_ready(session, scan(session, folder / "IMG_0.jpg"))
+    upload = tmp_path / "upload"
+    child = _child(STALLED_VERIFIER, str(folder), str(upload))
+    (line,) = _kill_after(child, 1, 0.0)
+    _, temporary, _, size = line.split()
+    assert int(size) > 0 and is_partial_name(temporary)
+    # Written in full and on disk, but not yet verified: so not under its final name.
+    assert [p.name for p in upload.iterdir()] == [temporary]
+    with Session.open(folder, "Checker") as session:
+        summary = session.export(upload)
+    assert summary.leftovers_removed == [temporary]
+    assert [p.name for p in upload.iterdir()] == ["messy-play-001.jpg"]

@@ -19,6 +19,7 @@ from PIL import Image
 
 from photoscreen.core.encode import (
     encode_clean_jpeg,
+    is_partial_name,
     resize_to_long_side,
     verify_clean_jpeg,
     write_new_file,
@@ -320,6 +321,33 @@ def test_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         write_new_file(missing_folder, b"data")
     assert os.listdir(tmp_path) == []
+
+
+def test_a_check_that_fails_leaves_neither_the_final_nor_the_temporary_name(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "out.jpg"
+    seen: list[tuple[str, bytes, bool]] = []
+
+    def check(temporary: Path) -> None:
+        seen.append((temporary.name, temporary.read_bytes(), target.exists()))
+        raise ValueError("not safe")
+
+    with pytest.raises(ValueError, match="not safe"):
+        write_new_file(target, b"data", check=check)
+    ((name, data, final_existed),) = seen
+    assert is_partial_name(name) and data == b"data" and not final_existed
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_check_runs_on_the_bytes_on_disk_before_the_final_name_exists(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "out.jpg"
+    seen: list[bool] = []
+    write_new_file(target, b"data", check=lambda temporary: seen.append(target.exists()))
+    assert seen == [False]
+    assert os.listdir(tmp_path) == ["out.jpg"] and target.read_bytes() == b"data"
 
 
 # --- the scan search against a regex reference -----------------------------------------

@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photoscreen.core.export import ExportRefused
+from photoscreen.core import encode, export, safe_export
+from photoscreen.core.export import CHANGED_DURING_EXPORT, ExportRefused
 from photoscreen.core.geometry import Box
 from photoscreen.core.jobs import CancelToken, Progress
 from photoscreen.core.loading import photo_hash
@@ -208,6 +209,50 @@ def test_failed_photo_is_reported_and_leaves_nothing(session: Session, tmp_path:
     assert not summary.ok
     assert [f.source.name for f in summary.failed] == ["cut.jpg"]
     assert list((tmp_path / "upload").iterdir()) == []
+
+
+@pytest.mark.parametrize("when", ["between render and write", "while being written"])
+def test_a_photo_that_became_ineligible_before_it_was_named_is_never_published(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    first = add_photo(session, "IMG_0001.jpg", 1)
+    make_ready(session, first)
+    make_ready(session, add_photo(session, "IMG_0002.jpg", 2))
+    published: list[str] = []
+    real_publish = encode._publish
+
+    def publish(temporary: Path, final: Path) -> None:
+        published.append(final.name)
+        real_publish(temporary, final)
+
+    monkeypatch.setattr(encode, "_publish", publish)
+    monkeypatch.setattr(export, "render_workers", lambda: 2)  # the first is in flight
+    progress = None
+    if when == "between render and write":
+
+        def progress(report: Progress) -> None:
+            # Reported as the second photo starts: the first is rendered, not written.
+            if report.done == 1:
+                session.set_excluded(first, True)
+
+    else:
+        real_check = safe_export._check_written
+
+        def check_written(path: Path, expected: bytes, size: tuple[int, int]) -> list[str]:
+            decisions = session.photo(first)
+            if decisions is not None and not decisions.excluded:
+                session.set_excluded(first, True)  # as its file is read back and verified
+            return real_check(path, expected, size)
+
+        monkeypatch.setattr(safe_export, "_check_written", check_written)
+    summary = session.export(tmp_path / "upload", progress=progress)
+    assert [w.source.name for w in summary.written] == ["IMG_0002.jpg"]
+    assert [(w.source.name, w.reasons) for w in summary.withheld] == [
+        ("IMG_0001.jpg", (CHANGED_DURING_EXPORT,))
+    ]
+    assert published == ["messy-play-002.jpg"]  # the first never had a final name
+    assert [p.name for p in (tmp_path / "upload").iterdir()] == ["messy-play-002.jpg"]
+    assert not [e for e in session.audit_trail(first) if e.action == "exported"]
 
 
 def test_destination_must_not_be_the_photo_folder_or_session_dir(session: Session) -> None:

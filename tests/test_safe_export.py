@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ import pytest
 from PIL import Image
 
 from photoscreen.commands import verify
-from photoscreen.core import safe_export
+from photoscreen.core import encode, safe_export
 from photoscreen.core.encode import is_partial_name, remove_partial_files, verify_clean_jpeg
 from photoscreen.core.geometry import Box
 from photoscreen.core.jpeg_segments import walk_jpeg
@@ -205,6 +206,94 @@ def test_a_file_that_fails_verification_is_removed(
     assert os.listdir(tmp_path) == []
     with pytest.raises(ExportFailed):
         render_export(make_png(sample_pixels()), [], ExportOptions())
+
+
+class PublishSpy:
+    """Stands in for the one step that gives a file its final name, and records, for each
+    name, what the file about to get it holds and whether it was checked from disk."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.published: dict[str, bytes] = {}
+        self.checked_from_disk: list[str] = []
+        real_publish, real_check = encode._publish, safe_export._check_written
+
+        def publish(temporary: Path, final: Path) -> None:
+            assert not final.exists()
+            self.published[final.name] = temporary.read_bytes()
+            real_publish(temporary, final)
+
+        def check(path: Path, expected: bytes, size: tuple[int, int]) -> list[str]:
+            assert is_partial_name(path.name)  # only ever a temporary file
+            self.checked_from_disk.append(path.name)
+            return real_check(path, expected, size)
+
+        monkeypatch.setattr(encode, "_publish", publish)
+        monkeypatch.setattr(safe_export, "_check_written", check)
+
+
+def test_a_file_gets_its_final_name_only_once_verified_from_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = PublishSpy(monkeypatch)
+    export_photo(make_png(sample_pixels()), [], tmp_path / "out.jpg", KEEP_SIZE)
+    assert len(spy.checked_from_disk) == 1
+    assert list(spy.published) == ["out.jpg"]
+    assert verify_clean_jpeg(spy.published["out.jpg"], (96, 64)) == []
+    assert os.listdir(tmp_path) == ["out.jpg"]  # the temporary file is gone
+
+
+def test_bytes_that_fail_verification_in_memory_are_never_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = PublishSpy(monkeypatch)
+    real_encode = safe_export.encode_clean_jpeg
+    written: list[bytes] = []
+    monkeypatch.setattr(
+        safe_export,
+        "encode_clean_jpeg",
+        lambda pixels, quality=90: insert_jpeg_segment(real_encode(pixels, quality), 0xFE, b"Eve"),
+    )
+    monkeypatch.setattr(encode, "_write_and_sync", lambda handle, data: written.append(data))
+    with pytest.raises(ExportFailed, match="COM"):
+        export_photo(make_png(sample_pixels()), [], tmp_path / "out.jpg", KEEP_SIZE)
+    assert written == [] and spy.published == {} and spy.checked_from_disk == []
+    assert os.listdir(tmp_path) == []
+
+
+def _scramble_scan(data: bytes) -> bytes:
+    """``data`` with bytes in the middle of its picture data changed (segments intact)."""
+    scan = walk_jpeg(data).find(0xDA)[0]
+    start = scan.offset + 4 + len(scan.payload)
+    damaged = bytearray(data)
+    for position in range(start + 20, len(data) - 20, 7):
+        if 0xFF not in (damaged[position - 1], damaged[position], damaged[position + 1]):
+            damaged[position] ^= 0x5A
+    return bytes(damaged)
+
+
+@pytest.mark.parametrize(
+    "on_disk",
+    [
+        pytest.param(lambda d: d[: len(d) // 2] + d[len(d) // 2 + 600 :], id="middle-cut"),
+        pytest.param(_scramble_scan, id="scrambled"),
+        pytest.param(lambda d: insert_jpeg_segment(d, 0xFE, b"Jane Smith"), id="comment"),
+    ],
+)
+def test_a_file_that_fails_verification_on_disk_never_gets_its_final_name(
+    on_disk: Callable[[bytes], bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Clean in memory, damaged on the way to the disk: caught when read back, while the
+    # file still has only its temporary name, and removed.
+    spy = PublishSpy(monkeypatch)
+    real_write = encode._write_and_sync
+    monkeypatch.setattr(
+        encode, "_write_and_sync", lambda handle, data: real_write(handle, on_disk(data))
+    )
+    pixels = sample_pixels(320, 240)
+    with pytest.raises(ExportFailed, match="failed its safety check"):
+        export_photo(make_png(pixels), [], tmp_path / "out.jpg", KEEP_SIZE)
+    assert len(spy.checked_from_disk) == 1 and spy.published == {}
+    assert os.listdir(tmp_path) == []
 
 
 def test_unreadable_photo_fails_with_its_reason(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ XMP, IPTC, ICC, comments, thumbnails, MPF frames, trailing bytes) is copied, bec
 nothing is read from it but the pixels (DESIGN.md invariant 4). :func:`verify_clean_jpeg`
 then proves it by walking the written bytes with our own segment walker, independent of
 the library that wrote them, and decodes them strictly. Files appear under their final
-name only once complete, and an existing file is never replaced (invariant 6).
+name only once complete and checked, and an existing file is never replaced (invariant 6).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import contextlib
 import os
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -209,17 +210,20 @@ def _decode_problems(data: bytes, expected_size: tuple[int, int]) -> list[str]:
     return []
 
 
-def write_new_file(path: Path, data: bytes) -> None:
+def write_new_file(path: Path, data: bytes, *, check: Callable[[Path], None] | None = None) -> None:
     """Write ``data`` to a new file at ``path`` atomically; never replace an existing file.
 
-    The bytes go to a temporary name in the same folder (see :func:`is_partial_name`),
-    are flushed to disk, and the file is then linked (or, where links are unsupported,
-    renamed) to its final name, which fails with :class:`FileExistsError` if the name is
-    taken. The file gets the current time, never the original's dates. Whatever happens
-    (a failed write, an interrupt), the temporary file is removed; only a process killed
-    outright leaves one, and :func:`remove_partial_files` clears it later. While it is
-    being written the temporary file is locked (POSIX) or open (Windows), so that clean-up
-    never removes a file another export is still writing.
+    The bytes go to a temporary name in the same folder (see :func:`is_partial_name`) and
+    are flushed to disk. ``check``, if given, is then called with the temporary file's
+    path (to read it back and verify it, or to ask whether it is still wanted): if it
+    raises, the file never gets its final name. Only then is the file linked (or, where
+    links are unsupported, renamed) to its final name, which fails with
+    :class:`FileExistsError` if the name is taken. The file gets the current time, never
+    the original's dates. Whatever happens (a failed write or check, an interrupt), the
+    temporary file is removed; only a process killed outright leaves one, and
+    :func:`remove_partial_files` clears it later. While it is being written and checked
+    the temporary file is locked (POSIX) or open (Windows), so that clean-up never removes
+    a file another export is still working on.
     """
     path = Path(path)
     if path.exists() or path.is_symlink():
@@ -228,6 +232,8 @@ def write_new_file(path: Path, data: bytes) -> None:
     handle = _create_locked(temporary)
     try:
         _write_and_sync(handle, data)
+        if check is not None:
+            check(temporary)
         if os.name != "posix":
             handle.close()  # Windows cannot link or delete a file that is still open
         _publish(temporary, path)

@@ -61,6 +61,10 @@ class ExportRefused(ValueError):
     """The destination cannot be used; ``str()`` says why in plain words."""
 
 
+class _NoLongerEligible(Exception):
+    """Raised just before a verified file is named: its photo may no longer go out."""
+
+
 @dataclass(frozen=True)
 class WrittenPhoto:
     """``name`` in the destination was written from the picture in ``source``."""
@@ -287,7 +291,6 @@ class _ExportJob:
         return photo, status.reasons
 
     def _write(self, path: Path, photo: PhotoDecisions, render: Future[RenderedExport]) -> None:
-        faces = photo.faces_to_redact
         try:
             rendered = render.result()
         except (ExportFailed, UnreadablePhoto) as error:
@@ -296,17 +299,21 @@ class _ExportJob:
             return
         label = _activity_label(photo.activity, self.session.activities())
         name = self._namer.next_name(label)
-        written = self.summary.destination / name
+
+        def still_eligible() -> None:
+            # A decision may land (from the window) while this photo is rendered and
+            # written: asked last, once the file is verified, just before it is named.
+            if not self._still_eligible(photo.photo_hash, photo.faces_to_redact):
+                raise _NoLongerEligible
+
         try:
-            write_export(rendered, written)
+            write_export(rendered, self.summary.destination / name, before_publish=still_eligible)
+        except _NoLongerEligible:
+            self._withhold(path, CHANGED_DURING_EXPORT)
+            return
         except ExportFailed as error:
             reason = getattr(error, "reason", None) or str(error)
             self.summary.failed.append(FailedPhoto(path, reason))
-            return
-        if not self._still_eligible(photo.photo_hash, faces):
-            # A decision landed (from the window) while this photo was being encoded.
-            written.unlink(missing_ok=True)
-            self._withhold(path, CHANGED_DURING_EXPORT)
             return
         details = {"name": name, "file": path.name, "destination": str(self.summary.destination)}
         self.session.log_event("exported", photo.photo_hash, details)

@@ -3,16 +3,19 @@
 This is where DESIGN.md invariants 3, 4 and 6 meet. Faces are redacted on the
 full-resolution upright pixels (the coordinates face boxes are kept in), the result is
 resized and encoded as a fresh JPEG from pixels alone, and the bytes are verified by an
-independent parser both in memory and after they reach the disk. A file that fails is
-removed; nothing half-written ever sits under a final name.
+independent parser and a strict decode before they are written, then read back from the
+disk under a temporary name and compared with what passed. Only a file that passed both
+gets its final name; nothing half-written or unverified ever sits under a final name,
+not even for a moment.
 
 Cost, for a 12-megapixel JPEG: one full decode, one full-size filtered copy for the
-resize (faces are redacted inside it), one small encode and one small decode to verify.
+resize (faces are redacted inside it), one small encode, one strict decode of it at 1/8
+scale to verify it, and a byte-for-byte comparison of the file on disk with what passed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,10 +70,9 @@ class RenderedExport:
     size: tuple[int, int]  # width, height the JPEG must have
 
 
-def render_for_writing(
-    data: bytes, faces: Sequence[Box], options: ExportOptions
-) -> RenderedExport:
-    """The export of a photo, to hand to :func:`write_export` (which verifies it).
+def render_for_writing(data: bytes, faces: Sequence[Box], options: ExportOptions) -> RenderedExport:
+    """The export of a photo, to hand to :func:`write_export` (which verifies it in
+    memory and on disk before it gets its final name).
 
     Pure work on the bytes given (no session, no file): the export job renders the next
     photos on other cores while it writes one.
@@ -84,30 +86,46 @@ def export_photo(
 ) -> Path:
     """Render the export and write it as a new file at ``destination``; returns the path.
 
-    The written file is read back and verified; if anything fails it is removed and
-    :class:`ExportFailed` raised. An existing file is never replaced.
+    The bytes are verified before they are written and again as read back from disk,
+    before the file gets its final name; if anything fails nothing is left and
+    :class:`ExportFailed` is raised. An existing file is never replaced.
     """
     return write_export(render_for_writing(data, faces, options), destination)
 
 
-def write_export(rendered: RenderedExport, destination: Path) -> Path:
-    """Write a rendered export as a new file at ``destination``, read it back and verify
-    it; on any failure the file is removed and :class:`ExportFailed` raised."""
+def write_export(
+    rendered: RenderedExport,
+    destination: Path,
+    *,
+    before_publish: Callable[[], None] | None = None,
+) -> Path:
+    """Write a rendered export as a new file at ``destination``; returns the path.
+
+    Nothing unverified ever sits under the final name, even for a moment (a process
+    killed then would leave it there): the bytes are verified in memory before anything
+    is written, then written under a temporary name, flushed, read back from disk and
+    compared with them. Only then does ``before_publish`` run (the export job's last "may
+    this photo still go out?"; it raises to stop) and the file get its final name. On
+    any failure the temporary file is removed and :class:`ExportFailed` raised (or
+    ``before_publish``'s own exception passed on). An existing file is never replaced.
+    """
     destination = Path(destination)
     jpeg, size = rendered.jpeg, rendered.size
+    _raise_if_dirty(verify_clean_jpeg(jpeg, size))
+
+    def check_before_publishing(temporary: Path) -> None:
+        _raise_if_dirty(_check_written(temporary, jpeg, size))
+        if before_publish is not None:
+            before_publish()
+
     try:
-        write_new_file(destination, jpeg)
+        write_new_file(destination, jpeg, check=check_before_publishing)
     except FileExistsError:
         raise ExportFailed(f"{destination.name} already exists; it was not replaced") from None
     except OSError as error:
         raise ExportFailed(
             f"could not write {destination.name}: {error.strerror or error}"
         ) from None
-    try:
-        _raise_if_dirty(_check_written(destination, jpeg, size))
-    except BaseException:
-        destination.unlink(missing_ok=True)
-        raise
     return destination
 
 
@@ -163,16 +181,21 @@ def _redact_in_place(pixels: Pixels, faces: Sequence[Box], style: RedactionStyle
         pixels[y0:y1, x0:x1] = redact_faces(pixels[y0:y1, x0:x1], [moved], style)
 
 
-def _check_written(path: Path, expected: bytes, size: tuple[int, int]) -> list[str]:
-    """Problems with the file as it now is on disk (read back, not trusted from memory)."""
+def _check_written(path: Path, verified: bytes, size: tuple[int, int]) -> list[str]:
+    """Problems with the file as it now is on disk (read back, not trusted from memory).
+
+    ``verified`` passed :func:`verify_clean_jpeg` before it was written, so a file that
+    holds exactly those bytes is verified as well; decoding it again would prove nothing
+    more, at the cost of a second decode per photo. Any other content fails, with what
+    the verifier finds in it.
+    """
     try:
-        written = read_photo_file(path, max_bytes=max(len(expected), 1) * 2)
+        written = read_photo_file(path, max_bytes=max(len(verified), 1) * 2)
     except UnreadablePhoto as error:
         return [f"the written file cannot be read back: {error.reason}"]
-    problems = verify_clean_jpeg(written, size)
-    if not problems and written != expected:
-        problems.append("the file on disk differs from the bytes written")
-    return problems
+    if written == verified:
+        return []
+    return ["the file on disk differs from the bytes written", *verify_clean_jpeg(written, size)]
 
 
 def _raise_if_dirty(problems: list[str]) -> None:
