@@ -125,6 +125,91 @@ def test_names_in_xmp_face_regions_alone() -> None:
     ]
 
 
+def xmp_with(body: str, namespace: str) -> bytes:
+    """An XMP packet whose one Description holds ``body`` (with its namespace declared)."""
+    return (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        f'<rdf:Description rdf:about="" {namespace}>{body}</rdf:Description>'
+        "</rdf:RDF></x:xmpmeta>"
+    ).encode()
+
+
+LIGHTROOM = 'xmlns:lr="http://ns.adobe.com/lightroom/1.0/"'
+DIGIKAM = 'xmlns:digiKam="http://www.digikam.org/ns/1.0/"'
+IPTC_EXT = 'xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/"'
+IPTC_CORE = 'xmlns:Iptc4xmpCore="http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"'
+
+
+@pytest.mark.parametrize(
+    ("body", "namespace", "expected"),
+    [
+        (
+            "<lr:hierarchicalSubject><rdf:Bag><rdf:li>People|Jane Smith</rdf:li>"
+            "</rdf:Bag></lr:hierarchicalSubject>",
+            LIGHTROOM,
+            'tags "People|Jane Smith"',
+        ),
+        (
+            "<digiKam:TagsList><rdf:Seq><rdf:li>People/Jane Smith</rdf:li></rdf:Seq>"
+            "</digiKam:TagsList>",
+            DIGIKAM,
+            'tags "People/Jane Smith"',
+        ),
+        (
+            '<Iptc4xmpExt:PersonInImageWDetails><rdf:Bag><rdf:li rdf:parseType="Resource">'
+            '<Iptc4xmpExt:PersonName><rdf:Alt><rdf:li xml:lang="x-default">Jane Smith</rdf:li>'
+            "</rdf:Alt></Iptc4xmpExt:PersonName></rdf:li></rdf:Bag>"
+            "</Iptc4xmpExt:PersonInImageWDetails>",
+            IPTC_EXT,
+            'people named in the photo "Jane Smith"',
+        ),
+        (
+            "<Iptc4xmpExt:PersonInImage><rdf:Bag><rdf:li>Jane Smith</rdf:li>"
+            "<rdf:li>Tom Smith</rdf:li></rdf:Bag></Iptc4xmpExt:PersonInImage>",
+            IPTC_EXT,
+            'people named in the photo "Jane Smith, Tom Smith"',
+        ),
+        (
+            '<Iptc4xmpCore:CreatorContactInfo rdf:parseType="Resource">'
+            "<Iptc4xmpCore:CiEmailWork>jane@example.org</Iptc4xmpCore:CiEmailWork>"
+            "<Iptc4xmpCore:CiAdrCity>Leeds</Iptc4xmpCore:CiAdrCity>"
+            "<Iptc4xmpCore:CiAdrExtadr>1 Oak Lane</Iptc4xmpCore:CiAdrExtadr>"
+            "<Iptc4xmpCore:CiTelWork>0113 496 0000</Iptc4xmpCore:CiTelWork>"
+            "</Iptc4xmpCore:CreatorContactInfo>",
+            IPTC_CORE,
+            'creator\'s contact details "jane@example.org Leeds 1 Oak Lane 0113 496 0000"',
+        ),
+    ],
+)
+def test_names_and_contacts_elsewhere_in_xmp(body: str, namespace: str, expected: str) -> None:
+    data = make_jpeg(sample_pixels(), xmp=xmp_with(body, namespace))
+    assert summarize(inspect_metadata(data)) == f"{expected}, XMP metadata"
+
+
+def keywords_packet(keywords: list[str]) -> bytes:
+    items = "".join(f"<rdf:li>{k}</rdf:li>" for k in keywords)
+    body = f"<dc:subject><rdf:Bag>{items}</rdf:Bag></dc:subject>"
+    return xmp_with(body, 'xmlns:dc="http://purl.org/dc/elements/1.1/"')
+
+
+def keyword_findings(packet: bytes) -> list[str]:
+    findings = inspect_metadata(make_png(sample_pixels(), xmp=packet))
+    return [f.text for f in findings if f.kind == "comment"]
+
+
+def test_a_very_long_keyword_list_is_read() -> None:
+    """40,000 different keywords, then all of them again: each listed once, in order."""
+    distinct = [f"k{i}" for i in range(40_000)]
+    assert keyword_findings(keywords_packet(distinct + distinct[::-1])) == [
+        'caption/keywords "k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10, k11, k12, k13,…"'
+    ]
+    repeated = ["Jane Smith", "Tom Smith", "Oak Room"] * 15_000
+    assert keyword_findings(keywords_packet(repeated)) == [
+        'caption/keywords "Jane Smith, Tom Smith, Oak Room"'
+    ]
+
+
 def test_iptc_caption_keywords_and_byline() -> None:
     iptc = iptc_records(byline="Heidi", caption="Ivan on the slide", keywords=("Judy", "park"))
     summary = summarize(inspect_metadata(make_jpeg(sample_pixels(), iptc=iptc)))

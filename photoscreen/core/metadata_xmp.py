@@ -3,7 +3,8 @@
 XMP is RDF/XML; the same property may be written as an attribute or an element, with any
 namespace prefix, so properties are matched by namespace URI and local name. Photo
 managers (Lightroom, digiKam, Picasa, Windows Photos) write people's names into MWG or
-Microsoft face regions, or IPTC's PersonInImage: exactly what must never reach Facebook.
+Microsoft face regions, IPTC's PersonInImage, or keyword trees ("People|Jane Smith"):
+exactly what must never reach Facebook.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ _XMP = "http://ns.adobe.com/xap/1.0/"
 _PHOTOSHOP = "http://ns.adobe.com/photoshop/1.0/"
 _RIGHTS = "http://ns.adobe.com/xap/1.0/rights/"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_LIGHTROOM = "http://ns.adobe.com/lightroom/1.0/"
+_DIGIKAM = "http://www.digikam.org/ns/1.0/"
+_MS_PHOTO = "http://ns.microsoft.com/photo/1.0/"
+_MWG_KEYWORDS = "http://www.metadataworkinggroup.com/schemas/keywords/"
+_ACDSEE = "http://ns.acdsee.com/iptc/1.0/"
 
 # (kind, label, whether to show the values, properties as (namespace, local name))
 _PROPERTIES: tuple[tuple[str, str, bool, tuple[tuple[str, str], ...]], ...] = (
@@ -34,7 +40,13 @@ _PROPERTIES: tuple[tuple[str, str, bool, tuple[tuple[str, str], ...]], ...] = (
         "names",
         "people's names in face regions",
         True,
-        ((_MWG_REGIONS, "Name"), (_MP_REGION, "PersonDisplayName"), (_IPTC_EXT, "PersonInImage")),
+        ((_MWG_REGIONS, "Name"), (_MP_REGION, "PersonDisplayName")),
+    ),
+    (
+        "names",
+        "people named in the photo",
+        True,
+        ((_IPTC_EXT, "PersonInImage"), (_IPTC_EXT, "PersonName")),
     ),
     (
         "owner",
@@ -48,6 +60,12 @@ _PROPERTIES: tuple[tuple[str, str, bool, tuple[tuple[str, str], ...]], ...] = (
             (_EXIF_EX, "CameraOwnerName"),
             (_PHOTOSHOP, "AuthorsPosition"),
         ),
+    ),
+    (
+        "owner",
+        "creator's contact details",
+        True,
+        ((_IPTC_CORE, "CreatorContactInfo"),),
     ),
     (
         "serial",
@@ -74,6 +92,18 @@ _PROPERTIES: tuple[tuple[str, str, bool, tuple[tuple[str, str], ...]], ...] = (
         "caption/keywords",
         True,
         ((_DC, "description"), (_DC, "title"), (_DC, "subject"), (_PHOTOSHOP, "Headline")),
+    ),
+    (
+        "comment",
+        "tags",
+        True,
+        (
+            (_LIGHTROOM, "hierarchicalSubject"),
+            (_DIGIKAM, "TagsList"),
+            (_MS_PHOTO, "LastKeywordXMP"),
+            (_MWG_KEYWORDS, "Keywords"),
+            (_ACDSEE, "categories"),
+        ),
     ),
     (
         "location",
@@ -166,8 +196,5 @@ def _gps_value(text: str) -> str | None:
 
 
 def _unique(values: Iterable[str]) -> list[str]:
-    seen: list[str] = []
-    for value in values:
-        if value not in seen:
-            seen.append(value)
-    return seen
+    """The values without repeats, in order (a packet may list tens of thousands)."""
+    return list(dict.fromkeys(values))
