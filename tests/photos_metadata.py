@@ -222,16 +222,34 @@ def _desc_tag(text: str) -> bytes:
     )
 
 
-def display_p3_profile() -> bytes:
-    """A hand-written ICC v2 display profile for Display P3 (colorants adapted to D50)."""
+def _mluc_tag(text: str) -> bytes:
+    """An ICC v4 multiLocalizedUnicode tag with one en-GB string."""
+    encoded = text.encode("utf-16-be")
+    return (
+        b"mluc\x00\x00\x00\x00"
+        + struct.pack(">II2s2sII", 1, 12, b"en", b"GB", len(encoded), 28)
+        + encoded
+    )
+
+
+def display_p3_profile(
+    description: str = "Display P3 (test)", *, localised: bool = False, padding: int = 0
+) -> bytes:
+    """A hand-written ICC v2 display profile for Display P3 (colorants adapted to D50).
+
+    ``description`` names it (as ``mluc`` if ``localised``, as ICC v4 profiles do);
+    ``padding`` bytes of a private tag come first, to push the name far into the profile.
+    """
     bradford = _BRADFORD
     d65_xyz = np.array([D65[0] / D65[1], 1.0, (1 - D65[0] - D65[1]) / D65[1]])
     cone_ratio = (bradford @ _D50_XYZ) / (bradford @ d65_xyz)
     adapt = np.linalg.inv(bradford) @ np.diag(cone_ratio) @ bradford
     colorants = adapt @ rgb_to_xyz_matrix(P3_PRIMARIES, D65)
     curve = _curve_tag()
-    tags = [
-        (b"desc", _desc_tag("Display P3 (test)")),
+    name_tag = _mluc_tag(description) if localised else _desc_tag(description)
+    tags = [(b"zzzz", b"\x00" * padding)] if padding else []
+    tags += [
+        (b"desc", name_tag),
         (b"cprt", b"text\x00\x00\x00\x00No copyright, test data\x00"),
         (b"wtpt", _xyz_tag(_D50_XYZ)),
         (b"rXYZ", _xyz_tag(colorants[:, 0])),
@@ -242,6 +260,18 @@ def display_p3_profile() -> bytes:
         (b"bTRC", curve),
     ]
     return _assemble_icc(tags)
+
+
+def gif_with_profile(gif: bytes, profile: bytes) -> bytes:
+    """Add an "ICCRGBG1" application extension holding ``profile`` before the first image."""
+    flags = gif[10]
+    table = 3 * (2 ** ((flags & 0x07) + 1)) if flags & 0x80 else 0
+    at = 13 + table
+    blocks = b"".join(
+        bytes([len(profile[i : i + 255])]) + profile[i : i + 255]
+        for i in range(0, len(profile), 255)
+    )
+    return gif[:at] + b"\x21\xff\x0bICCRGBG1012" + blocks + b"\x00" + gif[at:]
 
 
 def _assemble_icc(tags: list[tuple[bytes, bytes]]) -> bytes:

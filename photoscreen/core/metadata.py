@@ -4,32 +4,40 @@ Staff see this before export ("what will be removed") and ``photoscreen verify``
 it for files about to be uploaded. Each container is walked with our own parser (JPEG
 segments, PNG chunks, RIFF chunks, GIF blocks, TIFF directories), so data a decoder skips
 is still seen; HEIF's box structure is read through libheif.
+
+A file whose structure breaks off (so that what follows the break cannot be checked) gets
+a ``damaged`` finding; ``photoscreen verify`` reports such a file as unreadable.
 """
 
 from __future__ import annotations
 
 import re
-import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from photoscreen.core import jpeg_segments as seg
-from photoscreen.core.containers import Walk, walk_gif, walk_png, walk_riff
+from photoscreen.core.containers import Walk, walk_gif, walk_riff
 from photoscreen.core.findings import Finding, quoted, summarize
 from photoscreen.core.formats import sniff_format
 from photoscreen.core.metadata_exif import exif_block_findings, tag_findings
+from photoscreen.core.metadata_icc import icc_findings
 from photoscreen.core.metadata_iptc import PHOTOSHOP_SIGNATURE, iptc_findings, photoshop_findings
+from photoscreen.core.metadata_png import png_findings
 from photoscreen.core.metadata_xmp import xmp_findings
-from photoscreen.core.tiff_ifd import read_tiff
+from photoscreen.core.tiff_ifd import TagValue, read_tiff
 
-__all__ = ["Finding", "inspect_metadata", "summarize"]
+__all__ = ["DAMAGED", "Finding", "damage", "inspect_metadata", "summarize"]
+
+# The kind of finding for a file whose structure breaks off before its end.
+DAMAGED = "damaged"
 
 _XMP_SIGNATURE = b"http://ns.adobe.com/xap/1.0/\x00"
 _XMP_EXTENSION_SIGNATURE = b"http://ns.adobe.com/xmp/extension/\x00"
 _XMP_PACKET = re.compile(rb"<x:xmpmeta.*?</x:xmpmeta>", re.DOTALL)
-# APPn blocks that describe only how to decode (JFIF, ICC, Adobe colour transform).
-_HARMLESS_APP = ((seg.APP2, b"ICC_PROFILE\x00"), (seg.APP14, b"Adobe"))
-_MAX_TEXT_INFLATE = 1024 * 1024
-_TIFF_XMP, _TIFF_IPTC, _TIFF_PHOTOSHOP = 700, 33723, 34377
+_ICC_SIGNATURE = b"ICC_PROFILE\x00"
+# APPn blocks that describe only how to decode (ICC, checked on its own; Adobe colour).
+_HARMLESS_APP = ((seg.APP2, _ICC_SIGNATURE), (seg.APP14, b"Adobe"))
+_TIFF_XMP, _TIFF_IPTC, _TIFF_PHOTOSHOP, _TIFF_ICC = 700, 33723, 34377, 34675
+_MAX_PER_KIND = 20
 
 
 def inspect_metadata(data: bytes) -> list[Finding]:
@@ -48,13 +56,27 @@ def inspect_metadata(data: bytes) -> list[Finding]:
     return _merge(inspectors[fmt](data))
 
 
+def damage(findings: Iterable[Finding]) -> str | None:
+    """What is damaged in the file's structure, if the inspection found it broken."""
+    return next((f.text for f in findings if f.kind == DAMAGED), None)
+
+
 def _merge(findings: list[Finding]) -> list[Finding]:
-    """Drop duplicates, and the bare "XMP/IPTC/EXIF data" notes when details exist."""
-    unique: list[Finding] = []
-    for finding in findings:
-        if finding not in unique:
-            unique.append(finding)
-    return unique
+    """Drop duplicates, and sum up a kind found more than ``_MAX_PER_KIND`` times.
+
+    A file may repeat a block (a text chunk, say) thousands of times: staff need to know
+    it is there, not read each one, and a summary line must stay short.
+    """
+    kept: list[Finding] = []
+    counts: dict[str, int] = {}
+    for finding in dict.fromkeys(findings):
+        counts[finding.kind] = counts.get(finding.kind, 0) + 1
+        if counts[finding.kind] <= _MAX_PER_KIND:
+            kept.append(finding)
+    for kind, count in counts.items():
+        if count > _MAX_PER_KIND:
+            kept.append(Finding(kind, f"and {count - _MAX_PER_KIND} more of the same kind"))
+    return kept
 
 
 # --- JPEG ---------------------------------------------------------------------------
@@ -64,12 +86,26 @@ def _inspect_jpeg(data: bytes) -> list[Finding]:
     try:
         layout = seg.walk_jpeg(data)
     except seg.JpegStructureError as error:
-        return [Finding("other", f"damaged JPEG structure ({error})")]
+        return [Finding(DAMAGED, f"damaged JPEG structure ({error})")]
     findings: list[Finding] = []
     for segment in layout.segments:
         findings += _jpeg_segment_findings(segment)
+    findings += _jpeg_profile_findings(layout.segments)
     findings += _jpeg_tail_findings(data, layout)
     return findings
+
+
+def _jpeg_profile_findings(segments: Iterable[seg.Segment]) -> list[Finding]:
+    """An ICC profile may be split over several APP2 segments, each with its number."""
+    parts = [
+        s.payload[len(_ICC_SIGNATURE) :]
+        for s in segments
+        if s.marker == seg.APP2 and s.payload.startswith(_ICC_SIGNATURE)
+    ]
+    if not parts:
+        return []
+    parts.sort(key=lambda part: part[:1])
+    return icc_findings(b"".join(part[2:] for part in parts))
 
 
 def _jpeg_segment_findings(segment: seg.Segment) -> list[Finding]:
@@ -108,7 +144,7 @@ def _jfif_findings(payload: bytes) -> list[Finding]:
 def _jpeg_tail_findings(data: bytes, layout: seg.JpegLayout) -> list[Finding]:
     """Images appended after the end marker (MPF gain maps, depth maps) and other bytes."""
     if layout.end is None:
-        return [Finding("other", "the picture data ends early (truncated file)")]
+        return [Finding(DAMAGED, "the picture data ends early (truncated file)")]
     pos, images = layout.end, 0
     while data[pos : pos + 3] == b"\xff\xd8\xff":
         try:
@@ -127,79 +163,15 @@ def _jpeg_tail_findings(data: bytes, layout: seg.JpegLayout) -> list[Finding]:
     return findings
 
 
-# --- PNG ----------------------------------------------------------------------------
+# --- PNG, WebP, GIF ---------------------------------------------------------------
 
 
 def _inspect_png(data: bytes) -> list[Finding]:
-    walk = walk_png(data)
-    findings: list[Finding] = []
-    for kind, payload in walk.blocks:
-        findings += _png_chunk_findings(kind, payload)
-    if walk.named("acTL"):
-        frames = len(walk.named("fcTL"))
-        findings.append(Finding("secondary_image", f"animation with {frames} frames"))
+    findings, walk = png_findings(data)
     return findings + _walk_tail_findings(walk)
 
 
-def _png_chunk_findings(kind: str, payload: bytes) -> list[Finding]:
-    if kind == "eXIf":
-        return exif_block_findings(payload)
-    if kind == "tIME":
-        return [Finding("datetime", "PNG modification time")]
-    if kind in ("tEXt", "zTXt", "iTXt"):
-        keyword, text = _png_text(kind, payload)
-        return _png_text_findings(keyword, text)
-    return []
-
-
-def _png_text(kind: str, payload: bytes) -> tuple[str, bytes]:
-    keyword, _, rest = payload.partition(b"\x00")
-    name = keyword.decode("latin-1")
-    if kind == "tEXt":
-        return name, rest
-    if kind == "zTXt":
-        return name, _inflate(rest[1:])
-    compressed = rest[:1] == b"\x01"
-    # iTXt: flag, method, language\0, translated keyword\0, text
-    parts = rest[2:].split(b"\x00", 2)
-    text = parts[2] if len(parts) == 3 else b""
-    return name, _inflate(text) if compressed else text
-
-
-def _png_text_findings(keyword: str, text: bytes) -> list[Finding]:
-    if keyword == "XML:com.adobe.xmp":
-        return xmp_findings(text)
-    if keyword.startswith("Raw profile type"):
-        return _raw_profile_findings(keyword, text)
-    shown = text.decode("utf-8", "replace")
-    return [Finding("text", f"PNG text {keyword!r} {quoted(shown)}")]
-
-
-def _raw_profile_findings(keyword: str, text: bytes) -> list[Finding]:
-    """ImageMagick's hex-encoded "Raw profile type exif/iptc/xmp" text chunks."""
-    lines = text.strip().split(b"\n", 2)
-    try:
-        raw = bytes.fromhex(lines[2].decode("ascii")) if len(lines) == 3 else b""
-    except ValueError:
-        raw = b""
-    profile = keyword.rsplit(" ", 1)[-1].lower()
-    if profile in ("exif", "app1") and raw:
-        return exif_block_findings(raw)
-    if profile == "iptc" and raw:
-        return iptc_findings(raw) if raw[:1] == b"\x1c" else photoshop_findings(raw)
-    if profile == "xmp" and raw:
-        return xmp_findings(raw)
-    return [Finding("text", f"PNG text {keyword!r}")]
-
-
-def _inflate(data: bytes) -> bytes:
-    try:
-        return zlib.decompressobj().decompress(data, _MAX_TEXT_INFLATE)
-    except zlib.error:
-        return b"(unreadable compressed text)"
-
-
-# --- WebP, GIF ----------------------------------------------------------------------
+# ----------------------------------------------------------------------
 
 
 def _inspect_webp(data: bytes) -> list[Finding]:
@@ -210,7 +182,9 @@ def _inspect_webp(data: bytes) -> list[Finding]:
             findings += exif_block_findings(payload)
         elif kind == "XMP ":
             findings += xmp_findings(payload)
-        elif kind not in ("VP8 ", "VP8L", "VP8X", "ALPH", "ICCP", "ANIM", "ANMF"):
+        elif kind == "ICCP":
+            findings += icc_findings(payload)
+        elif kind not in ("VP8 ", "VP8L", "VP8X", "ALPH", "ANIM", "ANMF"):
             findings.append(Finding("other", f"unknown WebP chunk {kind.strip()!r}"))
     if walk.frames > 1:
         findings.append(Finding("secondary_image", f"animation with {walk.frames} frames"))
@@ -219,6 +193,10 @@ def _inspect_webp(data: bytes) -> list[Finding]:
 
 def _inspect_gif(data: bytes) -> list[Finding]:
     walk = walk_gif(data)
+    if walk.broken:
+        # Many writers leave out the one-byte trailer; nothing can hide in its absence.
+        completed = walk_gif(data + b"\x3b")
+        walk = walk if completed.broken else completed
     findings: list[Finding] = []
     for kind, payload in walk.blocks:
         if kind == "comment":
@@ -231,11 +209,9 @@ def _inspect_gif(data: bytes) -> list[Finding]:
             findings += (
                 xmp_findings(packet.group(0)) if packet else [Finding("xmp", "XMP metadata")]
             )
-        elif kind not in (
-            "application:NETSCAPE2.0",
-            "application:ANIMEXTS1.0",
-            "application:ICCRGBG1",
-        ):
+        elif kind.startswith("application:ICCRGBG1"):  # identifier + "012"
+            findings += icc_findings(payload)
+        elif kind not in ("application:NETSCAPE2.0", "application:ANIMEXTS1.0"):
             findings.append(Finding("other", f"GIF {kind.replace(':', ' block ')}"))
     if walk.frames > 1:
         findings.append(Finding("secondary_image", f"{walk.frames - 1} more frame(s)"))
@@ -245,7 +221,7 @@ def _inspect_gif(data: bytes) -> list[Finding]:
 def _walk_tail_findings(walk: Walk) -> list[Finding]:
     findings = []
     if walk.broken:
-        findings.append(Finding("other", "damaged or truncated file structure"))
+        findings.append(Finding(DAMAGED, "damaged or truncated file structure"))
     if walk.trailing.strip(b"\x00"):
         findings.append(
             Finding("trailing_data", f"{len(walk.trailing)} bytes after the end of the image")
@@ -259,16 +235,24 @@ def _walk_tail_findings(walk: Walk) -> list[Finding]:
 def _inspect_tiff(data: bytes) -> list[Finding]:
     tags = read_tiff(data)
     findings = tag_findings(tags, is_tiff_file=True)
-    ifd0 = tags.ifd0
-    xmp = ifd0.get(_TIFF_XMP)
-    if xmp is not None:
-        findings += xmp_findings(_as_bytes(xmp))
-    iptc = ifd0.get(_TIFF_IPTC)
-    if iptc is not None:
-        findings += iptc_findings(_as_bytes(iptc))
-    photoshop = ifd0.get(_TIFF_PHOTOSHOP)
-    if photoshop is not None:
-        findings += photoshop_findings(_as_bytes(photoshop))
+    for directory in (*tags.chain, *tags.sub_ifds):  # every page and preview
+        findings += _tiff_block_findings(directory)
+    return findings
+
+
+def _tiff_block_findings(directory: dict[int, TagValue]) -> list[Finding]:
+    """The XMP, IPTC, Photoshop and colour-profile blocks a TIFF directory holds."""
+    readers: dict[int, Callable[[bytes], list[Finding]]] = {
+        _TIFF_XMP: xmp_findings,
+        _TIFF_IPTC: iptc_findings,
+        _TIFF_PHOTOSHOP: photoshop_findings,
+        _TIFF_ICC: icc_findings,
+    }
+    findings: list[Finding] = []
+    for tag, reader in readers.items():
+        value = directory.get(tag)
+        if value is not None:
+            findings += reader(_as_bytes(value))
     return findings
 
 
@@ -285,4 +269,20 @@ def _as_bytes(value: object) -> bytes:
 def _inspect_heif(data: bytes) -> list[Finding]:
     from photoscreen.core.heif_metadata import heif_findings
 
-    return heif_findings(data)
+    return heif_findings(data) + _heif_profile_findings(data)
+
+
+def _heif_profile_findings(data: bytes) -> list[Finding]:
+    """The ICC profile of each image in a HEIF file (libheif lists them; no decoding)."""
+    import pillow_heif
+
+    try:
+        images = list(pillow_heif.open_heif(data, convert_hdr_to_8bit=False))
+    except (ValueError, RuntimeError, OSError, SyntaxError):
+        return []  # heif_findings has said the structure could not be read
+    findings: list[Finding] = []
+    for image in images:
+        profile = image.info.get("icc_profile")
+        if isinstance(profile, bytes) and profile:
+            findings += icc_findings(profile)
+    return findings

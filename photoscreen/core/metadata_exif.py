@@ -1,7 +1,12 @@
 """Findings from EXIF / TIFF tags: GPS, camera, serial numbers, owner, dates, thumbnails.
 
-Tag numbers are from EXIF 2.32 and TIFF 6.0 (plus the Windows XP* tags and the DNG
-camera serial number that phones and Explorer write).
+Tag numbers are from EXIF 3.0 and TIFF 6.0 (plus the Windows XP* tags and the DNG
+camera serial number that phones and Explorer write, and GeoTIFF's map position tags).
+
+A TIFF file's directories are its own, so in a TIFF every tag a bare picture does not
+need is reported: the known ones by name, the rest counted ("other TIFF tags (3)"). Any
+writer can add a tag (GIMP stores the file's path as the document name), so tags are
+judged by whether the picture needs them, not by whether we know they can identify.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ _OWNERS = {
     0x013B: "artist",
     0x8298: "copyright",
     0xA430: "camera owner",
+    0xA437: "photographer",
+    0xA438: "image editor",
     0x9C9D: "author",
 }
 _DATES = (0x9003, 0x9004, 0x0132)
@@ -42,6 +49,24 @@ _COMMENTS = {
     0x9C9E: "keywords",
 }
 _MAKERNOTE = 0x927C
+_LENS = (0xA433, 0xA434)  # lens make, lens model
+# TIFF tags that can identify, by name: a file name or path, a page title, a host.
+_TIFF_TEXTS = {0x010D: "document name", 0x011D: "page name"}
+# GeoTIFF: where on a map the picture lies (tie points, scale, transformation, keys).
+_GEOTIFF = frozenset({0x830E, 0x8482, 0x85D8, 0x87AF, 0x87B0, 0x87B1})
+_PHOTOSHOP_LAYERS = 0x935C  # ImageSourceData: the layers, which can hold the unedited picture
+# Blocks and pointers read elsewhere: XMP, IPTC, Photoshop, ICC profile; sub-directories.
+_READ_ELSEWHERE = frozenset({700, 33723, 34377, 34675})
+# What a bare TIFF picture needs: layout, compression, pixel format, colour, resolution.
+_TIFF_PICTURE = frozenset(
+    {0x00FE, 0x00FF, 0x0100, 0x0101, 0x0102, 0x0103, 0x0106, 0x0107, 0x0108, 0x0109}
+    | {0x010A, 0x0111, 0x0112, 0x0115, 0x0116, 0x0117, 0x0118, 0x0119, 0x011A, 0x011B}
+    | {0x011C, 0x011E, 0x011F, 0x0120, 0x0121, 0x0122, 0x0123, 0x0124, 0x0125, 0x0128}
+    | {0x0129, 0x012D, 0x013D, 0x013E, 0x013F, 0x0140, 0x0141, 0x0142, 0x0143, 0x0144}
+    | {0x0145, 0x014C, 0x014E, 0x0150, 0x0152, 0x0153, 0x0154, 0x0155, 0x0156, 0x015B}
+    | {0x0200, 0x0201, 0x0202, 0x0203, 0x0205, 0x0206, 0x0207, 0x0208, 0x0209}
+    | {0x0211, 0x0212, 0x0213, 0x0214}
+)
 # Tags that describe only the picture's structure: no finding when only these remain.
 _STRUCTURAL = frozenset(
     {0x0100, 0x0101, 0x0102, 0x0103, 0x0106, 0x0111, 0x0112, 0x0115, 0x0116, 0x0117}
@@ -63,8 +88,8 @@ def exif_block_findings(block: bytes) -> list[Finding]:
 
 def tag_findings(tags: TiffTags, *, is_tiff_file: bool) -> list[Finding]:
     """Findings for the tags of an EXIF block or of a TIFF file's directories."""
-    ifd0 = tags.ifd0
-    everything = {**ifd0, **tags.exif}
+    everything = {**_all_pages(tags), **tags.ifd0} if is_tiff_file else dict(tags.ifd0)
+    everything.update(tags.exif)
     findings = _gps_findings(tags.gps)
     findings += _camera_findings(everything)
     findings += _labelled(everything, _SERIALS, "serial", show_value=False)
@@ -76,10 +101,37 @@ def tag_findings(tags: TiffTags, *, is_tiff_file: bool) -> list[Finding]:
         size = len(everything[_MAKERNOTE]) if isinstance(everything[_MAKERNOTE], bytes) else 0
         findings.append(Finding("makernote", f"maker notes ({size} bytes, can hold serials)"))
     findings += _extra_image_findings(tags, is_tiff_file)
-    if not findings and set(everything) - _STRUCTURAL and not is_tiff_file:
+    if is_tiff_file:
+        findings += _tiff_file_findings(tags)
+    elif not findings and set(everything) - _STRUCTURAL:
         findings.append(Finding("exif", "EXIF camera data"))
     if tags.damaged and not findings:
         findings.append(Finding("exif", "EXIF data that could not be read"))
+    return findings
+
+
+def _all_pages(tags: TiffTags) -> dict[int, TagValue]:
+    """The tags of every page and preview of a TIFF file (earlier pages win)."""
+    merged: dict[int, TagValue] = {}
+    for directory in reversed([*tags.chain, *tags.sub_ifds]):
+        merged.update(directory)
+    return merged
+
+
+def _tiff_file_findings(tags: TiffTags) -> list[Finding]:
+    """A TIFF file's own tags that a bare picture does not need, and its EXIF content."""
+    pages = _all_pages(tags)
+    findings = _labelled(pages, _TIFF_TEXTS, "text", show_value=True)
+    if _GEOTIFF & set(pages):
+        findings.append(Finding("gps", "map position (GeoTIFF)"))
+    if _PHOTOSHOP_LAYERS in pages:
+        text = "Photoshop layers (can hold the unedited picture)"
+        findings.append(Finding("secondary_image", text))
+    others = set(pages) - _TIFF_PICTURE - _NAMED - _TIFF_NAMED - _STRUCTURAL
+    if others:
+        findings.append(Finding("other", f"other TIFF tags ({len(others)})"))
+    if set(tags.exif) - _STRUCTURAL - _NAMED:
+        findings.append(Finding("exif", "EXIF camera data"))
     return findings
 
 
@@ -109,7 +161,7 @@ def _coordinate(value: TagValue | None, ref: TagValue | None, positive: str) -> 
 
 def _camera_findings(tags: dict[int, TagValue]) -> list[Finding]:
     words = [_text(tags.get(tag)) for tag in (_MAKE, _MODEL)]
-    words += [_text(tags.get(tag)) for tag in (0xA433, 0xA434)]  # lens make, lens model
+    words += [_text(tags.get(tag)) for tag in _LENS]
     camera = " ".join(w for w in words if w)
     return [Finding("camera", f"camera {quoted(camera)}")] if camera else []
 
@@ -175,3 +227,10 @@ def _decode_bytes(raw: bytes, *, utf16: bool = False) -> str:
         return raw[8:].decode("latin-1").strip("\x00 ")
     encoding = "utf-16-le" if utf16 else "utf-8"
     return raw.decode(encoding, "replace").strip("\x00 ")
+
+
+# Tags that a finding above names, so they are not counted again as "other" tags.
+_NAMED = frozenset(
+    {_MAKE, _MODEL, _MAKERNOTE, *_LENS, *_SERIALS, *_OWNERS, *_DATES, *_SOFTWARE, *_COMMENTS}
+)
+_TIFF_NAMED = frozenset({*_TIFF_TEXTS, *_GEOTIFF, _PHOTOSHOP_LAYERS, *_READ_ELSEWHERE})

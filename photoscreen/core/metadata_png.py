@@ -1,0 +1,115 @@
+"""Findings from PNG chunks: text, EXIF, times, colour profiles and chunks we do not know.
+
+Only the standard chunks that describe the picture itself (size, palette, pixels, colour
+and animation) are passed over. Every other chunk is reported: a private chunk
+("prVt", Apple's "iDOT", old "zxIf" EXIF) can hold anything, and decoders skip them, so
+a name in one would otherwise leave with the file unseen.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+from photoscreen.core.containers import Walk, walk_png
+from photoscreen.core.findings import Finding, quoted
+from photoscreen.core.metadata_exif import exif_block_findings
+from photoscreen.core.metadata_icc import icc_findings
+from photoscreen.core.metadata_iptc import iptc_findings, photoshop_findings
+from photoscreen.core.metadata_xmp import xmp_findings
+from photoscreen.core.tiff_ifd import find_tiff_header
+
+# Chunks that describe only the picture: its layout, pixels, colour and animation frames.
+_PICTURE_CHUNKS = frozenset(
+    {"IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA", "cHRM", "sRGB", "sBIT", "bKGD"}
+    | {"pHYs", "hIST", "cICP", "mDCv", "cLLi", "acTL", "fcTL", "fdAT"}
+)
+# Chunks that held EXIF before eXIf was standardised (2017).
+_OLD_EXIF_CHUNKS = frozenset({"exIf", "zxIf", "zXIf"})
+_MAX_TEXT_INFLATE = 1024 * 1024
+_MAX_PROFILE_INFLATE = 16 * 1024 * 1024
+
+
+def png_findings(data: bytes) -> tuple[list[Finding], Walk]:
+    """Findings for every chunk of a PNG file, and the walk of its chunks."""
+    walk = walk_png(data)
+    findings: list[Finding] = []
+    for kind, payload in walk.blocks:
+        findings += _chunk_findings(kind, payload)
+    if walk.named("acTL"):
+        frames = len(walk.named("fcTL"))
+        findings.append(Finding("secondary_image", f"animation with {frames} frames"))
+    return findings, walk
+
+
+def _chunk_findings(kind: str, payload: bytes) -> list[Finding]:
+    if kind in _PICTURE_CHUNKS:
+        return []
+    if kind == "eXIf":
+        return exif_block_findings(payload)
+    if kind == "tIME":
+        return [Finding("datetime", "PNG modification time")]
+    if kind in ("tEXt", "zTXt", "iTXt"):
+        keyword, text = _png_text(kind, payload)
+        return _text_findings(keyword, text)
+    if kind == "iCCP":
+        return _profile_findings(payload)
+    if kind == "caBX":
+        return [Finding("other", "content credentials (C2PA: can name people and edits)")]
+    findings = [Finding("other", f"unknown PNG chunk {kind!r}")]
+    if kind in _OLD_EXIF_CHUNKS and find_tiff_header(payload) is not None:
+        findings += exif_block_findings(payload)
+    return findings
+
+
+def _png_text(kind: str, payload: bytes) -> tuple[str, bytes]:
+    keyword, _, rest = payload.partition(b"\x00")
+    name = keyword.decode("latin-1")
+    if kind == "tEXt":
+        return name, rest
+    if kind == "zTXt":
+        return name, _inflate(rest[1:], _MAX_TEXT_INFLATE)
+    compressed = rest[:1] == b"\x01"
+    # iTXt: flag, method, language\0, translated keyword\0, text
+    parts = rest[2:].split(b"\x00", 2)
+    text = parts[2] if len(parts) == 3 else b""
+    return name, _inflate(text, _MAX_TEXT_INFLATE) if compressed else text
+
+
+def _text_findings(keyword: str, text: bytes) -> list[Finding]:
+    if keyword == "XML:com.adobe.xmp":
+        return xmp_findings(text)
+    if keyword.startswith("Raw profile type"):
+        return _raw_profile_findings(keyword, text)
+    shown = text.decode("utf-8", "replace")
+    return [Finding("text", f"PNG text {keyword!r} {quoted(shown)}")]
+
+
+def _raw_profile_findings(keyword: str, text: bytes) -> list[Finding]:
+    """ImageMagick's hex-encoded "Raw profile type exif/iptc/xmp" text chunks."""
+    lines = text.strip().split(b"\n", 2)
+    try:
+        raw = bytes.fromhex(lines[2].decode("ascii")) if len(lines) == 3 else b""
+    except ValueError:
+        raw = b""
+    profile = keyword.rsplit(" ", 1)[-1].lower()
+    if profile in ("exif", "app1") and raw:
+        return exif_block_findings(raw)
+    if profile == "iptc" and raw:
+        return iptc_findings(raw) if raw[:1] == b"\x1c" else photoshop_findings(raw)
+    if profile == "xmp" and raw:
+        return xmp_findings(raw)
+    return [Finding("text", f"PNG text {keyword!r}")]
+
+
+def _profile_findings(payload: bytes) -> list[Finding]:
+    """iCCP: a profile name, a compression method byte, then the compressed profile."""
+    name, _, rest = payload.partition(b"\x00")
+    profile = _inflate(rest[1:], _MAX_PROFILE_INFLATE)
+    return icc_findings(profile, png_name=name.decode("latin-1"))
+
+
+def _inflate(data: bytes, limit: int) -> bytes:
+    try:
+        return zlib.decompressobj().decompress(data, limit)
+    except zlib.error:
+        return b"(unreadable compressed text)"
