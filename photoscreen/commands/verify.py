@@ -3,22 +3,41 @@
 For whoever uploads to Facebook: one line per file saying what it carries, e.g.
 ``photo.jpg: GPS position 53.68 N 1.51 W, camera serial number, 1 embedded thumbnail`` or
 ``photo.jpg: clean``. Exit status 0 when every file is clean, 1 when any carries
-identifying data, 2 when any cannot be read (2 wins over 1). Folders are searched (not
-recursively) for image files, recognised by content rather than by name.
+identifying data, 2 when any cannot be read or a folder given holds no image files, so
+nothing in it was checked (2 wins over 1).
+
+Folders are searched (not recursively) for image files, recognised by their content, so
+``IMG_0001`` without an extension, exiftool's ``photo.JPG_original`` backups and hidden
+files are all checked. Pictures in formats photoscreen cannot check (camera raw, BMP,
+AVIF...) and files whose name says they are photos are checked too, so they are reported
+as unreadable instead of being passed over. Everything printed has its control characters
+made visible (see :mod:`printable`).
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import TextIO
 
-from photoscreen.core.findings import summarize
+from photoscreen.commands.printable import printable
+from photoscreen.core.findings import Finding, summarize
 from photoscreen.core.formats import describe_unsupported, sniff_format
 from photoscreen.core.loading import UnreadablePhoto, decode_photo, read_photo_file
-from photoscreen.core.metadata import inspect_metadata
+from photoscreen.core.metadata import DAMAGED, damage, inspect_metadata
 
 CLEAN, IDENTIFYING, UNREADABLE = 0, 1, 2
-# Extensions worth opening when scanning a folder; the content still decides the format.
+# For the command's --help (app.py builds the parser).
+DESCRIPTION = (
+    "Check image files for identifying metadata. A folder is searched (not its "
+    "subfolders) for image files, recognised by content, hidden ones included. Exit "
+    "status: 0 all clean, 1 some file carries identifying data, 2 some file could not be "
+    "read or checked to the end, or a folder held no image files."
+)
+# Enough of a file's start to recognise its format (HEIF's brand list, TIFF's first tags).
+_HEAD_BYTES = 4096
+# Names that promise a photo: checked even when the content is not one.
 _IMAGE_SUFFIXES = frozenset(
     {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".heic", ".heif", ".hif"}
     | {".tif", ".tiff", ".gif"}
@@ -28,23 +47,76 @@ _IMAGE_SUFFIXES = frozenset(
 def run(paths: list[Path], out: TextIO) -> int:
     """Check every file (and the image files in every folder) given; returns the status."""
     status = CLEAN
-    for path in paths:
-        for file_path in _expand(Path(path), out):
-            status = max(status, _check_file(file_path, out))
+    for path in map(Path, paths):
+        if path.is_dir() and not path.is_symlink():
+            status = max(status, _check_folder(path, out))
+        else:
+            status = max(status, _check_file(path, out))
     return status
 
 
-def _expand(path: Path, out: TextIO) -> list[Path]:
-    """The files to check for one argument: the file itself, or a folder's image files."""
-    if not path.is_dir() or path.is_symlink():
-        return [path]
-    files = sorted(
-        p
-        for p in path.iterdir()
-        if p.suffix.lower() in _IMAGE_SUFFIXES and not p.name.startswith(".")
-    )
-    print(f"{path}: folder, checking {len(files)} image file(s) in it", file=out)
-    return files
+def _check_folder(folder: Path, out: TextIO) -> int:
+    try:
+        photos, others, subfolders = _sort_folder(folder)
+    except OSError as error:
+        _say(out, f"{folder}: cannot be read: the folder cannot be opened ({error.strerror})")
+        return UNREADABLE
+    skipped = _skipped_note(others, subfolders)
+    if not photos:
+        _say(out, f"{folder}: folder, no image files in it, nothing was checked{skipped}")
+        return UNREADABLE
+    _say(out, f"{folder}: folder, checking {len(photos)} image file(s) in it{skipped}")
+    return max(_check_file(photo, out) for photo in photos)
+
+
+def _sort_folder(folder: Path) -> tuple[list[Path], int, int]:
+    """The folder's image files (by name), and how many other files and subfolders."""
+    photos: list[Path] = []
+    others = subfolders = 0
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                subfolders += 1
+            elif _is_image_file(Path(entry.path)):
+                photos.append(Path(entry.path))
+            else:
+                others += 1
+    return sorted(photos, key=lambda p: (p.name.casefold(), p.name)), others, subfolders
+
+
+def _is_image_file(path: Path) -> bool:
+    """Whether a folder's file is one to check: a picture by content, or named as one."""
+    if path.suffix.lower() in _IMAGE_SUFFIXES:
+        return True
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False  # links, pipes, devices: never opened when only scanning
+        head = _read_head(path)
+    except OSError:
+        return True  # cannot tell what it is: check it, so the reason is shown
+    return sniff_format(head) is not None or _is_other_picture(head)
+
+
+def _is_other_picture(head: bytes) -> bool:
+    """A picture in a format we cannot check (raw, BMP, PSD, AVIF), not an XMP sidecar."""
+    reason = describe_unsupported(head)
+    return reason.startswith("unsupported format:") and "XML" not in reason
+
+
+def _read_head(path: Path) -> bytes:
+    # Without following links, and without blocking if the file was swapped for a pipe.
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+    try:
+        return os.read(fd, _HEAD_BYTES)
+    finally:
+        os.close(fd)
+
+
+def _skipped_note(others: int, subfolders: int) -> str:
+    parts = [f"{others} other file(s) that are not images"] if others else []
+    parts += [f"{subfolders} subfolder(s), not searched"] if subfolders else []
+    return f" (skipped: {', '.join(parts)})" if parts else ""
 
 
 def _check_file(path: Path, out: TextIO) -> int:
@@ -55,8 +127,26 @@ def _check_file(path: Path, out: TextIO) -> int:
         findings = inspect_metadata(data)
         # Decoding proves the picture itself is intact (not truncated or corrupt).
         decode_photo(data, min_long_side=256)
+        damaged = damage(findings)
+        if damaged is not None:
+            raise UnreadablePhoto(_damage_reason(damaged, findings))
     except UnreadablePhoto as error:
-        print(f"{path}: cannot be read: {error.reason}", file=out)
+        _say(out, f"{path}: cannot be read: {error.reason}")
         return UNREADABLE
-    print(f"{path}: {summarize(findings)}", file=out)
+    _say(out, f"{path}: {summarize(findings)}")
     return IDENTIFYING if findings else CLEAN
+
+
+def _damage_reason(damaged: str, findings: list[Finding]) -> str:
+    """The picture decodes, but the file breaks off where something else could follow."""
+    reason = f"{damaged}: the picture can be shown, but the rest of the file cannot be checked"
+    carried = [f for f in findings if f.kind != DAMAGED]
+    return f"{reason}; it also carries {summarize(carried)}" if carried else reason
+
+
+def _say(out: TextIO, line: str) -> None:
+    text = printable(line)
+    encoding = getattr(out, "encoding", None)
+    if encoding:  # e.g. a Windows console redirected to a file: cp1252 has no "Ł"
+        text = text.encode(encoding, "backslashreplace").decode(encoding)
+    print(text, file=out)
