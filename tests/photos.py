@@ -227,6 +227,71 @@ def make_tiff(
     return _save(image, "TIFF", **options)
 
 
+# TIFF field types used by make_paged_tiff: BYTE, SHORT, LONG, UNDEFINED.
+_TIFF_TYPES = {1: ("B", 1), 3: ("H", 2), 4: ("I", 4), 7: ("B", 1)}
+TiffTags = dict[int, tuple[int, tuple[int, ...] | bytes]]
+
+
+def make_paged_tiff(
+    pages: list[tuple[np.ndarray, TiffTags]],
+    sub_ifds: list[tuple[np.ndarray, TiffTags]] | None = None,
+) -> bytes:
+    """A little-endian TIFF written by hand, one IFD per page, each with its own tags.
+
+    Pillow's writer gives every page the same extra tags, so it cannot put a preview
+    (NewSubfileType 1) in front of a full page. Each page is (RGB pixels, extra tags),
+    tags as ``{tag: (type, values)}`` with ``bytes`` for BYTE/UNDEFINED blocks; the extra
+    tags override the defaults (e.g. Photometric for a raw sensor page). ``sub_ifds`` hang
+    from the first page by a SubIFDs tag, where NEF and DNG files keep their raw images.
+    """
+    out = bytearray(b"II*\x00\x00\x00\x00\x00")
+    sub_offsets = tuple(_append_tiff_page(out, pixels, tags) for pixels, tags in sub_ifds or [])
+    link = 4  # where the offset of the next IFD goes: the header first
+    for index, (pixels, tags) in enumerate(pages):
+        if index == 0 and sub_offsets:
+            tags = {**tags, 330: (4, sub_offsets)}
+        offset = _append_tiff_page(out, pixels, tags)
+        struct.pack_into("<I", out, link, offset)
+        link = len(out) - 4
+    return bytes(out)
+
+
+def _append_tiff_page(out: bytearray, pixels: np.ndarray, tags: TiffTags) -> int:
+    """Append a page's strip, its long values and its IFD; returns the IFD's offset."""
+    height, width = pixels.shape[:2]
+    strip = np.ascontiguousarray(pixels, dtype=np.uint8).tobytes()
+    strip_at = len(out)
+    out += strip + b"\x00" * (len(strip) % 2)
+    entries: TiffTags = {
+        256: (4, (width,)),
+        257: (4, (height,)),
+        258: (3, (8, 8, 8)),
+        259: (3, (1,)),
+        262: (3, (2,)),
+        273: (4, (strip_at,)),
+        277: (3, (3,)),
+        278: (4, (height,)),
+        279: (4, (len(strip),)),
+        284: (3, (1,)),
+        **tags,
+    }
+    fields = []
+    for tag, (kind, values) in sorted(entries.items()):
+        letter, size = _TIFF_TYPES[kind]
+        raw = (
+            values if isinstance(values, bytes) else struct.pack(f"<{len(values)}{letter}", *values)
+        )
+        if len(raw) > 4:
+            value = struct.pack("<I", len(out))
+            out += raw + b"\x00" * (len(raw) % 2)
+        else:
+            value = raw.ljust(4, b"\x00")
+        fields.append(struct.pack("<HHI", tag, kind, len(raw) // size) + value)
+    ifd_at = len(out)
+    out += struct.pack("<H", len(fields)) + b"".join(fields) + b"\x00\x00\x00\x00"
+    return ifd_at
+
+
 def make_gif(
     pixels: np.ndarray,
     *,
@@ -321,6 +386,7 @@ __all__ = [
     "make_gif",
     "make_heic",
     "make_jpeg",
+    "make_paged_tiff",
     "make_png",
     "make_png16",
     "make_tiff",

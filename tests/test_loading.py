@@ -8,6 +8,7 @@ import os
 import shutil
 import struct
 import tempfile
+import warnings
 import zlib
 from pathlib import Path
 
@@ -18,9 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageCms, ImageFile
 
-from photoscreen.core import colour
+from photoscreen.core import colour, loading
 from photoscreen.core.jpeg_fast import decode_plain_jpeg
 from photoscreen.core.loading import (
+    ONLY_PREVIEWS,
     SUPPORTED_FORMATS,
     UnreadablePhoto,
     decode_photo,
@@ -37,6 +39,7 @@ from tests.photos import (
     make_gif,
     make_heic,
     make_jpeg,
+    make_paged_tiff,
     make_png,
     make_png16,
     make_tiff,
@@ -266,6 +269,89 @@ def test_format_comes_from_the_bytes(fmt: str, builder: object, tmp_path: Path) 
     assert fmt in SUPPORTED_FORMATS
 
 
+# --- TIFF pages and camera raw -------------------------------------------------------
+
+PREVIEW = {254: (4, (1,))}  # NewSubfileType: reduced-resolution image
+MASK = {254: (4, (4,))}  # NewSubfileType: transparency mask
+
+
+def test_tiff_preview_in_front_is_skipped_for_the_full_page() -> None:
+    photo_pixels = sample_pixels()
+    data = make_paged_tiff([(other_pixels(32, 24), PREVIEW), (photo_pixels, {})])
+    photo = decode_photo(data)
+    assert (photo.full_width, photo.full_height) == (96, 64)
+    assert mean_difference(photo.pixels, photo_pixels) == 0
+
+
+def test_tiff_skips_previews_and_masks_and_keeps_the_first_full_page() -> None:
+    photo_pixels = sample_pixels()
+    pages = [
+        (other_pixels(16, 12), PREVIEW),
+        (other_pixels(96, 64), MASK),
+        (photo_pixels, {}),
+        (other_pixels(96, 64), {}),  # a second page of a document: not the photo
+    ]
+    assert mean_difference(decode_photo(make_paged_tiff(pages)).pixels, photo_pixels) == 0
+
+
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+def test_tiff_full_page_is_turned_by_its_own_orientation(orientation: int) -> None:
+    upright = sample_pixels()
+    stored = stored_for_orientation(upright, orientation)
+    pages = [(other_pixels(32, 24), PREVIEW), (stored, {274: (3, (orientation,))})]
+    photo = decode_photo(make_paged_tiff(pages))
+    assert (photo.full_width, photo.full_height) == (96, 64)
+    assert mean_difference(photo.pixels, upright) == 0
+
+
+def test_tiff_full_page_colours_come_from_its_own_profile() -> None:
+    # Pillow keeps the preview's profile when it moves on to a page without one.
+    icc = {34675: (7, display_p3_profile())}
+    plain = flat(P3_COLOUR)
+    data = make_paged_tiff([(other_pixels(32, 24), {**PREVIEW, **icc}), (plain, {})])
+    assert mean_difference(decode_photo(data).pixels, plain) == 0
+    data = make_paged_tiff([(other_pixels(32, 24), PREVIEW), (plain, icc)])
+    assert np.abs(decode_photo(data).pixels[16, 24] - p3_to_srgb(P3_COLOUR)).max() <= 1
+
+
+def test_tiff_with_only_previews_is_refused_as_unsupported() -> None:
+    data = make_paged_tiff([(other_pixels(32, 24), PREVIEW), (other_pixels(16, 12), PREVIEW)])
+    assert reason_for(data) == ONLY_PREVIEWS
+    assert ONLY_PREVIEWS.startswith("unsupported format: ")
+
+
+RAW_SENSOR = {262: (3, (32803,)), 277: (3, (1,)), 258: (3, (8,))}  # one CFA channel
+CAMERA_RAW_FILES = {
+    "dng": lambda: make_paged_tiff(
+        [(other_pixels(32, 24), {**PREVIEW, 50706: (1, b"\x01\x04\x00\x00")})],
+        sub_ifds=[(np.zeros((64, 96, 1), np.uint8), RAW_SENSOR)],
+    ),
+    "dng, raw image first": lambda: make_paged_tiff(
+        [(np.zeros((64, 96, 1), np.uint8), {**RAW_SENSOR, 50706: (1, b"\x01\x06\x00\x00")})]
+    ),
+    "nef-like, raw in a sub-IFD": lambda: make_paged_tiff(
+        [(other_pixels(32, 24), PREVIEW)],
+        sub_ifds=[(np.zeros((64, 96, 1), np.uint8), RAW_SENSOR)],
+    ),
+    "linear raw page": lambda: make_paged_tiff(
+        [(other_pixels(32, 24), PREVIEW), (sample_pixels(), {262: (3, (34892,))})]
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CAMERA_RAW_FILES))
+def test_camera_raw_tiffs_are_refused_by_name(kind: str) -> None:
+    data = CAMERA_RAW_FILES[kind]()
+    assert sniff_format(data) is None
+    assert reason_for(data) == "unsupported format: camera raw (DNG, NEF, ARW...)"
+
+
+def test_canon_raw_keeps_its_own_name() -> None:
+    data = bytearray(make_tiff(sample_pixels()))
+    data[8:10] = b"CR"
+    assert reason_for(bytes(data)) == "unsupported format: camera raw (Canon CR2)"
+
+
 # --- bad input ------------------------------------------------------------------------
 
 
@@ -359,11 +445,63 @@ def test_decompression_bomb_is_refused() -> None:
     assert reason_for(png_header_only(30000, 30000)).startswith("too large")
 
 
-def test_pillow_bomb_warning_is_treated_as_an_error() -> None:
-    # 90 megapixels: over Pillow's warning limit (89.5 MP), under its error limit and
-    # under our own 100 MP limit, so only the warning can refuse it.
-    reason = reason_for(png_header_only(10000, 9000))
-    assert reason.startswith("too large")
+# 90 megapixels: over Pillow's warning limit (89.5 MP), under its error limit and under
+# our own default of 100 MP: Pillow's limit must still hold, as our own.
+OVER_PILLOWS_LIMIT = (10000, 9000)
+OVER_PILLOWS_LIMIT_REASON = "too large: 10000 x 9000 pixels, the limit is 89.5 megapixels"
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_pillows_pixel_limit_holds_too() -> None:
+    assert reason_for(png_header_only(*OVER_PILLOWS_LIMIT)) == OVER_PILLOWS_LIMIT_REASON
+
+
+def test_pixel_limit_does_not_depend_on_warnings_filters(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Warnings filters are process-wide: another export thread leaving its own
+    # catch_warnings block can remove, at any moment, a filter the loader installed.
+    # The worst case, made deterministic: Pillow's warning ignored, and nothing the
+    # loader does can install a filter.
+    def no_filter(*args: object, **kwargs: object) -> None:
+        return None
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        monkeypatch.setattr(warnings, "simplefilter", no_filter)
+        monkeypatch.setattr(warnings, "filterwarnings", no_filter)
+        reason = reason_for(png_header_only(*OVER_PILLOWS_LIMIT))
+    assert reason == OVER_PILLOWS_LIMIT_REASON
+
+
+@pytest.mark.parametrize("fmt", sorted(BUILDERS))
+def test_pixel_limit_is_checked_before_decoding_in_every_format(
+    fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_decoding(*args: object) -> None:
+        raise AssertionError("decoded before the pixel limit was checked")
+
+    monkeypatch.setattr(loading, "_load", no_decoding)
+    monkeypatch.setattr(loading, "decode_plain_jpeg", no_decoding)
+    reason = reason_for(BUILDERS[fmt](sample_pixels()), max_pixels=1000)
+    assert reason == "too large: 96 x 64 pixels, the limit is 0.001 megapixels"
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_pixel_limit_counts_the_gif_screen_and_the_heic_size() -> None:
+    gif = bytearray(make_gif(sample_pixels()))
+    struct.pack_into("<HH", gif, 6, *OVER_PILLOWS_LIMIT)  # the logical screen
+    heic = bytearray(make_heic(sample_pixels()))
+    struct.pack_into(">II", heic, heic.index(b"ispe") + 8, *OVER_PILLOWS_LIMIT)
+    assert reason_for(bytes(gif)) == OVER_PILLOWS_LIMIT_REASON
+    assert reason_for(bytes(heic)) == OVER_PILLOWS_LIMIT_REASON
+
+
+def test_pixel_limit_counts_the_tiff_page_used_not_the_first() -> None:
+    # Pillow checks the first page on opening; the photo behind a small preview is
+    # another page, which it never checks.
+    width, height = OVER_PILLOWS_LIMIT
+    huge = {256: (4, (width,)), 257: (4, (height,)), 278: (4, (height,))}
+    data = make_paged_tiff([(other_pixels(32, 24), PREVIEW), (sample_pixels(8, 8), huge)])
+    assert reason_for(data) == OVER_PILLOWS_LIMIT_REASON
 
 
 def test_pixel_limit_names_the_size() -> None:

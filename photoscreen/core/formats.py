@@ -3,11 +3,17 @@
 A photo called ``IMG_0001.JPG`` may really be a HEIC (iPhones set to "most compatible"
 still produce these when files are renamed), and a ``.jpg`` may be a PDF or a video.
 The format decides which decoder may look at the bytes, so it is read from the content.
+Camera raw files are recognised here too, though most are TIFF inside: what a TIFF
+reader sees of them is only a preview (see :mod:`photoscreen.core.tiff_pages`).
 """
 
 from __future__ import annotations
 
+from photoscreen.core.tiff_pages import is_camera_raw
+
 SUPPORTED_FORMATS = ("jpeg", "png", "webp", "heif", "tiff", "gif")
+CANON_RAW = "unsupported format: camera raw (Canon CR2)"
+CAMERA_RAW = "unsupported format: camera raw (DNG, NEF, ARW...)"
 
 # ISO base media "ftyp" brands that are HEIF still images (HEVC-coded or generic).
 _HEIF_BRANDS = frozenset(
@@ -51,8 +57,9 @@ def sniff_format(data: bytes) -> str | None:
     if head.startswith((b"GIF87a", b"GIF89a")):
         return "gif"
     if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
-        # Canon CR2 raw files are TIFF containers whose first image is a small preview.
-        return None if head[8:10] == b"CR" else "tiff"
+        # Canon CR2 raw files are TIFF containers whose first image is a small preview;
+        # other raw formats say so in their tags (DNGVersion, raw sensor images).
+        return None if head[8:10] == b"CR" or is_camera_raw(data) else "tiff"
     if _ftyp_brands(data) & _HEIF_BRANDS and not _is_avif(data):
         return "heif"
     return None
@@ -64,7 +71,7 @@ def describe_unsupported(data: bytes) -> str:
     if not head:
         return "the file is empty"
     if head.startswith((b"II*\x00", b"MM\x00*")):
-        return "unsupported format: camera raw (Canon CR2)"
+        return CANON_RAW if head[8:10] == b"CR" else CAMERA_RAW
     brands = _ftyp_brands(data)
     if brands:
         if _is_avif(data):

@@ -5,7 +5,10 @@ into a plain-words reason (:class:`UnreadablePhoto`) instead of a crash, and whe
 three things that make pixels "right" happen exactly once: EXIF orientation, conversion of
 wide-gamut colour (Display P3 from iPhones, Adobe RGB, CMYK) to sRGB, and flattening of
 transparency onto white. Only the primary image is used: iPhone JPEGs carry gain maps as
-extra MPF frames and HEICs carry thumbnails and depth maps, none of which is the photo.
+extra MPF frames, HEICs carry thumbnails and depth maps, and some TIFFs put a small
+preview before the photo (see :mod:`photoscreen.core.tiff_pages`), none of which is it.
+The pixel limit is checked on the image used, from its header, before anything is
+decoded.
 
 Originals are opened read-only and never modified (DESIGN.md invariant 5).
 """
@@ -18,20 +21,20 @@ import io
 import os
 import re
 import stat
-import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageCms, ImageFile, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, TiffImagePlugin, UnidentifiedImageError
 
 from photoscreen.core import colour
 from photoscreen.core.containers import walk_png
 from photoscreen.core.formats import SUPPORTED_FORMATS, describe_unsupported, sniff_format
 from photoscreen.core.jpeg_fast import decode_plain_jpeg
 from photoscreen.core.jpeg_segments import JpegStructureError, walk_jpeg
+from photoscreen.core.tiff_pages import seek_primary_page
 
 __all__ = [
     "SUPPORTED_FORMATS",
@@ -46,6 +49,9 @@ __all__ = [
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 100_000_000
 TRUNCATED = "the file is truncated (the picture data ends early)"
+ONLY_PREVIEWS = (
+    "unsupported format: a TIFF holding only reduced-size previews, not the full picture"
+)
 
 # The Pillow plugin that may read each format; nothing else is allowed to look at the bytes.
 _PILLOW_FORMATS = {
@@ -190,11 +196,10 @@ def decode_photo_in_own_colours(
         raise UnreadablePhoto(describe_unsupported(data))
     _check_structure(data, fmt)
     opened = _open(data, fmt)
+    if fmt == "tiff":
+        _seek_primary_page(opened)
     width, height = opened.size
-    if width * height > max_pixels:
-        raise UnreadablePhoto(
-            f"too large: {width} x {height} pixels, the limit is {max_pixels / 1e6:g} megapixels"
-        )
+    _check_pixel_count(width, height, max_pixels)
     decoded = decode_plain_jpeg(data, opened, min_long_side) if fmt == "jpeg" else None
     pixels, profile = decoded or _decode_with_pillow(opened, fmt, min_long_side)
     # Read after decoding: some plugins (TIFF) apply the orientation while loading and
@@ -272,24 +277,54 @@ def _check_jpeg_structure(data: bytes) -> None:
 
 
 def _open(data: bytes, fmt: str) -> ImageFile.ImageFile:
+    """The file opened by its own Pillow plugin; only the header has been read."""
     if fmt == "heif":
         register_heif_opener()
-    # Pillow's decompression-bomb *warning* (images above its pixel limit) is an error
-    # here. catch_warnings is process-wide; if two threads race, the worst case is that
-    # this "error" filter outlives the block, which keeps the same, stricter behaviour.
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[fmt]])
-        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
-            raise UnreadablePhoto(_bomb_reason(str(error))) from None
-        except UnidentifiedImageError:
-            raise UnreadablePhoto(f"the file is damaged: not a readable {fmt.upper()}") from None
-        except _DECODE_ERRORS as error:
-            raise UnreadablePhoto(_damage_reason(fmt, error)) from None
+    try:
+        image = Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[fmt]])
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
+        # Pillow's own limits, checked on opening: its error (twice its warning limit),
+        # or its warning where the caller's warnings filters make warnings errors.
+        raise UnreadablePhoto(_bomb_reason(str(error))) from None
+    except UnidentifiedImageError:
+        raise UnreadablePhoto(f"the file is damaged: not a readable {fmt.upper()}") from None
+    except _DECODE_ERRORS as error:
+        raise UnreadablePhoto(_damage_reason(fmt, error)) from None
     if not isinstance(image, ImageFile.ImageFile):
         raise UnreadablePhoto(f"the file is damaged: not a readable {fmt.upper()}")
     return image
+
+
+def _seek_primary_page(image: ImageFile.ImageFile) -> None:
+    """Move a TIFF to its photo, past any reduced-size preview put first."""
+    if not isinstance(image, TiffImagePlugin.TiffImageFile):
+        return
+    try:
+        found = seek_primary_page(image)
+    except _DECODE_ERRORS as error:
+        raise UnreadablePhoto(_damage_reason("tiff", error)) from None
+    if not found:
+        raise UnreadablePhoto(ONLY_PREVIEWS)
+
+
+def _check_pixel_count(width: int, height: int, max_pixels: int) -> None:
+    """Refuse a picture over the pixel limit, from the size in its header, before any
+    pixels are decoded.
+
+    Pillow warns on opening an image over its own limit (89.5 megapixels by default), but
+    a warning only stops anything where a warnings filter makes it an error, and filters
+    are process-wide, not per thread: ``warnings.catch_warnings`` in one export thread
+    can remove the filter another is relying on. So the limit is checked here, on every
+    path: the caller's ``max_pixels``, lowered to Pillow's own limit so that whatever
+    Pillow would warn about is refused whatever the filters say.
+    """
+    limit = max_pixels
+    if Image.MAX_IMAGE_PIXELS is not None:
+        limit = min(limit, Image.MAX_IMAGE_PIXELS)
+    if width * height > limit:
+        raise UnreadablePhoto(
+            f"too large: {width} x {height} pixels, the limit is {limit / 1e6:.3g} megapixels"
+        )
 
 
 @functools.cache
