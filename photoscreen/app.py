@@ -23,11 +23,10 @@ def _command_parser() -> argparse.ArgumentParser:
         description="Make photos of children safe to post: headless commands.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    from photoscreen.commands.verify import DESCRIPTION
+
     verify = sub.add_parser(
-        "verify",
-        help="check image files for identifying metadata",
-        description="Check image files for identifying metadata. Exit status: 0 all clean, "
-        "1 some file carries identifying data, 2 some file could not be read.",
+        "verify", help="check image files for identifying metadata", description=DESCRIPTION
     )
     verify.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     status = sub.add_parser("status", help="list each photo's status and what blocks it")

@@ -46,6 +46,15 @@ def test_status_table_lists_each_file_and_counts(
     assert lines[-1] == "1 ready, 1 not scanned, 1 blocked, 1 awaiting review"
 
 
+def test_status_table_shows_terminal_codes_in_names_instead_of_obeying_them(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_photo(folder / "IMG_5\x1b[2K.jpg", 11)
+    assert main(["status", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "IMG_5\\x1b[2K.jpg" in out
+
+
 def test_status_json_is_machine_readable(folder: Path) -> None:
     out = io.StringIO()
     assert status_command.run(folder, as_json=True, out=out) == 0

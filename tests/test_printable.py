@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from photoscreen.commands.printable import printable
+from photoscreen.core.printable import printable
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from photoscreen.core.policy import (
     PhotoStatus,
     count_states,
 )
+from photoscreen.core.printable import printable
 from photoscreen.core.session import DecisionError, Session
 from photoscreen.core.store import StoreError
 
@@ -100,7 +101,9 @@ def _print_table(
     for note in notes:
         out.write(f"Note: {note}\n\n")
     table = [("FILE", "STATUS", "REASONS")]
-    table += [(p.name, s.state.label, "; ".join(s.reasons)) for p, _, s, _ in rows]
+    table += [
+        (printable(p.name), s.state.label, printable("; ".join(s.reasons))) for p, _, s, _ in rows
+    ]
     name_width = max(len(row[0]) for row in table)
     state_width = max(len(row[1]) for row in table)
     for name, state, reasons in table:

@@ -21,11 +21,11 @@ import stat
 from pathlib import Path
 from typing import TextIO
 
-from photoscreen.commands.printable import printable
 from photoscreen.core.findings import Finding, summarize
 from photoscreen.core.formats import describe_unsupported, sniff_format
 from photoscreen.core.loading import UnreadablePhoto, decode_photo, read_photo_file
 from photoscreen.core.metadata import DAMAGED, damage, inspect_metadata
+from photoscreen.core.printable import printable
 
 CLEAN, IDENTIFYING, UNREADABLE = 0, 1, 2
 # For the command's --help (app.py builds the parser).

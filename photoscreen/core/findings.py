@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from photoscreen.core.printable import printable
+
 # Stable short ids, in the order a summary lists them (most sensitive first).
 KINDS = (
     "gps",
@@ -29,6 +31,7 @@ KINDS = (
     "exif",
     "other",
     "trailing_data",
+    "damaged",
 )
 _TEXT_LIMIT = 60
 
@@ -42,8 +45,9 @@ class Finding:
 
 
 def quoted(value: str) -> str:
-    """A value shortened and quoted for a one-line report."""
-    value = " ".join(value.split())
+    """A value shortened and quoted for a one-line report, control and direction characters
+    shown as escapes (a right-to-left override in a tag must not turn the words round)."""
+    value = printable(" ".join(value.split()))
     if len(value) > _TEXT_LIMIT:
         value = value[: _TEXT_LIMIT - 1] + "…"
     return f'"{value}"'
@@ -51,10 +55,7 @@ def quoted(value: str) -> str:
 
 def summarize(findings: Iterable[Finding]) -> str:
     """One line for staff, most sensitive first, e.g. "GPS position 53.68 N 1.51 W, ..."."""
-    unique: list[Finding] = []
-    for finding in findings:
-        if finding not in unique:
-            unique.append(finding)
+    unique = list(dict.fromkeys(findings))
     order = {kind: index for index, kind in enumerate(KINDS)}
     unique.sort(key=lambda f: order.get(f.kind, len(KINDS)))
     return ", ".join(f.text for f in unique) if unique else "clean"

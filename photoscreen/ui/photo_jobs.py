@@ -74,11 +74,7 @@ def load_photo(path: Path, expected_hash: str) -> Callable[[JobContext], LoadedP
 
 def hidden_data_lines(findings: Sequence[Finding]) -> tuple[str, ...]:
     """One plain-words line per kind of identifying data, without repeats."""
-    lines: list[str] = []
-    for finding in findings:
-        if finding.text not in lines:
-            lines.append(finding.text)
-    return tuple(lines)
+    return tuple(dict.fromkeys(finding.text for finding in findings))
 
 
 def render_preview(
