@@ -1,12 +1,13 @@
-"""Colour: every photo comes out in correct sRGB, whatever its profile says.
+"""Colour: every photo comes out in correct sRGB, whatever says what its values mean.
 
-References are computed here from the published formulas (IEC 61966-2-1, ITU-R BT.709)
-or by LittleCMS, never by the code under test.
+References are computed here from the published formulas (IEC 61966-2-1, ITU-R BT.709,
+BT.2100, ITU-T H.273 chromaticities) or by LittleCMS, never by the code under test.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import struct
 
 import numpy as np
@@ -17,6 +18,8 @@ from PIL import Image, ImageCms
 
 from photoscreen.core import colour, icc
 from photoscreen.core.loading import decode_photo, decode_photo_in_own_colours
+from photoscreen.core.nclx import profile_for_nclx
+from photoscreen.core.safe_export import ExportOptions, render_export
 from tests.photos import make_jpeg, make_png, sample_pixels
 
 D65 = (0.3127, 0.3290)
@@ -305,3 +308,142 @@ def test_unusable_profile_leaves_the_pixels_as_they_are() -> None:
         decode_photo(make_jpeg(pixels, icc=broken, quality=100)).pixels,
         decode_photo(make_jpeg(pixels, quality=100)).pixels,
     )
+
+
+# --- HEIF colour given as nclx code points -------------------------------------------
+
+
+def make_nclx_heic(pixels: np.ndarray, primaries: int, transfer: int) -> bytes:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(
+        out,
+        "HEIF",
+        quality=-1,
+        color_primaries=primaries,
+        transfer_characteristics=transfer,
+        matrix_coefficients=6,
+        full_range_flag=1,
+    )
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("primaries", "transfer", "space", "white", "decode"),
+    [
+        (12, 13, DISPLAY_P3, D65, srgb_decode),  # Display P3 (Android phones)
+        (9, 13, BT2020, D65, srgb_decode),
+        (9, 1, BT2020, D65, bt709_decode),
+        (9, 14, BT2020, D65, bt709_decode),
+        (11, 13, DISPLAY_P3, DCI_WHITE, srgb_decode),  # DCI-P3: its own white point
+        (1, 6, SRGB, D65, bt709_decode),  # sRGB's primaries, BT.601's curve
+        (1, 8, SRGB, D65, lambda v: v),  # linear light
+    ],
+)
+def test_nclx_heic_is_converted_to_srgb(
+    primaries: int, transfer: int, space: tuple, white: tuple, decode: object
+) -> None:
+    data = make_nclx_heic(patches(), primaries, transfer)
+    # The codec moves values by a level or two; the reference starts from the values
+    # it decoded, so that only the conversion is judged.
+    own_colours = patch_centres(decode_photo_in_own_colours(data)[0].pixels)
+    assert np.abs(own_colours - np.array(PATCHES)).max() <= 2
+    got = patch_centres(decode_photo(data).pixels)
+    for value, pixel in zip(own_colours, got, strict=True):
+        expected = to_srgb(tuple(value), space, white, decode)
+        assert np.abs(pixel - expected).max() <= 1, (value, pixel, expected)
+
+
+def test_nclx_display_p3_heic_exports_in_srgb() -> None:
+    # The audit's case: P3 (200, 90, 40) came out as (200, 90, 39).
+    data = make_nclx_heic(patches(), 12, 13)
+    exported = np.asarray(Image.open(io.BytesIO(render_export(data, [], ExportOptions()))))
+    got = patch_centres(exported)
+    assert np.abs(got[0] - to_srgb((200, 90, 40), DISPLAY_P3)).max() <= 4, got[0]
+    assert np.abs(got[0] - (216, 81, 13)).max() <= 4
+
+
+@pytest.mark.parametrize(("primaries", "transfer"), [(1, 13), (2, 2), (1, 2), (2, 13)])
+def test_nclx_srgb_needs_no_conversion(primaries: int, transfer: int) -> None:
+    pixels = patches()
+    photo, pending = decode_photo_in_own_colours(make_nclx_heic(pixels, primaries, transfer))
+    assert pending is None
+    assert np.abs(patch_centres(photo.pixels) - np.array(PATCHES)).max() <= 2
+
+
+@pytest.mark.parametrize("primaries", [0, 3, 10, 13, 200])
+def test_nclx_unknown_primaries_are_left_as_they_are(primaries: int) -> None:
+    assert profile_for_nclx({"color_primaries": primaries, "transfer_characteristics": 16}) is None
+
+
+def test_an_icc_profile_wins_over_nclx() -> None:
+    p3 = matrix_profile("Display P3", DISPLAY_P3)
+    image = Image.fromarray(patches())
+    image.info = {
+        "icc_profile": p3,
+        "nclx_profile": {"color_primaries": 9, "transfer_characteristics": 16},
+    }
+    assert colour.to_rgb(image)[1] == p3
+    image.info["icc_profile"] = LCMS_SRGB
+    assert colour.to_rgb(image)[1] is None
+
+
+# HDR: absolute light, tone-mapped so that reference white (203 nits) is near sRGB white.
+
+
+def pq_signal(nits: float) -> float:
+    """SMPTE ST 2084 inverse EOTF: luminance to PQ code value."""
+    m1, m2 = 2610 / 16384, 2523 / 4096 * 128
+    c1, c2, c3 = 3424 / 4096, 2413 / 4096 * 32, 2392 / 4096 * 32
+    y = (nits / 10000) ** m1
+    return float(((c1 + c2 * y) / (1 + c3 * y)) ** m2)
+
+
+def hlg_nits(signal: float) -> float:
+    """BT.2100 HLG inverse OETF then the OOTF of a 1,000-nit display (gamma 1.2), on grey."""
+    a = 0.17883277
+    b, c = 1 - 4 * a, 0.5 - a * math.log(4 * a)
+    scene = signal**2 / 3 if signal <= 0.5 else (math.exp((signal - c) / a) + b) / 12
+    return 1000 * scene**1.2
+
+
+def sdr(nits: float) -> float:
+    """The documented tone mapping: reference white 203 nits -> 1.0, linear to 0.8,
+    then an exponential shoulder towards 1.0."""
+    relative = nits / 203
+    return relative if relative <= 0.8 else 0.8 + 0.2 * (1 - math.exp(-(relative - 0.8) / 0.2))
+
+
+def test_pq_heic_is_tone_mapped_to_sdr() -> None:
+    nits = (0.0, 5.0, 50.0, 100.0, 203.0, 1000.0, 10000.0)
+    codes = [round(pq_signal(n) * 255) for n in nits]
+    greys = patches(tuple((c, c, c) for c in codes))
+    got = patch_centres(decode_photo(make_nclx_heic(greys, 9, 16)).pixels, len(codes))
+    # The grey pixels' own PQ values (8-bit), through the documented mapping.
+    expected = [srgb_encode(np.array(sdr(_pq_nits(c / 255)))) for c in codes]
+    for pixel, want in zip(got, expected, strict=True):
+        assert np.abs(pixel - want).max() <= 2, (pixel, want)
+    assert list(got[:, 1]) == sorted(got[:, 1])  # brighter light, brighter pixel
+    assert 140 <= got[3, 1] <= 200  # 100 nits: a light mid-tone, not white
+    assert got[4, 1] >= 240 and got[-1, 1] == 255
+
+
+def _pq_nits(signal: float) -> float:
+    m1, m2 = 2610 / 16384, 2523 / 4096 * 128
+    c1, c2, c3 = 3424 / 4096, 2413 / 4096 * 32, 2392 / 4096 * 32
+    p = signal ** (1 / m2)
+    return float(10000 * (max(p - c1, 0) / (c2 - c3 * p)) ** (1 / m1))
+
+
+def test_hlg_heic_is_tone_mapped_to_sdr() -> None:
+    signals = (0.0, 0.25, 0.5, 0.75, 1.0)
+    codes = [round(s * 255) for s in signals]
+    greys = patches(tuple((c, c, c) for c in codes))
+    got = patch_centres(decode_photo(make_nclx_heic(greys, 9, 18)).pixels, len(codes))
+    for code, pixel in zip(codes, got, strict=True):
+        want = srgb_encode(np.array(sdr(hlg_nits(code / 255))))
+        assert np.abs(pixel - want).max() <= 2, (code, pixel, want)
+    assert got[3, 1] >= 240  # HLG reference white (75%) is near sRGB white
+    assert got[-1, 1] == 255

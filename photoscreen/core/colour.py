@@ -1,7 +1,8 @@
 """Turning a decoded image of any mode into 8-bit sRGB RGB.
 
 Photos arrive as RGB, grey, palette, 16-bit, CMYK, with or without transparency, and with
-or without an ICC profile. Facebook and every viewer assume sRGB for a JPEG without
+or without an ICC profile (or, in HEIF, colour given as ``nclx`` code points, see
+:mod:`photoscreen.core.nclx`). Facebook and every viewer assume sRGB for a JPEG without
 a profile, and the exported JPEG carries no profile (a profile is one more thing a file
 carries), so the pixels must already be sRGB: a Display P3 photo whose profile were
 simply dropped would look dull and shifted.
@@ -28,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageCms
 
+from photoscreen.core import nclx
 from photoscreen.core.icc import MatrixShaper, colorants_d50, read_matrix_shaper
 
 Pixels = npt.NDArray[np.uint8]
@@ -69,11 +71,11 @@ def to_rgb(image: Image.Image) -> tuple[Image.Image, bytes | None]:
     """The image as mode ``RGB``, and the RGB profile still to convert it from.
 
     Transparency is flattened onto white and CMYK converted fully; an RGB image whose
-    profile is not sRGB is returned in its own colour space with
+    profile (or HEIF nclx colour) is not sRGB is returned in its own colour space with
     that profile (``None`` when the pixels are sRGB already), so the caller can convert
     it when it is cheapest, e.g. after resizing (see :func:`pixels_to_srgb`).
     """
-    icc = image.info.get("icc_profile")
+    icc = image.info.get("icc_profile") or nclx.profile_for_nclx(image.info.get("nclx_profile"))
     if image.mode in _SIXTEEN_BIT_MODES or image.mode == "F":
         image = _wide_grey_to_l(image)
     if _has_alpha(image):
