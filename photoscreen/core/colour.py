@@ -12,10 +12,11 @@ tone curves must match sRGB's to within a level, so "e-sRGB" and "scRGB" (other
 encodings with sRGB's primaries) are converted like any other space. Conversion costs a
 pass over the pixels, so it runs only when needed, and it is prepared once per distinct
 profile (most photos of a folder share one): a matrix/TRC profile, the kind nearly every
-photo carries, becomes three lookup tables and a 3 x 3 matrix on linear light applied
-with OpenCV and numpy (about three times faster than LittleCMS through Pillow, and as
-exact: 16-bit linear light, one rounding); anything else (lookup-table profiles, CMYK)
-goes through a cached LittleCMS transform.
+photo carries, becomes lookup tables and a 3 x 3 matrix on linear light applied with
+OpenCV and numpy: a 2048 x 1536 export converts in 20 ms against 75 ms through LittleCMS
+and Pillow (median of 21, one thread), and as exactly (16-bit linear light, one rounding;
+within a level of LittleCMS). Anything else (lookup-table profiles, CMYK) goes through a
+cached LittleCMS transform.
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ _SRGB_COLORANTS = colorants_d50(((0.64, 0.33), (0.30, 0.60), (0.15, 0.06)), (0.3
 _CURVE_TOLERANCE = 1.0
 _MATRIX_TOLERANCE = 0.005
 _PROFILE_CACHE = 16  # distinct profiles kept prepared (a folder rarely has more than two)
-_BAND_ROWS = 128  # rows converted at a time: the 16-bit intermediates stay in cache
+# Pixels converted at a time (128 rows of a 2048 px export): the 16-bit intermediates
+# stay in the CPU's cache; 256 rows took half as long again, 32 rows a little longer.
+_BAND_PIXELS = 2048 * 128
 
 
 def _srgb_encode(linear: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -121,7 +124,7 @@ class _MatrixConversion:
     OpenCV clips what falls outside sRGB, as LittleCMS does), then one table back to
     8-bit sRGB."""
 
-    to_linear: npt.NDArray[np.uint16]  # 1 x 256 x 3
+    to_linear: npt.NDArray[np.uint16]  # 1 x 256 (one curve for all channels) or 1 x 256 x 3
     mix: npt.NDArray[np.float32]  # 3 x 3, linear source RGB -> linear sRGB
 
     @classmethod
@@ -131,6 +134,10 @@ class _MatrixConversion:
         if curve_error <= _CURVE_TOLERANCE and np.abs(mix - np.eye(3)).max() <= _MATRIX_TOLERANCE:
             return None
         to_linear = np.round(shaper.linear.T * 65535).astype(np.uint16).reshape(1, 256, 3)
+        if (to_linear == to_linear[:, :, :1]).all():
+            # One curve for all three channels (the usual case): OpenCV's one-table
+            # lookup is twice as fast as its per-channel one.
+            to_linear = np.ascontiguousarray(to_linear[:, :, 0])
         to_linear.flags.writeable = False
         mix32 = mix.astype(np.float32)
         mix32.flags.writeable = False
@@ -138,11 +145,14 @@ class _MatrixConversion:
 
     def apply(self, pixels: Pixels) -> Pixels:
         converted = np.empty(pixels.shape, np.uint8)
-        for top in range(0, pixels.shape[0], _BAND_ROWS):
-            band = np.ascontiguousarray(pixels[top : top + _BAND_ROWS])
+        rows = max(1, _BAND_PIXELS // max(1, pixels.shape[1]))
+        for top in range(0, pixels.shape[0], rows):
+            band = np.ascontiguousarray(pixels[top : top + rows])
             mixed = cv2.transform(cv2.LUT(band, self.to_linear), self.mix)
             linear = np.asarray(mixed, dtype=np.uint16)  # no copy: it is 16-bit already
-            np.take(_ENCODE_TABLE, linear, out=converted[top : top + _BAND_ROWS], mode="clip")
+            # Every 16-bit value indexes the 65,536-entry table, so "wrap" never wraps;
+            # it is the bounds mode numpy checks fastest (a third faster than "clip").
+            np.take(_ENCODE_TABLE, linear, out=converted[top : top + rows], mode="wrap")
         return converted
 
 
