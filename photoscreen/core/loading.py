@@ -3,12 +3,12 @@
 Every photo enters photoscreen through here, so this module is where bad input is turned
 into a plain-words reason (:class:`UnreadablePhoto`) instead of a crash, and where the
 three things that make pixels "right" happen exactly once: EXIF orientation, conversion of
-wide-gamut colour (Display P3 from iPhones, Adobe RGB, CMYK) to sRGB, and flattening of
-transparency onto white. Only the primary image is used: iPhone JPEGs carry gain maps as
-extra MPF frames, HEICs carry thumbnails and depth maps, and some TIFFs put a small
-preview before the photo (see :mod:`photoscreen.core.tiff_pages`), none of which is it.
-The pixel limit is checked on the image used, from its header, before anything is
-decoded.
+wide-gamut colour (Display P3 from iPhones, Adobe RGB, CMYK, HEIF colour given as nclx
+code points) to sRGB, and flattening of transparency onto white. Only the primary image
+is used: iPhone JPEGs carry gain maps as extra MPF frames, HEICs carry thumbnails and
+depth maps, and some TIFFs put a small preview before the photo (see
+:mod:`photoscreen.core.tiff_pages`), none of which is it. The pixel limit is checked on
+the image used, from its header, before anything is decoded.
 
 Originals are opened read-only and never modified (DESIGN.md invariant 5).
 """
@@ -187,9 +187,10 @@ def decode_photo_in_own_colours(
     """Like :func:`decode_photo`, but RGB pixels stay in the photo's own colour space.
 
     Returns the photo and the ICC profile that converts its pixels to sRGB (``None``
-    when they are sRGB already); convert with :func:`colour.pixels_to_srgb`. Export uses
-    this to convert after resizing: the conversion is per pixel, and on a Display P3
-    12-megapixel photo it costs more than the decode itself at full size.
+    when they are sRGB already; for a HEIF with nclx colour, a profile made from it);
+    convert with :func:`colour.pixels_to_srgb`. Export uses this to convert after
+    resizing: the conversion is per pixel, so a 2048 px export converts a quarter of the
+    pixels of a 12-megapixel photo.
     """
     fmt = sniff_format(data)
     if fmt is None:
