@@ -65,6 +65,17 @@ class Session(DecisionMethods):
         self._undo = UndoStack()
         self._listeners: list[Listener] = []
 
+    def change_user(self, user: str) -> None:
+        """Record decisions from now on under ``user`` (who is at the PC changed); audited."""
+        user = " ".join(user.split())
+        if not user:
+            raise DecisionError("Enter your name: it is recorded with every decision.")
+        if user == self.user:
+            return
+        self.log_event("user_changed", None, {"from": self.user, "to": user})
+        self.user = user
+        self.settings.change_user(user)
+
     @classmethod
     def open(
         cls,

@@ -78,6 +78,10 @@ class CentreSettings:
         self._on_change = on_change
         self._centre = centre
 
+    def change_user(self, who: str) -> None:
+        """Audit later changes under ``who``."""
+        self._who = who
+
     @property
     def centre_path(self) -> Path | None:
         """The centre file this session reads and saves, or None."""

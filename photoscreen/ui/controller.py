@@ -205,6 +205,14 @@ class Controller(QObject, DecisionVerbs):
             self._shown_activities = activities
             self.activities_changed.emit(activities)
 
+    def change_user(self, name: str) -> None:
+        """The person at the PC is now ``name``: kept for next time, and the open folder's
+        decisions from now on are recorded under it."""
+        self.settings.user_name = name
+        if self.session is not None and self.session.user != name:
+            self.session.change_user(name)
+            self.messages.info(f"Decisions from now on are recorded under the name {name}.")
+
     def window_title(self) -> str:
         user = self.settings.user_name or "no name set"
         where = f"{self.session.folder.name} — " if self.session else ""

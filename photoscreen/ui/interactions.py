@@ -111,12 +111,13 @@ class Interactions(QObject):
     def ask_name(self, then: Callable[[], None] | None = None) -> None:
         """Ask for the user's name (first start, or File > Your name), then ``then``.
 
-        A folder already open keeps the name it was opened with until it is reopened.
+        The open folder's decisions from now on are recorded under the new name, which the
+        title bar shows: the two never disagree.
         """
         prompt = NamePrompt(self._window, self._controller.settings.user_name)
 
         def answered(name: str) -> None:
-            self._controller.settings.user_name = name
+            self._controller.change_user(name)
             self._window.setWindowTitle(self._controller.window_title())
             if then is not None:
                 then()

@@ -297,3 +297,21 @@ def test_clearing_someone_elses_unclothed_mark_asks_for_the_pin(qtbot, window):
     window.interactions.handlers()["unclothed"]()  # his own mark: no PIN asked
     assert window.interactions.dialog is None
     assert _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED
+
+
+def test_a_new_name_given_with_a_folder_open_is_the_name_decisions_are_recorded_under(
+    qtbot, window
+):
+    c = window.controller
+    window.interactions.ask_name()
+    prompt = window.interactions.dialog
+    prompt.field.setText("Sam Okafor")
+    prompt.buttons.accepted.emit()
+    assert "Sam Okafor" in window.windowTitle()
+    _ready(window, "IMG_0.jpg")
+    digest = _entry(window, "IMG_0.jpg").photo_hash
+    assert c.session.photo(digest).faces_checked_by == "Sam Okafor"
+    changed = [e for e in c.session.audit_trail() if e.action == "user_changed"]
+    assert [(e.details["from"], e.details["to"]) for e in changed] == [("Sam Staff", "Sam Okafor")]
+    c.session.settings.set_activity_blocked("cooking", True)
+    assert c.session.audit_trail()[-1].who == "Sam Okafor"
