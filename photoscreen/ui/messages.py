@@ -2,22 +2,38 @@
 
 Code never pokes a label or opens a message box to report something: it posts a
 :class:`Message` on the :class:`MessageChannel`, and the :class:`MessageBar` (or anything
-else listening) shows it. Errors stay until dismissed; notices fade after a few seconds.
+else listening) shows it. Errors stay until dismissed, and a notice never covers one;
+notices fade after a few seconds. Every message of the session is kept, with its time, and
+"Earlier messages" on the bar lists them, so nothing said is lost by the next message.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtGui import QHideEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 log = logging.getLogger(__name__)
 
 # Notices disappear after this long; long enough to read two lines at a calm pace.
 NOTICE_MS = 6000
+# How many messages "Earlier messages" keeps (a long session says a few hundred at most).
+HISTORY_SIZE = 500
 
 
 class Level(str, Enum):
@@ -40,6 +56,10 @@ class MessageChannel(QObject):
 
     posted = Signal(object)
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.history: list[tuple[datetime, Message]] = []  # oldest first
+
     def info(self, text: str) -> None:
         self._post(Message(Level.INFO, text))
 
@@ -52,6 +72,8 @@ class MessageChannel(QObject):
     def _post(self, message: Message) -> None:
         log_level = {Level.INFO: logging.INFO, Level.WARNING: logging.WARNING}
         log.log(log_level.get(message.level, logging.ERROR), "%s %s", message.text, message.detail)
+        self.history.append((datetime.now(), message))
+        del self.history[:-HISTORY_SIZE]
         self.posted.emit(message)
 
 
@@ -73,12 +95,19 @@ class MessageBar(QFrame):
         self._label = QLabel()
         self._label.setWordWrap(True)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._channel = channel
+        self._showing: Message | None = None
+        self.history_dialog: QDialog | None = None
+        earlier = QPushButton("Earlier messages")
+        earlier.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        earlier.clicked.connect(self.show_history)
         close = QPushButton("Dismiss")
         close.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         close.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.addWidget(self._label, 1)
+        layout.addWidget(earlier)
         layout.addWidget(close)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -92,6 +121,15 @@ class MessageBar(QFrame):
         return self._label.text()
 
     def show_message(self, message: Message) -> None:
+        showing = self._showing
+        if (
+            message.level is Level.INFO
+            and showing is not None
+            and showing.level is not Level.INFO
+            and not self.isHidden()
+        ):
+            return  # a notice never covers a problem; it is in "Earlier messages"
+        self._showing = message
         back, ink, border = _COLOURS[message.level]
         self.setStyleSheet(
             f"#messageBar {{background:{back}; border:1px solid {border};}}"
@@ -104,3 +142,28 @@ class MessageBar(QFrame):
             self._timer.start(NOTICE_MS)
         else:
             self._timer.stop()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._showing = None
+        super().hideEvent(event)
+
+    def show_history(self) -> None:
+        """A window listing every message of this session, newest first."""
+        lines = []
+        for at, message in reversed(self._channel.history):
+            detail = f"\n    {message.detail}" if message.detail else ""
+            lines.append(f"{at:%H:%M:%S}  {_PREFIX[message.level]}{message.text}{detail}")
+        dialog = QDialog(self.window())
+        dialog.setWindowTitle("Earlier messages")
+        dialog.resize(640, 360)
+        text = QPlainTextEdit("\n".join(lines) or "No messages yet.")
+        text.setReadOnly(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda: setattr(self, "history_dialog", None))
+        self.history_dialog = dialog
+        dialog.open()

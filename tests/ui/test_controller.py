@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QPlainTextEdit
 
 from photoscreen.core.policy import PhotoState
 from photoscreen.ui.filters import FILTERS
@@ -171,3 +172,17 @@ def test_every_cell_on_screen_is_counted_for_quick_thumbnails(window):
         if area.intersects(grid.visualRect(proxy.index(row, 0)))
     )
     assert shown >= 1 and window.controller.cells_on_screen >= shown
+
+
+def test_a_notice_never_covers_a_problem_and_every_message_is_kept(qtbot, window):
+    bar, messages = window.message_bar, window.controller.messages
+    messages.error("Reading the folder stopped: the disk was removed.")
+    messages.info("IMG_0001.jpg was sent to the manager for review.")
+    assert "Reading the folder stopped" in bar.text  # still there until dismissed
+    bar.show_history()
+    listed = bar.history_dialog.findChild(QPlainTextEdit).toPlainText().splitlines()
+    assert "sent to the manager" in listed[0] and "Problem: Reading the folder" in listed[1]
+    bar.history_dialog.reject()
+    bar.hide()  # Dismiss
+    messages.info("Faces checked.")
+    assert bar.text == "Faces checked."
