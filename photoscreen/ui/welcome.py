@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -23,6 +24,7 @@ _INTRO = (
     "<br><br>Copy the session's photos into a folder, then open that folder here. "
     "You can also drag a folder onto this window."
 )
+_CARD_WIDTH, _CARD_MARGIN = 620, 28
 
 
 class WelcomePage(QWidget):
@@ -36,13 +38,13 @@ class WelcomePage(QWidget):
         super().__init__(parent)
         card = QFrame()
         card.setObjectName("welcomeCard")
-        card.setMaximumWidth(640)
+        card.setFixedWidth(_CARD_WIDTH)
         card.setStyleSheet(
             "#welcomeCard {background:#ffffff; border:1px solid #c8c8c8; border-radius:8px;}"
             "QLabel {font-size:11pt;} QPushButton {font-size:12pt; padding:8px 16px;}"
         )
         title = QLabel("<h1>Welcome to photoscreen</h1>")
-        intro = QLabel(_INTRO)
+        self.intro = intro = QLabel(_INTRO)
         intro.setWordWrap(True)
         self.open_button = QPushButton("Open a folder of photos…")
         self.open_button.setDefault(True)
@@ -55,7 +57,7 @@ class WelcomePage(QWidget):
         self.recent_list.setMaximumHeight(170)
         self.recent_list.itemActivated.connect(self._on_recent)
         layout = QVBoxLayout(card)
-        layout.setContentsMargins(28, 20, 28, 20)
+        layout.setContentsMargins(_CARD_MARGIN, 20, _CARD_MARGIN, 20)
         for widget in (title, intro, self.open_button, self.demo_button):
             layout.addWidget(widget)
         layout.addSpacing(8)
@@ -65,6 +67,15 @@ class WelcomePage(QWidget):
         outer.addStretch(1)
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The card is laid out from size hints, which ignore how much height wrapped text
+        # needs at the card's width: without this its last lines are cut off. Measured
+        # once styled, as the card's style sheet sets the font.
+        self.intro.ensurePolished()
+        text_width = _CARD_WIDTH - 2 * _CARD_MARGIN - 2  # the frame's border
+        self.intro.setMinimumHeight(self.intro.heightForWidth(text_width))
+        super().showEvent(event)
 
     def set_recent(self, folders: Sequence[Path]) -> None:
         """Show ``folders`` (newest first); hides the list when there are none."""

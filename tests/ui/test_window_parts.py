@@ -79,6 +79,16 @@ def test_welcome_page_offers_recent_folders(qtbot, make_window, tmp_path):
     assert chosen.args == [folder.resolve()]
 
 
+def test_the_welcome_text_is_shown_whole_on_first_start(qtbot, make_window):
+    window = make_window(detector=False)
+    window.resize(1366, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    intro = window.welcome.intro
+    assert intro.height() >= intro.heightForWidth(intro.width())
+    assert "drag a folder onto this window" in intro.text()
+
+
 def test_a_note_for_the_manager_is_required(qtbot):
     prompt = ask_manager_prompt(None)
     qtbot.addWidget(prompt)
