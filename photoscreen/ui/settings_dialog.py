@@ -257,6 +257,21 @@ class SettingsDialog(QDialog):
             else f"{label} is no longer blocked: its photos can be posted once checked."
         )
 
+    def reject(self) -> None:
+        """Close; export settings changed but not saved yet are saved first, as a person
+        pressing Close after changing them expects (the other tabs apply at once)."""
+        if self._export_unsaved():
+            self.apply_export()
+        super().reject()
+
+    def _export_unsaved(self) -> bool:
+        session = self._controller.session
+        if session is None:
+            return False
+        shown = (self.long_side.value(), self.quality.value(), self.style_choice.currentData())
+        stored = session.settings
+        return shown != (stored.long_side, stored.quality, stored.redaction_style.value)
+
     def apply_export(self) -> None:
         long_side, quality = self.long_side.value(), self.quality.value()
         style = RedactionStyle(self.style_choice.currentData())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from photoscreen.core.policy import PhotoState
 from photoscreen.core.redact import RedactionStyle
@@ -315,3 +316,19 @@ def test_a_new_name_given_with_a_folder_open_is_the_name_decisions_are_recorded_
     assert [(e.details["from"], e.details["to"]) for e in changed] == [("Sam Staff", "Sam Okafor")]
     c.session.settings.set_activity_blocked("cooking", True)
     assert c.session.audit_trail()[-1].who == "Sam Okafor"
+
+
+def test_export_settings_changed_then_closed_are_kept(qtbot, window):
+    c = window.controller
+    dialog = SettingsDialog(c, window)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    dialog.long_side.setValue(1200)
+    dialog.style_choice.setCurrentIndex(dialog.style_choice.findData("fill"))
+    qtbot.mouseClick(
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close),
+        Qt.MouseButton.LeftButton,
+    )
+    assert not dialog.isVisible()
+    options = c.session.export_options()
+    assert (options.long_side, options.style) == (1200, RedactionStyle.FILL)
