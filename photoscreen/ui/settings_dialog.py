@@ -165,6 +165,7 @@ class SettingsDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, activity.key)
             item.setData(Qt.ItemDataRole.UserRole + 1, activity.blocked)
             item.setData(Qt.ItemDataRole.UserRole + 2, activity.by_policy)
+            item.setData(Qt.ItemDataRole.UserRole + 3, activity.label)
             self.activity_list.addItem(item)
             if activity.key == selected:
                 self.activity_list.setCurrentItem(item)
@@ -191,6 +192,8 @@ class SettingsDialog(QDialog):
         self.blocked_box.setEnabled(item is not None and not by_policy)
         self.blocked_box.setChecked(bool(item and item.data(Qt.ItemDataRole.UserRole + 1)))
         self.policy_note.setVisible(by_policy)
+        if item is not None:  # ready to be renamed by changing a few letters
+            self.activity_name.setText(str(item.data(Qt.ItemDataRole.UserRole + 3)))
 
     def _on_message(self, message: Message) -> None:
         # Refusals of the changes made here come back on the message channel.

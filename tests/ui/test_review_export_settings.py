@@ -245,6 +245,10 @@ def test_a_block_the_policy_sets_cannot_be_unticked(qtbot, window):
     assert "(blocked by the policy)" in dialog.activity_list.currentItem().text()
     _select_activity(dialog, "Cooking")
     assert dialog.blocked_box.isEnabled() and not dialog.policy_note.isVisibleTo(dialog)
+    assert dialog.activity_name.text() == "Cooking"  # ready to rename
+    dialog.activity_name.setText("Cooking and baking")
+    dialog.rename_activity()
+    assert "Cooking and baking" in [a.label for a in window.controller.session.activities()]
 
 
 def test_lifting_a_block_in_settings_needs_the_reviewer_pin(qtbot, window):
