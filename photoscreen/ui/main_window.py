@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QScrollArea,
     QSplitter,
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self.interactions = Interactions(self, controller)
         self.commands = Actions(self, self.interactions.handlers())
         build_menus(self, self.commands)
+        self.recent_menu: QMenu  # File > Open recent, added by wire_window
         self.setAcceptDrops(True)
         wire_window(self)
 

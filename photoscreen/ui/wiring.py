@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QMenu
 
 from photoscreen.ui.filters import FILTERS, REVIEW_FILTER
 from photoscreen.ui.grid_delegate import CELL_SIZE
@@ -47,6 +48,26 @@ def _wire_folder(w: MainWindow) -> None:
     w.welcome.set_recent(c.settings.recent_folders())
     w.setWindowTitle(c.window_title())
     w.help_overlay.set_activities(())
+    _add_recent_menu(w)
+
+
+def _add_recent_menu(w: MainWindow) -> None:
+    """File > Open recent: the welcome page's recent folders, also once a folder is open."""
+    file_menu = w.menuBar().actions()[0].menu()
+    assert isinstance(file_menu, QMenu)
+    w.recent_menu = recent = QMenu("Open &recent", file_menu)
+    file_menu.insertMenu(file_menu.actions()[1], recent)
+    recent.aboutToShow.connect(lambda: _fill_recent_menu(w))
+
+
+def _fill_recent_menu(w: MainWindow) -> None:
+    c, menu = w.controller, w.recent_menu
+    menu.clear()
+    for folder in c.settings.recent_folders():
+        action = menu.addAction(f"{folder.name}    ({folder.parent})")
+        action.triggered.connect(lambda _checked=False, chosen=folder: c.open_folder(chosen))
+    if menu.isEmpty():
+        menu.addAction("No recent folders yet").setEnabled(False)
 
 
 def _wire_grid(w: MainWindow) -> None:

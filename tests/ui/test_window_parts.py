@@ -159,3 +159,20 @@ def test_the_help_is_as_tall_as_its_text_on_a_small_screen(qtbot, make_window):
     assert label.height() >= text_height
     assert window.help_overlay.height() <= text_height + 40
     assert window.help_overlay.geometry().bottom() <= window.height()
+
+
+def test_recent_folders_are_in_the_file_menu_with_a_folder_open(qtbot, make_window, tmp_path):
+    first, second = tmp_path / "monday", tmp_path / "tuesday"
+    for folder in (first, second):
+        folder.mkdir()
+    window = make_window(detector=False)
+    window.recent_menu.aboutToShow.emit()
+    assert [a.text() for a in window.recent_menu.actions()] == ["No recent folders yet"]
+    window.controller.settings.remember_folder(first)
+    window.controller.settings.remember_folder(second)
+    window.recent_menu.aboutToShow.emit()
+    entries = window.recent_menu.actions()
+    assert [a.text().split()[0] for a in entries] == ["tuesday", "monday"]
+    entries[1].trigger()
+    qtbot.waitUntil(lambda: window.controller.session is not None, timeout=10000)
+    assert window.controller.session.folder == first.resolve()
