@@ -7,6 +7,7 @@ a button that opens the destination folder. Opened with ``open()``; it never blo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -69,7 +70,12 @@ class ExportDialog(QDialog):
             "clean copies: faces hidden, hidden details removed, neutral file names. "
             f"{held} other{'s' if held != 1 else ''} will be left out, with the reason listed "
             "at the end. Your original photos are not changed."
+            if ready
+            else "<b>No photos are ready to post yet.</b> A photo is ready once it has an "
+            "activity and its faces are checked (and, if someone asked the manager, once the "
+            "manager has approved it). The panel beside each photo says what it still needs."
         )
+        self._warned_about: Path | None = None  # a folder already holding photos
         intro.setWordWrap(True)
         self.destination = QLineEdit(str(suggested) if suggested else "")
         self.destination.setPlaceholderText("Folder to save the photos in")
@@ -83,6 +89,7 @@ class ExportDialog(QDialog):
         self.problem.setStyleSheet("color:#9b1111;")
         self.start_button = QPushButton("Export")
         self.start_button.setDefault(True)
+        self.start_button.setEnabled(ready > 0)
         self.start_button.clicked.connect(self.start)
         cancel = QPushButton("Cancel")
         cancel.clicked.connect(self.reject)
@@ -139,6 +146,16 @@ class ExportDialog(QDialog):
         if not text:
             self.problem.setText("Please choose a folder to save the photos in.")
             return
+        already = _photos_in(Path(text))
+        if already and self._warned_about != Path(text):
+            self._warned_about = Path(text)
+            self.problem.setText(
+                f"This folder already holds {already} photo{'s' if already != 1 else ''} "
+                "from an earlier export. New copies are added beside them (nothing "
+                "is replaced), so photos exported before will be there twice. Press Export "
+                "again to go ahead, or choose another folder."
+            )
+            return
         self.pages.setCurrentIndex(1)
         if not self._runner.start(Path(text)):
             self.pages.setCurrentIndex(0)
@@ -180,6 +197,18 @@ class ExportDialog(QDialog):
     def _open_destination(self) -> None:
         if self.summary is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.summary.destination)))
+
+
+# The names export gives its photos: "messy-play-001.jpg".
+_EXPORTED_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*-\d{3,}\.jpg")
+
+
+def _photos_in(folder: Path) -> int:
+    """How many photos an earlier export left in ``folder`` (0 if it does not exist yet)."""
+    try:
+        return sum(1 for p in folder.iterdir() if _EXPORTED_NAME.fullmatch(p.name))
+    except OSError:
+        return 0
 
 
 def _buttons(*buttons: QPushButton) -> QHBoxLayout:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from photoscreen.core.policy import PhotoState
 from photoscreen.core.redact import RedactionStyle
@@ -336,3 +336,25 @@ def test_export_settings_changed_then_closed_are_kept(qtbot, window):
     assert not dialog.isVisible()
     options = c.session.export_options()
     assert (options.long_side, options.style) == (1200, RedactionStyle.FILL)
+
+
+def test_export_says_when_nothing_is_ready_and_warns_before_exporting_twice(
+    qtbot, window, tmp_path
+):
+    window.interactions.show_export()
+    dialog = window.interactions.dialog
+    assert not dialog.start_button.isEnabled()
+    assert "No photos are ready to post yet" in dialog.pages.widget(0).findChild(QLabel).text()
+    dialog.reject()
+    _ready(window, "IMG_0.jpg")
+    out = tmp_path / "upload"
+    out.mkdir()
+    (out / "story-time-001.jpg").write_bytes(b"exported last week")
+    window.interactions.show_export()
+    dialog = window.interactions.dialog
+    dialog.destination.setText(str(out))
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.pages.currentIndex() == 0 and "already holds 1 photo" in dialog.problem.text()
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)  # yes, go ahead
+    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30000)
+    assert sorted(p.name for p in out.iterdir()) == ["story-time-001.jpg", "story-time-002.jpg"]
