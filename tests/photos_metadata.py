@@ -13,7 +13,7 @@ import numpy as np
 import piexif
 from PIL import Image
 
-GPS_TEXT = "GPS position 53.68 N 1.51 W"
+GPS_TEXT = "GPS location (53.68 N, 1.51 W)"
 PERSON_NAMES = ("Alice Example", "Bob Sample")
 BODY_SERIAL = "SN-0042-TEST"
 LENS_SERIAL = "LENS-7777"

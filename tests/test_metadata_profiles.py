@@ -17,7 +17,7 @@ from photoscreen.core.metadata_icc import icc_findings
 from tests.photos import BUILDERS, make_gif, make_jpeg, make_png, sample_pixels
 from tests.photos_metadata import display_p3_profile, gif_with_profile
 
-NAMED = 'colour profile named "Jane Smith iPhone"'
+NAMED = "a colour profile with a name (Jane Smith iPhone)"
 
 
 def with_profile(fmt: str, profile: bytes) -> bytes:
@@ -34,7 +34,7 @@ def srgb_profile() -> bytes:
 @pytest.mark.parametrize("fmt", ["jpeg", "png", "webp", "heif", "tiff", "gif"])
 def test_a_profile_named_after_a_person_is_reported(fmt: str) -> None:
     findings = inspect_metadata(with_profile(fmt, display_p3_profile("Jane Smith iPhone")))
-    assert findings == [Finding("other", NAMED)]
+    assert findings == [Finding("other", "a colour profile with a name", ("Jane Smith iPhone",))]
 
 
 @pytest.mark.parametrize("fmt", ["jpeg", "png", "webp", "heif", "tiff", "gif"])
@@ -86,13 +86,13 @@ def png_with_iccp(name: bytes, profile: bytes) -> bytes:
 
 def test_the_png_profile_name_is_checked_too() -> None:
     data = png_with_iccp(b"Jane Smith", display_p3_profile())
-    assert summarize(inspect_metadata(data)) == 'colour profile named "Jane Smith"'
+    assert summarize(inspect_metadata(data)) == "a colour profile with a name (Jane Smith)"
     assert inspect_metadata(png_with_iccp(b"ICC Profile", display_p3_profile())) == []
 
 
 def test_a_profile_that_cannot_be_read_is_reported() -> None:
     data = png_with_iccp(b"ICC Profile", b"Jane Smith, not a profile at all")
-    assert summarize(inspect_metadata(data)) == "colour profile that could not be read"
+    assert summarize(inspect_metadata(data)) == "a colour profile that could not be read"
 
 
 def test_pillow_reads_the_test_profile_name_the_same_way() -> None:

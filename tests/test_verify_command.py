@@ -48,8 +48,8 @@ def test_identifying_file_exits_one_and_names_what_it_found(folder: Path) -> Non
     status, lines = check(folder / "clean.jpg", folder / "gps.jpg")
     assert status == 1
     assert lines[1] == (
-        f"{folder / 'gps.jpg'}: GPS position 53.68 N 1.51 W, camera serial number, "
-        "lens serial number, 1 embedded thumbnail"
+        f"{folder / 'gps.jpg'}: GPS location (53.68 N, 1.51 W), camera serial number, "
+        "lens serial number, a small preview picture (embedded thumbnail)"
     )
 
 
@@ -90,13 +90,13 @@ def test_every_format_is_checked(fmt: str, tmp_path: Path) -> None:
     path.write_bytes(loaded_photo(fmt, sample_pixels()))
     status, lines = check(path)
     assert status == 1
-    assert "GPS position 53.68 N 1.51 W" in lines[0]
+    assert "GPS location (53.68 N, 1.51 W)" in lines[0]
     assert "Alice Example" in lines[0]
 
 
 def test_wired_into_the_command_line(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify", str(folder / "gps.jpg")]) == 1
-    assert "GPS position 53.68 N 1.51 W" in capsys.readouterr().out
+    assert "GPS location (53.68 N, 1.51 W)" in capsys.readouterr().out
 
 
 def test_a_folder_is_searched_by_content_including_hidden_files(tmp_path: Path) -> None:
@@ -118,10 +118,10 @@ def test_a_folder_is_searched_by_content_including_hidden_files(tmp_path: Path) 
     assert lines[1:] == [
         f"{tmp_path / name}: {result}"
         for name, result in [
-            (".hidden.jpg", "GPS position 53.68 N 1.51 W"),
+            (".hidden.jpg", "GPS location (53.68 N, 1.51 W)"),
             ("clean.jpg", "clean"),
-            ("IMG_0001", "GPS position 53.68 N 1.51 W"),
-            ("photo.JPG_original", "GPS position 53.68 N 1.51 W"),
+            ("IMG_0001", "GPS location (53.68 N, 1.51 W)"),
+            ("photo.JPG_original", "GPS location (53.68 N, 1.51 W)"),
         ]
     ]
 
@@ -168,7 +168,7 @@ def test_a_cut_gif_still_names_what_it_carries(tmp_path: Path) -> None:
     assert lines[0] == (
         f"{tmp_path / 'cut.gif'}: cannot be read: damaged or truncated file structure: the "
         "picture can be shown, but the rest of the file cannot be checked; it also carries "
-        'comment "Jane Smith", 1 more frame(s)'
+        "a comment (Jane Smith), an animation (2 frames)"
     )
 
 
@@ -179,8 +179,7 @@ def test_terminal_codes_in_metadata_are_shown_not_obeyed(tmp_path: Path) -> None
     assert status == 1
     assert "\x1b" not in lines[0]
     assert lines[0] == (
-        f"{tmp_path / 'sneaky.png'}: PNG text 'Comment' "
-        '"\\x1b[2K\\x1b[1Gplain.png: clean\\x1b[8m"'
+        f"{tmp_path / 'sneaky.png'}: a comment (\\x1b[2K\\x1b[1Gplain.png: clean\\x1b[8m)"
     )
 
 

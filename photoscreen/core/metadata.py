@@ -14,18 +14,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from photoscreen.core import findings as words
 from photoscreen.core import jpeg_segments as seg
 from photoscreen.core.containers import Walk, walk_gif, walk_riff
-from photoscreen.core.findings import Finding, quoted, summarize
+from photoscreen.core.findings import Finding, animation, merged, more_pictures, summarize
 from photoscreen.core.formats import sniff_format
 from photoscreen.core.metadata_exif import exif_block_findings, tag_findings
 from photoscreen.core.metadata_icc import icc_findings
 from photoscreen.core.metadata_iptc import PHOTOSHOP_SIGNATURE, iptc_findings, photoshop_findings
 from photoscreen.core.metadata_png import png_findings
-from photoscreen.core.metadata_xmp import xmp_findings
+from photoscreen.core.metadata_xmp import XMP, xmp_findings
 from photoscreen.core.tiff_ifd import TagValue, read_tiff
 
-__all__ = ["DAMAGED", "Finding", "damage", "inspect_metadata", "summarize"]
+__all__ = ["DAMAGED", "Finding", "damage", "inspect_metadata", "merged", "summarize"]
 
 # The kind of finding for a file whose structure breaks off before its end.
 DAMAGED = "damaged"
@@ -37,7 +38,8 @@ _ICC_SIGNATURE = b"ICC_PROFILE\x00"
 # APPn blocks that describe only how to decode (ICC, checked on its own; Adobe colour).
 _HARMLESS_APP = ((seg.APP2, _ICC_SIGNATURE), (seg.APP14, b"Adobe"))
 _TIFF_XMP, _TIFF_IPTC, _TIFF_PHOTOSHOP, _TIFF_ICC = 700, 33723, 34377, 34675
-_MAX_PER_KIND = 20
+THUMBNAIL = Finding("thumbnail", words.THUMBNAIL)
+_EMPTY_COMMENT = Finding("comment", "an empty comment")
 
 
 def inspect_metadata(data: bytes) -> list[Finding]:
@@ -62,21 +64,13 @@ def damage(findings: Iterable[Finding]) -> str | None:
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:
-    """Drop duplicates, and sum up a kind found more than ``_MAX_PER_KIND`` times.
+    """The findings without exact repeats.
 
-    A file may repeat a block (a text chunk, say) thousands of times: staff need to know
-    it is there, not read each one, and a summary line must stay short.
+    A file may repeat a block (a text chunk, say) thousands of times: the findings are
+    all kept, so a count stays true; :func:`~photoscreen.core.findings.merged` makes one
+    short line of each meaning for people to read.
     """
-    kept: list[Finding] = []
-    counts: dict[str, int] = {}
-    for finding in dict.fromkeys(findings):
-        counts[finding.kind] = counts.get(finding.kind, 0) + 1
-        if counts[finding.kind] <= _MAX_PER_KIND:
-            kept.append(finding)
-    for kind, count in counts.items():
-        if count > _MAX_PER_KIND:
-            kept.append(Finding(kind, f"and {count - _MAX_PER_KIND} more of the same kind"))
-    return kept
+    return list(dict.fromkeys(findings))
 
 
 # --- JPEG ---------------------------------------------------------------------------
@@ -112,7 +106,7 @@ def _jpeg_segment_findings(segment: seg.Segment) -> list[Finding]:
     marker, payload = segment.marker, segment.payload
     if marker == seg.COM:
         text = payload.decode("utf-8", "replace").strip("\x00 ")
-        return [Finding("comment", f"comment {quoted(text)}" if text else "empty comment")]
+        return [Finding("comment", words.COMMENT, (text,))] if text else [_EMPTY_COMMENT]
     if marker == seg.APP0:
         return _jfif_findings(payload)
     if marker == seg.APP1 and payload.startswith(b"Exif\x00"):
@@ -120,7 +114,7 @@ def _jpeg_segment_findings(segment: seg.Segment) -> list[Finding]:
     if marker == seg.APP1 and payload.startswith(_XMP_SIGNATURE):
         return xmp_findings(payload[len(_XMP_SIGNATURE) :])
     if marker == seg.APP1 and payload.startswith(_XMP_EXTENSION_SIGNATURE):
-        return [Finding("xmp", "extended XMP metadata")]
+        return [XMP]
     if marker == seg.APP2 and payload.startswith(b"MPF\x00"):
         return []  # the index of appended images; the images themselves are reported
     if marker == seg.APP13 and payload.startswith(PHOTOSHOP_SIGNATURE):
@@ -129,15 +123,15 @@ def _jpeg_segment_findings(segment: seg.Segment) -> list[Finding]:
         marker == m and payload.startswith(sig) for m, sig in _HARMLESS_APP
     ):
         label = payload[:16].split(b"\x00", 1)[0].decode("latin-1", "replace")
-        return [Finding("other", f"{segment.name} data {quoted(label)}")]
+        return [Finding("other", words.OTHER, (f"{segment.name} block {label}".strip(),))]
     return []
 
 
 def _jfif_findings(payload: bytes) -> list[Finding]:
     if payload.startswith(b"JFXX\x00"):
-        return [Finding("thumbnail", "1 embedded thumbnail (JFIF extension)")]
+        return [THUMBNAIL]
     if payload.startswith(b"JFIF\x00") and len(payload) >= 14 and payload[12] * payload[13]:
-        return [Finding("thumbnail", "1 embedded thumbnail (JFIF)")]
+        return [THUMBNAIL]
     return []
 
 
@@ -156,10 +150,10 @@ def _jpeg_tail_findings(data: bytes, layout: seg.JpegLayout) -> list[Finding]:
         images, pos = images + 1, appended.end
     findings = []
     if images:
-        findings.append(Finding("secondary_image", f"{images} secondary image(s) after the photo"))
+        findings.append(Finding("secondary_image", more_pictures(images, "after the photo")))
     rest = len(data) - pos
     if rest and data[pos:].strip(b"\x00"):
-        findings.append(Finding("trailing_data", f"{rest} bytes after the end of the image"))
+        findings.append(_trailing(rest))
     return findings
 
 
@@ -185,9 +179,9 @@ def _inspect_webp(data: bytes) -> list[Finding]:
         elif kind == "ICCP":
             findings += icc_findings(payload)
         elif kind not in ("VP8 ", "VP8L", "VP8X", "ALPH", "ANIM", "ANMF"):
-            findings.append(Finding("other", f"unknown WebP chunk {kind.strip()!r}"))
+            findings.append(Finding("other", words.OTHER, (f"WebP chunk {kind.strip()}",)))
     if walk.frames > 1:
-        findings.append(Finding("secondary_image", f"animation with {walk.frames} frames"))
+        findings.append(Finding("secondary_image", animation(walk.frames)))
     return findings + _walk_tail_findings(walk)
 
 
@@ -201,20 +195,20 @@ def _inspect_gif(data: bytes) -> list[Finding]:
     for kind, payload in walk.blocks:
         if kind == "comment":
             text = payload.decode("utf-8", "replace")
-            findings.append(Finding("comment", f"comment {quoted(text)}"))
+            findings.append(Finding("comment", words.COMMENT, (text,)) if text else _EMPTY_COMMENT)
         elif kind == "text":
-            findings.append(Finding("text", f"GIF text {quoted(payload.decode('latin-1'))}"))
+            text = payload.decode("latin-1")
+            findings.append(Finding("text", words.OTHER_TEXT, (text,)))
         elif kind.startswith("application:XMP Data"):
             packet = _XMP_PACKET.search(data)
-            findings += (
-                xmp_findings(packet.group(0)) if packet else [Finding("xmp", "XMP metadata")]
-            )
+            findings += xmp_findings(packet.group(0)) if packet else [XMP]
         elif kind.startswith("application:ICCRGBG1"):  # identifier + "012"
             findings += icc_findings(payload)
         elif kind not in ("application:NETSCAPE2.0", "application:ANIMEXTS1.0"):
-            findings.append(Finding("other", f"GIF {kind.replace(':', ' block ')}"))
+            block = kind.replace("application:", "GIF block ")
+            findings.append(Finding("other", words.OTHER, (block,)))
     if walk.frames > 1:
-        findings.append(Finding("secondary_image", f"{walk.frames - 1} more frame(s)"))
+        findings.append(Finding("secondary_image", animation(walk.frames)))
     return findings + _walk_tail_findings(walk)
 
 
@@ -223,10 +217,12 @@ def _walk_tail_findings(walk: Walk) -> list[Finding]:
     if walk.broken:
         findings.append(Finding(DAMAGED, "damaged or truncated file structure"))
     if walk.trailing.strip(b"\x00"):
-        findings.append(
-            Finding("trailing_data", f"{len(walk.trailing)} bytes after the end of the image")
-        )
+        findings.append(_trailing(len(walk.trailing)))
     return findings
+
+
+def _trailing(size: int) -> Finding:
+    return Finding("trailing_data", "extra data after the end of the picture", (f"{size} bytes",))
 
 
 # --- TIFF, HEIF ---------------------------------------------------------------------

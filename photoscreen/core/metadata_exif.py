@@ -4,14 +4,16 @@ Tag numbers are from EXIF 3.0 and TIFF 6.0 (plus the Windows XP* tags and the DN
 camera serial number that phones and Explorer write, and GeoTIFF's map position tags).
 
 A TIFF file's directories are its own, so in a TIFF every tag a bare picture does not
-need is reported: the known ones by name, the rest counted ("other TIFF tags (3)"). Any
-writer can add a tag (GIMP stores the file's path as the document name), so tags are
-judged by whether the picture needs them, not by whether we know they can identify.
+need is reported: the known ones by name, the rest counted ("other hidden data (3 TIFF
+tags)"). Any writer can add a tag (GIMP stores the file's path as the document name), so
+tags are judged by whether the picture needs them, not by whether we know they can
+identify.
 """
 
 from __future__ import annotations
 
-from photoscreen.core.findings import Finding, quoted
+from photoscreen.core import findings as words
+from photoscreen.core.findings import Finding, camera_words, date_words, more_pictures
 from photoscreen.core.tiff_ifd import (
     EXIF_IFD,
     GPS_IFD,
@@ -24,34 +26,37 @@ from photoscreen.core.tiff_ifd import (
 )
 
 _MAKE, _MODEL = 0x010F, 0x0110
+# Tag -> what it is, in the words staff read (findings with the same words are merged).
 _SERIALS = {
-    0xA431: "camera serial number",
-    0xC62F: "camera serial number",
-    0xA435: "lens serial number",
-    0xA420: "unique image ID",
+    0xA431: words.CAMERA_SERIAL,
+    0xC62F: words.CAMERA_SERIAL,
+    0xA435: words.LENS_SERIAL,
+    0xA420: "a unique photo ID",
 }
 _OWNERS = {
-    0x013B: "artist",
-    0x8298: "copyright",
-    0xA430: "camera owner",
-    0xA437: "photographer",
-    0xA438: "image editor",
-    0x9C9D: "author",
+    0x013B: words.PHOTOGRAPHER,  # Artist
+    0xA437: words.PHOTOGRAPHER,  # Photographer
+    0x9C9D: words.PHOTOGRAPHER,  # Windows' Author
+    0xA430: words.PHOTOGRAPHER,  # the camera's owner: most often who took the photo
+    0x8298: words.COPYRIGHT,
+    0xA438: "editor's name",
 }
-_DATES = (0x9003, 0x9004, 0x0132)
-_SOFTWARE = (0x0131, 0x013C)
+# DateTimeOriginal, DateTimeDigitized: when it was taken; DateTime: when last changed.
+_DATES = ((0x9003, words.TAKEN), (0x9004, words.TAKEN), (0x0132, words.CHANGED))
+_SOFTWARE = {0x0131: words.SOFTWARE, 0x013C: "computer name"}
 _COMMENTS = {
-    0x010E: "image description",
-    0x9286: "user comment",
-    0x9C9C: "comment",
-    0x9C9B: "title",
-    0x9C9F: "subject",
-    0x9C9E: "keywords",
+    0x010E: words.CAPTION,  # ImageDescription
+    0x9286: words.COMMENT,  # UserComment
+    0x9C9C: words.COMMENT,
+    0x9C9B: words.TITLE,
+    0x9C9F: words.TITLE,  # Windows' Subject
+    0x9C9E: words.KEYWORDS,
 }
 _MAKERNOTE = 0x927C
 _LENS = (0xA433, 0xA434)  # lens make, lens model
 # TIFF tags that can identify, by name: a file name or path, a page title, a host.
 _TIFF_TEXTS = {0x010D: "document name", 0x011D: "page name"}
+_MAKER_NOTES = "the camera maker's private notes (can hold serial numbers)"
 # GeoTIFF: where on a map the picture lies (tie points, scale, transformation, keys).
 _GEOTIFF = frozenset({0x830E, 0x8482, 0x85D8, 0x87AF, 0x87B0, 0x87B1})
 _PHOTOSHOP_LAYERS = 0x935C  # ImageSourceData: the layers, which can hold the unedited picture
@@ -76,13 +81,15 @@ _STRUCTURAL = frozenset(
     | {EXIF_IFD, GPS_IFD, INTEROP_IFD, SUB_IFDS}
 )
 _EXIF_THUMBNAIL_TAGS = (0x0201, 0x0111)
+_OTHER_EXIF = Finding("exif", words.OTHER, ("EXIF",))
+_UNREADABLE_EXIF = Finding("exif", words.OTHER, ("EXIF that could not be read",))
 
 
 def exif_block_findings(block: bytes) -> list[Finding]:
     """Findings for an EXIF block as stored in JPEG, PNG, WebP or HEIF."""
     start = find_tiff_header(block)
     if start is None:
-        return [Finding("exif", "EXIF data that could not be read")]
+        return [_UNREADABLE_EXIF]
     return tag_findings(read_tiff(bytes(block[start:])), is_tiff_file=False)
 
 
@@ -95,18 +102,17 @@ def tag_findings(tags: TiffTags, *, is_tiff_file: bool) -> list[Finding]:
     findings += _labelled(everything, _SERIALS, "serial", show_value=False)
     findings += _labelled(everything, _OWNERS, "owner", show_value=True)
     findings += _date_findings(everything)
-    findings += _software_findings(everything)
+    findings += _labelled(everything, _SOFTWARE, "software", show_value=True)
     findings += _labelled(everything, _COMMENTS, "comment", show_value=True)
     if _MAKERNOTE in everything:
-        size = len(everything[_MAKERNOTE]) if isinstance(everything[_MAKERNOTE], bytes) else 0
-        findings.append(Finding("makernote", f"maker notes ({size} bytes, can hold serials)"))
+        findings.append(Finding("makernote", _MAKER_NOTES))
     findings += _extra_image_findings(tags, is_tiff_file)
     if is_tiff_file:
         findings += _tiff_file_findings(tags)
     elif not findings and set(everything) - _STRUCTURAL:
-        findings.append(Finding("exif", "EXIF camera data"))
+        findings.append(_OTHER_EXIF)
     if tags.damaged and not findings:
-        findings.append(Finding("exif", "EXIF data that could not be read"))
+        findings.append(_UNREADABLE_EXIF)
     return findings
 
 
@@ -123,15 +129,16 @@ def _tiff_file_findings(tags: TiffTags) -> list[Finding]:
     pages = _all_pages(tags)
     findings = _labelled(pages, _TIFF_TEXTS, "text", show_value=True)
     if _GEOTIFF & set(pages):
-        findings.append(Finding("gps", "map position (GeoTIFF)"))
+        findings.append(Finding("gps", words.GPS, ("a map position, GeoTIFF",)))
     if _PHOTOSHOP_LAYERS in pages:
         text = "Photoshop layers (can hold the unedited picture)"
         findings.append(Finding("secondary_image", text))
-    others = set(pages) - _TIFF_PICTURE - _NAMED - _TIFF_NAMED - _STRUCTURAL
+    others = len(set(pages) - _TIFF_PICTURE - _NAMED - _TIFF_NAMED - _STRUCTURAL)
     if others:
-        findings.append(Finding("other", f"other TIFF tags ({len(others)})"))
+        tiff_tags = f"{others} TIFF tag{'s' if others != 1 else ''}"
+        findings.append(Finding("other", words.OTHER, (tiff_tags,)))
     if set(tags.exif) - _STRUCTURAL - _NAMED:
-        findings.append(Finding("exif", "EXIF camera data"))
+        findings.append(_OTHER_EXIF)
     return findings
 
 
@@ -141,9 +148,9 @@ def _gps_findings(gps: dict[int, TagValue]) -> list[Finding]:
     latitude = _coordinate(gps.get(2), gps.get(1), "N")
     longitude = _coordinate(gps.get(4), gps.get(3), "E")
     if latitude and longitude:
-        return [Finding("gps", f"GPS position {latitude} {longitude}")]
+        return [Finding("gps", words.GPS, (f"{latitude}, {longitude}",))]
     if set(gps) - {0}:
-        return [Finding("gps", "GPS data")]
+        return [Finding("gps", words.GPS)]
     return []
 
 
@@ -160,10 +167,14 @@ def _coordinate(value: TagValue | None, ref: TagValue | None, positive: str) -> 
 
 
 def _camera_findings(tags: dict[int, TagValue]) -> list[Finding]:
-    words = [_text(tags.get(tag)) for tag in (_MAKE, _MODEL)]
-    words += [_text(tags.get(tag)) for tag in _LENS]
-    camera = " ".join(w for w in words if w)
-    return [Finding("camera", f"camera {quoted(camera)}")] if camera else []
+    found = []
+    camera = camera_words(_text(tags.get(_MAKE)), _text(tags.get(_MODEL)))
+    if camera:
+        found.append(Finding("camera", words.CAMERA, (camera,)))
+    lens = camera_words(*(_text(tags.get(tag)) for tag in _LENS))
+    if lens:
+        found.append(Finding("camera", words.LENS, (lens,)))
+    return found
 
 
 def _labelled(
@@ -173,22 +184,17 @@ def _labelled(
     for tag, label in labels.items():
         value = _text(tags.get(tag))
         if value:
-            findings.append(Finding(kind, f"{label} {quoted(value)}" if show_value else label))
+            findings.append(Finding(kind, label, (value,) if show_value else ()))
     return findings
 
 
 def _date_findings(tags: dict[int, TagValue]) -> list[Finding]:
-    for tag in _DATES:
+    """When it was taken, or failing that when it was last changed (one date is enough)."""
+    for tag, label in _DATES:
         value = _text(tags.get(tag))
         if value:
-            return [Finding("datetime", f"date/time {value}")]
+            return [Finding("datetime", label, (date_words(value),))]
     return []
-
-
-def _software_findings(tags: dict[int, TagValue]) -> list[Finding]:
-    names = [_text(tags.get(tag)) for tag in _SOFTWARE]
-    text = ", ".join(n for n in names if n)
-    return [Finding("software", f"software {quoted(text)}")] if text else []
 
 
 def _extra_image_findings(tags: TiffTags, is_tiff_file: bool) -> list[Finding]:
@@ -196,9 +202,9 @@ def _extra_image_findings(tags: TiffTags, is_tiff_file: bool) -> list[Finding]:
     if is_tiff_file:
         extra = len(tags.chain) - 1 + len(tags.sub_ifds)
         if extra > 0:
-            findings.append(Finding("secondary_image", f"{extra} more image(s) in the file"))
+            findings.append(Finding("secondary_image", more_pictures(extra, "in the file")))
     elif len(tags.chain) > 1 and any(t in tags.chain[1] for t in _EXIF_THUMBNAIL_TAGS):
-        findings.append(Finding("thumbnail", "1 embedded thumbnail"))
+        findings.append(Finding("thumbnail", words.THUMBNAIL))
     return findings
 
 
@@ -231,6 +237,7 @@ def _decode_bytes(raw: bytes, *, utf16: bool = False) -> str:
 
 # Tags that a finding above names, so they are not counted again as "other" tags.
 _NAMED = frozenset(
-    {_MAKE, _MODEL, _MAKERNOTE, *_LENS, *_SERIALS, *_OWNERS, *_DATES, *_SOFTWARE, *_COMMENTS}
+    {_MAKE, _MODEL, _MAKERNOTE, *_LENS, *_SERIALS, *_OWNERS, *_SOFTWARE, *_COMMENTS}
+    | {tag for tag, _ in _DATES}
 )
 _TIFF_NAMED = frozenset({*_TIFF_TEXTS, *_GEOTIFF, _PHOTOSHOP_LAYERS, *_READ_ELSEWHERE})

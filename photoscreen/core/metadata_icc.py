@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import struct
 
-from photoscreen.core.findings import Finding, quoted
+from photoscreen.core.findings import Finding
 
 _ICC_SIGNATURE = b"acsp"
 _HEADER_SIZE = 128
@@ -39,12 +39,12 @@ def icc_findings(profile: bytes, *, png_name: str | None = None) -> list[Finding
     names = [png_name.strip()] if png_name and png_name.strip() else []
     described = profile_names(profile)
     if described is None:
-        return [Finding("other", "colour profile that could not be read")]
+        return [Finding("other", "a colour profile that could not be read")]
     names += described
     unusual = [name for name in dict.fromkeys(names) if not is_standard_profile_name(name)]
     if not unusual:
         return []
-    return [Finding("other", f"colour profile named {quoted(', '.join(unusual))}")]
+    return [Finding("other", "a colour profile with a name", tuple(unusual))]
 
 
 def is_standard_profile_name(name: str) -> bool:

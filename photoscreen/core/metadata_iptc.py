@@ -7,7 +7,8 @@ can also hold a thumbnail and an XMP packet.
 
 from __future__ import annotations
 
-from photoscreen.core.findings import Finding, quoted
+from photoscreen.core import findings as words
+from photoscreen.core.findings import Finding, date_words
 from photoscreen.core.metadata_xmp import xmp_findings
 
 PHOTOSHOP_SIGNATURE = b"Photoshop 3.0\x00"
@@ -15,25 +16,26 @@ _IPTC_RESOURCE = 0x0404
 _THUMBNAIL_RESOURCES = (0x0409, 0x040C)
 _XMP_RESOURCE = 0x0424
 
-# (record 2 dataset) -> (kind, label)
+# (record 2 dataset) -> (kind, what it is: the words the EXIF and XMP readers use too)
 _DATASETS = {
-    80: ("owner", "by-line"),
-    85: ("owner", "by-line title"),
-    116: ("owner", "copyright"),
-    110: ("owner", "credit"),
-    122: ("owner", "caption writer"),
-    120: ("comment", "IPTC caption"),
-    105: ("comment", "IPTC headline"),
-    5: ("comment", "IPTC title"),
-    25: ("comment", "IPTC keywords"),
-    40: ("comment", "IPTC instructions"),
-    90: ("location", "city"),
-    92: ("location", "sub-location"),
-    95: ("location", "province/state"),
-    101: ("location", "country"),
-    55: ("datetime", "IPTC date"),
-    65: ("software", "IPTC program"),
+    80: ("owner", words.PHOTOGRAPHER),  # By-line
+    85: ("owner", "photographer's job title"),  # By-line Title
+    116: ("owner", words.COPYRIGHT),
+    110: ("owner", "credit line"),
+    122: ("owner", "caption writer's name"),
+    120: ("comment", words.CAPTION),
+    105: ("comment", words.TITLE),  # Headline
+    5: ("comment", words.TITLE),  # Object Name
+    25: ("comment", words.KEYWORDS),
+    40: ("comment", "special instructions"),
+    90: ("location", words.PLACES),  # City
+    92: ("location", words.PLACES),  # Sub-location
+    95: ("location", words.PLACES),  # Province/State
+    101: ("location", words.PLACES),  # Country
+    55: ("datetime", words.TAKEN),  # Date Created
+    65: ("software", words.SOFTWARE),  # Originating Program
 }
+IPTC = Finding("iptc", words.OTHER, ("IPTC",))
 
 
 def photoshop_findings(payload: bytes) -> list[Finding]:
@@ -45,10 +47,10 @@ def photoshop_findings(payload: bytes) -> list[Finding]:
         if resource_id == _IPTC_RESOURCE:
             findings += iptc_findings(data)
         elif resource_id in _THUMBNAIL_RESOURCES:
-            findings.append(Finding("thumbnail", "1 embedded thumbnail (Photoshop)"))
+            findings.append(Finding("thumbnail", words.THUMBNAIL))
         elif resource_id == _XMP_RESOURCE:
             findings += xmp_findings(data)
-    return findings or [Finding("other", "Photoshop data")]
+    return findings or [Finding("other", words.OTHER, ("Photoshop",))]
 
 
 def iptc_findings(data: bytes) -> list[Finding]:
@@ -59,10 +61,11 @@ def iptc_findings(data: bytes) -> list[Finding]:
             text = value.decode("utf-8", "replace").strip("\x00 ")
             if text:
                 values.setdefault(dataset, []).append(text)
-    findings = [Finding("iptc", "IPTC data")]
+    findings = [IPTC]
     for dataset, texts in values.items():
-        kind, label = _DATASETS[dataset]
-        findings.append(Finding(kind, f"{label} {quoted(', '.join(texts))}"))
+        kind, what = _DATASETS[dataset]
+        shown = tuple(date_words(t) for t in texts) if kind == "datetime" else tuple(texts)
+        findings.append(Finding(kind, what, shown))
     return findings
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import zlib
 
+from photoscreen.core import findings as words
 from photoscreen.core.containers import Walk, walk_png
-from photoscreen.core.findings import Finding, quoted
+from photoscreen.core.findings import Finding, animation, date_words
 from photoscreen.core.metadata_exif import exif_block_findings
 from photoscreen.core.metadata_icc import icc_findings
 from photoscreen.core.metadata_iptc import iptc_findings, photoshop_findings
@@ -25,6 +26,16 @@ _PICTURE_CHUNKS = frozenset(
 )
 # Chunks that held EXIF before eXIf was standardised (2017).
 _OLD_EXIF_CHUNKS = frozenset({"exIf", "zxIf", "zXIf"})
+# PNG's registered text keywords that say what other readers say: merged with them.
+_TEXT_MEANINGS = {
+    "author": ("owner", words.PHOTOGRAPHER),
+    "copyright": ("owner", words.COPYRIGHT),
+    "title": ("comment", words.TITLE),
+    "description": ("comment", words.CAPTION),
+    "comment": ("comment", words.COMMENT),
+    "creation time": ("datetime", words.TAKEN),
+    "software": ("software", words.SOFTWARE),
+}
 _MAX_TEXT_INFLATE = 1024 * 1024
 _MAX_PROFILE_INFLATE = 16 * 1024 * 1024
 
@@ -37,7 +48,7 @@ def png_findings(data: bytes) -> tuple[list[Finding], Walk]:
         findings += _chunk_findings(kind, payload)
     if walk.named("acTL"):
         frames = len(walk.named("fcTL"))
-        findings.append(Finding("secondary_image", f"animation with {frames} frames"))
+        findings.append(Finding("secondary_image", animation(frames)))
     return findings, walk
 
 
@@ -47,7 +58,7 @@ def _chunk_findings(kind: str, payload: bytes) -> list[Finding]:
     if kind == "eXIf":
         return exif_block_findings(payload)
     if kind == "tIME":
-        return [Finding("datetime", "PNG modification time")]
+        return [Finding("datetime", words.CHANGED, _png_time(payload))]
     if kind in ("tEXt", "zTXt", "iTXt"):
         keyword, text = _png_text(kind, payload)
         return _text_findings(keyword, text)
@@ -55,7 +66,7 @@ def _chunk_findings(kind: str, payload: bytes) -> list[Finding]:
         return _profile_findings(payload)
     if kind == "caBX":
         return [Finding("other", "content credentials (C2PA: can name people and edits)")]
-    findings = [Finding("other", f"unknown PNG chunk {kind!r}")]
+    findings = [Finding("other", words.OTHER, (f"PNG chunk {kind}",))]
     if kind in _OLD_EXIF_CHUNKS and find_tiff_header(payload) is not None:
         findings += exif_block_findings(payload)
     return findings
@@ -81,7 +92,10 @@ def _text_findings(keyword: str, text: bytes) -> list[Finding]:
     if keyword.startswith("Raw profile type"):
         return _raw_profile_findings(keyword, text)
     shown = text.decode("utf-8", "replace")
-    return [Finding("text", f"PNG text {keyword!r} {quoted(shown)}")]
+    kind, what = _TEXT_MEANINGS.get(keyword.strip().casefold(), ("text", ""))
+    if what:
+        return [Finding(kind, what, (date_words(shown) if kind == "datetime" else shown,))]
+    return [Finding("text", words.OTHER_TEXT, (f"{keyword}: {shown}",))]
 
 
 def _raw_profile_findings(keyword: str, text: bytes) -> list[Finding]:
@@ -98,7 +112,7 @@ def _raw_profile_findings(keyword: str, text: bytes) -> list[Finding]:
         return iptc_findings(raw) if raw[:1] == b"\x1c" else photoshop_findings(raw)
     if profile == "xmp" and raw:
         return xmp_findings(raw)
-    return [Finding("text", f"PNG text {keyword!r}")]
+    return [Finding("text", words.OTHER_TEXT, (keyword,))]
 
 
 def _profile_findings(payload: bytes) -> list[Finding]:
@@ -106,6 +120,15 @@ def _profile_findings(payload: bytes) -> list[Finding]:
     name, _, rest = payload.partition(b"\x00")
     profile = _inflate(rest[1:], _MAX_PROFILE_INFLATE)
     return icc_findings(profile, png_name=name.decode("latin-1"))
+
+
+def _png_time(payload: bytes) -> tuple[str, ...]:
+    """tIME: year (2 bytes), month, day, hour, minute, second."""
+    if len(payload) < 7:
+        return ()
+    year = int.from_bytes(payload[:2], "big")
+    month, day, hour, minute = payload[2:6]
+    return (date_words(f"{year:04d}:{month:02d}:{day:02d} {hour:02d}:{minute:02d}"),)
 
 
 def _inflate(data: bytes, limit: int) -> bytes:

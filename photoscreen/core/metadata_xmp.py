@@ -13,7 +13,8 @@ import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable
 
-from photoscreen.core.findings import Finding, quoted
+from photoscreen.core import findings as words
+from photoscreen.core.findings import Finding, camera_words, date_words
 
 _MWG_REGIONS = "http://www.metadataworkinggroup.com/schemas/regions/"
 _MP_REGION = "http://ns.microsoft.com/photo/1.2/t/Region#"
@@ -34,70 +35,53 @@ _MS_PHOTO = "http://ns.microsoft.com/photo/1.0/"
 _MWG_KEYWORDS = "http://www.metadataworkinggroup.com/schemas/keywords/"
 _ACDSEE = "http://ns.acdsee.com/iptc/1.0/"
 
-# (kind, label, whether to show the values, properties as (namespace, local name))
+# (kind, what it is in staff's words, whether to show the values, properties as
+# (namespace, local name)). The words are those the EXIF and IPTC readers use for the
+# same data, so the same caption or name stored twice is listed once.
 _PROPERTIES: tuple[tuple[str, str, bool, tuple[tuple[str, str], ...]], ...] = (
     (
         "names",
-        "people's names in face regions",
-        True,
-        ((_MWG_REGIONS, "Name"), (_MP_REGION, "PersonDisplayName")),
-    ),
-    (
-        "names",
-        "people named in the photo",
-        True,
-        ((_IPTC_EXT, "PersonInImage"), (_IPTC_EXT, "PersonName")),
-    ),
-    (
-        "owner",
-        "creator/owner",
+        words.NAMES,
         True,
         (
-            (_DC, "creator"),
-            (_DC, "rights"),
-            (_RIGHTS, "Owner"),
-            (_PHOTOSHOP, "Credit"),
-            (_EXIF_EX, "CameraOwnerName"),
-            (_PHOTOSHOP, "AuthorsPosition"),
+            (_MWG_REGIONS, "Name"),
+            (_MP_REGION, "PersonDisplayName"),
+            (_IPTC_EXT, "PersonInImage"),
+            (_IPTC_EXT, "PersonName"),
         ),
     ),
     (
         "owner",
-        "creator's contact details",
+        words.PHOTOGRAPHER,
         True,
-        ((_IPTC_CORE, "CreatorContactInfo"),),
+        ((_DC, "creator"), (_RIGHTS, "Owner"), (_EXIF_EX, "CameraOwnerName")),
     ),
+    ("owner", words.COPYRIGHT, True, ((_DC, "rights"),)),
+    ("owner", "credit line", True, ((_PHOTOSHOP, "Credit"),)),
+    ("owner", "photographer's job title", True, ((_PHOTOSHOP, "AuthorsPosition"),)),
+    ("owner", "photographer's contact details", True, ((_IPTC_CORE, "CreatorContactInfo"),)),
     (
         "serial",
-        "camera serial number",
+        words.CAMERA_SERIAL,
         False,
         ((_AUX, "SerialNumber"), (_EXIF_EX, "BodySerialNumber")),
     ),
     (
         "serial",
-        "lens serial number",
+        words.LENS_SERIAL,
         False,
         ((_AUX, "LensSerialNumber"), (_EXIF_EX, "LensSerialNumber")),
     ),
-    ("camera", "camera", True, ((_TIFF, "Make"), (_TIFF, "Model"), (_AUX, "Lens"))),
-    (
-        "datetime",
-        "date/time",
-        True,
-        ((_EXIF, "DateTimeOriginal"), (_XMP, "CreateDate"), (_PHOTOSHOP, "DateCreated")),
-    ),
-    ("software", "software", True, ((_XMP, "CreatorTool"),)),
+    ("camera", words.LENS, True, ((_AUX, "Lens"),)),
+    ("software", words.SOFTWARE, True, ((_XMP, "CreatorTool"),)),
+    ("comment", words.CAPTION, True, ((_DC, "description"),)),
+    ("comment", words.TITLE, True, ((_DC, "title"), (_PHOTOSHOP, "Headline"))),
     (
         "comment",
-        "caption/keywords",
-        True,
-        ((_DC, "description"), (_DC, "title"), (_DC, "subject"), (_PHOTOSHOP, "Headline")),
-    ),
-    (
-        "comment",
-        "tags",
+        words.KEYWORDS,
         True,
         (
+            (_DC, "subject"),
             (_LIGHTROOM, "hierarchicalSubject"),
             (_DIGIKAM, "TagsList"),
             (_MS_PHOTO, "LastKeywordXMP"),
@@ -107,7 +91,7 @@ _PROPERTIES: tuple[tuple[str, str, bool, tuple[tuple[str, str], ...]], ...] = (
     ),
     (
         "location",
-        "place names",
+        words.PLACES,
         True,
         (
             (_PHOTOSHOP, "City"),
@@ -119,6 +103,9 @@ _PROPERTIES: tuple[tuple[str, str, bool, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
 )
+_DATES = ((_EXIF, "DateTimeOriginal"), (_XMP, "CreateDate"), (_PHOTOSHOP, "DateCreated"))
+# Any XMP packet: it can hold more than the properties named here.
+XMP = Finding("xmp", words.OTHER, ("XMP",))
 _GPS_VALUE = re.compile(
     r"^\s*(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?(?:,(\d+(?:\.\d+)?))?\s*([NSEW])\s*$"
 )
@@ -126,19 +113,29 @@ _GPS_VALUE = re.compile(
 
 def xmp_findings(packet: bytes) -> list[Finding]:
     """Findings for one XMP packet; always includes an ``xmp`` finding for the packet."""
-    findings = [Finding("xmp", "XMP metadata")]
     root = _parse(packet)
     if root is None:
-        return [Finding("xmp", "XMP metadata that could not be read")]
+        return [Finding("xmp", words.OTHER, ("XMP that could not be read",))]
+    findings = [XMP]
     gps = _gps_finding(root)
     if gps:
         findings.append(gps)
     for kind, label, show, properties in _PROPERTIES:
         values = _unique(v for ns, local in properties for v in _values(root, ns, local))
         if values:
-            text = f"{label} {quoted(', '.join(values))}" if show else label
-            findings.append(Finding(kind, text))
+            findings.append(Finding(kind, label, tuple(values) if show else ()))
+    findings += _camera_findings(root)
+    dates = _unique(date_words(v) for ns, local in _DATES for v in _values(root, ns, local))
+    if dates:
+        findings.append(Finding("datetime", words.TAKEN, tuple(dates)))
     return findings
+
+
+def _camera_findings(root: ElementTree.Element) -> list[Finding]:
+    make = " ".join(_values(root, _TIFF, "Make"))
+    model = " ".join(_values(root, _TIFF, "Model"))
+    camera = camera_words(make, model)
+    return [Finding("camera", words.CAMERA, (camera,))] if camera else []
 
 
 def _parse(packet: bytes) -> ElementTree.Element | None:
@@ -181,8 +178,8 @@ def _gps_finding(root: ElementTree.Element) -> Finding | None:
     latitude = _gps_value(latitudes[0]) if latitudes else None
     longitude = _gps_value(longitudes[0]) if longitudes else None
     if latitude and longitude:
-        return Finding("gps", f"GPS position {latitude} {longitude}")
-    return Finding("gps", "GPS data")
+        return Finding("gps", words.GPS, (f"{latitude}, {longitude}",))
+    return Finding("gps", words.GPS)
 
 
 def _gps_value(text: str) -> str | None:

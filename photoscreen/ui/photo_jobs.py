@@ -14,10 +14,10 @@ from typing import Any
 
 from PySide6.QtGui import QImage
 
-from photoscreen.core.findings import Finding
+from photoscreen.core.findings import Finding, merged
 from photoscreen.core.geometry import Box
 from photoscreen.core.loading import UnreadablePhoto, decode_photo, photo_hash, read_photo_file
-from photoscreen.core.metadata import inspect_metadata
+from photoscreen.core.metadata import DAMAGED, inspect_metadata
 from photoscreen.core.thumbnails import ThumbnailStore, quick_thumbnail
 from photoscreen.ui.images import for_screen, grid_thumbnail, qimage_from_encoded, qimage_from_rgb
 from photoscreen.ui.workers import JobContext
@@ -72,9 +72,17 @@ def load_photo(path: Path, expected_hash: str) -> Callable[[JobContext], LoadedP
     return job
 
 
+# A file whose structure breaks off: whatever follows the break is not checked, and
+# export leaves it out with everything else (it writes the picture's pixels only).
+_DAMAGED_LINE = "a damaged part of the file that could not be checked"
+
+
 def hidden_data_lines(findings: Sequence[Finding]) -> tuple[str, ...]:
-    """One plain-words line per kind of identifying data, without repeats."""
-    return tuple(dict.fromkeys(finding.text for finding in findings))
+    """One plain-words line per kind of identifying data, each said once, most
+    identifying first (the same caption in IPTC and XMP is one line)."""
+    return tuple(
+        _DAMAGED_LINE if finding.kind == DAMAGED else finding.text for finding in merged(findings)
+    )
 
 
 def render_preview(
