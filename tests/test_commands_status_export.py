@@ -41,9 +41,9 @@ def test_status_table_lists_each_file_and_counts(
     rows = {line.split()[0]: line for line in lines[1:5]}
     assert "ready" in rows["IMG_1.jpg"]
     assert "Blocked: swimming involves undress (policy)" in rows["IMG_2.jpg"]
-    assert "Awaiting review by the manager" in rows["IMG_3.jpg"]
-    assert "Not scanned yet" in rows["IMG_4.jpg"]
-    assert lines[-1] == "1 ready, 1 not scanned, 1 blocked, 1 awaiting review"
+    assert "Waiting for the manager to review it" in rows["IMG_3.jpg"]
+    assert "Not read yet" in rows["IMG_4.jpg"]
+    assert lines[-1] == "1 ready, 1 not read yet, 1 blocked, 1 waiting for the manager"
 
 
 def test_status_table_shows_terminal_codes_in_names_instead_of_obeying_them(

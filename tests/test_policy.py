@@ -55,7 +55,7 @@ def test_a_tagged_checked_photo_is_ready() -> None:
 
 
 def test_never_scanned_and_unreadable_photos_say_so() -> None:
-    assert photo_status(None, ACTIVITIES).reasons == ("Not scanned yet",)
+    assert photo_status(None, ACTIVITIES).reasons == ("Not read yet",)
     broken = PhotoDecisions("h", unreadable_reason="the file is empty")
     status = photo_status(broken, ACTIVITIES)
     assert status.state is PhotoState.UNREADABLE
@@ -102,7 +102,7 @@ def test_possible_faces_must_be_decided() -> None:
 
 def test_flagged_photo_waits_for_the_manager_and_rejection_keeps_it_out() -> None:
     flagged = replace(READY, flagged_by="Alice", flag_note="is this ok?")
-    assert photo_status(flagged, ACTIVITIES).reasons == ("Awaiting review by the manager",)
+    assert photo_status(flagged, ACTIVITIES).reasons == ("Waiting for the manager to review it",)
     rejected = replace(flagged, verdict=Verdict.REJECTED, reviewer="Sam", review_note="too clear")
     status = photo_status(rejected, ACTIVITIES)
     assert status.state is PhotoState.REJECTED
@@ -154,7 +154,7 @@ def test_counts_line() -> None:
         photo_status(replace(READY, flagged_by="A"), ACTIVITIES),
         photo_status(replace(READY, activity="swimming"), ACTIVITIES),
     ]
-    assert count_states(statuses) == "3 ready, 1 blocked, 1 awaiting review"
+    assert count_states(statuses) == "3 ready, 1 blocked, 1 waiting for the manager"
 
 
 def test_slugify_makes_neutral_ascii_names() -> None:

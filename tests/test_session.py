@@ -36,7 +36,7 @@ def test_listing_shows_every_file_with_status(session: Session, photo: str) -> N
     assert entries["IMG_0001.jpg"].photo_hash == photo
     assert entries["IMG_0001.jpg"].state is PhotoState.NEEDS_ACTIVITY
     assert entries["IMG_0002.jpg"].photo_hash is None
-    assert entries["IMG_0002.jpg"].reasons == ("Not scanned yet",)
+    assert entries["IMG_0002.jpg"].reasons == ("Not read yet",)
     assert entries["notes.txt"].state is PhotoState.UNREADABLE
     assert entries["notes.txt"].reasons == ("Could not be read: not a supported image format",)
 

@@ -34,20 +34,28 @@ class PhotoState(str, Enum):
 
     @property
     def label(self) -> str:
-        """Short words for a badge or a table ("needs activity")."""
-        return _STATE_LABELS[self]
+        """Short words for one photo in a table or a tooltip ("needs an activity")."""
+        return _STATE_LABELS[self][0]
+
+    def counted(self, count: int) -> str:
+        """How many photos are in this state: "1 needs an activity", "8 need an activity"."""
+        one, many = _STATE_LABELS[self]
+        return f"{count} {one if count == 1 else many}"
 
 
+# (one photo, several photos). The window's badges, filters and panel use the same words
+# where they have room: "not read yet" throughout, "waiting for the manager" everywhere
+# but the badge ("For manager").
 _STATE_LABELS = {
-    PhotoState.NOT_SCANNED: "not scanned",
-    PhotoState.UNREADABLE: "unreadable",
-    PhotoState.BLOCKED: "blocked",
-    PhotoState.EXCLUDED: "excluded",
-    PhotoState.REJECTED: "rejected",
-    PhotoState.NEEDS_ACTIVITY: "needs activity",
-    PhotoState.CHECK_FACES: "check faces",
-    PhotoState.AWAITING_REVIEW: "awaiting review",
-    PhotoState.READY: "ready",
+    PhotoState.NOT_SCANNED: ("not read yet", "not read yet"),
+    PhotoState.UNREADABLE: ("unreadable", "unreadable"),
+    PhotoState.BLOCKED: ("blocked", "blocked"),
+    PhotoState.EXCLUDED: ("excluded", "excluded"),
+    PhotoState.REJECTED: ("rejected", "rejected"),
+    PhotoState.NEEDS_ACTIVITY: ("needs an activity", "need an activity"),
+    PhotoState.CHECK_FACES: ("needs faces checked", "need faces checked"),
+    PhotoState.AWAITING_REVIEW: ("waiting for the manager", "waiting for the manager"),
+    PhotoState.READY: ("ready", "ready"),
 }
 
 
@@ -239,7 +247,7 @@ class PhotoStatus:
         return self.state is PhotoState.READY
 
 
-NOT_SCANNED = PhotoStatus(PhotoState.NOT_SCANNED, ("Not scanned yet",))
+NOT_SCANNED = PhotoStatus(PhotoState.NOT_SCANNED, ("Not read yet",))
 CHANGED_SINCE_CHECKED = "The file changed since it was checked"
 # A file whose content is not the picture that was checked: the decisions stay with the
 # old content, and this content has none yet (DESIGN.md invariant 2).
@@ -306,17 +314,18 @@ def _review_reasons(decisions: PhotoDecisions) -> list[tuple[PhotoState, str]]:
         note = f": {decisions.review_note}" if decisions.review_note else ""
         return [(PhotoState.REJECTED, f"Rejected by {decisions.reviewer}{note}")]
     if decisions.flagged_by is not None and decisions.verdict is not Verdict.APPROVED:
-        return [(PhotoState.AWAITING_REVIEW, "Awaiting review by the manager")]
+        return [(PhotoState.AWAITING_REVIEW, "Waiting for the manager to review it")]
     return []
 
 
 def count_states(statuses: Sequence[PhotoStatus]) -> str:
-    """A counts line such as "38 ready, 4 awaiting review, 2 blocked" (zeros left out)."""
+    """A counts line such as "38 ready, 2 blocked, 4 waiting for the manager" (zeros left
+    out)."""
     counts = {state: 0 for state in PhotoState}
     for status in statuses:
         counts[status.state] += 1
     order = [PhotoState.READY, *[s for s in PhotoState if s is not PhotoState.READY]]
-    parts = [f"{counts[s]} {s.label}" for s in order if counts[s]]
+    parts = [s.counted(counts[s]) for s in order if counts[s]]
     return ", ".join(parts) if parts else "no photos"
 
 

@@ -36,7 +36,7 @@ FILTERS: tuple[StatusFilter, ...] = (
     ),
     StatusFilter("Needs activity", frozenset({PhotoState.NEEDS_ACTIVITY})),
     StatusFilter("Check faces", frozenset({PhotoState.CHECK_FACES})),
-    StatusFilter("Awaiting manager review", frozenset({PhotoState.AWAITING_REVIEW})),
+    StatusFilter("Waiting for the manager", frozenset({PhotoState.AWAITING_REVIEW})),
     StatusFilter("Ready to post", frozenset({PhotoState.READY})),
     StatusFilter(
         "Not going out (blocked, excluded, rejected)",
@@ -104,9 +104,13 @@ class FilterBar(QWidget):
     def show_counts(self, statuses: Sequence[PhotoStatus]) -> None:
         self._counts.setText(counts_text(statuses))
 
+    def clear_counts(self) -> None:
+        """No folder open: no counts (the last folder's would stay on the welcome page)."""
+        self._counts.clear()
+
 
 def counts_text(statuses: Sequence[PhotoStatus]) -> str:
-    """E.g. "44 photos: 38 ready, 4 awaiting review, 2 blocked; 1 file not supported".
+    """E.g. "44 photos: 38 ready, 2 blocked, 4 waiting for the manager; 1 file not supported".
 
     Files that cannot be used are counted apart: a video is not a photo to be done.
     """

@@ -22,8 +22,9 @@ CELL_SIZE = QSize(176, 176)
 THUMB_BOX = QSize(164, 128)
 
 # (badge fill, badge text) per status. Okabe-Ito hues; text colour picked for contrast.
-# Blocked (vermillion) and awaiting review (dark blue) sit far apart in hue and lightness
-# for every common colour vision; sky blue (needs activity) is much lighter than the blue.
+# Blocked (vermillion) and waiting for the manager (dark blue) sit far apart in hue and
+# lightness for every common colour vision; sky blue (needs activity) is much lighter than
+# the blue.
 BADGE_COLOURS: dict[PhotoState, tuple[str, str]] = {
     PhotoState.READY: ("#009E73", "#ffffff"),  # bluish green
     PhotoState.AWAITING_REVIEW: ("#0072B2", "#ffffff"),  # blue
@@ -39,14 +40,14 @@ BADGE_COLOURS: dict[PhotoState, tuple[str, str]] = {
 UNSUPPORTED_COLOURS = ("#ffffff", "#000000")
 
 BADGE_TEXT: dict[PhotoState, str] = {
-    PhotoState.NOT_SCANNED: "Scanning…",
+    PhotoState.NOT_SCANNED: "Not read yet",
     PhotoState.UNREADABLE: "Can't open",
     PhotoState.BLOCKED: "Blocked",
     PhotoState.EXCLUDED: "Excluded",
     PhotoState.REJECTED: "Rejected",
     PhotoState.NEEDS_ACTIVITY: "Needs activity",
     PhotoState.CHECK_FACES: "Check faces",
-    PhotoState.AWAITING_REVIEW: "For manager",
+    PhotoState.AWAITING_REVIEW: "For manager",  # short for "waiting for the manager"
     PhotoState.READY: "Ready ✓",
 }
 

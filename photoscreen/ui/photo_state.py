@@ -27,7 +27,7 @@ def panel_state(
     if problem is not None:
         return PanelState(name, status, problem=problem)
     if decisions is None:
-        return PanelState(name, status, hidden_data=hidden_data)
+        return PanelState(name, status, hidden_data=hidden_data, faces_looked_for=False)
     faces = [f for f in decisions.faces if f.state.is_face]
     return PanelState(
         name=name,

@@ -38,10 +38,13 @@ ACTIVITY_ROW_TEXT_PX = 2 * ACTIVITY_TEXT_PX + 12
 # would no longer fit the room measured for it.
 CHOSEN_MARK = "✓"
 
+# The words of the core's labels (PhotoState.label), as a headline. Blocked is not "for
+# good": a wrong activity can be changed, and an unclothed mark cleared by whoever made
+# it (or, with the reviewer PIN, by the manager); the reasons below say which it is.
 STATUS_WORDS = {
     PhotoState.NOT_SCANNED: "Not read yet",
     PhotoState.UNREADABLE: "Cannot be opened",
-    PhotoState.BLOCKED: "Blocked: will never be posted",
+    PhotoState.BLOCKED: "Blocked: cannot be posted",
     PhotoState.EXCLUDED: "Excluded: will not be posted",
     PhotoState.REJECTED: "Rejected by the manager",
     PhotoState.NEEDS_ACTIVITY: "Needs an activity",
@@ -65,6 +68,7 @@ class PanelState:
     faces_with_consent: int = 0
     possible_faces: int = 0
     faces_checked_by: str | None = None
+    faces_looked_for: bool = True  # False until the photo is read and its faces detected
     hidden_data: Sequence[str] | None = None  # None while the file is still being read
     problem: FileProblem | None = None  # why the file cannot be used at all
 
@@ -329,7 +333,12 @@ def _elided(text: str, width: int) -> str:
 
 
 def _faces_text(state: PanelState) -> str:
+    if not state.faces_looked_for:
+        # "0 faces will be hidden" would be untrue: nobody has looked yet.
+        return "Faces are looked for when the photo is read."
     parts = [_count(state.faces_to_hide, "face will be hidden", "faces will be hidden")]
+    if not (state.faces_to_hide or state.faces_with_consent or state.possible_faces):
+        parts = ["No faces found: nothing will be hidden."]
     if state.faces_with_consent:
         parts.append(
             _count(
@@ -346,12 +355,23 @@ def _faces_text(state: PanelState) -> str:
                 "possible faces to accept or dismiss",
             )
         )
-    checked = (
-        f"Checked by {escape(state.faces_checked_by)}."
-        if state.faces_checked_by
-        else "Not checked yet."
+    return "<br>".join([*parts, _checked_text(state)])
+
+
+def _checked_text(state: PanelState) -> str:
+    """Who checked the faces; never "checked" alone while a possible face is undecided
+    (the photo still cannot go out, and its badge says its faces need checking)."""
+    if not state.faces_checked_by:
+        return "Not checked yet."
+    who = escape(state.faces_checked_by)
+    if not state.possible_faces:
+        return f"Checked by {who}."
+    them = (
+        "the possible face still needs"
+        if state.possible_faces == 1
+        else f"the {state.possible_faces} possible faces still need"
     )
-    return "<br>".join(parts) + f"<br>{checked}"
+    return f"Checked by {who}, but {them} accepting or dismissing."
 
 
 def _count(n: int, one: str, many: str) -> str:

@@ -45,7 +45,7 @@ def test_unreadable_files_are_listed_with_a_reason(window):
     window.controller.select("notes.txt")
     assert window.photo_view.has_photo() is False
     assert window.filter_bar.counts_label.text() == (
-        "4 photos: 4 needs activity; 1 file not supported; 1 file can't be opened"
+        "4 photos: 4 need an activity; 1 file not supported; 1 file can't be opened"
     )
 
 

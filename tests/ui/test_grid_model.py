@@ -12,7 +12,7 @@ from photoscreen.ui.grid_model import GridEntry, PhotoGridModel, Roles
 from photoscreen.ui.images import grid_thumbnail
 
 READY = PhotoStatus(PhotoState.READY)
-REVIEW = PhotoStatus(PhotoState.AWAITING_REVIEW, ("Awaiting review by the manager",))
+REVIEW = PhotoStatus(PhotoState.AWAITING_REVIEW, ("Waiting for the manager to review it",))
 BLOCKED = PhotoStatus(PhotoState.BLOCKED, ("Blocked: swimming involves undress (policy)",))
 
 
@@ -71,7 +71,7 @@ def test_filter_follows_status_changes(qtbot):
 
 def test_counts_line_reads_like_the_brief(qtbot):
     statuses = [READY] * 38 + [REVIEW] * 4 + [BLOCKED] * 2
-    assert counts_text(statuses) == "44 photos: 38 ready, 2 blocked, 4 awaiting review"
+    assert counts_text(statuses) == "44 photos: 38 ready, 2 blocked, 4 waiting for the manager"
     assert counts_text([]) == "No photos in this folder"
 
 

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import Qt
 
-from photoscreen.core.policy import PhotoState, PhotoStatus, default_activities
-from photoscreen.ui.side_panel import PanelState, SidePanel
+from photoscreen.core.findings import Finding
+from photoscreen.core.geometry import Box
+from photoscreen.core.policy import (
+    NOT_SCANNED,
+    FaceRecord,
+    FaceSource,
+    FaceState,
+    PhotoDecisions,
+    PhotoState,
+    PhotoStatus,
+    default_activities,
+)
+from photoscreen.ui.filters import REVIEW_FILTER, FilterBar
+from photoscreen.ui.grid_delegate import BADGE_TEXT
+from photoscreen.ui.photo_jobs import hidden_data_lines
+from photoscreen.ui.photo_state import panel_state
+from photoscreen.ui.side_panel import STATUS_WORDS, PanelState, SidePanel
 
 REASONS = ("Blocked: swimming involves undress (policy)", "Faces not checked yet")
 
@@ -34,7 +51,7 @@ def test_hidden_data_lists_what_export_removes(qtbot):
     status = PhotoStatus(PhotoState.NEEDS_ACTIVITY, ("No activity tagged yet",))
     panel.show_photo(PanelState("a.jpg", status))
     assert "Reading" in panel.hidden_label.text()
-    hidden = ("GPS position 53.68 N 1.51 W", "camera serial number")
+    hidden = ("GPS location (53.68 N, 1.51 W)", "camera serial number")
     panel.show_photo(PanelState("a.jpg", status, hidden_data=hidden))
     assert all(item in panel.hidden_label.text() for item in hidden)
 
@@ -99,7 +116,7 @@ def test_the_hidden_details_list_shows_whole_on_a_small_screen(qtbot, make_windo
     qtbot.waitExposed(window)
     window.pages.setCurrentIndex(1)
     window.side_panel.set_activities(default_activities())
-    hidden = tuple(f"people's names in face regions “Child {i} Surname”" for i in range(14))
+    hidden = tuple(f"a caption (Child {i} Surname at story time, Brookside)" for i in range(14))
     status = PhotoStatus(PhotoState.NEEDS_ACTIVITY, ("No activity tagged yet",))
     window.side_panel.show_photo(PanelState("a.jpg", status, hidden_data=hidden))
     area = window.right.currentWidget()
@@ -111,3 +128,84 @@ def test_the_hidden_details_list_shows_whole_on_a_small_screen(qtbot, make_windo
     top_left = label.mapTo(area.viewport(), label.rect().topLeft())
     bottom = top_left.y() + label.height()
     assert top_left.y() >= 0 and bottom <= area.viewport().height()
+
+
+CHECK_FACES = PhotoStatus(PhotoState.CHECK_FACES, ("1 possible face to accept or dismiss",))
+
+
+def test_faces_checked_is_not_said_alone_while_a_possible_face_is_undecided(qtbot):
+    panel = _panel(qtbot)
+    state = PanelState(
+        "a.jpg", CHECK_FACES, faces_to_hide=3, possible_faces=1, faces_checked_by="Jo Bennett"
+    )
+    panel.show_photo(state)
+    text = panel.faces_label.text()
+    assert "1 possible face to accept or dismiss" in text
+    assert (
+        "Checked by Jo Bennett, but the possible face still needs accepting or dismissing." in text
+    )
+    panel.show_photo(replace(state, possible_faces=2))
+    assert "but the 2 possible faces still need accepting or dismissing" in (
+        panel.faces_label.text()
+    )
+    panel.show_photo(replace(state, possible_faces=0))
+    assert panel.faces_label.text().endswith("<br>Checked by Jo Bennett.")
+
+
+def test_no_face_count_before_faces_are_looked_for(qtbot):
+    panel = _panel(qtbot)
+    panel.show_photo(panel_state("a.jpg", NOT_SCANNED, None, None))
+    text = panel.faces_label.text()
+    assert "0 faces" not in text and "No faces found" not in text
+    assert "looked for when the photo is read" in text
+    read = PhotoDecisions("h", faces=())
+    panel.show_photo(panel_state("a.jpg", CHECK_FACES, read, ()))
+    assert "No faces found: nothing will be hidden." in panel.faces_label.text()
+    face = FaceRecord(1, Box(0, 0, 10, 10), FaceSource.DETECTOR, FaceState.FACE)
+    panel.show_photo(panel_state("a.jpg", CHECK_FACES, replace(read, faces=(face,)), ()))
+    assert "1 face will be hidden" in panel.faces_label.text()
+
+
+def test_one_phrase_for_each_status_in_badge_filter_counts_and_panel():
+    """Waiting for the manager is "For manager" on the badge (no room) and the same words
+    everywhere else; a photo not read yet is "not read yet" everywhere."""
+    review = PhotoState.AWAITING_REVIEW
+    assert BADGE_TEXT[review] == "For manager"
+    assert REVIEW_FILTER.label == STATUS_WORDS[review] == "Waiting for the manager"
+    assert review.label == "waiting for the manager"
+    assert review.counted(3) == "3 waiting for the manager"
+    unread = PhotoState.NOT_SCANNED
+    assert BADGE_TEXT[unread] == STATUS_WORDS[unread] == "Not read yet"
+    assert unread.label == "not read yet" and NOT_SCANNED.reasons == ("Not read yet",)
+    assert PhotoState.NEEDS_ACTIVITY.counted(1) == "1 needs an activity"
+    assert PhotoState.NEEDS_ACTIVITY.counted(8) == "8 need an activity"
+    # A wrong activity can be changed and an unclothed mark cleared: not "never".
+    assert "never" not in STATUS_WORDS[PhotoState.BLOCKED]
+
+
+def test_the_counts_line_is_cleared_when_no_folder_is_open(qtbot):
+    bar = FilterBar()
+    qtbot.addWidget(bar)
+    bar.show_counts([CHECK_FACES])
+    assert bar.counts_label.text() == "1 photo: 1 needs faces checked"
+    bar.clear_counts()
+    assert bar.counts_label.text() == ""
+
+
+def test_hidden_data_lines_say_each_thing_once_most_identifying_first():
+    findings = [
+        Finding("camera", "camera model", ("Canon EOS 250D",)),
+        Finding("owner", "photographer's name", ("Jo Bennett",)),
+        Finding("xmp", "other hidden data", ("XMP",)),
+        Finding("names", "names in photo tags", ("Jane Smith",)),
+        Finding("owner", "photographer's name", ("Jo Bennett",)),
+        Finding("iptc", "other hidden data", ("IPTC",)),
+        Finding("damaged", "damaged or truncated file structure"),
+    ]
+    assert hidden_data_lines(findings) == (
+        "1 name in photo tags (Jane Smith)",
+        "photographer's name (Jo Bennett)",
+        "camera model (Canon EOS 250D)",
+        "other hidden data (XMP, IPTC)",
+        "a damaged part of the file that could not be checked",
+    )
