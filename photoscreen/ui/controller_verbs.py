@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from photoscreen.core.geometry import Box
-from photoscreen.core.policy import PhotoState
+from photoscreen.core.policy import FaceState, PhotoState
 from photoscreen.core.review import ReviewRefused
 from photoscreen.core.session import DecisionError, Session
 from photoscreen.core.settings import SettingError
@@ -105,6 +105,16 @@ class DecisionVerbs:
             self.messages.info(f"{self.current} was sent to the manager for review.")
 
     def faces_checked_and_next(self) -> None:
+        now = self._decisions()
+        undecided = sum(
+            1 for f in (now.faces if now else ()) if f.state is FaceState.POSSIBLE_PENDING
+        )
+        if undecided:
+            self.messages.warning(
+                f"Accept or dismiss the possible face{'s' if undecided > 1 else ''} first "
+                "(A or D, or the ✓ and ✗ on the box), then mark the faces checked."
+            )
+            return
         following = self._neighbour(+1)
         if not self._decide(lambda s, h: s.set_faces_checked(h, True)):
             return

@@ -9,10 +9,12 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QPlainTextEdit
 
-from photoscreen.core.policy import PhotoState
+from photoscreen.core.geometry import Box
+from photoscreen.core.policy import FaceState, PhotoState
 from photoscreen.ui.filters import FILTERS
 from photoscreen.ui.grid_delegate import badge_text
 from photoscreen.ui.grid_model import Roles
+from tests.session_fixtures import detection
 from tests.ui.conftest import save_jpeg, scanned_window, scene, wait_until_scanned
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -186,3 +188,20 @@ def test_a_notice_never_covers_a_problem_and_every_message_is_kept(qtbot, window
     bar.hide()  # Dismiss
     messages.info("Faces checked.")
     assert bar.text == "Faces checked."
+
+
+def test_faces_checked_waits_until_every_possible_face_is_decided(qtbot, window):
+    c = window.controller
+    c.select("IMG_0001.jpg")
+    digest = _entry(window, "IMG_0001.jpg").photo_hash
+    c.session.add_detections(digest, [detection(Box(10, 10, 30, 30), possible=True)], "test")
+    c.refresh_photo(digest)
+    c.faces_checked_and_next()
+    assert "Accept or dismiss the possible face first" in window.message_bar.text
+    assert c.current == "IMG_0001.jpg"
+    assert _entry(window, "IMG_0001.jpg").decisions.faces_checked_by is None
+    face = next(f for f in c.session.faces(digest) if f.state is FaceState.POSSIBLE_PENDING)
+    c.dismiss_possible(str(face.id))
+    c.faces_checked_and_next()
+    assert _entry(window, "IMG_0001.jpg").decisions.faces_checked_by == "Sam Staff"
+    assert c.current == "IMG_0002.jpg"
