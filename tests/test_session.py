@@ -140,7 +140,7 @@ def test_material_changes_clear_an_approval(session: Session, photo: str) -> Non
 def test_unknown_activity_and_unscanned_photo_are_refused(session: Session, photo: str) -> None:
     with pytest.raises(DecisionError, match="not one of the centre's activities"):
         session.set_activity(photo, "rock_climbing")
-    with pytest.raises(DecisionError, match="not been scanned"):
+    with pytest.raises(DecisionError, match="not been read"):
         session.set_activity("0" * 64, "messy_play")
     with pytest.raises(DecisionError, match="Enter your name"):
         Session.open(session.folder / "x", "  ")

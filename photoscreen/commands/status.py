@@ -1,7 +1,7 @@
 """``photoscreen status FOLDER [--json]``: each photo's status and every reason it is held.
 
 Works without the window and without a detector pass: each file is read and hashed to
-find the decisions made about exactly that picture. Files never scanned show "Not scanned
+find the decisions made about exactly that picture. Files never read show "Not read
 yet"; a file changed since it was checked says so. Nothing is written and the lock is not
 taken, so this works while the window is open: it reads a private snapshot (in a temporary
 directory) of the very session the window would use, this PC's copy of a read-only

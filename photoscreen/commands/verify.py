@@ -1,7 +1,8 @@
 """``photoscreen verify PATH...``: check image files for identifying metadata.
 
 For whoever uploads to Facebook: one line per file saying what it carries, e.g.
-``photo.jpg: GPS position 53.68 N 1.51 W, camera serial number, 1 embedded thumbnail`` or
+``photo.jpg: GPS location (53.68 N, 1.51 W), camera serial number, a small preview picture
+(embedded thumbnail)`` or
 ``photo.jpg: clean``. Exit status 0 when every file is clean, 1 when any carries
 identifying data, 2 when any cannot be read or a folder given holds no image files, so
 nothing in it was checked (2 wins over 1).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from photoscreen.core.findings import Finding
+from photoscreen.core.findings import OTHER, THUMBNAIL, Finding, more_pictures
 from photoscreen.core.metadata_exif import exif_block_findings
 from photoscreen.core.metadata_xmp import xmp_findings
 
@@ -27,7 +27,8 @@ def heif_findings(data: bytes) -> list[Finding]:
     for image in images:
         findings += _image_findings(image.info)
     if len(images) > 1:
-        findings.append(Finding("secondary_image", f"{len(images) - 1} more image(s) in the file"))
+        extra_images = len(images) - 1
+        findings.append(Finding("secondary_image", more_pictures(extra_images, "in the file")))
     return findings
 
 
@@ -41,13 +42,13 @@ def _image_findings(info: dict[str, Any]) -> list[Finding]:
         findings += xmp_findings(bytes(xmp))
     for item in info.get("metadata") or []:
         kind = str(item.get("type", "unknown")) if isinstance(item, dict) else "unknown"
-        findings.append(Finding("other", f"HEIF {kind} metadata"))
+        findings.append(Finding("other", OTHER, (f"HEIF {kind}",)))
     thumbnails = len(info.get("thumbnails") or [])
     if thumbnails:
-        findings.append(Finding("thumbnail", f"{thumbnails} embedded thumbnail(s)"))
+        findings.append(Finding("thumbnail", THUMBNAIL))
     extra = len(info.get("depth_images") or []) + sum(
         len(v) for v in (info.get("aux") or {}).values()
     )
     if extra:
-        findings.append(Finding("secondary_image", f"{extra} depth/auxiliary image(s)"))
+        findings.append(Finding("secondary_image", f"depth maps or other extra pictures ({extra})"))
     return findings

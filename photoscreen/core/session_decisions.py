@@ -415,7 +415,7 @@ class DecisionMethods:
     def _require(self, conn: Any, photo_hash: str) -> PhotoDecisions:
         photo = decisions.load(conn, photo_hash)
         if photo is None:
-            raise DecisionError("This photo has not been scanned yet.")
+            raise DecisionError("This photo has not been read yet.")
         return photo
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from photoscreen.ui.controller import Controller
 from photoscreen.ui.export_dialog import ExportDialog
@@ -33,6 +33,7 @@ class Interactions(QObject):
         self._controller = controller
         self.export_runner = ExportRunner(controller, self)
         self.dialog: object | None = None  # the dialog open now (tests drive it)
+        self._closing_after_export = False
 
     def handlers(self) -> dict[str, Callable[[], object]]:
         """What each command of :mod:`photoscreen.ui.actions` does."""
@@ -140,8 +141,8 @@ class Interactions(QObject):
             return
         prompt = PinPrompt(
             self._window,
-            f"{marker} marked this photo unclothed / semi-clothed. Only the manager can "
-            "clear that: type the reviewer PIN.",
+            f"{marker} marked this photo unclothed / semi-clothed. Only they, or the manager "
+            "with the PIN, can clear it: type the reviewer PIN.",
         )
         prompt.answered.connect(lambda pin: self._controller.toggle_unclothed(pin))
         self._show(prompt)
@@ -167,10 +168,36 @@ class Interactions(QObject):
         self._show(SettingsDialog(self._controller, self._window))
 
     def confirm_close(self) -> bool:
-        """Closing mid-export stops it after the photo being written (nothing half-written)."""
-        if self.export_runner.running:
-            self.export_runner.cancel()
-        return True
+        """True when the window may close now. Mid-export, asks first: stopping keeps the
+        photos saved so far (nothing half-written) and the window closes once it stopped."""
+        runner = self.export_runner
+        if not runner.running or self._closing_after_export:
+            if runner.running:
+                runner.cancel()
+            return True
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Export still running",
+            "Photos are still being exported. Stop the export and close photoscreen? The "
+            "photos saved so far stay in the export folder; the rest are not exported.",
+            QMessageBox.StandardButton.NoButton,
+            self._window,
+        )
+        stop = question.addButton("Stop export and close", QMessageBox.ButtonRole.AcceptRole)
+        question.addButton("Keep exporting", QMessageBox.ButtonRole.RejectRole)
+        question.setDefaultButton(stop)
+
+        def answered() -> None:
+            if question.clickedButton() is stop:
+                self._closing_after_export = True
+                self._controller.messages.info("Stopping the export, then closing…")
+                runner.finished.connect(lambda _summary: self._window.close())
+                runner.failed.connect(lambda _why: self._window.close())
+                runner.cancel()
+
+        question.finished.connect(answered)
+        self._show(question)
+        return False
 
 
 def _dropped_folder(event: QDragEnterEvent | QDropEvent) -> Path | None:

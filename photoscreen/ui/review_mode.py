@@ -1,7 +1,7 @@
 """The manager's review: the queue of flagged photos, the staff note, approve or reject.
 
 In review mode this panel takes the side panel's place and the grid shows only photos
-awaiting review. Approving or rejecting names the reviewer (typed here; it starts empty,
+waiting for the manager. Approving or rejecting names the reviewer (typed here; it starts empty,
 or with the last reviewer's name, never with the staff member's own) and, when the centre
 set a PIN, asks for it first. The core decides whether the verdict is allowed (for
 example, nobody approves their own flag); a refusal comes back through the message channel.

@@ -34,6 +34,7 @@ def _wire_folder(w: MainWindow) -> None:
     c.folder_opened.connect(lambda _: w.pages.setCurrentIndex(1))
     c.folder_closed.connect(lambda: w.pages.setCurrentIndex(0))
     c.folder_closed.connect(lambda: w.welcome.set_recent(c.settings.recent_folders()))
+    c.folder_closed.connect(w.filter_bar.clear_counts)
     c.title_changed.connect(w.setWindowTitle)
     c.activities_changed.connect(w.side_panel.set_activities)
     c.activities_changed.connect(w.help_overlay.set_activities)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox
 
 from photoscreen.core.policy import PhotoState
 from photoscreen.core.redact import RedactionStyle
@@ -358,3 +358,31 @@ def test_export_says_when_nothing_is_ready_and_warns_before_exporting_twice(
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)  # yes, go ahead
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30000)
     assert sorted(p.name for p in out.iterdir()) == ["story-time-001.jpg", "story-time-002.jpg"]
+
+
+class _ExportUnderWay:
+    """Stands for the worker's handle of an export that has not finished yet."""
+
+    stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+def test_closing_mid_export_asks_first_then_stops_and_closes(qtbot, window):
+    runner = window.interactions.export_runner
+    runner._handle = handle = _ExportUnderWay()
+    window.show()
+    assert not window.close()  # asked, not closed
+    question = window.interactions.dialog
+    assert isinstance(question, QMessageBox) and "still being exported" in question.text()
+    keep = next(b for b in question.buttons() if b.text() == "Keep exporting")
+    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    assert window.isVisible() and not handle.stopped
+    assert not window.close()
+    stop = next(b for b in window.interactions.dialog.buttons() if b.text().startswith("Stop"))
+    qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
+    assert handle.stopped and window.isVisible()  # closes once the export has stopped
+    runner._handle = None
+    runner.finished.emit(None)
+    qtbot.waitUntil(lambda: not window.isVisible())
