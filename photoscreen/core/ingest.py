@@ -17,7 +17,8 @@ and the other worker decodes and hashes the next photo meanwhile. Measured on 2 
 ``benchmarks/ingest.py`` and ``benchmarks/memory.py``: 4% more wall time than a detector
 per single-threaded worker, 130-180 MB less peak memory. Ingest never changes OpenCV's
 process-wide thread count. Photos wanted on screen can get a quick thumbnail first, on a
-pool of their own (see :mod:`photoscreen.core.ingest_schedule`).
+pool of their own, and the photo on screen is read ahead of everything, taking the
+decoder and the detector next (see :mod:`photoscreen.core.ingest_schedule`).
 
 The session cache and sink are only ever called from the thread that iterates the
 generator, so a SQLite-backed session needs no locking. At most two photos per worker are
@@ -44,7 +45,7 @@ from PIL import Image
 from photoscreen.core.faces import Detection, FaceDetector, PreparedPhoto
 from photoscreen.core.formats import sniff_format
 from photoscreen.core.freed_memory import return_big_buffers_promptly
-from photoscreen.core.ingest_schedule import IngestQueue, TaskPipeline
+from photoscreen.core.ingest_schedule import IngestQueue, TaskPipeline, Turns
 from photoscreen.core.jobs import CancelToken
 from photoscreen.core.loading import UnreadablePhoto, decode_photo, photo_hash, read_photo_file
 from photoscreen.core.thumbnails import THUMBNAIL_LONG_SIDE, ThumbnailStore, make_thumbnail
@@ -127,12 +128,13 @@ class _Plan:
     thumbnail_side: int
     _detector: FaceDetector | None = None
     _making: threading.Lock = field(default_factory=threading.Lock)
-    # Held while the detector runs: a FaceDetector is used by one thread at a time.
-    detecting: threading.Lock = field(default_factory=threading.Lock)
+    # Held while the detector runs: a FaceDetector is used by one thread at a time. The
+    # photo on screen takes the next turn (see Turns).
+    detecting: Turns = field(default_factory=Turns)
     # Held from a photo's decode until it is shrunk for the detector: one full-size decode
     # (36 MB for 12 megapixels) at a time. A decode takes a fifth of a detection, so the
     # next photo is still ready before the detector is free.
-    decoding: threading.Lock = field(default_factory=threading.Lock)
+    decoding: Turns = field(default_factory=Turns)
 
     def detector(self) -> FaceDetector | None:
         """The run's detector, built on first use (call :meth:`detect` to run it)."""
@@ -143,11 +145,12 @@ class _Plan:
                 self._detector = self.detector_factory()
             return self._detector
 
-    def detect(self, prepared: PreparedPhoto) -> list[Detection]:
-        """Faces in one prepared photo, waiting while another worker's photo is detected."""
+    def detect(self, prepared: PreparedPhoto, urgent: bool = False) -> list[Detection]:
+        """Faces in one prepared photo, waiting while another worker's photo is detected
+        (``urgent``: the photo on screen, which goes before the others waiting)."""
         detector = self.detector()
         assert detector is not None, "prepared photos come from this run's detector"
-        with self.detecting:
+        with self.detecting.turn(urgent):
             return detector.detect_prepared(prepared)
 
 
@@ -230,7 +233,8 @@ def _handle(
         return outcome
     cached = _from_cache(outcome, cache)
     if cached is None and not cancel.cancelled:
-        pipeline.submit(_decode_and_detect, plan, outcome)
+        urgent = pipeline.started_on_screen(outcome.path)
+        pipeline.submit(_decode_and_detect, plan, outcome, urgent, on_screen=urgent)
     return cached
 
 
@@ -306,10 +310,14 @@ def _from_cache(hashed: _Hashed, cache: IngestCache | None) -> IngestResult | No
     )
 
 
-def _decode_and_detect(plan: _Plan, hashed: _Hashed) -> IngestResult:
-    """Worker stage two: one reduced decode feeds both the thumbnail and the detector."""
+def _decode_and_detect(plan: _Plan, hashed: _Hashed, urgent: bool = False) -> IngestResult:
+    """Worker stage two: one reduced decode feeds both the thumbnail and the detector.
+
+    ``urgent`` (the photo on screen) takes the decoder and the detector before photos
+    already waiting for them.
+    """
     try:
-        return _decode_and_detect_unguarded(plan, hashed)
+        return _decode_and_detect_unguarded(plan, hashed, urgent)
     except UnreadablePhoto as error:
         return IngestResult(hashed.path, hashed.photo_hash, error=error.reason)
     except Exception as error:
@@ -321,12 +329,12 @@ def _decode_and_detect(plan: _Plan, hashed: _Hashed) -> IngestResult:
         )
 
 
-def _decode_and_detect_unguarded(plan: _Plan, hashed: _Hashed) -> IngestResult:
+def _decode_and_detect_unguarded(plan: _Plan, hashed: _Hashed, urgent: bool) -> IngestResult:
     detector = plan.detector()
     need = plan.thumbnail_side
     if detector is not None:
         need = max(need, detector.min_decode_long_side())
-    with plan.decoding:
+    with plan.decoding.turn(urgent):
         decoded = decode_photo(hashed.data, min_long_side=need)
         thumbnail = hashed.thumbnail
         if thumbnail is None:
@@ -338,7 +346,7 @@ def _decode_and_detect_unguarded(plan: _Plan, hashed: _Hashed) -> IngestResult:
         del decoded
     if hashed.thumbnail is None:
         _save_thumbnail(plan, hashed.photo_hash, thumbnail)
-    detections = plan.detect(prepared) if prepared is not None else None
+    detections = plan.detect(prepared, urgent) if prepared is not None else None
     return IngestResult(
         hashed.path,
         hashed.photo_hash,

@@ -1,18 +1,24 @@
 """Scheduling an ingest: the queue of photos to start, and the pools that run them.
 
 :class:`IngestQueue` is the order in which photos are started, which the window changes
-while ingest runs (cells on screen first). :class:`TaskPipeline` runs the tasks on two
-small thread pools: quick thumbnails for photos wanted on screen on a pool of their own,
-so they never wait behind a face detection that takes seconds, and everything else on the
-main pool, with a bounded number of photos in flight so memory stays flat.
+while ingest runs: the photo on screen first, then the cells on screen in the grid's
+order, then the rest. :class:`TaskPipeline` runs the tasks on three small thread pools:
+the photo on screen on a pool of its own, started at once whatever else is running (a
+person is looking at "Still reading this photo…"); quick thumbnails for the cells on
+screen on another, so they never wait behind a face detection that takes seconds; and
+everything else on the main pool, with a bounded number of photos in flight so memory
+stays flat. :class:`Turns` lets the photo on screen take the shared decoder and detector
+next, ahead of photos already waiting for them.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -22,27 +28,56 @@ T = TypeVar("T")
 class IngestQueue:
     """The photos still to start, in order; the window can move photos to the front.
 
-    Photos "wanted on screen" (the first ``visible_first``, and any passed to
+    The order it is made with is the grid's order. :meth:`read_first` names the photo on
+    screen, which starts before any other; :meth:`prioritise` moves the cells on screen
+    forward. Photos "wanted on screen" (the first ``visible_first``, and any passed to
     :meth:`prioritise`) can get a quick thumbnail before any face detection runs.
-    Thread-safe: the window calls :meth:`prioritise` (e.g. for the cells on screen) while
-    the ingest generator pops from another thread.
+    Thread-safe: the window calls :meth:`read_first` and :meth:`prioritise` while the
+    ingest generator pops from another thread.
     """
 
     def __init__(self, paths: Iterable[Path], *, visible_first: int = 0) -> None:
         self._lock = threading.Lock()
+        # Photos already started may still be listed here: ``_pending`` says which are not.
         self._order: deque[Path] = deque(dict.fromkeys(paths))
+        self._rank = {path: rank for rank, path in enumerate(self._order)}
         self._pending = set(self._order)
         self._wanted: deque[Path] = deque(list(self._order)[:visible_first])
         self._thumbnailed: set[Path] = set()  # handed out by pop_wanted already
+        self._first: Path | None = None  # the photo on screen, until it is started
+
+    def read_first(self, path: Path) -> None:
+        """``path`` is the photo on screen: start it before any other, if not started yet.
+
+        It replaces the photo named before (which keeps its place at the front of the
+        queue, if it was not started yet either).
+        """
+        with self._lock:
+            if path in self._pending:
+                self._first = path
+
+    def pop_first(self) -> Path | None:
+        """The photo on screen, if it has not started yet (see :meth:`read_first`)."""
+        with self._lock:
+            path, self._first = self._first, None
+            if path is None or path not in self._pending:
+                return None
+            self._pending.discard(path)
+            return path
 
     def prioritise(self, paths: Sequence[Path]) -> None:
-        """Start these (if not started yet) before any other, in the order given."""
+        """Start these (if not started yet) before any other but the photo on screen.
+
+        They are started in the grid's order, whatever order they are given in: the window
+        asks for each cell as it paints it, and the first screen must be read from its
+        top-left cell, not from its last. Photos asked for later go before these.
+        """
         with self._lock:
-            wanted = [p for p in dict.fromkeys(paths) if p in self._pending]
+            wanted = sorted({p for p in paths if p in self._pending}, key=self._rank.__getitem__)
             if not wanted:
                 return
             wanted_set = set(wanted)
-            rest = [p for p in self._order if p not in wanted_set]
+            rest = [p for p in self._order if p in self._pending and p not in wanted_set]
             self._order = deque([*wanted, *rest])
             # A quick thumbnail is made once: asking again (the window re-asks for the
             # cells on screen as it scrolls) only moves the photo's full pass forward.
@@ -51,13 +86,18 @@ class IngestQueue:
             self._wanted = deque([*quick, *earlier])
 
     def pop(self) -> Path | None:
-        """The next photo to start, or None when all have started."""
+        """The next photo to start (the photo on screen first), or None when all have."""
         with self._lock:
-            if not self._order:
-                return None
-            path = self._order.popleft()
-            self._pending.discard(path)
-            return path
+            if self._first is not None and self._first in self._pending:
+                path, self._first = self._first, None
+                self._pending.discard(path)
+                return path
+            while self._order:
+                path = self._order.popleft()
+                if path in self._pending:
+                    self._pending.discard(path)
+                    return path
+            return None
 
     def pop_wanted(self) -> Path | None:
         """The next photo wanted on screen that has not started yet, or None."""
@@ -71,66 +111,131 @@ class IngestQueue:
 
     def __len__(self) -> int:
         with self._lock:
-            return len(self._order)
+            return len(self._pending)
+
+
+class Turns:
+    """A lock taken in turns, where urgent takers go before those already waiting.
+
+    Ingest's workers share one decoder slot and one detector (see
+    :mod:`photoscreen.core.ingest`); a detection takes seconds on an office PC, so the
+    photo on screen must not queue behind every photo that reached the detector first.
+    A turn already under way is never interrupted.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._busy = False
+        self._urgent_waiting = 0
+        self.waiting = 0  # takers waiting now (read by tests)
+
+    @contextmanager
+    def turn(self, urgent: bool = False) -> Iterator[None]:
+        """Hold the lock for the ``with`` block, waiting for the turns before this one."""
+        with self._changed:
+            self.waiting += 1
+            self._urgent_waiting += urgent
+            try:
+                self._changed.wait_for(
+                    lambda: not self._busy and (urgent or not self._urgent_waiting)
+                )
+            finally:
+                self.waiting -= 1
+                self._urgent_waiting -= urgent
+            self._busy = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._busy = False
+                self._changed.notify_all()
+
+
+class Kind(Enum):
+    """Which pool a task runs on."""
+
+    ON_SCREEN = "on screen"  # the photo on screen: every stage, on a pool of its own
+    QUICK = "quick"  # a quick thumbnail for a cell on screen
+    MAIN = "main"  # everything else
 
 
 class TaskPipeline(Generic[T]):
     """The thread pools of one ingest run and the tasks in flight, in submission order.
 
-    Photos wanted on screen get their quick thumbnails on a pool of their own, so they
-    never queue behind a detection that takes seconds; while any are in flight no new
-    full-ingest work starts, so the first screen has the cores to itself.
+    The photo on screen is started at once on a pool of its own, outside the limit on
+    photos in flight (one photo at a time, so at most one more). Photos wanted on screen
+    get their quick thumbnails on a pool of their own, so they never queue behind a
+    detection that takes seconds; while any are in flight no new full-ingest work starts,
+    so the first screen has the cores to itself.
     """
 
     def __init__(
         self,
         queue: IngestQueue,
         workers: int,
-        first_task: Callable[[Path], T],
+        start_task: Callable[[Path], T],
         quick_task: Callable[[Path], T] | None,
     ) -> None:
         self.queue = queue
-        self.first_task = first_task
+        self.start_task = start_task
         self.quick_task = quick_task
         self.workers = workers
         # Two photos per worker in flight: a worker never waits for its next photo's bytes,
         # while memory holds only a handful of encoded files and reduced decodes.
         self.limit = 2 * workers
         self.main = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest")
+        self.on_screen = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-shown")
         self.quick = (
             ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest-thumbs")
             if quick_task is not None
             else None
         )
-        # Future -> whether it is a quick thumbnail. Dicts keep insertion order: photos
-        # finishing together are handled in the order they were started.
-        self.in_flight: dict[Future[T], bool] = {}
+        # Future -> its kind. Dicts keep insertion order: photos finishing together are
+        # handled in the order they were started.
+        self.in_flight: dict[Future[T], Kind] = {}
+        self._started_on_screen: set[Path] = set()
 
     def fill(self, cancelled: bool) -> None:
-        """Start quick thumbnails first, then full-ingest work up to the limit."""
+        """Start the photo on screen, then quick thumbnails, then work up to the limit."""
         if cancelled:
             return
-        quick_busy = sum(self.in_flight.values())
+        if self._busy(Kind.ON_SCREEN) == 0:
+            shown = self.queue.pop_first()
+            if shown is not None:
+                self._started_on_screen.add(shown)
+                self._add(self.on_screen.submit(self.start_task, shown), Kind.ON_SCREEN)
+        quick_busy = self._busy(Kind.QUICK)
         while self.quick is not None and self.quick_task and quick_busy < self.workers:
             wanted = self.queue.pop_wanted()
             if wanted is None:
                 break
-            self._add(self.quick.submit(self.quick_task, wanted), quick=True)
+            self._add(self.quick.submit(self.quick_task, wanted), Kind.QUICK)
             quick_busy += 1
         if quick_busy:
             return
-        while len(self.in_flight) < self.limit:
+        while len(self.in_flight) - self._busy(Kind.ON_SCREEN) < self.limit:
             path = self.queue.pop()
             if path is None:
                 return
-            self._add(self.main.submit(self.first_task, path), quick=False)
+            self._add(self.main.submit(self.start_task, path), Kind.MAIN)
 
-    def submit(self, task: Callable[..., T], *args: Any) -> None:
-        """Run a follow-up ``task(*args)`` on the main pool (counts towards the limit)."""
-        self._add(self.main.submit(task, *args), quick=False)
+    def started_on_screen(self, path: Path) -> bool:
+        """True if ``path`` was started as the photo on screen (its follow-ups go first)."""
+        return path in self._started_on_screen
 
-    def _add(self, future: Future[T], quick: bool) -> None:
-        self.in_flight[future] = quick
+    def submit(self, task: Callable[..., T], *args: Any, on_screen: bool = False) -> None:
+        """Run a follow-up ``task(*args)``: on the main pool (counting towards the limit),
+        or with ``on_screen`` on the pool of the photo on screen."""
+        if on_screen:
+            self._add(self.on_screen.submit(task, *args), Kind.ON_SCREEN)
+        else:
+            self._add(self.main.submit(task, *args), Kind.MAIN)
+
+    def _busy(self, kind: Kind) -> int:
+        return sum(1 for running in self.in_flight.values() if running is kind)
+
+    def _add(self, future: Future[T], kind: Kind) -> None:
+        self.in_flight[future] = kind
 
     def finished(self, timeout: float | None) -> list[Future[T]]:
         """Tasks that have finished (waiting up to ``timeout``), oldest first."""
@@ -142,6 +247,6 @@ class TaskPipeline(Generic[T]):
 
     def close(self) -> None:
         """Drop tasks not yet started and wait for the running ones."""
-        for pool in (self.main, self.quick):
+        for pool in (self.on_screen, self.main, self.quick):
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)

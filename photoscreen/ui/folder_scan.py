@@ -2,7 +2,8 @@
 
 One ingest job per opened folder streams a :class:`ScannedPhoto` per file as soon as it
 is read (hash, thumbnail, faces), already judged by the core, so the GUI thread only has
-to store it. Photos the grid shows first can be moved to the front of the queue.
+to store it. The photo on screen is read before any other (:meth:`FolderScan.read_first`),
+then the cells the grid shows, from the top-left one (:meth:`FolderScan.prioritise`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from photoscreen.core.ingest import IngestResult, ingest_photos
@@ -61,6 +62,7 @@ class FolderScan(QObject):
         self._detector_factory = detector_factory
         self._queue: IngestQueue | None = None
         self._handle: JobHandle | None = None
+        self._asked: list[Path] = []  # cells asked for in this turn of the event loop
         self._total = 0
         self._done = 0
 
@@ -75,6 +77,7 @@ class FolderScan(QObject):
         order, get quick thumbnails before any face detection starts.
         """
         self.cancel()
+        self._asked = []
         first = max(FIRST_SCREEN, cells_on_screen)
         self._queue = IngestQueue(list(paths), visible_first=first)
         self._total, self._done = len(paths), 0
@@ -91,10 +94,28 @@ class FolderScan(QObject):
         )
         self.progressed.emit(0, self._total)
 
-    def prioritise(self, paths: Sequence[Path]) -> None:
-        """Read these next (e.g. the cells on screen), if not started yet."""
+    def read_first(self, path: Path) -> None:
+        """``path`` is the photo on screen: read it before any other, if not started yet."""
         if self._queue is not None:
-            self._queue.prioritise(list(paths))
+            self._queue.read_first(path)
+
+    def prioritise(self, paths: Sequence[Path]) -> None:
+        """Read these next (the cells on screen), after the photo on screen.
+
+        The grid asks for one cell at a time as it paints them; the cells asked for in
+        one turn of the event loop (one paint) go to the queue together, to be read in
+        the grid's order, ahead of cells asked for in earlier turns.
+        """
+        if self._queue is None:
+            return
+        if not self._asked:
+            QTimer.singleShot(0, self, self._send_asked)
+        self._asked.extend(paths)
+
+    def _send_asked(self) -> None:
+        asked, self._asked = self._asked, []
+        if self._queue is not None and asked:
+            self._queue.prioritise(asked)
 
     def cancel(self) -> None:
         if self._handle is not None:

@@ -87,3 +87,32 @@ def test_looking_harder_adds_possible_faces_for_staff_to_decide(qtbot, window):
     c.add_found_again(FoundAgain(digest, found, "thorough"))
     assert len(c.session.faces(digest)) == 2
     assert "No more faces found" in window.message_bar.text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="waits for Controller._show_current to call self.scan.read_first(entry.path) for "
+    "a photo not read yet; remove this mark once it does",
+)
+def test_the_photo_chosen_while_the_folder_is_read_is_read_next(qtbot, make_window, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for index in range(10):
+        save_jpeg(folder / f"P{index:02d}.jpg", scene(index, face_at=(40 * index, 100)))
+    window = make_window(detector=True)
+    window.show()
+    qtbot.waitExposed(window)
+    c = window.controller
+    done: list[str] = []
+    c.folder_opened.connect(
+        lambda _: c.scan.photo_scanned.connect(
+            lambda photo: photo.complete and done.append(photo.path.name)
+        )
+    )
+    with qtbot.waitSignal(c.folder_opened, timeout=20000):
+        c.open_folder(folder)
+    qtbot.waitUntil(lambda: c.current == "P00.jpg")  # the first photo is shown at first
+    c.select("P08.jpg")
+    qtbot.waitUntil(lambda: len(done) == 10, timeout=60000)
+    # Read straight after the photos already under way, not ninth as in the grid's order.
+    assert done.index("P08.jpg") <= 4, done
