@@ -104,6 +104,11 @@ class PhotoView(ZoomableView):
         )
         self.setBackgroundBrush(QColor("#262626"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # A folder dropped on the photo opens like one dropped anywhere else: the window
+        # handles drops. A graphics view takes every drag for its scene, which has nothing
+        # to drop on, so drags pass through it to the window instead.
+        self.setAcceptDrops(False)
+        self.viewport().setAcceptDrops(False)
         self._place_labels()
 
     def _add_pixmap_item(self, z: float) -> QGraphicsPixmapItem:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
 
 from photoscreen.core.faces import Detection, FaceBand
 from photoscreen.core.geometry import Box
@@ -87,6 +90,30 @@ def test_looking_harder_adds_possible_faces_for_staff_to_decide(qtbot, window):
     c.add_found_again(FoundAgain(digest, found, "thorough"))
     assert len(c.session.faces(digest)) == 2
     assert "No more faces found" in window.message_bar.text
+
+
+def test_a_folder_dropped_on_the_photo_opens(qtbot, window, tmp_path):
+    other = tmp_path / "outing"
+    other.mkdir()
+    save_jpeg(other / "c.jpg", scene(3))
+    window.controller.select("a.jpg")
+    qtbot.waitUntil(window.photo_view.has_photo)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(other))])
+    port = window.photo_view.viewport()
+    where = port.rect().center()
+    copy, left, none = (
+        Qt.DropAction.CopyAction,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    entered = QDragEnterEvent(where, copy, mime, left, none)
+    QApplication.sendEvent(port, entered)
+    assert entered.isAccepted(), "the drag is welcome over the photo"
+    with qtbot.waitSignal(window.controller.folder_opened) as opened:
+        QApplication.sendEvent(port, QDropEvent(QPointF(where), copy, mime, left, none))
+    assert opened.args == [other]
+    assert [e.name for e in window.controller.entries()] == ["c.jpg"]
 
 
 @pytest.mark.xfail(
