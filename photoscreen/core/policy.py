@@ -241,10 +241,17 @@ class PhotoStatus:
 
     state: PhotoState
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    # Every state whose reason applies; ``state`` is the first of them, the one shown.
+    applies: frozenset[PhotoState] = frozenset()
 
     @property
     def exportable(self) -> bool:
         return self.state is PhotoState.READY
+
+    def has(self, state: PhotoState) -> bool:
+        """True when ``state``'s reason applies, shown first or not (a photo waiting for
+        the manager whose faces are not checked yet is both)."""
+        return state is self.state or state in self.applies
 
 
 NOT_SCANNED = PhotoStatus(PhotoState.NOT_SCANNED, ("Not read yet",))
@@ -275,7 +282,8 @@ def photo_status(decisions: PhotoDecisions | None, activities: Iterable[Activity
         return PhotoStatus(PhotoState.READY, ())
     order = list(PhotoState)
     state = min((s for s, _ in found), key=order.index)
-    return PhotoStatus(state, tuple(reason for _, reason in found))
+    applies = frozenset(s for s, _ in found)
+    return PhotoStatus(state, tuple(reason for _, reason in found), applies)
 
 
 def _activity_reasons(

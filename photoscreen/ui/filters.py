@@ -23,9 +23,16 @@ class StatusFilter:
 
     label: str
     states: frozenset[PhotoState] = frozenset()
+    # True: a photo is shown when any of ``states`` applies to it, not only the one its
+    # badge shows (the manager sees every flagged photo, checked or not).
+    any_reason: bool = False
 
-    def accepts(self, state: PhotoState) -> bool:
-        return not self.states or state in self.states
+    def accepts(self, status: PhotoStatus) -> bool:
+        if not self.states:
+            return True
+        if self.any_reason:
+            return any(status.has(state) for state in self.states)
+        return status.state in self.states
 
 
 FILTERS: tuple[StatusFilter, ...] = (
@@ -36,7 +43,9 @@ FILTERS: tuple[StatusFilter, ...] = (
     ),
     StatusFilter("Needs activity", frozenset({PhotoState.NEEDS_ACTIVITY})),
     StatusFilter("Check faces", frozenset({PhotoState.CHECK_FACES})),
-    StatusFilter("Waiting for the manager", frozenset({PhotoState.AWAITING_REVIEW})),
+    StatusFilter(
+        "Waiting for the manager", frozenset({PhotoState.AWAITING_REVIEW}), any_reason=True
+    ),
     StatusFilter("Ready to post", frozenset({PhotoState.READY})),
     StatusFilter(
         "Not going out (blocked, excluded, rejected)",
@@ -70,7 +79,7 @@ class StatusFilterProxy(QSortFilterProxyModel):
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
         index = self.sourceModel().index(source_row, 0, source_parent)
-        return self._filter.accepts(PhotoState(index.data(Roles.STATE)))
+        return self._filter.accepts(index.data(Roles.STATUS))
 
 
 class FilterBar(QWidget):

@@ -386,3 +386,19 @@ def test_closing_mid_export_asks_first_then_stops_and_closes(qtbot, window):
     runner._handle = None
     runner.finished.emit(None)
     qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_review_mode_shows_every_photo_asked_about_even_before_its_faces_are_checked(
+    qtbot, window
+):
+    c = window.controller
+    _in_review(window, "IMG_1.jpg", "Is the logo all right?")
+    c.set_review_mode(False)
+    c.select("IMG_2.jpg")
+    c.set_activity("story_time")
+    c.flag_for_review("Swimwear in the background?")  # faces not checked yet
+    assert _entry(window, "IMG_2.jpg").state is PhotoState.CHECK_FACES
+    c.set_review_mode(True)
+    shown = {c.proxy.index(row, 0).data() for row in range(c.proxy.rowCount())}
+    assert shown == {"IMG_1.jpg", "IMG_2.jpg"}
+    assert window.review_panel.queue.count() == 2
