@@ -38,8 +38,11 @@ def test_cells_asked_for_later_go_before_those_asked_for_earlier() -> None:
 def test_the_photo_on_screen_is_read_before_the_cells_on_screen() -> None:
     queue = IngestQueue(PATHS, visible_first=4)
     queue.read_first(PATHS[6])
-    queue.prioritise([PATHS[2], PATHS[1]])  # asked for after: still after it
-    assert _drain(queue) == [PATHS[6], PATHS[1], PATHS[2], PATHS[0], *PATHS[3:6], PATHS[7]]
+    queue.prioritise([PATHS[2], PATHS[6], PATHS[1]])  # asked for after: still after it
+    # It is started as the photo on screen (see the pipeline), never as one of the rest.
+    assert _drain(queue) == [PATHS[1], PATHS[2], PATHS[0], *PATHS[3:6], PATHS[7]]
+    assert queue.pop_first() == PATHS[6]
+    assert len(queue) == 0
 
 
 def test_the_photo_on_screen_replaced_keeps_its_place_and_a_started_one_is_ignored() -> None:
@@ -81,7 +84,7 @@ class _Held:
 
 def test_the_photo_on_screen_starts_at_once_whatever_else_runs() -> None:
     """Neither quick thumbnails in flight nor the limit on photos in flight hold it back;
-    one photo on screen at a time, so memory stays bounded."""
+    at most two photos on screen at a time, so memory stays bounded."""
     queue = IngestQueue(PATHS, visible_first=1)
     held = _Held()
     pipeline = TaskPipeline(queue, 1, held.task("full"), held.task("quick"))
@@ -92,17 +95,20 @@ def test_the_photo_on_screen_starts_at_once_whatever_else_runs() -> None:
         pipeline.fill(cancelled=False)
         assert held.wait_for(2) == [("full", PATHS[6]), ("quick", PATHS[0])]
         assert list(pipeline.in_flight.values()) == [Kind.QUICK, Kind.ON_SCREEN]
-        queue.read_first(PATHS[7])
+        queue.read_first(PATHS[7])  # the person moved on at once
         pipeline.fill(cancelled=False)
-        assert pipeline.started_on_screen(PATHS[6])
-        assert not pipeline.started_on_screen(PATHS[7]), "one photo on screen at a time"
-        assert queue.pop() == PATHS[7], "it still goes first"
+        queue.read_first(PATHS[5])  # and again
+        pipeline.fill(cancelled=False)
+        assert held.wait_for(3) == [("full", PATHS[6]), ("full", PATHS[7]), ("quick", PATHS[0])]
+        assert not pipeline.started_on_screen(PATHS[5]), "it waits for a place"
+        assert queue.pop() == PATHS[0], "and is not started as any other photo"
+        assert queue.pop_first() == PATHS[5]
     finally:
         held.release.set()
         pipeline.close()
 
 
-def test_an_urgent_turn_goes_before_those_already_waiting() -> None:
+def test_turns_go_in_order_of_arrival_but_the_photo_on_screen_goes_first() -> None:
     turns = Turns()
     order: list[str] = []
 
@@ -122,10 +128,12 @@ def test_an_urgent_turn_goes_before_those_already_waiting() -> None:
         assert turns.waiting == count
 
     with turns.turn():
-        threads = [take("waited first", urgent=False)]
-        waiting(1)
-        threads.append(take("photo on screen", urgent=True))
-        waiting(2)
+        threads = []
+        for count, (name, urgent) in enumerate(
+            [("came first", False), ("came second", False), ("photo on screen", True)], 1
+        ):
+            threads.append(take(name, urgent))
+            waiting(count)
     for thread in threads:
         thread.join(10)
-    assert order == ["photo on screen", "waited first"]
+    assert order == ["photo on screen", "came first", "came second"]

@@ -13,6 +13,7 @@ next, ahead of photos already waiting for them.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,8 +30,9 @@ class IngestQueue:
     """The photos still to start, in order; the window can move photos to the front.
 
     The order it is made with is the grid's order. :meth:`read_first` names the photo on
-    screen, which starts before any other; :meth:`prioritise` moves the cells on screen
-    forward. Photos "wanted on screen" (the first ``visible_first``, and any passed to
+    screen, which :meth:`pop_first` hands out (and :meth:`pop` never does: it is started
+    as the photo on screen, ahead of the rest); :meth:`prioritise` moves the cells on
+    screen forward. Photos "wanted on screen" (the first ``visible_first``, and any passed to
     :meth:`prioritise`) can get a quick thumbnail before any face detection runs.
     Thread-safe: the window calls :meth:`read_first` and :meth:`prioritise` while the
     ingest generator pops from another thread.
@@ -49,12 +51,15 @@ class IngestQueue:
     def read_first(self, path: Path) -> None:
         """``path`` is the photo on screen: start it before any other, if not started yet.
 
-        It replaces the photo named before (which keeps its place at the front of the
-        queue, if it was not started yet either).
+        It replaces the photo named before, which goes back to the front of the queue if
+        it was not started yet either.
         """
         with self._lock:
-            if path in self._pending:
-                self._first = path
+            if path not in self._pending or path == self._first:
+                return
+            if self._first is not None and self._first in self._pending:
+                self._order.appendleft(self._first)
+            self._first = path
 
     def pop_first(self) -> Path | None:
         """The photo on screen, if it has not started yet (see :meth:`read_first`)."""
@@ -77,7 +82,9 @@ class IngestQueue:
             if not wanted:
                 return
             wanted_set = set(wanted)
-            rest = [p for p in self._order if p in self._pending and p not in wanted_set]
+            rest = [
+                p for p in dict.fromkeys(self._order) if p in self._pending and p not in wanted_set
+            ]
             self._order = deque([*wanted, *rest])
             # A quick thumbnail is made once: asking again (the window re-asks for the
             # cells on screen as it scrolls) only moves the photo's full pass forward.
@@ -86,15 +93,11 @@ class IngestQueue:
             self._wanted = deque([*quick, *earlier])
 
     def pop(self) -> Path | None:
-        """The next photo to start (the photo on screen first), or None when all have."""
+        """The next photo to start but the photo on screen, or None when none is left."""
         with self._lock:
-            if self._first is not None and self._first in self._pending:
-                path, self._first = self._first, None
-                self._pending.discard(path)
-                return path
             while self._order:
                 path = self._order.popleft()
-                if path in self._pending:
+                if path in self._pending and path != self._first:
                     self._pending.discard(path)
                     return path
             return None
@@ -115,33 +118,38 @@ class IngestQueue:
 
 
 class Turns:
-    """A lock taken in turns, where urgent takers go before those already waiting.
+    """A lock taken in turns: first come, first served, but urgent takers go first.
 
     Ingest's workers share one decoder slot and one detector (see
     :mod:`photoscreen.core.ingest`); a detection takes seconds on an office PC, so the
-    photo on screen must not queue behind every photo that reached the detector first.
+    photo on screen must not queue behind every photo that reached the detector first,
+    and the others are served in the order they came (the order they were started in).
     A turn already under way is never interrupted.
     """
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
         self._busy = False
-        self._urgent_waiting = 0
-        self.waiting = 0  # takers waiting now (read by tests)
+        self._tickets = itertools.count()
+        self._waiting: list[tuple[bool, int]] = []  # (not urgent, ticket): least goes next
+
+    @property
+    def waiting(self) -> int:
+        """How many takers are waiting now."""
+        with self._changed:
+            return len(self._waiting)
 
     @contextmanager
     def turn(self, urgent: bool = False) -> Iterator[None]:
         """Hold the lock for the ``with`` block, waiting for the turns before this one."""
         with self._changed:
-            self.waiting += 1
-            self._urgent_waiting += urgent
+            key = (not urgent, next(self._tickets))
+            self._waiting.append(key)
             try:
-                self._changed.wait_for(
-                    lambda: not self._busy and (urgent or not self._urgent_waiting)
-                )
+                self._changed.wait_for(lambda: not self._busy and key == min(self._waiting))
             finally:
-                self.waiting -= 1
-                self._urgent_waiting -= urgent
+                self._waiting.remove(key)
+                self._changed.notify_all()  # the next in line may be let through
             self._busy = True
         try:
             yield
@@ -149,6 +157,11 @@ class Turns:
             with self._changed:
                 self._busy = False
                 self._changed.notify_all()
+
+
+# Photos read as the photo on screen at once: the one shown, and the one shown before it
+# (still being read when the person moved on).
+ON_SCREEN_LIMIT = 2
 
 
 class Kind(Enum):
@@ -163,10 +176,11 @@ class TaskPipeline(Generic[T]):
     """The thread pools of one ingest run and the tasks in flight, in submission order.
 
     The photo on screen is started at once on a pool of its own, outside the limit on
-    photos in flight (one photo at a time, so at most one more). Photos wanted on screen
-    get their quick thumbnails on a pool of their own, so they never queue behind a
-    detection that takes seconds; while any are in flight no new full-ingest work starts,
-    so the first screen has the cores to itself.
+    photos in flight: at most :data:`ON_SCREEN_LIMIT` photos, so someone going through
+    unread photos quickly never piles up work (the last one chosen waits for a place).
+    Photos wanted on screen get their quick thumbnails on a pool of their own, so they
+    never queue behind a detection that takes seconds; while any are in flight no new
+    full-ingest work starts, so the first screen has the cores to itself.
     """
 
     def __init__(
@@ -184,7 +198,9 @@ class TaskPipeline(Generic[T]):
         # while memory holds only a handful of encoded files and reduced decodes.
         self.limit = 2 * workers
         self.main = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest")
-        self.on_screen = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-shown")
+        self.on_screen = ThreadPoolExecutor(
+            max_workers=ON_SCREEN_LIMIT, thread_name_prefix="ingest-shown"
+        )
         self.quick = (
             ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest-thumbs")
             if quick_task is not None
@@ -199,7 +215,7 @@ class TaskPipeline(Generic[T]):
         """Start the photo on screen, then quick thumbnails, then work up to the limit."""
         if cancelled:
             return
-        if self._busy(Kind.ON_SCREEN) == 0:
+        if self._busy(Kind.ON_SCREEN) < ON_SCREEN_LIMIT:
             shown = self.queue.pop_first()
             if shown is not None:
                 self._started_on_screen.add(shown)

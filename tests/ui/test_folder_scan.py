@@ -40,7 +40,9 @@ def scan_and_queue(qtbot, monkeypatch, tmp_path: Path) -> tuple[FolderScan, list
 
 
 def _order(queue: IngestQueue) -> list[Path]:
-    return list(iter(queue.pop, None))
+    """The order photos are started in: the photo on screen, then the rest."""
+    first = queue.pop_first()
+    return [*([first] if first else []), *iter(queue.pop, None)]
 
 
 def test_the_first_screen_is_read_from_its_top_left_cell(qtbot, scan_and_queue):
