@@ -3,7 +3,8 @@
 The keys are declared once, in :data:`COMMANDS`; the menus, the side panel's button
 captions and the help overlay (F1) all read them from here, so what the help says is
 what the keys do. Activity keys (digits) come from the centre's activity list and are
-rebuilt whenever it changes.
+rebuilt whenever it changes. Every key works wherever the focus is in the window (text
+fields keep the characters typed into them), so none needs a click on the photo first.
 """
 
 from __future__ import annotations
@@ -20,13 +21,18 @@ from photoscreen.core.policy import Activity
 
 @dataclass(frozen=True)
 class Command:
-    """One command: its name, menu text, keys and the line the help overlay shows."""
+    """One command: its name, menu text, keys and the line the help overlay shows.
+
+    ``more_keys`` also work but are not shown: other ways of typing the same key on
+    other keyboards (the "+" is Shift and "=" on many; some report the Shift, some not).
+    """
 
     name: str
     text: str
     keys: tuple[str, ...]
     help: str
     group: str
+    more_keys: tuple[str, ...] = ()
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -67,12 +73,36 @@ COMMANDS: tuple[Command, ...] = (
         "Faces",
     ),
     Command(
+        "accept_possible",
+        "Possible face: yes, blur it",
+        ("A",),
+        "Yes, a possible face is a face: blur it",
+        "Faces",
+    ),
+    Command(
+        "dismiss_possible",
+        "Possible face: no, not a face",
+        ("D",),
+        "No, a possible face is not a face",
+        "Faces",
+    ),
+    Command(
         "preview",
         "Preview as posted",
         ("P",),
         "Show exactly what will be posted (faces hidden); press again to go back",
         "Faces",
     ),
+    Command(
+        "zoom_in",
+        "Zoom in",
+        ("+", "Ctrl++"),
+        "Zoom in",
+        "View",
+        more_keys=("=", "Shift++", "Shift+=", "Ctrl+=", "Ctrl+Shift++", "Ctrl+Shift+="),
+    ),
+    Command("zoom_out", "Zoom out", ("-", "Ctrl+-"), "Zoom out", "View"),
+    Command("fit", "Fit to window", ("Ctrl+0",), "Fit the whole photo in view", "View"),
     Command("undo", "Undo", ("Ctrl+Z",), "Undo the last change", "Edit"),
     Command("redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo what was undone", "Edit"),
     Command("open_folder", "Open folder…", ("Ctrl+O",), "Open a folder of photos", "Window"),
@@ -106,8 +136,23 @@ PHOTO_COMMANDS = (
     "ask_manager",
     "add_box",
     "look_harder",
+    "accept_possible",
+    "dismiss_possible",
     "preview",
+    "zoom_in",
+    "zoom_out",
+    "fit",
 )
+# Commands of the photo view itself, bound to its method of this name when the window's
+# handlers do not name them: how the photo is shown, and which possible face a key means
+# (the view then emits its signal, and the controller records the decision as for a click).
+VIEW_COMMANDS = {
+    "zoom_in": "zoom_in",
+    "zoom_out": "zoom_out",
+    "fit": "zoom_to_fit",
+    "accept_possible": "accept_possible",
+    "dismiss_possible": "dismiss_possible",
+}
 # Keys matched on the character typed rather than as a shortcut (see help_overlay).
 TYPED_KEYS = frozenset({"?"})
 
@@ -134,7 +179,11 @@ def _readable(key: str) -> str:
 
 
 class Actions(QObject):
-    """The window's QActions, wired to ``handlers`` (command name -> callable)."""
+    """The window's QActions, wired to ``handlers`` (command name -> callable).
+
+    A command of :data:`VIEW_COMMANDS` missing from ``handlers`` calls the method of the
+    window's ``photo_view``.
+    """
 
     def __init__(self, window: QWidget, handlers: dict[str, Callable[[], object]]) -> None:
         super().__init__(window)
@@ -142,11 +191,12 @@ class Actions(QObject):
         self.by_name: dict[str, QAction] = {}
         for command in COMMANDS:
             action = QAction(command.text, window)
-            action.setShortcuts([QKeySequence(k) for k in command.keys if k not in TYPED_KEYS])
+            keys = [k for k in command.keys + command.more_keys if k not in TYPED_KEYS]
+            action.setShortcuts([QKeySequence(k) for k in keys])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            keys = f" ({keys_text(command.keys)})" if command.keys else ""
-            action.setToolTip(command.help + keys)
-            action.triggered.connect(handlers[command.name])
+            shown = f" ({keys_text(command.keys)})" if command.keys else ""
+            action.setToolTip(command.help + shown)
+            action.triggered.connect(_handler(window, handlers, command.name))
             window.addAction(action)
             self.by_name[command.name] = action
         self.activity_actions: list[QAction] = []
@@ -177,6 +227,18 @@ class Actions(QObject):
             action.setEnabled(enabled)
 
 
+def _handler(
+    window: QWidget, handlers: dict[str, Callable[[], object]], name: str
+) -> Callable[[], object]:
+    if name in handlers:
+        return handlers[name]
+    view = getattr(window, "photo_view", None)
+    if name not in VIEW_COMMANDS or view is None:
+        raise KeyError(f"nothing handles the command {name!r}")
+    method: Callable[[], object] = getattr(view, VIEW_COMMANDS[name])
+    return method
+
+
 MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("&File", ("open_folder", "export", "settings", "your_name", "quit")),
     ("&Edit", ("undo", "redo")),
@@ -188,10 +250,15 @@ TOOLBAR = ("open_folder", "export", "review_mode", "settings", "help")
 
 
 def build_menus(window: QMainWindow, actions: Actions) -> None:
-    """The menu bar and the toolbar of big, labelled buttons."""
+    """The menu bar and the toolbar of big, labelled buttons.
+
+    Within a menu, a line separates the commands of one group from the next.
+    """
     for title, names in MENUS:
         menu = window.menuBar().addMenu(title)
-        for name in names:
+        for index, name in enumerate(names):
+            if index and COMMANDS_BY_NAME[name].group != COMMANDS_BY_NAME[names[index - 1]].group:
+                menu.addSeparator()
             menu.addAction(actions[name])
         if title == "&Go":
             menu.addSeparator()

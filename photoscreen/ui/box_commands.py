@@ -29,8 +29,7 @@ BOX_KEY_HELP = (
     ("Tab / Shift+Tab", "Select the next / previous face box"),
     ("Delete", "Remove the selected face box"),
     ("Shift+C", "Consent on file for the selected face (it will not be blurred); again to undo"),
-    ("A or Enter", "Yes, the possible face is a face"),
-    ("D", "No, the possible face is not a face"),
+    ("Enter", "Yes, the selected possible face is a face"),
     ("Shift+arrows", "Move the selected box"),
     ("Esc", "Deselect, or stop drawing a box"),
 )

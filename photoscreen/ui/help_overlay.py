@@ -32,6 +32,7 @@ from photoscreen.ui.box_commands import BOX_KEY_HELP
 _GROUP_TITLES = {
     "Decide": "Deciding about a photo",
     "Faces": "Face boxes",
+    "View": "Seeing the photo",
     "Move": "Moving between photos",
     "Edit": "Changing your mind",
     "Window": "Everything else",
@@ -43,7 +44,7 @@ def help_html(activities: Sequence[Activity]) -> str:
     columns = (
         _activity_rows(activities)
         + _group_rows("Decide", first=not any(a.shortcut for a in activities)),
-        _group_rows("Faces", first=True) + _box_rows(),
+        _group_rows("Faces", first=True) + _box_rows() + _group_rows("View"),
         _group_rows("Move", first=True) + _group_rows("Edit") + _group_rows("Window"),
     )
     cells = "".join(
@@ -53,7 +54,8 @@ def help_html(activities: Sequence[Activity]) -> str:
     return (
         f"<h2>Keyboard keys</h2><table width='100%'><tr>{cells}</tr></table>"
         "<p>In the photo: drag a box to move it, drag its corner to resize it, right-click "
-        "a box for more. <i>Press F1, ? or Esc to close this list.</i></p>"
+        "a box for more; the mouse wheel zooms. <i>Press F1, ? or Esc to close this "
+        "list.</i></p>"
     )
 
 

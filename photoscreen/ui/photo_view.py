@@ -14,13 +14,16 @@ Keys, when a box is selected (they take priority over window shortcuts only then
 Delete/Backspace removes it, Shift+C toggles consent on file, A/Enter accepts a possible face,
 D dismisses one, Shift+arrows nudge it, Esc deselects. Tab / Shift+Tab cycle through the
 boxes and, past the last one, move on to the next widget. Esc also cancels drawing.
+The window's own commands call :meth:`PhotoView.accept_possible` and
+:meth:`PhotoView.dismiss_possible` (A and D wherever the focus is: with no possible face
+selected they mean the first one not decided yet), and the zoom methods.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -53,6 +56,7 @@ from photoscreen.ui.box_commands import (
     nudge_direction,
 )
 from photoscreen.ui.face_items import (
+    KIND_POSSIBLE,
     FaceItem,
     FaceOverlay,
     rect_to_box,
@@ -68,6 +72,9 @@ BANNER_STYLE = (
 )
 PREVIEW_TEXT = "Preview: exactly what export will write"
 DRAWING_TEXT = "Drag a box around the face  ·  Esc cancels"
+NO_POSSIBLE_TEXT = "No possible face left to decide in this photo"
+PREVIEWING_TEXT = "Leave the preview (P) to decide about the possible faces"
+NOTE_MS = 4000  # how long a note stays over the photo
 
 
 class PhotoView(ZoomableView):
@@ -96,6 +103,12 @@ class PhotoView(ZoomableView):
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._empty.setText("No photo selected")
         self._empty.setVisible(True)
+        # A short note over the photo saying why a key did nothing; it goes by itself.
+        self._note = self._make_label(BANNER_STYLE)
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(NOTE_MS)
+        self._note_timer.timeout.connect(self._note.hide)
         # Cosmetic pens and zoom-independent labels outgrow their scene bounds; repainting
         # the whole viewport avoids trails (the scene is one pixmap and a few boxes).
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
@@ -255,10 +268,23 @@ class PhotoView(ZoomableView):
         """The notice shown over the photo (preview or drawing), empty when none."""
         return self._banner.text() if self._banner.isVisible() else ""
 
+    def show_note(self, text: str) -> None:
+        """Say ``text`` over the foot of the photo for a few seconds."""
+        self._note.setText(text)
+        self._note.setVisible(True)
+        self._place_labels()
+        self._note_timer.start()
+
+    def note_text(self) -> str:
+        """The note shown now (see :meth:`show_note`), empty when none."""
+        return self._note.text() if self._note.isVisibleTo(self) else ""
+
     def _place_labels(self) -> None:
         area = self.viewport().rect()
         self._banner.adjustSize()
         self._banner.move((area.width() - self._banner.width()) // 2, 10)
+        self._note.adjustSize()
+        self._note.move((area.width() - self._note.width()) // 2, area.height() - 50)
         # A long reason ("cannot be opened: ...") wraps within the view instead of running
         # off its edges.
         width = max(120, area.width() - 40)
@@ -351,6 +377,42 @@ class PhotoView(ZoomableView):
         # rather than travelling on to the parent, which never saw the press.
         event.accept()
 
+    # -- possible faces from the keyboard --------------------------------------------
+    def accept_possible(self) -> None:
+        """A possible face is a face: the one selected, or else the first not decided yet."""
+        self._decide_possible(ACCEPT)
+
+    def dismiss_possible(self) -> None:
+        """A possible face is not a face: the one selected, or else the first not decided."""
+        self._decide_possible(DISMISS)
+
+    def _decide_possible(self, command: str) -> None:
+        """Ask for ``command`` on a possible face, then select the next one to decide.
+
+        "First" is in Tab order (left to right). Selecting the next one shows which face
+        the next press of A or D will mean; with none left, a note says so.
+        """
+        if not self.has_photo():
+            return  # the view already says why there is no photo (still being read...)
+        if self.is_previewing():
+            self.show_note(PREVIEWING_TEXT)
+            return
+        undecided = self._possible_items()
+        selected = self._selected_item()
+        target = selected if selected in undecided else next(iter(undecided), None)
+        if target is None:
+            self.show_note(NO_POSSIBLE_TEXT)
+            return
+        face_id = target.face_id
+        self._run(face_id, command)
+        # The controller has answered with the faces as they are now.
+        following = [item for item in self._possible_items() if item.face_id != face_id]
+        if following:
+            self.select_face(following[0].face_id)
+
+    def _possible_items(self) -> list[FaceItem]:
+        return [item for item in self._tab_order() if item.kind == KIND_POSSIBLE]
+
     # -- zoom ----------------------------------------------------------------------
     def _unit(self) -> float:
         return self.scene_per_screen_pixel()
@@ -425,14 +487,13 @@ class PhotoView(ZoomableView):
             self.scene().clearSelection()
         elif item is not None and self._wants_key(event):
             step = nudge_direction(key, modifiers)
+            command = box_command(item.kind, key, modifiers)
             if step is not None:
                 item.nudge(step[0] * NUDGE_PX * self._unit(), step[1] * NUDGE_PX * self._unit())
+            elif command in (ACCEPT, DISMISS):
+                self._decide_possible(command)
             else:
-                self._run(item.face_id, box_command(item.kind, key, modifiers))
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_in()
-        elif key == Qt.Key.Key_Minus:
-            self.zoom_out()
+                self._run(item.face_id, command)
         else:
             super().keyPressEvent(event)
 

@@ -1,4 +1,5 @@
-"""The photo on screen and its boxes: boxes only over their own photo; looking harder."""
+"""The photo on screen and its boxes: boxes only over their own photo; looking harder;
+its keys wherever the focus is; folders dropped on it; read first while a folder is read."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QComboBox
 
 from photoscreen.core.faces import Detection, FaceBand
 from photoscreen.core.geometry import Box
 from photoscreen.core.policy import FaceState
 from photoscreen.ui.photo_jobs import FoundAgain
+from photoscreen.ui.photo_view import NO_POSSIBLE_TEXT
 from tests.ui.conftest import save_jpeg, scanned_window, scene
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -92,6 +94,50 @@ def test_looking_harder_adds_possible_faces_for_staff_to_decide(qtbot, window):
     assert "No more faces found" in window.message_bar.text
 
 
+def _focus_in_the_filter(qtbot, window) -> QComboBox:
+    """Where the focus is after a folder opens: the "Show:" drop-down, not the photo."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    combo = window.filter_bar.findChild(QComboBox)
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    return combo
+
+
+def test_zoom_keys_work_wherever_the_focus_is_and_are_in_the_photo_menu(qtbot, window):
+    c, view = window.controller, window.photo_view
+    c.select("a.jpg")
+    qtbot.waitUntil(view.has_photo)
+    combo = _focus_in_the_filter(qtbot, window)
+    fitted = view.zoom_factor()
+    qtbot.keyClick(combo, Qt.Key.Key_Plus)
+    assert view.zoom_factor() > fitted
+    qtbot.keyClick(combo, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert view.zoom_factor() == pytest.approx(fitted)
+    qtbot.keyClick(combo, Qt.Key.Key_Minus)
+    assert view.zoom_factor() < fitted
+    assert combo.currentIndex() == 0, "the keys did not change the filter"
+    photo_menu = next(m for m in window.menuBar().actions() if m.text() == "&Photo").menu()
+    entries = [a.text() for a in photo_menu.actions()]
+    assert {"Zoom in", "Zoom out", "Fit to window", "Possible face: yes, blur it"} <= set(entries)
+
+
+def test_a_decides_the_first_possible_face_without_selecting_it(qtbot, window):
+    c, view = window.controller, window.photo_view
+    digest = _hash(window, "a.jpg")
+    c.select("a.jpg")
+    qtbot.waitUntil(view.has_photo)
+    possible = Detection(Box(300, 100, 50, 50), 0.12, FaceBand.POSSIBLE)
+    c.add_found_again(FoundAgain(digest, (possible,), "thorough"))
+    qtbot.waitUntil(lambda: len(view.face_ids()) == 1)
+    combo = _focus_in_the_filter(qtbot, window)
+    qtbot.keyClick(combo, Qt.Key.Key_A)
+    assert [f.state for f in c.session.faces(digest)] == [FaceState.POSSIBLE_ACCEPTED]
+    qtbot.keyClick(combo, Qt.Key.Key_A)
+    assert view.note_text() == NO_POSSIBLE_TEXT
+    assert c.current == "a.jpg" and combo.currentIndex() == 0
+
+
 def test_a_folder_dropped_on_the_photo_opens(qtbot, window, tmp_path):
     other = tmp_path / "outing"
     other.mkdir()
@@ -124,8 +170,8 @@ def test_a_folder_dropped_on_the_photo_opens(qtbot, window, tmp_path):
 def test_the_photo_chosen_while_the_folder_is_read_is_read_next(qtbot, make_window, tmp_path):
     folder = tmp_path / "many"
     folder.mkdir()
-    for index in range(10):
-        save_jpeg(folder / f"P{index:02d}.jpg", scene(index, face_at=(40 * index, 100)))
+    for index in range(16):
+        save_jpeg(folder / f"P{index:02d}.jpg", scene(index, face_at=(20 * index, 100)))
     window = make_window(detector=True)
     window.show()
     qtbot.waitExposed(window)
@@ -139,7 +185,17 @@ def test_the_photo_chosen_while_the_folder_is_read_is_read_next(qtbot, make_wind
     with qtbot.waitSignal(c.folder_opened, timeout=20000):
         c.open_folder(folder)
     qtbot.waitUntil(lambda: c.current == "P00.jpg")  # the first photo is shown at first
-    c.select("P08.jpg")
-    qtbot.waitUntil(lambda: len(done) == 10, timeout=60000)
-    # Read straight after the photos already under way, not ninth as in the grid's order.
-    assert done.index("P08.jpg") <= 4, done
+    # The last cell wholly on the first screen: choosing it scrolls nothing, so no cell is
+    # newly painted (and put forward) by choosing it.
+    area = window.grid.viewport().rect()
+    shown = [
+        row
+        for row in range(c.proxy.rowCount())
+        if area.contains(window.grid.visualRect(c.proxy.index(row, 0)))
+    ]
+    assert len(shown) >= 6
+    chosen = f"P{shown[-1]:02d}.jpg"
+    c.select(chosen)
+    qtbot.waitUntil(lambda: len(done) == 16, timeout=60000)
+    # Read next, or straight after the photos already under way; not in the grid's order.
+    assert done.index(chosen) < 4 < shown[-1], done

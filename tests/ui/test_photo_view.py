@@ -9,6 +9,7 @@ marker's full-resolution position.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import numpy as np
 import piexif
@@ -22,7 +23,13 @@ from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 from photoscreen.core.geometry import Box
 from photoscreen.ui.face_items import FaceOverlay
 from photoscreen.ui.face_parts import BUTTON_GAP_PX, BUTTON_PX
-from photoscreen.ui.photo_view import MIN_FACE_PX, PREVIEW_TEXT, PhotoView
+from photoscreen.ui.photo_view import (
+    MIN_FACE_PX,
+    NO_POSSIBLE_TEXT,
+    PREVIEW_TEXT,
+    PREVIEWING_TEXT,
+    PhotoView,
+)
 
 RED = (230, 20, 20)
 
@@ -326,6 +333,62 @@ def test_possible_face_accept_and_dismiss(view, qtbot):
     assert accepted == ["p", "p", "p"]
     assert dismissed == ["p", "p", "p"]
     assert deleted == []
+
+
+def _answering_like_the_controller(view: PhotoView, faces: list[FaceOverlay]) -> None:
+    """Show ``faces``; accepting or dismissing one shows the faces as they then are."""
+    shown = {face.id: face for face in faces}
+
+    def decided(face_id: str, kind: str | None) -> None:
+        if kind is None:
+            del shown[face_id]
+        else:
+            shown[face_id] = replace(shown[face_id], kind=kind)
+        view.set_faces(list(shown.values()))
+
+    view.possible_accepted.connect(lambda face_id: decided(face_id, "face"))
+    view.possible_dismissed.connect(lambda face_id: decided(face_id, None))
+    view.set_faces(faces)
+
+
+def test_a_and_d_with_no_box_selected_decide_the_first_possible_face(view, qtbot):
+    """The keyboard route to a possible face: no Tab needed, and the next one to decide
+    is selected, so the next key press is seen to mean it."""
+    view.set_photo(to_qimage(np.zeros((300, 400, 3), np.uint8)), 1600, 1200)
+    _answering_like_the_controller(
+        view,
+        [
+            FaceOverlay("right", Box(1200, 100, 150, 150), "possible"),
+            FaceOverlay("face", Box(50, 100, 150, 150), "face"),
+            FaceOverlay("left", Box(400, 500, 150, 150), "possible"),
+        ],
+    )
+    accepted, dismissed = [], []
+    view.possible_accepted.connect(accepted.append)
+    view.possible_dismissed.connect(dismissed.append)
+    view.select_face("face")  # a face, not a possible one: A still means the first possible
+    view.accept_possible()
+    assert accepted == ["left"] and view.selected_face_id() == "right"
+    view.dismiss_possible()
+    assert dismissed == ["right"] and view.face_ids() == ["face", "left"]
+    assert view.note_text() == ""
+    view.accept_possible()
+    assert accepted == ["left"], "nothing left to decide"
+    assert view.note_text() == NO_POSSIBLE_TEXT
+
+
+def test_a_and_d_say_why_they_do_nothing_in_the_preview(view, qtbot):
+    view.set_photo(to_qimage(np.zeros((300, 400, 3), np.uint8)), 1600, 1200)
+    view.set_faces([FaceOverlay("p", Box(400, 400, 200, 200), "possible")])
+    decided = []
+    view.possible_accepted.connect(decided.append)
+    view.possible_dismissed.connect(decided.append)
+    view.set_preview(to_qimage(np.zeros((300, 400, 3), np.uint8)))
+    view.dismiss_possible()
+    assert decided == [] and view.note_text() == PREVIEWING_TEXT
+    view.set_preview(None)
+    view.dismiss_possible()
+    assert decided == ["p"]
 
 
 def test_buttons_of_a_possible_face_at_the_right_edge_sit_on_its_left(view, qtbot):
