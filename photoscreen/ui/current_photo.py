@@ -2,7 +2,9 @@
 
 Asking for a photo starts a job in the ``viewer`` pool's "photo" lane: choosing another
 photo before it finishes supersedes it, so holding an arrow key never queues up decodes.
-Results come back as signals for the photo view and the side panel.
+Results come back as signals for the photo view and the side panel. Until the picture
+arrives (a tenth of a second to most of a second) the previous one must not stay on
+screen under the new photo's name: asking says at once that the photo is loading.
 """
 
 from __future__ import annotations
@@ -18,13 +20,16 @@ from photoscreen.ui.messages import MessageChannel
 from photoscreen.ui.photo_jobs import LoadedPhoto, PhotoChanged, load_photo, render_preview
 from photoscreen.ui.workers import JobError, Workers
 
+LOADING_TEXT = "Loading this photo…"
+
 
 class CurrentPhoto(QObject):
     """Loads the chosen photo and its preview; drops results for photos no longer shown."""
 
     image_ready = Signal(object, int, int)  # QImage, full width, full height
     hidden_data_ready = Signal(object)  # tuple[str, ...]
-    cleared = Signal(str)  # why there is no picture to show
+    cleared = Signal(str)  # why there is no picture to show (or that it is loading)
+    loading = Signal(object)  # a stand-in QImage (its thumbnail) to show while it loads
     preview_ready = Signal(object)  # QImage, or None to show the photo itself
     changed_on_disk = Signal(object)  # Path of a file edited since it was read
 
@@ -49,13 +54,20 @@ class CurrentPhoto(QObject):
         """
         return photo_hash is not None and self._on_screen == (path, photo_hash)
 
-    def show(self, path: Path, photo_hash: str) -> None:
-        """Start loading ``path`` (known by ``photo_hash``) unless it is already shown."""
+    def show(self, path: Path, photo_hash: str, stand_in: QImage | None = None) -> None:
+        """Start loading ``path`` (known by ``photo_hash``) unless it is already shown.
+
+        Meanwhile ``cleared`` says it is loading, then ``loading`` offers ``stand_in``
+        (e.g. its grid thumbnail) for a view that can show it until the picture comes.
+        """
         if self._key == (path, photo_hash):
             return
         self._key = (path, photo_hash)
         self._on_screen = None
         self.hidden_data = None
+        self.cleared.emit(LOADING_TEXT)
+        if stand_in is not None and not stand_in.isNull():
+            self.loading.emit(stand_in)
         self._workers.run(
             "viewer",
             load_photo(path, photo_hash),

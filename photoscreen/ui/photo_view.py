@@ -72,6 +72,7 @@ BANNER_STYLE = (
 )
 PREVIEW_TEXT = "Preview: exactly what export will write"
 DRAWING_TEXT = "Drag a box around the face  ·  Esc cancels"
+LOADING_BANNER = "Loading…"
 NO_POSSIBLE_TEXT = "No possible face left to decide in this photo"
 PREVIEWING_TEXT = "Leave the preview (P) to decide about the possible faces"
 NOTE_MS = 4000  # how long a note stays over the photo
@@ -97,6 +98,7 @@ class PhotoView(ZoomableView):
         self._faces: dict[str, FaceItem] = {}
         self._drawing = False
         self._draw_origin: QPointF | None = None
+        self._standing_in = False  # a stand-in is shown while the photo loads
         self._banner = self._make_label(BANNER_STYLE)
         self._empty = self._make_label("QLabel { color: #d0d0d0; font-size: 16px; }")
         self._empty.setWordWrap(True)
@@ -165,6 +167,27 @@ class PhotoView(ZoomableView):
         self._photo.setTransform(self._to_scene(image))
         self._photo.setVisible(True)
         self._empty.setVisible(False)
+        self._standing_in = False
+        self.zoom_to_fit()
+
+    def show_loading(self, stand_in: QImage) -> None:
+        """Show ``stand_in`` (the next photo's thumbnail, say) until :meth:`set_photo`.
+
+        It fills the view under a "Loading…" banner, with no boxes: boxes are only drawn
+        over the photo they belong to, and nothing can be drawn or edited meanwhile.
+        """
+        if stand_in.isNull():
+            return
+        self.cancel_drawing()
+        self.set_faces([])
+        self.set_preview(None)
+        self.set_content_rect(QRectF(0, 0, stand_in.width(), stand_in.height()))
+        self._photo.setPixmap(QPixmap.fromImage(stand_in))
+        self._photo.setTransform(QTransform())
+        self._photo.setVisible(True)
+        self._empty.setVisible(False)
+        self._standing_in = True
+        self._show_banner(LOADING_BANNER)
         self.zoom_to_fit()
 
     def clear(self, message: str = "No photo selected") -> None:
@@ -174,12 +197,14 @@ class PhotoView(ZoomableView):
         self.set_preview(None)
         self._photo.setPixmap(QPixmap())
         self.set_content_rect(QRectF())
+        self._standing_in = False
         self._empty.setText(message)
         self._empty.setVisible(True)
         self._place_labels()
 
     def has_photo(self) -> bool:
-        return self.has_content()
+        """True while a photo is shown (not while a stand-in shows it is loading)."""
+        return self.has_content() and not self._standing_in
 
     def message(self) -> str:
         """The text shown instead of a photo, empty while a photo is shown."""

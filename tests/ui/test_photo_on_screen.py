@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QComboBox
 
 from photoscreen.core.faces import Detection, FaceBand
 from photoscreen.core.geometry import Box
 from photoscreen.core.policy import FaceState
+from photoscreen.ui.current_photo import LOADING_TEXT
 from photoscreen.ui.photo_jobs import FoundAgain
 from photoscreen.ui.photo_view import NO_POSSIBLE_TEXT
 from tests.ui.conftest import save_jpeg, scanned_window, scene
@@ -53,12 +54,36 @@ def test_boxes_are_only_drawn_over_their_own_photo(qtbot, window):
     c.select("a.jpg")
     qtbot.waitUntil(lambda: view.face_ids() == [str(a_face)])
     c.select("b.jpg")
-    # b's picture is still being decoded: a's picture is on screen, so b's box is not.
+    # b's picture is still being decoded: its box waits for it.
     assert str(b_face) not in view.face_ids()
     qtbot.waitUntil(lambda: view.face_ids() == [str(b_face)])
     assert _content_size(window) == (600.0, 400.0)
     for ids, size in drawn:
         assert all(sizes[face_id] == size for face_id in ids), drawn
+
+
+def test_the_next_photo_never_shows_the_last_ones_picture_while_it_loads(qtbot, window):
+    c, view = window.controller, window.photo_view
+    c.select("a.jpg")
+    qtbot.waitUntil(view.has_photo)
+    c.select("b.jpg")
+    assert not view.has_photo() and view.message() == LOADING_TEXT
+    qtbot.waitUntil(view.has_photo)
+    assert _content_size(window) == (600.0, 400.0)
+    assert view.message() == ""
+
+
+def test_asking_for_a_photo_offers_a_stand_in_until_it_comes(qtbot, window):
+    photo = window.controller.photo
+    stand_in = QImage(164, 109, QImage.Format.Format_RGB888)
+    offered: list[QImage] = []
+    photo.loading.connect(offered.append)
+    entry = next(e for e in window.controller.entries() if e.name == "b.jpg")
+    with qtbot.waitSignal(photo.image_ready):
+        photo.show(entry.path, _hash(window, "b.jpg"), stand_in)
+        assert offered == [stand_in]
+    photo.show(entry.path, _hash(window, "b.jpg"), stand_in)  # already shown: nothing
+    assert offered == [stand_in]
 
 
 def test_drawing_a_box_stops_when_another_photo_is_chosen(qtbot, window):

@@ -24,6 +24,7 @@ from photoscreen.core.geometry import Box
 from photoscreen.ui.face_items import FaceOverlay
 from photoscreen.ui.face_parts import BUTTON_GAP_PX, BUTTON_PX
 from photoscreen.ui.photo_view import (
+    LOADING_BANNER,
     MIN_FACE_PX,
     NO_POSSIBLE_TEXT,
     PREVIEW_TEXT,
@@ -508,6 +509,21 @@ def test_box_keys_win_over_window_shortcuts_only_while_a_box_is_selected(qtbot):
     view.select_face(None)
     QTest.keyClick(view, Qt.Key.Key_Delete)
     assert (fired, deleted) == (["C", "Delete"], ["a"])
+
+
+def test_a_stand_in_shows_while_the_photo_loads_without_boxes_or_drawing(one_face, qtbot):
+    view = one_face
+    green = np.zeros((120, 160, 3), np.uint8)
+    green[:, :, 1] = 255
+    view.show_loading(to_qimage(green))
+    assert view.face_ids() == [] and not view.has_photo()
+    assert view.banner_text() == LOADING_BANNER
+    assert tuple(screen_pixels(view)[300, 400]) == (0, 255, 0), "it fills the view"
+    view.start_drawing()
+    assert not view.is_drawing()
+    view.set_photo(to_qimage(np.zeros((75, 100, 3), np.uint8)), 400, 300)
+    assert view.has_photo() and view.banner_text() == ""
+    assert tuple(screen_pixels(view)[300, 400]) == (0, 0, 0)
 
 
 def test_bad_photo_arguments_are_refused(view):
