@@ -54,7 +54,7 @@ COMMANDS: tuple[Command, ...] = (
         "unclothed",
         "Unclothed / semi-clothed",
         ("U",),
-        "Someone in the photo is unclothed or semi-clothed: it is never posted",
+        "Unclothed or semi-clothed: blocked until whoever marked it, or the manager, clears it",
         "Decide",
     ),
     Command(

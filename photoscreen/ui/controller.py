@@ -28,7 +28,7 @@ from photoscreen.ui.file_problems import file_problem
 from photoscreen.ui.filters import FILTERS, REVIEW_FILTER, StatusFilter, StatusFilterProxy
 from photoscreen.ui.folder_opening import FolderOpening, OpenedFolder
 from photoscreen.ui.folder_scan import FolderScan, ScannedPhoto
-from photoscreen.ui.grid_model import GridEntry, PhotoGridModel
+from photoscreen.ui.grid_model import GridEntry, PhotoGridModel, Roles
 from photoscreen.ui.messages import MessageChannel
 from photoscreen.ui.photo_jobs import quick_grid_thumbnail, stored_grid_thumbnail
 from photoscreen.ui.workers import JobError, Workers
@@ -79,6 +79,7 @@ class Controller(QObject, DecisionVerbs):
         self.model.thumbnail_wanted.connect(self._load_thumbnail)
         self.session: Session | None = None
         self.scan: FolderScan | None = None
+        self._read_again: set[Path] = set()  # changed on disk while the folder was read
         self._opening: FolderOpening | None = None
         self._shown_activities: tuple[Activity, ...] | None = None
         # How many grid cells the window shows (the window says, as a folder opens).
@@ -155,6 +156,8 @@ class Controller(QObject, DecisionVerbs):
         self.scan.photo_scanned.connect(self._on_scanned)
         self.scan.progressed.connect(self.scan_progressed)
         self.scan.failed.connect(self._on_scan_failed)
+        self.scan.finished.connect(self._read_changed_files)
+        self._read_again = set()
         self.scan.start(
             [e.path for e in self._photos.values() if e.state is PhotoState.NOT_SCANNED],
             self.cells_on_screen,
@@ -293,8 +296,19 @@ class Controller(QObject, DecisionVerbs):
         )
 
     def _rescan(self, path: Path) -> None:
-        if self.scan is not None and self.session is not None:
-            self.scan.start([path])
+        """Read again a photo found changed on disk; after the folder's reading, if that
+        is still going (starting a new read would stop it)."""
+        if self.scan is None or self.session is None:
+            return
+        if self.scan.running:
+            self._read_again.add(path)
+            return
+        self.scan.start([path])
+
+    def _read_changed_files(self) -> None:
+        if self._read_again and self.scan is not None:
+            paths, self._read_again = sorted(self._read_again), set()
+            self.scan.start(paths)
 
     def _load_thumbnail(self, photo_id: str) -> None:
         entry = self._photos.get(photo_id)
@@ -387,9 +401,13 @@ class Controller(QObject, DecisionVerbs):
         elif (problem := file_problem(entry.status)) is not None:
             self.photo.clear(problem.sentence)
         elif entry.photo_hash is None:
+            if self.scan is not None:
+                self.scan.read_first(entry.path)  # the photo on screen is read first
             self.photo.clear("Still reading this photo…")
         elif reload:
-            self.photo.show(entry.path, entry.photo_hash)
+            # The grid's thumbnail stands in (scaled) until the full picture is decoded.
+            cell = self.model.index(self.model.row_of(entry.name))
+            self.photo.show(entry.path, entry.photo_hash, cell.data(Roles.THUMBNAIL))
         self._show_panel()
         self._show_faces()
         if self.previewing:

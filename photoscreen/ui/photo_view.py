@@ -73,6 +73,7 @@ BANNER_STYLE = (
 PREVIEW_TEXT = "Preview: exactly what export will write"
 DRAWING_TEXT = "Drag a box around the face  ·  Esc cancels"
 LOADING_BANNER = "Loading…"
+DISMISS_WHICH_TEXT = "Is this box not a face? Press D again to dismiss it (it will not be blurred)."
 NO_POSSIBLE_TEXT = "No possible face left to decide in this photo"
 PREVIEWING_TEXT = "Leave the preview (P) to decide about the possible faces"
 NOTE_MS = 4000  # how long a note stays over the photo
@@ -427,6 +428,11 @@ class PhotoView(ZoomableView):
         target = selected if selected in undecided else next(iter(undecided), None)
         if target is None:
             self.show_note(NO_POSSIBLE_TEXT)
+            return
+        if command == DISMISS and target is not selected:
+            # Dismissing leaves that part of the photo unblurred: show which box first.
+            self.select_face(target.face_id)
+            self.show_note(DISMISS_WHICH_TEXT)
             return
         face_id = target.face_id
         self._run(face_id, command)

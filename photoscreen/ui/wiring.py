@@ -83,6 +83,7 @@ def _wire_photo(w: MainWindow) -> None:
     c, view = w.controller, w.photo_view
     c.image_shown.connect(view.set_photo)
     c.photo.cleared.connect(view.clear)
+    c.photo.loading.connect(view.show_loading)
     c.photo.preview_ready.connect(view.set_preview)
     c.faces_changed.connect(view.set_faces)
     c.drawing_requested.connect(view.start_drawing)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QPlainTextEdit
 
 from photoscreen.core.geometry import Box
+from photoscreen.core.loading import photo_hash
 from photoscreen.core.policy import FaceState, PhotoState
 from photoscreen.ui.filters import FILTERS
 from photoscreen.ui.grid_delegate import badge_text
@@ -205,3 +206,22 @@ def test_faces_checked_waits_until_every_possible_face_is_decided(qtbot, window)
     c.faces_checked_and_next()
     assert _entry(window, "IMG_0001.jpg").decisions.faces_checked_by == "Sam Staff"
     assert c.current == "IMG_0002.jpg"
+
+
+def test_a_photo_changed_while_the_folder_is_read_is_read_again_after_not_instead(
+    qtbot, make_window, tmp_path
+):
+    """Re-reading a changed photo must not stop the reading of the rest of the folder."""
+    made = make_window(detector=False)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(12):
+        save_jpeg(folder / f"P{i:02d}.jpg", scene(i))
+    c = made.controller
+    c.open_folder(folder)
+    qtbot.waitUntil(lambda: c.scan is not None and c.scan.running, timeout=20000)
+    save_jpeg(folder / "P00.jpg", scene(99))  # edited while the folder is read
+    c.photo.changed_on_disk.emit(folder / "P00.jpg")
+    qtbot.waitUntil(lambda: not c.scan.running, timeout=60000)
+    qtbot.waitUntil(lambda: all(e.photo_hash for e in c.entries()), timeout=60000)
+    assert _entry(made, "P00.jpg").photo_hash == photo_hash((folder / "P00.jpg").read_bytes())

@@ -24,6 +24,7 @@ from photoscreen.core.geometry import Box
 from photoscreen.ui.face_items import FaceOverlay
 from photoscreen.ui.face_parts import BUTTON_GAP_PX, BUTTON_PX
 from photoscreen.ui.photo_view import (
+    DISMISS_WHICH_TEXT,
     LOADING_BANNER,
     MIN_FACE_PX,
     NO_POSSIBLE_TEXT,
@@ -388,6 +389,9 @@ def test_a_and_d_say_why_they_do_nothing_in_the_preview(view, qtbot):
     view.dismiss_possible()
     assert decided == [] and view.note_text() == PREVIEWING_TEXT
     view.set_preview(None)
+    view.dismiss_possible()  # nothing selected: D first shows which box it would leave unblurred
+    assert decided == [] and view.selected_face_id() == "p"
+    assert view.note_text() == DISMISS_WHICH_TEXT
     view.dismiss_possible()
     assert decided == ["p"]
 
