@@ -22,6 +22,7 @@ from photoscreen.core.ingest import IngestQueue, IngestResult, ingest_photos
 from photoscreen.core.jobs import CancelToken
 from photoscreen.core.loading import photo_hash
 from photoscreen.core.thumbnails import ThumbnailStore
+from tests.photos import make_paged_tiff
 
 # The astronaut's face (forehead to chin, ear to ear) in skimage.data.astronaut().
 FACE_IN_ASTRONAUT = Box(170, 40, 120, 150)
@@ -231,6 +232,26 @@ def test_reopening_uses_the_cache_and_skips_decoding(tmp_path: Path) -> None:
         assert second[path].detections == first[path].detections
         assert second[path].full_size == (800, 600)
         assert second[path].thumbnail is not None
+
+
+def test_a_tiff_read_again_from_the_cache_keeps_its_photos_size_not_its_previews(
+    tmp_path: Path,
+) -> None:
+    """Face boxes are kept in the photo's coordinates: a TIFF whose first page is a small
+    preview must report the full page's size when its results come from the cache."""
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    preview = np.zeros((24, 32, 3), np.uint8)
+    photo = np.full((300, 400, 3), 180, np.uint8)
+    path = photos / "scan.tif"
+    path.write_bytes(make_paged_tiff([(preview, {254: (4, (1,))}), (photo, {})]))
+    session = MemorySession()
+    thumbs = ThumbnailStore(photos / ".photoscreen")
+    factory = _counting_factory([])
+    first = _run([path], detector_factory=factory, cache=session, sink=session, thumbs=thumbs)
+    second = _run([path], detector_factory=factory, cache=session, sink=session, thumbs=thumbs)
+    assert second[path].from_cache
+    assert first[path].full_size == second[path].full_size == (400, 300)
 
 
 def test_a_changed_photo_is_detected_again(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
+from PIL import Image, TiffImagePlugin
 
 from photoscreen.core.faces import Detection, FaceDetector, PreparedPhoto
 from photoscreen.core.formats import sniff_format
@@ -49,6 +49,7 @@ from photoscreen.core.ingest_schedule import IngestQueue, TaskPipeline, Turns
 from photoscreen.core.jobs import CancelToken
 from photoscreen.core.loading import UnreadablePhoto, decode_photo, photo_hash, read_photo_file
 from photoscreen.core.thumbnails import THUMBNAIL_LONG_SIDE, ThumbnailStore, make_thumbnail
+from photoscreen.core.tiff_pages import seek_primary_page
 
 log = logging.getLogger(__name__)
 
@@ -382,6 +383,10 @@ def _probe(data: bytes) -> tuple[tuple[int, int] | None, str | None]:
     """Upright size and format from the header alone (no pixels decoded)."""
     try:
         with Image.open(io.BytesIO(data)) as image:
+            # A TIFF's photo may follow a small preview page: measure the page the loader
+            # uses, or face boxes would be kept in the preview's coordinates.
+            if isinstance(image, TiffImagePlugin.TiffImageFile) and not seek_primary_page(image):
+                return None, None
             width, height = image.size
             orientation = image.getexif().get(0x0112, 1)
     except (OSError, ValueError, SyntaxError):
