@@ -101,6 +101,16 @@ def two_photos_d1_ready(folder: Folder) -> tuple[str, str]:
     return d1, d2
 
 
+def excluded_in_read_only_copy(folder: Folder) -> tuple[str, str]:
+    """As :func:`two_photos_d1_ready`; then, the folder read-only, Alice excludes IMG_1 in
+    this PC's copy of its session."""
+    d1, d2 = two_photos_d1_ready(folder)
+    folder.make_read_only()
+    with Session.open(folder.path, "Alice") as session:
+        session.set_excluded(d1, True)
+    return d1, d2
+
+
 def kept_copies(tmp_path: Path, pc: str, folder: Folder) -> list[Path]:
     directory = tmp_path / pc / "photoscreen" / "sessions" / fallback_directory(folder.path).name
     return sorted(directory.glob("session-*.sqlite3"))
@@ -170,10 +180,7 @@ def test_folder_faces_found_by_the_detector_do_not_void_the_copy(
     from photoscreen.core.geometry import Box
     from tests.session_fixtures import detection
 
-    d1, _ = two_photos_d1_ready(folder)
-    folder.make_read_only()
-    with Session.open(folder.path, "Alice") as session:
-        session.set_excluded(d1, True)
+    d1, _ = excluded_in_read_only_copy(folder)
     # Bob only opens the folder: his detector finds a face in a new photo. No decision.
     write_photo(folder.path / "IMG_3.jpg", 3)
     on_pc(monkeypatch, tmp_path, "bob-pc")
@@ -228,10 +235,7 @@ def test_both_changed_sets_the_copy_aside_and_says_where(
 def test_copy_is_saved_into_the_folder_when_it_becomes_writable(
     folder: Folder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    d1, _ = two_photos_d1_ready(folder)
-    folder.make_read_only()
-    with Session.open(folder.path, "Alice") as session:
-        session.set_excluded(d1, True)
+    d1, _ = excluded_in_read_only_copy(folder)
     folder.make_writable()
 
     states, notes = status_by_file(folder.path)  # before the window: already the copy's
