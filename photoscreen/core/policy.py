@@ -20,16 +20,21 @@ from photoscreen.core.geometry import Box
 
 
 class PhotoState(str, Enum):
-    """The one badge a photo shows; the first of these that applies wins."""
+    """The one badge a photo shows; the first of these that applies wins.
+
+    A photo someone asked the manager about shows "waiting for the manager" even when
+    staff have more to do on it, so the badges, the counts line, the filter and the
+    manager's queue all count the same photos; the reasons still list everything.
+    """
 
     NOT_SCANNED = "not_scanned"
     UNREADABLE = "unreadable"
     BLOCKED = "blocked"
     EXCLUDED = "excluded"
     REJECTED = "rejected"
+    AWAITING_REVIEW = "awaiting_review"
     NEEDS_ACTIVITY = "needs_activity"
     CHECK_FACES = "check_faces"
-    AWAITING_REVIEW = "awaiting_review"
     READY = "ready"
 
     @property

@@ -286,7 +286,8 @@ class CentreSettings:
             raise SettingError("An activity needs a name.")
         for other in self.activities():
             if other.key != renaming and other.label.casefold() == label.casefold():
-                blocked = " (blocked)" if other.blocked else ""
+                blocked = " (blocked by the policy)" if other.by_policy else ""
+                blocked = blocked or (" (blocked)" if other.blocked else "")
                 raise SettingError(f"There is already an activity called {other.label}{blocked}.")
         return label
 

@@ -403,15 +403,19 @@ class Controller(QObject, DecisionVerbs):
         elif entry.photo_hash is None:
             if self.scan is not None:
                 self.scan.read_first(entry.path)  # the photo on screen is read first
-            self.photo.clear("Still reading this photo…")
+            # Its grid thumbnail, if made already, stands in until it has been read.
+            self.photo.clear("Still reading this photo…", self._thumbnail_of(entry.name))
         elif reload:
             # The grid's thumbnail stands in (scaled) until the full picture is decoded.
-            cell = self.model.index(self.model.row_of(entry.name))
-            self.photo.show(entry.path, entry.photo_hash, cell.data(Roles.THUMBNAIL))
+            self.photo.show(entry.path, entry.photo_hash, self._thumbnail_of(entry.name))
         self._show_panel()
         self._show_faces()
         if self.previewing:
             self._request_preview()
+
+    def _thumbnail_of(self, photo_id: str) -> Any:
+        """The grid's thumbnail of ``photo_id`` (a QImage), or None if not made yet."""
+        return self.model.index(self.model.row_of(photo_id)).data(Roles.THUMBNAIL)
 
     def _show_faces(self) -> None:
         # Boxes go over the picture they belong to, never over the one still on screen

@@ -76,14 +76,17 @@ class CurrentPhoto(QObject):
             lane="photo",
         )
 
-    def clear(self, message: str) -> None:
-        """Show no picture, saying why (e.g. "Still reading this photo…")."""
+    def clear(self, message: str, stand_in: QImage | None = None) -> None:
+        """Show no picture, saying why (e.g. "Still reading this photo…"); ``stand_in``
+        (its grid thumbnail, when there is one) is offered to show meanwhile."""
         self._key = None
         self._on_screen = None
         self.hidden_data = None
         self._workers.cancel_lane("photo")
         self._workers.cancel_lane("preview")
         self.cleared.emit(message)
+        if stand_in is not None and not stand_in.isNull():
+            self.loading.emit(stand_in)
 
     def request_preview(self, faces: tuple[Box, ...], options: Any) -> None:
         """Render the exact export of the shown photo with these face boxes redacted."""

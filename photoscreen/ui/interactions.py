@@ -193,12 +193,16 @@ class Interactions(QObject):
         question.setDefaultButton(stop)
 
         def answered() -> None:
-            if question.clickedButton() is stop:
-                self._closing_after_export = True
-                self._controller.messages.info("Stopping the export, then closing…")
-                runner.finished.connect(lambda _summary: self._window.close())
-                runner.failed.connect(lambda _why: self._window.close())
-                runner.cancel()
+            if question.clickedButton() is not stop:
+                return
+            self._closing_after_export = True
+            if not runner.running:  # it finished while the question was open
+                self._window.close()
+                return
+            self._controller.messages.info("Stopping the export, then closing…")
+            runner.finished.connect(lambda _summary: self._window.close())
+            runner.failed.connect(lambda _why: self._window.close())
+            runner.cancel()
 
         question.finished.connect(answered)
         self._show(question)

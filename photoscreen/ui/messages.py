@@ -2,9 +2,10 @@
 
 Code never pokes a label or opens a message box to report something: it posts a
 :class:`Message` on the :class:`MessageChannel`, and the :class:`MessageBar` (or anything
-else listening) shows it. Errors stay until dismissed, and a notice never covers one;
-notices fade after a few seconds. Every message of the session is kept, with its time, and
-"Earlier messages" on the bar lists them, so nothing said is lost by the next message.
+else listening) shows it. An error stays until dismissed, and only another error covers
+it; a warning stays until the next message (it is about what was just tried); notices
+fade after a few seconds. Every message of the session is kept, with its time, and
+"Earlier messages" (on the bar, and in the Help menu) lists them, so nothing said is lost.
 """
 
 from __future__ import annotations
@@ -123,12 +124,12 @@ class MessageBar(QFrame):
     def show_message(self, message: Message) -> None:
         showing = self._showing
         if (
-            message.level is Level.INFO
-            and showing is not None
-            and showing.level is not Level.INFO
+            showing is not None
+            and showing.level is Level.ERROR
+            and message.level is not Level.ERROR
             and not self.isHidden()
         ):
-            return  # a notice never covers a problem; it is in "Earlier messages"
+            return  # nothing less than a problem covers one; it is in "Earlier messages"
         self._showing = message
         back, ink, border = _COLOURS[message.level]
         self.setStyleSheet(

@@ -50,6 +50,9 @@ def _wire_folder(w: MainWindow) -> None:
     w.setWindowTitle(c.window_title())
     w.help_overlay.set_activities(())
     _add_recent_menu(w)
+    help_menu = w.menuBar().actions()[-1].menu()
+    assert isinstance(help_menu, QMenu)
+    help_menu.addAction("Earlier messages…", w.message_bar.show_history)
 
 
 def _add_recent_menu(w: MainWindow) -> None:

@@ -186,9 +186,15 @@ def test_a_notice_never_covers_a_problem_and_every_message_is_kept(qtbot, window
     listed = bar.history_dialog.findChild(QPlainTextEdit).toPlainText().splitlines()
     assert "sent to the manager" in listed[0] and "Problem: Reading the folder" in listed[1]
     bar.history_dialog.reject()
+    messages.warning("That reviewer PIN is not right.")
+    assert "Reading the folder stopped" in bar.text  # only another error covers an error
     bar.hide()  # Dismiss
-    messages.info("Faces checked.")
+    messages.warning("Accept or dismiss the possible face first.")
+    messages.info("Faces checked.")  # a warning is about what was just tried: replaced
     assert bar.text == "Faces checked."
+    help_menu = window.menuBar().actions()[-1].menu()
+    next(a for a in help_menu.actions() if a.text() == "Earlier messages…").trigger()
+    assert bar.history_dialog is not None
 
 
 def test_faces_checked_waits_until_every_possible_face_is_decided(qtbot, window):

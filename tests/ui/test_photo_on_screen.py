@@ -89,6 +89,16 @@ def test_asking_for_a_photo_offers_a_stand_in_until_it_comes(qtbot, window):
     assert offered == [stand_in]
 
 
+def test_a_photo_still_being_read_shows_its_thumbnail_meanwhile(qtbot, window):
+    view = window.photo_view
+    stand_in = QImage(164, 109, QImage.Format.Format_RGB888)
+    stand_in.fill(0x336699)
+    window.controller.photo.clear("Still reading this photo…", stand_in)
+    assert view.banner_text() == LOADING_BANNER and not view.has_photo()
+    window.controller.photo.clear("Still reading this photo…")  # no thumbnail yet
+    assert view.message() == "Still reading this photo…" and view.banner_text() == ""
+
+
 def test_drawing_a_box_stops_when_another_photo_is_chosen(qtbot, window):
     c, view = window.controller, window.photo_view
     c.select("a.jpg")

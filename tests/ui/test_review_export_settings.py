@@ -388,7 +388,7 @@ def test_closing_mid_export_asks_first_then_stops_and_closes(qtbot, window):
     qtbot.waitUntil(lambda: not window.isVisible())
 
 
-def test_review_mode_shows_every_photo_asked_about_even_before_its_faces_are_checked(
+def test_every_photo_asked_about_is_waiting_for_the_manager_even_before_its_faces_are_checked(
     qtbot, window
 ):
     c = window.controller
@@ -397,8 +397,24 @@ def test_review_mode_shows_every_photo_asked_about_even_before_its_faces_are_che
     c.select("IMG_2.jpg")
     c.set_activity("story_time")
     c.flag_for_review("Swimwear in the background?")  # faces not checked yet
-    assert _entry(window, "IMG_2.jpg").state is PhotoState.CHECK_FACES
+    entry = _entry(window, "IMG_2.jpg")
+    assert entry.state is PhotoState.AWAITING_REVIEW  # the badge, as the queue counts it
+    assert "Faces not checked yet" in entry.reasons  # staff still see what is left
     c.set_review_mode(True)
     shown = {c.proxy.index(row, 0).data() for row in range(c.proxy.rowCount())}
     assert shown == {"IMG_1.jpg", "IMG_2.jpg"}
     assert window.review_panel.queue.count() == 2
+    assert "2 waiting for the manager" in window.filter_bar.counts_label.text()
+
+
+def test_an_export_that_finished_while_closing_was_asked_about_closes_at_once(qtbot, window):
+    runner = window.interactions.export_runner
+    runner._handle = _ExportUnderWay()
+    window.show()
+    assert not window.close()
+    question = window.interactions.dialog
+    runner._handle = None  # the export finished while the question was open
+    runner.finished.emit(None)
+    stop = next(b for b in question.buttons() if b.text().startswith("Stop"))
+    qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible())
