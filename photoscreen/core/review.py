@@ -77,12 +77,11 @@ def same_person(first: str | None, second: str | None) -> bool:
     return normalise_name(first) == normalise_name(second)
 
 
-def check_pin(pin: str | None, pin_hash: str, asking: str) -> None:
-    """Raise :class:`ReviewRefused` unless ``pin`` opens ``pin_hash``; ``asking`` is the
-    sentence (no full stop) said when no PIN was given."""
+def check_pin(pin: str | None, pin_hash: str, missing: str) -> None:
+    """Raise :class:`ReviewRefused` unless ``pin`` opens ``pin_hash``; ``missing`` is the
+    sentence said when no PIN was given."""
     if not pin:
-        suffix = "" if asking.startswith("Enter") else " (it needs the reviewer PIN)"
-        raise ReviewRefused(f"{asking}{suffix}.")
+        raise ReviewRefused(missing)
     if not verify_pin(pin, pin_hash):
         raise ReviewRefused("That reviewer PIN is not right.")
 
@@ -104,7 +103,7 @@ def check_review(
     if not name:
         raise ReviewRefused("Enter the reviewer's name to approve or reject a photo.")
     if pin_hash is not None:
-        check_pin(pin, pin_hash, "Enter the reviewer PIN to approve or reject a photo")
+        check_pin(pin, pin_hash, "Enter the reviewer PIN to approve or reject a photo.")
     if approving and same_person(name, flagged_by):
         raise ReviewRefused(
             f"{flagged_by} flagged this photo, so someone else must approve it "

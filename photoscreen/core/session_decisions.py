@@ -87,37 +87,41 @@ class DecisionMethods:
         """
 
         def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
-            if not unclothed and photo.unclothed:
-                marker = _unclothed_marker(conn, photo_hash)
-                pin_hash = self.settings.pin_hash
-                if pin_hash is not None and not same_person(marker, self.user):
-                    check_pin(
-                        pin,
-                        pin_hash,
-                        f"{marker or 'Someone'} marked this photo "
-                        "unclothed / semi-clothed: only the manager can clear that",
-                    )
+            pin_hash = self.settings.pin_hash
+            marker = self._mark_needing_pin(conn, photo, pin_hash)
+            if not unclothed and marker is not None and pin_hash is not None:
+                check_pin(
+                    pin,
+                    pin_hash,
+                    f"{marker} marked this photo unclothed / semi-clothed: only the manager "
+                    "can clear that (it needs the reviewer PIN).",
+                )
             return {"unclothed": unclothed}
 
         text = "Mark unclothed" if unclothed else "Unmark unclothed"
         self._change(photo_hash, "set_unclothed", text, {"unclothed": unclothed}, mutate)
 
-    def unclothed_marked_by(self, photo_hash: str) -> str | None:
-        """The name of whoever marked this photo unclothed / semi-clothed, or None."""
+    def unclothed_mark_needing_pin(self, photo_hash: str) -> str | None:
+        """Who marked this photo unclothed / semi-clothed, when clearing that would need
+        the reviewer PIN (a PIN is set and it was someone else); else None."""
+        pin_hash = self.settings.pin_hash
         with self._store.reading() as conn:
             photo = decisions.load(conn, photo_hash)
-            if photo is None or not photo.unclothed:
-                return None
-            return _unclothed_marker(conn, photo_hash)
+            return None if photo is None else self._mark_needing_pin(conn, photo, pin_hash)
 
     def clearing_unclothed_needs_pin(self, photo_hash: str) -> bool:
-        """True when unmarking this photo unclothed would need the reviewer PIN (someone
-        else marked it, and a PIN is set)."""
-        if self.settings.pin_hash is None:
-            return False
-        marker = self.unclothed_marked_by(photo_hash)  # None when it is not marked
-        photo = self.photo(photo_hash)
-        return photo is not None and photo.unclothed and not same_person(marker, self.user)
+        """True when unmarking this photo unclothed would need the reviewer PIN."""
+        return self.unclothed_mark_needing_pin(photo_hash) is not None
+
+    def _mark_needing_pin(
+        self, conn: Any, photo: PhotoDecisions, pin_hash: str | None
+    ) -> str | None:
+        """The one rule: someone else's unclothed mark, with a PIN set, is the manager's to
+        clear. Returns who marked it ("Someone" when the trail does not say), or None."""
+        if not photo.unclothed or pin_hash is None:
+            return None
+        marker = _unclothed_marker(conn, photo.photo_hash)
+        return None if same_person(marker, self.user) else (marker or "Someone")
 
     def set_excluded(self, photo_hash: str, excluded: bool) -> None:
         """Keep the photo out of every export (or take it back in)."""

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from photoscreen.core.geometry import Box
-from photoscreen.core.policy import FaceState, PhotoState
+from photoscreen.core.policy import PhotoState
 from photoscreen.core.review import ReviewRefused
 from photoscreen.core.session import DecisionError, Session
 from photoscreen.core.settings import SettingError
@@ -96,9 +96,7 @@ class DecisionVerbs:
         entry = self.current_entry()
         if self.session is None or entry is None or entry.photo_hash is None:
             return None
-        if not self.session.clearing_unclothed_needs_pin(entry.photo_hash):
-            return None
-        return self.session.unclothed_marked_by(entry.photo_hash) or "Someone"
+        return self.session.unclothed_mark_needing_pin(entry.photo_hash)
 
     def flag_for_review(self, note: str) -> None:
         if self._decide(lambda s, h: s.flag_for_review(h, note)):
@@ -106,9 +104,7 @@ class DecisionVerbs:
 
     def faces_checked_and_next(self) -> None:
         now = self._decisions()
-        undecided = sum(
-            1 for f in (now.faces if now else ()) if f.state is FaceState.POSSIBLE_PENDING
-        )
+        undecided = now.pending_faces if now else 0
         if undecided:
             self.messages.warning(
                 f"Accept or dismiss the possible face{'s' if undecided > 1 else ''} first "
