@@ -143,16 +143,6 @@ PHOTO_COMMANDS = (
     "zoom_out",
     "fit",
 )
-# Commands of the photo view itself, bound to its method of this name when the window's
-# handlers do not name them: how the photo is shown, and which possible face a key means
-# (the view then emits its signal, and the controller records the decision as for a click).
-VIEW_COMMANDS = {
-    "zoom_in": "zoom_in",
-    "zoom_out": "zoom_out",
-    "fit": "zoom_to_fit",
-    "accept_possible": "accept_possible",
-    "dismiss_possible": "dismiss_possible",
-}
 # Keys matched on the character typed rather than as a shortcut (see help_overlay).
 TYPED_KEYS = frozenset({"?"})
 
@@ -179,11 +169,7 @@ def _readable(key: str) -> str:
 
 
 class Actions(QObject):
-    """The window's QActions, wired to ``handlers`` (command name -> callable).
-
-    A command of :data:`VIEW_COMMANDS` missing from ``handlers`` calls the method of the
-    window's ``photo_view``.
-    """
+    """The window's QActions, wired to ``handlers`` (command name -> callable)."""
 
     def __init__(self, window: QWidget, handlers: dict[str, Callable[[], object]]) -> None:
         super().__init__(window)
@@ -196,7 +182,7 @@ class Actions(QObject):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             shown = f" ({keys_text(command.keys)})" if command.keys else ""
             action.setToolTip(command.help + shown)
-            action.triggered.connect(_handler(window, handlers, command.name))
+            action.triggered.connect(handlers[command.name])
             window.addAction(action)
             self.by_name[command.name] = action
         self.activity_actions: list[QAction] = []
@@ -225,18 +211,6 @@ class Actions(QObject):
             self.by_name[name].setEnabled(enabled)
         for action in self.activity_actions:
             action.setEnabled(enabled)
-
-
-def _handler(
-    window: QWidget, handlers: dict[str, Callable[[], object]], name: str
-) -> Callable[[], object]:
-    if name in handlers:
-        return handlers[name]
-    view = getattr(window, "photo_view", None)
-    if name not in VIEW_COMMANDS or view is None:
-        raise KeyError(f"nothing handles the command {name!r}")
-    method: Callable[[], object] = getattr(view, VIEW_COMMANDS[name])
-    return method
 
 
 MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
