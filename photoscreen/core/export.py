@@ -294,8 +294,7 @@ class _ExportJob:
         try:
             rendered = render.result()
         except (ExportFailed, UnreadablePhoto) as error:
-            reason = getattr(error, "reason", None) or str(error)
-            self.summary.failed.append(FailedPhoto(path, reason))
+            self.summary.failed.append(FailedPhoto(path, error.reason))
             return
         label = _activity_label(photo.activity, self.session.activities())
         name = self._namer.next_name(label)
@@ -312,8 +311,7 @@ class _ExportJob:
             self._withhold(path, CHANGED_DURING_EXPORT)
             return
         except ExportFailed as error:
-            reason = getattr(error, "reason", None) or str(error)
-            self.summary.failed.append(FailedPhoto(path, reason))
+            self.summary.failed.append(FailedPhoto(path, error.reason))
             return
         details = {"name": name, "file": path.name, "destination": str(self.summary.destination)}
         self.session.log_event("exported", photo.photo_hash, details)

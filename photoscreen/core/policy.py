@@ -116,6 +116,13 @@ class Activity:
         return self.key in policy_blocks()
 
     @property
+    def block_words(self) -> str:
+        """"blocked by the policy", "blocked" or "", to show beside its name."""
+        if self.by_policy:
+            return "blocked by the policy"
+        return "blocked" if self.blocked else ""
+
+    @property
     def blocked_reason_text(self) -> str:
         """The reason shown for a photo tagged with this activity, when it is blocked."""
         why = self.block_reason or f"{self.label.lower()} is a blocked activity"

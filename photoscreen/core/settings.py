@@ -286,8 +286,7 @@ class CentreSettings:
             raise SettingError("An activity needs a name.")
         for other in self.activities():
             if other.key != renaming and other.label.casefold() == label.casefold():
-                blocked = " (blocked by the policy)" if other.by_policy else ""
-                blocked = blocked or (" (blocked)" if other.blocked else "")
+                blocked = f" ({other.block_words})" if other.block_words else ""
                 raise SettingError(f"There is already an activity called {other.label}{blocked}.")
         return label
 

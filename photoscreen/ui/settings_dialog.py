@@ -158,9 +158,7 @@ class SettingsDialog(QDialog):
         self.activity_list.clear()
         for activity in session.activities():
             key = f"{activity.shortcut}   " if activity.shortcut else "     "
-            blocked = "   (blocked)" if activity.blocked else ""
-            if activity.by_policy:
-                blocked = "   (blocked by the policy)"
+            blocked = f"   ({activity.block_words})" if activity.block_words else ""
             item = QListWidgetItem(f"{key}{activity.label}{blocked}")
             item.setData(Qt.ItemDataRole.UserRole, activity.key)
             item.setData(Qt.ItemDataRole.UserRole + 1, activity.blocked)
