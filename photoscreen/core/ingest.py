@@ -29,7 +29,6 @@ big the folder is (beyond what the detector's network holds).
 from __future__ import annotations
 
 import functools
-import io
 import logging
 import os
 import threading
@@ -40,22 +39,23 @@ from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, TiffImagePlugin
 
 from photoscreen.core.faces import Detection, FaceDetector, PreparedPhoto
-from photoscreen.core.formats import sniff_format
 from photoscreen.core.freed_memory import return_big_buffers_promptly
 from photoscreen.core.ingest_schedule import IngestQueue, TaskPipeline, Turns
 from photoscreen.core.jobs import CancelToken
-from photoscreen.core.loading import UnreadablePhoto, decode_photo, photo_hash, read_photo_file
+from photoscreen.core.loading import (
+    UnreadablePhoto,
+    decode_photo,
+    photo_hash,
+    probe_photo,
+    read_photo_file,
+)
 from photoscreen.core.thumbnails import THUMBNAIL_LONG_SIDE, ThumbnailStore, make_thumbnail
-from photoscreen.core.tiff_pages import seek_primary_page
 
 log = logging.getLogger(__name__)
 
 RGBImage = npt.NDArray[np.uint8]
-# EXIF orientations 5-8 turn the picture by 90 degrees: the upright width is the height.
-_TRANSPOSING_ORIENTATIONS = frozenset({5, 6, 7, 8})
 
 
 class IngestCache(Protocol):
@@ -296,14 +296,16 @@ def _from_cache(hashed: _Hashed, cache: IngestCache | None) -> IngestResult | No
         detections = cache.cached_detections(hashed.photo_hash, hashed.settings_key)
         if detections is None:
             return None
-    size, fmt = _probe(hashed.data)
-    if size is None:
-        return None
+    try:
+        # The same measure as a decode's (the loader's one decision of the upright size).
+        upright, fmt = probe_photo(hashed.data)
+    except UnreadablePhoto:
+        return None  # decoded instead, which reports why
     return IngestResult(
         hashed.path,
         hashed.photo_hash,
         hashed.thumbnail,
-        size,
+        upright.size,
         fmt,
         detections,
         from_cache=True,
@@ -377,22 +379,3 @@ def _record(sink: IngestSink | None, result: IngestResult) -> None:
         None if result.from_cache else result.detections,
         result.settings_key,
     )
-
-
-def _probe(data: bytes) -> tuple[tuple[int, int] | None, str | None]:
-    """Upright size and format from the header alone (no pixels decoded)."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            # A TIFF's photo may follow a small preview page: measure the page the loader
-            # uses, or face boxes would be kept in the preview's coordinates.
-            if isinstance(image, TiffImagePlugin.TiffImageFile) and not seek_primary_page(image):
-                return None, None
-            width, height = image.size
-            orientation = image.getexif().get(0x0112, 1)
-    except (OSError, ValueError, SyntaxError):
-        return None, None
-    fmt = sniff_format(data)
-    # libheif has already turned HEIF pixels upright (as the loader knows); GIF has no EXIF.
-    if fmt not in ("heif", "gif") and orientation in _TRANSPOSING_ORIENTATIONS:
-        width, height = height, width
-    return (width, height), fmt

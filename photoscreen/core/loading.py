@@ -2,11 +2,12 @@
 
 Every photo enters photoscreen through here, so this module is where bad input is turned
 into a plain-words reason (:class:`UnreadablePhoto`) instead of a crash, and where the
-three things that make pixels "right" happen exactly once: EXIF orientation, conversion of
-wide-gamut colour (Display P3 from iPhones, Adobe RGB, CMYK, HEIF colour given as nclx
-code points) to sRGB, and flattening of transparency onto white. Only the primary image
-is used: iPhone JPEGs carry gain maps as extra MPF frames, HEICs carry thumbnails and
-depth maps, and some TIFFs put a small preview before the photo (see
+three things that make pixels "right" happen exactly once: orientation (as
+:mod:`photoscreen.core.upright` decides it, for this decode and for :func:`probe_photo`
+alike), conversion of wide-gamut colour (Display P3 from iPhones, Adobe RGB, CMYK, HEIF
+colour given as nclx code points) to sRGB, and flattening of transparency onto white.
+Only the primary image is used: iPhone JPEGs carry gain maps as extra MPF frames, HEICs
+carry thumbnails and depth maps, and some TIFFs put a small preview before the photo (see
 :mod:`photoscreen.core.tiff_pages`), none of which is it. The pixel limit is checked on
 the image used, from its header, before anything is decoded.
 
@@ -24,7 +25,6 @@ import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageCms, ImageFile, TiffImagePlugin, UnidentifiedImageError
@@ -35,6 +35,7 @@ from photoscreen.core.formats import SUPPORTED_FORMATS, describe_unsupported, sn
 from photoscreen.core.jpeg_fast import decode_plain_jpeg
 from photoscreen.core.jpeg_segments import JpegStructureError, walk_jpeg
 from photoscreen.core.tiff_pages import seek_primary_page
+from photoscreen.core.upright import GeometryMismatch, Upright, upright_geometry
 
 __all__ = [
     "SUPPORTED_FORMATS",
@@ -42,6 +43,7 @@ __all__ = [
     "UnreadablePhoto",
     "decode_photo",
     "photo_hash",
+    "probe_photo",
     "read_photo_file",
     "sniff_format",
 ]
@@ -51,6 +53,10 @@ DEFAULT_MAX_PIXELS = 100_000_000
 TRUNCATED = "the file is truncated (the picture data ends early)"
 ONLY_PREVIEWS = (
     "unsupported format: a TIFF holding only reduced-size previews, not the full picture"
+)
+GEOMETRY_UNCLEAR = (
+    "the picture's size does not match its orientation data, so faces could not be placed "
+    "on it safely"
 )
 
 # The Pillow plugin that may read each format; nothing else is allowed to look at the bytes.
@@ -192,6 +198,33 @@ def decode_photo_in_own_colours(
     resizing: the conversion is per pixel, so a 2048 px export converts a quarter of the
     pixels of a 12-megapixel photo.
     """
+    opened, fmt, upright = _open_photo(data, max_pixels)
+    decoded = decode_plain_jpeg(data, opened, min_long_side) if fmt == "jpeg" else None
+    pixels, profile = decoded or _decode_with_pillow(opened, fmt, min_long_side)
+    turned = upright.turn(pixels)
+    try:
+        upright.check(turned)
+    except GeometryMismatch:
+        # Never hand on pixels whose face boxes would be kept in another frame.
+        raise UnreadablePhoto(GEOMETRY_UNCLEAR) from None
+    return DecodedPhoto(_read_only(turned), upright.width, upright.height, fmt), profile
+
+
+def probe_photo(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[Upright, str]:
+    """The photo's upright geometry and format, from its header, pixels not decoded
+    (except a PNG's: Pillow decodes one to find its EXIF).
+
+    Exactly what :func:`decode_photo` would report as its full size: ingest measures a
+    photo with this when it reads it again from the cache. Raises
+    :class:`UnreadablePhoto` as the decode would, as far as the header shows.
+    """
+    _, fmt, upright = _open_photo(data, max_pixels)
+    return upright, fmt
+
+
+def _open_photo(data: bytes, max_pixels: int) -> tuple[ImageFile.ImageFile, str, Upright]:
+    """The file opened by its own plugin on the picture used, checked as far as the header
+    goes, with its upright geometry (every decode and every probe starts here)."""
     fmt = sniff_format(data)
     if fmt is None:
         raise UnreadablePhoto(describe_unsupported(data))
@@ -199,17 +232,16 @@ def decode_photo_in_own_colours(
     opened = _open(data, fmt)
     if fmt == "tiff":
         _seek_primary_page(opened)
-    width, height = opened.size
-    _check_pixel_count(width, height, max_pixels)
-    decoded = decode_plain_jpeg(data, opened, min_long_side) if fmt == "jpeg" else None
-    pixels, profile = decoded or _decode_with_pillow(opened, fmt, min_long_side)
-    # Read after decoding: some plugins (TIFF) apply the orientation while loading and
-    # then drop the tag, having already reported the upright size above.
-    orientation = _orientation(opened, fmt)
-    if orientation in (5, 6, 7, 8):
-        width, height = height, width
-    upright = _read_only(_upright(pixels, orientation))
-    return DecodedPhoto(upright, width, height, fmt), profile
+    _check_pixel_count(*opened.size, max_pixels)
+    if fmt == "png":
+        # Pillow finds a PNG's EXIF by decoding it (an eXIf chunk may follow the picture
+        # data): decoded here, so damage is reported as such and not as missing EXIF.
+        _load(opened)
+    try:
+        upright = upright_geometry(opened, fmt)
+    except _DECODE_ERRORS as error:
+        raise UnreadablePhoto(_damage_reason(fmt, error)) from None
+    return opened, fmt, upright
 
 
 def _read_only(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
@@ -228,25 +260,6 @@ def _decode_with_pillow(
     if min_long_side is not None:
         image = _reduce(image, min_long_side)
     return np.asarray(image), profile
-
-
-def _upright(pixels: npt.NDArray[np.uint8], orientation: int) -> npt.NDArray[np.uint8]:
-    """The pixels turned/mirrored as EXIF ``orientation`` says (EXIF 2.32, tag 0x0112)."""
-    if orientation == 2:
-        return np.asarray(cv2.flip(pixels, 1))
-    if orientation == 3:
-        return np.asarray(cv2.rotate(pixels, cv2.ROTATE_180))
-    if orientation == 4:
-        return np.asarray(cv2.flip(pixels, 0))
-    if orientation == 5:
-        return np.asarray(cv2.transpose(pixels))
-    if orientation == 6:
-        return np.asarray(cv2.rotate(pixels, cv2.ROTATE_90_CLOCKWISE))
-    if orientation == 7:
-        return np.asarray(cv2.flip(cv2.transpose(pixels), -1))
-    if orientation == 8:
-        return np.asarray(cv2.rotate(pixels, cv2.ROTATE_90_COUNTERCLOCKWISE))
-    return pixels
 
 
 def _check_structure(data: bytes, fmt: str) -> None:
@@ -350,19 +363,6 @@ def _bomb_reason(message: str) -> str:
         f"too large: {pixels / 1e6:.0f} megapixels, more than the {limit / 1e6:.0f} megapixel "
         "safety limit (a possible decompression bomb)"
     )
-
-
-def _orientation(image: Image.Image, fmt: str) -> int:
-    """The EXIF orientation still to apply (1 when none)."""
-    if fmt in ("heif", "gif"):
-        # libheif already applied the HEIF rotation/mirror boxes (and pillow-heif reset the
-        # EXIF tag to 1): applying EXIF again would rotate twice. GIF has no orientation.
-        return 1
-    try:
-        value = image.getexif().get(0x0112, 1)
-    except _DECODE_ERRORS:
-        return 1
-    return value if isinstance(value, int) else 1
 
 
 def _draft(image: ImageFile.ImageFile, min_long_side: int) -> None:
