@@ -278,7 +278,9 @@ class _ExportJob:
             self._withhold(path, *reasons)
             return None
         self._started[digest] = path
-        render = pool.submit(render_for_writing, data, photo.faces_to_redact, self.options)
+        render = pool.submit(
+            render_for_writing, data, photo.faces_to_redact, self.options, frame=_frame(photo)
+        )
         return _InFlight(path, photo, render)
 
     def finish(self, started: _InFlight) -> None:
@@ -325,6 +327,15 @@ class _ExportJob:
 
     def _withhold(self, path: Path, *reasons: str) -> None:
         self.summary.withheld.append(WithheldPhoto(path, tuple(reasons)))
+
+
+def _frame(photo: PhotoDecisions) -> tuple[int, int]:
+    """The upright size the photo's face boxes were placed on (recorded when it was read).
+
+    A photo is read before anyone can decide about it, so the size is always there; if it
+    is not, (0, 0) matches no picture and the photo fails rather than go out unchecked.
+    """
+    return (photo.width or 0, photo.height or 0)
 
 
 def _activity_label(key: str | None, activities: tuple[Activity, ...]) -> str:

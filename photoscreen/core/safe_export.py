@@ -57,7 +57,7 @@ def render_export(data: bytes, faces: Sequence[Box], options: ExportOptions) -> 
     ``faces`` are the boxes to redact, in upright full-resolution pixels (faces with
     consent on file have already been left out by the caller).
     """
-    jpeg, size = _render(data, faces, options)
+    jpeg, size = _render(data, faces, options, None)
     _raise_if_dirty(verify_clean_jpeg(jpeg, size))
     return jpeg
 
@@ -70,14 +70,23 @@ class RenderedExport:
     size: tuple[int, int]  # width, height the JPEG must have
 
 
-def render_for_writing(data: bytes, faces: Sequence[Box], options: ExportOptions) -> RenderedExport:
+def render_for_writing(
+    data: bytes,
+    faces: Sequence[Box],
+    options: ExportOptions,
+    *,
+    frame: tuple[int, int] | None = None,
+) -> RenderedExport:
     """The export of a photo, to hand to :func:`write_export` (which verifies it in
     memory and on disk before it gets its final name).
 
-    Pure work on the bytes given (no session, no file): the export job renders the next
-    photos on other cores while it writes one.
+    ``frame`` is the upright size the face boxes were placed on (the size recorded for
+    the photo): if the picture decodes to another size, the boxes would miss the faces,
+    and :class:`ExportFailed` is raised instead. Pure work on the bytes given (no
+    session, no file): the export job renders the next photos on other cores while it
+    writes one.
     """
-    jpeg, size = _render(data, faces, options)
+    jpeg, size = _render(data, faces, options, frame)
     return RenderedExport(jpeg, size)
 
 
@@ -130,12 +139,13 @@ def write_export(
 
 
 def _render(
-    data: bytes, faces: Sequence[Box], options: ExportOptions
+    data: bytes, faces: Sequence[Box], options: ExportOptions, frame: tuple[int, int] | None
 ) -> tuple[bytes, tuple[int, int]]:
     try:
         photo, profile = decode_photo_in_own_colours(data)
     except UnreadablePhoto as error:
         raise ExportFailed(error.reason) from None
+    _check_frame((photo.full_width, photo.full_height), frame)
     pixels = _redacted_and_resized(photo.pixels, faces, options)
     if profile is not None:
         # Wide-gamut colour (Display P3...) to sRGB after resizing: the same colours,
@@ -143,6 +153,21 @@ def _render(
         pixels = pixels_to_srgb(pixels, profile)
     height, width = pixels.shape[:2]
     return encode_clean_jpeg(pixels, options.quality), (width, height)
+
+
+def _check_frame(size: tuple[int, int], frame: tuple[int, int] | None) -> None:
+    """Refuse a picture whose upright size is not the one its face boxes were placed on."""
+    if frame is None or size == tuple(frame):
+        return
+    if not all(frame):
+        raise ExportFailed(
+            "its size was never recorded, so its face boxes cannot be matched to the "
+            "picture: open the folder again so that it is read"
+        )
+    raise ExportFailed(
+        f"the picture is {size[0]} x {size[1]} upright, but its face boxes were placed on "
+        f"a {frame[0]} x {frame[1]} picture: check its faces again"
+    )
 
 
 def _redacted_and_resized(pixels: Pixels, faces: Sequence[Box], options: ExportOptions) -> Pixels:

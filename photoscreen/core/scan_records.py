@@ -5,6 +5,12 @@ was last read, with the size and modification time seen then. A listing trusts t
 only while size and time are unchanged; a changed file shows as not scanned until it is
 read again. Export never trusts it: it re-reads and re-hashes every file.
 
+Each picture's upright size is recorded with it: the frame its face boxes are kept in
+(see :mod:`photoscreen.core.upright`). The same content always has the same size, so a
+size that changes when the picture is read again means its boxes were placed in another
+frame (as older versions did for TIFFs turned 90 degrees): the person's face check no
+longer holds, and the photo goes back to "needs face check".
+
 Detections are cached per (content hash, detector settings key), so reopening a folder
 does not run the detector again. The first time a picture's detections are recorded they
 become its faces (face band: a face to redact; possible band: a possible face a person
@@ -82,6 +88,19 @@ def _save_file(
     )
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What recording a read photo changed in its decisions.
+
+    ``faces_added``: detector faces that became its faces (its first detections).
+    ``size_before``: the different upright size recorded for it before, when the size
+    changed (its face check was then cleared), else None.
+    """
+
+    faces_added: int = 0
+    size_before: tuple[int, int] | None = None
+
+
 def record_ingest(
     conn: sqlite3.Connection,
     *,
@@ -92,22 +111,38 @@ def record_ingest(
     fmt: str,
     detections: Sequence[DetectionLike] | None,
     settings_key: str | None,
-) -> int:
-    """Record one read photo; returns how many detector faces became its faces (0 if none)."""
+) -> Recorded:
+    """Record one read photo (``size`` upright); returns what that changed."""
     _save_file(conn, name, info, photo_hash, None)
     decisions.ensure_photo(conn, photo_hash)
+    size_before = _record_size(conn, photo_hash, size, fmt)
+    if detections is None or settings_key is None:
+        return Recorded(0, size_before)
+    conn.execute(
+        "INSERT OR REPLACE INTO detections (photo_hash, settings_key, boxes) VALUES (?, ?, ?)",
+        (photo_hash, settings_key, json.dumps([_encode(d) for d in detections])),
+    )
+    return Recorded(_apply_first_detections(conn, photo_hash, detections), size_before)
+
+
+def _record_size(
+    conn: sqlite3.Connection, photo_hash: str, size: tuple[int, int], fmt: str
+) -> tuple[int, int] | None:
+    """Store the upright size; if another was stored, clear the face check and return it."""
+    row = conn.execute("SELECT width, height FROM photos WHERE hash = ?", (photo_hash,)).fetchone()
+    before = (row[0], row[1]) if row[0] is not None and row[1] is not None else None
     conn.execute(
         "UPDATE photos SET width = ?, height = ?, format = ?, unreadable_reason = NULL "
         "WHERE hash = ?",
         (size[0], size[1], fmt, photo_hash),
     )
-    if detections is None or settings_key is None:
-        return 0
-    conn.execute(
-        "INSERT OR REPLACE INTO detections (photo_hash, settings_key, boxes) VALUES (?, ?, ?)",
-        (photo_hash, settings_key, json.dumps([_encode(d) for d in detections])),
-    )
-    return _apply_first_detections(conn, photo_hash, detections)
+    if before is None or before == tuple(size):
+        return None
+    # Its boxes were kept in another frame: a person must look at them again.
+    if decisions.snapshot(conn, photo_hash)["faces_checked"] is not None:
+        decisions.apply(conn, photo_hash, {"faces_checked": None})
+        decisions.clear_approval(conn, photo_hash)
+    return before
 
 
 def _encode(detection: DetectionLike) -> list[Any]:

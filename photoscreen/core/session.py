@@ -251,11 +251,12 @@ class Session(DecisionMethods):
         """Ingest read ``path``: its picture's hash, upright size, format and detections.
 
         The first detections recorded for a picture become its faces; later ones are only
-        cached, so a person's face edits are never overwritten.
+        cached, so a person's face edits are never overwritten. A size other than the one
+        recorded before clears the face check (its boxes were placed in another frame).
         """
         path = Path(path)
         with self._store.transaction() as conn:
-            added = scan_records.record_ingest(
+            recorded = scan_records.record_ingest(
                 conn,
                 name=path.name,
                 info=_stat(path),
@@ -265,8 +266,11 @@ class Session(DecisionMethods):
                 detections=detections,
                 settings_key=settings_key,
             )
-            if added:
-                details = {"faces": added, "detector": settings_key}
+            if recorded.size_before is not None:
+                resized = {"from": list(recorded.size_before), "to": [width, height]}
+                audit.record(conn, self.user, "photo_size_changed", photo_hash, resized)
+            if recorded.faces_added:
+                details = {"faces": recorded.faces_added, "detector": settings_key}
                 audit.record(conn, self.user, "faces_detected", photo_hash, details)
         self._notify(photo_hash)
 
