@@ -184,8 +184,9 @@ def check_frame(session: Session, result: IngestResult, case: Case) -> None:
     photo = session.photo(result.photo_hash)
     assert photo is not None and (photo.width, photo.height) == upright, "recorded size"
     detected = [face.box for face in photo.faces if face.source.value == "detector"]
-    # Found on a decode reduced 2-4 times: its edges are within a few full-size pixels.
-    assert len(detected) == 1 and near(detected[0], case.spot(0), 4), detected
+    # Found on a decode reduced 2-3 times: its edges are within a few full-size pixels
+    # (a frame turned or scaled wrongly puts them tens of pixels off).
+    assert len(detected) == 1 and near(detected[0], case.spot(0), 6), detected
     thumbnail = result.thumbnail
     assert thumbnail is not None
     # Made from the reduced decode: each side within a pixel of the upright shape's.

@@ -1,9 +1,9 @@
 """Face boxes in the upright photo's full-resolution pixel coordinates.
 
 Every part of photoscreen (detector, store, photo view, redaction) speaks of a face in one
-coordinate system: pixels of the photo after its EXIF orientation has been applied, at
-full resolution. Keeping one system means orientation is handled in exactly one place,
-the loader.
+coordinate system: pixels of the photo after its orientation has been applied, at full
+resolution. Keeping one system means orientation is handled in exactly one place: it is
+decided by :mod:`photoscreen.core.upright` and applied by the loader.
 """
 
 from __future__ import annotations
