@@ -7,7 +7,8 @@ written by a newer photoscreen is refused rather than guessed at.
 Version 0 is an empty database file. Version 1 had photos, faces, the audit trail and
 settings. Version 2 added the per-file table (path -> content hash, so a listing need not
 re-read every file), the detection cache, whether a photo's detections became its faces,
-and triggers that make the audit trail append-only.
+and triggers that make the audit trail append-only. Version 3 added the count of wrong
+reviewer PINs (``pin_attempts``: one row, see :mod:`photoscreen.core.pin_attempts`).
 """
 
 from __future__ import annotations
@@ -66,7 +67,14 @@ _V2 = [
        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
 ]
 
-MIGRATIONS: tuple[list[str], ...] = (_V1, _V2)
+_V3 = [
+    """CREATE TABLE pin_attempts (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        failures INTEGER NOT NULL, last_failure REAL NOT NULL
+    )""",
+]
+
+MIGRATIONS: tuple[list[str], ...] = (_V1, _V2, _V3)
 LATEST = len(MIGRATIONS)
 
 

@@ -48,6 +48,33 @@ class StoreError(Exception):
     """The session database cannot be used; ``str()`` says why in plain words."""
 
 
+class DamagedValue(ValueError):
+    """A value read back from the session database is not one photoscreen could have
+    written (a damaged file, or one edited by hand); ``str()`` says which.
+
+    Raised by the code that reads rows; :class:`Store` turns it into the plain
+    :class:`StoreError` "the session file ... is damaged", as it does SQLite's own
+    corruption errors.
+    """
+
+
+# SQLite's primary result codes for a file that is damaged or not a database at all.
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+
+
+def is_damage(error: sqlite3.Error) -> bool:
+    """True when SQLite says the file is damaged (not busy, full or unreadable)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:  # Python 3.10: corruption is the bare DatabaseError
+        return type(error) is sqlite3.DatabaseError
+    return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+
+
+def damaged(db_path: Path | None, why: object) -> StoreError:
+    """The plain message for a damaged session file."""
+    return StoreError(f"The session file {db_path} is damaged: {why}")
+
+
 @dataclass(frozen=True)
 class SessionLocation:
     """Where a folder's session lives; ``fallback_reason`` is set when not in the folder."""

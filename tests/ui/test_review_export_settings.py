@@ -47,7 +47,7 @@ def _in_review(window, name, note):
 
 def test_review_needs_the_pin_and_says_why_when_wrong(qtbot, window):
     c = window.controller
-    c.session.settings.set_pin("4321")
+    c.session.settings.set_pin("432107")
     panel = _in_review(window, "IMG_1.jpg", "Check the background")
     assert panel.queue.count() == 1 and "Check the background" in panel.queue.item(0).text()
     # The manager judges the photo knowing its activity, in the centre's words.
@@ -63,7 +63,7 @@ def test_review_needs_the_pin_and_says_why_when_wrong(qtbot, window):
     assert "PIN" in panel.problem.text()
     assert _entry(window, "IMG_1.jpg").state is PhotoState.AWAITING_REVIEW
     qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
-    panel.pin_prompt.field.setText("4321")
+    panel.pin_prompt.field.setText("432107")
     panel.pin_prompt.buttons.accepted.emit()
     qtbot.waitUntil(lambda: _entry(window, "IMG_1.jpg").state is PhotoState.READY)
 
@@ -167,12 +167,12 @@ def test_settings_change_activities_export_and_pin(qtbot, window):
     dialog.apply_export()
     options = c.session.export_options()
     assert (options.long_side, options.quality, options.style) == (1024, 80, RedactionStyle.MOSAIC)
-    dialog.new_pin.setText("2468")
-    dialog.repeat_pin.setText("2469")
+    dialog.new_pin.setText("246813")
+    dialog.repeat_pin.setText("246814")
     dialog.set_pin()
     assert not c.session.settings.has_pin and "different" in dialog.problem.text()
-    dialog.repeat_pin.setText("2468")
-    dialog.new_pin.setText("2468")
+    dialog.repeat_pin.setText("246813")
+    dialog.new_pin.setText("246813")
     dialog.set_pin()
     assert c.session.settings.has_pin
     dialog.remove_pin()  # no current PIN typed: refused, with the core's reason
@@ -184,8 +184,8 @@ def test_a_pin_set_in_one_folder_protects_a_new_folder_opened_next(qtbot, window
     dialog = SettingsDialog(c, window)
     qtbot.addWidget(dialog)
     assert "kept on this PC" in dialog.scope.text()
-    dialog.new_pin.setText("8642")
-    dialog.repeat_pin.setText("8642")
+    dialog.new_pin.setText("864209")
+    dialog.repeat_pin.setText("864209")
     dialog.set_pin()
     dialog.close()
     second = tmp_path / "next session"
@@ -203,7 +203,7 @@ def test_a_pin_set_in_one_folder_protects_a_new_folder_opened_next(qtbot, window
     qtbot.waitUntil(lambda: "PIN" in panel.problem.text())
     assert _entry(window, "IMG_9.jpg").state is PhotoState.AWAITING_REVIEW
     qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
-    panel.pin_prompt.field.setText("8642")
+    panel.pin_prompt.field.setText("864209")
     panel.pin_prompt.buttons.accepted.emit()
     qtbot.waitUntil(lambda: _entry(window, "IMG_9.jpg").state is PhotoState.READY)
 
@@ -255,7 +255,7 @@ def test_lifting_a_block_in_settings_needs_the_reviewer_pin(qtbot, window):
     c = window.controller
     _ready(window, "IMG_0.jpg", "cooking")
     c.session.settings.set_activity_blocked("cooking", True, "kitchen knives")
-    c.session.settings.set_pin("1357")
+    c.session.settings.set_pin("135702")
     qtbot.waitUntil(lambda: _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED)
     dialog = SettingsDialog(c, window)
     qtbot.addWidget(dialog)
@@ -270,7 +270,7 @@ def test_lifting_a_block_in_settings_needs_the_reviewer_pin(qtbot, window):
     assert "not the reviewer PIN" in dialog.problem.text()
     assert _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED
     qtbot.mouseClick(dialog.blocked_box, Qt.MouseButton.LeftButton)
-    dialog.pin_prompt.field.setText("1357")
+    dialog.pin_prompt.field.setText("135702")
     dialog.pin_prompt.buttons.accepted.emit()
     assert "no longer blocked" in dialog.problem.text()
     assert not dialog.blocked_box.isChecked()
@@ -284,7 +284,7 @@ def test_clearing_someone_elses_unclothed_mark_asks_for_the_pin(qtbot, window):
     c.session.user = "Alice"  # Alice marked it, earlier, at this PC
     c.session.set_unclothed(digest, True)
     c.session.user = "Sam Staff"
-    c.session.settings.set_pin("1357")
+    c.session.settings.set_pin("135702")
     c.refresh_photo(digest)
     c.select("IMG_0.jpg")
     assert _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED
@@ -296,7 +296,7 @@ def test_clearing_someone_elses_unclothed_mark_asks_for_the_pin(qtbot, window):
     qtbot.waitUntil(lambda: "not right" in window.message_bar.text)
     assert _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED
     window.interactions.handlers()["unclothed"]()  # the U key
-    window.interactions.dialog.field.setText("1357")
+    window.interactions.dialog.field.setText("135702")
     window.interactions.dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: _entry(window, "IMG_0.jpg").state is PhotoState.READY)
     window.interactions.handlers()["unclothed"]()  # his own mark: no PIN asked
