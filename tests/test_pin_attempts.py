@@ -226,4 +226,3 @@ def test_a_short_pin_from_before_still_opens_but_asks_for_a_new_one(
         assert not session.settings.pin_needs_renewing
         pin_hash = session.settings.pin_hash
         assert pin_hash is not None and verify_pin(PIN, pin_hash)
-
