@@ -14,8 +14,9 @@ reviewer PINs (``pin_attempts``: one row, see :mod:`photoscreen.core.pin_attempt
 from __future__ import annotations
 
 import sqlite3
+from functools import cache
 
-from photoscreen.core.store import StoreError
+from photoscreen.core.store import DamagedValue, StoreError
 
 _V1 = [
     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
@@ -116,3 +117,32 @@ def migrate(conn: sqlite3.Connection) -> int:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+
+def check_schema(conn: sqlite3.Connection) -> None:
+    """Raise :class:`DamagedValue` unless every table has the columns the migrations give
+    it (a damaged or edited table definition would otherwise fail later, mid-decision)."""
+    for table, columns in _latest_columns().items():
+        found = _columns(conn, table)
+        if found != columns:
+            missing = sorted({c[0] for c in columns} - {c[0] for c in found})
+            why = f"missing {', '.join(missing)}" if missing else "its columns differ"
+            raise DamagedValue(f"the table '{table}' is not as photoscreen makes it ({why})")
+
+
+@cache
+def _latest_columns() -> dict[str, tuple[tuple[str, str], ...]]:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(conn)
+        listed = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = [row[0] for row in listed]
+        return {table: _columns(conn, table) for table in tables if table != "sqlite_sequence"}
+    finally:
+        conn.close()
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> tuple[tuple[str, str], ...]:
+    """(name, declared type) of each column, in order."""
+    rows = conn.execute(f"PRAGMA table_info({table})")
+    return tuple((str(row[1]), str(row[2]).upper()) for row in rows)

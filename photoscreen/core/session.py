@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscreen.core import audit, decisions, scan_records
+from photoscreen.core import audit, decisions, pin_attempts, scan_records
 from photoscreen.core.centre_file import CentreFile
 from photoscreen.core.fallback_copy import open_store, open_store_for_reading
 from photoscreen.core.photo_list import PhotoEntry, build_entries, list_folder
@@ -112,20 +112,34 @@ class Session(DecisionMethods):
         location = locate_session(folder, create=not read_only)
         if read_only:
             store, location = open_store_for_reading(location)
-            return cls(location, store, None, user, centre, clock)
-        lock, store, location = _lock_and_open(location, user)
+            session = cls(location, store, None, user, centre, clock)
+        else:
+            lock, store, location = _lock_and_open(location, user)
+            try:
+                session = cls(location, store, lock, user, centre, clock)
+            except BaseException:
+                store.close()
+                lock.release()
+                raise
         try:
-            session = cls(location, store, lock, user, centre, clock)
-        except BaseException:
-            store.close()
-            lock.release()
-            raise
-        try:
-            session.settings.adopt_centre_settings()
+            session.check_stored_values()
+            if not read_only:
+                session.settings.adopt_centre_settings()
         except BaseException:
             session.close()
             raise
         return session
+
+    def check_stored_values(self) -> None:
+        """Read back every stored value (settings, decisions, files, detections, the count
+        of wrong PINs) as it is used, so damage is reported as the folder opens, in plain
+        words (``StoreError``), not met half-way through a decision or an export."""
+        self.settings.check_stored()
+        with self._store.reading() as conn:
+            decisions.load_all(conn)
+            scan_records.file_records(conn)
+            scan_records.check_cached_detections(conn)
+            pin_attempts.read(conn)
 
     def close(self) -> None:
         """Close the database and give the folder's lock back."""
