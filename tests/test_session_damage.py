@@ -10,6 +10,8 @@ overwritten, bits flipped), a few hundred cases, each opened, read and exported.
 from __future__ import annotations
 
 import io
+import json
+import math
 import os
 import random
 import shutil
@@ -19,12 +21,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from photoscreen.commands import export as export_command
 from photoscreen.commands import status as status_command
+from photoscreen.core import decisions
 from photoscreen.core.geometry import Box
+from photoscreen.core.policy import (
+    Activity,
+    FaceSource,
+    FaceState,
+    Verdict,
+    default_activities,
+    photo_status,
+)
+from photoscreen.core.redact import RedactionStyle
+from photoscreen.core.review import looks_like_pin_hash
 from photoscreen.core.session import Session
-from photoscreen.core.store import StoreError
+from photoscreen.core.settings import LONG_SIDE_RANGE, QUALITY_RANGE, SETTINGS, CentreSettings
+from photoscreen.core.store import Store, StoreError
 from tests.session_fixtures import detection, make_ready, scan, write_photo
 
 PIN = "472915"
@@ -265,3 +281,106 @@ def test_random_damage_to_a_session_file_is_reported_never_a_traceback(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     assert outcomes["damaged"] > 20 and outcomes["works"] > 20, outcomes  # both happen
+
+
+# --- any value in any row -----------------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=10,
+)
+SQL_VALUES = st.one_of(
+    st.none(), st.integers(-(2**63), 2**63 - 1), st.floats(), st.text(max_size=12), st.binary()
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    key=st.sampled_from([setting.key for setting in SETTINGS]),
+    raw=JSON_VALUES.map(json.dumps) | st.text(max_size=20),
+)
+def test_any_settings_row_is_used_only_when_it_passes_its_check(key: str, raw: str) -> None:
+    store = Store(None)
+    centre = CentreSettings(store, "Fuzz")
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)", (key, raw))
+    try:
+        long_side, quality = centre.long_side, centre.quality
+        style, activities, pin = centre.redaction_style, centre.activities(), centre.pin_hash
+    except StoreError as error:
+        assert "is damaged: the setting" in str(error)
+        return
+    finally:
+        store.close()
+    assert LONG_SIDE_RANGE[0] <= long_side <= LONG_SIDE_RANGE[1]
+    assert QUALITY_RANGE[0] <= quality <= QUALITY_RANGE[1]
+    assert isinstance(style, RedactionStyle) and all(isinstance(a, Activity) for a in activities)
+    assert pin is None or looks_like_pin_hash(pin)
+
+
+PHOTO_ROW = {
+    "hash": "ab" * 32, "width": 64, "height": 48, "format": "JPEG", "activity": "messy_play",
+    "unclothed": 0, "excluded": 0, "faces_checked_by": "Al", "faces_checked_at": "t",
+    "flagged_by": "Al", "flag_note": "ok?", "flagged_at": "t", "verdict": "approved",
+    "reviewer": "Sam", "review_note": "", "reviewed_at": "t",
+}  # fmt: skip
+FACE_ROW = {
+    "photo_hash": "ab" * 32, "x": 1.0, "y": 2.0, "w": 10.0, "h": 12.0, "source": "detector",
+    "state": "face", "consent_by": None, "consent_at": None, "score": 0.9,
+}  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    table=st.sampled_from(("photos", "faces")),
+    column=st.data(),
+    value=SQL_VALUES,
+)
+def test_any_decision_column_is_used_only_when_it_is_a_value_photoscreen_writes(
+    table: str, column: st.DataObject, value: object
+) -> None:
+    row = dict(PHOTO_ROW if table == "photos" else FACE_ROW)
+    name = column.draw(st.sampled_from(sorted(set(row) - {"hash", "photo_hash"})))
+    row[name] = value
+    store = Store(None)
+    try:
+        with store.transaction() as conn:
+            conn.execute(_insert("photos", PHOTO_ROW if table == "faces" else row))
+            if table == "faces":
+                conn.execute(_insert("faces", row))
+    except sqlite3.IntegrityError:
+        store.close()
+        return  # the schema itself refuses it (NOT NULL)
+    try:
+        with store.reading() as conn:
+            photo = decisions.load_all(conn)["ab" * 32]
+    except StoreError as error:
+        assert "is damaged" in str(error)
+        return
+    finally:
+        store.close()
+    assert isinstance(photo.unclothed, bool) and isinstance(photo.excluded, bool)
+    assert photo.verdict is None or isinstance(photo.verdict, Verdict)
+    for face in photo.faces:
+        assert face.box.w > 0 and face.box.h > 0 and math.isfinite(face.box.x + face.box.y)
+        assert isinstance(face.state, FaceState) and isinstance(face.source, FaceSource)
+    photo_status(photo, default_activities())  # judged without a traceback
+
+
+def _insert(table: str, row: dict[str, object]) -> str:
+    # A statement with literal values, as a hand edit would write them (types kept as given).
+    values = ", ".join(_literal(v) for v in row.values())
+    return f"INSERT INTO {table} ({', '.join(row)}) VALUES ({values})"
+
+
+def _literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bytes):
+        return f"X'{value.hex()}'"
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NULL" if math.isnan(value) else ("9e999" if value > 0 else "-9e999")
+    return repr(value)
