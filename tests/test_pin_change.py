@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from photoscreen.core.centre_file import CentreFile
 from photoscreen.core.pin_change import make_change, parse_changes
 from photoscreen.core.policy import PhotoState
+from photoscreen.core.redact import RedactionStyle
 from photoscreen.core.review import ReviewRefused, hash_pin_with_key, pin_key
 from photoscreen.core.session import Session
 from photoscreen.core.settings import SettingPartlySaved
@@ -54,6 +55,7 @@ def flagged_folder(root: Path, manager_centre: Path) -> tuple[Path, str]:
     with Session.open(folder, "Manager", centre_file=manager_centre) as session:
         session.settings.set_pin(MANAGER_PIN)
         session.settings.set_activity_blocked("cooking", True, "knives")
+        session.settings.set_export(long_side=1024, quality=85, style=RedactionStyle.FILL)
     with Session.open(folder, "Bob") as session:
         digest = scan(session, folder / "a.jpg")
         make_ready(session, digest)
@@ -205,6 +207,9 @@ def attacker_centre(draw: Any, folder_hash: str) -> dict[str, Any]:
     ]
     if draw(st.booleans()):
         content["activities"] = [{"key": "cooking", "label": "Cooking", "blocked": False}]
+    if draw(st.booleans()):
+        content.update({"export.long_side": 256, "export.quality": 50})
+        content["export.redaction_style"] = draw(st.sampled_from([s.value for s in RedactionStyle]))
     return content
 
 
@@ -249,6 +254,12 @@ def test_no_centre_file_a_non_pin_holder_writes_changes_the_folders_pin_or_rules
             with pytest.raises((ReviewRefused, SettingPartlySaved)):
                 session.settings.set_pin(None, current_pin=pin)
         assert next(a for a in session.activities() if a.key == "cooking").blocked
+        options = session.export_options()
+        assert (options.long_side, options.quality, options.style) == (
+            1024,
+            85,
+            RedactionStyle.FILL,
+        )
         assert session.status(digest).state is PhotoState.AWAITING_REVIEW
         assert session.settings.pin_hash == folder_hash
         session.settings.check_pin(MANAGER_PIN, purpose="approve", missing="")  # still opens
