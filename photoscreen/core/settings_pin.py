@@ -191,11 +191,14 @@ class PinMethods:
         return opened
 
     def _refuse_while_waiting(self, purpose: str) -> None:
-        if self._store.read_only:
-            left = self.pin_wait()
+        now = self._clock()
+        with self._store.reading() as conn:
+            attempts = pin_attempts.read(conn)
+        if attempts.last_failure > now and not self._store.read_only:
+            with self._store.transaction() as conn:  # the clock was set back
+                left = pin_attempts.seconds_left(conn, now)
         else:
-            with self._store.transaction() as conn:
-                left = pin_attempts.seconds_left(conn, self._clock())
+            left = attempts.seconds_left(now)
         if left > 0:
             self._audit_refusal(purpose, "too soon")
             raise ReviewRefused(
