@@ -94,7 +94,7 @@ def record_success(conn: sqlite3.Connection) -> None:
 
 
 def wait_words(seconds: float) -> str:
-    """ "30 seconds", "2 minutes": how long a person must wait, rounded up."""
+    """How long a person must wait, in words rounded up: "30 seconds", "2 minutes"."""
     whole = math.ceil(seconds)
     if whole < 60:
         return f"{whole} second{'s' if whole != 1 else ''}"
