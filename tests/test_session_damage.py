@@ -346,9 +346,9 @@ def test_any_decision_column_is_used_only_when_it_is_a_value_photoscreen_writes(
     store = Store(None)
     try:
         with store.transaction() as conn:
-            conn.execute(_insert("photos", PHOTO_ROW if table == "faces" else row))
+            _insert(conn, "photos", PHOTO_ROW if table == "faces" else row)
             if table == "faces":
-                conn.execute(_insert("faces", row))
+                _insert(conn, "faces", row)
     except sqlite3.IntegrityError:
         store.close()
         return  # the schema itself refuses it (NOT NULL)
@@ -368,19 +368,6 @@ def test_any_decision_column_is_used_only_when_it_is_a_value_photoscreen_writes(
     photo_status(photo, default_activities())  # judged without a traceback
 
 
-def _insert(table: str, row: dict[str, object]) -> str:
-    # A statement with literal values, as a hand edit would write them (types kept as given).
-    values = ", ".join(_literal(v) for v in row.values())
-    return f"INSERT INTO {table} ({', '.join(row)}) VALUES ({values})"
-
-
-def _literal(value: object) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, bytes):
-        return f"X'{value.hex()}'"
-    if isinstance(value, str):
-        return "'" + value.replace("'", "''") + "'"
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NULL" if math.isnan(value) else ("9e999" if value > 0 else "-9e999")
-    return repr(value)
+def _insert(conn: sqlite3.Connection, table: str, row: dict[str, object]) -> None:
+    marks = ", ".join("?" for _ in row)
+    conn.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({marks})", tuple(row.values()))
