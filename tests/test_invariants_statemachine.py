@@ -38,7 +38,7 @@ ALLOWED = ("messy_play", "story_time")  # until the centre blocks them
 BLOCKED = ("swimming", "baby_massage")  # by the policy: for good
 ACTIVITIES = (None, *ALLOWED, *BLOCKED)
 PEOPLE = ("Alice", "Bob")
-PIN = "2468"
+PIN = "246813"
 
 
 def _memory_disk() -> str | None:

@@ -28,16 +28,16 @@ def flagged(tmp_path: Path) -> Iterator[tuple[Session, str]]:
 
 
 def test_pin_hash_is_salted_scrypt_and_verifies() -> None:
-    first, second = hash_pin("2468"), hash_pin("2468")
-    assert first.startswith("scrypt$") and "2468" not in first
+    first, second = hash_pin("246813"), hash_pin("246813")
+    assert first.startswith("scrypt2$") and "246813" not in first
     assert first != second  # a fresh salt every time
-    assert verify_pin("2468", first) and verify_pin("2468", second)
-    assert not verify_pin("2469", first)
-    assert not verify_pin("2468", "not a hash")
+    assert verify_pin("246813", first) and verify_pin("246813", second)
+    assert not verify_pin("246814", first)
+    assert not verify_pin("246813", "not a hash")
 
 
 def test_short_pin_refused() -> None:
-    with pytest.raises(ReviewRefused, match="at least 4"):
+    with pytest.raises(ReviewRefused, match="at least 6"):
         hash_pin("12")
 
 
@@ -93,34 +93,34 @@ def test_pin_is_required_once_set_and_stored_only_as_hash(
     flagged: tuple[Session, str],
 ) -> None:
     session, digest = flagged
-    session.settings.set_pin("8642")
+    session.settings.set_pin("864209")
     with pytest.raises(ReviewRefused, match="Enter the reviewer PIN"):
         session.approve(digest, "Sam")
     with pytest.raises(ReviewRefused, match="not right"):
         session.approve(digest, "Sam", pin="1111")
     assert session.status(digest).state is PhotoState.AWAITING_REVIEW
-    session.approve(digest, "Sam", pin="8642")
+    session.approve(digest, "Sam", pin="864209")
     assert session.status(digest).exportable
     raw = (session.session_dir / "session.sqlite3").read_bytes()
-    assert b"8642" not in raw
+    assert b"864209" not in raw
     conn = sqlite3.connect(session.session_dir / "session.sqlite3")
     stored = conn.execute("SELECT value FROM settings WHERE key = 'review.pin_hash'").fetchone()
     audit_text = " ".join(row[0] for row in conn.execute("SELECT details FROM audit"))
     conn.close()
-    assert stored[0].startswith('"scrypt$')
+    assert stored[0].startswith('"scrypt2$')
     assert "scrypt$" not in audit_text  # the audit says a PIN was set, not what it hashes to
 
 
 def test_changing_the_pin_needs_the_current_one(flagged: tuple[Session, str]) -> None:
     session, digest = flagged
-    session.settings.set_pin("8642")
+    session.settings.set_pin("864209")
     with pytest.raises(ReviewRefused, match="current reviewer PIN"):
-        session.settings.set_pin("0000")
+        session.settings.set_pin("705813")
     with pytest.raises(ReviewRefused, match="current reviewer PIN"):
         session.settings.set_pin(None, current_pin="1234")
-    session.settings.set_pin("9753", current_pin="8642")
-    session.approve(digest, "Sam", pin="9753")
-    session.settings.set_pin(None, current_pin="9753")
+    session.settings.set_pin("975310", current_pin="864209")
+    session.approve(digest, "Sam", pin="975310")
+    session.settings.set_pin(None, current_pin="975310")
     assert not session.settings.has_pin
 
 
@@ -150,8 +150,8 @@ def test_verdicts_are_audited_with_the_reviewer(flagged: tuple[Session, str]) ->
 def test_only_the_shape_of_a_scrypt_hash_is_taken_for_a_stored_pin() -> None:
     from photoscreen.core.review import hash_pin, looks_like_pin_hash
 
-    assert looks_like_pin_hash(hash_pin("8642"))
-    for stored in ("8642", "", None, 8642, "scrypt$16384$8$1$zz$00", "md5$1$2$3$aabb$ccdd"):
+    assert looks_like_pin_hash(hash_pin("864209"))
+    for stored in ("864209", "", None, 8642, "scrypt$16384$8$1$zz$00", "md5$1$2$3$aabb$ccdd"):
         assert not looks_like_pin_hash(stored), stored
 
 
@@ -181,7 +181,7 @@ def test_someone_else_cannot_take_back_a_question_to_the_manager(tmp_path: Path)
 def test_clearing_someone_elses_unclothed_mark_needs_the_manager(tmp_path: Path) -> None:
     write_photo(tmp_path / "a.jpg", 1)
     with Session.open(tmp_path, "Manager") as session:
-        session.settings.set_pin("2468")
+        session.settings.set_pin("246813")
     with Session.open(tmp_path, "Alice") as session:
         digest = scan(session, tmp_path / "a.jpg")
         make_ready(session, digest)
@@ -196,10 +196,10 @@ def test_clearing_someone_elses_unclothed_mark_needs_the_manager(tmp_path: Path)
         with pytest.raises(ReviewRefused, match="not right"):
             session.set_unclothed(digest, False, pin="1111")
         assert session.status(digest).state is PhotoState.BLOCKED
-        session.set_unclothed(digest, False, pin="2468")
+        session.set_unclothed(digest, False, pin="246813")
         assert session.status(digest).exportable
         session.set_unclothed(digest, True)  # Bob's own mark now
-        session.settings.set_pin(None, current_pin="2468")
+        session.settings.set_pin(None, current_pin="246813")
     with Session.open(tmp_path, "Alice") as session:
         assert not session.clearing_unclothed_needs_pin(digest)  # no PIN: names are trusted
         session.set_unclothed(digest, False)

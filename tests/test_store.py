@@ -56,12 +56,37 @@ def test_new_session_lives_in_the_folder_with_a_durable_journal(tmp_path: Path) 
     assert not (tmp_path / ".photoscreen" / "lock").exists()
 
 
-def test_empty_v0_file_is_migrated(tmp_path: Path) -> None:
-    db = tmp_path / "session.sqlite3"
+def test_an_emptied_session_file_is_damage_not_a_new_session(tmp_path: Path) -> None:
+    """A session file cut to 0 bytes (a sync tool, a full disk elsewhere) once held every
+    decision: starting afresh would silently lose them all."""
+    write_photo(tmp_path / "a.jpg", 1)
+    with Session.open(tmp_path, "Alice") as session:
+        make_ready(session, scan(session, tmp_path / "a.jpg"))
+    db = tmp_path / ".photoscreen" / "session.sqlite3"
     db.write_bytes(b"")
-    store = Store(db)
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match="is damaged: it is empty"):
+            Session.open(tmp_path, "Bob", read_only=read_only)
+    assert db.read_bytes() == b""  # left as found, for whoever restores it
+
+
+def test_a_new_session_file_is_never_left_half_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from photoscreen.core import migrations
+
+    def killed(conn: sqlite3.Connection) -> int:
+        raise KeyboardInterrupt  # as if photoscreen stopped while making the file
+
+    monkeypatch.setattr(migrations, "migrate", killed)
+    with pytest.raises(KeyboardInterrupt):
+        Store(tmp_path / "session.sqlite3")
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    store = Store(tmp_path / "session.sqlite3")
     assert store.schema_version == LATEST
     store.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["session.sqlite3"]
 
 
 def test_v1_session_is_migrated_keeping_every_decision(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ def run(
                 out.write(f"Note: {note}\n")
         try:
             summary = session.export(destination, progress=show)
-        except ExportRefused as error:
+        except (ExportRefused, StoreError) as error:  # StoreError: damage found meanwhile
             out.write(f"photoscreen export: {error}\n")
             return 2
     out.write("\n".join(summary.lines()) + "\n")

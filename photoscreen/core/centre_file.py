@@ -120,7 +120,7 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
 def _parse(data: bytes) -> dict[str, Any]:
     try:
         document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise CentreFileDamaged(f"it is not valid JSON: {error}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise CentreFileDamaged("it is not a photoscreen centre settings file")

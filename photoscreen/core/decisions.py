@@ -11,15 +11,28 @@ A photo's decisions are split in two:
   rejected photo out.
 
 All functions take a connection inside the caller's transaction.
+
+Every row read back is checked as photoscreen writes it (the types and values a decision
+can take: a verdict, face states and sources, finite boxes of some size); a row that
+fails is damage, :class:`~photoscreen.core.store.DamagedValue`, which the store reports as
+the plain "the session file is damaged". A damaged value is never guessed at: an
+unclothed mark of 5 or a face box of no size must not let a photo out.
 """
 
 from __future__ import annotations
 
+import math
 import sqlite3
-from typing import Any
+from collections.abc import Callable
+from enum import Enum
+from typing import Any, TypeVar
 
 from photoscreen.core.geometry import Box
 from photoscreen.core.policy import FaceRecord, FaceSource, FaceState, PhotoDecisions, Verdict
+from photoscreen.core.store import DamagedValue
+
+E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
 
 STAFF_FIELDS = ("activity", "unclothed", "excluded", "faces", "faces_checked", "flag")
 Snapshot = dict[str, Any]
@@ -59,25 +72,36 @@ def load_all(conn: sqlite3.Connection) -> dict[str, PhotoDecisions]:
 
 
 def _decisions(row: sqlite3.Row, faces: tuple[FaceRecord, ...]) -> PhotoDecisions:
+    photo_hash = text(row["hash"], "photo")
+    return _checked(f"photo {photo_hash[:12]}", lambda: _decisions_of(row, photo_hash, faces))
+
+
+def _decisions_of(
+    row: sqlite3.Row, photo_hash: str, faces: tuple[FaceRecord, ...]
+) -> PhotoDecisions:
+    verdict = None if row["verdict"] is None else enum_value(Verdict, row["verdict"])
+    reviewer = optional_text(row["reviewer"])
+    if verdict is not None and not reviewer:
+        raise DamagedValue("a verdict without a reviewer")
     return PhotoDecisions(
-        photo_hash=row["hash"],
-        width=row["width"],
-        height=row["height"],
-        format=row["format"],
-        unreadable_reason=row["unreadable_reason"],
-        activity=row["activity"],
-        unclothed=bool(row["unclothed"]),
-        excluded=bool(row["excluded"]),
+        photo_hash=photo_hash,
+        width=_optional_size(row["width"]),
+        height=_optional_size(row["height"]),
+        format=optional_text(row["format"]),
+        unreadable_reason=optional_text(row["unreadable_reason"]),
+        activity=optional_text(row["activity"]),
+        unclothed=flag(row["unclothed"]),
+        excluded=flag(row["excluded"]),
         faces=faces,
-        faces_checked_by=row["faces_checked_by"],
-        faces_checked_at=row["faces_checked_at"],
-        flagged_by=row["flagged_by"],
-        flag_note=row["flag_note"],
-        flagged_at=row["flagged_at"],
-        verdict=Verdict(row["verdict"]) if row["verdict"] else None,
-        reviewer=row["reviewer"],
-        review_note=row["review_note"],
-        reviewed_at=row["reviewed_at"],
+        faces_checked_by=optional_text(row["faces_checked_by"]),
+        faces_checked_at=optional_text(row["faces_checked_at"]),
+        flagged_by=optional_text(row["flagged_by"]),
+        flag_note=text(row["flag_note"], "note"),
+        flagged_at=optional_text(row["flagged_at"]),
+        verdict=verdict,
+        reviewer=reviewer,
+        review_note=text(row["review_note"], "note"),
+        reviewed_at=optional_text(row["reviewed_at"]),
     )
 
 
@@ -89,16 +113,80 @@ def load_faces(conn: sqlite3.Connection, photo_hash: str) -> tuple[FaceRecord, .
 
 
 def _face(row: tuple[Any, ...]) -> FaceRecord:
+    return _checked("a face box", lambda: _face_of(row))
+
+
+def _face_of(row: tuple[Any, ...]) -> FaceRecord:
     face_id, x, y, w, h, source, state, consent_by, consent_at, score = row
+    if not isinstance(face_id, int):
+        raise DamagedValue("a face without a number")
     return FaceRecord(
-        id=int(face_id),
-        box=Box(float(x), float(y), float(w), float(h)),
-        source=FaceSource(source),
-        state=FaceState(state),
-        consent_by=consent_by,
-        consent_at=consent_at,
-        score=None if score is None else float(score),
+        id=face_id,
+        box=box_of(x, y, w, h),
+        source=enum_value(FaceSource, source),
+        state=enum_value(FaceState, state),
+        consent_by=optional_text(consent_by),
+        consent_at=optional_text(consent_at),
+        score=None if score is None else finite(score),
     )
+
+
+# Checks of values read back (also used by scan_records) --------------------------------
+
+
+def _checked(what: str, read: Callable[[], T]) -> T:
+    try:
+        return read()
+    except DamagedValue as error:
+        raise DamagedValue(f"{what}: {error}") from None
+
+
+def text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise DamagedValue(f"the {what} is not text")
+    return value
+
+
+def optional_text(value: object) -> str | None:
+    return None if value is None else text(value, "name or time")
+
+
+def flag(value: object) -> bool:
+    """A yes/no column: photoscreen writes 0 or 1, nothing else."""
+    if value not in (0, 1) or isinstance(value, float):
+        raise DamagedValue(f"a yes/no mark holds {value!r}")
+    return bool(value)
+
+
+def finite(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise DamagedValue(f"{value!r} is not a number")
+    return float(value)
+
+
+def box_of(x: object, y: object, w: object, h: object) -> Box:
+    """A box as photoscreen stores them: finite and of some size (a box of no size would
+    redact nothing). Where it lies is not checked: a detector's box may start off the
+    picture's edge."""
+    box = Box(finite(x), finite(y), finite(w), finite(h))
+    if box.w <= 0 or box.h <= 0:
+        raise DamagedValue(f"a box at {box.x:g},{box.y:g} of {box.w:g}x{box.h:g} pixels")
+    return box
+
+
+def enum_value(kind: type[E], value: object) -> E:
+    try:
+        return kind(value)
+    except ValueError:
+        raise DamagedValue(f"{value!r} is not a {kind.__name__}") from None
+
+
+def _optional_size(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise DamagedValue(f"a picture size of {value!r}")
+    return value
 
 
 def snapshot(conn: sqlite3.Connection, photo_hash: str) -> Snapshot:

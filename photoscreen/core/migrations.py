@@ -7,14 +7,16 @@ written by a newer photoscreen is refused rather than guessed at.
 Version 0 is an empty database file. Version 1 had photos, faces, the audit trail and
 settings. Version 2 added the per-file table (path -> content hash, so a listing need not
 re-read every file), the detection cache, whether a photo's detections became its faces,
-and triggers that make the audit trail append-only.
+and triggers that make the audit trail append-only. Version 3 added the count of wrong
+reviewer PINs (``pin_attempts``: one row, see :mod:`photoscreen.core.pin_attempts`).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from functools import cache
 
-from photoscreen.core.store import StoreError
+from photoscreen.core.store import DamagedValue, StoreError
 
 _V1 = [
     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
@@ -66,7 +68,14 @@ _V2 = [
        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
 ]
 
-MIGRATIONS: tuple[list[str], ...] = (_V1, _V2)
+_V3 = [
+    """CREATE TABLE pin_attempts (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        failures INTEGER NOT NULL, last_failure REAL NOT NULL
+    )""",
+]
+
+MIGRATIONS: tuple[list[str], ...] = (_V1, _V2, _V3)
 LATEST = len(MIGRATIONS)
 
 
@@ -108,3 +117,32 @@ def migrate(conn: sqlite3.Connection) -> int:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+
+def check_schema(conn: sqlite3.Connection) -> None:
+    """Raise :class:`DamagedValue` unless every table has the columns the migrations give
+    it (a damaged or edited table definition would otherwise fail later, mid-decision)."""
+    for table, columns in _latest_columns().items():
+        found = _columns(conn, table)
+        if found != columns:
+            missing = sorted({c[0] for c in columns} - {c[0] for c in found})
+            why = f"missing {', '.join(missing)}" if missing else "its columns differ"
+            raise DamagedValue(f"the table '{table}' is not as photoscreen makes it ({why})")
+
+
+@cache
+def _latest_columns() -> dict[str, tuple[tuple[str, str], ...]]:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(conn)
+        listed = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = [row[0] for row in listed]
+        return {table: _columns(conn, table) for table in tables if table != "sqlite_sequence"}
+    finally:
+        conn.close()
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> tuple[tuple[str, str], ...]:
+    """(name, declared type) of each column, in order."""
+    rows = conn.execute(f"PRAGMA table_info({table})")
+    return tuple((str(row[1]), str(row[2]).upper()) for row in rows)

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from photoscreen.core import audit, decisions
 from photoscreen.core.geometry import Box
 from photoscreen.core.policy import FaceRecord, FaceSource, FaceState
+from photoscreen.core.store import DamagedValue
 
 
 class DetectionLike(Protocol):
@@ -64,7 +65,22 @@ class FileRecord:
 
 def file_records(conn: sqlite3.Connection) -> dict[str, FileRecord]:
     rows = conn.execute("SELECT path, hash, size, mtime_ns, unreadable_reason FROM files")
-    return {row[0]: FileRecord(*tuple(row)) for row in rows}
+    return {record.name: record for record in map(_file_record, rows)}
+
+
+def _file_record(row: sqlite3.Row) -> FileRecord:
+    """One ``files`` row, checked as it is written (see :mod:`photoscreen.core.decisions`)."""
+    name, photo_hash, size, mtime_ns, reason = tuple(row)
+    for number in (size, mtime_ns):
+        if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
+            raise DamagedValue(f"the record of a file holds {number!r} as its size or time")
+    return FileRecord(
+        decisions.text(name, "file name"),
+        decisions.optional_text(photo_hash),
+        size,
+        mtime_ns,
+        decisions.optional_text(reason),
+    )
 
 
 def _save_file(
@@ -195,12 +211,26 @@ def cached_detections(
         "SELECT boxes FROM detections WHERE photo_hash = ? AND settings_key = ?",
         (photo_hash, settings_key),
     ).fetchone()
-    if row is None:
-        return None
-    return [
-        (Box(float(x), float(y), float(w), float(h)), float(score), str(band))
-        for x, y, w, h, score, band in json.loads(row[0])
-    ]
+    return None if row is None else _boxes(row[0])
+
+
+def check_cached_detections(conn: sqlite3.Connection) -> None:
+    """Read back every cached detection (:class:`DamagedValue` for one that is damaged)."""
+    for row in conn.execute("SELECT photo_hash, settings_key, boxes FROM detections"):
+        decisions.text(row[0], "photo")
+        decisions.text(row[1], "detector")
+        _boxes(row[2])
+
+
+def _boxes(stored: object) -> list[tuple[Box, float, str]]:
+    try:
+        found = json.loads(decisions.text(stored, "list of boxes"))
+        return [
+            (decisions.box_of(x, y, w, h), decisions.finite(score), decisions.text(band, "band"))
+            for x, y, w, h, score, band in found
+        ]
+    except (TypeError, ValueError, RecursionError) as error:  # DamagedValue is a ValueError
+        raise DamagedValue(f"the detector's boxes for a photo are not readable ({error})") from None
 
 
 def record_unreadable(

@@ -12,14 +12,16 @@ store serialises access. Listeners are called on the thread that made the change
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscreen.core import audit, decisions, scan_records
+from photoscreen.core import audit, decisions, pin_attempts, scan_records
 from photoscreen.core.centre_file import CentreFile
 from photoscreen.core.fallback_copy import open_store, open_store_for_reading
 from photoscreen.core.photo_list import PhotoEntry, build_entries, list_folder
+from photoscreen.core.pin_attempts import Clock
 from photoscreen.core.policy import (
     CHANGED_FILE,
     NOT_SCANNED,
@@ -54,13 +56,14 @@ class Session(DecisionMethods):
         lock: FolderLock | None,
         user: str,
         centre: CentreFile | None = None,
+        clock: Clock = time.time,
     ) -> None:
         self._location = location
         self._store = store
         self._lock = lock
         self.user = user
         self.settings = CentreSettings(
-            store, user, on_change=lambda: self._notify(None), centre=centre
+            store, user, on_change=lambda: self._notify(None), centre=centre, clock=clock
         )
         self._undo = UndoStack()
         self._listeners: list[Listener] = []
@@ -84,6 +87,7 @@ class Session(DecisionMethods):
         *,
         read_only: bool = False,
         centre_file: Path | None = None,
+        clock: Clock = time.time,
     ) -> Session:
         """Open ``folder`` for ``user`` (the name recorded in the audit trail).
 
@@ -95,7 +99,8 @@ class Session(DecisionMethods):
         ``read_only`` opens without the lock and without creating or changing anything
         (for ``photoscreen status``): a private snapshot of the session the window would
         use. A read-only folder works in this PC's copy of its session, kept in step with
-        the folder's as :mod:`~photoscreen.core.fallback_copy` describes.
+        the folder's as :mod:`~photoscreen.core.fallback_copy` describes. ``clock``
+        (seconds) times the waits after wrong reviewer PINs; tests pass their own.
         """
         user = " ".join(user.split())
         if not user:
@@ -107,20 +112,34 @@ class Session(DecisionMethods):
         location = locate_session(folder, create=not read_only)
         if read_only:
             store, location = open_store_for_reading(location)
-            return cls(location, store, None, user, centre)
-        lock, store, location = _lock_and_open(location, user)
+            session = cls(location, store, None, user, centre, clock)
+        else:
+            lock, store, location = _lock_and_open(location, user)
+            try:
+                session = cls(location, store, lock, user, centre, clock)
+            except BaseException:
+                store.close()
+                lock.release()
+                raise
         try:
-            session = cls(location, store, lock, user, centre)
-        except BaseException:
-            store.close()
-            lock.release()
-            raise
-        try:
-            session.settings.adopt_centre_settings()
+            session.check_stored_values()
+            if not read_only:
+                session.settings.adopt_centre_settings()
         except BaseException:
             session.close()
             raise
         return session
+
+    def check_stored_values(self) -> None:
+        """Read back every stored value (settings, decisions, files, detections, the count
+        of wrong PINs) as it is used, so damage is reported as the folder opens, in plain
+        words (``StoreError``), not met half-way through a decision or an export."""
+        self.settings.check_stored()
+        with self._store.reading() as conn:
+            decisions.load_all(conn)
+            scan_records.file_records(conn)
+            scan_records.check_cached_detections(conn)
+            pin_attempts.read(conn)
 
     def close(self) -> None:
         """Close the database and give the folder's lock back."""

@@ -29,7 +29,7 @@ from photoscreen.core.policy import (
     PhotoDecisions,
     Verdict,
 )
-from photoscreen.core.review import check_pin, check_review, same_person
+from photoscreen.core.review import ReviewRefused, check_review, same_person
 from photoscreen.core.scan_records import DetectionLike
 from photoscreen.core.settings import CentreSettings
 from photoscreen.core.store import Store
@@ -83,19 +83,22 @@ class DecisionMethods:
 
         The mark is a concern a person raised: whoever marked it may take it back, anyone
         else needs the manager, so with a reviewer PIN set, clearing someone else's mark
-        needs ``pin`` (:class:`~photoscreen.core.review.ReviewRefused` otherwise).
+        needs ``pin`` (:class:`~photoscreen.core.review.ReviewRefused` otherwise). The PIN
+        is checked first (slowed down after wrong ones, and audited), then the mark is
+        cleared only if nobody else's mark has appeared meanwhile.
         """
+        pin_given = False
+        marker = None if unclothed else self.unclothed_mark_needing_pin(photo_hash)
+        if marker is not None:
+            self.settings.check_pin(
+                pin, purpose="clear an unclothed mark", missing=_unclothed_needs_pin(marker)
+            )
+            pin_given = True
 
         def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
-            pin_hash = self.settings.pin_hash
-            marker = self._mark_needing_pin(conn, photo, pin_hash)
-            if not unclothed and marker is not None and pin_hash is not None:
-                check_pin(
-                    pin,
-                    pin_hash,
-                    f"{marker} marked this photo unclothed / semi-clothed: only the manager "
-                    "can clear that (it needs the reviewer PIN).",
-                )
+            marker = self._mark_needing_pin(conn, photo, self.settings.pin_hash)
+            if not unclothed and marker is not None and not pin_given:
+                raise ReviewRefused(_unclothed_needs_pin(marker))
             return {"unclothed": unclothed}
 
         text = "Mark unclothed" if unclothed else "Unmark unclothed"
@@ -315,13 +318,15 @@ class DecisionMethods:
     def _verdict(
         self, photo_hash: str, verdict: Verdict, reviewer: str, note: str, pin: str | None
     ) -> None:
-        pin_hash = self.settings.pin_hash
+        self.settings.check_pin(
+            pin,
+            purpose="approve" if verdict is Verdict.APPROVED else "reject",
+            missing="Enter the reviewer PIN to approve or reject a photo.",
+        )
         with self._store.transaction() as conn:
             photo = self._require(conn, photo_hash)
             name = check_review(
                 reviewer=reviewer,
-                pin=pin,
-                pin_hash=pin_hash,
                 flagged_by=photo.flagged_by,
                 approving=verdict is Verdict.APPROVED,
             )
@@ -421,6 +426,13 @@ class DecisionMethods:
         if photo is None:
             raise DecisionError("This photo has not been read yet.")
         return photo
+
+
+def _unclothed_needs_pin(marker: str) -> str:
+    return (
+        f"{marker} marked this photo unclothed / semi-clothed: only the manager can clear "
+        "that (it needs the reviewer PIN)."
+    )
 
 
 def _unclothed_marker(conn: Any, photo_hash: str) -> str | None:

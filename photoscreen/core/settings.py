@@ -12,19 +12,28 @@ to both. Changes are audited (a PIN change is recorded as "set" or
 "removed", never its value or hash).
 
 The reviewer PIN in force in a folder is the folder's own, else the centre's: a PIN set
-once protects every new folder, and a PIN the centre has since replaced (recorded in the
-centre file by its hash) is replaced in an older folder too when it is opened here.
+once protects every new folder. The PIN's rules are in :mod:`photoscreen.core.settings_pin`.
+
+Nothing the centre file holds weakens a folder's own rules: it only fills in what a folder
+has no value for, a PIN change reaches a folder only with its proof, and a list saved to
+the centre from a folder keeps every block the centre had unless the change lifted it
+with the centre's PIN. Every value read back from the folder is checked as when it was
+set; one that fails is damage (:class:`~photoscreen.core.store.DamagedValue`), reported
+as the plain "the session file is damaged", never used.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from photoscreen.core import audit
 from photoscreen.core.centre_file import CentreFile
+from photoscreen.core.pin_attempts import Clock
 from photoscreen.core.policy import (
     Activity,
     activities_from_json,
@@ -33,21 +42,19 @@ from photoscreen.core.policy import (
     slugify,
 )
 from photoscreen.core.redact import RedactionStyle
-from photoscreen.core.review import ReviewRefused, hash_pin, verify_pin
 from photoscreen.core.settings_declared import (
     BY_KEY,
     LONG_SIDE_RANGE,
-    MAX_REPLACED_PINS,
     PIN_KEY,
     QUALITY_RANGE,
-    REPLACED_PINS_KEY,
     SETTINGS,
     Setting,
     SettingError,
     SettingPartlySaved,
     check_range,
 )
-from photoscreen.core.store import Store
+from photoscreen.core.settings_pin import PinMethods
+from photoscreen.core.store import DamagedValue, Store
 
 __all__ = [
     "LONG_SIDE_RANGE",
@@ -60,10 +67,11 @@ __all__ = [
 ]
 
 
-class CentreSettings:
+class CentreSettings(PinMethods):
     """Reads and changes the settings of one session; changes are saved at once.
 
-    ``centre`` is the centre file of this PC (None: this folder's settings only).
+    ``centre`` is the centre file of this PC (None: this folder's settings only);
+    ``clock`` (seconds, ``time.time``) times the waits after wrong PINs.
     """
 
     def __init__(
@@ -72,11 +80,13 @@ class CentreSettings:
         who: str,
         on_change: Callable[[], None] | None = None,
         centre: CentreFile | None = None,
+        clock: Clock = time.time,
     ) -> None:
         self._store = store
         self._who = who
         self._on_change = on_change
         self._centre = centre
+        self._clock = clock
 
     def change_user(self, who: str) -> None:
         """Audit later changes under ``who``."""
@@ -118,24 +128,21 @@ class CentreSettings:
         lifted = self._lifted_blocks(value, pin) if key == "activities" else []
         shown = value if audit_value is None else audit_value
         self._save_folder(key, value, shown, [("block_lifted", lift) for lift in lifted])
-        self._save_centre({key: value}, key, shown)
+        for_centre = self._list_for_centre(value, lifted) if key == "activities" else value
+        self._save_centre({key: for_centre}, key, shown)
 
     def adopt_centre_settings(self) -> list[str]:
         """Copy into this folder the centre's settings it has no value for; returns their keys.
 
         Called when a folder is opened for writing, so a new folder starts from the
-        centre's settings and keeps them for the reviewer on another PC. A PIN the centre
-        has since replaced is replaced here too. A folder's own values are never changed
-        otherwise.
+        centre's settings and keeps them for the reviewer on another PC. A folder's own
+        values are never changed (a PIN changed for the centre reaches an older folder
+        only with its proof: see :mod:`photoscreen.core.settings_pin`).
         """
         centre = self._centre_state()[0]
-        replaced = self._replaced_pins()
         with self._store.transaction() as conn:
-            rows = dict(conn.execute("SELECT key, value FROM settings").fetchall())
+            rows = {row[0] for row in conn.execute("SELECT key FROM settings")}
             adopted = [key for key in centre if key not in rows]
-            own_pin = json.loads(rows[PIN_KEY]) if PIN_KEY in rows else None
-            if own_pin is not None and own_pin in replaced and PIN_KEY in centre:
-                adopted.append(PIN_KEY)
             for key in adopted:
                 conn.execute(
                     "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
@@ -149,9 +156,18 @@ class CentreSettings:
         return adopted
 
     def _folder_value(self, key: str) -> tuple[bool, Any]:
+        """(True, value) when the folder has a value for ``key``, checked as when set."""
         with self._store.reading() as conn:
             row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return (False, None) if row is None else (True, json.loads(row[0]))
+            return (False, None) if row is None else (True, checked_row(key, row[0]))
+
+    def check_stored(self) -> None:
+        """Check every value this folder holds, as :meth:`get` would read it; raises
+        :class:`~photoscreen.core.store.StoreError` ("damaged") for the first that fails."""
+        with self._store.reading() as conn:
+            for key, raw in conn.execute("SELECT key, value FROM settings").fetchall():
+                if key in BY_KEY:
+                    checked_row(key, raw)
 
     def _centre_state(self) -> tuple[dict[str, Any], str | None]:
         """The centre file's usable settings, and what is wrong with it (or None)."""
@@ -250,15 +266,41 @@ class CentreSettings:
             for a in current
             if a.blocked and not new[a.key].blocked
         ]
-        pin_hash = self.pin_hash
-        if lifted and pin_hash is not None and not _opens(pin, pin_hash):
+        if lifted:
             names = ", ".join(lift["label"] for lift in lifted)
-            raise ReviewRefused(
-                f"That is not the reviewer PIN: {names} stays blocked."
-                if pin
-                else f"Only the manager can lift the block on {names}: it needs the reviewer PIN."
+            self.check_pin(
+                pin,
+                purpose="lift a block",
+                missing=f"Only the manager can lift the block on {names}: it needs the "
+                "reviewer PIN.",
+                wrong=f"That is not the reviewer PIN: {names} stays blocked.",
             )
         return lifted
+
+    def _list_for_centre(self, value: Any, lifted: Sequence[dict[str, Any]]) -> Any:
+        """The activity list to keep for new folders: ``value``, except that every block
+        the centre's list has stays, unless this change lifted it under the centre's own
+        PIN (or the centre has none), and activities only the centre has are kept.
+
+        A folder from another PC, or one whose database was edited, may lack a block the
+        manager set for this centre; renaming an activity there must not carry that
+        weaker list to every new folder.
+        """
+        centre_state = self._centre_state()[0]
+        if centre_state.get("activities") is None:
+            return value
+        theirs = {a.key: a for a in activities_from_json(centre_state["activities"])}
+        centre_pin = centre_state.get(PIN_KEY)
+        allowed = {lift["key"] for lift in lifted} if centre_pin in (None, self.pin_hash) else set()
+        merged = []
+        for activity in activities_from_json(value):
+            kept = theirs.get(activity.key)
+            if kept and kept.blocked and not activity.blocked and activity.key not in allowed:
+                activity = replace(activity, blocked=True, block_reason=kept.block_reason)
+            merged.append(activity)
+        keys = {a.key for a in merged}
+        merged += [a for a in theirs.values() if a.key not in keys]
+        return [a.to_json() for a in merged]
 
     def add_activity(
         self, label: str, *, blocked: bool = False, block_reason: str = ""
@@ -350,84 +392,17 @@ class CentreSettings:
         if style is not None:
             self.set("export.redaction_style", RedactionStyle(style).value)
 
-    # Reviewer PIN ------------------------------------------------------------------------
 
-    @property
-    def pin_hash(self) -> str | None:
-        """The hash of the PIN approvals need here: the folder's if set, else the centre's."""
-        own, centre = self._pin_hashes()
-        return own or centre
-
-    @property
-    def has_pin(self) -> bool:
-        return self.pin_hash is not None
-
-    def set_pin(self, new_pin: str | None, *, current_pin: str | None = None) -> None:
-        """Set, change (``new_pin``) or remove (None) the reviewer PIN, here and for the centre.
-
-        Changing a PIN needs the current one, or anyone could replace it and approve
-        under any name: the folder's PIN changes only with the PIN in force here, the
-        centre's only with the centre's. When they differ and ``current_pin`` opens just
-        one, that one is changed and :class:`SettingPartlySaved` says what was not.
-        """
-        own, centre = self._pin_hashes()
-        in_force = own or centre
-        folder_ok = in_force is None or _opens(current_pin, in_force)
-        centre_ok = self._centre is not None and (
-            centre is None or (centre == in_force and folder_ok) or _opens(current_pin, centre)
-        )
-        if not folder_ok and not centre_ok:
-            raise ReviewRefused(
-                "That is not the current reviewer PIN."
-                if current_pin
-                else "Enter the current reviewer PIN to change it."
-            )
-        new_hash = None if new_pin is None else hash_pin(new_pin)
-        shown = "removed" if new_pin is None else "set"
-        if folder_ok:
-            self._save_folder(PIN_KEY, new_hash, shown)
-        if centre_ok:
-            replaced = [*self._replaced_pins(), *([centre] if centre else [])]
-            changes = {PIN_KEY: new_hash, REPLACED_PINS_KEY: replaced[-MAX_REPLACED_PINS:]}
-            self._save_centre(changes, PIN_KEY, shown)
-        if not folder_ok and not _same_pin(new_pin, in_force):
-            raise SettingPartlySaved(
-                "The reviewer PIN for new folders on this PC was changed, but this folder "
-                "has its own PIN, which is different; it still applies here. Enter this "
-                "folder's PIN as the current PIN to change it too."
-            )
-        if self._centre is not None and not centre_ok and not _same_pin(new_pin, centre):
-            raise SettingPartlySaved(
-                "The reviewer PIN of this folder was changed. The PIN kept on this PC for "
-                "new folders is a different one and was not changed: enter that PIN as the "
-                "current PIN, with the new one again, to change it too."
-            )
-
-    def _pin_hashes(self) -> tuple[str | None, str | None]:
-        """(this folder's PIN hash, the centre's); a folder PIN the centre replaced is
-        read as the centre's current one."""
-        centre_values = self._centre_state()[0]
-        centre = centre_values.get(PIN_KEY)
-        own = self._folder_value(PIN_KEY)[1]
-        if own is not None and PIN_KEY in centre_values and own in self._replaced_pins():
-            own = centre
-        return own, centre
-
-    def _replaced_pins(self) -> list[str]:
-        stored = {} if self._centre is None else self._centre.values()
-        replaced = stored.get(REPLACED_PINS_KEY)
-        if not isinstance(replaced, list):
-            return []
-        return [value for value in replaced if isinstance(value, str)]
+def checked_row(key: str, raw: object) -> Any:
+    """The value of setting ``key`` stored as ``raw`` (JSON text) in a folder, checked as
+    when it was set; :class:`~photoscreen.core.store.DamagedValue` when it is not usable."""
+    try:
+        value = json.loads(raw) if isinstance(raw, str) else _not_text(raw)
+        BY_KEY[key].check(value)
+    except (SettingError, ValueError, RecursionError) as error:
+        raise DamagedValue(f"the setting '{key}' holds a value it cannot take ({error})") from None
+    return value
 
 
-def _opens(pin: str | None, stored: str) -> bool:
-    """True when ``pin`` is given and matches the stored hash."""
-    return bool(pin) and verify_pin(pin or "", stored)
-
-
-def _same_pin(pin: str | None, stored: str | None) -> bool:
-    """True when ``stored`` already holds ``pin`` (both None: no PIN either way)."""
-    if pin is None or stored is None:
-        return pin is None and stored is None
-    return verify_pin(pin, stored)
+def _not_text(raw: object) -> Any:
+    raise ValueError(f"not text but {type(raw).__name__}")

@@ -2,7 +2,7 @@
 
 :mod:`photoscreen.core.settings` reads and saves them; this module says what each one is
 and which values it may take, so the session database and the centre file are checked by
-the same rules.
+the same rules, and every value read back from either is checked as when it was set.
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ from photoscreen.core.review import looks_like_pin_hash
 LONG_SIDE_RANGE = (256, 12000)
 QUALITY_RANGE = (50, 95)
 PIN_KEY = "review.pin_hash"
-# In the centre file only: hashes of PINs the centre replaced, so folders still holding
-# one of them take the centre's new PIN. Kept short: old folders are few.
-REPLACED_PINS_KEY = "review.replaced_pin_hashes"
-MAX_REPLACED_PINS = 50
+# In the centre file only: the PIN changes made on this PC, each with its proof, so a
+# folder still holding an old PIN can take the new one (photoscreen.core.pin_change).
+PIN_CHANGES_KEY = "review.pin_changes"
 
 
 class SettingError(ValueError):
@@ -54,7 +53,7 @@ def _whole_number(what: str, bounds: tuple[int, int]) -> Callable[[Any], None]:
 
 
 def _check_style(value: Any) -> None:
-    if value not in {style.value for style in RedactionStyle}:
+    if not isinstance(value, str) or value not in {style.value for style in RedactionStyle}:
         raise SettingError(f"'{value}' is not a redaction style.")
 
 
@@ -118,5 +117,5 @@ BY_KEY = {setting.key: setting for setting in SETTINGS}
 def check_range(what: str, value: int, bounds: tuple[int, int]) -> None:
     """Refuse ``value`` unless it is a whole number within ``bounds`` (inclusive)."""
     low, high = bounds
-    if not isinstance(value, int) or not low <= value <= high:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise SettingError(f"{what} must be a whole number from {low} to {high}.")

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
 import sqlite3
 import sys
@@ -46,6 +47,38 @@ DB_NAME = "session.sqlite3"
 
 class StoreError(Exception):
     """The session database cannot be used; ``str()`` says why in plain words."""
+
+
+class DamagedValue(ValueError):
+    """A value read back from the session database is not one photoscreen could have
+    written (a damaged file, or one edited by hand); ``str()`` says which.
+
+    Raised by the code that reads rows; :class:`Store` turns it into the plain
+    :class:`StoreError` "the session file ... is damaged", as it does SQLite's own
+    corruption errors.
+    """
+
+
+# SQLite's primary result codes for a file that is damaged or not a database at all.
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+
+
+def is_damage(error: sqlite3.Error) -> bool:
+    """True when SQLite says the file is damaged (not busy, full or unreadable), or a
+    stored text is not valid UTF-8 (which photoscreen never writes)."""
+    if isinstance(error, sqlite3.OperationalError) and str(error).startswith(
+        "Could not decode to UTF-8"
+    ):
+        return True
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:  # Python 3.10, or an error of Python's own: corruption is the bare class
+        return type(error) is sqlite3.DatabaseError
+    return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+
+
+def damaged(db_path: Path | None, why: object) -> StoreError:
+    """The plain message for a damaged session file."""
+    return StoreError(f"The session file {db_path} is damaged: {why}")
 
 
 @dataclass(frozen=True)
@@ -247,6 +280,48 @@ def _identity(path: Path) -> tuple[int, int, int]:
     return info.st_ino, info.st_size, info.st_mtime_ns
 
 
+def _refuse_empty(db_path: Path | None) -> None:
+    """An empty session file is damage: photoscreen never leaves one (see :func:`_create`)."""
+    try:
+        empty = db_path is not None and db_path.stat().st_size == 0
+    except OSError:
+        return  # not there (a new session), or unreadable: opening it will say so
+    if empty:
+        raise damaged(
+            db_path,
+            "it is empty (0 bytes), so every decision it held is gone. Restore it from a "
+            "backup, or move it away to start this folder's decisions again",
+        )
+
+
+def _create(db_path: Path) -> None:
+    """Make a new, empty session database at ``db_path``, never half-made: built beside it
+    under a temporary name, flushed, then given its name (unless another photoscreen
+    made one meanwhile, which is then kept)."""
+    from photoscreen.core.migrations import migrate
+
+    temporary = db_path.with_name(f".{db_path.name}.{secrets.token_hex(6)}.new")
+    try:
+        conn = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=DELETE")
+            conn.execute("PRAGMA synchronous=FULL")
+            migrate(conn)
+        finally:
+            conn.close()
+        try:
+            os.link(temporary, db_path)  # never replaces a database made meanwhile
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: the folder lock guards this
+            if not db_path.exists():
+                os.replace(temporary, db_path)
+    except sqlite3.Error as error:
+        raise StoreError(f"The session file {db_path} cannot be made: {error}") from error
+    finally:
+        remove_database(temporary)
+
+
 def remove_database(path: Path) -> None:
     """Delete the database file at ``path`` and any journal beside it."""
     path.unlink(missing_ok=True)
@@ -263,21 +338,30 @@ class Store:
         nothing can be changed; it is deleted on :meth:`close`. ``db_path`` None, or a
         read-only open of a database that does not exist yet, gives an empty in-memory
         store: nothing has been decided.
+
+        A new database is made whole beside its final name and then put in place, so a
+        session file photoscreen made is never empty: an empty one (0 bytes) was cut short
+        by something else, and is refused as damaged rather than taken for a new session
+        with every decision gone. SQLite's own check runs on every open, and any damage
+        found later (:func:`is_damage`, :class:`DamagedValue`) is the same plain
+        :class:`StoreError`.
         """
         self._lock = threading.RLock()
         self.read_only = read_only
+        self.path = db_path
         self._private_dir: Path | None = None
+        _refuse_empty(db_path)
         try:
+            if not read_only and db_path is not None and not db_path.exists():
+                _create(db_path)
             target = self._private_snapshot(db_path) if read_only else db_path
             self._conn = self._connect(target)
         except BaseException:
             self._remove_private_dir()
             raise
         try:
-            self._prepare()
-        except sqlite3.DatabaseError as error:
-            self.close()
-            raise StoreError(f"The session file {db_path} is damaged: {error}") from error
+            with self._damage_reported():
+                self._prepare()
         except BaseException:
             self.close()
             raise
@@ -304,21 +388,40 @@ class Store:
 
     def _prepare(self) -> None:
         # Imported here: migrations needs StoreError from this module.
-        from photoscreen.core.migrations import migrate
+        from photoscreen.core.migrations import check_schema, migrate
 
         conn = self._conn
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=DELETE")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA foreign_keys=ON")
+        try:
+            conn.execute("PRAGMA journal_mode=DELETE")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+        except UnicodeDecodeError as error:  # SQLite's message quoted a garbled schema
+            raise DamagedValue(f"its list of tables is unreadable ({error.reason})") from None
+        if problems != ["ok"]:
+            raise DamagedValue("; ".join(str(p) for p in problems))
         self.schema_version = migrate(conn)
+        check_schema(conn)
+
+    @contextmanager
+    def _damage_reported(self) -> Iterator[None]:
+        """Turn damage found while using the database into the plain :class:`StoreError`."""
+        try:
+            yield
+        except DamagedValue as error:
+            raise damaged(self.path, error) from error
+        except sqlite3.DatabaseError as error:
+            if self.path is None or not is_damage(error):
+                raise
+            raise damaged(self.path, error) from error
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic, durable write: committed on success, rolled back on any error."""
         if self.read_only:
             raise StoreError("This session was opened read-only; nothing can be changed.")
-        with self._lock:
+        with self._lock, self._damage_reported():
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
@@ -330,7 +433,7 @@ class Store:
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
         """The connection, for reads only, held by this thread for the block."""
-        with self._lock:
+        with self._lock, self._damage_reported():
             yield self._conn
 
     def integrity_ok(self) -> bool:

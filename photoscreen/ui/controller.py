@@ -462,6 +462,34 @@ class Controller(QObject, DecisionVerbs):
         self.refresh_all()
         return True
 
+    def change_settings_with_pin(
+        self, change: Callable[[Session], object], done: Callable[[bool], None]
+    ) -> None:
+        """:meth:`change_settings` for a change that checks the reviewer PIN (setting,
+        changing or removing it, lifting a block): scrypt is too slow for the GUI thread,
+        so it runs on the writer pool; ``done(True)`` or ``done(False)`` (refused, with a
+        message) is called on the GUI thread afterwards."""
+        session = self.session
+        if session is None:
+            done(False)
+            return
+
+        def finished(_: object) -> None:
+            self.refresh_all()
+            done(True)
+
+        def failed(error: JobError) -> None:
+            if isinstance(error.exception, REFUSALS):
+                self.messages.warning(str(error.exception))
+            else:
+                self.messages.error(f"The setting was not saved: {error.exception}", error.trace)
+            self.refresh_all()  # a refusal may still have changed something (partly saved)
+            done(False)
+
+        self.workers.run(
+            "writer", lambda context: change(session), on_result=finished, on_error=failed
+        )
+
     def entries(self) -> list[PhotoEntry]:
         """Every photo of the open folder, in folder order."""
         return list(self._photos.values())

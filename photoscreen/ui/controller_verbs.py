@@ -56,6 +56,7 @@ class DecisionVerbs:
     preview_toggled: Any
     undo_changed: Any
     current_entry: Callable[[], PhotoEntry | None]
+    refresh_photo: Callable[[str], None]
     select: Callable[[str | None], None]
     _neighbour: Callable[[int], str | None]
 
@@ -76,6 +77,29 @@ class DecisionVerbs:
             return False
         return True
 
+    def _decide_in_background(self, action: Callable[[Session, str], object]) -> None:
+        """:meth:`_decide` for an action that checks the reviewer PIN: scrypt is too slow
+        for the GUI thread, so it runs on the writer pool and the photo is shown again
+        when it is done (or the refusal is said)."""
+        entry = self.current_entry()
+        session = self.session
+        if session is None or entry is None or entry.photo_hash is None:
+            return
+        digest = entry.photo_hash
+
+        def failed(error: JobError) -> None:
+            if isinstance(error.exception, REFUSALS):
+                self.messages.warning(str(error.exception))
+            else:
+                self.messages.error(f"The decision was not saved: {error.exception}", error.trace)
+
+        self.workers.run(
+            "writer",
+            lambda context: action(session, digest),
+            on_result=lambda _: self.refresh_photo(digest),
+            on_error=failed,
+        )
+
     def _decisions(self) -> Any:
         entry = self.current_entry()
         return None if entry is None else entry.decisions
@@ -89,7 +113,11 @@ class DecisionVerbs:
 
     def toggle_unclothed(self, pin: str | None = None) -> None:
         now = self._decisions()
-        self._decide(lambda s, h: s.set_unclothed(h, not (now and now.unclothed), pin=pin))
+        wanted = not (now and now.unclothed)
+        if pin is None:
+            self._decide(lambda s, h: s.set_unclothed(h, wanted))
+        else:
+            self._decide_in_background(lambda s, h: s.set_unclothed(h, wanted, pin=pin))
 
     def unclothed_mark_needing_pin(self) -> str | None:
         """Who marked the photo on screen unclothed, when clearing it needs the PIN; else None."""

@@ -1,10 +1,14 @@
 """The centre's settings: activities (add, rename, block), export size and style, the PIN.
 
 Every change is applied at once through the controller (and so saved in the session with
-an audit entry); the core refuses what is not allowed and says why.
+an audit entry); the core refuses what is not allowed and says why. Changes that check
+the reviewer PIN (setting, changing or removing it, lifting a block) run on a worker
+thread, as scrypt is deliberately slow; the PIN buttons wait meanwhile.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -51,7 +55,9 @@ class SettingsDialog(QDialog):
         tabs = QTabWidget()
         tabs.addTab(self._activities_tab(), "Activities")
         tabs.addTab(self._export_tab(), "Export")
-        tabs.addTab(self._pin_tab(), "Reviewer PIN")
+        self.pin_tab_index = tabs.addTab(self._pin_tab(), "Reviewer PIN")
+        self.tabs = tabs
+        self.pin_busy = False  # a PIN change or a block lift is being checked
         self.scope = QLabel()  # where changes are saved: this folder, and this PC's centre file
         self.scope.setWordWrap(True)
         self.problem = QLabel()
@@ -66,6 +72,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(close)
         controller.messages.posted.connect(self._on_message)
         self.reload()
+        session = controller.session
+        if session is not None and session.settings.pin_needs_renewing:
+            self.tabs.setCurrentIndex(self.pin_tab_index)  # the manager is asked first
 
     # --- tabs ---------------------------------------------------------------------------
 
@@ -125,9 +134,9 @@ class SettingsDialog(QDialog):
         self.current_pin, self.new_pin, self.repeat_pin = QLineEdit(), QLineEdit(), QLineEdit()
         for field in (self.current_pin, self.new_pin, self.repeat_pin):
             field.setEchoMode(QLineEdit.EchoMode.Password)
-        set_pin = QPushButton("Set PIN")
+        self.set_pin_button = set_pin = QPushButton("Set PIN")
         set_pin.clicked.connect(self.set_pin)
-        remove_pin = QPushButton("Remove PIN")
+        self.remove_pin_button = remove_pin = QPushButton("Remove PIN")
         remove_pin.clicked.connect(self.remove_pin)
         form = QFormLayout(page)
         form.addRow(self.pin_state)
@@ -173,11 +182,9 @@ class SettingsDialog(QDialog):
             self.style_choice.findData(session.settings.redaction_style.value)
         )
         has_pin = session.settings.has_pin
-        self.pin_state.setText(
-            "A reviewer PIN is set: approving or rejecting a photo needs it."
-            if has_pin
-            else "No reviewer PIN is set. Set one so only the manager can approve photos."
-        )
+        renew = session.settings.pin_needs_renewing
+        self.pin_state.setText(_pin_state_text(has_pin, renew))
+        self.pin_state.setStyleSheet("color:#9b1111;" if renew else "")
         self.current_pin.setEnabled(has_pin)
 
     def _selected_key(self) -> str | None:
@@ -242,8 +249,31 @@ class SettingsDialog(QDialog):
 
     def _lift_block(self, key: str, pin: str) -> None:
         self.pin_prompt = None
-        if self._apply(lambda s: s.settings.set_activity_blocked(key, False, pin=pin)):
-            self.problem.setText(self._block_news(key, False))
+        self._apply_with_pin(
+            lambda s: s.settings.set_activity_blocked(key, False, pin=pin),
+            lambda: self.problem.setText(self._block_news(key, False)),
+        )
+
+    def _apply_with_pin(self, change: object, succeeded: Callable[[], None]) -> None:
+        """Apply a change that checks the PIN on a worker thread; ``succeeded`` after."""
+        self.problem.clear()
+        self._set_pin_busy(True)
+
+        def done(ok: bool) -> None:
+            self._set_pin_busy(False)
+            self.reload()
+            self._show_selected()
+            if ok:
+                succeeded()
+
+        self._controller.change_settings_with_pin(change, done)  # type: ignore[arg-type]
+
+    def _set_pin_busy(self, busy: bool) -> None:
+        self.pin_busy = busy
+        for widget in (self.set_pin_button, self.remove_pin_button, self.blocked_box):
+            widget.setEnabled(not busy)
+        if busy:
+            self.problem.setText("Checking the PIN…")
 
     def _label_of(self, key: str) -> str:
         session = self._controller.session
@@ -287,15 +317,34 @@ class SettingsDialog(QDialog):
             self.problem.setText("The two new PINs are different. Please type them again.")
             return
         current = self.current_pin.text() or None
-        if self._apply(lambda s: s.settings.set_pin(new, current_pin=current)):
-            self._clear_pins("Reviewer PIN saved.")
+        self._apply_with_pin(
+            lambda s: s.settings.set_pin(new, current_pin=current),
+            lambda: self._clear_pins("Reviewer PIN saved."),
+        )
 
     def remove_pin(self) -> None:
         current = self.current_pin.text() or None
-        if self._apply(lambda s: s.settings.set_pin(None, current_pin=current)):
-            self._clear_pins("Reviewer PIN removed.")
+        self._apply_with_pin(
+            lambda s: s.settings.set_pin(None, current_pin=current),
+            lambda: self._clear_pins("Reviewer PIN removed."),
+        )
 
     def _clear_pins(self, done: str) -> None:
         for field in (self.current_pin, self.new_pin, self.repeat_pin):
             field.clear()
         self.problem.setText(done)
+
+
+def _pin_state_text(has_pin: bool, renew: bool) -> str:
+    if renew:
+        return (
+            "This reviewer PIN was set when 4 characters were enough. Please choose a new "
+            "one of at least 6 digits, not an easy pattern such as 123456: type the current "
+            "PIN, then the new one twice."
+        )
+    if has_pin:
+        return "A reviewer PIN is set: approving or rejecting a photo needs it."
+    return (
+        "No reviewer PIN is set. Set one (at least 6 digits) so only the manager can approve "
+        "photos."
+    )

@@ -47,7 +47,7 @@ def _in_review(window, name, note):
 
 def test_review_needs_the_pin_and_says_why_when_wrong(qtbot, window):
     c = window.controller
-    c.session.settings.set_pin("4321")
+    c.session.settings.set_pin("432107")
     panel = _in_review(window, "IMG_1.jpg", "Check the background")
     assert panel.queue.count() == 1 and "Check the background" in panel.queue.item(0).text()
     # The manager judges the photo knowing its activity, in the centre's words.
@@ -63,7 +63,7 @@ def test_review_needs_the_pin_and_says_why_when_wrong(qtbot, window):
     assert "PIN" in panel.problem.text()
     assert _entry(window, "IMG_1.jpg").state is PhotoState.AWAITING_REVIEW
     qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
-    panel.pin_prompt.field.setText("4321")
+    panel.pin_prompt.field.setText("432107")
     panel.pin_prompt.buttons.accepted.emit()
     qtbot.waitUntil(lambda: _entry(window, "IMG_1.jpg").state is PhotoState.READY)
 
@@ -167,15 +167,22 @@ def test_settings_change_activities_export_and_pin(qtbot, window):
     dialog.apply_export()
     options = c.session.export_options()
     assert (options.long_side, options.quality, options.style) == (1024, 80, RedactionStyle.MOSAIC)
-    dialog.new_pin.setText("2468")
-    dialog.repeat_pin.setText("2469")
+    dialog.new_pin.setText("246813")
+    dialog.repeat_pin.setText("246814")
     dialog.set_pin()
     assert not c.session.settings.has_pin and "different" in dialog.problem.text()
-    dialog.repeat_pin.setText("2468")
     dialog.new_pin.setText("2468")
+    dialog.repeat_pin.setText("2468")
     dialog.set_pin()
+    qtbot.waitUntil(lambda: not dialog.pin_busy)
+    assert not c.session.settings.has_pin and "at least 6" in dialog.problem.text()
+    dialog.repeat_pin.setText("246813")
+    dialog.new_pin.setText("246813")
+    dialog.set_pin()
+    qtbot.waitUntil(lambda: not dialog.pin_busy)
     assert c.session.settings.has_pin
     dialog.remove_pin()  # no current PIN typed: refused, with the core's reason
+    qtbot.waitUntil(lambda: not dialog.pin_busy)
     assert c.session.settings.has_pin and "current" in dialog.problem.text()
 
 
@@ -184,9 +191,10 @@ def test_a_pin_set_in_one_folder_protects_a_new_folder_opened_next(qtbot, window
     dialog = SettingsDialog(c, window)
     qtbot.addWidget(dialog)
     assert "kept on this PC" in dialog.scope.text()
-    dialog.new_pin.setText("8642")
-    dialog.repeat_pin.setText("8642")
+    dialog.new_pin.setText("864209")
+    dialog.repeat_pin.setText("864209")
     dialog.set_pin()
+    qtbot.waitUntil(lambda: not dialog.pin_busy)
     dialog.close()
     second = tmp_path / "next session"
     second.mkdir()
@@ -203,7 +211,7 @@ def test_a_pin_set_in_one_folder_protects_a_new_folder_opened_next(qtbot, window
     qtbot.waitUntil(lambda: "PIN" in panel.problem.text())
     assert _entry(window, "IMG_9.jpg").state is PhotoState.AWAITING_REVIEW
     qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
-    panel.pin_prompt.field.setText("8642")
+    panel.pin_prompt.field.setText("864209")
     panel.pin_prompt.buttons.accepted.emit()
     qtbot.waitUntil(lambda: _entry(window, "IMG_9.jpg").state is PhotoState.READY)
 
@@ -255,7 +263,7 @@ def test_lifting_a_block_in_settings_needs_the_reviewer_pin(qtbot, window):
     c = window.controller
     _ready(window, "IMG_0.jpg", "cooking")
     c.session.settings.set_activity_blocked("cooking", True, "kitchen knives")
-    c.session.settings.set_pin("1357")
+    c.session.settings.set_pin("135702")
     qtbot.waitUntil(lambda: _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED)
     dialog = SettingsDialog(c, window)
     qtbot.addWidget(dialog)
@@ -267,11 +275,14 @@ def test_lifting_a_block_in_settings_needs_the_reviewer_pin(qtbot, window):
     assert dialog.blocked_box.isChecked()  # still blocked while the PIN is asked for
     prompt.field.setText("9999")
     prompt.buttons.accepted.emit()
+    assert dialog.pin_busy and not dialog.blocked_box.isEnabled()  # checked off the GUI thread
+    qtbot.waitUntil(lambda: not dialog.pin_busy)
     assert "not the reviewer PIN" in dialog.problem.text()
     assert _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED
     qtbot.mouseClick(dialog.blocked_box, Qt.MouseButton.LeftButton)
-    dialog.pin_prompt.field.setText("1357")
+    dialog.pin_prompt.field.setText("135702")
     dialog.pin_prompt.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: not dialog.pin_busy)
     assert "no longer blocked" in dialog.problem.text()
     assert not dialog.blocked_box.isChecked()
     qtbot.waitUntil(lambda: _entry(window, "IMG_0.jpg").state is PhotoState.READY)
@@ -284,7 +295,7 @@ def test_clearing_someone_elses_unclothed_mark_asks_for_the_pin(qtbot, window):
     c.session.user = "Alice"  # Alice marked it, earlier, at this PC
     c.session.set_unclothed(digest, True)
     c.session.user = "Sam Staff"
-    c.session.settings.set_pin("1357")
+    c.session.settings.set_pin("135702")
     c.refresh_photo(digest)
     c.select("IMG_0.jpg")
     assert _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED
@@ -296,7 +307,7 @@ def test_clearing_someone_elses_unclothed_mark_asks_for_the_pin(qtbot, window):
     qtbot.waitUntil(lambda: "not right" in window.message_bar.text)
     assert _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED
     window.interactions.handlers()["unclothed"]()  # the U key
-    window.interactions.dialog.field.setText("1357")
+    window.interactions.dialog.field.setText("135702")
     window.interactions.dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: _entry(window, "IMG_0.jpg").state is PhotoState.READY)
     window.interactions.handlers()["unclothed"]()  # his own mark: no PIN asked
@@ -418,3 +429,77 @@ def test_an_export_that_finished_while_closing_was_asked_about_closes_at_once(qt
     stop = next(b for b in question.buttons() if b.text().startswith("Stop"))
     qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_the_pin_is_never_hashed_on_the_gui_thread(qtbot, window, monkeypatch):
+    """Setting, changing and removing the PIN, lifting a block and clearing someone else's
+    unclothed mark all run scrypt (tens of milliseconds, on purpose) on a worker."""
+    import threading
+
+    from photoscreen.core import review
+
+    c = window.controller
+    _ready(window, "IMG_0.jpg", "cooking")
+    digest = _entry(window, "IMG_0.jpg").photo_hash
+    c.session.user = "Alice"
+    c.session.set_unclothed(digest, True)
+    c.session.user = "Sam Staff"
+    c.session.settings.set_activity_blocked("cooking", True)
+    threads = []
+    derive = review._derive
+
+    def watched(*args):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return derive(*args)
+
+    monkeypatch.setattr(review, "_derive", watched)
+    dialog = SettingsDialog(c, window)
+    qtbot.addWidget(dialog)
+    for new, current in (("135702", None), ("802461", "135702")):
+        dialog.current_pin.setText(current or "")
+        dialog.new_pin.setText(new)
+        dialog.repeat_pin.setText(new)
+        dialog.set_pin()
+        qtbot.waitUntil(lambda: not dialog.pin_busy)
+    _select_activity(dialog, "Cooking")
+    qtbot.mouseClick(dialog.blocked_box, Qt.MouseButton.LeftButton)
+    dialog.pin_prompt.field.setText("802461")
+    dialog.pin_prompt.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: not dialog.pin_busy)
+    c.refresh_photo(digest)
+    c.select("IMG_0.jpg")
+    window.interactions.handlers()["unclothed"]()
+    window.interactions.dialog.field.setText("802461")
+    window.interactions.dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: _entry(window, "IMG_0.jpg").state is PhotoState.READY)
+    dialog.current_pin.setText("802461")
+    dialog.remove_pin()
+    qtbot.waitUntil(lambda: not dialog.pin_busy)
+    assert not c.session.settings.has_pin
+    assert threads and not any(threads)
+
+
+def test_the_settings_ask_for_a_new_pin_when_the_old_one_is_short(qtbot, window):
+    import hashlib
+    import json
+    import secrets
+
+    c = window.controller
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(b"0000", salt=salt, n=2**14, r=8, p=1, dklen=32)
+    legacy = f"scrypt$16384$8$1${salt.hex()}${digest.hex()}"  # as set before 6 digits
+    with c.session.store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES ('review.pin_hash', ?)",
+            (json.dumps(legacy),),
+        )
+    dialog = SettingsDialog(c, window)
+    qtbot.addWidget(dialog)
+    assert dialog.tabs.currentIndex() == dialog.pin_tab_index
+    assert "choose a new" in dialog.pin_state.text()
+    dialog.current_pin.setText("0000")
+    dialog.new_pin.setText("802461")
+    dialog.repeat_pin.setText("802461")
+    dialog.set_pin()
+    qtbot.waitUntil(lambda: not dialog.pin_busy)
+    assert "choose a new" not in dialog.pin_state.text() and c.session.settings.has_pin

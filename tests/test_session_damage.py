@@ -1,0 +1,373 @@
+"""A damaged session database, or a value in it photoscreen could not have written, is
+reported in plain words ("the session file ... is damaged"), never a traceback, and no
+photo is ever exported on a damaged value.
+
+Two ways in: every settings row and decision column given values it cannot take (each
+checked as when it was set), and seeded random damage to a real session file (pages
+overwritten, bits flipped), a few hundred cases, each opened, read and exported.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import random
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from photoscreen.commands import export as export_command
+from photoscreen.commands import status as status_command
+from photoscreen.core import decisions
+from photoscreen.core.geometry import Box
+from photoscreen.core.policy import (
+    Activity,
+    FaceSource,
+    FaceState,
+    Verdict,
+    default_activities,
+    photo_status,
+)
+from photoscreen.core.redact import RedactionStyle
+from photoscreen.core.review import looks_like_pin_hash
+from photoscreen.core.session import Session
+from photoscreen.core.settings import LONG_SIDE_RANGE, QUALITY_RANGE, SETTINGS, CentreSettings
+from photoscreen.core.store import Store, StoreError
+from tests.session_fixtures import detection, make_ready, scan, write_photo
+
+PIN = "472915"
+
+
+def _memory_disk() -> Path | None:
+    """A RAM-backed folder when there is one: every decision is fsynced, and the fuzz opens
+    hundreds of copies (durability is tested elsewhere, on the ordinary disk)."""
+    shm = Path("/dev/shm")
+    return shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
+@pytest.fixture(scope="module")
+def made() -> Iterator[Path]:
+    """A folder with a session holding every kind of value: settings, a PIN, faces (sure
+    and possible), tags, a flag, a verdict, an unclothed mark, exclusions, detections."""
+    root = Path(tempfile.mkdtemp(prefix="photoscreen-damage-", dir=_memory_disk()))
+    folder = root / "photos"
+    folder.mkdir()
+    for i in range(6):
+        write_photo(folder / f"IMG_{i}.jpg", i)
+    with Session.open(folder, "Alice") as session:
+        session.settings.set_export(quality=80, long_side=640)
+        session.settings.add_activity("Forest school")
+        session.settings.set_activity_blocked("cooking", True, "knives")
+        boxes = [detection(Box(5, 5, 10, 10)), detection(Box(30, 10, 8, 8), possible=True)]
+        for i in range(6):
+            digest = scan(session, folder / f"IMG_{i}.jpg", boxes)
+            session.accept_face(digest, session.faces(digest)[1].id)
+            make_ready(session, digest)
+        hashes = [session.recorded_hash(folder / f"IMG_{i}.jpg") for i in range(6)]
+        session.set_activity(hashes[0], "swimming")
+        session.flag_for_review(hashes[1], "is the badge ok?")
+        session.flag_for_review(hashes[2], "and this one?")
+        session.approve(hashes[2], "Sam")
+        session.set_unclothed(hashes[3], True)
+        session.set_excluded(hashes[4], True)
+        session.settings.set_pin(PIN)
+    yield folder
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def copy_of(made: Path, tmp: Path) -> Path:
+    folder = tmp / "photos"
+    shutil.copytree(made, folder)
+    return folder
+
+
+def database(folder: Path) -> Path:
+    return folder / ".photoscreen" / "session.sqlite3"
+
+
+def set_value(folder: Path, sql: str, *params: object) -> None:
+    conn = sqlite3.connect(database(folder))
+    with conn:
+        assert conn.execute(sql, params).rowcount > 0
+    conn.close()
+
+
+def assert_damaged_everywhere(folder: Path, out: Path) -> None:
+    """Opening (window and status) says "damaged"; the export command writes nothing."""
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match="is damaged"):
+            Session.open(folder, "Bob", read_only=read_only)
+    text = io.StringIO()
+    assert export_command.run(folder, out, user="Bob", out=text) == 2
+    assert "is damaged" in text.getvalue() and not (out.exists() and any(out.iterdir()))
+    text = io.StringIO()
+    assert status_command.run(folder, as_json=False, out=text) == 2
+    assert "is damaged" in text.getvalue()
+
+
+BAD_SETTINGS = [
+    ("export.redaction_style", '"none"'),
+    ("export.redaction_style", "5"),
+    ("export.redaction_style", '["blur"]'),
+    ("activities", "5"),
+    ("activities", '"messy play"'),
+    ("activities", '{"activities": 7}'),
+    ("activities", '[{"key": "a"}]'),
+    ("activities", "[1, 2]"),
+    ("export.quality", "{not json"),
+    ("export.quality", "5"),
+    ("export.quality", "96"),
+    ("export.quality", "80.5"),
+    ("export.quality", '"80"'),
+    ("export.quality", "true"),
+    ("export.quality", "NaN"),
+    ("export.long_side", "20"),
+    ("export.long_side", "1e9"),
+    ("export.long_side", "null"),
+    ("review.pin_hash", '"472915"'),
+    ("review.pin_hash", "5"),
+    (
+        "review.pin_hash",
+        '"scrypt2$1048576$64$16$00112233445566778899aabbccddeeff$' + "ab" * 32 + '"',
+    ),
+]
+
+
+@pytest.mark.parametrize(("key", "raw"), BAD_SETTINGS)
+def test_a_setting_read_back_is_checked_as_when_it_was_set(
+    made: Path, tmp_path: Path, key: str, raw: str
+) -> None:
+    folder = copy_of(made, tmp_path)
+    set_value(folder, "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", key, raw)
+    assert_damaged_everywhere(folder, tmp_path / "upload")
+
+
+BAD_COLUMNS = [
+    ("photos", "unclothed", 5),
+    ("photos", "unclothed", -1),
+    ("photos", "unclothed", "yes"),
+    ("photos", "unclothed", 0.5),
+    ("photos", "excluded", 2),
+    ("photos", "verdict", "approve"),
+    ("photos", "verdict", 1),
+    ("photos", "reviewer", None),
+    ("photos", "activity", b"messy_play"),  # a text column holding bytes
+    ("photos", "width", -640),
+    ("photos", "height", "tall"),
+    ("photos", "flagged_by", b"\xff\xfe"),
+    ("faces", "state", "bogus"),
+    ("faces", "source", "robot"),
+    ("faces", "w", 0),
+    ("faces", "h", -3),
+    ("faces", "x", "left"),
+    ("faces", "score", "high"),
+    ("faces", "consent_by", b"\x80"),
+    ("files", "size", "big"),
+    ("files", "hash", b"\x01"),
+    ("detections", "boxes", "{not json"),
+    ("detections", "boxes", "[[1, 2]]"),
+    ("detections", "boxes", '[[0, 0, 0, 0, 0.9, "face"]]'),
+    ("pin_attempts", "failures", -1),
+    ("pin_attempts", "last_failure", "soon"),
+]
+
+
+@pytest.mark.parametrize(("table", "column", "value"), BAD_COLUMNS)
+def test_a_decision_read_back_is_checked_as_when_it_was_made(
+    made: Path, tmp_path: Path, table: str, column: str, value: object
+) -> None:
+    folder = copy_of(made, tmp_path)
+    if table == "pin_attempts":
+        set_value(folder, "INSERT INTO pin_attempts (id, failures, last_failure) VALUES (1, 0, 0)")
+    where = " WHERE verdict IS NOT NULL" if column == "reviewer" else ""
+    set_value(folder, f"UPDATE {table} SET {column} = ?{where}", value)
+    assert_damaged_everywhere(folder, tmp_path / "upload")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE settings SET value = '5' WHERE key = 'export.quality'",
+        "INSERT OR REPLACE INTO settings VALUES ('export.redaction_style', '\"none\"')",
+        "UPDATE faces SET w = 0",
+        "UPDATE photos SET unclothed = 7",
+    ],
+)
+def test_damage_done_while_the_folder_is_open_stops_the_export(
+    made: Path, tmp_path: Path, sql: str
+) -> None:
+    folder = copy_of(made, tmp_path)
+    upload = tmp_path / "upload"
+    with Session.open(folder, "Bob") as session:
+        set_value(folder, sql)
+        with pytest.raises(StoreError, match="is damaged"):
+            session.export(upload)
+    assert not (upload.exists() and [p for p in upload.iterdir() if p.suffix == ".jpg"])
+
+
+def test_the_values_photoscreen_writes_are_read_back_without_complaint(
+    made: Path, tmp_path: Path
+) -> None:
+    """The checks must not refuse a healthy session (the fuzz's "works" outcome)."""
+    folder = copy_of(made, tmp_path)
+    with Session.open(folder, "Bob", read_only=True) as session:
+        states = sorted(entry.state.value for entry in session.photos())
+    assert states == ["awaiting_review", "blocked", "blocked", "excluded", "ready", "ready"]
+
+
+# --- seeded random damage ----------------------------------------------------------------
+
+PAGE = 4096
+
+
+def damage_pages(data: bytes, rng: random.Random) -> bytes:
+    """Overwrite up to 64 random bytes of one random page."""
+    damaged = bytearray(data)
+    page = rng.randrange(len(data) // PAGE)
+    for _ in range(rng.randint(1, 64)):
+        damaged[page * PAGE + rng.randrange(PAGE)] = rng.randrange(256)
+    return bytes(damaged)
+
+
+def flip_bits(data: bytes, rng: random.Random) -> bytes:
+    """Flip up to 8 random bits anywhere in the file."""
+    damaged = bytearray(data)
+    for _ in range(rng.randint(1, 8)):
+        damaged[rng.randrange(len(damaged))] ^= 1 << rng.randrange(8)
+    return bytes(damaged)
+
+
+def open_read_export(folder: Path, upload: Path) -> str:
+    """What a person can do with the folder: "works" or "damaged"; anything else raises."""
+    try:
+        with Session.open(folder, "Fuzz", read_only=True) as session:
+            [entry.state for entry in session.photos()]
+        with Session.open(folder, "Fuzz") as session:
+            [entry.state for entry in session.photos()]
+            session.review_queue()
+            summary = session.export(upload)
+    except StoreError as error:
+        assert "is damaged" in str(error) or "cannot be" in str(error), str(error)
+        return "damaged"
+    with Session.open(folder, "Fuzz", read_only=True) as session:
+        for written in summary.written:
+            assert session.status(written.photo_hash).exportable
+    return "works"
+
+
+@pytest.mark.parametrize("damage", [damage_pages, flip_bits])
+def test_random_damage_to_a_session_file_is_reported_never_a_traceback(
+    made: Path, damage: object
+) -> None:
+    data = database(made).read_bytes()
+    rng = random.Random(f"photoscreen-{damage.__name__}")  # type: ignore[attr-defined]
+    outcomes = {"works": 0, "damaged": 0}
+    work = Path(tempfile.mkdtemp(prefix="photoscreen-fuzz-", dir=_memory_disk()))
+    try:
+        for case in range(125):
+            folder = work / f"case-{case}"
+            shutil.copytree(made, folder)
+            database(folder).write_bytes(damage(data, rng))  # type: ignore[operator]
+            outcomes[open_read_export(folder, work / f"upload-{case}")] += 1
+            shutil.rmtree(folder)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    assert outcomes["damaged"] > 20 and outcomes["works"] > 20, outcomes  # both happen
+
+
+# --- any value in any row -----------------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=10,
+)
+SQL_VALUES = st.one_of(
+    st.none(), st.integers(-(2**63), 2**63 - 1), st.floats(), st.text(max_size=12), st.binary()
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    key=st.sampled_from([setting.key for setting in SETTINGS]),
+    raw=JSON_VALUES.map(json.dumps) | st.text(max_size=20),
+)
+def test_any_settings_row_is_used_only_when_it_passes_its_check(key: str, raw: str) -> None:
+    store = Store(None)
+    centre = CentreSettings(store, "Fuzz")
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)", (key, raw))
+    try:
+        long_side, quality = centre.long_side, centre.quality
+        style, activities, pin = centre.redaction_style, centre.activities(), centre.pin_hash
+    except StoreError as error:
+        assert "is damaged: the setting" in str(error)
+        return
+    finally:
+        store.close()
+    assert LONG_SIDE_RANGE[0] <= long_side <= LONG_SIDE_RANGE[1]
+    assert QUALITY_RANGE[0] <= quality <= QUALITY_RANGE[1]
+    assert isinstance(style, RedactionStyle) and all(isinstance(a, Activity) for a in activities)
+    assert pin is None or looks_like_pin_hash(pin)
+
+
+PHOTO_ROW = {
+    "hash": "ab" * 32, "width": 64, "height": 48, "format": "JPEG", "activity": "messy_play",
+    "unclothed": 0, "excluded": 0, "faces_checked_by": "Al", "faces_checked_at": "t",
+    "flagged_by": "Al", "flag_note": "ok?", "flagged_at": "t", "verdict": "approved",
+    "reviewer": "Sam", "review_note": "", "reviewed_at": "t",
+}  # fmt: skip
+FACE_ROW = {
+    "photo_hash": "ab" * 32, "x": 1.0, "y": 2.0, "w": 10.0, "h": 12.0, "source": "detector",
+    "state": "face", "consent_by": None, "consent_at": None, "score": 0.9,
+}  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    table=st.sampled_from(("photos", "faces")),
+    column=st.data(),
+    value=SQL_VALUES,
+)
+def test_any_decision_column_is_used_only_when_it_is_a_value_photoscreen_writes(
+    table: str, column: st.DataObject, value: object
+) -> None:
+    row = dict(PHOTO_ROW if table == "photos" else FACE_ROW)
+    name = column.draw(st.sampled_from(sorted(set(row) - {"hash", "photo_hash"})))
+    row[name] = value
+    store = Store(None)
+    try:
+        with store.transaction() as conn:
+            _insert(conn, "photos", PHOTO_ROW if table == "faces" else row)
+            if table == "faces":
+                _insert(conn, "faces", row)
+    except sqlite3.IntegrityError:
+        store.close()
+        return  # the schema itself refuses it (NOT NULL)
+    try:
+        with store.reading() as conn:
+            photo = decisions.load_all(conn)["ab" * 32]
+    except StoreError as error:
+        assert "is damaged" in str(error)
+        return
+    finally:
+        store.close()
+    assert isinstance(photo.unclothed, bool) and isinstance(photo.excluded, bool)
+    assert photo.verdict is None or isinstance(photo.verdict, Verdict)
+    for face in photo.faces:
+        assert face.box.w > 0 and face.box.h > 0 and math.isfinite(face.box.x + face.box.y)
+        assert isinstance(face.state, FaceState) and isinstance(face.source, FaceSource)
+    photo_status(photo, default_activities())  # judged without a traceback
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict[str, object]) -> None:
+    marks = ", ".join("?" for _ in row)
+    conn.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({marks})", tuple(row.values()))
