@@ -3,7 +3,8 @@
 DESIGN.md invariant 8: an approval names the reviewer; when the centre has set a PIN,
 approving or rejecting needs it; the PIN is stored only as a salted, deliberately slow
 hash (scrypt), so reading the session file does not reveal it; and the person who flagged
-a photo cannot approve it under the same name.
+a photo cannot approve it under the same name, nor under one that reads the same
+(:mod:`photoscreen.core.names`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import unicodedata
+
+from photoscreen.core.names import same_person
 
 # scrypt cost: n=2**14, r=8 needs 16 MiB and tens of milliseconds per guess, which makes
 # trying every 4-6 digit PIN from a stolen session file slow, yet costs a person nothing.
@@ -60,21 +62,6 @@ def looks_like_pin_hash(stored: object) -> bool:
 
 def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32)
-
-
-def normalise_name(name: str) -> str:
-    """A name as compared between people: case, spacing, full-width letters and invisible
-    characters (zero-width spaces, direction marks) do not matter."""
-    folded = unicodedata.normalize("NFKC", name)
-    visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
-    return " ".join(visible.split()).casefold()
-
-
-def same_person(first: str | None, second: str | None) -> bool:
-    """True when two names are the same person's name, ignoring case and spacing."""
-    if first is None or second is None:
-        return False
-    return normalise_name(first) == normalise_name(second)
 
 
 def check_pin(pin: str | None, pin_hash: str, missing: str) -> None:

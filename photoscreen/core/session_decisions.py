@@ -21,6 +21,7 @@ from typing import Any
 from photoscreen.core import audit, decisions
 from photoscreen.core.decisions import Snapshot
 from photoscreen.core.geometry import Box
+from photoscreen.core.names import same_person
 from photoscreen.core.policy import (
     Activity,
     FaceRecord,
@@ -29,7 +30,7 @@ from photoscreen.core.policy import (
     PhotoDecisions,
     Verdict,
 )
-from photoscreen.core.review import check_pin, check_review, same_person
+from photoscreen.core.review import check_pin, check_review
 from photoscreen.core.scan_records import DetectionLike
 from photoscreen.core.settings import CentreSettings
 from photoscreen.core.store import Store
