@@ -2,9 +2,9 @@
 
 DESIGN.md invariant 8: an approval names the reviewer; when the centre has set a PIN,
 approving or rejecting needs it; the PIN is stored only as a salted, deliberately slow
-hash (scrypt), so reading the session file does not reveal it; and the person who flagged
-a photo cannot approve it under the same name, nor under one that reads the same
-(:mod:`photoscreen.core.names`).
+hash (scrypt), so reading the session file does not reveal it; and nobody who asked the
+manager about a photo can approve it under their own name, nor under one that reads the
+same (:mod:`photoscreen.core.names`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 
-from photoscreen.core.names import same_person
+from photoscreen.core.names import has_letters, same_person
 
 # scrypt cost: n=2**14, r=8 needs 16 MiB and tens of milliseconds per guess, which makes
 # trying every 4-6 digit PIN from a stolen session file slow, yet costs a person nothing.
@@ -78,22 +79,25 @@ def check_review(
     reviewer: str,
     pin: str | None,
     pin_hash: str | None,
-    flagged_by: str | None,
+    asked_by: Sequence[str],
     approving: bool,
 ) -> str:
     """Check a verdict may be given; returns the reviewer's name, tidied.
 
     Raises :class:`ReviewRefused` when no name is given, when a PIN is set and the PIN is
-    missing or wrong, or when the flagger tries to approve their own flag.
+    missing or wrong, or when anyone who asked about the photo (``asked_by``) tries to
+    approve it: names are compared as people read them (:func:`same_person`), so a
+    look-alike of an asker's name is that asker.
     """
     name = " ".join(reviewer.split())
-    if not name:
+    if not has_letters(name):
         raise ReviewRefused("Enter the reviewer's name to approve or reject a photo.")
     if pin_hash is not None:
         check_pin(pin, pin_hash, "Enter the reviewer PIN to approve or reject a photo.")
-    if approving and same_person(name, flagged_by):
+    asker = next((who for who in asked_by if same_person(name, who)), None)
+    if approving and asker is not None:
         raise ReviewRefused(
-            f"{flagged_by} flagged this photo, so someone else must approve it "
+            f"{asker} asked the manager about this photo, so someone else must approve it "
             "(review means two people)."
         )
     return name

@@ -146,8 +146,9 @@ class Interactions(QObject):
             return
         prompt = PinPrompt(
             self._window,
-            f"{marker} marked this photo unclothed / semi-clothed. Only they, or the manager "
-            "with the PIN, can clear it: type the reviewer PIN.",
+            f"{marker} marked this photo unclothed / semi-clothed. Only the person who marked "
+            "it, before the folder is closed or the name changed, or the manager with the "
+            "PIN can clear it: type the reviewer PIN.",
         )
         prompt.answered.connect(lambda pin: self._controller.toggle_unclothed(pin))
         self._show(prompt)
