@@ -33,7 +33,6 @@ from dataclasses import dataclass
 
 from photoscreen.core.audit import utc_now
 from photoscreen.core.decisions import Snapshot
-from photoscreen.core.names import same_person
 from photoscreen.core.policy import Concern
 from photoscreen.core.review import check_pin
 
@@ -123,7 +122,7 @@ def withdrawn(questions: tuple[Concern, ...], by: Identity) -> tuple[Concern, ..
 def clearing_mark_refused(mark: Concern, by: Identity) -> str:
     """Why ``by`` needs the reviewer PIN to clear ``mark``, in plain words."""
     who = mark.who or "Someone"
-    if same_person(mark.who, by.name):
+    if _same_name(mark.who, by.name):
         return (
             f"{who} marked this photo unclothed / semi-clothed earlier, before the folder "
             "was opened or the name last changed: only the manager can clear that now "
@@ -140,10 +139,15 @@ def question_stays(question: Concern, by: Identity) -> str:
     who = question.who or "Someone"
     earlier = (
         " earlier, before the folder was opened or the name last changed"
-        if same_person(question.who, by.name)
+        if _same_name(question.who, by.name)
         else ""
     )
     return (
         f"{who} asked the manager about this photo{earlier}: only the manager can answer "
         "it now, by approving or rejecting it in Manager review."
     )
+
+
+def _same_name(first: str, second: str) -> bool:
+    # Only for the wording of a refusal ("earlier"): the rule itself never reads names.
+    return first.casefold() == second.casefold()
