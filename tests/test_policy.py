@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from photoscreen.core.geometry import Box
 from photoscreen.core.policy import (
     Activity,
+    Concern,
     FaceRecord,
     FaceSource,
     FaceState,
@@ -26,6 +27,7 @@ ACTIVITIES = default_activities()
 READY = PhotoDecisions(
     photo_hash="h", activity="messy_play", faces_checked_by="Alice", faces_checked_at="t"
 )
+ASKED = (Concern("Alice", note="is this ok?"),)
 
 
 def face(face_id: int, state: FaceState = FaceState.FACE, consent: str | None = None) -> FaceRecord:
@@ -75,7 +77,7 @@ def test_blocked_activity_reason_names_the_activity() -> None:
 
 
 def test_blocked_is_absolute_even_when_approved() -> None:
-    approved = replace(READY, flagged_by="Alice", verdict=Verdict.APPROVED, reviewer="Sam")
+    approved = replace(READY, questions=ASKED, verdict=Verdict.APPROVED, reviewer="Sam")
     for decisions in (
         replace(approved, activity="baby_massage"),
         replace(approved, unclothed=True),
@@ -101,7 +103,7 @@ def test_possible_faces_must_be_decided() -> None:
 
 
 def test_flagged_photo_waits_for_the_manager_and_rejection_keeps_it_out() -> None:
-    flagged = replace(READY, flagged_by="Alice", flag_note="is this ok?")
+    flagged = replace(READY, questions=(Concern("Alice", note="is this ok?"),))
     assert photo_status(flagged, ACTIVITIES).reasons == ("Waiting for the manager to review it",)
     rejected = replace(flagged, verdict=Verdict.REJECTED, reviewer="Sam", review_note="too clear")
     status = photo_status(rejected, ACTIVITIES)
@@ -151,7 +153,7 @@ def test_faces_to_redact_skips_consent_dismissed_and_pending() -> None:
 
 def test_counts_line() -> None:
     statuses = [photo_status(READY, ACTIVITIES)] * 3 + [
-        photo_status(replace(READY, flagged_by="A"), ACTIVITIES),
+        photo_status(replace(READY, questions=ASKED), ACTIVITIES),
         photo_status(replace(READY, activity="swimming"), ACTIVITIES),
     ]
     assert count_states(statuses) == "3 ready, 1 blocked, 1 waiting for the manager"
@@ -174,7 +176,7 @@ decisions_strategy = st.builds(
         lambda states: tuple(face(i, s) for i, s in enumerate(states))
     ),
     faces_checked_by=st.sampled_from([None, "Alice"]),
-    flagged_by=st.sampled_from([None, "Alice"]),
+    questions=st.sampled_from([(), ASKED, (*ASKED, Concern("Bob"))]),
     verdict=st.sampled_from([None, Verdict.APPROVED, Verdict.REJECTED]),
     reviewer=st.just("Sam"),
 )
@@ -192,7 +194,7 @@ def test_exportable_exactly_when_every_rule_holds(decisions: PhotoDecisions) -> 
         and decisions.faces_checked_by is not None
         and all(f.state is not FaceState.POSSIBLE_PENDING for f in decisions.faces)
         and decisions.verdict is not Verdict.REJECTED
-        and (decisions.flagged_by is None or decisions.verdict is Verdict.APPROVED)
+        and (not decisions.questions or decisions.verdict is Verdict.APPROVED)
     )
     status = photo_status(decisions, ACTIVITIES)
     assert status.exportable == expected

@@ -135,7 +135,8 @@ def test_review_queue_lists_flagged_photos_awaiting_first(tmp_path: Path) -> Non
         session.reject(digests[0], "Sam", note="no")
         queue = session.review_queue()
         assert [entry.name for entry in queue] == ["c.jpg", "a.jpg"]
-        assert queue[0].decisions is not None and queue[0].decisions.flag_note == "third"
+        assert queue[0].decisions is not None
+        assert [q.note for q in queue[0].decisions.questions] == ["third"]
 
 
 def test_verdicts_are_audited_with_the_reviewer(flagged: tuple[Session, str]) -> None:
@@ -156,8 +157,9 @@ def test_only_the_shape_of_a_scrypt_hash_is_taken_for_a_stored_pin() -> None:
 
 
 def test_someone_else_cannot_take_back_a_question_to_the_manager(tmp_path: Path) -> None:
-    """Only the person who asked may withdraw the question; anyone else needs a verdict.
-    Asking again adds to the question, which stays the first person's."""
+    """Only the person who asked may take the question back, in the sitting they asked
+    it in; anyone else (or the same name later) needs the manager's verdict. Asking about
+    a photo someone else asked about adds a question of one's own beside theirs."""
     write_photo(tmp_path / "a.jpg", 1)
     with Session.open(tmp_path, "Alice") as session:
         digest = scan(session, tmp_path / "a.jpg")
@@ -168,13 +170,19 @@ def test_someone_else_cannot_take_back_a_question_to_the_manager(tmp_path: Path)
             session.unflag(digest)
         session.flag_for_review(digest, "and the name on the coat peg?")
         photo = session.photo(digest)
-        assert photo is not None and photo.flagged_by == "Alice"
-        assert photo.flag_note == "is the badge ok?\nBob: and the name on the coat peg?"
+        assert photo is not None and photo.askers == ("Alice", "Bob")
+        assert [q.note for q in photo.questions] == [
+            "is the badge ok?",
+            "and the name on the coat peg?",
+        ]
         assert session.status(digest).state is PhotoState.AWAITING_REVIEW
     with Session.open(tmp_path, "Alice") as session:
-        with pytest.raises(ReviewRefused, match="someone else must approve"):
-            session.approve(digest, "Alice")
-        session.unflag(digest)  # her own question
+        for asker in ("Alice", "bob"):
+            with pytest.raises(ReviewRefused, match="someone else must approve"):
+                session.approve(digest, asker)
+        with pytest.raises(DecisionError, match="Alice asked the manager about this photo earlier"):
+            session.unflag(digest)  # hers, but from an earlier sitting
+        session.approve(digest, "Sam", note="both fine")
         assert session.status(digest).exportable
 
 

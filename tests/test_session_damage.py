@@ -162,7 +162,13 @@ BAD_COLUMNS = [
     ("photos", "activity", b"messy_play"),  # a text column holding bytes
     ("photos", "width", -640),
     ("photos", "height", "tall"),
-    ("photos", "flagged_by", b"\xff\xfe"),
+    ("photos", "unclothed_by", b"\xff\xfe"),
+    ("photos", "unclothed_at", b"\x00"),
+    ("photos", "unclothed_sitting", b"\x01"),
+    ("questions", "who", b"\xff\xfe"),
+    ("questions", "asked_at", b"\x00"),
+    ("questions", "note", b"ok?"),
+    ("questions", "sitting", b"\x01"),
     ("faces", "state", "bogus"),
     ("faces", "source", "robot"),
     ("faces", "w", 0),
@@ -199,6 +205,8 @@ def test_a_decision_read_back_is_checked_as_when_it_was_made(
         "INSERT OR REPLACE INTO settings VALUES ('export.redaction_style', '\"none\"')",
         "UPDATE faces SET w = 0",
         "UPDATE photos SET unclothed = 7",
+        "UPDATE questions SET who = x'ff'",
+        "UPDATE photos SET unclothed_by = x'00'",
     ],
 )
 def test_damage_done_while_the_folder_is_open_stops_the_export(
@@ -321,34 +329,42 @@ def test_any_settings_row_is_used_only_when_it_passes_its_check(key: str, raw: s
 
 PHOTO_ROW = {
     "hash": "ab" * 32, "width": 64, "height": 48, "format": "JPEG", "activity": "messy_play",
-    "unclothed": 0, "excluded": 0, "faces_checked_by": "Al", "faces_checked_at": "t",
-    "flagged_by": "Al", "flag_note": "ok?", "flagged_at": "t", "verdict": "approved",
+    "unclothed": 1, "unclothed_by": "Al", "unclothed_at": "t", "unclothed_sitting": "s1",
+    "excluded": 0, "faces_checked_by": "Al", "faces_checked_at": "t", "verdict": "approved",
     "reviewer": "Sam", "review_note": "", "reviewed_at": "t",
 }  # fmt: skip
 FACE_ROW = {
     "photo_hash": "ab" * 32, "x": 1.0, "y": 2.0, "w": 10.0, "h": 12.0, "source": "detector",
     "state": "face", "consent_by": None, "consent_at": None, "score": 0.9,
 }  # fmt: skip
+QUESTION_ROW = {
+    "photo_hash": "ab" * 32,
+    "who": "Al",
+    "asked_at": "t",
+    "note": "ok?",
+    "sitting": "s1",
+}
+ROWS = {"photos": PHOTO_ROW, "faces": FACE_ROW, "questions": QUESTION_ROW}
 
 
 @settings(max_examples=300, deadline=None)
 @given(
-    table=st.sampled_from(("photos", "faces")),
+    table=st.sampled_from(sorted(ROWS)),
     column=st.data(),
     value=SQL_VALUES,
 )
 def test_any_decision_column_is_used_only_when_it_is_a_value_photoscreen_writes(
     table: str, column: st.DataObject, value: object
 ) -> None:
-    row = dict(PHOTO_ROW if table == "photos" else FACE_ROW)
+    row = dict(ROWS[table])
     name = column.draw(st.sampled_from(sorted(set(row) - {"hash", "photo_hash"})))
     row[name] = value
     store = Store(None)
     try:
         with store.transaction() as conn:
-            _insert(conn, "photos", PHOTO_ROW if table == "faces" else row)
-            if table == "faces":
-                _insert(conn, "faces", row)
+            _insert(conn, "photos", row if table == "photos" else PHOTO_ROW)
+            if table != "photos":
+                _insert(conn, table, row)
     except sqlite3.IntegrityError:
         store.close()
         return  # the schema itself refuses it (NOT NULL)
@@ -362,6 +378,12 @@ def test_any_decision_column_is_used_only_when_it_is_a_value_photoscreen_writes(
         store.close()
     assert isinstance(photo.unclothed, bool) and isinstance(photo.excluded, bool)
     assert photo.verdict is None or isinstance(photo.verdict, Verdict)
+    concerns = (*photo.questions, *([photo.unclothed_mark] if photo.unclothed_mark else []))
+    assert photo.unclothed == (photo.unclothed_mark is not None)
+    assert photo.flagged == bool(photo.questions)
+    for concern in concerns:
+        assert isinstance(concern.who, str) and isinstance(concern.note, str)
+        assert all(v is None or isinstance(v, str) for v in (concern.at, concern.sitting))
     for face in photo.faces:
         assert face.box.w > 0 and face.box.h > 0 and math.isfinite(face.box.x + face.box.y)
         assert isinstance(face.state, FaceState) and isinstance(face.source, FaceSource)

@@ -15,7 +15,8 @@ import pytest
 
 from photoscreen.core.migrations import LATEST
 from photoscreen.core.policy import FaceState
-from photoscreen.core.session import Session, SessionLocked
+from photoscreen.core.review import ReviewRefused
+from photoscreen.core.session import DecisionError, Session, SessionLocked
 from photoscreen.core.session_lock import pid_alive
 from photoscreen.core.store import Store, StoreError, fallback_directory
 from tests.session_fixtures import make_ready, scan, write_photo
@@ -117,6 +118,70 @@ def test_v1_session_is_migrated_keeping_every_decision(tmp_path: Path) -> None:
         # A photo with faces never gets detector boxes added again; one without may.
         assert applied == {"abc": 1, "def": 0}
         assert [e.action for e in session.audit_trail()] == ["tag_activity"]
+
+
+# What version 2 added to version 1, frozen as it was shipped.
+V2_ADDED = """
+ALTER TABLE photos ADD COLUMN detections_applied INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE files (
+    path TEXT PRIMARY KEY, hash TEXT, size INTEGER, mtime_ns INTEGER,
+    unreadable_reason TEXT, seen_at TEXT);
+CREATE INDEX files_by_hash ON files (hash);
+CREATE TABLE detections (
+    photo_hash TEXT NOT NULL, settings_key TEXT NOT NULL, boxes TEXT NOT NULL,
+    PRIMARY KEY (photo_hash, settings_key));
+UPDATE schema_version SET version = 2;
+"""
+
+
+def test_v2_flags_become_one_question_per_asker_and_marks_keep_their_marker(
+    tmp_path: Path,
+) -> None:
+    """Version 2 appended a second asker's note to the first's ("Bob: ..."); each becomes
+    a question of its own, so the manager sees both and Bob cannot approve. Neither
+    question has a sitting any more: only the manager can answer them."""
+    db = tmp_path / ".photoscreen" / "session.sqlite3"
+    db.parent.mkdir()
+    conn = sqlite3.connect(db)
+    conn.executescript(V1_SCHEMA + V2_ADDED)
+    conn.execute(
+        "INSERT INTO photos (hash, activity, faces_checked_by, flagged_by, flag_note, "
+        "flagged_at, unclothed) VALUES ('abc', 'messy_play', 'Al', 'Alice', ?, 't1', 1)",
+        ("is the badge ok?\nand the peg?\nBob: child not on the consent list",),
+    )
+    conn.execute(
+        "INSERT INTO photos (hash, flagged_by, flag_note) VALUES ('def', 'Alice', 'Eve: hi')"
+    )
+    entries = [
+        ("t1", "Alice", "flag", "abc", {"note": "is the badge ok?\nand the peg?"}),
+        ("t2", "Bob", "flag", "abc", {"note": "child not on the consent list"}),
+        ("t3", "Bob", "set_unclothed", "abc", {"unclothed": True}),
+        ("t4", "Carol", "set_unclothed", "abc", {"unclothed": False}),
+    ]
+    conn.executemany(
+        "INSERT INTO audit (at, who, action, photo_hash, details) VALUES (?, ?, ?, ?, ?)",
+        [(*entry[:4], json.dumps(entry[4])) for entry in entries],
+    )
+    conn.commit()
+    conn.close()
+
+    with Session.open(tmp_path, "Alice") as session:
+        photo = session.photo("abc")
+        assert photo is not None
+        assert [(q.who, q.at, q.note, q.sitting) for q in photo.questions] == [
+            ("Alice", "t1", "is the badge ok?\nand the peg?", None),
+            ("Bob", "t2", "child not on the consent list", None),
+        ]
+        assert photo.unclothed_mark is not None and photo.unclothed_mark.who == "Bob"
+        other = session.photo("def")  # no audit entry: the line stays Alice's note
+        assert other is not None and [q.note for q in other.questions] == ["Eve: hi"]
+        with pytest.raises(DecisionError, match="Alice asked the manager"):
+            session.unflag("abc")
+        with pytest.raises(ReviewRefused, match="Bob asked the manager"):
+            session.approve("abc", "bob")
+        with session.store.reading() as conn:
+            left = conn.execute("SELECT COUNT(*) FROM photos WHERE flagged_by IS NOT NULL")
+            assert left.fetchone()[0] == 0  # nothing left to read a stale asker from
 
 
 def test_audit_trail_is_append_only(tmp_path: Path) -> None:

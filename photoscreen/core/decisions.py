@@ -2,9 +2,11 @@
 
 A photo's decisions are split in two:
 
-* the staff fields (:data:`STAFF_FIELDS`): activity, unclothed, excluded, faces, faces
-  checked, flag. They are read and written as a snapshot (a dict of field -> value), which
-  is what undo/redo restores;
+* the staff fields (:data:`STAFF_FIELDS`): activity, unclothed (the mark, with who raised
+  it), excluded, faces, faces checked, questions to the manager (one row each, in the
+  ``questions`` table). They are read and written as a snapshot (a dict of field -> value),
+  which is what undo/redo restores, and what
+  :func:`~photoscreen.core.decision_rules.check_change` judges before any write;
 * the reviewer's verdict, written only through :func:`set_verdict` and cleared by
   :func:`clear_approval` whenever a staff field changes: an approval covers exactly what
   the reviewer saw. A rejection is never cleared by staff edits: only a reviewer can let a
@@ -13,7 +15,8 @@ A photo's decisions are split in two:
 All functions take a connection inside the caller's transaction.
 
 Every row read back is checked as photoscreen writes it (the types and values a decision
-can take: a verdict, face states and sources, finite boxes of some size); a row that
+can take: a verdict, face states and sources, finite boxes of some size, the names, times
+and sittings of unclothed marks and questions); a row that
 fails is damage, :class:`~photoscreen.core.store.DamagedValue`, which the store reports as
 the plain "the session file is damaged". A damaged value is never guessed at: an
 unclothed mark of 5 or a face box of no size must not let a photo out.
@@ -28,21 +31,29 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from photoscreen.core.geometry import Box
-from photoscreen.core.policy import FaceRecord, FaceSource, FaceState, PhotoDecisions, Verdict
+from photoscreen.core.policy import (
+    Concern,
+    FaceRecord,
+    FaceSource,
+    FaceState,
+    PhotoDecisions,
+    Verdict,
+)
 from photoscreen.core.store import DamagedValue
 
 E = TypeVar("E", bound=Enum)
 T = TypeVar("T")
 
-STAFF_FIELDS = ("activity", "unclothed", "excluded", "faces", "faces_checked", "flag")
+STAFF_FIELDS = ("activity", "unclothed", "excluded", "faces", "faces_checked", "questions")
 Snapshot = dict[str, Any]
 
 _PHOTO_COLUMNS = (
-    "hash, width, height, format, unreadable_reason, activity, unclothed, excluded, "
-    "faces_checked_by, faces_checked_at, flagged_by, flag_note, flagged_at, "
+    "hash, width, height, format, unreadable_reason, activity, unclothed, unclothed_by, "
+    "unclothed_at, unclothed_sitting, excluded, faces_checked_by, faces_checked_at, "
     "verdict, reviewer, review_note, reviewed_at"
 )
 _FACE_COLUMNS = "id, x, y, w, h, source, state, consent_by, consent_at, score"
+_QUESTION_COLUMNS = "who, asked_at, note, sitting"
 
 
 def ensure_photo(conn: sqlite3.Connection, photo_hash: str) -> None:
@@ -57,32 +68,56 @@ def load(conn: sqlite3.Connection, photo_hash: str) -> PhotoDecisions | None:
     ).fetchone()
     if row is None:
         return None
-    return _decisions(row, load_faces(conn, photo_hash))
+    rows = conn.execute(
+        f"SELECT {_QUESTION_COLUMNS} FROM questions WHERE photo_hash = ? ORDER BY id",
+        (photo_hash,),
+    )
+    questions = tuple(_question(tuple(question)) for question in rows)
+    return _decisions(row, load_faces(conn, photo_hash), questions)
 
 
 def load_all(conn: sqlite3.Connection) -> dict[str, PhotoDecisions]:
-    """Every photo's decisions, by hash (two queries, whatever the folder's size)."""
+    """Every photo's decisions, by hash (three queries, whatever the folder's size)."""
     faces: dict[str, list[FaceRecord]] = {}
     for row in conn.execute(f"SELECT photo_hash, {_FACE_COLUMNS} FROM faces ORDER BY id"):
         faces.setdefault(row[0], []).append(_face(tuple(row)[1:]))
+    questions: dict[str, list[Concern]] = {}
+    sql = f"SELECT photo_hash, {_QUESTION_COLUMNS} FROM questions ORDER BY id"
+    for row in conn.execute(sql):
+        questions.setdefault(row[0], []).append(_question(tuple(row)[1:]))
     return {
-        row[0]: _decisions(row, tuple(faces.get(row[0], ())))
+        row[0]: _decisions(row, tuple(faces.get(row[0], ())), tuple(questions.get(row[0], ())))
         for row in conn.execute(f"SELECT {_PHOTO_COLUMNS} FROM photos")
     }
 
 
-def _decisions(row: sqlite3.Row, faces: tuple[FaceRecord, ...]) -> PhotoDecisions:
+def _decisions(
+    row: sqlite3.Row, faces: tuple[FaceRecord, ...], questions: tuple[Concern, ...]
+) -> PhotoDecisions:
     photo_hash = text(row["hash"], "photo")
-    return _checked(f"photo {photo_hash[:12]}", lambda: _decisions_of(row, photo_hash, faces))
+    return _checked(
+        f"photo {photo_hash[:12]}", lambda: _decisions_of(row, photo_hash, faces, questions)
+    )
 
 
 def _decisions_of(
-    row: sqlite3.Row, photo_hash: str, faces: tuple[FaceRecord, ...]
+    row: sqlite3.Row,
+    photo_hash: str,
+    faces: tuple[FaceRecord, ...],
+    questions: tuple[Concern, ...],
 ) -> PhotoDecisions:
     verdict = None if row["verdict"] is None else enum_value(Verdict, row["verdict"])
     reviewer = optional_text(row["reviewer"])
     if verdict is not None and not reviewer:
         raise DamagedValue("a verdict without a reviewer")
+    unclothed = flag(row["unclothed"])
+    # Checked whether or not the photo is marked: photoscreen writes the four together.
+    mark = Concern(
+        optional_text(row["unclothed_by"]) or "",
+        optional_text(row["unclothed_at"]),
+        "",
+        optional_text(row["unclothed_sitting"]),
+    )
     return PhotoDecisions(
         photo_hash=photo_hash,
         width=_optional_size(row["width"]),
@@ -90,19 +125,27 @@ def _decisions_of(
         format=optional_text(row["format"]),
         unreadable_reason=optional_text(row["unreadable_reason"]),
         activity=optional_text(row["activity"]),
-        unclothed=flag(row["unclothed"]),
+        unclothed=unclothed,
+        unclothed_mark=mark if unclothed else None,
         excluded=flag(row["excluded"]),
         faces=faces,
         faces_checked_by=optional_text(row["faces_checked_by"]),
         faces_checked_at=optional_text(row["faces_checked_at"]),
-        flagged_by=optional_text(row["flagged_by"]),
-        flag_note=text(row["flag_note"], "note"),
-        flagged_at=optional_text(row["flagged_at"]),
+        questions=questions,
         verdict=verdict,
         reviewer=reviewer,
         review_note=text(row["review_note"], "note"),
         reviewed_at=optional_text(row["reviewed_at"]),
     )
+
+
+def _question(row: tuple[Any, ...]) -> Concern:
+    return _checked("a question to the manager", lambda: _question_of(row))
+
+
+def _question_of(row: tuple[Any, ...]) -> Concern:
+    who, at, note, sitting = row
+    return Concern(text(who, "name"), optional_text(at), text(note, "note"), optional_text(sitting))
 
 
 def load_faces(conn: sqlite3.Connection, photo_hash: str) -> tuple[FaceRecord, ...]:
@@ -198,14 +241,15 @@ def snapshot(conn: sqlite3.Connection, photo_hash: str) -> Snapshot:
 
 def snapshot_of(decisions: PhotoDecisions) -> Snapshot:
     checked = decisions.faces_checked_by
-    flagged = decisions.flagged_by
+    # A photo marked unclothed always has a mark; "" when nobody knows who raised it.
+    mark = (decisions.unclothed_mark or Concern("")) if decisions.unclothed else None
     return {
         "activity": decisions.activity,
-        "unclothed": decisions.unclothed,
+        "unclothed": mark,
         "excluded": decisions.excluded,
         "faces": decisions.faces,
         "faces_checked": None if checked is None else (checked, decisions.faces_checked_at),
-        "flag": None if flagged is None else (flagged, decisions.flag_note, decisions.flagged_at),
+        "questions": decisions.questions,
     }
 
 
@@ -218,10 +262,17 @@ def apply(conn: sqlite3.Connection, photo_hash: str, fields: Snapshot) -> None:
         elif name == "faces_checked":
             by, at = value if value is not None else (None, None)
             columns.update(faces_checked_by=by, faces_checked_at=at)
-        elif name == "flag":
-            by, note, at = value if value is not None else (None, "", None)
-            columns.update(flagged_by=by, flag_note=note, flagged_at=at)
-        elif name in ("activity", "unclothed", "excluded"):
+        elif name == "unclothed":
+            mark = value if value is not None else Concern("")
+            columns.update(
+                unclothed=int(value is not None),
+                unclothed_by=mark.who or None,
+                unclothed_at=mark.at,
+                unclothed_sitting=mark.sitting,
+            )
+        elif name == "questions":
+            _write_questions(conn, photo_hash, value)
+        elif name in ("activity", "excluded"):
             columns[name] = int(value) if isinstance(value, bool) else value
         else:
             raise KeyError(f"not a staff field: {name}")
@@ -252,6 +303,16 @@ def _write_faces(conn: sqlite3.Connection, photo_hash: str, faces: tuple[FaceRec
             )
             for f in faces
         ],
+    )
+
+
+def _write_questions(
+    conn: sqlite3.Connection, photo_hash: str, questions: tuple[Concern, ...]
+) -> None:
+    conn.execute("DELETE FROM questions WHERE photo_hash = ?", (photo_hash,))
+    conn.executemany(
+        f"INSERT INTO questions (photo_hash, {_QUESTION_COLUMNS}) VALUES (?,?,?,?,?)",
+        [(photo_hash, q.who, q.at, q.note, q.sitting) for q in questions],
     )
 
 

@@ -1,7 +1,8 @@
 """The session database schema, by version, and the path from any older version to now.
 
-Each migration is a list of SQL statements run in one transaction together with the bump
-of ``schema_version``: a kill during a migration leaves the old version intact. A session
+Each migration is a list of steps (SQL statements, or functions given the connection)
+run in one transaction together with the bump of ``schema_version``: a kill during a
+migration leaves the old version intact. A session
 written by a newer photoscreen is refused rather than guessed at.
 
 Version 0 is an empty database file. Version 1 had photos, faces, the audit trail and
@@ -9,16 +10,27 @@ settings. Version 2 added the per-file table (path -> content hash, so a listing
 re-read every file), the detection cache, whether a photo's detections became its faces,
 and triggers that make the audit trail append-only. Version 3 added the count of wrong
 reviewer PINs (``pin_attempts``: one row, see :mod:`photoscreen.core.pin_attempts`).
+Version 4 gave every person who asked the manager about a photo a question of their own
+(the ``questions`` table: who, when, their note, and the sitting they asked in), where
+version 2 had one asker per photo with the others' notes appended to theirs; and it keeps
+who marked a photo unclothed, and in which sitting, beside the mark (see
+:mod:`photoscreen.core.decision_rules`).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from photoscreen.core.store import DamagedValue, StoreError
 
-_V1 = [
+# A migration step: an SQL statement, or a function that needs Python to move data.
+Step = str | Callable[[sqlite3.Connection], None]
+
+_V1: list[Step] = [
     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
     "INSERT INTO schema_version (version) VALUES (0)",
     """CREATE TABLE photos (
@@ -47,7 +59,7 @@ _V1 = [
     "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 ]
 
-_V2 = [
+_V2: list[Step] = [
     "ALTER TABLE photos ADD COLUMN detections_applied INTEGER NOT NULL DEFAULT 0",
     # Version 1 could not tell whether detections had been applied; a photo that has faces
     # or was checked by a person must never get detector boxes added behind its back.
@@ -68,14 +80,94 @@ _V2 = [
        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
 ]
 
-_V3 = [
+_V3: list[Step] = [
     """CREATE TABLE pin_attempts (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         failures INTEGER NOT NULL, last_failure REAL NOT NULL
     )""",
 ]
 
-MIGRATIONS: tuple[list[str], ...] = (_V1, _V2, _V3)
+
+def _details(stored: object) -> dict[str, Any]:
+    """An audit entry's details as written; {} for an entry that cannot be read (the
+    migration then knows less about who asked or marked, and the concern waits for the
+    manager, rather than the folder failing to open)."""
+    try:
+        details = json.loads(stored) if isinstance(stored, str) else None
+    except ValueError:
+        return {}
+    return details if isinstance(details, dict) else {}
+
+
+def _questions_from_flags(conn: sqlite3.Connection) -> None:
+    """Turn each version 2 flag into questions, one per person who asked.
+
+    Version 2 appended a second person's note to the first asker's as a line
+    "Name: note". Such a line becomes that person's own question when the audit trail
+    shows them asking with exactly that note; any other line stays part of the note
+    before it. No sitting is known for these questions, so nobody can take them back
+    as their own: they wait for the manager.
+    """
+    flags = conn.execute(
+        "SELECT hash, flagged_by, flag_note, flagged_at FROM photos WHERE flagged_by IS NOT NULL"
+    ).fetchall()
+    for photo_hash, first, note, at in flags:
+        asked = {
+            (str(who), _details(details).get("note")): when
+            for who, details, when in conn.execute(
+                "SELECT who, details, at FROM audit WHERE photo_hash = ? AND action = 'flag'",
+                (photo_hash,),
+            )
+        }
+        questions: list[tuple[str, str | None, list[str]]] = [(first, at, [])]
+        for line in str(note or "").split("\n"):
+            who, colon, text = line.partition(": ")
+            if colon and who != first and (who, text) in asked:
+                questions.append((who, asked[(who, text)], [text]))
+            else:
+                questions[-1][2].append(line)
+        conn.executemany(
+            "INSERT INTO questions (photo_hash, who, asked_at, note) VALUES (?, ?, ?, ?)",
+            [(photo_hash, who, when, "\n".join(lines).strip()) for who, when, lines in questions],
+        )
+
+
+def _unclothed_markers(conn: sqlite3.Connection) -> None:
+    """Record beside each unclothed mark who raised it: the last person the audit trail
+    shows marking the photo (version 2 looked it up there each time)."""
+    marked = conn.execute("SELECT hash FROM photos WHERE unclothed = 1").fetchall()
+    for (photo_hash,) in marked:
+        rows = conn.execute(
+            "SELECT who, at, details FROM audit WHERE photo_hash = ? "
+            "AND action = 'set_unclothed' ORDER BY id DESC",
+            (photo_hash,),
+        )
+        found = next(((w, a) for w, a, d in rows if _details(d).get("unclothed")), None)
+        if found is not None:
+            conn.execute(
+                "UPDATE photos SET unclothed_by = ?, unclothed_at = ? WHERE hash = ?",
+                (*found, photo_hash),
+            )
+
+
+_V4: list[Step] = [
+    "ALTER TABLE photos ADD COLUMN unclothed_by TEXT",
+    "ALTER TABLE photos ADD COLUMN unclothed_at TEXT",
+    "ALTER TABLE photos ADD COLUMN unclothed_sitting TEXT",
+    """CREATE TABLE questions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        photo_hash TEXT NOT NULL REFERENCES photos(hash),
+        who TEXT NOT NULL, asked_at TEXT, note TEXT NOT NULL DEFAULT '', sitting TEXT
+    )""",
+    "CREATE INDEX questions_by_photo ON questions (photo_hash)",
+    _questions_from_flags,
+    _unclothed_markers,
+    # The questions table holds them now; the old columns stay (SQLite before 3.35 cannot
+    # drop a column) but empty, so nothing can read a stale asker from them.
+    "UPDATE photos SET flagged_by = NULL, flag_note = '', flagged_at = NULL",
+]
+
+MIGRATIONS: tuple[list[Step], ...] = (_V1, _V2, _V3, _V4)
 LATEST = len(MIGRATIONS)
 
 
@@ -110,8 +202,11 @@ def migrate(conn: sqlite3.Connection) -> int:
             if version == LATEST:
                 conn.execute("COMMIT")
                 return version
-            for statement in MIGRATIONS[version]:
-                conn.execute(statement)
+            for step in MIGRATIONS[version]:
+                if isinstance(step, str):
+                    conn.execute(step)
+                else:
+                    step(conn)
             conn.execute("UPDATE schema_version SET version = ?", (version + 1,))
         except BaseException:
             conn.execute("ROLLBACK")

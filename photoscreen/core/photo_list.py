@@ -73,7 +73,7 @@ class PhotoEntry:
 
     @property
     def flagged(self) -> bool:
-        return self.decisions is not None and self.decisions.flagged_by is not None
+        return self.decisions is not None and self.decisions.flagged
 
 
 def list_folder(folder: Path) -> list[Path]:

@@ -214,20 +214,40 @@ class FaceRecord:
 
 
 @dataclass(frozen=True)
+class Concern:
+    """A worry one person raised about a photo: an unclothed mark, or a question to the
+    manager (with its note).
+
+    ``sitting`` is the token of the sitting it was raised in (see
+    :class:`~photoscreen.core.decision_rules.Identity`); None when that is not known (raised
+    before photoscreen recorded it). ``who`` is "" when not even the name is known.
+    """
+
+    who: str
+    at: str | None = None
+    note: str = ""
+    sitting: str | None = None
+
+
+@dataclass(frozen=True)
 class PhotoDecisions:
-    """Everything decided about one photo (one content hash)."""
+    """Everything decided about one photo (one content hash).
+
+    ``unclothed_mark`` says who marked it unclothed / semi-clothed (set whenever
+    ``unclothed`` is, by the store). ``questions`` are the questions to the manager, one
+    per person who asked, oldest first: the photo waits for the manager while any stands.
+    """
 
     photo_hash: str
     unreadable_reason: str | None = None
     activity: str | None = None
     unclothed: bool = False
+    unclothed_mark: Concern | None = None
     excluded: bool = False
     faces: tuple[FaceRecord, ...] = ()
     faces_checked_by: str | None = None
     faces_checked_at: str | None = None
-    flagged_by: str | None = None
-    flag_note: str = ""
-    flagged_at: str | None = None
+    questions: tuple[Concern, ...] = ()
     verdict: Verdict | None = None
     reviewer: str | None = None
     review_note: str = ""
@@ -245,6 +265,16 @@ class PhotoDecisions:
     @property
     def pending_faces(self) -> int:
         return sum(1 for face in self.faces if face.state is FaceState.POSSIBLE_PENDING)
+
+    @property
+    def flagged(self) -> bool:
+        """True when someone asked the manager about the photo (answered or not)."""
+        return bool(self.questions)
+
+    @property
+    def askers(self) -> tuple[str, ...]:
+        """The names of everyone who asked the manager about the photo, first asker first."""
+        return tuple(question.who for question in self.questions)
 
 
 @dataclass(frozen=True)
@@ -333,7 +363,7 @@ def _review_reasons(decisions: PhotoDecisions) -> list[tuple[PhotoState, str]]:
     if decisions.verdict is Verdict.REJECTED:
         note = f": {decisions.review_note}" if decisions.review_note else ""
         return [(PhotoState.REJECTED, f"Rejected by {decisions.reviewer}{note}")]
-    if decisions.flagged_by is not None and decisions.verdict is not Verdict.APPROVED:
+    if decisions.flagged and decisions.verdict is not Verdict.APPROVED:
         return [(PhotoState.AWAITING_REVIEW, "Waiting for the manager to review it")]
     return []
 

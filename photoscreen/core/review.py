@@ -2,8 +2,9 @@
 
 DESIGN.md invariant 8: an approval names the reviewer; when the centre has set a PIN,
 approving or rejecting needs it; the PIN is stored only as a salted, deliberately slow
-hash (scrypt), so reading the session file does not reveal it; and the person who flagged
-a photo cannot approve it under the same name.
+hash (scrypt), so reading the session file does not reveal it; and nobody who asked the
+manager about a photo can approve it under their own name, nor under one that reads the
+same (:mod:`photoscreen.core.names`).
 
 A new PIN has at least :data:`MIN_PIN_LENGTH` characters and is not one anyone would try
 first (one digit repeated, a run such as 123456 or 654321, a short block repeated). PINs
@@ -18,7 +19,9 @@ import hashlib
 import hmac
 import itertools
 import secrets
-import unicodedata
+from collections.abc import Sequence
+
+from photoscreen.core.names import has_letters, same_person
 
 # scrypt cost: n=2**14, r=8 needs 16 MiB and tens of milliseconds per guess, which makes
 # trying every 6-digit PIN from a stolen session file take a day of a core, yet costs a
@@ -181,40 +184,27 @@ def _derive(pin: str, salt: bytes, n: int, r: int, p: int) -> tuple[bytes, bytes
     return out[:_DIGEST], out[_DIGEST:]
 
 
-def normalise_name(name: str) -> str:
-    """A name as compared between people: case, spacing, full-width letters and invisible
-    characters (zero-width spaces, direction marks) do not matter."""
-    folded = unicodedata.normalize("NFKC", name)
-    visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
-    return " ".join(visible.split()).casefold()
-
-
-def same_person(first: str | None, second: str | None) -> bool:
-    """True when two names are the same person's name, ignoring case and spacing."""
-    if first is None or second is None:
-        return False
-    return normalise_name(first) == normalise_name(second)
-
-
 def check_review(
     *,
     reviewer: str,
-    flagged_by: str | None,
+    asked_by: Sequence[str],
     approving: bool,
 ) -> str:
     """Check a verdict may be given; returns the reviewer's name, tidied.
 
-    Raises :class:`ReviewRefused` when no name is given, or when the flagger tries to
-    approve their own flag. The reviewer PIN is checked before, by
-    :meth:`~photoscreen.core.settings.CentreSettings.check_pin` (slowed down after wrong
-    guesses, and audited).
+    Raises :class:`ReviewRefused` when no name is given, or when anyone who asked about
+    the photo (``asked_by``) tries to approve it: names are compared as people read them
+    (:func:`same_person`), so a look-alike of an asker's name is that asker. The reviewer
+    PIN is checked before, by :meth:`~photoscreen.core.settings.CentreSettings.check_pin`
+    (slowed down after wrong guesses, and audited).
     """
     name = " ".join(reviewer.split())
-    if not name:
+    if not has_letters(name):
         raise ReviewRefused("Enter the reviewer's name to approve or reject a photo.")
-    if approving and same_person(name, flagged_by):
+    asker = next((who for who in asked_by if same_person(name, who)), None)
+    if approving and asker is not None:
         raise ReviewRefused(
-            f"{flagged_by} flagged this photo, so someone else must approve it "
+            f"{asker} asked the manager about this photo, so someone else must approve it "
             "(review means two people)."
         )
     return name

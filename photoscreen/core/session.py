@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from photoscreen.core import audit, decisions, pin_attempts, scan_records
 from photoscreen.core.centre_file import CentreFile
+from photoscreen.core.decision_rules import Identity
 from photoscreen.core.fallback_copy import open_store, open_store_for_reading
 from photoscreen.core.photo_list import PhotoEntry, build_entries, list_folder
 from photoscreen.core.pin_attempts import Clock
@@ -61,7 +62,8 @@ class Session(DecisionMethods):
         self._location = location
         self._store = store
         self._lock = lock
-        self.user = user
+        # Who is using the app, for this sitting: see core/decision_rules.py.
+        self._identity = Identity.begin(user)
         self.settings = CentreSettings(
             store, user, on_change=lambda: self._notify(None), centre=centre, clock=clock
         )
@@ -69,14 +71,22 @@ class Session(DecisionMethods):
         self._listeners: list[Listener] = []
 
     def change_user(self, user: str) -> None:
-        """Record decisions from now on under ``user`` (who is at the PC changed); audited."""
+        """Record decisions from now on under ``user`` (who is at the PC changed); audited.
+
+        A new name begins a new sitting: the undo and redo lists are emptied (they hold
+        the previous person's steps), and concerns raised before count as someone else's,
+        even under the same name (see :mod:`~photoscreen.core.decision_rules`).
+        """
         user = " ".join(user.split())
         if not user:
             raise DecisionError("Enter your name: it is recorded with every decision.")
         if user == self.user:
             return
-        self.log_event("user_changed", None, {"from": self.user, "to": user})
-        self.user = user
+        identity = Identity.begin(user)
+        details = {"from": self.user, "to": user, "sitting": identity.sitting}
+        self.log_event("user_changed", None, details)
+        self._identity = identity
+        self._undo.clear()
         self.settings.change_user(user)
 
     @classmethod

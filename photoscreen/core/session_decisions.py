@@ -1,10 +1,14 @@
 """Every decision a person makes about a photo, with undo/redo: the Session's verbs.
 
-Staff decisions (activity, unclothed, exclude, faces, faces checked, flag) all go through
-:meth:`DecisionMethods._change`: one transaction that writes the changed fields, clears
+Staff decisions (activity, unclothed, exclude, faces, faces checked, questions to the
+manager) all go through :meth:`DecisionMethods._change`: one transaction that checks the
+change against the rules that protect other people's concerns
+(:func:`~photoscreen.core.decision_rules.check_change`), writes the changed fields, clears
 an approval (it covered what the reviewer saw, not what the photo has become), appends
-the audit entry, and then pushes an undo step and tells the listeners. Reviewer verdicts
-go through :meth:`DecisionMethods._verdict` and are not undoable.
+the audit entry, and then pushes an undo step and tells the listeners. An undo or redo
+passes the same check (:meth:`DecisionMethods._restore`), as the person now using the app:
+no path reaches a state their direct action would be refused. Reviewer verdicts go
+through :meth:`DecisionMethods._verdict` and are not undoable.
 
 Split from ``session.py`` to keep modules small; :class:`~photoscreen.core.session.Session`
 is the only class that uses this mixin.
@@ -12,24 +16,34 @@ is the only class that uses this mixin.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 from photoscreen.core import audit, decisions
+from photoscreen.core.decision_rules import (
+    DecisionError,
+    Identity,
+    asked,
+    check_change,
+    clearing_mark_refused,
+    mark_needing_pin,
+    marked,
+    withdrawn,
+)
 from photoscreen.core.decisions import Snapshot
 from photoscreen.core.geometry import Box
 from photoscreen.core.policy import (
     Activity,
+    Concern,
     FaceRecord,
     FaceSource,
     FaceState,
     PhotoDecisions,
     Verdict,
 )
-from photoscreen.core.review import ReviewRefused, check_review, same_person
+from photoscreen.core.review import check_review
 from photoscreen.core.scan_records import DetectionLike
 from photoscreen.core.settings import CentreSettings
 from photoscreen.core.store import Store
@@ -42,18 +56,27 @@ Listener = Callable[[str | None], None]
 SAME_FACE_IOU = 0.3
 
 
-class DecisionError(ValueError):
-    """A decision could not be made (unknown photo, face or activity); ``str()`` says why."""
+__all__ = ["DecisionError", "DecisionMethods", "Listener"]
 
 
 class DecisionMethods:
     """The decision verbs of a session; needs the attributes declared below."""
 
-    user: str
+    _identity: Identity
     settings: CentreSettings
     _store: Store
     _undo: UndoStack
     _listeners: list[Listener]
+
+    @property
+    def user(self) -> str:
+        """The name of the person using the app, recorded with every decision."""
+        return self._identity.name
+
+    @property
+    def identity(self) -> Identity:
+        """Who is using the app in this sitting (their name, and the sitting's token)."""
+        return self._identity
 
     def activities(self) -> tuple[Activity, ...]:
         return self.settings.activities()
@@ -81,50 +104,46 @@ class DecisionMethods:
     def set_unclothed(self, photo_hash: str, unclothed: bool, *, pin: str | None = None) -> None:
         """Mark (or unmark) the photo as showing someone unclothed or semi-clothed.
 
-        The mark is a concern a person raised: whoever marked it may take it back, anyone
-        else needs the manager, so with a reviewer PIN set, clearing someone else's mark
-        needs ``pin`` (:class:`~photoscreen.core.review.ReviewRefused` otherwise). The PIN
-        is checked first (slowed down after wrong ones, and audited), then the mark is
-        cleared only if nobody else's mark has appeared meanwhile.
+        The mark is a concern a person raised: whoever marked it may take it back in the
+        same sitting; with a reviewer PIN set, anyone else (the same name in a later sitting
+        too) needs ``pin`` (:class:`~photoscreen.core.review.ReviewRefused` otherwise). See
+        :mod:`~photoscreen.core.decision_rules`. The PIN is checked before the change's
+        transaction (slowed down after wrong ones, and audited, so the record of a wrong
+        one is not rolled back with the refused change); inside it,
+        :func:`~photoscreen.core.decision_rules.check_change` still refuses the clearing
+        if, without that PIN, a mark needing it has appeared meanwhile.
         """
         pin_given = False
-        marker = None if unclothed else self.unclothed_mark_needing_pin(photo_hash)
-        if marker is not None:
+        mark = None if unclothed else self._mark_needing_pin(photo_hash)
+        if mark is not None:
             self.settings.check_pin(
-                pin, purpose="clear an unclothed mark", missing=_unclothed_needs_pin(marker)
+                pin,
+                purpose="clear an unclothed mark",
+                missing=clearing_mark_refused(mark, self._identity),
             )
             pin_given = True
 
         def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
-            marker = self._mark_needing_pin(conn, photo, self.settings.pin_hash)
-            if not unclothed and marker is not None and not pin_given:
-                raise ReviewRefused(_unclothed_needs_pin(marker))
-            return {"unclothed": unclothed}
+            return {"unclothed": marked(before["unclothed"], self._identity) if unclothed else None}
 
         text = "Mark unclothed" if unclothed else "Unmark unclothed"
-        self._change(photo_hash, "set_unclothed", text, {"unclothed": unclothed}, mutate)
+        details = {"unclothed": unclothed, "sitting": self._identity.sitting}
+        self._change(photo_hash, "set_unclothed", text, details, mutate, pin_given=pin_given)
 
     def unclothed_mark_needing_pin(self, photo_hash: str) -> str | None:
         """Who marked this photo unclothed / semi-clothed, when clearing that would need
-        the reviewer PIN (a PIN is set and it was someone else); else None."""
-        pin_hash = self.settings.pin_hash
-        with self._store.reading() as conn:
-            photo = decisions.load(conn, photo_hash)
-            return None if photo is None else self._mark_needing_pin(conn, photo, pin_hash)
+        the reviewer PIN (a PIN is set and the mark is not this sitting's); else None."""
+        mark = self._mark_needing_pin(photo_hash)
+        return None if mark is None else (mark.who or "Someone")
+
+    def _mark_needing_pin(self, photo_hash: str) -> Concern | None:
+        photo = self.photo(photo_hash)
+        mark = None if photo is None else decisions.snapshot_of(photo)["unclothed"]
+        return mark_needing_pin(mark, self._identity, self.settings.pin_hash)
 
     def clearing_unclothed_needs_pin(self, photo_hash: str) -> bool:
         """True when unmarking this photo unclothed would need the reviewer PIN."""
         return self.unclothed_mark_needing_pin(photo_hash) is not None
-
-    def _mark_needing_pin(
-        self, conn: Any, photo: PhotoDecisions, pin_hash: str | None
-    ) -> str | None:
-        """The one rule: someone else's unclothed mark, with a PIN set, is the manager's to
-        clear. Returns who marked it ("Someone" when the trail does not say), or None."""
-        if not photo.unclothed or pin_hash is None:
-            return None
-        marker = _unclothed_marker(conn, photo.photo_hash)
-        return None if same_person(marker, self.user) else (marker or "Someone")
 
     def set_excluded(self, photo_hash: str, excluded: bool) -> None:
         """Keep the photo out of every export (or take it back in)."""
@@ -147,36 +166,24 @@ class DecisionMethods:
     def flag_for_review(self, photo_hash: str, note: str = "") -> None:
         """Ask the manager to review the photo before it may be exported.
 
-        Asking again replaces one's own note; asking about a photo someone else already
-        asked about adds this note to theirs, and the question stays theirs (so they
-        still cannot approve it).
+        Each person's question is their own, with their note: asking again in the same
+        sitting replaces one's note; asking about a photo others asked about adds one's own
+        question beside theirs. Nobody who asked may approve it.
         """
         note = note.strip()
 
         def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
-            flag = before["flag"]
-            if flag is not None and not same_person(flag[0], self.user):
-                if not note:
-                    return {}
-                added = f"{self.user}: {note}"
-                return {"flag": (flag[0], f"{flag[1]}\n{added}".strip(), flag[2])}
-            if flag is not None and flag[1] == note:
-                return {}  # already flagged with this note
-            return {"flag": (self.user, note, audit.utc_now())}
+            return {"questions": asked(before["questions"], self._identity, note)}
 
-        self._change(photo_hash, "flag", "Flag for review", {"note": note}, mutate)
+        details = {"note": note, "sitting": self._identity.sitting}
+        self._change(photo_hash, "flag", "Flag for review", details, mutate)
 
     def unflag(self, photo_hash: str) -> None:
-        """Take back one's own question to the manager; someone else's needs a verdict."""
+        """Take back one's own question to the manager, asked in this sitting; the photo
+        waits on while anyone else's question stands (only the manager answers those)."""
 
         def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
-            flag = before["flag"]
-            if flag is not None and not same_person(flag[0], self.user):
-                raise DecisionError(
-                    f"{flag[0]} asked the manager about this photo: only the manager can "
-                    "answer it, by approving or rejecting it in Manager review."
-                )
-            return {"flag": None}
+            return {"questions": withdrawn(before["questions"], self._identity)}
 
         self._change(photo_hash, "unflag", "Remove review flag", {}, mutate)
 
@@ -327,7 +334,7 @@ class DecisionMethods:
             photo = self._require(conn, photo_hash)
             name = check_review(
                 reviewer=reviewer,
-                flagged_by=photo.flagged_by,
+                asked_by=photo.askers,
                 approving=verdict is Verdict.APPROVED,
             )
             decisions.set_verdict(conn, photo_hash, verdict, name, note.strip(), audit.utc_now())
@@ -381,8 +388,12 @@ class DecisionMethods:
         return change.photo_hash
 
     def _restore(self, change: Change, fields: Snapshot, action: str) -> None:
+        """Write ``fields`` back, if the person now using the app may: the same check as
+        their direct decision (without a PIN, which undo and redo never carry)."""
         with self._store.transaction() as conn:
             photo = self._require(conn, change.photo_hash)
+            now = decisions.snapshot_of(photo)
+            check_change(now, fields, self._identity, pin_hash=self.settings.pin_hash)
             if "faces" in fields:
                 # Faces that arrived since by a step not on the stack (the detector's first
                 # results for a photo recorded without them) stay: undo is not a deletion.
@@ -403,8 +414,12 @@ class DecisionMethods:
         description: str,
         details: dict[str, Any],
         mutate: Callable[[Any, Snapshot, PhotoDecisions], Snapshot],
+        *,
+        pin_given: bool = False,
     ) -> None:
-        """Apply one staff decision in one transaction, with its audit entry and undo step."""
+        """Apply one staff decision in one transaction, with its audit entry and undo step;
+        ``pin_given``: the reviewer PIN was given for this decision and opened the PIN in
+        force (checked by ``settings.check_pin`` before this transaction)."""
         with self._store.transaction() as conn:
             photo = self._require(conn, photo_hash)
             before = decisions.snapshot_of(photo)
@@ -412,6 +427,8 @@ class DecisionMethods:
             changed = {k: v for k, v in wanted.items() if before[k] != v}
             if not changed:
                 return
+            pin_hash = self.settings.pin_hash
+            check_change(before, changed, self._identity, pin_hash=pin_hash, pin_given=pin_given)
             decisions.apply(conn, photo_hash, changed)
             cleared = decisions.clear_approval(conn, photo_hash)
             audit.record(
@@ -426,23 +443,6 @@ class DecisionMethods:
         if photo is None:
             raise DecisionError("This photo has not been read yet.")
         return photo
-
-
-def _unclothed_needs_pin(marker: str) -> str:
-    return (
-        f"{marker} marked this photo unclothed / semi-clothed: only the manager can clear "
-        "that (it needs the reviewer PIN)."
-    )
-
-
-def _unclothed_marker(conn: Any, photo_hash: str) -> str | None:
-    """Who last marked this photo unclothed / semi-clothed, from the audit trail."""
-    rows = conn.execute(
-        "SELECT who, details FROM audit WHERE photo_hash = ? AND action = 'set_unclothed' "
-        "ORDER BY id DESC",
-        (photo_hash,),
-    )
-    return next((str(who) for who, details in rows if json.loads(details).get("unclothed")), None)
 
 
 def _set(**fields: Any) -> Callable[[Any, Snapshot, PhotoDecisions], Snapshot]:

@@ -9,8 +9,10 @@ Reviewer verdicts are not on the stack: an approval needs the reviewer's name an
 the moment it is given, and redo must not replay it without them. An undo or redo is a
 change like any other, so it clears an approval (see ``decisions.clear_approval``).
 
-The stack is in memory: it lasts while the session is open, which is what a person
-pressing Ctrl+Z expects.
+The stack is in memory: it lasts while the session is open under one name, which is what a
+person pressing Ctrl+Z expects; a change of name empties it (the steps were the previous
+person's). Each step is still checked when it is undone or redone, as a direct decision
+of the person now using the app would be (see ``decision_rules.check_change``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,12 @@ class UndoStack:
         with self._lock:
             self._done.append(change)
             del self._done[:-MAX_UNDO]
+            self._undone.clear()
+
+    def clear(self) -> None:
+        """Forget every step (the person using the app changed)."""
+        with self._lock:
+            self._done.clear()
             self._undone.clear()
 
     def take_undo(self) -> Change | None:

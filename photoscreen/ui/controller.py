@@ -210,10 +210,12 @@ class Controller(QObject, DecisionVerbs):
 
     def change_user(self, name: str) -> None:
         """The person at the PC is now ``name``: kept for next time, and the open folder's
-        decisions from now on are recorded under it."""
+        decisions from now on are recorded under it. The previous person's steps can no
+        longer be undone or redone."""
         self.settings.user_name = name
         if self.session is not None and self.session.user != name:
             self.session.change_user(name)
+            self._emit_undo()
             self.messages.info(f"Decisions from now on are recorded under the name {name}.")
 
     def window_title(self) -> str:

@@ -139,15 +139,16 @@ class Interactions(QObject):
         self._show(prompt)
 
     def toggle_unclothed(self) -> None:
-        """Mark or unmark unclothed; someone else's mark, with a PIN set, needs the PIN."""
+        """Mark or unmark unclothed; a mark not made in this sitting, with a PIN set, needs
+        the PIN."""
         marker = self._controller.unclothed_mark_needing_pin()
         if marker is None:
             self._controller.toggle_unclothed()
             return
         prompt = PinPrompt(
             self._window,
-            f"{marker} marked this photo unclothed / semi-clothed. Only they, or the manager "
-            "with the PIN, can clear it: type the reviewer PIN.",
+            f"{marker} marked this photo unclothed / semi-clothed, so only the manager can "
+            "clear it now: type the reviewer PIN.",
         )
         prompt.answered.connect(lambda pin: self._controller.toggle_unclothed(pin))
         self._show(prompt)

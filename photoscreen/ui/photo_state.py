@@ -35,7 +35,7 @@ def panel_state(
         activity=decisions.activity,
         unclothed=decisions.unclothed,
         excluded=decisions.excluded,
-        flag_note=decisions.flag_note if decisions.flagged_by is not None else None,
+        questions=decisions.questions,
         faces_to_hide=sum(1 for f in faces if f.redacted),
         faces_with_consent=sum(1 for f in faces if not f.redacted),
         possible_faces=decisions.pending_faces,
@@ -96,8 +96,7 @@ def review_state(
     return ReviewState(
         photo_id=photo_id,
         name=name,
-        flagged_by=None if decisions is None else decisions.flagged_by,
-        flag_note="" if decisions is None else decisions.flag_note,
+        questions=() if decisions is None else decisions.questions,
         reasons=status.reasons,
         faces_summary=faces_summary(decisions),
         activity=labels.get(key, key) if key else "",
@@ -105,4 +104,4 @@ def review_state(
 
 
 def queue_item(photo_id: str, name: str, decisions: PhotoDecisions) -> QueueItem:
-    return QueueItem(photo_id, name, decisions.flagged_by or "", decisions.flag_note)
+    return QueueItem(photo_id, name, decisions.questions)

@@ -1,10 +1,12 @@
-"""The manager's review: the queue of flagged photos, the staff note, approve or reject.
+"""The manager's review: the queue of flagged photos, every asker's note, approve or reject.
 
 In review mode this panel takes the side panel's place and the grid shows only photos
 waiting for the manager. Approving or rejecting names the reviewer (typed here; it starts empty,
 or with the last reviewer's name, never with the staff member's own) and, when the centre
 set a PIN, asks for it first. The core decides whether the verdict is allowed (for
-example, nobody approves their own flag); a refusal comes back through the message channel.
+example, nobody who asked approves the photo); a refusal comes back through the message
+channel. Every person who asked is shown with their own note: the photo waits for the
+manager until each question is answered.
 """
 
 from __future__ import annotations
@@ -28,18 +30,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscreen.core.policy import Verdict
+from photoscreen.core.policy import Concern, Verdict
 from photoscreen.ui.prompts import PinPrompt
+
+
+def asked_html(questions: Sequence[Concern]) -> str:
+    """Each person who asked and their note, one line each (rich text)."""
+    return "<br>".join(
+        f"<b>{escape(q.who or 'Someone')}</b> asked: “{escape(q.note or '(no note)')}”"
+        for q in questions
+    )
 
 
 @dataclass(frozen=True)
 class QueueItem:
-    """One flagged photo waiting for the manager."""
+    """One flagged photo waiting for the manager, with every question asked about it."""
 
     photo_id: str
     name: str
-    flagged_by: str
-    note: str
+    questions: tuple[Concern, ...]
+
+    @property
+    def text(self) -> str:
+        """The queue's line: "a.jpg (from Alice, Bob): “logo?” “not on the list”"."""
+        askers = ", ".join(q.who or "Someone" for q in self.questions)
+        notes = " ".join(f"“{q.note}”" for q in self.questions if q.note)
+        return f"{self.name} (from {askers})" + (f": {notes}" if notes else "")
 
 
 @dataclass(frozen=True)
@@ -48,8 +64,7 @@ class ReviewState:
 
     photo_id: str
     name: str
-    flagged_by: str | None
-    flag_note: str
+    questions: tuple[Concern, ...]
     reasons: Sequence[str]
     faces_summary: str
     activity: str = ""  # the activity's label, "" when none is tagged
@@ -126,8 +141,7 @@ class ReviewPanel(QFrame):
         """The photos waiting for the manager, in folder order."""
         self.queue.clear()
         for item in items:
-            note = f": “{item.note}”" if item.note else ""
-            row = QListWidgetItem(f"{item.name} (from {item.flagged_by}){note}")
+            row = QListWidgetItem(item.text)
             row.setData(Qt.ItemDataRole.UserRole, item.photo_id)
             self.queue.addItem(row)
         count = len(items)
@@ -147,8 +161,8 @@ class ReviewPanel(QFrame):
             self.photo_label.setText("Choose a photo from the list above.")
             return
         asked = (
-            f"<b>{escape(state.flagged_by)}</b> asked: “{escape(state.flag_note or '(no note)')}”"
-            if state.flagged_by
+            asked_html(state.questions)
+            if state.questions
             else "This photo was not sent for review."
         )
         reasons = "".join(f"<li>{escape(r)}</li>" for r in state.reasons)

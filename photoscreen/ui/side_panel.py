@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscreen.core.policy import Activity, PhotoState, PhotoStatus
+from photoscreen.core.policy import Activity, Concern, PhotoState, PhotoStatus
 from photoscreen.ui.actions import key_caption
 from photoscreen.ui.file_problems import FileProblem
 from photoscreen.ui.grid_delegate import badge_colours
+from photoscreen.ui.review_mode import asked_html
 
 # Room for an activity button's text in a two-column grid of a 340 px panel; a label
 # longer than that gets a whole row (twice the room) rather than being cut short.
@@ -63,7 +64,7 @@ class PanelState:
     activity: str | None = None
     unclothed: bool = False
     excluded: bool = False
-    flag_note: str | None = None
+    questions: tuple[Concern, ...] = ()  # every question to the manager, with its note
     faces_to_hide: int = 0
     faces_with_consent: int = 0
     possible_faces: int = 0
@@ -304,13 +305,12 @@ class SidePanel(QFrame):
     def _show_decisions(self, state: PanelState) -> None:
         self.exclude_button.setChecked(state.excluded)
         self.unclothed_button.setChecked(state.unclothed)
-        if state.flag_note is not None:
-            note = escape(state.flag_note) or "(no note)"
-            self.flag_label.setText(f"Sent to the manager: <i>{note}</i>")
+        if state.questions:
+            self.flag_label.setText(f"Sent to the manager:<br>{asked_html(state.questions)}")
         else:
             self.flag_label.clear()
         # An empty line would leave a gap under the buttons.
-        self.flag_label.setVisible(state.flag_note is not None)
+        self.flag_label.setVisible(bool(state.questions))
 
     def _on_other_activity(self, index: int) -> None:
         key = self.other_activities.itemData(index)

@@ -292,9 +292,9 @@ def test_clearing_someone_elses_unclothed_mark_asks_for_the_pin(qtbot, window):
     c = window.controller
     _ready(window, "IMG_0.jpg")
     digest = _entry(window, "IMG_0.jpg").photo_hash
-    c.session.user = "Alice"  # Alice marked it, earlier, at this PC
+    c.session.change_user("Alice")  # Alice marked it, earlier, at this PC
     c.session.set_unclothed(digest, True)
-    c.session.user = "Sam Staff"
+    c.session.change_user("Sam Staff")
     c.session.settings.set_pin("135702")
     c.refresh_photo(digest)
     c.select("IMG_0.jpg")
@@ -418,6 +418,41 @@ def test_every_photo_asked_about_is_waiting_for_the_manager_even_before_its_face
     assert "2 waiting for the manager" in window.filter_bar.counts_label.text()
 
 
+def test_the_manager_sees_every_question_with_its_note(qtbot, window):
+    """Two people asked about one photo: the side panel, the queue and the review panel
+    show both names and both notes, and the one who asked second cannot approve it."""
+    c = window.controller
+    _ready(window, "IMG_1.jpg")
+    c.flag_for_review("Is the logo all right?")
+    c.change_user("Bob")
+    c.flag_for_review("Child not on the consent list")
+    asked = window.side_panel.flag_label.text()
+    assert "Sam Staff" in asked and "Is the logo all right?" in asked
+    assert "Bob" in asked and "Child not on the consent list" in asked
+    c.set_review_mode(True)
+    panel = window.review_panel
+    row = panel.queue.item(0).text()
+    assert "(from Sam Staff, Bob)" in row and "Child not on the consent list" in row
+    c.select("IMG_1.jpg")
+    shown = panel.photo_label.text()
+    assert "Is the logo all right?" in shown and "Child not on the consent list" in shown
+    panel.reviewer.setText("BOB")
+    qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "someone else must approve" in window.message_bar.text)
+    assert _entry(window, "IMG_1.jpg").state is PhotoState.AWAITING_REVIEW
+
+
+def test_a_change_of_name_ends_the_previous_persons_undo(qtbot, window):
+    c = window.controller
+    _ready(window, "IMG_0.jpg")
+    c.toggle_unclothed()
+    assert window.commands["undo"].isEnabled()
+    c.change_user("Alice")
+    assert not window.commands["undo"].isEnabled()
+    c.undo()
+    assert _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED
+
+
 def test_an_export_that_finished_while_closing_was_asked_about_closes_at_once(qtbot, window):
     runner = window.interactions.export_runner
     runner._handle = _ExportUnderWay()
@@ -441,9 +476,9 @@ def test_the_pin_is_never_hashed_on_the_gui_thread(qtbot, window, monkeypatch):
     c = window.controller
     _ready(window, "IMG_0.jpg", "cooking")
     digest = _entry(window, "IMG_0.jpg").photo_hash
-    c.session.user = "Alice"
+    c.session.change_user("Alice")
     c.session.set_unclothed(digest, True)
-    c.session.user = "Sam Staff"
+    c.session.change_user("Sam Staff")
     c.session.settings.set_activity_blocked("cooking", True)
     threads = []
     derive = review._derive
