@@ -7,16 +7,24 @@ written by a newer photoscreen is refused rather than guessed at.
 Version 0 is an empty database file. Version 1 had photos, faces, the audit trail and
 settings. Version 2 added the per-file table (path -> content hash, so a listing need not
 re-read every file), the detection cache, whether a photo's detections became its faces,
-and triggers that make the audit trail append-only.
+and triggers that make the audit trail append-only. Version 3 chained the audit trail
+(:mod:`photoscreen.core.audit_chain`): every earlier entry is linked, and the session's
+state as it then is gets sealed by one entry saying so.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
+from photoscreen.core import audit_chain
 from photoscreen.core.store import StoreError
 
-_V1 = [
+# A step is an SQL statement, or a function run on the connection (inside the same
+# transaction) for what SQL alone cannot do.
+Step = str | Callable[[sqlite3.Connection], None]
+
+_V1: list[Step] = [
     "CREATE TABLE schema_version (version INTEGER NOT NULL)",
     "INSERT INTO schema_version (version) VALUES (0)",
     """CREATE TABLE photos (
@@ -45,7 +53,7 @@ _V1 = [
     "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 ]
 
-_V2 = [
+_V2: list[Step] = [
     "ALTER TABLE photos ADD COLUMN detections_applied INTEGER NOT NULL DEFAULT 0",
     # Version 1 could not tell whether detections had been applied; a photo that has faces
     # or was checked by a person must never get detector boxes added behind its back.
@@ -66,7 +74,9 @@ _V2 = [
        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
 ]
 
-MIGRATIONS: tuple[list[str], ...] = (_V1, _V2)
+_V3: list[Step] = [*audit_chain.SCHEMA, audit_chain.seal_existing]
+
+MIGRATIONS: tuple[list[Step], ...] = (_V1, _V2, _V3)
 LATEST = len(MIGRATIONS)
 
 
@@ -101,8 +111,11 @@ def migrate(conn: sqlite3.Connection) -> int:
             if version == LATEST:
                 conn.execute("COMMIT")
                 return version
-            for statement in MIGRATIONS[version]:
-                conn.execute(statement)
+            for step in MIGRATIONS[version]:
+                if callable(step):
+                    step(conn)
+                else:
+                    conn.execute(step)
             conn.execute("UPDATE schema_version SET version = ?", (version + 1,))
         except BaseException:
             conn.execute("ROLLBACK")

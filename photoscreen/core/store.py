@@ -11,7 +11,16 @@ hot journal by a crash is rolled back there, without writing a byte next to the 
 
 Durability (DESIGN.md invariant 6): every write runs in its own ``BEGIN IMMEDIATE`` ...
 ``COMMIT`` with ``synchronous=FULL``, so a committed decision has reached the disk before
-the call returns, and a kill at any moment leaves either the old or the new state.
+the call returns, and a kill at any moment leaves either the old or the new state. Just
+before the commit the audit entries of the transaction are chained
+(:func:`photoscreen.core.audit_chain.seal`), so an entry, its link and the decision it
+records are saved together or not at all.
+
+A write that fails (the disk is full, the share went away) is rolled back and reported
+as :class:`WriteFailed`, which says in plain words that the change was not saved and why;
+SQLite sometimes rolls a failed transaction back by itself, so the store rolls back only
+a transaction still open, and never lets the rollback's own complaint ("no transaction is
+active") hide the real cause.
 
 Why the rollback journal (``journal_mode=DELETE``) and not WAL: WAL keeps its index in a
 shared-memory file that every process maps, which does not work over network filesystems
@@ -28,6 +37,7 @@ lock, not the thread, guards it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import sqlite3
@@ -40,12 +50,16 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
+from photoscreen.core import audit_chain
+
+# StoreError is this module's error too (imported from here throughout): re-exported.
+from photoscreen.core.store_errors import StoreError as StoreError
+from photoscreen.core.store_errors import write_failed
+
+log = logging.getLogger(__name__)
+
 SESSION_DIR_NAME = ".photoscreen"
 DB_NAME = "session.sqlite3"
-
-
-class StoreError(Exception):
-    """The session database cannot be used; ``str()`` says why in plain words."""
 
 
 @dataclass(frozen=True)
@@ -266,6 +280,7 @@ class Store:
         """
         self._lock = threading.RLock()
         self.read_only = read_only
+        self.path = db_path
         self._private_dir: Path | None = None
         try:
             target = self._private_snapshot(db_path) if read_only else db_path
@@ -312,20 +327,48 @@ class Store:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         self.schema_version = migrate(conn)
+        audit_chain.watch_writes(conn)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic, durable write: committed on success, rolled back on any error."""
+        """One atomic, durable write: committed on success, rolled back on any error.
+
+        The audit entries written in it are chained just before the commit. A failure of
+        the database itself comes out as :class:`WriteFailed` (nothing was saved).
+        """
         if self.read_only:
             raise StoreError("This session was opened read-only; nothing can be changed.")
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._begin()
             try:
                 yield self._conn
+                audit_chain.seal(self._conn)
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                self._roll_back()
+                raise write_failed(error, self.path) from error
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._roll_back()
                 raise
-            self._conn.execute("COMMIT")
+
+    def _begin(self) -> None:
+        self._roll_back()  # one an earlier failure could not roll back (see below)
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise write_failed(error, self.path) from error
+
+    def _roll_back(self) -> None:
+        """Undo the open transaction, if SQLite has not already (it does after some
+        failures, such as a full disk); the failure that led here is what is reported."""
+        if not self._conn.in_transaction:
+            return
+        try:
+            self._conn.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            # Tried again before the next write begins; the caller is told about the
+            # first failure, which is the one that matters.
+            log.warning("rolling back a failed write failed too: %s", error)
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
