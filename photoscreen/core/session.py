@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscreen.core import audit, decisions, scan_records
+from photoscreen.core import audit, records_check, scan_records
 from photoscreen.core.centre_file import CentreFile
 from photoscreen.core.fallback_copy import open_store, open_store_for_reading
 from photoscreen.core.photo_list import PhotoEntry, build_entries, list_folder
@@ -28,6 +29,7 @@ from photoscreen.core.policy import (
     PhotoStatus,
     photo_status,
 )
+from photoscreen.core.records_check import Findings, RecordsGuard
 from photoscreen.core.scan_records import FileRecord
 from photoscreen.core.session_decisions import DecisionError, DecisionMethods, Listener
 from photoscreen.core.session_lock import FolderLock, SessionLocked
@@ -64,6 +66,8 @@ class Session(DecisionMethods):
         )
         self._undo = UndoStack()
         self._listeners: list[Listener] = []
+        self.records = RecordsGuard(store)
+        self._records_found = Findings()
 
     def change_user(self, user: str) -> None:
         """Record decisions from now on under ``user`` (who is at the PC changed); audited."""
@@ -107,16 +111,21 @@ class Session(DecisionMethods):
         location = locate_session(folder, create=not read_only)
         if read_only:
             store, location = open_store_for_reading(location)
-            return cls(location, store, None, user, centre)
-        lock, store, location = _lock_and_open(location, user)
+            session = cls(location, store, None, user, centre)
+        else:
+            lock, store, location = _lock_and_open(location, user)
+            try:
+                session = cls(location, store, lock, user, centre)
+            except BaseException:
+                store.close()
+                lock.release()
+                raise
         try:
-            session = cls(location, store, lock, user, centre)
-        except BaseException:
-            store.close()
-            lock.release()
-            raise
-        try:
-            session.settings.adopt_centre_settings()
+            if not read_only:
+                session.settings.adopt_centre_settings()
+            session._records_found = records_check.check_on_open(
+                session.records, store, user, session._anchored_db
+            )
         except BaseException:
             session.close()
             raise
@@ -125,7 +134,10 @@ class Session(DecisionMethods):
     def close(self) -> None:
         """Close the database and give the folder's lock back."""
         self._listeners.clear()
-        self._store.close()
+        try:
+            records_check.keep_head(self._store, self._anchored_db)
+        finally:
+            self._store.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -159,6 +171,44 @@ class Session(DecisionMethods):
     def store(self) -> Store:
         return self._store
 
+    @property
+    def _anchored_db(self) -> Path | None:
+        """The session file whose trail head this PC keeps: the folder's own only (this
+        PC's copy of a read-only folder's session already lives in this PC's user folder)."""
+        return self._location.db_path if self._location.in_folder else None
+
+    # Records changed outside photoscreen --------------------------------------------------
+
+    @property
+    def records_problem(self) -> str | None:
+        """What the window says when the folder's records were changed outside
+        photoscreen (found when it was opened, or by the last export), or None."""
+        return self._records_found.summary()
+
+    def check_records(self) -> Findings:
+        """Check every photo and setting against the chained audit trail (export does,
+        before it starts); :attr:`records_problem` then says what was found."""
+        self._records_found = self.records.check_all()
+        return self._records_found
+
+    def photo(self, photo_hash: str) -> PhotoDecisions | None:
+        """Everything decided about this picture, fresh from the store; its
+        ``records_changed`` says if its records (or the settings) were changed outside
+        photoscreen, even when the photo's own row was deleted."""
+        reasons = self.records.reasons(photo_hash)
+        own = any(r.startswith(records_check.CHANGED_OUTSIDE) for r in reasons)
+        try:
+            found = super().photo(photo_hash)
+        except records_check.UNREADABLE_VALUES:
+            if not own:
+                raise
+            found = None  # values no photoscreen wrote; the reason says they were changed
+        if not reasons:
+            return found
+        if found is None and not own:
+            return None  # a picture nobody decided anything about
+        return replace(found or PhotoDecisions(photo_hash), records_changed=reasons)
+
     def add_listener(self, listener: Listener) -> None:
         """Call ``listener(photo_hash)`` after every change (None: settings or many photos)."""
         self._listeners.append(listener)
@@ -174,9 +224,15 @@ class Session(DecisionMethods):
 
     def photos(self) -> list[PhotoEntry]:
         """The folder's files with status, reasons and decisions, sorted by name."""
+        found = self.records.findings()
         with self._store.reading() as conn:
             files = scan_records.file_records(conn)
-            known = decisions.load_all(conn)
+            known = records_check.load_all(conn, set(found.photos))
+        for photo_hash in {*found.photos, *(known if not found.clean else ())}:
+            reasons = found.reasons(photo_hash)
+            if reasons:
+                decided = known.get(photo_hash) or PhotoDecisions(photo_hash)
+                known[photo_hash] = replace(decided, records_changed=reasons)
         return build_entries(self.folder_files(), files, known, self.activities())
 
     def status(self, photo_hash: str) -> PhotoStatus:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from photoscreen.core import audit, decisions
+from photoscreen.core import audit, audit_chain, decisions
 from photoscreen.core.decisions import Snapshot
 from photoscreen.core.geometry import Box
 from photoscreen.core.policy import (
@@ -424,13 +424,21 @@ class DecisionMethods:
 
 
 def _unclothed_marker(conn: Any, photo_hash: str) -> str | None:
-    """Who last marked this photo unclothed / semi-clothed, from the audit trail."""
+    """Who last marked this photo unclothed / semi-clothed, from the audit trail (only
+    entries photoscreen made: one added or edited by hand names nobody)."""
     rows = conn.execute(
-        "SELECT who, details FROM audit WHERE photo_hash = ? AND action = 'set_unclothed' "
+        "SELECT id, who, details FROM audit WHERE photo_hash = ? AND action = 'set_unclothed' "
         "ORDER BY id DESC",
         (photo_hash,),
+    ).fetchall()
+    return next(
+        (
+            str(who)
+            for entry_id, who, details in rows
+            if audit_chain.entry_holds(conn, entry_id) and json.loads(details).get("unclothed")
+        ),
+        None,
     )
-    return next((str(who) for who, details in rows if json.loads(details).get("unclothed")), None)
 
 
 def _set(**fields: Any) -> Callable[[Any, Snapshot, PhotoDecisions], Snapshot]:
