@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import shutil
 import sqlite3
@@ -330,3 +331,23 @@ def test_an_export_onto_a_really_full_session_disk_publishes_nothing_unrecorded(
         assert summary.stopped is not None and "is full" in summary.stopped
         assert len(summary.written) < 4
         filled[0].unlink()
+
+
+def test_a_headless_export_that_cannot_record_its_start_says_so(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from photoscreen.commands import export as export_command
+
+    _ready_folder(folder)
+    real_open = Session.open
+
+    def open_then_fill(*args: Any, **kwargs: Any) -> Session:
+        session = real_open(*args, **kwargs)
+        _failing(session, fail_at=1, rolls_back=True)
+        return session
+
+    monkeypatch.setattr(Session, "open", open_then_fill)
+    out = io.StringIO()
+    assert export_command.run(folder, tmp_path / "up", user="Bob", out=out) == 2
+    assert "is full" in out.getvalue() and "Traceback" not in out.getvalue()
+    assert not (tmp_path / "up").exists() or not list((tmp_path / "up").iterdir())

@@ -10,6 +10,7 @@ these edits was exported (or went unnoticed).
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from photoscreen.commands import export as export_command
+from photoscreen.commands import status as status_command
 from photoscreen.core import audit_chain, safe_export, trail_anchor
 from photoscreen.core.geometry import Box
 from photoscreen.core.migrations import MIGRATIONS
@@ -390,3 +393,17 @@ def test_a_hand_made_entry_does_not_make_someone_the_one_who_marked_it(
         with pytest.raises(ReviewRefused):
             session.set_unclothed(digest, False)
         session.set_unclothed(digest, False, pin=PIN)  # the manager still can
+
+
+def test_the_command_line_says_so_too(tmp_path: Path) -> None:
+    folder, hashes = decided_folder(tmp_path)
+    edit(folder, ("UPDATE photos SET unclothed = 0 WHERE hash = ?", (hashes["unclothed.jpg"],)))
+    out = io.StringIO()
+    assert status_command.run(folder, as_json=False, out=out) == 0
+    said = out.getvalue()
+    assert "Note: This folder's records were changed outside photoscreen." in said
+    assert f"{CHANGED_OUTSIDE}: unclothed mark" in said
+    out = io.StringIO()
+    assert export_command.run(folder, tmp_path / "up", user="Carol", out=out) == 0
+    assert "changed outside photoscreen" in out.getvalue()
+    assert [p.name for p in (tmp_path / "up").iterdir()] == ["messy-play-001.jpg"]

@@ -51,12 +51,12 @@ def run(
             out.write(f"[{progress.done + 1}/{progress.total}] {progress.message}\n")
 
     with session:
-        for note in (session.fallback_reason, session.centre_problem):
+        for note in (session.fallback_reason, session.centre_problem, session.records_problem):
             if note:
                 out.write(f"Note: {note}\n")
         try:
             summary = session.export(destination, progress=show)
-        except ExportRefused as error:
+        except (ExportRefused, StoreError) as error:  # StoreError: its start not recorded
             out.write(f"photoscreen export: {error}\n")
             return 2
     out.write("\n".join(summary.lines()) + "\n")
