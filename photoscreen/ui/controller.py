@@ -214,10 +214,14 @@ class Controller(QObject, DecisionVerbs):
     def change_user(self, name: str) -> None:
         """The person at the PC is now ``name``: kept for next time, and the open folder's
         decisions from now on are recorded under it."""
-        self.settings.user_name = name
         if self.session is not None and self.session.user != name:
-            self.session.change_user(name)
+            try:
+                self.session.change_user(name)  # audited: it can fail (the disk is full)
+            except REFUSALS as error:
+                report_refusal(self.messages, error)
+                return
             self.messages.info(f"Decisions from now on are recorded under the name {name}.")
+        self.settings.user_name = name
 
     def window_title(self) -> str:
         user = self.settings.user_name or "no name set"

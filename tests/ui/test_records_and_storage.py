@@ -75,3 +75,15 @@ def test_a_decision_the_full_disk_refused_is_said_and_not_shown_as_made(
     assert entry.decisions.excluded is False  # shown as it is saved
     assert entry.state is PhotoState.BLOCKED
     assert not controller.session.can_undo or controller.session.undo_description() != "Exclude"
+
+
+def test_a_change_of_name_the_full_disk_refused_changes_nothing(qtbot, make_window, tmp_path):
+    folder, _ = _folder(tmp_path)
+    window = scanned_window(qtbot, make_window, folder)
+    controller = window.controller
+    store = controller.session.store
+    store._conn = FailingConnection(store._conn, fail_at=1, rolls_back=False)
+    controller.change_user("Alex")
+    assert "is full" in window.message_bar.text
+    # The name the window shows and the name decisions are recorded under stay the same.
+    assert controller.session.user == "Sam Staff" == controller.settings.user_name
