@@ -407,3 +407,19 @@ def test_the_command_line_says_so_too(tmp_path: Path) -> None:
     assert export_command.run(folder, tmp_path / "up", user="Carol", out=out) == 0
     assert "changed outside photoscreen" in out.getvalue()
     assert [p.name for p in (tmp_path / "up").iterdir()] == ["messy-play-001.jpg"]
+
+
+def test_a_session_started_again_from_nothing_is_not_taken_for_a_cut_trail(
+    tmp_path: Path,
+) -> None:
+    folder, _ = decided_folder(tmp_path)
+    (folder / SESSION_DIR_NAME / DB_NAME).unlink()  # "start again": no decisions to trust
+    centre = tmp_path / "centre.json"  # which adds its settings to the new trail at once
+    with Session.open(folder, "Carol", centre_file=centre) as session:
+        session.settings.set_export(quality=70)
+    with Session.open(folder, "Carol", centre_file=centre) as session:
+        assert session.records_problem is None
+    (folder / SESSION_DIR_NAME / DB_NAME).unlink()
+    with Session.open(folder, "Carol", centre_file=centre) as session:
+        assert [e.action for e in session.audit_trail()] == ["settings_from_centre"]
+        assert session.records_problem is None

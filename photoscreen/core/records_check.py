@@ -226,18 +226,29 @@ def _settings_disagreeing(conn: sqlite3.Connection, replay: Replay) -> tuple[str
     )
 
 
-def check_on_open(guard: RecordsGuard, store: Store, who: str, anchor: Path | None) -> Findings:
-    """The check made when a folder is opened; returns what it found.
+def check_head(guard: RecordsGuard, store: Store, anchor: Path | None) -> None:
+    """Hold everything for the session when the trail no longer holds the head this PC
+    kept of it (see :mod:`photoscreen.core.trail_anchor`); first thing on opening, before
+    photoscreen itself adds to the trail.
 
     ``anchor`` is the session file whose trail head this PC keeps (None: none is kept, as
-    for this PC's own copy of a read-only folder's session). When something is found and
+    for this PC's own copy of a read-only folder's session). An empty trail (a session
+    started again from nothing) holds no decision to doubt.
+    """
+    if anchor is None:
+        return
+    with store.reading() as conn:
+        empty = trail_anchor.head_of(conn) is None
+        guard.hold_all = not empty and not trail_anchor.still_there(conn, trail_anchor.load(anchor))
+
+
+def check_on_open(guard: RecordsGuard, store: Store, who: str, anchor: Path | None) -> Findings:
+    """The check made when a folder is opened (after :func:`check_head`); returns what it
+    found. When something is found and
     the session can be written, it is recorded in the trail by a checkpoint that keeps
     what photoscreen last recorded (so what was changed stays held back until a person
     decides it again), once per new finding. Then this PC keeps the trail's new head.
     """
-    if anchor is not None:
-        with store.reading() as conn:
-            guard.hold_all = not trail_anchor.still_there(conn, trail_anchor.load(anchor))
     findings = guard.check_all()
     if store.read_only:
         return findings

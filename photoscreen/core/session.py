@@ -121,6 +121,7 @@ class Session(DecisionMethods):
                 lock.release()
                 raise
         try:
+            records_check.check_head(session.records, store, session._anchored_db)
             if not read_only:
                 session.settings.adopt_centre_settings()
             session._records_found = records_check.check_on_open(
