@@ -423,3 +423,20 @@ def test_a_session_started_again_from_nothing_is_not_taken_for_a_cut_trail(
     with Session.open(folder, "Carol", centre_file=centre) as session:
         assert [e.action for e in session.audit_trail()] == ["settings_from_centre"]
         assert session.records_problem is None
+
+
+def test_a_block_lifted_by_hand_is_found(tmp_path: Path) -> None:
+    folder, hashes = decided_folder(tmp_path)
+    with Session.open(folder, "Alice") as session:
+        session.set_activity(hashes["ready.jpg"], "outings")  # blocked by the centre
+    conn = sqlite3.connect(folder / SESSION_DIR_NAME / DB_NAME)
+    (stored,) = conn.execute("SELECT value FROM settings WHERE key = 'activities'").fetchone()
+    conn.close()
+    lifted = [
+        {**item, "blocked": False} if item["key"] == "outings" else item
+        for item in json.loads(stored)
+    ]
+    edit(folder, ("UPDATE settings SET value = ? WHERE key = 'activities'", (json.dumps(lifted),)))
+    problem, withheld = reopen_and_export(folder, tmp_path / "upload")
+    assert problem is not None and "activity list" in problem
+    assert f"{SETTINGS_CHANGED_OUTSIDE}: activity list" in withheld["ready.jpg"]

@@ -188,7 +188,7 @@ def _written_state(conn: sqlite3.Connection, written: list[Any]) -> dict[str, An
 def _append_link(conn: sqlite3.Connection, audit_id: int, state: str | None) -> None:
     head = conn.execute("SELECT link FROM audit_chain ORDER BY audit_id DESC LIMIT 1").fetchone()
     entry = conn.execute(f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE id = ?", (audit_id,))
-    link = link_of(GENESIS if head is None else str(head[0]), tuple(entry.fetchone()), state)
+    link = link_of(GENESIS if head is None else text_of(head[0]), tuple(entry.fetchone()), state)
     conn.execute(
         "INSERT INTO audit_chain (audit_id, state, link) VALUES (?, ?, ?)", (audit_id, state, link)
     )
