@@ -1,5 +1,5 @@
-"""Helpers shared by the session, review, export and command tests: small generated photos
-and the steps that take one to "ready".
+"""Helpers shared by the session, review, export and command tests: small generated photos,
+the steps that take one to "ready", and writing a stored value as photoscreen would.
 
 Photos are tiny generated JPEGs (Pillow), each with its own colour pattern so each has its
 own content hash.
@@ -15,9 +15,11 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from photoscreen.core import audit
 from photoscreen.core.geometry import Box
 from photoscreen.core.loading import photo_hash
 from photoscreen.core.session import Session
+from photoscreen.core.store import Store
 
 WIDTH, HEIGHT = 64, 48
 
@@ -63,3 +65,15 @@ def make_ready(session: Session, digest: str, activity: str = "messy_play") -> N
     """Tag an allowed activity and check the faces: the photo becomes ready."""
     session.set_activity(digest, activity)
     session.set_faces_checked(digest)
+
+
+def write_recorded(store: Store, sql: str, params: Sequence[object] = ()) -> None:
+    """Write a value through ``store`` as photoscreen's own change, with an audit entry.
+
+    For a value today's photoscreen would not write (a PIN set when 4 digits were enough,
+    a row the damage checks must refuse): written this way it is in the chained trail,
+    so it is judged as what it is, not found as an edit made outside photoscreen.
+    """
+    with store.transaction() as conn:
+        conn.execute(sql, tuple(params))
+        audit.record(conn, "test", "setting_changed", None, {"written": "by a test"})

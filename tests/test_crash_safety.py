@@ -96,6 +96,8 @@ def test_kill_mid_decision_loses_nothing_confirmed(tmp_path: Path) -> None:
         with Session.open(tmp_path, "Checker") as session:  # the dead child's lock is stale
             faces = session.faces(digest)
             trail = session.audit_trail(digest)
+            # Each entry's link was saved with it: the chained trail still holds.
+            assert session.records_problem is None
         # Each face is saved with its audit entry, or neither is.
         assert len(faces) == sum(e.action == "add_face" for e in trail)
         last = confirmed[-1] if confirmed else made - 1
@@ -124,12 +126,21 @@ def test_kill_mid_export_leaves_no_half_written_file(tmp_path: Path) -> None:
         child = _child(EXPORTER, str(folder), str(upload))
         _kill_after(child, rng.randint(1, 6), rng.uniform(0.0, 0.15))
         assert _integrity_ok(folder / ".photoscreen" / "session.sqlite3")
+        with Session.open(folder, "Checker") as session:
+            assert session.records_problem is None
+            recorded = {
+                (e.details["destination"], e.details["name"])
+                for e in session.audit_trail()
+                if e.action == "exported"
+            }
         for path in upload.iterdir() if upload.exists() else []:
             if path.name.startswith("."):
                 assert is_partial_name(path.name)  # a temporary file, never a final name
                 continue
             assert path.name.startswith("messy-play-") and path.suffix == ".jpg"
             assert verify_clean_jpeg(path.read_bytes(), (800, 600)) == []
+            # No published file without its audit entry.
+            assert (str(upload.resolve()), path.name) in recorded
     with Session.open(folder, "Checker") as session:
         summary = session.export(tmp_path / "upload-final")
     assert len(summary.written) == 8 and summary.ok

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from photoscreen.core.pin_attempts import FREE_TRIES, LONGEST_WAIT, Attempts
 from photoscreen.core.policy import PhotoState
 from photoscreen.core.review import ReviewRefused, hash_pin, new_pin_problem, verify_pin
 from photoscreen.core.session import Session
-from tests.session_fixtures import make_ready, scan, write_photo
+from tests.session_fixtures import make_ready, scan, write_photo, write_recorded
 
 PIN = "472915"
 WRONG = "583016"
@@ -208,14 +207,11 @@ def test_a_short_pin_from_before_still_opens_but_asks_for_a_new_one(
         digest = scan(session, tmp_path / "a.jpg")
         make_ready(session, digest)
         session.flag_for_review(digest, "ok?")
-        db = session.session_dir / "session.sqlite3"
-    conn = sqlite3.connect(db)
-    with conn:
-        conn.execute(
+        write_recorded(  # as photoscreen did when 4 digits were enough
+            session.store,
             "INSERT INTO settings (key, value) VALUES ('review.pin_hash', ?)",
             (json.dumps(legacy_hash("0000")),),
         )
-    conn.close()
     with open_folder(tmp_path, "Bob", clock) as session:
         assert session.settings.pin_needs_renewing
         session.approve(digest, "Bob", pin="0000")

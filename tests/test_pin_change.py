@@ -29,7 +29,7 @@ from photoscreen.core.redact import RedactionStyle
 from photoscreen.core.review import ReviewRefused, hash_pin_with_key, pin_key
 from photoscreen.core.session import Session
 from photoscreen.core.settings import SettingPartlySaved
-from tests.session_fixtures import make_ready, scan, write_photo
+from tests.session_fixtures import make_ready, scan, write_photo, write_recorded
 
 MANAGER_PIN = "472915"
 NEW_PIN = "803164"
@@ -217,13 +217,13 @@ def attacker_centre(draw: Any, folder_hash: str) -> dict[str, Any]:
 def protected(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     root = tmp_path_factory.mktemp("protected")
     folder, digest = flagged_folder(root, root / "manager-pc" / "centre.json")
-    conn = sqlite3.connect(folder / ".photoscreen" / "session.sqlite3")
-    with conn:  # the same PIN at a tiny scrypt cost, so many examples run in little time
-        conn.execute(
+    with Session.open(folder, "Manager") as session:
+        # The same PIN at a tiny scrypt cost, so many examples run in little time.
+        write_recorded(
+            session.store,
             "UPDATE settings SET value = ? WHERE key = 'review.pin_hash'",
             (json.dumps(cheap_hash(MANAGER_PIN)[0]),),
         )
-    conn.close()
     return folder, digest
 
 

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from photoscreen.commands import export as export_command
 from photoscreen.commands import status as status_command
-from photoscreen.core import decisions
+from photoscreen.core import audit, decisions
 from photoscreen.core.geometry import Box
 from photoscreen.core.policy import (
     Activity,
@@ -41,7 +41,8 @@ from photoscreen.core.review import looks_like_pin_hash
 from photoscreen.core.session import Session
 from photoscreen.core.settings import LONG_SIDE_RANGE, QUALITY_RANGE, SETTINGS, CentreSettings
 from photoscreen.core.store import Store, StoreError
-from tests.session_fixtures import detection, make_ready, scan, write_photo
+from photoscreen.core.store_errors import WriteFailed
+from tests.session_fixtures import detection, make_ready, scan, write_photo, write_recorded
 
 PIN = "472915"
 
@@ -311,8 +312,7 @@ SQL_VALUES = st.one_of(
 def test_any_settings_row_is_used_only_when_it_passes_its_check(key: str, raw: str) -> None:
     store = Store(None)
     centre = CentreSettings(store, "Fuzz")
-    with store.transaction() as conn:
-        conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)", (key, raw))
+    write_recorded(store, "INSERT INTO settings (key, value) VALUES (?, ?)", (key, raw))
     try:
         long_side, quality = centre.long_side, centre.quality
         style, activities, pin = centre.redaction_style, centre.activities(), centre.pin_hash
@@ -365,7 +365,9 @@ def test_any_decision_column_is_used_only_when_it_is_a_value_photoscreen_writes(
             _insert(conn, "photos", row if table == "photos" else PHOTO_ROW)
             if table != "photos":
                 _insert(conn, table, row)
-    except sqlite3.IntegrityError:
+            # Written as photoscreen would: with an audit entry, which the chain requires.
+            audit.record(conn, "Fuzz", "test_rows", None, {})
+    except WriteFailed:
         store.close()
         return  # the schema itself refuses it (NOT NULL)
     try:

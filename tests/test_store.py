@@ -117,7 +117,9 @@ def test_v1_session_is_migrated_keeping_every_decision(tmp_path: Path) -> None:
             applied = dict(conn.execute("SELECT hash, detections_applied FROM photos"))
         # A photo with faces never gets detector boxes added again; one without may.
         assert applied == {"abc": 1, "def": 0}
-        assert [e.action for e in session.audit_trail()] == ["tag_activity"]
+        # The decisions made before the trail was chained are sealed once, and it says so.
+        assert [e.action for e in session.audit_trail()] == ["tag_activity", "records_sealed"]
+        assert session.records_problem is None
 
 
 # What version 2 added to version 1, frozen as it was shipped.

@@ -51,12 +51,13 @@ def run(
             out.write(f"[{progress.done + 1}/{progress.total}] {progress.message}\n")
 
     with session:
-        for note in (session.fallback_reason, session.centre_problem):
+        for note in (session.fallback_reason, session.centre_problem, session.records_problem):
             if note:
                 out.write(f"Note: {note}\n")
         try:
             summary = session.export(destination, progress=show)
-        except (ExportRefused, StoreError) as error:  # StoreError: damage found meanwhile
+        # StoreError: damage found meanwhile, or the export's start could not be recorded.
+        except (ExportRefused, StoreError) as error:
             out.write(f"photoscreen export: {error}\n")
             return 2
     out.write("\n".join(summary.lines()) + "\n")

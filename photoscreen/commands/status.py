@@ -57,7 +57,8 @@ def run(folder: Path, *, as_json: bool, out: TextIO, centre_file: Path | None = 
             folder, "photoscreen status", read_only=True, centre_file=centre_file
         ) as session:
             rows = judge_files(session)
-            notes = [n for n in (session.fallback_reason, session.centre_problem) if n]
+            found = (session.fallback_reason, session.centre_problem, session.records_problem)
+            notes = [note for note in found if note]
     except (DecisionError, StoreError, OSError) as error:
         out.write(f"photoscreen status: {error}\n")
         return 2

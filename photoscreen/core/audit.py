@@ -22,6 +22,11 @@ from pathlib import Path
 from typing import Any
 
 EXPORT_LOG_DIR = "exports"
+_NEXT_ID = (
+    "SELECT max(coalesce((SELECT max(id) FROM audit), 0), "
+    "coalesce((SELECT max(audit_id) FROM audit_chain), 0), "
+    "coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit'), 0)) + 1"
+)
 
 
 def utc_now() -> str:
@@ -48,9 +53,15 @@ def record(
     photo_hash: str | None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    """Append one entry; call inside the transaction that makes the change it records."""
+    """Append one entry; call inside the transaction that makes the change it records.
+
+    The store chains it just before the commit (:mod:`photoscreen.core.audit_chain`). Its
+    id is past every id the trail has had, even one only a link still names (a link
+    added by hand must never be taken for this entry's).
+    """
     conn.execute(
-        "INSERT INTO audit (at, who, action, photo_hash, details) VALUES (?, ?, ?, ?, ?)",
+        f"INSERT INTO audit (id, at, who, action, photo_hash, details) "
+        f"VALUES (({_NEXT_ID}), ?, ?, ?, ?, ?)",
         (utc_now(), who, action, photo_hash, json.dumps(details or {}, sort_keys=True)),
     )
 

@@ -10,8 +10,18 @@ written file gets a neutral name (activity and sequence number, never the camera
 and the sequence continues after files already in the destination instead of replacing
 them. A picture held by two files is exported once.
 
+Before the export starts, every photo's records are checked against the chained audit
+trail (:mod:`photoscreen.core.records_check`), and each photo again just before its file
+is named: records changed outside photoscreen hold it back, like any other reason.
+
+No file is published without its audit entry: the "exported" entry is saved after the
+file was written and verified under its temporary name, and only then does the file get
+its final name. If the entry cannot be saved (the session's disk is full), the file is
+not published and the export stops, saying why; if naming the file fails after the entry
+was saved, a second entry says it was not published.
+
 The summary is logged in plain text in the session directory and in the audit trail,
-never in the upload folder.
+never in the upload folder. When either cannot be saved the summary says so.
 
 Photos are read, judged, named, written and logged one at a time, in folder order, on the
 calling thread (the only one that touches the session); their pixel work (decode, redact,
@@ -50,6 +60,7 @@ from photoscreen.core.safe_export import (
     render_for_writing,
     write_export,
 )
+from photoscreen.core.store_errors import WriteFailed, is_disk_full
 
 if TYPE_CHECKING:
     from photoscreen.core.session import Session
@@ -63,6 +74,10 @@ class ExportRefused(ValueError):
 
 class _NoLongerEligible(Exception):
     """Raised just before a verified file is named: its photo may no longer go out."""
+
+    def __init__(self, reasons: tuple[str, ...]) -> None:
+        super().__init__(*reasons)
+        self.reasons = reasons
 
 
 @dataclass(frozen=True)
@@ -102,11 +117,13 @@ class ExportSummary:
     cancelled: bool = False
     log_path: Path | None = None
     leftovers_removed: list[str] = field(default_factory=list)
+    stopped: str | None = None  # why the export stopped before the end (the disk is full)
+    problems: list[str] = field(default_factory=list)  # what of its record was not saved
 
     @property
     def ok(self) -> bool:
         """True when nothing failed (withheld photos are not failures)."""
-        return not self.failed
+        return not self.failed and self.stopped is None and not self.problems
 
     def counts_line(self) -> str:
         text = (
@@ -114,6 +131,8 @@ class ExportSummary:
         )
         if self.duplicates:
             text += f", {len(self.duplicates)} duplicates skipped"
+        if self.stopped is not None:
+            text += " (stopped)"
         return text + (" (cancelled)" if self.cancelled else "")
 
     def lines(self) -> list[str]:
@@ -129,6 +148,9 @@ class ExportSummary:
         for held in self.withheld:
             out.append(f"  withheld {held.source.name}: {'; '.join(held.reasons)}")
         out += [f"  FAILED   {f.source.name}: {f.reason}" for f in self.failed]
+        if self.stopped is not None:
+            out.append(f"  STOPPED  {self.stopped}")
+        out += [f"  PROBLEM  {problem}" for problem in self.problems]
         return out
 
 
@@ -200,6 +222,7 @@ def export_photos(
     job.summary.leftovers_removed = remove_partial_files(target)
     paths = session.folder_files()
     report = progress or (lambda _p: None)
+    session.check_records()
     session.log_event("export_started", None, {"destination": str(target), "files": len(paths)})
     workers = render_workers()
     in_flight: deque[_InFlight] = deque()
@@ -207,6 +230,8 @@ def export_photos(
         for done, path in enumerate(paths):
             if cancel is not None and cancel.cancelled:
                 job.summary.cancelled = True
+                break
+            if job.summary.stopped is not None:
                 break
             report(Progress(done, len(paths), f"Exporting {path.name}"))
             started = job.start(path, pool)
@@ -229,8 +254,16 @@ def render_workers() -> int:
 
 
 def _finish(session: Session, summary: ExportSummary) -> None:
+    """Log the summary as text and in the audit trail; what cannot be saved is said in
+    the summary, never raised: the files are out already, each with its own entry."""
     stem = "export-" + audit.utc_now().replace(":", "").replace("+0000", "Z")
-    summary.log_path = audit.write_text_log(session.session_dir, stem, summary.lines())
+    try:
+        summary.log_path = audit.write_text_log(session.session_dir, stem, summary.lines())
+    except OSError as error:
+        why = "the disk is full" if is_disk_full(error) else (error.strerror or str(error))
+        summary.problems.append(
+            f"The export's log could not be saved in {session.session_dir} ({why})."
+        )
     details = {
         "destination": str(summary.destination),
         "written": len(summary.written),
@@ -238,9 +271,12 @@ def _finish(session: Session, summary: ExportSummary) -> None:
         "failed": len(summary.failed),
         "cancelled": summary.cancelled,
         "leftovers_removed": len(summary.leftovers_removed),
-        "log": summary.log_path.name,
+        "log": None if summary.log_path is None else summary.log_path.name,
     }
-    session.log_event("export_finished", None, details)
+    try:
+        session.log_event("export_finished", None, details)
+    except WriteFailed as error:
+        summary.problems.append(f"The end of the export is not in the audit trail: {error}")
 
 
 @dataclass(frozen=True)
@@ -285,6 +321,11 @@ class _ExportJob:
 
     def finish(self, started: _InFlight) -> None:
         """Write a started photo under its neutral name (in the order photos started)."""
+        if self.summary.stopped is not None:
+            started.render.cancel()
+            reason = "not exported: the export stopped before it (see below)"
+            self.summary.failed.append(FailedPhoto(started.path, reason))
+            return
         self._write(started.path, started.photo, started.render)
 
     def _judge(self, path: Path, digest: str) -> tuple[PhotoDecisions | None, tuple[str, ...]]:
@@ -301,29 +342,55 @@ class _ExportJob:
         label = _activity_label(photo.activity, self.session.activities())
         name = self._namer.next_name(label)
 
-        def still_eligible() -> None:
+        details = {"name": name, "file": path.name, "destination": str(self.summary.destination)}
+        recorded: list[bool] = []
+
+        def publish() -> None:
             # A decision may land (from the window) while this photo is rendered and
             # written: asked last, once the file is verified, just before it is named.
-            if not self._still_eligible(photo.photo_hash, photo.faces_to_redact):
-                raise _NoLongerEligible
+            reasons = self._reasons_now(photo.photo_hash, photo.faces_to_redact)
+            if reasons:
+                raise _NoLongerEligible(reasons)
+            # The entry first: no file is ever in the upload folder without its entry.
+            self.session.log_event("exported", photo.photo_hash, details)
+            recorded.append(True)
 
         try:
-            write_export(rendered, self.summary.destination / name, before_publish=still_eligible)
-        except _NoLongerEligible:
-            self._withhold(path, CHANGED_DURING_EXPORT)
+            write_export(rendered, self.summary.destination / name, before_publish=publish)
+        except _NoLongerEligible as stopped:
+            self._withhold(path, *stopped.reasons)
+            return
+        except WriteFailed as error:
+            self.summary.failed.append(FailedPhoto(path, f"not exported: {error}"))
+            self.summary.stopped = f"Nothing more was exported: {error}"
             return
         except ExportFailed as error:
             self.summary.failed.append(FailedPhoto(path, error.reason))
+            if recorded:
+                self._not_published(photo.photo_hash, details, error.reason)
             return
-        details = {"name": name, "file": path.name, "destination": str(self.summary.destination)}
-        self.session.log_event("exported", photo.photo_hash, details)
         self.summary.written.append(WrittenPhoto(name, path, photo.photo_hash))
 
-    def _still_eligible(self, digest: str, faces: tuple[object, ...]) -> bool:
+    def _not_published(self, digest: str, details: dict[str, str], reason: str) -> None:
+        """The file's entry was saved but the file was not named: say so in the trail."""
+        try:
+            self.session.log_event("export_not_published", digest, {**details, "reason": reason})
+        except WriteFailed as error:
+            self.summary.problems.append(
+                f"{details['name']} was not published, but the audit trail says it was "
+                f"exported: {error}"
+            )
+
+    def _reasons_now(self, digest: str, faces: tuple[object, ...]) -> tuple[str, ...]:
+        """Why the photo may no longer go out, asked again now (empty: it still may)."""
         now = self.session.photo(digest)
+        if now is not None and now.records_changed:
+            return now.records_changed
         if now is None or now.faces_to_redact != faces:
-            return False
-        return photo_status(now, self.session.activities()).exportable
+            return (CHANGED_DURING_EXPORT,)
+        if photo_status(now, self.session.activities()).exportable:
+            return ()
+        return (CHANGED_DURING_EXPORT,)
 
     def _withhold(self, path: Path, *reasons: str) -> None:
         self.summary.withheld.append(WithheldPhoto(path, tuple(reasons)))

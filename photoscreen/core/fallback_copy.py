@@ -55,7 +55,7 @@ from photoscreen.core.store import (
 )
 
 # Audit actions photoscreen redoes by itself when a folder is opened: not a person's work.
-REDONE_ON_OPEN = frozenset({"faces_detected", "photo_size_changed"})
+REDONE_ON_OPEN = frozenset({"faces_detected", "photo_size_changed", "records_sealed"})
 # In the copy, also the centre settings this PC copies in whenever it opens the folder.
 _REDONE_IN_COPY = REDONE_ON_OPEN | {"settings_from_centre"}
 _INCOMING_PREFIX = "incoming-"

@@ -14,7 +14,10 @@ Version 4 gave every person who asked the manager about a photo a question of th
 (the ``questions`` table: who, when, their note, and the sitting they asked in), where
 version 2 had one asker per photo with the others' notes appended to theirs; and it keeps
 who marked a photo unclothed, and in which sitting, beside the mark (see
-:mod:`photoscreen.core.decision_rules`).
+:mod:`photoscreen.core.decision_rules`). Version 5 chained the audit trail
+(:mod:`photoscreen.core.audit_chain`): every earlier entry is linked, and the session's
+state as it then is gets sealed by one entry saying so. It comes after every step that
+moves decisions about (version 4's), so what it seals is what photoscreen then reads.
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from photoscreen.core import audit_chain
 from photoscreen.core.store import DamagedValue, StoreError
 
-# A migration step: an SQL statement, or a function that needs Python to move data.
+# A step is an SQL statement, or a function run on the connection (inside the same
+# transaction) for what SQL alone cannot do.
 Step = str | Callable[[sqlite3.Connection], None]
 
 _V1: list[Step] = [
@@ -167,7 +172,9 @@ _V4: list[Step] = [
     "UPDATE photos SET flagged_by = NULL, flag_note = '', flagged_at = NULL",
 ]
 
-MIGRATIONS: tuple[list[Step], ...] = (_V1, _V2, _V3, _V4)
+_V5: list[Step] = [*audit_chain.SCHEMA, audit_chain.seal_existing]
+
+MIGRATIONS: tuple[list[Step], ...] = (_V1, _V2, _V3, _V4, _V5)
 LATEST = len(MIGRATIONS)
 
 

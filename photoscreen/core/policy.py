@@ -256,6 +256,10 @@ class PhotoDecisions:
     height: int | None = None
     format: str | None = None
     scanned: bool = True
+    # Why the records of this photo (or of the folder's settings) cannot be trusted: they
+    # were changed outside photoscreen (see photoscreen.core.records_check). Each holds
+    # the photo back.
+    records_changed: tuple[str, ...] = ()
 
     @property
     def faces_to_redact(self) -> tuple[Box, ...]:
@@ -309,14 +313,17 @@ def photo_status(decisions: PhotoDecisions | None, activities: Iterable[Activity
     ``decisions`` is None for a photo never scanned. The photo is exportable only when no
     reason applies: activity tagged and not blocked, not marked unclothed, not excluded,
     faces checked by a person with no possible face undecided, and, when flagged for
-    review, approved; a rejection always keeps it out.
+    review, approved; a rejection always keeps it out. Records changed outside
+    photoscreen keep it out too, whatever they say.
     """
     if decisions is None or not decisions.scanned:
         return NOT_SCANNED
     if decisions.unreadable_reason is not None:
         reason = f"Could not be read: {decisions.unreadable_reason}"
         return PhotoStatus(PhotoState.UNREADABLE, (reason,))
-    found: list[tuple[PhotoState, str]] = []
+    found: list[tuple[PhotoState, str]] = [
+        (PhotoState.BLOCKED, reason) for reason in decisions.records_changed
+    ]
     found += _activity_reasons(decisions, {a.key: a for a in activities})
     found += _face_reasons(decisions)
     found += _review_reasons(decisions)

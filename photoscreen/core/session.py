@@ -14,10 +14,11 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscreen.core import audit, decisions, pin_attempts, scan_records
+from photoscreen.core import audit, decisions, pin_attempts, records_check, scan_records
 from photoscreen.core.centre_file import CentreFile
 from photoscreen.core.decision_rules import Identity
 from photoscreen.core.fallback_copy import open_store, open_store_for_reading
@@ -31,6 +32,7 @@ from photoscreen.core.policy import (
     PhotoStatus,
     photo_status,
 )
+from photoscreen.core.records_check import Findings, RecordsGuard
 from photoscreen.core.scan_records import FileRecord
 from photoscreen.core.session_decisions import DecisionError, DecisionMethods, Listener
 from photoscreen.core.session_lock import FolderLock, SessionLocked
@@ -69,6 +71,8 @@ class Session(DecisionMethods):
         )
         self._undo = UndoStack()
         self._listeners: list[Listener] = []
+        self.records = RecordsGuard(store)
+        self._records_found = Findings()
 
     def change_user(self, user: str) -> None:
         """Record decisions from now on under ``user`` (who is at the PC changed); audited.
@@ -132,9 +136,15 @@ class Session(DecisionMethods):
                 lock.release()
                 raise
         try:
+            # Damage first (a value photoscreen never writes is "damaged", whatever the
+            # trail says); then the kept head of the trail, before anything is added to it.
             session.check_stored_values()
+            records_check.check_head(session.records, store, session._anchored_db)
             if not read_only:
                 session.settings.adopt_centre_settings()
+            session._records_found = records_check.check_on_open(
+                session.records, store, user, session._anchored_db
+            )
         except BaseException:
             session.close()
             raise
@@ -154,7 +164,10 @@ class Session(DecisionMethods):
     def close(self) -> None:
         """Close the database and give the folder's lock back."""
         self._listeners.clear()
-        self._store.close()
+        try:
+            records_check.keep_head(self._store, self._anchored_db)
+        finally:
+            self._store.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -188,6 +201,40 @@ class Session(DecisionMethods):
     def store(self) -> Store:
         return self._store
 
+    @property
+    def _anchored_db(self) -> Path | None:
+        """The session file whose trail head this PC keeps: the folder's own only (this
+        PC's copy of a read-only folder's session already lives in this PC's user folder)."""
+        return self._location.db_path if self._location.in_folder else None
+
+    # Records changed outside photoscreen --------------------------------------------------
+
+    @property
+    def records_problem(self) -> str | None:
+        """What the window says when the folder's records were changed outside
+        photoscreen (found when it was opened, or by the last export), or None."""
+        return self._records_found.summary()
+
+    def check_records(self) -> Findings:
+        """Check every photo and setting against the chained audit trail (export does,
+        before it starts); :attr:`records_problem` then says what was found."""
+        self._records_found = self.records.check_all()
+        return self._records_found
+
+    def photo(self, photo_hash: str) -> PhotoDecisions | None:
+        """Everything decided about this picture, fresh from the store; its
+        ``records_changed`` says if its records (or the settings) were changed outside
+        photoscreen, even when the photo's own row was deleted. A value no photoscreen
+        writes is damage (``StoreError``), whether or not the trail says it changed."""
+        reasons = self.records.reasons(photo_hash)
+        own = any(r.startswith(records_check.CHANGED_OUTSIDE) for r in reasons)
+        found = super().photo(photo_hash)
+        if not reasons:
+            return found
+        if found is None and not own:
+            return None  # a picture nobody decided anything about
+        return replace(found or PhotoDecisions(photo_hash), records_changed=reasons)
+
     def add_listener(self, listener: Listener) -> None:
         """Call ``listener(photo_hash)`` after every change (None: settings or many photos)."""
         self._listeners.append(listener)
@@ -203,9 +250,15 @@ class Session(DecisionMethods):
 
     def photos(self) -> list[PhotoEntry]:
         """The folder's files with status, reasons and decisions, sorted by name."""
+        found = self.records.findings()
         with self._store.reading() as conn:
             files = scan_records.file_records(conn)
             known = decisions.load_all(conn)
+        for photo_hash in {*found.photos, *(known if not found.clean else ())}:
+            reasons = found.reasons(photo_hash)
+            if reasons:
+                decided = known.get(photo_hash) or PhotoDecisions(photo_hash)
+                known[photo_hash] = replace(decided, records_changed=reasons)
         return build_entries(self.folder_files(), files, known, self.activities())
 
     def status(self, photo_hash: str) -> PhotoStatus:

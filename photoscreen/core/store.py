@@ -11,7 +11,16 @@ hot journal by a crash is rolled back there, without writing a byte next to the 
 
 Durability (DESIGN.md invariant 6): every write runs in its own ``BEGIN IMMEDIATE`` ...
 ``COMMIT`` with ``synchronous=FULL``, so a committed decision has reached the disk before
-the call returns, and a kill at any moment leaves either the old or the new state.
+the call returns, and a kill at any moment leaves either the old or the new state. Just
+before the commit the audit entries of the transaction are chained
+(:func:`photoscreen.core.audit_chain.seal`), so an entry, its link and the decision it
+records are saved together or not at all.
+
+A write that fails (the disk is full, the share went away) is rolled back and reported
+as :class:`WriteFailed`, which says in plain words that the change was not saved and why;
+SQLite sometimes rolls a failed transaction back by itself, so the store rolls back only
+a transaction still open, and never lets the rollback's own complaint ("no transaction is
+active") hide the real cause.
 
 Why the rollback journal (``journal_mode=DELETE``) and not WAL: WAL keeps its index in a
 shared-memory file that every process maps, which does not work over network filesystems
@@ -28,6 +37,7 @@ lock, not the thread, guards it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import secrets
 import shutil
@@ -41,44 +51,18 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
+from photoscreen.core import audit_chain
+
+# The store's errors are this module's too (imported from here throughout): re-exported.
+from photoscreen.core.store_errors import DamagedValue as DamagedValue
+from photoscreen.core.store_errors import StoreError as StoreError
+from photoscreen.core.store_errors import damaged, failure
+from photoscreen.core.store_errors import is_damage as is_damage
+
+log = logging.getLogger(__name__)
+
 SESSION_DIR_NAME = ".photoscreen"
 DB_NAME = "session.sqlite3"
-
-
-class StoreError(Exception):
-    """The session database cannot be used; ``str()`` says why in plain words."""
-
-
-class DamagedValue(ValueError):
-    """A value read back from the session database is not one photoscreen could have
-    written (a damaged file, or one edited by hand); ``str()`` says which.
-
-    Raised by the code that reads rows; :class:`Store` turns it into the plain
-    :class:`StoreError` "the session file ... is damaged", as it does SQLite's own
-    corruption errors.
-    """
-
-
-# SQLite's primary result codes for a file that is damaged or not a database at all.
-_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
-
-
-def is_damage(error: sqlite3.Error) -> bool:
-    """True when SQLite says the file is damaged (not busy, full or unreadable), or a
-    stored text is not valid UTF-8 (which photoscreen never writes)."""
-    if isinstance(error, sqlite3.OperationalError) and str(error).startswith(
-        "Could not decode to UTF-8"
-    ):
-        return True
-    code = getattr(error, "sqlite_errorcode", None)
-    if code is None:  # Python 3.10, or an error of Python's own: corruption is the bare class
-        return type(error) is sqlite3.DatabaseError
-    return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
-
-
-def damaged(db_path: Path | None, why: object) -> StoreError:
-    """The plain message for a damaged session file."""
-    return StoreError(f"The session file {db_path} is damaged: {why}")
 
 
 @dataclass(frozen=True)
@@ -403,10 +387,11 @@ class Store:
             raise DamagedValue("; ".join(str(p) for p in problems))
         self.schema_version = migrate(conn)
         check_schema(conn)
+        audit_chain.watch_writes(conn)
 
     @contextmanager
     def _damage_reported(self) -> Iterator[None]:
-        """Turn damage found while using the database into the plain :class:`StoreError`."""
+        """Turn damage found while reading the database into the plain :class:`StoreError`."""
         try:
             yield
         except DamagedValue as error:
@@ -418,17 +403,47 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic, durable write: committed on success, rolled back on any error."""
+        """One atomic, durable write: committed on success, rolled back on any error.
+
+        The audit entries written in it are chained just before the commit. A failure of
+        the database itself comes out, after the rollback, as the plain "is damaged"
+        :class:`StoreError` when the file is damaged (or a value read back in it is not
+        one photoscreen writes), else as :class:`WriteFailed` (nothing was saved; a full
+        disk is said as such).
+        """
         if self.read_only:
             raise StoreError("This session was opened read-only; nothing can be changed.")
-        with self._lock, self._damage_reported():
-            self._conn.execute("BEGIN IMMEDIATE")
+        with self._lock:
+            self._begin()
             try:
                 yield self._conn
+                audit_chain.seal(self._conn)
+                self._conn.execute("COMMIT")
+            except (sqlite3.Error, DamagedValue) as error:
+                self._roll_back()
+                raise failure(error, self.path) from error
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._roll_back()
                 raise
-            self._conn.execute("COMMIT")
+
+    def _begin(self) -> None:
+        self._roll_back()  # one an earlier failure could not roll back (see below)
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise failure(error, self.path) from error
+
+    def _roll_back(self) -> None:
+        """Undo the open transaction, if SQLite has not already (it does after some
+        failures, such as a full disk); the failure that led here is what is reported."""
+        if not self._conn.in_transaction:
+            return
+        try:
+            self._conn.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            # Tried again before the next write begins; the caller is told about the
+            # first failure, which is the one that matters.
+            log.warning("rolling back a failed write failed too: %s", error)
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:

@@ -22,7 +22,7 @@ from photoscreen.core.session import Session, SessionLocked
 from photoscreen.core.thumbnails import ThumbnailStore
 from photoscreen.ui import photo_state
 from photoscreen.ui.app_settings import AppSettings
-from photoscreen.ui.controller_verbs import REFUSALS, DecisionVerbs
+from photoscreen.ui.controller_verbs import REFUSALS, DecisionVerbs, report_refusal
 from photoscreen.ui.current_photo import CurrentPhoto
 from photoscreen.ui.file_problems import file_problem
 from photoscreen.ui.filters import FILTERS, REVIEW_FILTER, StatusFilter, StatusFilterProxy
@@ -90,6 +90,7 @@ class Controller(QObject, DecisionVerbs):
         self.previewing = False
         self.review_mode = False
         self.exporting = False
+        self._records_said: str | None = None  # what was said about changed records
 
     # --- folder -------------------------------------------------------------------------
 
@@ -150,6 +151,8 @@ class Controller(QObject, DecisionVerbs):
         for problem in (session.fallback_reason, session.centre_problem):
             if problem:
                 self.messages.warning(problem)
+        self._records_said = None
+        self._report_records()
         session.add_listener(self._on_session_changed)
         self._load_listing(opened.photos)
         self.scan = FolderScan(self.workers, session, self._detector_factory, self)
@@ -212,11 +215,15 @@ class Controller(QObject, DecisionVerbs):
         """The person at the PC is now ``name``: kept for next time, and the open folder's
         decisions from now on are recorded under it. The previous person's steps can no
         longer be undone or redone."""
-        self.settings.user_name = name
         if self.session is not None and self.session.user != name:
-            self.session.change_user(name)
+            try:
+                self.session.change_user(name)  # audited: it can fail (the disk is full)
+            except REFUSALS as error:
+                report_refusal(self.messages, error)
+                return
             self._emit_undo()
             self.messages.info(f"Decisions from now on are recorded under the name {name}.")
+        self.settings.user_name = name
 
     def window_title(self) -> str:
         user = self.settings.user_name or "no name set"
@@ -255,6 +262,15 @@ class Controller(QObject, DecisionVerbs):
         self._emit_activities(self.session.activities())
         self.counts_changed.emit(self.model.statuses())
         self._show_current(reload=False)
+        self._report_records()
+
+    def _report_records(self) -> None:
+        """Say, once per finding, that the folder's records were changed outside
+        photoscreen (found when it was opened, or by an export)."""
+        problem = None if self.session is None else self.session.records_problem
+        if problem and problem != self._records_said:
+            self.messages.error(problem)
+        self._records_said = problem
 
     def refresh_photo(self, photo_hash: str) -> None:
         """Re-read one picture's decisions (every file holding it) and show them."""
@@ -459,7 +475,7 @@ class Controller(QObject, DecisionVerbs):
         try:
             change(self.session)
         except REFUSALS as error:
-            self.messages.warning(str(error))
+            report_refusal(self.messages, error)
             return False
         self.refresh_all()
         return True
@@ -482,7 +498,7 @@ class Controller(QObject, DecisionVerbs):
 
         def failed(error: JobError) -> None:
             if isinstance(error.exception, REFUSALS):
-                self.messages.warning(str(error.exception))
+                report_refusal(self.messages, error.exception)
             else:
                 self.messages.error(f"The setting was not saved: {error.exception}", error.trace)
             self.refresh_all()  # a refusal may still have changed something (partly saved)

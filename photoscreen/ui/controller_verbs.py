@@ -16,6 +16,7 @@ from photoscreen.core.review import ReviewRefused
 from photoscreen.core.session import DecisionError, Session
 from photoscreen.core.settings import SettingError
 from photoscreen.core.store import StoreError
+from photoscreen.core.store_errors import WriteFailed
 from photoscreen.ui.photo_jobs import FoundAgain, look_harder
 
 if TYPE_CHECKING:
@@ -26,6 +27,15 @@ if TYPE_CHECKING:
 
 # What the core raises when a person's request is refused; shown as a notice, not a crash.
 REFUSALS = (DecisionError, ReviewRefused, SettingError, StoreError)
+
+
+def report_refusal(messages: MessageChannel, error: BaseException) -> None:
+    """Say why a request was refused. A change the store could not save (the disk is
+    full) is a problem, shown until dismissed; a refusal by the rules is a warning."""
+    if isinstance(error, WriteFailed):
+        messages.error(str(error))
+    else:
+        messages.warning(str(error))
 
 
 def found_again_text(faces: int, possible: int) -> str:
@@ -73,7 +83,10 @@ class DecisionVerbs:
         try:
             action(self.session, entry.photo_hash)
         except REFUSALS as error:
-            self.messages.warning(str(error))
+            report_refusal(self.messages, error)
+            # The window shows what is saved, never what was only asked for (a box
+            # dragged on screen whose move could not be saved goes back).
+            self.refresh_photo(entry.photo_hash)
             return False
         return True
 
@@ -89,9 +102,10 @@ class DecisionVerbs:
 
         def failed(error: JobError) -> None:
             if isinstance(error.exception, REFUSALS):
-                self.messages.warning(str(error.exception))
+                report_refusal(self.messages, error.exception)
             else:
                 self.messages.error(f"The decision was not saved: {error.exception}", error.trace)
+            self.refresh_photo(digest)  # shown as saved, never as only asked for
 
         self.workers.run(
             "writer",
@@ -203,7 +217,7 @@ class DecisionVerbs:
                 result.photo_hash, result.detections, result.settings_key
             )
         except REFUSALS as error:
-            self.messages.warning(str(error))
+            report_refusal(self.messages, error)
             return
         self.messages.info(found_again_text(faces, possible))
 
@@ -236,7 +250,7 @@ class DecisionVerbs:
         try:
             photo_hash = self.session.undo() if undo else self.session.redo()
         except REFUSALS as error:
-            self.messages.warning(str(error))
+            report_refusal(self.messages, error)
             return
         if photo_hash is None:
             self.messages.info("Nothing to undo." if undo else "Nothing to redo.")

@@ -227,6 +227,10 @@ def summary_title(summary: ExportSummary) -> str:
         head += "<br>The export was cancelled before the end."
     if summary.failed:
         head += f"<br><b>{len(summary.failed)} could not be saved</b> (see below)."
+    if summary.stopped is not None:
+        head += f"<br><b>The export stopped:</b> {escape(summary.stopped)}"
+    for problem in summary.problems:
+        head += f"<br><b>Not recorded:</b> {escape(problem)}"
     return head
 
 

@@ -15,7 +15,7 @@ from photoscreen.core.policy import Verdict
 from photoscreen.core.review import ReviewRefused
 from photoscreen.ui import photo_state
 from photoscreen.ui.controller import Controller
-from photoscreen.ui.controller_verbs import REFUSALS
+from photoscreen.ui.controller_verbs import REFUSALS, report_refusal
 from photoscreen.ui.workers import JobContext, JobError
 
 
@@ -100,7 +100,7 @@ class ReviewController(QObject):
         self.busy = False
         if isinstance(error.exception, (ReviewRefused, *REFUSALS)):
             self.verdict_refused.emit(str(error.exception))
-            self._controller.messages.warning(str(error.exception))
+            report_refusal(self._controller.messages, error.exception)
             return
         self._controller.messages.error(
             f"The decision was not saved: {error.exception}", error.trace

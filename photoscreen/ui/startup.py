@@ -96,8 +96,9 @@ def install_excepthook(window: MainWindow) -> None:
         box.setIcon(QMessageBox.Icon.Critical)
         box.setWindowTitle("Something went wrong")
         box.setText(
-            "photoscreen hit an unexpected problem. Your decisions so far are saved. "
-            "If this keeps happening, please send the details below to whoever looks "
+            "photoscreen hit an unexpected problem. Decisions the window showed as made "
+            "before it are saved; the one being made when it happened may not be, so check "
+            "it. If this keeps happening, please send the details below to whoever looks "
             f"after the computer.\n\n{error}"
         )
         box.setDetailedText(text)

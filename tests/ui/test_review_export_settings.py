@@ -11,6 +11,7 @@ from photoscreen.core.redact import RedactionStyle
 from photoscreen.ui.export_dialog import ExportDialog
 from photoscreen.ui.prompts import PinPrompt
 from photoscreen.ui.settings_dialog import SettingsDialog
+from tests.session_fixtures import write_recorded
 from tests.ui.conftest import open_and_wait, save_jpeg, scanned_window, scene, wait_until_scanned
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
@@ -523,11 +524,11 @@ def test_the_settings_ask_for_a_new_pin_when_the_old_one_is_short(qtbot, window)
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(b"0000", salt=salt, n=2**14, r=8, p=1, dklen=32)
     legacy = f"scrypt$16384$8$1${salt.hex()}${digest.hex()}"  # as set before 6 digits
-    with c.session.store.transaction() as conn:
-        conn.execute(
-            "INSERT INTO settings (key, value) VALUES ('review.pin_hash', ?)",
-            (json.dumps(legacy),),
-        )
+    write_recorded(
+        c.session.store,
+        "INSERT INTO settings (key, value) VALUES ('review.pin_hash', ?)",
+        (json.dumps(legacy),),
+    )
     dialog = SettingsDialog(c, window)
     qtbot.addWidget(dialog)
     assert dialog.tabs.currentIndex() == dialog.pin_tab_index
