@@ -194,27 +194,6 @@ def _append_link(conn: sqlite3.Connection, audit_id: int, state: str | None) -> 
     )
 
 
-def entry_holds(conn: sqlite3.Connection, audit_id: int) -> bool:
-    """True when entry ``audit_id`` is linked and its link matches it (checked against the
-    link stored before it): an entry added or changed by hand is not one photoscreen made.
-
-    For rules that read the trail itself (who marked a photo), one entry at a time.
-    """
-    row = conn.execute(
-        "SELECT state, link FROM audit_chain WHERE audit_id = ?", (audit_id,)
-    ).fetchone()
-    entry = conn.execute(f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE id = ?", (audit_id,))
-    found = entry.fetchone()
-    if row is None or found is None:
-        return False
-    before = conn.execute(
-        "SELECT link FROM audit_chain WHERE audit_id < ? ORDER BY audit_id DESC LIMIT 1",
-        (audit_id,),
-    ).fetchone()
-    previous = GENESIS if before is None else text_of(before[0])
-    return link_of(previous, tuple(found), row[0]) == text_of(row[1])
-
-
 def write_checkpoint(
     conn: sqlite3.Connection,
     who: str,
