@@ -2,8 +2,8 @@
 
 Split from :mod:`photoscreen.core.settings` (whose :class:`CentreSettings` is the only
 class that uses this mixin). Every check of the PIN, whatever it is for (approving,
-rejecting, clearing someone else's unclothed mark, lifting a block, changing or removing
-the PIN), goes through :meth:`PinMethods.check_pin` or :meth:`PinMethods.set_pin`, so
+rejecting, clearing an unclothed mark raised in another sitting, lifting a block, changing
+or removing the PIN), goes through :meth:`PinMethods.check_pin` or :meth:`PinMethods.set_pin`, so
 each is slowed down after wrong guesses (:mod:`photoscreen.core.pin_attempts`) and each
 wrong one is audited as ``pin_refused`` (what it was for, never the PIN). Each runs
 scrypt: call them off the GUI thread, and before the transaction of the change they
