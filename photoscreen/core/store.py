@@ -16,11 +16,12 @@ before the commit the audit entries of the transaction are chained
 (:func:`photoscreen.core.audit_chain.seal`), so an entry, its link and the decision it
 records are saved together or not at all.
 
-A write that fails (the disk is full, the share went away) is rolled back and reported
-as :class:`WriteFailed`, which says in plain words that the change was not saved and why;
-SQLite sometimes rolls a failed transaction back by itself, so the store rolls back only
-a transaction still open, and never lets the rollback's own complaint ("no transaction is
-active") hide the real cause.
+A write that fails is rolled back and reported in plain words
+(:mod:`photoscreen.core.store_errors`): as the "is damaged" :class:`StoreError` when the
+file is damaged, else as :class:`WriteFailed`, which says that the change was not saved
+and why (the disk is full, the share went away). SQLite sometimes rolls a failed transaction back by itself, so the
+store rolls back only a transaction still open, and never lets the rollback's own
+complaint ("no transaction is active") hide the real cause.
 
 Why the rollback journal (``journal_mode=DELETE``) and not WAL: WAL keeps its index in a
 shared-memory file that every process maps, which does not work over network filesystems
@@ -56,8 +57,7 @@ from photoscreen.core import audit_chain
 # The store's errors are this module's too (imported from here throughout): re-exported.
 from photoscreen.core.store_errors import DamagedValue as DamagedValue
 from photoscreen.core.store_errors import StoreError as StoreError
-from photoscreen.core.store_errors import damaged, failure
-from photoscreen.core.store_errors import is_damage as is_damage
+from photoscreen.core.store_errors import damaged, failure, is_damage
 
 log = logging.getLogger(__name__)
 
