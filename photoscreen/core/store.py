@@ -19,9 +19,9 @@ records are saved together or not at all.
 A write that fails is rolled back and reported in plain words
 (:mod:`photoscreen.core.store_errors`): as the "is damaged" :class:`StoreError` when the
 file is damaged, else as :class:`WriteFailed`, which says that the change was not saved
-and why (the disk is full, the share went away). SQLite sometimes rolls a failed transaction back by itself, so the
-store rolls back only a transaction still open, and never lets the rollback's own
-complaint ("no transaction is active") hide the real cause.
+and why (the disk is full, the share went away). SQLite sometimes rolls a failed
+transaction back by itself, so the store rolls back only a transaction still open, and
+never lets the rollback's own complaint ("no transaction is active") hide the real cause.
 
 Why the rollback journal (``journal_mode=DELETE``) and not WAL: WAL keeps its index in a
 shared-memory file that every process maps, which does not work over network filesystems
