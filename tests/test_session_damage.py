@@ -222,6 +222,22 @@ def test_damage_done_while_the_folder_is_open_stops_the_export(
     assert not (upload.exists() and [p for p in upload.iterdir() if p.suffix == ".jpg"])
 
 
+def test_a_decision_that_meets_damage_says_damaged_not_that_the_disk_failed(
+    made: Path, tmp_path: Path
+) -> None:
+    """A write that reads a damaged value is rolled back and said as damage (the store's
+    one transaction path tells damage from a write that could not be saved)."""
+    folder = copy_of(made, tmp_path)
+    with Session.open(folder, "Bob") as session:
+        digest = session.recorded_hash(folder / "IMG_5.jpg")
+        assert digest is not None
+        set_value(folder, "UPDATE photos SET unclothed = 7")
+        with pytest.raises(StoreError, match="is damaged") as raised:
+            session.set_excluded(digest, True)
+        assert not isinstance(raised.value, WriteFailed)
+        assert not session.can_undo
+
+
 def test_the_values_photoscreen_writes_are_read_back_without_complaint(
     made: Path, tmp_path: Path
 ) -> None:
