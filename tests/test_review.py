@@ -1,5 +1,5 @@
 """Review means two people: reviewer name, PIN (salted scrypt, stored only as a hash), and
-the flagger never approving their own flag."""
+nobody who asked the manager about a photo approving it."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from photoscreen.core.names import same_person
 from photoscreen.core.policy import PhotoState
-from photoscreen.core.review import ReviewRefused, hash_pin, same_person, verify_pin
+from photoscreen.core.review import ReviewRefused, hash_pin, verify_pin
 from photoscreen.core.session import Session
 from photoscreen.core.session_decisions import DecisionError
 from tests.session_fixtures import make_ready, scan, write_photo
