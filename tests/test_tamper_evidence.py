@@ -368,6 +368,7 @@ def _v2_session(folder: Path) -> None:
         conn.execute(step)
     conn.execute("UPDATE schema_version SET version = 2")
     conn.execute("INSERT INTO photos (hash, activity, unclothed) VALUES ('abc', 'messy_play', 1)")
+    conn.execute("INSERT INTO photos (hash, flagged_by, flag_note) VALUES ('def', 'Al', 'ok?')")
     conn.execute("INSERT INTO audit (at, who, action, photo_hash) VALUES ('t', 'Al', 'x', 'abc')")
     conn.execute("INSERT INTO settings (key, value) VALUES ('export.quality', '80')")
     conn.commit()
@@ -382,11 +383,19 @@ def test_an_older_session_is_sealed_once_as_it_is_then_checked(tmp_path: Path) -
         assert len(sealed) == 1 and sealed[0].who == "photoscreen"
     with Session.open(tmp_path, "Alice") as session:
         assert [e.action for e in session.audit_trail()].count("records_sealed") == 1
-    edit(tmp_path, "UPDATE photos SET unclothed = 0 WHERE hash = 'abc'")
+    # Sealed after the flags became questions (schema 4), so the questions are sealed too.
+    edit(
+        tmp_path,
+        "UPDATE photos SET unclothed = 0 WHERE hash = 'abc'",
+        "DELETE FROM questions WHERE photo_hash = 'def'",
+    )
     with Session.open(tmp_path, "Alice") as session:
         photo = session.photo("abc")
         assert photo is not None
         assert photo.records_changed == (f"{CHANGED_OUTSIDE}: unclothed mark",)
+        asked = session.photo("def")
+        assert asked is not None and not asked.flagged
+        assert asked.records_changed == (f"{CHANGED_OUTSIDE}: questions to the manager",)
 
 
 @pytest.mark.parametrize("how", ["a forged entry added", "his entry edited"])

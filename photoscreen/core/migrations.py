@@ -2,8 +2,8 @@
 
 Each migration is a list of steps (SQL statements, or functions given the connection)
 run in one transaction together with the bump of ``schema_version``: a kill during a
-migration leaves the old version intact. A session
-written by a newer photoscreen is refused rather than guessed at.
+migration leaves the old version intact. A session written by a newer photoscreen is
+refused rather than guessed at.
 
 Version 0 is an empty database file. Version 1 had photos, faces, the audit trail and
 settings. Version 2 added the per-file table (path -> content hash, so a listing need not
