@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
+import traceback
 import warnings
 from pathlib import Path
 from typing import TextIO
@@ -138,6 +140,15 @@ def _check_file(path: Path, out: TextIO) -> int:
             raise UnreadablePhoto(_damage_reason(unchecked, findings))
     except UnreadablePhoto as error:
         _say(out, f"{path}: cannot be read: {error.reason}")
+        return UNREADABLE
+    except Exception as error:
+        # A fault of photoscreen's own, not of the file. Python's exit status for an
+        # uncaught exception is 1, which here means "identifying data found", and the
+        # other files would go unchecked: say so for this file, keep the traceback for
+        # whoever looks into it, and go on.
+        traceback.print_exc(file=sys.stderr)
+        reason = f"it could not be checked ({type(error).__name__}: {error})"
+        _say(out, f"{path}: cannot be read: {reason}")
         return UNREADABLE
     _say(out, f"{path}: {summarize(findings)}")
     return IDENTIFYING if findings else CLEAN

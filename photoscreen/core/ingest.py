@@ -389,7 +389,7 @@ def _probe(data: bytes) -> tuple[tuple[int, int] | None, str | None]:
                 return None, None
             width, height = image.size
             orientation = image.getexif().get(0x0112, 1)
-    except (OSError, ValueError, SyntaxError):
+    except Exception:  # any library failure: the full pass decodes it and says why
         return None, None
     fmt = sniff_format(data)
     # libheif has already turned HEIF pixels upright (as the loader knows); GIF has no EXIF.
