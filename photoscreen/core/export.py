@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from photoscreen.core import audit
 from photoscreen.core.encode import remove_partial_files
+from photoscreen.core.file_names import shown_name
 from photoscreen.core.freed_memory import return_big_buffers_promptly
 from photoscreen.core.jobs import CancelToken, Progress
 from photoscreen.core.loading import UnreadablePhoto, photo_hash, read_photo_file
@@ -117,18 +118,21 @@ class ExportSummary:
         return text + (" (cancelled)" if self.cancelled else "")
 
     def lines(self) -> list[str]:
-        """The summary as plain text, one line per photo."""
-        out = [f"Export to {self.destination}: {self.counts_line()}"]
+        """The summary as plain text, one line per photo (names as people can read them:
+        a name that is not valid text is shown with its odd bytes as ``\\xe9``)."""
+        out = [f"Export to {shown_name(self.destination)}: {self.counts_line()}"]
         out += [
-            f"  removed  {name}: left unfinished by an export that was stopped"
+            f"  removed  {shown_name(name)}: left unfinished by an export that was stopped"
             for name in self.leftovers_removed
         ]
-        out += [f"  written  {w.name} <- {w.source.name}" for w in self.written]
+        out += [f"  written  {w.name} <- {shown_name(w.source.name)}" for w in self.written]
         for copy, first in self.duplicates:
-            out.append(f"  skipped  {copy.name}: the same picture as {first.name}")
+            out.append(
+                f"  skipped  {shown_name(copy.name)}: the same picture as {shown_name(first.name)}"
+            )
         for held in self.withheld:
-            out.append(f"  withheld {held.source.name}: {'; '.join(held.reasons)}")
-        out += [f"  FAILED   {f.source.name}: {f.reason}" for f in self.failed]
+            out.append(f"  withheld {shown_name(held.source.name)}: {'; '.join(held.reasons)}")
+        out += [f"  FAILED   {shown_name(f.source.name)}: {f.reason}" for f in self.failed]
         return out
 
 
@@ -208,7 +212,7 @@ def export_photos(
             if cancel is not None and cancel.cancelled:
                 job.summary.cancelled = True
                 break
-            report(Progress(done, len(paths), f"Exporting {path.name}"))
+            report(Progress(done, len(paths), f"Exporting {shown_name(path.name)}"))
             started = job.start(path, pool)
             if started is not None:
                 in_flight.append(started)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from photoscreen.core import audit, decisions
+from photoscreen.core.file_names import name_from_store, stored_name
 from photoscreen.core.geometry import Box
 from photoscreen.core.policy import FaceRecord, FaceSource, FaceState
 
@@ -58,7 +59,8 @@ class FileRecord:
 
 def file_records(conn: sqlite3.Connection) -> dict[str, FileRecord]:
     rows = conn.execute("SELECT path, hash, size, mtime_ns, unreadable_reason FROM files")
-    return {row[0]: FileRecord(*tuple(row)) for row in rows}
+    records = (FileRecord(name_from_store(row[0]), *tuple(row)[1:]) for row in rows)
+    return {record.name: record for record in records}
 
 
 def _save_file(
@@ -72,7 +74,7 @@ def _save_file(
         "INSERT OR REPLACE INTO files (path, hash, size, mtime_ns, unreadable_reason, seen_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         (
-            name,
+            stored_name(name),  # not always text: see file_names
             photo_hash,
             None if info is None else info.st_size,
             None if info is None else info.st_mtime_ns,

@@ -87,7 +87,9 @@ def user_data_dir() -> Path:
 
 def fallback_directory(folder: Path) -> Path:
     """The fallback session directory of ``folder``: one per folder path, per user."""
-    digest = hashlib.sha256(str(folder.resolve()).encode("utf-8")).hexdigest()[:20]
+    # The system's bytes for the path (a name need not be text; the same bytes as UTF-8
+    # for one that is, so existing copies are found).
+    digest = hashlib.sha256(os.fsencode(folder.resolve())).hexdigest()[:20]
     return user_data_dir() / digest
 
 
@@ -204,7 +206,8 @@ def read_only_uri(path: PurePath) -> str:
     if not text.startswith("/"):
         text = "/" + text  # a drive letter: C:/x -> /C:/x
     prefix = "file://" if text.startswith("//") else "file:"
-    return f"{prefix}{quote(text, safe='/:')}?mode=ro"
+    # Quoted from the system's bytes: a folder's name need not be text (file_names).
+    return f"{prefix}{quote(os.fsencode(text), safe='/:')}?mode=ro"
 
 
 def _backup(source: Path, target: Path) -> None:
@@ -294,7 +297,7 @@ class Store:
     def _connect(db_path: Path | None) -> sqlite3.Connection:
         try:
             return sqlite3.connect(
-                ":memory:" if db_path is None else str(db_path),
+                ":memory:" if db_path is None else os.fsencode(db_path),
                 timeout=15.0,
                 isolation_level=None,
                 check_same_thread=False,

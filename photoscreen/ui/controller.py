@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtGui import QImage
 
+from photoscreen.core.file_names import name_key, shown_name
 from photoscreen.core.photo_list import PhotoEntry
 from photoscreen.core.policy import Activity, PhotoState, photo_status
 from photoscreen.core.session import Session, SessionLocked
@@ -218,14 +219,15 @@ class Controller(QObject, DecisionVerbs):
 
     def window_title(self) -> str:
         user = self.settings.user_name or "no name set"
-        where = f"{self.session.folder.name} — " if self.session else ""
+        where = f"{shown_name(self.session.folder.name)} — " if self.session else ""
         return f"{where}photoscreen — {user}"
 
     def _load_listing(self, entries: list[PhotoEntry]) -> None:
-        self._photos = {entry.name: entry for entry in entries}
+        # Keyed by an id that survives Qt's strings: a file name need not be text.
+        self._photos = {entry.key: entry for entry in entries}
         self.model.set_entries(
             [
-                GridEntry(e.name, e.name, e.status, photo_state.face_count(e.decisions))
+                GridEntry(e.key, e.shown_name, e.status, photo_state.face_count(e.decisions))
                 for e in entries
             ]
         )
@@ -267,13 +269,13 @@ class Controller(QObject, DecisionVerbs):
             self._show_current(reload=False)
 
     def _store_entry(self, entry: PhotoEntry) -> None:
-        self._photos[entry.name] = entry
+        self._photos[entry.key] = entry
         self.model.update_entry(
-            entry.name, status=entry.status, face_count=photo_state.face_count(entry.decisions)
+            entry.key, status=entry.status, face_count=photo_state.face_count(entry.decisions)
         )
 
     def _on_scanned(self, scanned: ScannedPhoto) -> None:
-        name = scanned.path.name
+        name = name_key(scanned.path.name)
         if name not in self._photos:
             return
         if not scanned.complete:
@@ -404,10 +406,10 @@ class Controller(QObject, DecisionVerbs):
             if self.scan is not None:
                 self.scan.read_first(entry.path)  # the photo on screen is read first
             # Its grid thumbnail, if made already, stands in until it has been read.
-            self.photo.clear("Still reading this photo…", self._thumbnail_of(entry.name))
+            self.photo.clear("Still reading this photo…", self._thumbnail_of(entry.key))
         elif reload:
             # The grid's thumbnail stands in (scaled) until the full picture is decoded.
-            self.photo.show(entry.path, entry.photo_hash, self._thumbnail_of(entry.name))
+            self.photo.show(entry.path, entry.photo_hash, self._thumbnail_of(entry.key))
         self._show_panel()
         self._show_faces()
         if self.previewing:
@@ -440,7 +442,7 @@ class Controller(QObject, DecisionVerbs):
             self.photo.hidden_data if self.photo.key == (entry.path, entry.photo_hash) else None
         )
         self.panel_changed.emit(
-            photo_state.panel_state(entry.name, entry.status, entry.decisions, hidden)
+            photo_state.panel_state(entry.shown_name, entry.status, entry.decisions, hidden)
         )
 
     # --- review mode --------------------------------------------------------------------
