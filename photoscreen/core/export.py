@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING
 
 from photoscreen.core import audit
 from photoscreen.core.encode import remove_partial_files
+from photoscreen.core.export_destination import ExportRefused as ExportRefused
+from photoscreen.core.export_destination import check_destination as check_folder
 from photoscreen.core.file_names import shown_name
 from photoscreen.core.freed_memory import return_big_buffers_promptly
 from photoscreen.core.jobs import CancelToken, Progress
@@ -56,10 +58,6 @@ if TYPE_CHECKING:
     from photoscreen.core.session import Session
 
 CHANGED_DURING_EXPORT = "A decision about it changed while it was being exported"
-
-
-class ExportRefused(ValueError):
-    """The destination cannot be used; ``str()`` says why in plain words."""
 
 
 class _NoLongerEligible(Exception):
@@ -137,27 +135,9 @@ class ExportSummary:
 
 
 def check_destination(session: Session, destination: Path) -> Path:
-    """The destination, created if needed; refuses the photo folder and the session dir."""
-    target = Path(destination).expanduser().resolve()
-    folder = session.folder.resolve()
-    session_dir = session.session_dir.resolve()
-    if target == folder:
-        raise ExportRefused(
-            "Choose another folder to export to: exporting into the photo folder itself "
-            "would mix the safe copies with the originals."
-        )
-    if target == session_dir or session_dir in target.parents:
-        raise ExportRefused(
-            "Choose another folder to export to: that one is inside photoscreen's own "
-            "session folder."
-        )
-    if target.exists() and not target.is_dir():
-        raise ExportRefused(f"{target} is a file, not a folder.")
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ExportRefused(f"The folder {target} cannot be created: {error.strerror}") from error
-    return target
+    """The destination, created if needed; refuses the photo folder and the session
+    folder, by any path (see :mod:`~photoscreen.core.export_destination`)."""
+    return check_folder(destination, photo_folder=session.folder, session_dir=session.session_dir)
 
 
 class _Namer:
