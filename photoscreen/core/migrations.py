@@ -7,7 +7,8 @@ written by a newer photoscreen is refused rather than guessed at.
 Version 0 is an empty database file. Version 1 had photos, faces, the audit trail and
 settings. Version 2 added the per-file table (path -> content hash, so a listing need not
 re-read every file), the detection cache, whether a photo's detections became its faces,
-and triggers that make the audit trail append-only.
+and triggers that make the audit trail append-only. Version 3 added each file's change
+time and inode to the per-file table.
 """
 
 from __future__ import annotations
@@ -66,7 +67,16 @@ _V2 = [
        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
 ]
 
-MIGRATIONS: tuple[list[str], ...] = (_V1, _V2)
+_V3 = [
+    # What else a listing compares before trusting a file's recorded hash: the change
+    # time (which any write sets, and which programs cannot set back as they can the
+    # modification time) and the inode (a file replaced by another). NULL in rows
+    # recorded before: such a file is read once more.
+    "ALTER TABLE files ADD COLUMN ctime_ns INTEGER",
+    "ALTER TABLE files ADD COLUMN inode INTEGER",
+]
+
+MIGRATIONS: tuple[list[str], ...] = (_V1, _V2, _V3)
 LATEST = len(MIGRATIONS)
 
 

@@ -1,9 +1,12 @@
 """What scanning a folder records: which file holds which picture, and the detector's boxes.
 
 The ``files`` table maps a file's name in the folder to the content hash it had when it
-was last read, with the size and modification time seen then. A listing trusts that hash
-only while size and time are unchanged; a changed file shows as not scanned until it is
-read again. Export never trusts it: it re-reads and re-hashes every file.
+was last read, with what the file system said of it then: size, modification time, change
+time and inode. A listing trusts that hash only while all four are unchanged; a changed
+file shows as not scanned until it is read again. Size and modification time alone are
+not enough: a program can rewrite a photo and set its modification time back (exiftool
+-P does), but not its change time, which every write sets; and a file replaced by another
+has another inode. Export never trusts the record: it re-reads and re-hashes every file.
 
 Detections are cached per (content hash, detector settings key), so reopening a folder
 does not run the detector again. The first time a picture's detections are recorded they
@@ -48,17 +51,30 @@ class FileRecord:
     size: int | None
     mtime_ns: int | None
     unreadable_reason: str | None
+    ctime_ns: int | None = None
+    inode: int | None = None
 
     def matches(self, info: os.stat_result | None) -> bool:
-        """True when the file still has the size and time it had when read."""
-        return info is not None and (self.size, self.mtime_ns) == (
-            info.st_size,
-            info.st_mtime_ns,
-        )
+        """True when the file is still as it was when read (see the module docstring)."""
+        return info is not None and self.identity == file_identity(info)
+
+    @property
+    def identity(self) -> tuple[int | None, ...]:
+        return (self.size, self.mtime_ns, self.ctime_ns, self.inode)
+
+
+def file_identity(info: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells a file's content apart without reading it: size, modification time,
+    change time and inode. (Windows reports the creation time as the change time: a
+    photo rewritten in place there with its modification time set back is caught when
+    it is shown or exported, both of which re-read and re-hash it.)"""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
 def file_records(conn: sqlite3.Connection) -> dict[str, FileRecord]:
-    rows = conn.execute("SELECT path, hash, size, mtime_ns, unreadable_reason FROM files")
+    rows = conn.execute(
+        "SELECT path, hash, size, mtime_ns, unreadable_reason, ctime_ns, inode FROM files"
+    )
     records = (FileRecord(name_from_store(row[0]), *tuple(row)[1:]) for row in rows)
     return {record.name: record for record in records}
 
@@ -70,16 +86,19 @@ def _save_file(
     photo_hash: str | None,
     reason: str | None,
 ) -> None:
+    size, mtime_ns, ctime_ns, inode = (None,) * 4 if info is None else file_identity(info)
     conn.execute(
-        "INSERT OR REPLACE INTO files (path, hash, size, mtime_ns, unreadable_reason, seen_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO files (path, hash, size, mtime_ns, unreadable_reason, seen_at, "
+        "ctime_ns, inode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             stored_name(name),  # not always text: see file_names
             photo_hash,
-            None if info is None else info.st_size,
-            None if info is None else info.st_mtime_ns,
+            size,
+            mtime_ns,
             reason,
             audit.utc_now(),
+            ctime_ns,
+            inode,
         ),
     )
 
