@@ -34,7 +34,7 @@ import sqlite3
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -269,6 +269,8 @@ class Store:
         """
         self._lock = threading.RLock()
         self.read_only = read_only
+        # Called before every write; raises to refuse it (the folder's lock was taken over).
+        self.before_write: Callable[[], None] | None = None
         self._private_dir: Path | None = None
         try:
             target = self._private_snapshot(db_path) if read_only else db_path
@@ -322,6 +324,8 @@ class Store:
         if self.read_only:
             raise StoreError("This session was opened read-only; nothing can be changed.")
         with self._lock:
+            if self.before_write is not None:
+                self.before_write()
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn

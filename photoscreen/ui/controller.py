@@ -20,6 +20,7 @@ from photoscreen.core.file_names import name_key, shown_name
 from photoscreen.core.photo_list import PhotoEntry
 from photoscreen.core.policy import Activity, PhotoState, photo_status
 from photoscreen.core.session import Session, SessionLocked
+from photoscreen.core.session_lock import LockHolder
 from photoscreen.core.thumbnails import ThumbnailStore
 from photoscreen.ui import photo_state
 from photoscreen.ui.app_settings import AppSettings
@@ -55,6 +56,8 @@ class Controller(QObject, DecisionVerbs):
     undo_changed = Signal(bool, bool)
     drawing_requested = Signal()
     review_mode_changed = Signal(bool)
+    # A folder whose lock may be left from a photoscreen that stopped: (folder, SessionLocked).
+    folder_locked = Signal(object, object)
 
     def __init__(
         self,
@@ -94,11 +97,13 @@ class Controller(QObject, DecisionVerbs):
 
     # --- folder -------------------------------------------------------------------------
 
-    def open_folder(self, folder: Path) -> bool:
+    def open_folder(self, folder: Path, take_over: LockHolder | None = None) -> bool:
         """Start opening ``folder`` (closing the one open); False, with a message, if refused.
 
         The session is opened on a worker (see :mod:`photoscreen.ui.folder_opening`):
-        ``folder_opened`` follows, or a message saying why the folder could not be opened.
+        ``folder_opened`` follows, or a message saying why the folder could not be opened,
+        or ``folder_locked`` when another photoscreen's lock may be left from one that
+        stopped (opened again with ``take_over`` if the person says so).
         """
         if self.exporting:
             self.messages.warning("Please wait for the export to finish first.")
@@ -107,7 +112,9 @@ class Controller(QObject, DecisionVerbs):
         if not self.settings.user_name:
             self.messages.warning("Please enter your name first: File > Your name.")
             return False
-        opening = FolderOpening(Path(folder), self.settings.user_name, self.settings.centre_file)
+        opening = FolderOpening(
+            Path(folder), self.settings.user_name, self.settings.centre_file, take_over
+        )
         self._opening = opening
         self.opening_changed.emit(opening.folder)
         self.workers.run(
@@ -140,7 +147,9 @@ class Controller(QObject, DecisionVerbs):
         self._opening = None
         self.opening_changed.emit(None)
         self.folder_closed.emit()
-        if isinstance(error.exception, (SessionLocked, *REFUSALS, OSError)):
+        if isinstance(error.exception, SessionLocked) and error.exception.may_be_stale:
+            self.folder_locked.emit(opening.folder, error.exception)
+        elif isinstance(error.exception, (SessionLocked, *REFUSALS, OSError)):
             self.messages.error(f"The folder could not be opened. {error.exception}")
         else:
             self.messages.error(f"The folder could not be opened: {error.exception}", error.trace)
