@@ -40,6 +40,7 @@ from tests.photos import (
     make_tiff,
     sample_pixels,
 )
+from tests.test_metadata_tags import png_chunk, png_with
 
 MB = 1 << 20
 FORMATS = ("jpeg", "png", "webp", "tiff", "gif", "heif")
@@ -66,17 +67,6 @@ def shared_value_tiff(tags: int = 990, blob: int = 4 * MB, kind: int = 1) -> byt
     entries = [struct.pack("<HHII", 40000 + i, kind, blob // size, blob_at) for i in range(tags)]
     ifd = struct.pack("<H", tags) + b"".join(entries) + b"\x00\x00\x00\x00"
     return b"II*\x00" + struct.pack("<I", ifd_at) + b"\x00" * blob + ifd
-
-
-def _png_chunk(kind: bytes, payload: bytes) -> bytes:
-    crc = zlib.crc32(kind + payload) & 0xFFFFFFFF
-    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", crc)
-
-
-def png_with_chunks(*chunks: bytes) -> bytes:
-    """A small valid PNG with ``chunks`` (whole chunks) before its IEND."""
-    png = make_png(sample_pixels(16, 12))
-    return png[:-12] + b"".join(chunks) + png[-12:]
 
 
 def _riff_chunk(kind: bytes, payload: bytes) -> bytes:
@@ -156,12 +146,12 @@ def entity_bomb_xmp() -> bytes:
 
 def _ztxt_bomb(count: int) -> list[bytes]:
     bomb = zlib.compress(b"a" * MB, 9)
-    return [_png_chunk(b"zTXt", b"Comment\x00\x00" + bomb) for _ in range(count)]
+    return [png_chunk(b"zTXt", b"Comment\x00\x00" + bomb) for _ in range(count)]
 
 
 def _iccp_bombs(count: int) -> list[bytes]:
     bomb = zlib.compress(b"\x00" * 16 * MB, 9)
-    return [_png_chunk(b"iCCP", b"name\x00\x00" + bomb) for _ in range(count)]
+    return [png_chunk(b"iCCP", b"name\x00\x00" + bomb) for _ in range(count)]
 
 
 def attacks() -> Iterator[Case]:
@@ -170,12 +160,10 @@ def attacks() -> Iterator[Case]:
     yield Case("TIFF: 990 BYTE tags sharing 4 MB", "file", exif)
     yield Case("TIFF: 990 ASCII tags sharing 4 MB", "file", shared_value_tiff(kind=2))
     yield Case("TIFF: 990 SHORT tags sharing 4 MB", "file", shared_value_tiff(kind=3))
-    yield Case(
-        "PNG eXIf: 990 tags sharing 4 MB", "file", png_with_chunks(_png_chunk(b"eXIf", exif))
-    )
+    yield Case("PNG eXIf: 990 tags sharing 4 MB", "file", png_with(png_chunk(b"eXIf", exif)))
     small = shared_value_tiff(tags=990, blob=4096)
-    many_exif = [_png_chunk(b"eXIf", small) for _ in range(300)]
-    yield Case("PNG: 300 eXIf chunks of 990 shared tags", "file", png_with_chunks(*many_exif))
+    many_exif = [png_chunk(b"eXIf", small) for _ in range(300)]
+    yield Case("PNG: 300 eXIf chunks of 990 shared tags", "file", png_with(*many_exif))
     yield Case(
         "WebP EXIF: 990 tags sharing 4 MB", "file", webp_with_chunk(_riff_chunk(b"EXIF", exif))
     )
@@ -190,11 +178,11 @@ def attacks() -> Iterator[Case]:
     yield Case("ICC: 1000 mluc tags of 100,000 records", "icc", shared_icc(text=4096, kind=b"mluc"))
     yield Case("PNG iCCP: profile of shared descriptions", "file", _png_profile(shared_icc()))
     yield Case("XMP: dc:subject nested 50,000 deep", "xmp", nested_xmp())
-    yield Case("PNG iTXt: nested XMP", "file", png_with_chunks(_itxt_xmp(nested_xmp())))
+    yield Case("PNG iTXt: nested XMP", "file", png_with(_itxt_xmp(nested_xmp())))
     yield Case("XMP: entity expansion", "xmp", entity_bomb_xmp())
     yield Case("XMP: 4 MB of empty elements", "xmp", _empty_elements_xmp())
-    yield Case("PNG: 4000 zTXt chunks of 1 MB each", "file", png_with_chunks(*_ztxt_bomb(4000)))
-    yield Case("PNG: 300 iCCP chunks of 16 MB each", "file", png_with_chunks(*_iccp_bombs(300)))
+    yield Case("PNG: 4000 zTXt chunks of 1 MB each", "file", png_with(*_ztxt_bomb(4000)))
+    yield Case("PNG: 300 iCCP chunks of 16 MB each", "file", png_with(*_iccp_bombs(300)))
     jpeg = make_jpeg(sample_pixels(16, 12))
     yield Case(
         "JPEG: a million tiny JPEGs appended", "file", jpeg + b"\xff\xd8\xff\xd9" * 1_000_000
@@ -210,11 +198,11 @@ def _jpeg_with(marker: int, payload: bytes) -> bytes:
 
 
 def _png_profile(profile: bytes) -> bytes:
-    return png_with_chunks(_png_chunk(b"iCCP", b"name\x00\x00" + zlib.compress(profile, 9)))
+    return png_with(png_chunk(b"iCCP", b"name\x00\x00" + zlib.compress(profile, 9)))
 
 
 def _itxt_xmp(packet: bytes) -> bytes:
-    return _png_chunk(b"iTXt", b"XML:com.adobe.xmp\x00\x00\x00\x00\x00" + packet)
+    return png_chunk(b"iTXt", b"XML:com.adobe.xmp\x00\x00\x00\x00\x00" + packet)
 
 
 def _empty_elements_xmp() -> bytes:

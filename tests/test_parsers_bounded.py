@@ -23,11 +23,11 @@ from tests.parser_cases import (
     MB,
     entity_bomb_xmp,
     nested_xmp,
-    png_with_chunks,
     shared_value_tiff,
 )
 from tests.photos import make_jpeg, make_png, sample_pixels
 from tests.photos_metadata import exif_bytes
+from tests.test_metadata_tags import png_chunk, png_with
 
 # A case may use this much memory: enough for a copy or two of the file and the findings,
 # nowhere near what the declared sizes would take (gigabytes).
@@ -62,18 +62,13 @@ def test_mutated_files_of_every_format_are_read_within_bounds() -> None:
 
 
 def _png_exif(structure: bytes) -> bytes:
-    import struct
-    import zlib
-
-    crc = zlib.crc32(b"eXIf" + structure) & 0xFFFFFFFF
-    chunk = struct.pack(">I", len(structure)) + b"eXIf" + structure + struct.pack(">I", crc)
-    return png_with_chunks(chunk)
+    return png_with(png_chunk(b"eXIf", structure))
 
 
 def test_a_part_too_large_to_check_is_said_plainly_beside_what_was_found() -> None:
     """The EXIF block is reported as too large; the text chunk beside it is still read."""
-    data = _png_exif(shared_value_tiff(tags=990, blob=MB))
-    data = data[:-12] + make_png(sample_pixels(), text={"Author": "Carol"})[33:-12] + data[-12:]
+    exif = png_chunk(b"eXIf", shared_value_tiff(tags=990, blob=MB))
+    data = png_with(exif, png_chunk(b"tEXt", b"Author\x00Carol"))
     findings = inspect_metadata(data)
     assert [f.text for f in findings if f.kind == TOO_LARGE] == [
         "a part too large to check (EXIF tags)"
