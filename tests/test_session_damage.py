@@ -16,6 +16,7 @@ import os
 import random
 import shutil
 import sqlite3
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +27,9 @@ from hypothesis import strategies as st
 
 from photoscreen.commands import export as export_command
 from photoscreen.commands import status as status_command
-from photoscreen.core import audit, decisions
+from photoscreen.commands.status import judge_files
+from photoscreen.core import audit, decisions, scan_records
+from photoscreen.core.file_names import stored_name
 from photoscreen.core.geometry import Box
 from photoscreen.core.policy import (
     Activity,
@@ -45,6 +48,11 @@ from photoscreen.core.store_errors import WriteFailed
 from tests.session_fixtures import detection, make_ready, scan, write_photo, write_recorded
 
 PIN = "472915"
+# The photos' file names; the last is not valid text (Latin-1 "é"), so the files table
+# holds one name as bytes (see photoscreen.core.file_names). Windows names are UTF-16.
+NAMES = [f"IMG_{i}.jpg" for i in range(5)] + [
+    "IMG_5.jpg" if sys.platform == "win32" else os.fsdecode(b"IMG_5 caf\xe9.jpg")
+]
 
 
 def _memory_disk() -> Path | None:
@@ -57,22 +65,23 @@ def _memory_disk() -> Path | None:
 @pytest.fixture(scope="module")
 def made() -> Iterator[Path]:
     """A folder with a session holding every kind of value: settings, a PIN, faces (sure
-    and possible), tags, a flag, a verdict, an unclothed mark, exclusions, detections."""
+    and possible), tags, a flag, a verdict, an unclothed mark, exclusions, detections,
+    and a file name that is not valid text."""
     root = Path(tempfile.mkdtemp(prefix="photoscreen-damage-", dir=_memory_disk()))
     folder = root / "photos"
     folder.mkdir()
-    for i in range(6):
-        write_photo(folder / f"IMG_{i}.jpg", i)
+    for i, name in enumerate(NAMES):
+        write_photo(folder / name, i)
     with Session.open(folder, "Alice") as session:
         session.settings.set_export(quality=80, long_side=640)
         session.settings.add_activity("Forest school")
         session.settings.set_activity_blocked("cooking", True, "knives")
         boxes = [detection(Box(5, 5, 10, 10)), detection(Box(30, 10, 8, 8), possible=True)]
-        for i in range(6):
-            digest = scan(session, folder / f"IMG_{i}.jpg", boxes)
+        for name in NAMES:
+            digest = scan(session, folder / name, boxes)
             session.accept_face(digest, session.faces(digest)[1].id)
             make_ready(session, digest)
-        hashes = [session.recorded_hash(folder / f"IMG_{i}.jpg") for i in range(6)]
+        hashes = [session.recorded_hash(folder / name) for name in NAMES]
         session.set_activity(hashes[0], "swimming")
         session.flag_for_review(hashes[1], "is the badge ok?")
         session.flag_for_review(hashes[2], "and this one?")
@@ -179,6 +188,11 @@ BAD_COLUMNS = [
     ("faces", "consent_by", b"\x80"),
     ("files", "size", "big"),
     ("files", "hash", b"\x01"),
+    ("files", "ctime_ns", "yesterday"),
+    ("files", "inode", 1.5),
+    # A name that is text is stored as text: as bytes, it is not one photoscreen wrote.
+    ("files", "path", b"IMG_0.jpg"),
+    ("files", "path", None),
     ("detections", "boxes", "{not json"),
     ("detections", "boxes", "[[1, 2]]"),
     ("detections", "boxes", '[[0, 0, 0, 0, 0.9, "face"]]'),
@@ -194,8 +208,8 @@ def test_a_decision_read_back_is_checked_as_when_it_was_made(
     folder = copy_of(made, tmp_path)
     if table == "pin_attempts":
         set_value(folder, "INSERT INTO pin_attempts (id, failures, last_failure) VALUES (1, 0, 0)")
-    where = " WHERE verdict IS NOT NULL" if column == "reviewer" else ""
-    set_value(folder, f"UPDATE {table} SET {column} = ?{where}", value)
+    where = {"reviewer": " WHERE verdict IS NOT NULL", "path": " WHERE path = 'IMG_0.jpg'"}
+    set_value(folder, f"UPDATE {table} SET {column} = ?{where.get(column, '')}", value)
     assert_damaged_everywhere(folder, tmp_path / "upload")
 
 
@@ -229,7 +243,7 @@ def test_a_decision_that_meets_damage_says_damaged_not_that_the_disk_failed(
     one transaction path tells damage from a write that could not be saved)."""
     folder = copy_of(made, tmp_path)
     with Session.open(folder, "Bob") as session:
-        digest = session.recorded_hash(folder / "IMG_5.jpg")
+        digest = session.recorded_hash(folder / NAMES[5])
         assert digest is not None
         set_value(folder, "UPDATE photos SET unclothed = 7")
         with pytest.raises(StoreError, match="is damaged") as raised:
@@ -244,7 +258,8 @@ def test_the_values_photoscreen_writes_are_read_back_without_complaint(
     """The checks must not refuse a healthy session (the fuzz's "works" outcome)."""
     folder = copy_of(made, tmp_path)
     with Session.open(folder, "Bob", read_only=True) as session:
-        states = sorted(entry.state.value for entry in session.photos())
+        # Judged by content, as status does: a copied file is a new file to the listing.
+        states = sorted(status.state.value for _, _, status, _ in judge_files(session))
     assert states == ["awaiting_review", "blocked", "blocked", "excluded", "ready", "ready"]
 
 
@@ -406,6 +421,43 @@ def test_any_decision_column_is_used_only_when_it_is_a_value_photoscreen_writes(
         assert face.box.w > 0 and face.box.h > 0 and math.isfinite(face.box.x + face.box.y)
         assert isinstance(face.state, FaceState) and isinstance(face.source, FaceSource)
     photo_status(photo, default_activities())  # judged without a traceback
+
+
+FILE_ROW = {
+    "path": "IMG_0.jpg", "hash": "ab" * 32, "size": 100, "mtime_ns": 1, "ctime_ns": 2,
+    "inode": 3, "unreadable_reason": None, "seen_at": "t",
+}  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    column=st.sampled_from(sorted(set(FILE_ROW) - {"seen_at"})),
+    value=SQL_VALUES | st.binary().map(lambda b: stored_name(os.fsdecode(b))),
+)
+def test_any_file_record_is_used_only_when_it_is_one_photoscreen_writes(
+    column: str, value: object
+) -> None:
+    """Names as text or as the bytes of a name that is not text; numbers as integers."""
+    store = Store(None)
+    try:
+        with store.transaction() as conn:
+            _insert(conn, "files", {**FILE_ROW, column: value})
+    except WriteFailed:
+        store.close()
+        return  # the schema itself refuses it (NOT NULL)
+    try:
+        with store.reading() as conn:
+            (stored,) = conn.execute("SELECT path FROM files").fetchone()
+            (record,) = scan_records.file_records(conn).values()
+    except StoreError as error:
+        assert "is damaged" in str(error)
+        return
+    finally:
+        store.close()
+    assert isinstance(record.name, str) and stored_name(record.name) == stored
+    assert all(v is None or type(v) is int for v in (*record.identity,))
+    assert record.photo_hash is None or isinstance(record.photo_hash, str)
+    assert record.unreadable_reason is None or isinstance(record.unreadable_reason, str)
 
 
 def _insert(conn: sqlite3.Connection, table: str, row: dict[str, object]) -> None:

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
+import traceback
+import warnings
 from pathlib import Path
 from typing import TextIO
 
-from photoscreen.core.findings import Finding, summarize
+from photoscreen.core.findings import UNCHECKED_KINDS, Finding, summarize
 from photoscreen.core.formats import describe_unsupported, sniff_format
 from photoscreen.core.loading import UnreadablePhoto, decode_photo, read_photo_file
 from photoscreen.core.metadata import DAMAGED, damage, inspect_metadata
@@ -127,21 +130,36 @@ def _check_file(path: Path, out: TextIO) -> int:
             raise UnreadablePhoto(describe_unsupported(data))
         findings = inspect_metadata(data)
         # Decoding proves the picture itself is intact (not truncated or corrupt).
-        decode_photo(data, min_long_side=256)
-        damaged = damage(findings)
-        if damaged is not None:
-            raise UnreadablePhoto(_damage_reason(damaged, findings))
+        with warnings.catch_warnings():
+            # Pillow warns once per tag it skips: thousands of lines for a hostile file,
+            # whose problem the line printed for it already names.
+            warnings.simplefilter("ignore")
+            decode_photo(data, min_long_side=256)
+        unchecked = damage(findings)
+        if unchecked is not None:
+            raise UnreadablePhoto(_damage_reason(unchecked, findings))
     except UnreadablePhoto as error:
         _say(out, f"{path}: cannot be read: {error.reason}")
+        return UNREADABLE
+    except Exception as error:
+        # A fault of photoscreen's own, not of the file. Python's exit status for an
+        # uncaught exception is 1, which here means "identifying data found", and the
+        # other files would go unchecked: say so for this file, keep the traceback for
+        # whoever looks into it, and go on.
+        traceback.print_exc(file=sys.stderr)
+        reason = f"it could not be checked ({type(error).__name__}: {error})"
+        _say(out, f"{path}: cannot be read: {reason}")
         return UNREADABLE
     _say(out, f"{path}: {summarize(findings)}")
     return IDENTIFYING if findings else CLEAN
 
 
-def _damage_reason(damaged: str, findings: list[Finding]) -> str:
-    """The picture decodes, but the file breaks off where something else could follow."""
-    reason = f"{damaged}: the picture can be shown, but the rest of the file cannot be checked"
-    carried = [f for f in findings if f.kind != DAMAGED]
+def _damage_reason(unchecked: Finding, findings: list[Finding]) -> str:
+    """The picture decodes, but the file breaks off where something else could follow, or
+    holds a part too large to check."""
+    rest = "the rest of the file" if unchecked.kind == DAMAGED else "that part"
+    reason = f"{unchecked.text}: the picture can be shown, but {rest} cannot be checked"
+    carried = [f for f in findings if f.kind not in UNCHECKED_KINDS]
     return f"{reason}; it also carries {summarize(carried)}" if carried else reason
 
 

@@ -44,6 +44,9 @@ from typing import TYPE_CHECKING
 
 from photoscreen.core import audit
 from photoscreen.core.encode import remove_partial_files
+from photoscreen.core.export_destination import ExportRefused as ExportRefused
+from photoscreen.core.export_destination import check_destination as check_folder
+from photoscreen.core.file_names import shown_name
 from photoscreen.core.freed_memory import return_big_buffers_promptly
 from photoscreen.core.jobs import CancelToken, Progress
 from photoscreen.core.loading import UnreadablePhoto, photo_hash, read_photo_file
@@ -66,10 +69,6 @@ if TYPE_CHECKING:
     from photoscreen.core.session import Session
 
 CHANGED_DURING_EXPORT = "A decision about it changed while it was being exported"
-
-
-class ExportRefused(ValueError):
-    """The destination cannot be used; ``str()`` says why in plain words."""
 
 
 class _NoLongerEligible(Exception):
@@ -136,18 +135,21 @@ class ExportSummary:
         return text + (" (cancelled)" if self.cancelled else "")
 
     def lines(self) -> list[str]:
-        """The summary as plain text, one line per photo."""
-        out = [f"Export to {self.destination}: {self.counts_line()}"]
+        """The summary as plain text, one line per photo (names as people can read them:
+        a name that is not valid text is shown with its odd bytes as ``\\xe9``)."""
+        out = [f"Export to {shown_name(self.destination)}: {self.counts_line()}"]
         out += [
-            f"  removed  {name}: left unfinished by an export that was stopped"
+            f"  removed  {shown_name(name)}: left unfinished by an export that was stopped"
             for name in self.leftovers_removed
         ]
-        out += [f"  written  {w.name} <- {w.source.name}" for w in self.written]
+        out += [f"  written  {w.name} <- {shown_name(w.source.name)}" for w in self.written]
         for copy, first in self.duplicates:
-            out.append(f"  skipped  {copy.name}: the same picture as {first.name}")
+            out.append(
+                f"  skipped  {shown_name(copy.name)}: the same picture as {shown_name(first.name)}"
+            )
         for held in self.withheld:
-            out.append(f"  withheld {held.source.name}: {'; '.join(held.reasons)}")
-        out += [f"  FAILED   {f.source.name}: {f.reason}" for f in self.failed]
+            out.append(f"  withheld {shown_name(held.source.name)}: {'; '.join(held.reasons)}")
+        out += [f"  FAILED   {shown_name(f.source.name)}: {f.reason}" for f in self.failed]
         if self.stopped is not None:
             out.append(f"  STOPPED  {self.stopped}")
         out += [f"  PROBLEM  {problem}" for problem in self.problems]
@@ -155,27 +157,9 @@ class ExportSummary:
 
 
 def check_destination(session: Session, destination: Path) -> Path:
-    """The destination, created if needed; refuses the photo folder and the session dir."""
-    target = Path(destination).expanduser().resolve()
-    folder = session.folder.resolve()
-    session_dir = session.session_dir.resolve()
-    if target == folder:
-        raise ExportRefused(
-            "Choose another folder to export to: exporting into the photo folder itself "
-            "would mix the safe copies with the originals."
-        )
-    if target == session_dir or session_dir in target.parents:
-        raise ExportRefused(
-            "Choose another folder to export to: that one is inside photoscreen's own "
-            "session folder."
-        )
-    if target.exists() and not target.is_dir():
-        raise ExportRefused(f"{target} is a file, not a folder.")
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ExportRefused(f"The folder {target} cannot be created: {error.strerror}") from error
-    return target
+    """The destination, created if needed; refuses the photo folder and the session
+    folder, by any path (see :mod:`~photoscreen.core.export_destination`)."""
+    return check_folder(destination, photo_folder=session.folder, session_dir=session.session_dir)
 
 
 class _Namer:
@@ -233,7 +217,7 @@ def export_photos(
                 break
             if job.summary.stopped is not None:
                 break
-            report(Progress(done, len(paths), f"Exporting {path.name}"))
+            report(Progress(done, len(paths), f"Exporting {shown_name(path.name)}"))
             started = job.start(path, pool)
             if started is not None:
                 in_flight.append(started)

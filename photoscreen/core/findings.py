@@ -39,8 +39,16 @@ KINDS = (
     "exif",
     "other",
     "trailing_data",
+    "too_large",
     "damaged",
 )
+
+# A part of the file that could not be checked: its structure breaks off (damaged), or it
+# declares more than a reader will take on (too large). What follows, or what that part
+# holds, is unknown, so ``photoscreen verify`` reports such a file as not checked.
+DAMAGED = "damaged"
+TOO_LARGE = "too_large"
+UNCHECKED_KINDS = (DAMAGED, TOO_LARGE)
 
 # Meanings shared by several readers: findings with the same words are merged into one.
 NAMES = "names in photo tags"
@@ -105,6 +113,16 @@ class Finding:
             count = len(self.values)
             return f"{count} {'name' if count == 1 else 'names'} in photo tags ({shown})"
         return f"{self.what} ({shown})"
+
+
+def too_large(part: str) -> Finding:
+    """A part of the file too large to check: "a part too large to check (XMP, 40 MB)".
+
+    Every reader stops at a bound (bytes read, values decoded, text inflated) whatever the
+    file declares, so a file cannot make photoscreen use unbounded memory or time; what it
+    did not read it says here, in words a person can act on.
+    """
+    return Finding(TOO_LARGE, "a part too large to check", (part,))
 
 
 def merged(findings: Iterable[Finding]) -> list[Finding]:

@@ -9,20 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from photoscreen.core.findings import OTHER, THUMBNAIL, Finding, more_pictures
+from photoscreen.core.findings import DAMAGED, OTHER, THUMBNAIL, Finding, more_pictures
 from photoscreen.core.metadata_exif import exif_block_findings
 from photoscreen.core.metadata_xmp import xmp_findings
 
 
-def heif_findings(data: bytes) -> list[Finding]:
-    """Every kind of identifying data in a HEIF file's images and metadata items."""
-    import pillow_heif
-
-    try:
-        heif = pillow_heif.open_heif(data, convert_hdr_to_8bit=False)
-        images = list(heif)
-    except (ValueError, RuntimeError, OSError, SyntaxError) as error:
-        return [Finding("other", f"HEIC structure could not be read ({error})")]
+def heif_findings(images: list[Any] | str) -> list[Finding]:
+    """Every kind of identifying data in a HEIF file's images and metadata items, given
+    :func:`heif_images` of the file (read once, for this and the colour profiles)."""
+    if isinstance(images, str):
+        return [Finding(DAMAGED, f"HEIC structure could not be read ({images})")]
     findings: list[Finding] = []
     for image in images:
         findings += _image_findings(image.info)
@@ -30,6 +26,21 @@ def heif_findings(data: bytes) -> list[Finding]:
         extra_images = len(images) - 1
         findings.append(Finding("secondary_image", more_pictures(extra_images, "in the file")))
     return findings
+
+
+def heif_images(data: bytes) -> list[Any] | str:
+    """The top-level images libheif lists (each with its ``info``), or why it could not.
+
+    libheif is a library parsing hostile bytes: whatever it raises (pillow-heif turns its
+    errors into ValueError, RuntimeError, OSError or others by version, and a file can run
+    it out of memory) means the structure could not be read, never a crash of the caller.
+    """
+    import pillow_heif
+
+    try:
+        return list(pillow_heif.open_heif(data, convert_hdr_to_8bit=False))
+    except Exception as error:  # the library boundary: see the docstring
+        return str(error) or type(error).__name__
 
 
 def _image_findings(info: dict[str, Any]) -> list[Finding]:

@@ -54,12 +54,19 @@ def read_matrix_shaper(icc: bytes) -> MatrixShaper | None:
     one (lookup tables, another colour space) or cannot be read."""
     if len(icc) < 132 or icc[16:20] != b"RGB " or icc[20:24] != b"XYZ ":
         return None
-    tags = _tag_table(icc)
-    if tags is None or any(name in tags for name in _TABLE_TAGS):
+    table = _tag_table(icc)
+    if table is None or any(name in table for name in _TABLE_TAGS):
         return None
-    columns = [_xyz(tags.get(name)) for name in _MATRIX_TAGS]
+
+    def tag(name: bytes) -> bytes | None:
+        # Sliced only for the six tags used: the table may point every entry at the
+        # same megabytes, and a copy of each would multiply them.
+        where = table.get(name)
+        return None if where is None else icc[where[0] : where[0] + where[1]]
+
+    columns = [_xyz(tag(name)) for name in _MATRIX_TAGS]
     codes = np.arange(256) / 255.0
-    curves = [_evaluate_curve(tags.get(name), codes) for name in _CURVE_TAGS]
+    curves = [_evaluate_curve(tag(name), codes) for name in _CURVE_TAGS]
     if any(c is None for c in columns) or any(c is None for c in curves):
         return None
     colorants = np.array(columns, dtype=np.float64).T
@@ -68,17 +75,17 @@ def read_matrix_shaper(icc: bytes) -> MatrixShaper | None:
     return MatrixShaper(colorants, np.array(curves, dtype=np.float64))
 
 
-def _tag_table(icc: bytes) -> dict[bytes, bytes] | None:
-    """Each tag's bytes by signature (``None`` when the table is damaged)."""
+def _tag_table(icc: bytes) -> dict[bytes, tuple[int, int]] | None:
+    """Each tag's (offset, size) by signature (``None`` when the table is damaged)."""
     count = int.from_bytes(icc[128:132], "big")
     if count > _MAX_TAGS or 132 + 12 * count > len(icc):
         return None
-    tags: dict[bytes, bytes] = {}
+    tags: dict[bytes, tuple[int, int]] = {}
     for index in range(count):
         signature, offset, size = struct.unpack_from(">4sII", icc, 132 + 12 * index)
         if offset + size > len(icc) or size < 8:
             return None
-        tags[signature] = icc[offset : offset + size]
+        tags[signature] = (offset, size)
     return tags
 
 

@@ -12,7 +12,7 @@ entropy-coded data in which ``0xFF`` is escaped as ``0xFF 0x00`` and RSTn may ap
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -38,6 +38,12 @@ _STANDALONE = RST_MARKERS | {SOI, EOI, 0x01}
 # within the first window (several scans in a progressive JPEG), so the whole rest of the
 # file is not compared for every scan, and the temporary arrays stay small.
 SCAN_WINDOW = 1 << 18
+# Segments in one image. A camera JPEG has a few dozen (a progressive one a few more, an
+# ICC profile split over APP2 segments up to 255); a file of nothing but two-byte markers
+# would otherwise make a Python object of every two bytes.
+MAX_SEGMENTS = 10_000
+_FIRST_WINDOW = 4096
+_QUICK_LOOKS = 8
 
 _NAMES = {
     SOI: "SOI",
@@ -91,13 +97,21 @@ class JpegLayout:
     """The segments of the first image in a file, and what follows its EOI.
 
     ``end`` is the offset just after the first EOI, or ``None`` if the file stops before
-    one (truncated). ``trailing`` holds every byte after that EOI: appended images (MPF
+    one (truncated). :attr:`trailing` is every byte after that EOI: appended images (MPF
     gain maps, depth maps) or other data.
     """
 
     segments: tuple[Segment, ...]
     end: int | None
-    trailing: bytes
+    # The walked bytes; the rest of the file is copied only when asked for (a file of many
+    # tiny appended images is walked image by image, and copying the rest for each
+    # would take time growing with the square of the file's size).
+    data: bytes = field(repr=False, compare=False)
+
+    @property
+    def trailing(self) -> bytes:
+        """Every byte after the first EOI (empty when there is none)."""
+        return b"" if self.end is None else bytes(self.data[self.end :])
 
     def find(self, marker: int) -> list[Segment]:
         """All segments with this marker code, in file order."""
@@ -133,13 +147,14 @@ def walk_jpeg(data: bytes, start: int = 0, *, count_restarts: bool = False) -> J
     segments = [Segment(SOI, start, b"")]
     pos = start + 2
     while True:
+        if len(segments) > MAX_SEGMENTS:
+            raise JpegStructureError(f"more than {MAX_SEGMENTS} marker segments")
         marker_at, marker = _next_marker(data, pos)
         if marker is None:
-            return JpegLayout(tuple(segments), None, b"")
+            return JpegLayout(tuple(segments), None, data)
         if marker == EOI:
             segments.append(Segment(EOI, marker_at, b""))
-            end = marker_at + 2
-            return JpegLayout(tuple(segments), end, bytes(data[end:]))
+            return JpegLayout(tuple(segments), marker_at + 2, data)
         if marker in _STANDALONE:
             segments.append(Segment(marker, marker_at, b""))
             pos = marker_at + 2
@@ -149,7 +164,7 @@ def walk_jpeg(data: bytes, start: int = 0, *, count_restarts: bool = False) -> J
             scan_end, restarts = _skip_scan(data, pos, count_restarts)
             segments.append(Segment(marker, marker_at, payload, restarts))
             if scan_end is None:
-                return JpegLayout(tuple(segments), None, b"")
+                return JpegLayout(tuple(segments), None, data)
             pos = scan_end
         else:
             segments.append(Segment(marker, marker_at, payload))
@@ -201,15 +216,30 @@ def find_scan_end(data: bytes, pos: int, window: int = SCAN_WINDOW) -> int | Non
     including another 0xFF (a fill byte before a marker), ends it. A vectorised search:
     looking at each byte in Python would cost a second per photo.
     """
+    # A short scan (thousands of them in a hostile file) is ended by the first few 0xFF
+    # bytes: looking at those costs less than setting up a vectorised search.
+    at = pos
+    for _ in range(_QUICK_LOOKS):
+        at = data.find(b"\xff", at)
+        if at < 0 or at + 1 >= len(data):
+            return None
+        follower = data[at + 1]
+        if follower != 0x00 and follower & 0xF8 != 0xD0:
+            return at
+        at += 2
     view = np.frombuffer(data, dtype=np.uint8)
-    start = pos
+    start = at
+    # The windows start small and double: a long run of stuffed bytes near the start of
+    # a scan must not cost a full window each time either.
+    size = min(window, _FIRST_WINDOW)
     while start < len(view) - 1:
         # One byte of overlap so a 0xFF at a window's last byte is judged with its follower.
-        stop = min(len(view), start + window + 1)
+        stop = min(len(view), start + size + 1)
         hit = _first_scan_end(view[start:stop])
         if hit is not None:
             return start + hit
         start = stop - 1
+        size = min(window, size * 2)
     return None
 
 

@@ -19,11 +19,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import logging
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -70,6 +73,11 @@ _PILLOW_FORMATS = {
 }
 # What Pillow raises for damaged data, depending on the plugin and where it fails.
 _DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, IndexError, KeyError, TypeError)
+NOT_ENOUGH_MEMORY = "too large to decode: there is not enough memory for its picture"
+
+log = logging.getLogger(__name__)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 class UnreadablePhoto(Exception):
@@ -78,6 +86,36 @@ class UnreadablePhoto(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def _failures_unreadable(
+    decode: Callable[Concatenate[bytes, _P], _R],
+) -> Callable[Concatenate[bytes, _P], _R]:
+    """Whatever decoding ``data`` raises becomes :class:`UnreadablePhoto`.
+
+    Decoding hands hostile bytes to C libraries (Pillow's plugins, libjpeg-turbo through
+    simplejpeg, libheif through pillow-heif, LittleCMS, OpenCV) whose exceptions differ
+    by library and by version: pillow-heif raised ``RuntimeError`` for a HEIC whose
+    declared size is smaller than its coded picture, which escaped the errors mapped
+    where each library is called, so ``verify`` printed a traceback and stopped. Here,
+    at the loader's boundary, any of them is "cannot be read" with its message; those
+    of an unexpected type are logged with their traceback for whoever looks into it.
+    """
+
+    @functools.wraps(decode)
+    def guarded(data: bytes, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return decode(data, *args, **kwargs)
+        except UnreadablePhoto:
+            raise
+        except MemoryError:
+            raise UnreadablePhoto(NOT_ENOUGH_MEMORY) from None
+        except Exception as error:  # the library boundary: see the docstring
+            if not isinstance(error, _DECODE_ERRORS):
+                log.warning("decoding failed with %s", type(error).__name__, exc_info=True)
+            raise UnreadablePhoto(_damage_reason(sniff_format(data) or "image", error)) from None
+
+    return guarded
 
 
 @dataclass(frozen=True)
@@ -169,6 +207,7 @@ def photo_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@_failures_unreadable
 def decode_photo(
     data: bytes, *, min_long_side: int | None = None, max_pixels: int = DEFAULT_MAX_PIXELS
 ) -> DecodedPhoto:
@@ -187,6 +226,7 @@ def decode_photo(
     return replace(photo, pixels=_read_only(colour.pixels_to_srgb(photo.pixels, profile)))
 
 
+@_failures_unreadable
 def decode_photo_in_own_colours(
     data: bytes, *, min_long_side: int | None = None, max_pixels: int = DEFAULT_MAX_PIXELS
 ) -> tuple[DecodedPhoto, bytes | None]:
@@ -210,13 +250,15 @@ def decode_photo_in_own_colours(
     return DecodedPhoto(_read_only(turned), upright.width, upright.height, fmt), profile
 
 
+@_failures_unreadable
 def probe_photo(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[Upright, str]:
     """The photo's upright geometry and format, from its header, pixels not decoded
     (except a PNG's: Pillow decodes one to find its EXIF).
 
     Exactly what :func:`decode_photo` would report as its full size: ingest measures a
     photo with this when it reads it again from the cache. Raises
-    :class:`UnreadablePhoto` as the decode would, as far as the header shows.
+    :class:`UnreadablePhoto` as the decode would, as far as the header shows, for any
+    library failure too (ingest then decodes the photo in full, which says why).
     """
     _, fmt, upright = _open_photo(data, max_pixels)
     return upright, fmt

@@ -6,18 +6,29 @@ segments, PNG chunks, RIFF chunks, GIF blocks, TIFF directories), so data a deco
 is still seen; HEIF's box structure is read through libheif.
 
 A file whose structure breaks off (so that what follows the break cannot be checked) gets
-a ``damaged`` finding; ``photoscreen verify`` reports such a file as unreadable.
+a ``damaged`` finding, and a part larger than the readers take on (each stops at a bound,
+whatever sizes, counts and offsets the file declares) a ``too_large`` one;
+``photoscreen verify`` reports either as a file it could not check to the end.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from photoscreen.core import findings as words
 from photoscreen.core import jpeg_segments as seg
 from photoscreen.core.containers import Walk, walk_gif, walk_riff
-from photoscreen.core.findings import Finding, animation, merged, more_pictures, summarize
+from photoscreen.core.findings import (
+    DAMAGED,
+    TOO_LARGE,
+    UNCHECKED_KINDS,
+    Finding,
+    animation,
+    merged,
+    more_pictures,
+    summarize,
+)
 from photoscreen.core.formats import sniff_format
 from photoscreen.core.metadata_exif import exif_block_findings, tag_findings
 from photoscreen.core.metadata_icc import icc_findings
@@ -26,19 +37,27 @@ from photoscreen.core.metadata_png import png_findings
 from photoscreen.core.metadata_xmp import XMP, xmp_findings
 from photoscreen.core.tiff_ifd import TagValue, read_tiff
 
-__all__ = ["DAMAGED", "Finding", "damage", "inspect_metadata", "merged", "summarize"]
-
-# The kind of finding for a file whose structure breaks off before its end.
-DAMAGED = "damaged"
+__all__ = [
+    "DAMAGED",
+    "TOO_LARGE",
+    "Finding",
+    "damage",
+    "inspect_metadata",
+    "merged",
+    "summarize",
+]
 
 _XMP_SIGNATURE = b"http://ns.adobe.com/xap/1.0/\x00"
 _XMP_EXTENSION_SIGNATURE = b"http://ns.adobe.com/xmp/extension/\x00"
-_XMP_PACKET = re.compile(rb"<x:xmpmeta.*?</x:xmpmeta>", re.DOTALL)
+_XMP_START, _XMP_END = b"<x:xmpmeta", b"</x:xmpmeta>"
 _ICC_SIGNATURE = b"ICC_PROFILE\x00"
 # APPn blocks that describe only how to decode (ICC, checked on its own; Adobe colour).
 _HARMLESS_APP = ((seg.APP2, _ICC_SIGNATURE), (seg.APP14, b"Adobe"))
 _TIFF_XMP, _TIFF_IPTC, _TIFF_PHOTOSHOP, _TIFF_ICC = 700, 33723, 34377, 34675
 THUMBNAIL = Finding("thumbnail", words.THUMBNAIL)
+# Images appended after a JPEG that are walked one by one (an iPhone adds two or three);
+# beyond these the rest is reported as extra data, which it is.
+_MAX_APPENDED = 100
 _EMPTY_COMMENT = Finding("comment", "an empty comment")
 
 
@@ -58,9 +77,9 @@ def inspect_metadata(data: bytes) -> list[Finding]:
     return _merge(inspectors[fmt](data))
 
 
-def damage(findings: Iterable[Finding]) -> str | None:
-    """What is damaged in the file's structure, if the inspection found it broken."""
-    return next((f.text for f in findings if f.kind == DAMAGED), None)
+def damage(findings: Iterable[Finding]) -> Finding | None:
+    """The part of the file that could not be checked (damaged, or too large), if any."""
+    return next((f for f in findings if f.kind in UNCHECKED_KINDS), None)
 
 
 def _merge(findings: list[Finding]) -> list[Finding]:
@@ -140,7 +159,7 @@ def _jpeg_tail_findings(data: bytes, layout: seg.JpegLayout) -> list[Finding]:
     if layout.end is None:
         return [Finding(DAMAGED, "the picture data ends early (truncated file)")]
     pos, images = layout.end, 0
-    while data[pos : pos + 3] == b"\xff\xd8\xff":
+    while data[pos : pos + 3] == b"\xff\xd8\xff" and images < _MAX_APPENDED:
         try:
             appended = seg.walk_jpeg(data, pos)
         except seg.JpegStructureError:
@@ -200,8 +219,8 @@ def _inspect_gif(data: bytes) -> list[Finding]:
             text = payload.decode("latin-1")
             findings.append(Finding("text", words.OTHER_TEXT, (text,)))
         elif kind.startswith("application:XMP Data"):
-            packet = _XMP_PACKET.search(data)
-            findings += xmp_findings(packet.group(0)) if packet else [XMP]
+            packet = _xmp_packet(data)
+            findings += xmp_findings(packet) if packet else [XMP]
         elif kind.startswith("application:ICCRGBG1"):  # identifier + "012"
             findings += icc_findings(payload)
         elif kind not in ("application:NETSCAPE2.0", "application:ANIMEXTS1.0"):
@@ -210,6 +229,15 @@ def _inspect_gif(data: bytes) -> list[Finding]:
     if walk.frames > 1:
         findings.append(Finding("secondary_image", animation(walk.frames)))
     return findings + _walk_tail_findings(walk)
+
+
+def _xmp_packet(data: bytes) -> bytes | None:
+    """The first ``<x:xmpmeta>...</x:xmpmeta>`` in the file (GIF stores XMP raw, its bytes
+    doubling as sub-block lengths). Two searches, never a regular expression, which
+    would try every start tag against the rest of the file."""
+    start = data.find(_XMP_START)
+    end = data.find(_XMP_END, start) if start >= 0 else -1
+    return None if end < 0 else data[start : end + len(_XMP_END)]
 
 
 def _walk_tail_findings(walk: Walk) -> list[Finding]:
@@ -263,19 +291,16 @@ def _as_bytes(value: object) -> bytes:
 
 
 def _inspect_heif(data: bytes) -> list[Finding]:
-    from photoscreen.core.heif_metadata import heif_findings
+    from photoscreen.core.heif_metadata import heif_findings, heif_images
 
-    return heif_findings(data) + _heif_profile_findings(data)
+    images = heif_images(data)
+    if isinstance(images, str):
+        return heif_findings(images)
+    return heif_findings(images) + _heif_profile_findings(images)
 
 
-def _heif_profile_findings(data: bytes) -> list[Finding]:
+def _heif_profile_findings(images: list[Any]) -> list[Finding]:
     """The ICC profile of each image in a HEIF file (libheif lists them; no decoding)."""
-    import pillow_heif
-
-    try:
-        images = list(pillow_heif.open_heif(data, convert_hdr_to_8bit=False))
-    except (ValueError, RuntimeError, OSError, SyntaxError):
-        return []  # heif_findings has said the structure could not be read
     findings: list[Finding] = []
     for image in images:
         profile = image.info.get("icc_profile")

@@ -13,7 +13,7 @@ identify.
 from __future__ import annotations
 
 from photoscreen.core import findings as words
-from photoscreen.core.findings import Finding, camera_words, date_words, more_pictures
+from photoscreen.core.findings import Finding, camera_words, date_words, more_pictures, too_large
 from photoscreen.core.tiff_ifd import (
     EXIF_IFD,
     GPS_IFD,
@@ -113,6 +113,8 @@ def tag_findings(tags: TiffTags, *, is_tiff_file: bool) -> list[Finding]:
         findings.append(_OTHER_EXIF)
     if tags.damaged and not findings:
         findings.append(_UNREADABLE_EXIF)
+    if tags.too_large:
+        findings.append(too_large("TIFF tags" if is_tiff_file else "EXIF tags"))
     return findings
 
 

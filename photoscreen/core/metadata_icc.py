@@ -20,6 +20,9 @@ _ICC_SIGNATURE = b"acsp"
 _HEADER_SIZE = 128
 _MAX_TAGS = 1000
 _MAX_NAME_CHARS = 1000
+# Names kept from one profile: a description in a few dozen languages is plenty. A file
+# can declare a thousand description tags of a thousand records each, all at one offset.
+_MAX_NAMES = 256
 # Tags holding the profile's name: the description, and Apple's localised description.
 _NAME_TAGS = (b"desc", b"dscm")
 # Words found in the names of standard colour spaces and of the profiles that tools and
@@ -60,43 +63,48 @@ def profile_names(profile: bytes) -> list[str] | None:
     if count > _MAX_TAGS or 132 + 12 * count > len(profile):
         return None
     names: list[str] = []
+    # A view, not a copy: tags may all point at the same megabytes.
+    view = memoryview(profile)
     for index in range(count):
         signature, offset, size = struct.unpack_from(">4sII", profile, 132 + 12 * index)
         if signature not in _NAME_TAGS:
             continue
         if offset + size > len(profile):
             return None
-        names += _tag_texts(profile[offset : offset + size])
-    return [name for name in names if name]
+        names += _tag_texts(view[offset : offset + size])
+        if len(names) >= _MAX_NAMES:
+            break
+    return [name for name in names[:_MAX_NAMES] if name]
 
 
-def _tag_texts(tag: bytes) -> list[str]:
-    """The strings of a ``desc`` (ICC v2), ``mluc`` (v4) or ``text`` tag."""
-    kind = tag[:4]
+def _tag_texts(tag: memoryview) -> list[str]:
+    """The strings of a ``desc`` (ICC v2), ``mluc`` (v4) or ``text`` tag (each read up
+    to :data:`_MAX_NAME_CHARS` characters, whatever length the tag declares)."""
+    kind = bytes(tag[:4])
     if kind == b"desc":
         return _description_texts(tag)
     if kind == b"mluc":
         return _localised_texts(tag)
     if kind == b"text":
-        return [_clean(tag[8:].decode("latin-1"))]
+        return [_clean(bytes(tag[8 : 8 + _MAX_NAME_CHARS]).decode("latin-1"))]
     return []
 
 
-def _description_texts(tag: bytes) -> list[str]:
+def _description_texts(tag: memoryview) -> list[str]:
     """textDescriptionType: an ASCII string, then an optional UTF-16 copy."""
     if len(tag) < 12:
         return []
     length = int.from_bytes(tag[8:12], "big")
-    texts = [_clean(tag[12 : 12 + length].decode("latin-1"))]
+    texts = [_clean(bytes(tag[12 : 12 + min(length, _MAX_NAME_CHARS)]).decode("latin-1"))]
     unicode_at = 12 + length + 4  # skip the Unicode language code
     if unicode_at + 4 <= len(tag):
         chars = int.from_bytes(tag[unicode_at : unicode_at + 4], "big")
-        raw = tag[unicode_at + 4 : unicode_at + 4 + 2 * min(chars, _MAX_NAME_CHARS)]
+        raw = bytes(tag[unicode_at + 4 : unicode_at + 4 + 2 * min(chars, _MAX_NAME_CHARS)])
         texts.append(_clean(raw.decode("utf-16-be", "replace")))
     return texts
 
 
-def _localised_texts(tag: bytes) -> list[str]:
+def _localised_texts(tag: memoryview) -> list[str]:
     """multiLocalizedUnicodeType: one UTF-16 string per language."""
     if len(tag) < 16:
         return []
@@ -104,12 +112,12 @@ def _localised_texts(tag: bytes) -> list[str]:
     if record_size < 12:
         return []
     texts = []
-    for index in range(min(records, _MAX_TAGS)):
+    for index in range(min(records, _MAX_NAMES)):
         at = 16 + record_size * index
         if at + 12 > len(tag):
             break
         length, offset = struct.unpack_from(">II", tag, at + 4)
-        raw = tag[offset : offset + min(length, 2 * _MAX_NAME_CHARS)]
+        raw = bytes(tag[offset : offset + min(length, 2 * _MAX_NAME_CHARS)])
         texts.append(_clean(raw.decode("utf-16-be", "replace")))
     return texts
 

@@ -12,7 +12,7 @@ import zlib
 
 from photoscreen.core import findings as words
 from photoscreen.core.containers import Walk, walk_png
-from photoscreen.core.findings import Finding, animation, date_words
+from photoscreen.core.findings import Finding, animation, date_words, too_large
 from photoscreen.core.metadata_exif import exif_block_findings
 from photoscreen.core.metadata_icc import icc_findings
 from photoscreen.core.metadata_iptc import iptc_findings, photoshop_findings
@@ -38,21 +38,54 @@ _TEXT_MEANINGS = {
 }
 _MAX_TEXT_INFLATE = 1024 * 1024
 _MAX_PROFILE_INFLATE = 16 * 1024 * 1024
+# For the whole file: a kilobyte of zTXt can inflate to a megabyte, and a file can hold
+# thousands of such chunks.
+_MAX_FILE_INFLATE = 64 * 1024 * 1024
+
+
+class _Inflater:
+    """Inflates a file's compressed chunks from one budget; notes when it ran out."""
+
+    def __init__(self) -> None:
+        self.left = _MAX_FILE_INFLATE
+        self.ran_out = False
+
+    def inflate(self, data: bytes, limit: int) -> bytes:
+        """``data`` inflated up to ``limit`` bytes (and what is left of the budget)."""
+        allowed = min(limit, self.left)
+        if allowed <= 0:  # (zlib reads a limit of 0 as "no limit")
+            self.ran_out = self.ran_out or bool(data)
+            return b""
+        inflater = zlib.decompressobj()
+        try:
+            out = inflater.decompress(data, allowed)
+        except zlib.error:
+            return b"(unreadable compressed text)"
+        self.left -= len(out)
+        # Output that filled what was left of the budget (not the chunk's own limit) may
+        # have been cut short.
+        self.ran_out = self.ran_out or (allowed < limit and len(out) == allowed)
+        return out
 
 
 def png_findings(data: bytes) -> tuple[list[Finding], Walk]:
     """Findings for every chunk of a PNG file, and the walk of its chunks."""
     walk = walk_png(data)
     findings: list[Finding] = []
+    inflater = _Inflater()
     for kind, payload in walk.blocks:
-        findings += _chunk_findings(kind, payload)
+        findings += _chunk_findings(kind, payload, inflater)
     if walk.named("acTL"):
         frames = len(walk.named("fcTL"))
         findings.append(Finding("secondary_image", animation(frames)))
+    if inflater.ran_out:
+        findings.append(
+            too_large(f"compressed text expanding to over {_MAX_FILE_INFLATE >> 20} MB")
+        )
     return findings, walk
 
 
-def _chunk_findings(kind: str, payload: bytes) -> list[Finding]:
+def _chunk_findings(kind: str, payload: bytes, inflater: _Inflater) -> list[Finding]:
     if kind in _PICTURE_CHUNKS:
         return []
     if kind == "eXIf":
@@ -60,10 +93,10 @@ def _chunk_findings(kind: str, payload: bytes) -> list[Finding]:
     if kind == "tIME":
         return [Finding("datetime", words.CHANGED, _png_time(payload))]
     if kind in ("tEXt", "zTXt", "iTXt"):
-        keyword, text = _png_text(kind, payload)
+        keyword, text = _png_text(kind, payload, inflater)
         return _text_findings(keyword, text)
     if kind == "iCCP":
-        return _profile_findings(payload)
+        return _profile_findings(payload, inflater)
     if kind == "caBX":
         return [Finding("other", "content credentials (C2PA: can name people and edits)")]
     findings = [Finding("other", words.OTHER, (f"PNG chunk {kind}",))]
@@ -72,18 +105,18 @@ def _chunk_findings(kind: str, payload: bytes) -> list[Finding]:
     return findings
 
 
-def _png_text(kind: str, payload: bytes) -> tuple[str, bytes]:
+def _png_text(kind: str, payload: bytes, inflater: _Inflater) -> tuple[str, bytes]:
     keyword, _, rest = payload.partition(b"\x00")
     name = keyword.decode("latin-1")
     if kind == "tEXt":
         return name, rest
     if kind == "zTXt":
-        return name, _inflate(rest[1:], _MAX_TEXT_INFLATE)
+        return name, inflater.inflate(rest[1:], _MAX_TEXT_INFLATE)
     compressed = rest[:1] == b"\x01"
     # iTXt: flag, method, language\0, translated keyword\0, text
     parts = rest[2:].split(b"\x00", 2)
     text = parts[2] if len(parts) == 3 else b""
-    return name, _inflate(text, _MAX_TEXT_INFLATE) if compressed else text
+    return name, inflater.inflate(text, _MAX_TEXT_INFLATE) if compressed else text
 
 
 def _text_findings(keyword: str, text: bytes) -> list[Finding]:
@@ -115,10 +148,10 @@ def _raw_profile_findings(keyword: str, text: bytes) -> list[Finding]:
     return [Finding("text", words.OTHER_TEXT, (keyword,))]
 
 
-def _profile_findings(payload: bytes) -> list[Finding]:
+def _profile_findings(payload: bytes, inflater: _Inflater) -> list[Finding]:
     """iCCP: a profile name, a compression method byte, then the compressed profile."""
     name, _, rest = payload.partition(b"\x00")
-    profile = _inflate(rest[1:], _MAX_PROFILE_INFLATE)
+    profile = inflater.inflate(rest[1:], _MAX_PROFILE_INFLATE)
     return icc_findings(profile, png_name=name.decode("latin-1"))
 
 
@@ -129,10 +162,3 @@ def _png_time(payload: bytes) -> tuple[str, ...]:
     year = int.from_bytes(payload[:2], "big")
     month, day, hour, minute = payload[2:6]
     return (date_words(f"{year:04d}:{month:02d}:{day:02d} {hour:02d}:{minute:02d}"),)
-
-
-def _inflate(data: bytes, limit: int) -> bytes:
-    try:
-        return zlib.decompressobj().decompress(data, limit)
-    except zlib.error:
-        return b"(unreadable compressed text)"

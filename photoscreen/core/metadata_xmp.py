@@ -10,11 +10,11 @@ exactly what must never reach Facebook.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable
 
 from photoscreen.core import findings as words
-from photoscreen.core.findings import Finding, camera_words, date_words
+from photoscreen.core.findings import Finding, camera_words, date_words, too_large
+from photoscreen.core.xmp_reader import MAX_ELEMENTS, XmpValues, read_xmp
 
 _MWG_REGIONS = "http://www.metadataworkinggroup.com/schemas/regions/"
 _MP_REGION = "http://ns.microsoft.com/photo/1.2/t/Region#"
@@ -28,7 +28,6 @@ _TIFF = "http://ns.adobe.com/tiff/1.0/"
 _XMP = "http://ns.adobe.com/xap/1.0/"
 _PHOTOSHOP = "http://ns.adobe.com/photoshop/1.0/"
 _RIGHTS = "http://ns.adobe.com/xap/1.0/rights/"
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _LIGHTROOM = "http://ns.adobe.com/lightroom/1.0/"
 _DIGIKAM = "http://www.digikam.org/ns/1.0/"
 _MS_PHOTO = "http://ns.microsoft.com/photo/1.0/"
@@ -106,6 +105,21 @@ _PROPERTIES: tuple[tuple[str, str, bool, tuple[tuple[str, str], ...]], ...] = (
 _DATES = ((_EXIF, "DateTimeOriginal"), (_XMP, "CreateDate"), (_PHOTOSHOP, "DateCreated"))
 # Any XMP packet: it can hold more than the properties named here.
 XMP = Finding("xmp", words.OTHER, ("XMP",))
+# Every property read, as "{namespace}local".
+_WANTED = frozenset(
+    f"{{{ns}}}{local}"
+    for ns, local in (
+        *(prop for *_, properties in _PROPERTIES for prop in properties),
+        *_DATES,
+        (_TIFF, "Make"),
+        (_TIFF, "Model"),
+        (_EXIF, "GPSLatitude"),
+        (_EXIF, "GPSLongitude"),
+    )
+)
+# A larger packet is reported as too large to check. Photoshop's bloated document
+# histories reach a few megabytes; reading is linear, so this bounds only the time.
+MAX_PACKET_BYTES = 16 * 1024 * 1024
 _GPS_VALUE = re.compile(
     r"^\s*(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?(?:,(\d+(?:\.\d+)?))?\s*([NSEW])\s*$"
 )
@@ -113,66 +127,38 @@ _GPS_VALUE = re.compile(
 
 def xmp_findings(packet: bytes) -> list[Finding]:
     """Findings for one XMP packet; always includes an ``xmp`` finding for the packet."""
-    root = _parse(packet)
-    if root is None:
+    if len(packet) > MAX_PACKET_BYTES:
+        return [XMP, too_large(f"XMP of {len(packet) >> 20} MB")]
+    found = read_xmp(packet.strip(b"\x00 \t\r\n"), _WANTED)
+    if found is None:
         return [Finding("xmp", words.OTHER, ("XMP that could not be read",))]
     findings = [XMP]
-    gps = _gps_finding(root)
+    gps = _gps_finding(found)
     if gps:
         findings.append(gps)
     for kind, label, show, properties in _PROPERTIES:
-        values = _unique(v for ns, local in properties for v in _values(root, ns, local))
+        values = _unique(v for ns, local in properties for v in found.values(ns, local))
         if values:
             findings.append(Finding(kind, label, tuple(values) if show else ()))
-    findings += _camera_findings(root)
-    dates = _unique(date_words(v) for ns, local in _DATES for v in _values(root, ns, local))
+    findings += _camera_findings(found)
+    dates = _unique(date_words(v) for ns, local in _DATES for v in found.values(ns, local))
     if dates:
         findings.append(Finding("datetime", words.TAKEN, tuple(dates)))
+    if found.too_large:
+        findings.append(too_large(f"XMP of more than {MAX_ELEMENTS:,} elements"))
     return findings
 
 
-def _camera_findings(root: ElementTree.Element) -> list[Finding]:
-    make = " ".join(_values(root, _TIFF, "Make"))
-    model = " ".join(_values(root, _TIFF, "Model"))
+def _camera_findings(found: XmpValues) -> list[Finding]:
+    make = " ".join(found.values(_TIFF, "Make"))
+    model = " ".join(found.values(_TIFF, "Model"))
     camera = camera_words(make, model)
     return [Finding("camera", words.CAMERA, (camera,))] if camera else []
 
 
-def _parse(packet: bytes) -> ElementTree.Element | None:
-    # Packets may be padded with whitespace or wrapped in <?xpacket?>; expat (2.4+) refuses
-    # entity-expansion bombs and ElementTree never fetches external entities.
-    text = packet.strip(b"\x00 \t\r\n")
-    try:
-        return ElementTree.fromstring(text)
-    except ElementTree.ParseError:
-        return None
-
-
-def _values(root: ElementTree.Element, namespace: str, local: str) -> list[str]:
-    """Every value of a property, whether written as an attribute or an element."""
-    name = f"{{{namespace}}}{local}"
-    values = [el.attrib[name] for el in root.iter() if name in el.attrib]
-    for element in root.iter(name):
-        values.extend(_element_texts(element))
-    return [v.strip() for v in values if v and v.strip()]
-
-
-def _element_texts(element: ElementTree.Element) -> list[str]:
-    """The text of a simple element, or of the rdf:li items of a Bag/Seq/Alt, or of a struct."""
-    items = list(element.iter(f"{{{_RDF}}}li"))
-    if items:
-        return [" ".join(t.strip() for t in li.itertext() if t.strip()) for li in items]
-    texts = [t.strip() for t in element.itertext() if t.strip()]
-    texts += [v for k, v in element.attrib.items() if not k.startswith(f"{{{_RDF}}}")]
-    for child in element.iter():
-        if child is not element:
-            texts += [v for k, v in child.attrib.items() if not k.startswith(f"{{{_RDF}}}")]
-    return [" ".join(texts)] if texts else []
-
-
-def _gps_finding(root: ElementTree.Element) -> Finding | None:
-    latitudes = _values(root, _EXIF, "GPSLatitude")
-    longitudes = _values(root, _EXIF, "GPSLongitude")
+def _gps_finding(found: XmpValues) -> Finding | None:
+    latitudes = found.values(_EXIF, "GPSLatitude")
+    longitudes = found.values(_EXIF, "GPSLongitude")
     if not latitudes and not longitudes:
         return None
     latitude = _gps_value(latitudes[0]) if latitudes else None

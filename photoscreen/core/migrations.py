@@ -18,6 +18,8 @@ who marked a photo unclothed, and in which sitting, beside the mark (see
 (:mod:`photoscreen.core.audit_chain`): every earlier entry is linked, and the session's
 state as it then is gets sealed by one entry saying so. It comes after every step that
 moves decisions about (version 4's), so what it seals is what photoscreen then reads.
+Version 6 added each file's change time and inode to the per-file table (listing facts,
+not decisions: nothing in the chain depends on them).
 """
 
 from __future__ import annotations
@@ -174,7 +176,16 @@ _V4: list[Step] = [
 
 _V5: list[Step] = [*audit_chain.SCHEMA, audit_chain.seal_existing]
 
-MIGRATIONS: tuple[list[Step], ...] = (_V1, _V2, _V3, _V4, _V5)
+_V6: list[Step] = [
+    # What else a listing compares before trusting a file's recorded hash: the change
+    # time (which any write sets, and which programs cannot set back as they can the
+    # modification time) and the inode (a file replaced by another). NULL in rows
+    # recorded before: such a file is read once more.
+    "ALTER TABLE files ADD COLUMN ctime_ns INTEGER",
+    "ALTER TABLE files ADD COLUMN inode INTEGER",
+]
+
+MIGRATIONS: tuple[list[Step], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 LATEST = len(MIGRATIONS)
 
 

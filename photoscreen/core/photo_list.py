@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from photoscreen.core.file_names import name_key, shown_name
 from photoscreen.core.policy import (
     NOT_SCANNED,
     Activity,
@@ -36,7 +37,19 @@ class PhotoEntry:
 
     @property
     def name(self) -> str:
+        """The file's name exactly as the system gives it (not always text)."""
         return self.path.name
+
+    @property
+    def key(self) -> str:
+        """An id for the file that is valid text (the window's, through Qt): see
+        :func:`~photoscreen.core.file_names.name_key`."""
+        return name_key(self.name)
+
+    @property
+    def shown_name(self) -> str:
+        """The name for people to read (odd bytes and control characters visible)."""
+        return shown_name(self.name)
 
     @property
     def state(self) -> PhotoState:

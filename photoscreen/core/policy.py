@@ -386,7 +386,24 @@ def count_states(statuses: Sequence[PhotoStatus]) -> str:
     return ", ".join(parts) if parts else "no photos"
 
 
+# The longest activity name accepted: enough for "Stay and play in the sensory room",
+# short enough to read on a button and in a list.
+MAX_LABEL_CHARS = 60
+# The longest slug made from a name. Export file names are built from it (slug, number,
+# ".jpg"), and a file name has at most 255 bytes on every disk: a 500-character name
+# accepted before this bound made every export of its photos fail.
+MAX_SLUG_CHARS = 40
+
+
 def slugify(text: str) -> str:
-    """Lowercase ASCII words joined by hyphens ("Arts & crafts" -> "arts-crafts")."""
+    """Lowercase ASCII words joined by hyphens ("Arts & crafts" -> "arts-crafts"), at most
+    :data:`MAX_SLUG_CHARS` characters (whole words where they fit)."""
     words = "".join(c.lower() if c.isascii() and c.isalnum() else " " for c in text).split()
-    return "-".join(words) or "photo"
+    slug = ""
+    for word in words:
+        longer = f"{slug}-{word}" if slug else word
+        if len(longer) > MAX_SLUG_CHARS:
+            slug = slug or word[:MAX_SLUG_CHARS]
+            break
+        slug = longer
+    return slug or "photo"

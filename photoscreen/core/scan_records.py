@@ -1,9 +1,12 @@
 """What scanning a folder records: which file holds which picture, and the detector's boxes.
 
 The ``files`` table maps a file's name in the folder to the content hash it had when it
-was last read, with the size and modification time seen then. A listing trusts that hash
-only while size and time are unchanged; a changed file shows as not scanned until it is
-read again. Export never trusts it: it re-reads and re-hashes every file.
+was last read, with what the file system said of it then: size, modification time, change
+time and inode. A listing trusts that hash only while all four are unchanged; a changed
+file shows as not scanned until it is read again. Size and modification time alone are
+not enough: a program can rewrite a photo and set its modification time back (exiftool
+-P does), but not its change time, which every write sets; and a file replaced by another
+has another inode. Export never trusts the record: it re-reads and re-hashes every file.
 
 Each picture's upright size is recorded with it: the frame its face boxes are kept in
 (see :mod:`photoscreen.core.upright`). The same content always has the same size, so a
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from photoscreen.core import audit, decisions
+from photoscreen.core.file_names import name_from_store, stored_name
 from photoscreen.core.geometry import Box
 from photoscreen.core.policy import FaceRecord, FaceSource, FaceState
 from photoscreen.core.store import DamagedValue
@@ -54,33 +58,62 @@ class FileRecord:
     size: int | None
     mtime_ns: int | None
     unreadable_reason: str | None
+    ctime_ns: int | None = None
+    inode: int | None = None
 
     def matches(self, info: os.stat_result | None) -> bool:
-        """True when the file still has the size and time it had when read."""
-        return info is not None and (self.size, self.mtime_ns) == (
-            info.st_size,
-            info.st_mtime_ns,
-        )
+        """True when the file is still as it was when read (see the module docstring)."""
+        return info is not None and self.identity == file_identity(info)
+
+    @property
+    def identity(self) -> tuple[int | None, ...]:
+        return (self.size, self.mtime_ns, self.ctime_ns, self.inode)
+
+
+def file_identity(info: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells a file's content apart without reading it: size, modification time,
+    change time and inode. (Windows reports the creation time as the change time: a
+    photo rewritten in place there with its modification time set back is caught when
+    it is shown or exported, both of which re-read and re-hash it.)"""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
 def file_records(conn: sqlite3.Connection) -> dict[str, FileRecord]:
-    rows = conn.execute("SELECT path, hash, size, mtime_ns, unreadable_reason FROM files")
+    rows = conn.execute(
+        "SELECT path, hash, size, mtime_ns, unreadable_reason, ctime_ns, inode FROM files"
+    )
     return {record.name: record for record in map(_file_record, rows)}
 
 
 def _file_record(row: sqlite3.Row) -> FileRecord:
     """One ``files`` row, checked as it is written (see :mod:`photoscreen.core.decisions`)."""
-    name, photo_hash, size, mtime_ns, reason = tuple(row)
-    for number in (size, mtime_ns):
+    name, photo_hash, size, mtime_ns, reason, ctime_ns, inode = tuple(row)
+    for number in (size, mtime_ns, ctime_ns, inode):
         if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
-            raise DamagedValue(f"the record of a file holds {number!r} as its size or time")
+            raise DamagedValue(f"the record of a file holds {number!r} as its size, time or inode")
     return FileRecord(
-        decisions.text(name, "file name"),
+        _file_name(name),
         decisions.optional_text(photo_hash),
         size,
         mtime_ns,
         decisions.optional_text(reason),
+        ctime_ns,
+        inode,
     )
+
+
+def _file_name(value: object) -> str:
+    """A stored file name: text, or the bytes of one that is not (see
+    :func:`~photoscreen.core.file_names.stored_name`, which never stores text as bytes)."""
+    if not isinstance(value, bytes):
+        return decisions.text(value, "file name")
+    try:
+        name = name_from_store(value)
+    except UnicodeError:  # bytes this system cannot turn into a name (Windows)
+        name = None
+    if name is None or stored_name(name) != value:
+        raise DamagedValue(f"the file name {value!r} is not one photoscreen stores")
+    return name
 
 
 def _save_file(
@@ -90,16 +123,19 @@ def _save_file(
     photo_hash: str | None,
     reason: str | None,
 ) -> None:
+    size, mtime_ns, ctime_ns, inode = (None,) * 4 if info is None else file_identity(info)
     conn.execute(
-        "INSERT OR REPLACE INTO files (path, hash, size, mtime_ns, unreadable_reason, seen_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO files (path, hash, size, mtime_ns, unreadable_reason, seen_at, "
+        "ctime_ns, inode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            name,
+            stored_name(name),  # not always text: see file_names
             photo_hash,
-            None if info is None else info.st_size,
-            None if info is None else info.st_mtime_ns,
+            size,
+            mtime_ns,
             reason,
             audit.utc_now(),
+            ctime_ns,
+            inode,
         ),
     )
 

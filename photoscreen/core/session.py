@@ -35,7 +35,7 @@ from photoscreen.core.policy import (
 from photoscreen.core.records_check import Findings, RecordsGuard
 from photoscreen.core.scan_records import FileRecord
 from photoscreen.core.session_decisions import DecisionError, DecisionMethods, Listener
-from photoscreen.core.session_lock import FolderLock, SessionLocked
+from photoscreen.core.session_lock import FolderLock, LockHolder, SessionLocked
 from photoscreen.core.settings import CentreSettings
 from photoscreen.core.store import SessionLocation, Store, locate_session
 from photoscreen.core.undo import UndoStack
@@ -102,6 +102,7 @@ class Session(DecisionMethods):
         read_only: bool = False,
         centre_file: Path | None = None,
         clock: Clock = time.time,
+        take_over: LockHolder | None = None,
     ) -> Session:
         """Open ``folder`` for ``user`` (the name recorded in the audit trail).
 
@@ -110,6 +111,9 @@ class Session(DecisionMethods):
         its settings, and settings changed here are saved to it too. None keeps to the
         folder's own settings. Raises ``SessionLocked`` when another photoscreen has the
         folder open, and ``StoreError`` when the session file cannot be used.
+        ``take_over``: the holder a ``SessionLocked`` named (``may_be_stale``) whom the
+        person says is no longer running: the folder is opened anyway (see
+        :mod:`~photoscreen.core.session_lock`).
         ``read_only`` opens without the lock and without creating or changing anything
         (for ``photoscreen status``): a private snapshot of the session the window would
         use. A read-only folder works in this PC's copy of its session, kept in step with
@@ -128,7 +132,7 @@ class Session(DecisionMethods):
             store, location = open_store_for_reading(location)
             session = cls(location, store, None, user, centre, clock)
         else:
-            lock, store, location = _lock_and_open(location, user)
+            lock, store, location = _lock_and_open(location, user, take_over)
             try:
                 session = cls(location, store, lock, user, centre, clock)
             except BaseException:
@@ -392,16 +396,20 @@ class Session(DecisionMethods):
 
 
 def _lock_and_open(
-    location: SessionLocation, user: str
+    location: SessionLocation, user: str, take_over: LockHolder | None
 ) -> tuple[FolderLock, Store, SessionLocation]:
-    """Take the session directory's lock, then open its store (this PC's copy in step)."""
+    """Take the session directory's lock, then open its store (this PC's copy in step).
+
+    Every change saved afterwards first checks that the lock is still this one's.
+    """
     lock = FolderLock(location.directory, user)
-    lock.acquire()
+    lock.acquire(take_over=take_over)
     try:
         store, location = open_store(location, user)
     except BaseException:
         lock.release()
         raise
+    store.before_write = lock.check_held
     return lock, store, location
 
 

@@ -5,9 +5,16 @@ the same photos at once would overwrite each other's work without knowing. So th
 instance to open a folder holds ``.photoscreen/lock`` (who, which PC, which process, since
 when) and a second instance gets a plain-words message naming the holder.
 
-A lock left behind by a crash is recovered automatically when its process is gone and it
-was taken on this PC; a lock from another PC cannot be checked from here, so the message
-says how to clear it by hand.
+A lock left behind by a crash is recovered automatically when it was taken on this PC and
+its process is gone: the lock records which start of the PC it was taken in and when its
+process started, so a process id reused after a restart is not mistaken for the holder
+(see :mod:`~photoscreen.core.process_identity`). A lock from another PC, or one whose
+holder cannot be told apart from a reused id, cannot be judged from here:
+:class:`SessionLocked` then says so (``may_be_stale``), and the person, who can see
+whether the other photoscreen is still open, may open the folder anyway
+(``acquire(take_over=holder)``). That takes over exactly the lock they were shown, never
+one taken since; and should the other photoscreen be running after all, it finds out at
+its next change (:meth:`FolderLock.check_held`), which is refused and not saved.
 
 Recovering a stale lock is a take-over: two openers may find the same stale lock at once,
 and the slower one must not delete the lock the faster one has just made. So a take-over
@@ -24,11 +31,15 @@ import json
 import os
 import secrets
 import socket
-import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from photoscreen.core.process_identity import boot_id, pid_alive, process_started
+from photoscreen.core.store import StoreError
+
+__all__ = ["FolderLock", "FolderTakenOver", "LockHolder", "SessionLocked", "pid_alive"]
 
 LOCK_NAME = "lock"
 # A lock file that is empty or unreadable was cut short while being written (the writer
@@ -42,11 +53,23 @@ _ATTEMPTS = 5
 
 
 class SessionLocked(Exception):
-    """Another photoscreen has this folder open; ``str()`` says who, where and since when."""
+    """Another photoscreen has this folder open; ``str()`` says who, where and since when.
 
-    def __init__(self, message: str, holder: LockHolder | None = None) -> None:
+    ``may_be_stale``: whether it can be running is not known here (another PC, or an id
+    that cannot be checked); the person may then open the folder anyway, by passing
+    ``holder`` as ``take_over``.
+    """
+
+    def __init__(
+        self, message: str, holder: LockHolder | None = None, *, may_be_stale: bool = False
+    ) -> None:
         super().__init__(message)
         self.holder = holder
+        self.may_be_stale = may_be_stale
+
+
+class FolderTakenOver(StoreError):
+    """This photoscreen's lock was taken over by another: nothing more is saved here."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +81,8 @@ class LockHolder:
     pid: int
     since: str
     token: str
+    boot: str = ""  # which start of the PC ("" not known, or an older photoscreen's lock)
+    started: str = ""  # when the process started, as the system counts ("" not known)
 
     def describe(self) -> str:
         """ "Alice on PC-12 since 10:42" in local time."""
@@ -74,38 +99,6 @@ def _local_time(iso: str) -> str:
     return moment.strftime("%d %b %Y %H:%M")
 
 
-def pid_alive(pid: int) -> bool:
-    """True when a process with this id is running on this PC."""
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":
-        return _windows_pid_alive(pid)
-    try:
-        os.kill(pid, 0)  # signal 0 only checks; it sends nothing on POSIX
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # it exists, it belongs to someone else
-    return True
-
-
-def _windows_pid_alive(pid: int) -> bool:
-    # os.kill on Windows terminates the process whatever the signal, so ask the kernel.
-    import ctypes
-
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
-    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-    if not handle:
-        return False
-    try:
-        code = ctypes.c_ulong()
-        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
-            return True
-        return bool(code.value == 259)  # STILL_ACTIVE
-    finally:
-        kernel32.CloseHandle(handle)
-
-
 class FolderLock:
     """The exclusive lock on one session directory."""
 
@@ -117,11 +110,18 @@ class FolderLock:
             pid=os.getpid(),
             since=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             token=secrets.token_hex(8),
+            boot=boot_id(),
+            started=process_started(os.getpid()),
         )
         self._held = False
 
-    def acquire(self) -> None:
-        """Take the lock, or raise :class:`SessionLocked` naming whoever has it."""
+    def acquire(self, *, take_over: LockHolder | None = None) -> None:
+        """Take the lock, or raise :class:`SessionLocked` naming whoever has it.
+
+        ``take_over``: the holder a :class:`SessionLocked` named, whom the person says is
+        not running any more; their lock is taken over if it is still that very lock
+        and its holder is not known to be running on this PC.
+        """
         for _ in range(_ATTEMPTS):
             if self._try_create():
                 self._held = True
@@ -136,7 +136,11 @@ class FolderLock:
                     "Try again in a moment."
                 )
             if holder is not None and not self._is_stale(holder):
-                raise SessionLocked(self._locked_message(holder), holder)
+                running = self._running(holder)
+                chosen = take_over is not None and take_over.token == holder.token
+                if not (chosen and running is not True):
+                    message = self._locked_message(holder, running)
+                    raise SessionLocked(message, holder, may_be_stale=running is not True)
             self._take_over(seen)
         raise SessionLocked(
             "This folder is being opened by another photoscreen right now. Try again in a moment."
@@ -151,13 +155,31 @@ class FolderLock:
         if holder is not None and holder.token == self._mine.token:
             self.path.unlink(missing_ok=True)
 
+    def check_held(self) -> None:
+        """Raise :class:`FolderTakenOver` if the lock is no longer this photoscreen's
+        (another was told this one had stopped, and opened the folder); the session
+        calls it before every change it saves."""
+        if not self._held:
+            return
+        holder = self._read_holder()
+        if holder is not None and holder.token == self._mine.token:
+            return
+        if holder is None and self._read_lock_file() is None and self._try_create():
+            return  # the file was deleted by hand, and nobody has opened the folder since
+        who = f"{holder.describe()}: " if holder is not None else ""
+        raise FolderTakenOver(
+            f"This folder was opened in another photoscreen ({who}told this one was no "
+            "longer running), so nothing more is saved here. Close this folder; what was "
+            "saved before stays."
+        )
+
     def _try_create(self) -> bool:
         try:
             fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
             return False
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(self._mine.__dict__, handle)
+            json.dump(asdict(self._mine), handle)
             handle.flush()
             os.fsync(handle.fileno())
         return True
@@ -184,7 +206,21 @@ class FolderLock:
         return None if seen is None else _parse_holder(seen.data)
 
     def _is_stale(self, holder: LockHolder) -> bool:
-        return holder.host == self._mine.host and not pid_alive(holder.pid)
+        return self._running(holder) is False
+
+    def _running(self, holder: LockHolder) -> bool | None:
+        """Whether the holder's photoscreen runs: known only on this PC, and only where
+        its process can be told apart from another given the same id; None: not known."""
+        if holder.host != self._mine.host:
+            return None
+        if not pid_alive(holder.pid):
+            return False
+        if holder.boot and self._mine.boot and holder.boot != self._mine.boot:
+            return False  # taken before this PC was last started
+        started = process_started(holder.pid)
+        if holder.started and started:
+            return started == holder.started  # another process has that id now
+        return None
 
     def _take_over(self, stale: _LockFile) -> None:
         """Remove the lock file judged stale, if it still is that file; see the module doc."""
@@ -198,14 +234,20 @@ class FolderLock:
         finally:
             guard.unlink(missing_ok=True)
 
-    def _locked_message(self, holder: LockHolder) -> str:
+    def _locked_message(self, holder: LockHolder, running: bool | None) -> str:
         message = f"This folder is open in photoscreen by {holder.describe()}."
+        if running:
+            return f"{message} Close it there first."
         if holder.host == self._mine.host:
-            return message + " Close it there first."
+            return (
+                f"{message} Close it there first. If photoscreen is no longer running on "
+                "this PC, the folder can be opened anyway."
+            )
         return (
-            message + " Close it there first. If photoscreen is no longer running on "
-            f"{holder.host}, delete the file '{self.path.name}' in the folder's "
-            "'.photoscreen' directory and try again."
+            f"{message} Close it there first. If photoscreen is no longer running on "
+            f"{holder.host} (that PC was switched off, or photoscreen stopped), the folder "
+            f"can be opened anyway (or delete the file '{self.path.name}' in the folder's "
+            "'.photoscreen' directory and try again)."
         )
 
 
@@ -228,6 +270,8 @@ def _parse_holder(data: bytes) -> LockHolder | None:
             pid=int(fields["pid"]),
             since=str(fields["since"]),
             token=str(fields["token"]),
+            boot=str(fields.get("boot", "")),
+            started=str(fields.get("started", "")),
         )
     except (ValueError, KeyError, TypeError):
         return None

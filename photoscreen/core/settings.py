@@ -35,6 +35,7 @@ from photoscreen.core import audit
 from photoscreen.core.centre_file import CentreFile
 from photoscreen.core.pin_attempts import Clock
 from photoscreen.core.policy import (
+    MAX_LABEL_CHARS,
     Activity,
     activities_from_json,
     default_activities,
@@ -326,6 +327,11 @@ class CentreSettings(PinMethods):
         label = " ".join(label.split())
         if not label:
             raise SettingError("An activity needs a name.")
+        if len(label) > MAX_LABEL_CHARS:
+            raise SettingError(
+                f"An activity's name can have at most {MAX_LABEL_CHARS} characters "
+                f"(this one has {len(label)}): please choose a shorter one."
+            )
         for other in self.activities():
             if other.key != renaming and other.label.casefold() == label.casefold():
                 blocked = f" ({other.block_words})" if other.block_words else ""

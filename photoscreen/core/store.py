@@ -37,7 +37,6 @@ lock, not the thread, guards it.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import secrets
@@ -46,13 +45,14 @@ import sqlite3
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from photoscreen.core import audit_chain
+from photoscreen.core.file_names import path_digest
 
 # The store's errors are this module's too (imported from here throughout): re-exported.
 from photoscreen.core.store_errors import DamagedValue as DamagedValue
@@ -104,8 +104,7 @@ def user_data_dir() -> Path:
 
 def fallback_directory(folder: Path) -> Path:
     """The fallback session directory of ``folder``: one per folder path, per user."""
-    digest = hashlib.sha256(str(folder.resolve()).encode("utf-8")).hexdigest()[:20]
-    return user_data_dir() / digest
+    return user_data_dir() / path_digest(folder)
 
 
 def _writable_dir(directory: Path) -> bool:
@@ -221,7 +220,8 @@ def read_only_uri(path: PurePath) -> str:
     if not text.startswith("/"):
         text = "/" + text  # a drive letter: C:/x -> /C:/x
     prefix = "file://" if text.startswith("//") else "file:"
-    return f"{prefix}{quote(text, safe='/:')}?mode=ro"
+    # Quoted from the system's bytes: a folder's name need not be text (file_names).
+    return f"{prefix}{quote(os.fsencode(text), safe='/:')}?mode=ro"
 
 
 def _backup(source: Path, target: Path) -> None:
@@ -333,6 +333,8 @@ class Store:
         self._lock = threading.RLock()
         self.read_only = read_only
         self.path = db_path
+        # Called before every write; raises to refuse it (the folder's lock was taken over).
+        self.before_write: Callable[[], None] | None = None
         self._private_dir: Path | None = None
         _refuse_empty(db_path)
         try:
@@ -362,7 +364,7 @@ class Store:
     def _connect(db_path: Path | None) -> sqlite3.Connection:
         try:
             return sqlite3.connect(
-                ":memory:" if db_path is None else str(db_path),
+                ":memory:" if db_path is None else os.fsencode(db_path),
                 timeout=15.0,
                 isolation_level=None,
                 check_same_thread=False,
@@ -428,6 +430,8 @@ class Store:
 
     def _begin(self) -> None:
         self._roll_back()  # one an earlier failure could not roll back (see below)
+        if self.before_write is not None:
+            self.before_write()  # refuses (raises) when the folder's lock was taken over
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:

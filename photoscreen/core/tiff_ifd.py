@@ -4,6 +4,14 @@ EXIF data is a TIFF structure (in JPEG APP1, PNG eXIf, WebP EXIF, HEIC Exif item
 TIFF photo *is* one, so one reader serves both. It reads tags, never pixels, and treats
 the bytes as hostile: offsets are bounds-checked, loops in the IFD chain are cut, and
 sizes are capped, so a malformed file gives fewer tags rather than an exception or a hang.
+
+Every tag names its own offset and count, so a file can point a thousand tags at the same
+4 MB (or sixty-four IFDs at overlapping bytes) and declare far more data than it holds.
+Reading is therefore paid for from a budget proportional to the structure's size: the
+bytes each value copies, each entry, and each number decoded (a Python number costs some
+32 bytes, so 4 MB of BYTE values would otherwise become 130 MB). A structure whose tags
+ask for more is read up to that point and marked ``too_large``; a legitimate file, whose
+values each occupy their own bytes, stays far inside the budget.
 """
 
 from __future__ import annotations
@@ -17,11 +25,26 @@ GPS_IFD = 0x8825
 INTEROP_IFD = 0xA005
 SUB_IFDS = 0x014A
 
-# Blocks kept as raw bytes whatever their declared type (IPTC is often typed LONG).
-_RAW_TAGS = frozenset({700, 33723, 34377, 0x927C})
+# Blocks kept as raw bytes whatever their declared type (IPTC is often typed LONG): XMP,
+# IPTC, Photoshop resources, the ICC profile, the maker's notes.
+_RAW_TAGS = frozenset({700, 33723, 34377, 34675, 0x927C})
 _MAX_ENTRIES = 1000
 _MAX_CHAIN = 64
-_MAX_VALUE_BYTES = 4 * 1024 * 1024
+_MAX_SUB_IFDS = 64
+# A bigger value (Photoshop's layers in a TIFF can run to hundreds of MB) is recorded as
+# present, holding ``b""``, and the structure as too large to check.
+MAX_VALUE_BYTES = 16 * 1024 * 1024
+# Numbers decoded per value. The tags findings read hold a few numbers (GPS, orientation,
+# page kinds) or a short text (Windows' XP* tags); strip offsets, which can run to
+# millions, are never needed as numbers.
+_MAX_NUMBERS = 4096
+# What reading costs, in bytes of memory: an entry, and one decoded number.
+_ENTRY_COST = 12
+_NUMBER_COST = 32
+# The budget: four times the structure's size, plus enough for a small EXIF block whose
+# numbers cost more as Python objects than the bytes holding them.
+_BUDGET_FACTOR = 4
+_BUDGET_SLACK = 16 * 1024
 # type code -> (struct letter, size in bytes)
 _TYPES = {
     1: ("B", 1),
@@ -48,7 +71,9 @@ class TiffTags:
 
     ``chain`` holds IFD0, IFD1... (in EXIF, IFD1 describes the embedded thumbnail; in a
     TIFF file each is a page or preview); ``sub_ifds`` the SubIFD previews; ``exif``, ``gps``
-    and ``interop`` the sub-directories of IFD0. ``raw_sizes`` records each tag's byte size.
+    and ``interop`` the sub-directories of IFD0. ``damaged``: something could not be read
+    (a bad offset or type); ``too_large``: reading stopped at the budget, or a value over
+    :data:`MAX_VALUE_BYTES` was left unread (see the module docstring).
     """
 
     chain: list[dict[int, TagValue]] = field(default_factory=list)
@@ -57,6 +82,7 @@ class TiffTags:
     gps: dict[int, TagValue] = field(default_factory=dict)
     interop: dict[int, TagValue] = field(default_factory=dict)
     damaged: bool = False
+    too_large: bool = False
 
     @property
     def ifd0(self) -> dict[int, TagValue]:
@@ -99,11 +125,12 @@ def read_tiff(data: bytes) -> TiffTags:
     tags.exif = reader.sub_ifd(first.get(EXIF_IFD), seen)
     tags.gps = reader.sub_ifd(first.get(GPS_IFD), seen)
     tags.interop = reader.sub_ifd(tags.exif.get(INTEROP_IFD), seen)
-    for pointer in _as_ints(first.get(SUB_IFDS)):
+    for pointer in _as_ints(first.get(SUB_IFDS))[:_MAX_SUB_IFDS]:
         sub = reader.sub_ifd((float(pointer),), seen)
         if sub:
             tags.sub_ifds.append(sub)
     tags.damaged = tags.damaged or reader.damaged
+    tags.too_large = reader.too_large
     return tags
 
 
@@ -114,12 +141,14 @@ def _as_ints(value: TagValue | None) -> list[int]:
 
 
 class _Reader:
-    """Bounds-checked access to one TIFF structure in a given byte order."""
+    """Bounds-checked, budgeted access to one TIFF structure in a given byte order."""
 
     def __init__(self, data: bytes, order: str) -> None:
         self.data = data
         self.order = order
         self.damaged = False
+        self.too_large = False
+        self._budget = _BUDGET_FACTOR * len(data) + _BUDGET_SLACK
 
     def u16(self, offset: int) -> int:
         value: int = struct.unpack_from(self.order + "H", self.data, offset)[0]
@@ -128,6 +157,14 @@ class _Reader:
     def u32(self, offset: int) -> int:
         value: int = struct.unpack_from(self.order + "I", self.data, offset)[0]
         return value
+
+    def _pay(self, cost: int) -> bool:
+        """Spend ``cost`` from the budget; False (and ``too_large`` from then on) if short."""
+        if self.too_large or cost > self._budget:
+            self.too_large = True
+            return False
+        self._budget -= cost
+        return True
 
     def ifd(self, offset: int) -> tuple[dict[int, TagValue] | None, int]:
         """The entries of the IFD at ``offset`` and the offset of the next IFD (0 = none)."""
@@ -138,6 +175,8 @@ class _Reader:
             return None, 0
         entries: dict[int, TagValue] = {}
         for index in range(count):
+            if not self._pay(_ENTRY_COST):
+                return entries, 0
             entry = offset + 2 + 12 * index
             tag = self.u16(entry)
             value = self.value(entry)
@@ -154,19 +193,27 @@ class _Reader:
             return None
         letters, size = _TYPES[kind]
         total = size * count
-        if total > _MAX_VALUE_BYTES:
-            self.damaged = True
-            return None
         start = entry + 8 if total <= 4 else self.u32(entry + 8)
-        raw = self.data[start : start + total]
-        if len(raw) < total:
+        if start + total > len(self.data):
             self.damaged = True
             return None
-        if kind == 7 or tag in _RAW_TAGS:
+        if total > MAX_VALUE_BYTES:
+            self.too_large = True
+            return b""
+        whole = kind in (2, 7) or tag in _RAW_TAGS
+        numbers = 0 if whole else min(count, _MAX_NUMBERS)
+        if not self._pay(total + _NUMBER_COST * numbers):
+            return None
+        if whole:
+            raw = self.data[start : start + total]
+            if kind == 2 and tag not in _RAW_TAGS:
+                return raw.split(b"\x00", 1)[0].decode("utf-8", "replace").strip()
             return bytes(raw)
-        if kind == 2:
-            return raw.split(b"\x00", 1)[0].decode("utf-8", "replace").strip()
-        values = struct.unpack(f"{self.order}{letters * count}", raw)
+        return self._numbers(kind, letters, start, numbers)
+
+    def _numbers(self, kind: int, letters: str, start: int, count: int) -> tuple[float, ...]:
+        """The first ``count`` values of a numeric tag (rationals as one number each)."""
+        values = struct.unpack_from(f"{self.order}{letters * count}", self.data, start)
         if kind in (5, 10):
             pairs = zip(values[0::2], values[1::2], strict=True)
             return tuple(n / d if d else 0.0 for n, d in pairs)

@@ -16,13 +16,13 @@ user folder.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import sqlite3
 from pathlib import Path
 
 from photoscreen.core.centre_file import _write_atomically
+from photoscreen.core.file_names import path_digest
 from photoscreen.core.store import user_data_dir
 
 log = logging.getLogger(__name__)
@@ -32,8 +32,7 @@ Head = tuple[int, str]
 
 def anchor_path(db_path: Path) -> Path:
     """Where this PC keeps the head of the trail of the session file ``db_path``."""
-    digest = hashlib.sha256(str(Path(db_path).resolve()).encode("utf-8")).hexdigest()[:20]
-    return user_data_dir().parent / "trail-heads" / f"{digest}.json"
+    return user_data_dir().parent / "trail-heads" / f"{path_digest(db_path)}.json"
 
 
 def head_of(conn: sqlite3.Connection) -> Head | None:

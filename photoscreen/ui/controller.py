@@ -16,9 +16,11 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtGui import QImage
 
+from photoscreen.core.file_names import name_key, shown_name
 from photoscreen.core.photo_list import PhotoEntry
 from photoscreen.core.policy import Activity, PhotoState, photo_status
 from photoscreen.core.session import Session, SessionLocked
+from photoscreen.core.session_lock import LockHolder
 from photoscreen.core.thumbnails import ThumbnailStore
 from photoscreen.ui import photo_state
 from photoscreen.ui.app_settings import AppSettings
@@ -54,6 +56,8 @@ class Controller(QObject, DecisionVerbs):
     undo_changed = Signal(bool, bool)
     drawing_requested = Signal()
     review_mode_changed = Signal(bool)
+    # A folder whose lock may be left from a photoscreen that stopped: (folder, SessionLocked).
+    folder_locked = Signal(object, object)
 
     def __init__(
         self,
@@ -94,11 +98,13 @@ class Controller(QObject, DecisionVerbs):
 
     # --- folder -------------------------------------------------------------------------
 
-    def open_folder(self, folder: Path) -> bool:
+    def open_folder(self, folder: Path, take_over: LockHolder | None = None) -> bool:
         """Start opening ``folder`` (closing the one open); False, with a message, if refused.
 
         The session is opened on a worker (see :mod:`photoscreen.ui.folder_opening`):
-        ``folder_opened`` follows, or a message saying why the folder could not be opened.
+        ``folder_opened`` follows, or a message saying why the folder could not be opened,
+        or ``folder_locked`` when another photoscreen's lock may be left from one that
+        stopped (opened again with ``take_over`` if the person says so).
         """
         if self.exporting:
             self.messages.warning("Please wait for the export to finish first.")
@@ -107,7 +113,9 @@ class Controller(QObject, DecisionVerbs):
         if not self.settings.user_name:
             self.messages.warning("Please enter your name first: File > Your name.")
             return False
-        opening = FolderOpening(Path(folder), self.settings.user_name, self.settings.centre_file)
+        opening = FolderOpening(
+            Path(folder), self.settings.user_name, self.settings.centre_file, take_over
+        )
         self._opening = opening
         self.opening_changed.emit(opening.folder)
         self.workers.run(
@@ -140,7 +148,9 @@ class Controller(QObject, DecisionVerbs):
         self._opening = None
         self.opening_changed.emit(None)
         self.folder_closed.emit()
-        if isinstance(error.exception, (SessionLocked, *REFUSALS, OSError)):
+        if isinstance(error.exception, SessionLocked) and error.exception.may_be_stale:
+            self.folder_locked.emit(opening.folder, error.exception)
+        elif isinstance(error.exception, (SessionLocked, *REFUSALS, OSError)):
             self.messages.error(f"The folder could not be opened. {error.exception}")
         else:
             self.messages.error(f"The folder could not be opened: {error.exception}", error.trace)
@@ -227,14 +237,15 @@ class Controller(QObject, DecisionVerbs):
 
     def window_title(self) -> str:
         user = self.settings.user_name or "no name set"
-        where = f"{self.session.folder.name} — " if self.session else ""
+        where = f"{shown_name(self.session.folder.name)} — " if self.session else ""
         return f"{where}photoscreen — {user}"
 
     def _load_listing(self, entries: list[PhotoEntry]) -> None:
-        self._photos = {entry.name: entry for entry in entries}
+        # Keyed by an id that survives Qt's strings: a file name need not be text.
+        self._photos = {entry.key: entry for entry in entries}
         self.model.set_entries(
             [
-                GridEntry(e.name, e.name, e.status, photo_state.face_count(e.decisions))
+                GridEntry(e.key, e.shown_name, e.status, photo_state.face_count(e.decisions))
                 for e in entries
             ]
         )
@@ -285,13 +296,13 @@ class Controller(QObject, DecisionVerbs):
             self._show_current(reload=False)
 
     def _store_entry(self, entry: PhotoEntry) -> None:
-        self._photos[entry.name] = entry
+        self._photos[entry.key] = entry
         self.model.update_entry(
-            entry.name, status=entry.status, face_count=photo_state.face_count(entry.decisions)
+            entry.key, status=entry.status, face_count=photo_state.face_count(entry.decisions)
         )
 
     def _on_scanned(self, scanned: ScannedPhoto) -> None:
-        name = scanned.path.name
+        name = name_key(scanned.path.name)
         if name not in self._photos:
             return
         if not scanned.complete:
@@ -422,10 +433,10 @@ class Controller(QObject, DecisionVerbs):
             if self.scan is not None:
                 self.scan.read_first(entry.path)  # the photo on screen is read first
             # Its grid thumbnail, if made already, stands in until it has been read.
-            self.photo.clear("Still reading this photo…", self._thumbnail_of(entry.name))
+            self.photo.clear("Still reading this photo…", self._thumbnail_of(entry.key))
         elif reload:
             # The grid's thumbnail stands in (scaled) until the full picture is decoded.
-            self.photo.show(entry.path, entry.photo_hash, self._thumbnail_of(entry.name))
+            self.photo.show(entry.path, entry.photo_hash, self._thumbnail_of(entry.key))
         self._show_panel()
         self._show_faces()
         if self.previewing:
@@ -458,7 +469,7 @@ class Controller(QObject, DecisionVerbs):
             self.photo.hidden_data if self.photo.key == (entry.path, entry.photo_hash) else None
         )
         self.panel_changed.emit(
-            photo_state.panel_state(entry.name, entry.status, entry.decisions, hidden)
+            photo_state.panel_state(entry.shown_name, entry.status, entry.decisions, hidden)
         )
 
     # --- review mode --------------------------------------------------------------------

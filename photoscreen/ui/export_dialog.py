@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscreen.core.export import ExportSummary
+from photoscreen.core.file_names import shown_name
 from photoscreen.core.jobs import Progress
 from photoscreen.core.policy import PhotoState, PhotoStatus
 from photoscreen.ui.export_runner import ExportRunner
@@ -222,7 +223,8 @@ def _buttons(*buttons: QPushButton) -> QHBoxLayout:
 def summary_title(summary: ExportSummary) -> str:
     """The headline: how many were saved, and where."""
     n = len(summary.written)
-    head = f"<b>{n} photo{'s' if n != 1 else ''} saved</b> in {escape(str(summary.destination))}"
+    where = escape(shown_name(summary.destination))
+    head = f"<b>{n} photo{'s' if n != 1 else ''} saved</b> in {where}"
     if summary.cancelled:
         head += "<br>The export was cancelled before the end."
     if summary.failed:
@@ -239,22 +241,27 @@ def summary_html(summary: ExportSummary) -> str:
     parts = []
     if summary.failed:
         parts.append("<h3>Could not be saved</h3><ul>")
-        parts += [f"<li>{escape(f.source.name)}: {escape(f.reason)}</li>" for f in summary.failed]
+        parts += [
+            f"<li>{escape(shown_name(f.source.name))}: {escape(f.reason)}</li>"
+            for f in summary.failed
+        ]
         parts.append("</ul>")
     if summary.withheld:
         parts.append("<h3>Left out</h3><ul>")
         for held in summary.withheld:
             why = "; ".join(held.reasons)
-            parts.append(f"<li>{escape(held.source.name)}: {escape(why)}</li>")
+            parts.append(f"<li>{escape(shown_name(held.source.name))}: {escape(why)}</li>")
         parts.append("</ul>")
     if summary.written:
         parts.append("<h3>Saved</h3><ul>")
         parts += [
-            f"<li>{escape(w.name)} (from {escape(w.source.name)})</li>" for w in summary.written
+            f"<li>{escape(w.name)} (from {escape(shown_name(w.source.name))})</li>"
+            for w in summary.written
         ]
         parts.append("</ul>")
     for copy, first in summary.duplicates:
         parts.append(
-            f"<p>{escape(copy.name)} was skipped: the same picture as {escape(first.name)}.</p>"
+            f"<p>{escape(shown_name(copy.name))} was skipped: the same picture as "
+            f"{escape(shown_name(first.name))}.</p>"
         )
     return "".join(parts) or "<p>Nothing was exported.</p>"

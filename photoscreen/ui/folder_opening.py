@@ -19,6 +19,7 @@ from pathlib import Path
 from photoscreen.core.jobs import Cancelled
 from photoscreen.core.photo_list import PhotoEntry
 from photoscreen.core.session import Session
+from photoscreen.core.session_lock import LockHolder
 from photoscreen.ui.workers import JobContext
 
 
@@ -33,17 +34,26 @@ class OpenedFolder:
 class FolderOpening:
     """One request to open ``folder``; :meth:`job` runs on a worker, the rest on the GUI thread."""
 
-    def __init__(self, folder: Path, user: str, centre_file: Path | None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        user: str,
+        centre_file: Path | None,
+        take_over: LockHolder | None = None,
+    ) -> None:
         self.folder = Path(folder)
         self._user = user
         self._centre_file = centre_file
+        self._take_over = take_over  # a lock the person said is left from a stopped one
         self._lock = threading.Lock()
         self._abandoned = False
         self._unclaimed: OpenedFolder | None = None
 
     def job(self, context: JobContext) -> OpenedFolder:
         """Open the session and list the folder (worker thread)."""
-        session = Session.open(self.folder, self._user, centre_file=self._centre_file)
+        session = Session.open(
+            self.folder, self._user, centre_file=self._centre_file, take_over=self._take_over
+        )
         try:
             opened = OpenedFolder(session, session.photos())
         except BaseException:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from photoscreen.core.session_lock import SessionLocked
 from photoscreen.ui.controller import Controller
 from photoscreen.ui.export_dialog import ExportDialog
 from photoscreen.ui.export_runner import ExportRunner
@@ -34,6 +35,7 @@ class Interactions(QObject):
         self.export_runner = ExportRunner(controller, self)
         self.dialog: object | None = None  # the dialog open now (tests drive it)
         self._closing_after_export = False
+        controller.folder_locked.connect(self.ask_open_anyway)
 
     def handlers(self) -> dict[str, Callable[[], object]]:
         """What each command of :mod:`photoscreen.ui.actions` does."""
@@ -111,6 +113,30 @@ class Interactions(QObject):
             return
         event.acceptProposedAction()
         self._controller.open_folder(folder)
+
+    def ask_open_anyway(self, folder: Path, locked: SessionLocked) -> None:
+        """The folder's lock may be left from a photoscreen that stopped: say who holds it,
+        and open the folder anyway if the person says that one is not running."""
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Folder open elsewhere?",
+            f"{locked}\n\nIf photoscreen is still open there, close it there first: two "
+            "people working on the same photos at once would overwrite each other's "
+            "decisions. Opening anyway means the other photoscreen saves nothing more.",
+            QMessageBox.StandardButton.NoButton,
+            self._window,
+        )
+        anyway = question.addButton(
+            "The other photoscreen is not running: open anyway", QMessageBox.ButtonRole.AcceptRole
+        )
+        question.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+
+        def answered() -> None:
+            if question.clickedButton() is anyway:
+                self._controller.open_folder(folder, take_over=locked.holder)
+
+        question.finished.connect(answered)
+        self._show(question)
 
     # --- prompts and dialogs ------------------------------------------------------------
 

@@ -52,7 +52,7 @@ class ReviewController(QObject):
             return
         self.state_changed.emit(
             photo_state.review_state(
-                entry.name, entry.name, entry.status, entry.decisions, session.activities()
+                entry.key, entry.shown_name, entry.status, entry.decisions, session.activities()
             )
         )
 
@@ -64,7 +64,7 @@ class ReviewController(QObject):
         if not self._controller.review_mode:
             return
         items = [
-            photo_state.queue_item(e.name, e.name, e.decisions)
+            photo_state.queue_item(e.key, e.shown_name, e.decisions)
             for e in self._controller.entries()
             if e.decisions is not None and e.flagged and e.decisions.verdict is None
         ]

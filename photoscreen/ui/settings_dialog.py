@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoscreen.core.policy import MAX_LABEL_CHARS
 from photoscreen.core.redact import RedactionStyle
 from photoscreen.core.settings import LONG_SIDE_RANGE, QUALITY_RANGE
 from photoscreen.ui.controller import Controller
@@ -84,6 +85,7 @@ class SettingsDialog(QDialog):
         self.activity_list.currentItemChanged.connect(lambda *_: self._show_selected())
         self.activity_name = QLineEdit()
         self.activity_name.setPlaceholderText("Activity name")
+        self.activity_name.setMaxLength(MAX_LABEL_CHARS)
         add = QPushButton("Add as new")
         add.clicked.connect(self.add_activity)
         rename = QPushButton("Rename selected")

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoscreen.core.file_names import shown_name
+
 _INTRO = (
     "photoscreen gets a session's photos ready to post safely: it hides faces, removes "
     "hidden details such as location and names from the files, and keeps out photos the "
@@ -81,7 +83,7 @@ class WelcomePage(QWidget):
         """Show ``folders`` (newest first); hides the list when there are none."""
         self.recent_list.clear()
         for folder in folders:
-            item = QListWidgetItem(f"{folder.name}    ({folder.parent})")
+            item = QListWidgetItem(f"{shown_name(folder.name)}    ({shown_name(folder.parent)})")
             item.setData(Qt.ItemDataRole.UserRole, str(folder))
             item.setToolTip(str(folder))
             self.recent_list.addItem(item)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QMenu
 
+from photoscreen.core.file_names import shown_name
 from photoscreen.ui.filters import FILTERS, REVIEW_FILTER
 from photoscreen.ui.grid_delegate import CELL_SIZE
 from photoscreen.ui.grid_model import Roles
@@ -68,7 +69,7 @@ def _fill_recent_menu(w: MainWindow) -> None:
     c, menu = w.controller, w.recent_menu
     menu.clear()
     for folder in c.settings.recent_folders():
-        action = menu.addAction(f"{folder.name}    ({folder.parent})")
+        action = menu.addAction(f"{shown_name(folder.name)}    ({shown_name(folder.parent)})")
         action.triggered.connect(lambda _checked=False, chosen=folder: c.open_folder(chosen))
     if menu.isEmpty():
         menu.addAction("No recent folders yet").setEnabled(False)
@@ -158,7 +159,7 @@ def _select_in_grid(w: MainWindow, photo_id: str | None) -> None:
 
 
 def _show_opening(w: MainWindow, folder: Path | None) -> None:
-    w.scan_label.setText(f"Opening {folder.name}…" if folder is not None else "")
+    w.scan_label.setText(f"Opening {shown_name(folder.name)}…" if folder is not None else "")
     if folder is not None:
         w.controller.cells_on_screen = _cells_on_screen(w)
         # The work area is laid out and painted while the session opens on its worker,
