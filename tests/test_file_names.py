@@ -23,10 +23,17 @@ from hypothesis import strategies as st
 from photoscreen.commands import export as export_command
 from photoscreen.commands import status as status_command
 from photoscreen.commands import verify as verify_command
-from photoscreen.core.file_names import name_from_store, name_key, shown_name, stored_name
+from photoscreen.core.file_names import (
+    is_text,
+    name_from_store,
+    name_key,
+    shown_name,
+    stored_name,
+)
 from photoscreen.core.ingest import ingest_photos
 from photoscreen.core.jobs import CancelToken
 from photoscreen.core.session import Session
+from photoscreen.core.store import StoreError
 from tests.session_fixtures import jpeg_bytes, make_ready
 
 bytes_names = pytest.mark.skipif(sys.platform == "win32", reason="Windows names are UTF-16")
@@ -34,6 +41,18 @@ bytes_names = pytest.mark.skipif(sys.platform == "win32", reason="Windows names 
 
 def _path(folder: Path, name: bytes) -> Path:
     return Path(os.fsdecode(os.fsencode(folder) + b"/" + name))
+
+
+def _terminal() -> io.TextIOWrapper:
+    """An output that, like a UTF-8 terminal, refuses text that cannot be encoded."""
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="\n")
+
+
+def _printed(out: io.TextIOWrapper) -> str:
+    out.flush()
+    buffer = out.buffer
+    assert isinstance(buffer, io.BytesIO)
+    return buffer.getvalue().decode("utf-8")
 
 
 def _ingest(session: Session) -> None:
@@ -79,10 +98,11 @@ def test_a_latin_1_name_in_a_latin_1_folder_goes_all_the_way(tmp_path: Path) -> 
     files = {p["file"]: p["status"] for p in json.loads(document.getvalue())["photos"]}
     assert files == {odd.name: "ready", "plain.jpg": "ready"}
     # export: both written, the summary and its log name the file readably.
-    out = io.StringIO()
+    out = _terminal()
     upload = tmp_path / "upload"
     assert export_command.run(folder, upload, user="Alice", out=out) == 0
-    assert "  written  messy-play-001.jpg <- caf\\xe9.jpg" in out.getvalue()
+    assert "  written  messy-play-001.jpg <- caf\\xe9.jpg" in _printed(out)
+    assert f"Summary kept in {shown_name(folder)}" in _printed(out)
     with Session.open(folder, "Alice") as session:
         trail = session.audit_trail()
         log = session.session_dir / "exports" / trail[-1].details["log"]
@@ -94,6 +114,25 @@ def test_a_latin_1_name_in_a_latin_1_folder_goes_all_the_way(tmp_path: Path) -> 
     report = io.StringIO()
     assert verify_command.run([folder], report) == 0
     assert f"{shown_name(odd)}: clean" in report.getvalue().splitlines()
+
+
+@bytes_names
+def test_a_message_about_a_session_names_its_folder_readably(tmp_path: Path) -> None:
+    """The session's own messages (damaged, not saved) name the folder as shown names
+    do: a terminal or the window could not show the odd bytes otherwise."""
+    folder = _path(tmp_path, b"f\xeate")
+    (folder / ".photoscreen").mkdir(parents=True)
+    (folder / ".photoscreen" / "session.sqlite3").write_bytes(b"")  # damage: 0 bytes
+    with pytest.raises(StoreError, match="is damaged") as raised:
+        Session.open(folder, "Alice")
+    assert is_text(str(raised.value)) and shown_name(folder) in str(raised.value)
+    for run in (
+        lambda out: status_command.run(folder, as_json=False, out=out),
+        lambda out: export_command.run(folder, tmp_path / "upload", user="Alice", out=out),
+    ):
+        out = _terminal()
+        assert run(out) == 2
+        assert "is damaged" in _printed(out)
 
 
 # Any bytes a Linux file name may hold, except "/" and NUL; hidden names ("." first) are

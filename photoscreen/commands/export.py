@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from photoscreen.core.export import ExportRefused
+from photoscreen.core.file_names import shown_name
 from photoscreen.core.jobs import Progress
 from photoscreen.core.session import DecisionError, Session, SessionLocked
 from photoscreen.core.store import StoreError
@@ -62,5 +63,5 @@ def run(
             return 2
     out.write("\n".join(summary.lines()) + "\n")
     if summary.log_path is not None:
-        out.write(f"Summary kept in {summary.log_path}\n")
+        out.write(f"Summary kept in {shown_name(summary.log_path)}\n")
     return 0 if summary.ok else 1

@@ -246,7 +246,7 @@ def _finish(session: Session, summary: ExportSummary) -> None:
     except OSError as error:
         why = "the disk is full" if is_disk_full(error) else (error.strerror or str(error))
         summary.problems.append(
-            f"The export's log could not be saved in {session.session_dir} ({why})."
+            f"The export's log could not be saved in {shown_name(session.session_dir)} ({why})."
         )
     details = {
         "destination": str(summary.destination),

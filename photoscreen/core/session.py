@@ -22,6 +22,7 @@ from photoscreen.core import audit, decisions, pin_attempts, records_check, scan
 from photoscreen.core.centre_file import CentreFile
 from photoscreen.core.decision_rules import Identity
 from photoscreen.core.fallback_copy import open_store, open_store_for_reading
+from photoscreen.core.file_names import shown_name
 from photoscreen.core.photo_list import PhotoEntry, build_entries, list_folder
 from photoscreen.core.pin_attempts import Clock
 from photoscreen.core.policy import (
@@ -125,7 +126,7 @@ class Session(DecisionMethods):
             raise DecisionError("Enter your name: it is recorded with every decision.")
         folder = Path(folder)
         if not folder.is_dir():
-            raise DecisionError(f"The folder {folder} does not exist.")
+            raise DecisionError(f"The folder {shown_name(folder)} does not exist.")
         centre = None if centre_file is None else CentreFile(centre_file)
         location = locate_session(folder, create=not read_only)
         if read_only:

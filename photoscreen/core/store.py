@@ -52,7 +52,7 @@ from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from photoscreen.core import audit_chain
-from photoscreen.core.file_names import path_digest
+from photoscreen.core.file_names import path_digest, shown_name
 
 # The store's errors are this module's too (imported from here throughout): re-exported.
 from photoscreen.core.store_errors import DamagedValue as DamagedValue
@@ -143,8 +143,8 @@ def fallback_reason(folder: Path) -> str:
     """What the user is told when ``folder``'s session is kept on this PC instead."""
     return (
         "This folder cannot be written to (it may be a camera card or a read-only share), "
-        f"so decisions are kept on this PC in {fallback_directory(folder)} and others opening "
-        "the folder will not see them."
+        f"so decisions are kept on this PC in {shown_name(fallback_directory(folder))} and "
+        "others opening the folder will not see them."
     )
 
 
@@ -193,20 +193,22 @@ def snapshot_database(source: Path, target: Path) -> None:
         remove_database(target)
         if "locked" in str(error):
             raise StoreError(
-                f"The session file {source} is being written by another photoscreen right "
-                "now. Try again in a moment."
+                f"The session file {shown_name(source)} is being written by another "
+                "photoscreen right now. Try again in a moment."
             ) from error
-        raise StoreError(f"The session file {source} is damaged: {error}") from error
+        raise damaged(source, error) from error
     except sqlite3.DatabaseError as error:
         remove_database(target)
-        raise StoreError(f"The session file {source} is damaged: {error}") from error
+        raise damaged(source, error) from error
     except OSError as error:
         remove_database(target)
         raise StoreError(
-            f"The session file {source} cannot be read: {error.strerror or error}"
+            f"The session file {shown_name(source)} cannot be read: {error.strerror or error}"
         ) from error
     remove_database(target)
-    raise StoreError(f"The session file {source} kept changing while it was being read. Try again.")
+    raise StoreError(
+        f"The session file {shown_name(source)} kept changing while it was being read. Try again."
+    )
 
 
 def read_only_uri(path: PurePath) -> str:
@@ -301,7 +303,9 @@ def _create(db_path: Path) -> None:
             if not db_path.exists():
                 os.replace(temporary, db_path)
     except sqlite3.Error as error:
-        raise StoreError(f"The session file {db_path} cannot be made: {error}") from error
+        raise StoreError(
+            f"The session file {shown_name(db_path)} cannot be made: {error}"
+        ) from error
     finally:
         remove_database(temporary)
 
@@ -370,7 +374,8 @@ class Store:
                 check_same_thread=False,
             )
         except sqlite3.Error as error:
-            raise StoreError(f"The session file {db_path} cannot be opened: {error}") from error
+            shown = "" if db_path is None else f" {shown_name(db_path)}"
+            raise StoreError(f"The session file{shown} cannot be opened: {error}") from error
 
     def _prepare(self) -> None:
         # Imported here: migrations needs StoreError from this module.

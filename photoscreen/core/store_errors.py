@@ -18,6 +18,8 @@ import errno
 import sqlite3
 from pathlib import Path
 
+from photoscreen.core.file_names import shown_name
+
 _SQLITE_FULL = 13  # SQLite's result code; sqlite3.SQLITE_FULL only exists from Python 3.11
 # SQLite's primary result codes for a file that is damaged or not a database at all.
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
@@ -63,7 +65,7 @@ def is_damage(error: sqlite3.Error) -> bool:
 
 def damaged(db_path: Path | None, why: object) -> StoreError:
     """The plain message for a damaged session file."""
-    return StoreError(f"The session file {db_path} is damaged: {why}")
+    return StoreError(f"The session file {_shown(db_path)} is damaged: {why}")
 
 
 def is_disk_full(error: BaseException) -> bool:
@@ -78,7 +80,7 @@ def is_disk_full(error: BaseException) -> bool:
 
 def write_failed(error: BaseException, where: Path | str | None) -> WriteFailed:
     """The plain-words :class:`WriteFailed` for an error raised while saving in ``where``."""
-    place = f" ({where})" if where else ""
+    place = f" ({_shown(where)})" if where else ""
     if is_disk_full(error):
         return WriteFailed(
             f"The disk holding this folder's session{place} is full, so the last change was "
@@ -97,3 +99,8 @@ def failure(error: sqlite3.Error | DamagedValue, db_path: Path | None) -> StoreE
     if isinstance(error, DamagedValue) or (db_path is not None and is_damage(error)):
         return damaged(db_path, error)
     return write_failed(error, db_path)
+
+
+def _shown(path: Path | str | None) -> str:
+    """A path as people read it (a folder's name need not be text: file_names)."""
+    return "" if path is None else shown_name(path)
