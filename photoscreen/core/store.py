@@ -337,7 +337,7 @@ class Store:
         self._lock = threading.RLock()
         self.read_only = read_only
         self.path = db_path
-        # Called before every write; raises to refuse it (the folder's lock was taken over).
+        # Called before every write begins; raises to refuse it (see transaction).
         self.before_write: Callable[[], None] | None = None
         self._private_dir: Path | None = None
         _refuse_empty(db_path)
@@ -416,7 +416,8 @@ class Store:
         the database itself comes out, after the rollback, as the plain "is damaged"
         :class:`StoreError` when the file is damaged (or a value read back in it is not
         one photoscreen writes), else as :class:`WriteFailed` (nothing was saved; a full
-        disk is said as such).
+        disk is said as such). Before it begins, :attr:`before_write` may refuse it (the
+        session's lock check: ``FolderTakenOver`` once another photoscreen took the folder).
         """
         if self.read_only:
             raise StoreError("This session was opened read-only; nothing can be changed.")
@@ -436,7 +437,7 @@ class Store:
     def _begin(self) -> None:
         self._roll_back()  # one an earlier failure could not roll back (see below)
         if self.before_write is not None:
-            self.before_write()  # refuses (raises) when the folder's lock was taken over
+            self.before_write()
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as error:
