@@ -10,6 +10,7 @@ bytes names at the same path (Linux, where names are bytes).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -27,6 +28,7 @@ from photoscreen.core.file_names import (
     is_text,
     name_from_store,
     name_key,
+    path_digest,
     shown_name,
     stored_name,
 )
@@ -74,6 +76,22 @@ def test_stored_text_names_stay_text_and_others_never_equal_them() -> None:
     assert stored_name("caf\udce9.jpg") == b"caf\xe9.jpg"
     assert name_key("caf\udce9.jpg") != name_key("caf\udce8.jpg")
     assert shown_name("caf\udce9.jpg") == "caf\\xe9.jpg"
+
+
+@pytest.mark.parametrize("name", ["photos", "fête d'été", "写真", os.fsdecode(b"f\xeate")])
+def test_a_folder_has_one_id_whatever_its_name_and_text_names_keep_theirs(
+    tmp_path: Path, name: str
+) -> None:
+    """The ids of a folder's things on this PC (this PC's copy of its session, the head
+    of its trail): any name has one; a name that is text keeps the id it always had (the
+    hash of its UTF-8), so copies kept before are still found."""
+    if not is_text(name) and sys.platform == "win32":
+        pytest.skip("Windows names are UTF-16")
+    folder = tmp_path / name
+    assert len(path_digest(folder)) == 20 and path_digest(folder) != path_digest(tmp_path)
+    if is_text(name):
+        utf8 = hashlib.sha256(str(folder.resolve()).encode("utf-8")).hexdigest()[:20]
+        assert path_digest(folder) == utf8
 
 
 @bytes_names
