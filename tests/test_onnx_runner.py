@@ -11,12 +11,11 @@ import skimage.data
 from hypothesis import given
 from hypothesis import strategies as st
 
-from photoscreen.core import onnx_runner
 from photoscreen.core.centerface import CenterFaceNet
 from photoscreen.core.onnx_runner import (
-    MAX_PARALLEL_RUNS,
-    MAX_THREADS_PER_RUN,
+    MAX_CALLS,
     Backend,
+    ThreadPlan,
     available_backends,
     default_backend,
     thread_plan,
@@ -66,22 +65,21 @@ def test_a_run_refuses_what_is_not_an_nchw_float_array() -> None:
         model.run(np.zeros((1, 3, 32, 32), np.uint8))  # type: ignore[arg-type]
 
 
-def test_two_cores_go_to_one_run_of_both_on_either_backend() -> None:
-    assert thread_plan(Backend.ONNXRUNTIME, 2) == onnx_runner.ThreadPlan(1, 2)
-    assert thread_plan(Backend.OPENCV, 2) == onnx_runner.ThreadPlan(1, 2)
-    assert thread_plan(Backend.ONNXRUNTIME, 1) == onnx_runner.ThreadPlan(1, 1)
+def test_two_cores_run_two_inputs_side_by_side_one_photo_at_a_time() -> None:
+    assert thread_plan(Backend.ONNXRUNTIME, 2) == ThreadPlan(calls=2, threads=1, photos=1)
+    assert thread_plan(Backend.ONNXRUNTIME, 1) == ThreadPlan(calls=1, threads=1, photos=1)
 
 
 @given(cores=st.integers(1, 256))
 def test_many_cores_leave_one_for_the_window_and_bound_the_runs(cores: int) -> None:
     plan = thread_plan(Backend.ONNXRUNTIME, cores)
-    assert 1 <= plan.runs <= MAX_PARALLEL_RUNS
-    assert plan.threads >= 1
+    assert 1 <= plan.calls <= MAX_CALLS, "runs side by side each hold their memory"
+    assert plan.threads >= 1 and plan.photos in (1, 2)
+    used = plan.calls * plan.threads
     if cores >= 4:
-        assert plan.runs * plan.threads <= cores - 1, "a core is left for the window"
-        used = min(cores - 1, MAX_PARALLEL_RUNS * MAX_THREADS_PER_RUN)
-        assert plan.runs * plan.threads >= used - 1, "and the rest is used"
-        assert plan.threads <= MAX_THREADS_PER_RUN
+        assert used <= cores - 1, "a core is left for the window"
+        assert used > (cores - 1) - plan.calls, "and the rest is used"
     else:
-        assert plan.runs * plan.threads == cores
-    assert thread_plan(Backend.OPENCV, cores).runs == 1, "a cv2 net runs one at a time"
+        assert used == cores
+    opencv = thread_plan(Backend.OPENCV, cores)
+    assert (opencv.calls, opencv.photos) == (1, 1), "a cv2 net runs one input at a time"

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,7 +127,7 @@ class CenterFaceNet:
     process-wide count is left alone). Thread-safe when :attr:`thread_safe` says so.
     """
 
-    def __init__(self, backend: Backend | None = None, threads: int = 1) -> None:
+    def __init__(self, backend: Backend | None = None, threads: int = 1, calls: int = 1) -> None:
         try:
             self._model = OnnxModel(
                 dynamic_model_bytes(), OUTPUT_NAMES, backend=backend, threads=threads
@@ -135,6 +136,13 @@ class CenterFaceNet:
             raise ModelMissingError(
                 f"The face detection model could not be loaded: {error}"
             ) from error
+        # Independent inputs (a mirror image, tiles) run side by side on this pool: on 2
+        # cores two single-threaded runs finish sooner than one run on two threads.
+        self._pool = (
+            ThreadPoolExecutor(max_workers=calls, thread_name_prefix="centerface")
+            if calls > 1 and self._model.thread_safe
+            else None
+        )
 
     @property
     def backend(self) -> Backend:
@@ -144,6 +152,13 @@ class CenterFaceNet:
     def thread_safe(self) -> bool:
         """True when several threads may call :meth:`run` at once."""
         return self._model.thread_safe
+
+    def run_many(self, images: list[npt.NDArray[np.uint8]]) -> list[CenterFaceMaps]:
+        """The maps of each image, in order; on ONNX Runtime up to ``calls`` of them run at
+        once, each on one thread (images of any sizes, sides multiples of 32)."""
+        if self._pool is None or len(images) < 2:
+            return [self.run(image) for image in images]
+        return list(self._pool.map(self.run, images))
 
     def run(self, rgb: npt.NDArray[np.uint8]) -> CenterFaceMaps:
         """Run on an RGB uint8 image whose sides are multiples of 32."""
