@@ -24,7 +24,7 @@ from photoscreen.core.faces import (
 )
 from photoscreen.core.geometry import Box
 from photoscreen.core.loading import decode_photo
-from photoscreen.core.onnx_runner import Backend
+from photoscreen.core.onnx_runner import Backend, available_backends
 from tests.face_scenes import PastedFace, background, compose, jpeg_with_orientation
 
 GROUP = [
@@ -248,3 +248,38 @@ def test_missing_model_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.undo()
         centerface.model_bytes.cache_clear()
         centerface.dynamic_model_bytes.cache_clear()
+
+
+def _same_detections(first: list[Detection], second: list[Detection]) -> None:
+    assert len(first) == len(second)
+    for one, other in zip(first, second, strict=True):
+        assert one.band is other.band
+        assert one.score == pytest.approx(other.score, abs=1e-3)
+        for a, b in zip(
+            (one.box.x, one.box.y, one.box.w, one.box.h),
+            (other.box.x, other.box.y, other.box.w, other.box.h),
+            strict=True,
+        ):
+            assert a == pytest.approx(b, abs=0.5)
+
+
+@pytest.mark.skipif(Backend.ONNXRUNTIME not in available_backends(), reason="needs onnxruntime")
+@pytest.mark.parametrize("mode", list(DetectionMode))
+def test_onnxruntime_and_opencv_find_the_same_boxes(mode: DetectionMode) -> None:
+    """OpenCV's dnn is the fallback where ONNX Runtime has no wheel: a person must see the
+    same boxes, scores and bands either way (same cached results, same settings key)."""
+    faces = [*GROUP[:3], PastedFace(1400, 1000, 28), PastedFace(200, 1000, 30, mirrored=True)]
+    scene = compose("coffee", 1600, 1200, faces)
+    on_ort = FaceDetector(mode, backend=Backend.ONNXRUNTIME).detect(scene)
+    on_cv = FaceDetector(mode, backend=Backend.OPENCV).detect(scene)
+    assert len(on_ort) >= 3, "faces to agree on"
+    _same_detections(on_ort, on_cv)
+
+
+@pytest.mark.parametrize("cores", [1, 2, 3, 8])
+def test_how_the_cores_are_used_never_changes_what_is_found(cores: int) -> None:
+    """Inputs run side by side come back in order: one core or many, the same faces."""
+    scene = compose("rocket", 2000, 1500, GROUP[:4])
+    alone = FaceDetector(cores=1).detect(scene)
+    _same_detections(FaceDetector(cores=cores).detect(scene), alone)
+    assert_exactly_the_faces(alone, GROUP[:4])
