@@ -1,13 +1,12 @@
-"""Running CenterFace over a photo at one resolution: resizing, tiling, mirroring, peaks.
+"""Running CenterFace over a photo at several resolutions: resizing, tiling, mirroring.
 
 A *pass* looks at the whole photo at one input size (its long side in network pixels).
 A fine pass (``tiled``) whose input would be longer than :data:`MAX_TILE_SIDE` on a side is
-cut into overlapping tiles. Tiles bound the network's memory: a ``cv2.dnn`` net keeps
-buffers sized for the largest input it has run (about 250 bytes per input pixel with
-OpenCV 5, for the net's lifetime; measured: 625 MB after a 1376 x 1856 tile, 280 MB after
-960 x 1024, 135 MB after the 800 x 608 whole-photo pass), and reuses them for any input no
-larger, without re-planning. So a detector holds what its largest input needs, and tiles
-near the whole-photo pass's size add almost nothing to it.
+cut into overlapping tiles. Tiles bound the memory of a run (ONNX Runtime needs about
+120 bytes per input pixel while a run lasts, and two run side by side; a ``cv2.dnn`` net
+keeps buffers for the largest input it has run for its lifetime), and small inputs run
+faster per pixel (CPU caches): 0.57-0.61x of cv2.dnn's time per pixel at 320-576 px,
+0.82x at 896 (docs/faces-benchmark.md, "Memory").
 
 Faces on tile borders: neighbouring tiles overlap by :data:`TILE_OVERLAP` input pixels,
 more than the largest face a tiled pass is trusted with (:data:`TILED_MAX_FACE`), so a face
@@ -34,17 +33,17 @@ from photoscreen.core.centerface import (
     decode_peaks,
 )
 
-# A pass is cut into tiles when its input would be longer than this on a side. Small
-# enough to keep each detector's network buffers near what the whole-photo pass needs;
-# each smaller step costs more overlap work (see docs/faces-benchmark.md).
-MAX_TILE_SIDE = 832
+# A pass is cut into tiles when its input would be longer than this on a side: two
+# 608 x 560 tiles of a 12 MP photo's fine pass run side by side in ~90 MB less than two
+# 736 x 704 ones; each smaller step costs more overlap work (docs/faces-benchmark.md).
+MAX_TILE_SIDE = 640
 TILE_OVERLAP = 128
 # A box within this many input pixels of an inner tile edge counts as touching it.
 EDGE_MARGIN = 2 * STRIDE
 # Faces bigger than this (input px) may be cut by every tile holding them; the whole-photo
 # passes, which see the photo smaller, are the ones that find them. In default mode a fine
-# pass is at most 2496 / 800 times the whole-photo pass, where this is still 36 px:
-# a size CenterFace scores confidently.
+# pass is at most 2496 / 576 times the whole-photo pass beside it, where this is still
+# 26 px: a size CenterFace scores confidently.
 TILED_MAX_FACE = TILE_OVERLAP - 2 * EDGE_MARGIN
 # Two boxes of one pass with at least this overlap are the same face (CenterFace's usual).
 PASS_NMS_IOU = 0.3

@@ -13,7 +13,7 @@ How a photo is looked at (see ``docs/faces-benchmark.md`` for the measurements):
   pass is looked at whole at 896 px on its long side (enlarged up to 3x), plus its mirror
   image, their heatmaps averaged (a face scores high in both views, noise rarely does).
   A photo whose long side is 1344 px or more gets a *fine* pass at up to 2496 px (never
-  above the photo's own size), in tiles of at most 832 px, and beside it a whole-photo
+  above the photo's own size), in tiles of at most 640 px, and beside it a whole-photo
   pass at 576 px, mirrored, for the faces too big for a tile. CenterFace is confident
   from faces of about 25 px in its input: a child's 44 px face in a 4000 x 3000 group
   shot is 9 px at 800 (missed) but 27 px at 2496 (found; at 2304 its score already falls
@@ -35,6 +35,7 @@ per process.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from enum import Enum
 
@@ -51,12 +52,15 @@ from photoscreen.core.face_passes import (
 from photoscreen.core.geometry import Box
 from photoscreen.core.onnx_runner import Backend, default_backend, thread_plan
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "Detection",
     "DetectionMode",
     "FaceBand",
     "FaceDetector",
     "ModelMissingError",
+    "preload",
 ]
 
 MODEL_VERSION = "centerface-v1"
@@ -148,6 +152,22 @@ _MODES = {
         possible_threshold=0.11,
     ),
 }
+
+
+def preload() -> None:
+    """Import the network's backend and read and prepare the model now, once per process.
+
+    Importing ONNX Runtime holds the GIL for tens of milliseconds at a time while its
+    native library loads (49 ms on an idle 2-core PC, 150 ms under load): done by the
+    first ingest worker, that stalls the window's thread just after a folder opens. The
+    window calls this before it is shown. A missing model is left for the detector to
+    report when it is built, in the words ingest shows.
+    """
+    default_backend()
+    try:
+        centerface.dynamic_model_bytes()
+    except ModelMissingError as error:
+        log.warning("face detection model not loaded ahead: %s", error)
 
 
 class FaceDetector:
