@@ -283,3 +283,24 @@ def test_how_the_cores_are_used_never_changes_what_is_found(cores: int) -> None:
     alone = FaceDetector(cores=1).detect(scene)
     _same_detections(FaceDetector(cores=cores).detect(scene), alone)
     assert_exactly_the_faces(alone, GROUP[:4])
+
+
+def test_preload_readies_the_model_and_leaves_a_missing_one_to_the_detector(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The window preloads before it shows; a missing model must not stop it from
+    showing: ingest reports it, in words, when it builds the detector."""
+    faces.preload()
+    assert centerface.dynamic_model_bytes.cache_info().currsize == 1
+    monkeypatch.setattr(centerface, "MODEL_PACKAGE", "photoscreen_no_such_package")
+    centerface.model_bytes.cache_clear()
+    centerface.dynamic_model_bytes.cache_clear()
+    try:
+        faces.preload()
+        assert "not loaded ahead" in caplog.text
+        with pytest.raises(ModelMissingError, match="photoscreen_no_such_package"):
+            FaceDetector()
+    finally:
+        monkeypatch.undo()
+        centerface.model_bytes.cache_clear()
+        centerface.dynamic_model_bytes.cache_clear()
