@@ -1,9 +1,13 @@
-"""Benchmark photoscreen's face detector on the shared small-face set (not a test).
+"""Benchmark photoscreen's face detector on an annotated set of photos (not a test).
 
 Evaluates the real :class:`~photoscreen.core.faces.FaceDetector` (default and thorough
-modes, the faces band alone and faces + possible faces) on ``../shared/data/faces``
-(relative to the repository), with YuNet @832 as the reference and one plain CenterFace
-pass @832 (threshold 0.3) as the cost baseline, all in the same process.
+modes, the faces band alone and faces + possible faces) on a folder of pictures with an
+``annotations.json`` (``{"image.jpg": [[x, y, w, h], ...]}``, boxes in upright pixels,
+EXIF orientation applied), by default the shared crowd set ``../shared/data/faces``
+(relative to the repository). YuNet @832 is the reference (when its model is beside the
+set) and one plain CenterFace pass @832 on OpenCV's ``cv2.dnn`` (threshold 0.3) the cost
+baseline, all in the same process. Pictures are read by photoscreen's own loader, so any
+format it reads works and EXIF orientation is applied as the app applies it.
 
 Counting rules (FACES.md): a face is found when a box overlaps it with IoU >= 0.5; faces
 under 8 px (longest side) are ignored: neither misses nor false boxes. Detections are
@@ -13,13 +17,15 @@ Times are medians per image; the cost column divides by the baseline's median me
 the same run. A 4000 x 3000 photo (one set image enlarged) is timed as well, because real
 photos are far bigger than the set's 416 x 416.
 
-    .venv/bin/python benchmarks/faces.py [--data DIR] [--json] [--limit N]
+    .venv/bin/python benchmarks/faces.py [--set DIR] [--modes default,thorough] [--json]
+                                         [--limit N]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -35,6 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from photoscreen.core.centerface import CenterFaceNet, decode
 from photoscreen.core.face_passes import iou_matrix, nms
 from photoscreen.core.faces import DetectionMode, FaceBand, FaceDetector
+from photoscreen.core.loading import UnreadablePhoto, decode_photo, read_photo_file
+from photoscreen.core.onnx_runner import Backend, default_backend
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DEFAULT_DATA = SHARED / "data" / "faces"
@@ -112,8 +120,9 @@ def photoscreen_runner(mode: DetectionMode) -> Runner:
 
 
 def baseline_runner() -> Runner:
-    """One plain CenterFace pass at 832 px, threshold 0.3, as in FACES.md."""
-    net = CenterFaceNet()
+    """One plain CenterFace pass at 832 px on OpenCV's dnn, threshold 0.3, as in FACES.md
+    (the cost unit of every goal, whichever backend the detector uses)."""
+    net = CenterFaceNet(Backend.OPENCV)
 
     def run(rgb: np.ndarray) -> dict[str, np.ndarray]:
         height, width = rgb.shape[:2]
@@ -154,22 +163,63 @@ def timed(runner: Runner, rgb: np.ndarray) -> tuple[dict[str, np.ndarray], float
     return result, time.perf_counter() - start
 
 
-def evaluate(data: Path, limit: int | None) -> dict[str, object]:
-    """Run every detector over the set, interleaved per image so load hits all alike."""
-    truth = json.loads((data / "annotations.json").read_text())
+class SetError(Exception):
+    """The benchmark set cannot be used; the message says why, in plain words."""
+
+
+def read_set(data: Path, limit: int | None) -> tuple[dict[str, list[list[float]]], list[str]]:
+    """The annotations of the set in ``data`` and the picture names to use, sorted."""
+    path = data / "annotations.json"
+    if not path.is_file():
+        raise SetError(
+            f"No annotations.json in {data}: a benchmark set is a folder of pictures with an "
+            'annotations.json of the form {"image.jpg": [[x, y, w, h], ...]} (upright pixels).'
+        )
+    try:
+        truth = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise SetError(f"{path} is not valid JSON: {error}") from error
+    if not isinstance(truth, dict):
+        raise SetError(f"{path} must map picture names to lists of [x, y, w, h] boxes")
+    for name, boxes in truth.items():
+        valid = isinstance(boxes, list) and all(
+            isinstance(box, list)
+            and len(box) == 4
+            and all(isinstance(v, (int, float)) for v in box)
+            for box in boxes
+        )
+        if not valid:
+            raise SetError(f"{path}: the boxes of {name!r} are not a list of [x, y, w, h]")
+    missing = [name for name in truth if not (data / name).is_file()]
+    if missing:
+        raise SetError(f"{len(missing)} pictures named in {path} are not in {data}: {missing[:5]}")
     names = sorted(truth)[:limit]
-    runners = {
-        "centerface@832 (baseline)": baseline_runner(),
-        "photoscreen default": photoscreen_runner(DetectionMode.DEFAULT),
-        "photoscreen thorough": photoscreen_runner(DetectionMode.THOROUGH),
-    }
+    if not names:
+        raise SetError(f"{path} names no pictures")
+    return truth, names
+
+
+def load_picture(path: Path) -> np.ndarray:
+    """Upright RGB pixels of a picture, read as photoscreen reads photos."""
+    try:
+        return np.ascontiguousarray(decode_photo(read_photo_file(path)).pixels)
+    except UnreadablePhoto as error:
+        raise SetError(f"{path.name} cannot be read: {error.reason}") from error
+
+
+def evaluate(data: Path, limit: int | None, modes: list[DetectionMode]) -> dict[str, object]:
+    """Run every detector over the set, interleaved per image so load hits all alike."""
+    truth, names = read_set(data, limit)
+    runners = {"centerface@832 (baseline)": baseline_runner()}
+    for mode in modes:
+        runners[f"photoscreen {mode.value}"] = photoscreen_runner(mode)
     yunet = yunet_runner()
     if yunet is not None:
         runners["yunet@832 (reference)"] = yunet
     tallies: dict[str, Tally] = {}
     times: dict[str, list[float]] = {name: [] for name in runners}
     for image_name in names:
-        rgb = cv2.cvtColor(cv2.imread(str(data / image_name)), cv2.COLOR_BGR2RGB)
+        rgb = load_picture(data / image_name)
         for runner_name, runner in runners.items():
             result, seconds = timed(runner, rgb)
             times[runner_name].append(seconds)
@@ -183,8 +233,11 @@ def evaluate(data: Path, limit: int | None) -> dict[str, object]:
         rows[row_name] = {**tally.summary(), "ms": median * 1000, "cost": median / baseline}
     big = time_big_photo(data / names[0], runners, repeats=5)
     return {
+        "set": str(data),
         "images": len(names),
         "faces_counted": _counted(truth, names),
+        "backend": default_backend().value,
+        "load_average": os.getloadavg()[0],
         "rows": rows,
         "big_photo": big,
     }
@@ -192,7 +245,7 @@ def evaluate(data: Path, limit: int | None) -> dict[str, object]:
 
 def time_big_photo(path: Path, runners: dict[str, Runner], repeats: int) -> dict[str, object]:
     """Median times on one set image enlarged to 4000 x 3000, relative to the baseline."""
-    rgb = cv2.resize(cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB), BIG_PHOTO)
+    rgb = cv2.resize(load_picture(path), BIG_PHOTO)
     times: dict[str, list[float]] = {name: [] for name in runners}
     for _ in range(repeats):
         for name, runner in runners.items():
@@ -210,7 +263,10 @@ def _counted(truth: dict[str, list[list[float]]], names: list[str]) -> int:
 
 
 def print_table(report: dict[str, object]) -> None:
-    print(f"{report['images']} images, {report['faces_counted']} faces counted")
+    print(
+        f"{report['set']}: {report['images']} images, {report['faces_counted']} faces counted; "
+        f"detector on {report['backend']}; load average {report['load_average']:.1f}"
+    )
     header = "| detector [band] | recall | <32 px | >=32 px | precision | false/img | ms | cost |"
     print(header)
     print("|---|---|---|---|---|---|---|---|")
@@ -231,19 +287,37 @@ def print_table(report: dict[str, object]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchmark folder")
+    parser.add_argument(
+        "--set",
+        "--data",
+        dest="data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="folder of pictures with an annotations.json (default: the shared crowd set)",
+    )
+    parser.add_argument(
+        "--modes",
+        default="default,thorough",
+        help="detector modes to evaluate, comma-separated (default: default,thorough)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--limit", type=int, default=None, help="only the first N images")
     args = parser.parse_args(argv)
-    if not (args.data / "annotations.json").is_file():
-        print(
-            f"The face benchmark set was not found at {args.data}.\n"
-            "It lives outside the repository in ../shared/data/faces (images and "
-            "annotations.json); pass --data DIR to point elsewhere.",
-            file=sys.stderr,
-        )
+    try:
+        modes = [DetectionMode(mode.strip()) for mode in args.modes.split(",") if mode.strip()]
+    except ValueError:
+        parser.error(f"--modes takes default and/or thorough, not {args.modes!r}")
+    try:
+        report = evaluate(args.data, args.limit, modes)
+    except SetError as error:
+        print(f"The benchmark set at {args.data} cannot be used: {error}", file=sys.stderr)
+        if args.data == DEFAULT_DATA:
+            print(
+                "The shared set lives outside the repository in ../shared/data/faces; pass "
+                "--set DIR to use another folder.",
+                file=sys.stderr,
+            )
         return 2
-    report = evaluate(args.data, args.limit)
     if args.json:
         print(json.dumps(report, indent=None))
     else:

@@ -8,11 +8,12 @@ orientation, and decode them through the app's loader, as the folder ingest does
 from __future__ import annotations
 
 import itertools
+from types import ModuleType
 
 import numpy as np
 import pytest
 
-from photoscreen.core import centerface
+from photoscreen.core import centerface, face_fusion, face_passes, faces
 from photoscreen.core.face_passes import MAX_TILE_SIDE, TILE_OVERLAP, TILED_MAX_FACE, tile_spans
 from photoscreen.core.faces import (
     Detection,
@@ -23,6 +24,7 @@ from photoscreen.core.faces import (
 )
 from photoscreen.core.geometry import Box
 from photoscreen.core.loading import decode_photo
+from photoscreen.core.onnx_runner import Backend, available_backends
 from tests.face_scenes import PastedFace, background, compose, jpeg_with_orientation
 
 GROUP = [
@@ -181,6 +183,40 @@ def test_settings_key_names_model_mode_and_thresholds(detector: FaceDetector) ->
     key = detector.settings_key
     assert key.startswith("centerface-v1:default:")
     assert key == FaceDetector().settings_key
+    assert key == FaceDetector(backend=Backend.OPENCV).settings_key, "both find the same"
+    assert key != FaceDetector(DetectionMode.THOROUGH).settings_key
+
+
+def _detector_constants() -> list[tuple[ModuleType, str]]:
+    """Every numeric or text constant (UPPER_CASE) of the detector's modules, each from
+    the module that defines it (the others import it)."""
+    found: dict[str, ModuleType] = {}
+    for module in (centerface, face_passes, face_fusion, faces):
+        for name, value in vars(module).items():
+            plain = isinstance(value, (int, float, str)) and not isinstance(value, bool)
+            if name.isupper() and plain and name not in found:
+                found[name] = module
+    return [(module, name) for name, module in found.items()]
+
+
+# Constants that name where the model is, not how it is used.
+_NOT_SETTINGS = {"MODEL_PACKAGE", "MODEL_FILE", "MODEL_VERSION"}
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [(m, n) for m, n in _detector_constants() if n not in _NOT_SETTINGS],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_every_detector_constant_is_part_of_the_settings_key(
+    detector: FaceDetector, module: ModuleType, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cached detections are reused for one key: a change to any setting that moves boxes
+    must make a new key, or old results would be shown as if found with the new code."""
+    before = detector.settings_key
+    value = getattr(module, name)
+    monkeypatch.setattr(module, name, value + ("x" if isinstance(value, str) else 1))
+    assert detector.settings_key != before
 
 
 @pytest.mark.parametrize(
@@ -204,9 +240,67 @@ def test_tiny_photo_works(detector: FaceDetector) -> None:
 def test_missing_model_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(centerface, "MODEL_PACKAGE", "photoscreen_no_such_package")
     centerface.model_bytes.cache_clear()
+    centerface.dynamic_model_bytes.cache_clear()
     try:
         with pytest.raises(ModelMissingError, match="photoscreen_no_such_package"):
             FaceDetector()
     finally:
         monkeypatch.undo()
         centerface.model_bytes.cache_clear()
+        centerface.dynamic_model_bytes.cache_clear()
+
+
+def _same_detections(first: list[Detection], second: list[Detection]) -> None:
+    assert len(first) == len(second)
+    for one, other in zip(first, second, strict=True):
+        assert one.band is other.band
+        assert one.score == pytest.approx(other.score, abs=1e-3)
+        for a, b in zip(
+            (one.box.x, one.box.y, one.box.w, one.box.h),
+            (other.box.x, other.box.y, other.box.w, other.box.h),
+            strict=True,
+        ):
+            assert a == pytest.approx(b, abs=0.5)
+
+
+@pytest.mark.skipif(Backend.ONNXRUNTIME not in available_backends(), reason="needs onnxruntime")
+@pytest.mark.parametrize("mode", list(DetectionMode))
+def test_onnxruntime_and_opencv_find_the_same_boxes(mode: DetectionMode) -> None:
+    """OpenCV's dnn is the fallback where ONNX Runtime has no wheel: a person must see the
+    same boxes, scores and bands either way (same cached results, same settings key)."""
+    faces = [*GROUP[:3], PastedFace(1400, 1000, 28), PastedFace(200, 1000, 30, mirrored=True)]
+    scene = compose("coffee", 1600, 1200, faces)
+    on_ort = FaceDetector(mode, backend=Backend.ONNXRUNTIME).detect(scene)
+    on_cv = FaceDetector(mode, backend=Backend.OPENCV).detect(scene)
+    assert len(on_ort) >= 3, "faces to agree on"
+    _same_detections(on_ort, on_cv)
+
+
+@pytest.mark.parametrize("cores", [1, 2, 3, 8])
+def test_how_the_cores_are_used_never_changes_what_is_found(cores: int) -> None:
+    """Inputs run side by side come back in order: one core or many, the same faces."""
+    scene = compose("rocket", 2000, 1500, GROUP[:4])
+    alone = FaceDetector(cores=1).detect(scene)
+    _same_detections(FaceDetector(cores=cores).detect(scene), alone)
+    assert_exactly_the_faces(alone, GROUP[:4])
+
+
+def test_preload_readies_the_model_and_leaves_a_missing_one_to_the_detector(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The window preloads before it shows; a missing model must not stop it from
+    showing: ingest reports it, in words, when it builds the detector."""
+    faces.preload()
+    assert centerface.dynamic_model_bytes.cache_info().currsize == 1
+    monkeypatch.setattr(centerface, "MODEL_PACKAGE", "photoscreen_no_such_package")
+    centerface.model_bytes.cache_clear()
+    centerface.dynamic_model_bytes.cache_clear()
+    try:
+        faces.preload()
+        assert "not loaded ahead" in caplog.text
+        with pytest.raises(ModelMissingError, match="photoscreen_no_such_package"):
+            FaceDetector()
+    finally:
+        monkeypatch.undo()
+        centerface.model_bytes.cache_clear()
+        centerface.dynamic_model_bytes.cache_clear()

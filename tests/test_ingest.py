@@ -415,6 +415,47 @@ def test_workers_share_one_detector_and_take_turns(tmp_path: Path) -> None:
     assert all(r.detections for r in results.values()), "the pasted face is found in each"
 
 
+class SideBySideDetector(OneAtATimeDetector):
+    """The real detector, saying it may run two photos at once, noting the most inside."""
+
+    parallel_runs = 2
+
+    def __init__(self, calls: list[tuple[int, ...]]) -> None:
+        super().__init__(calls)
+        self.most = 0
+        self._counting = threading.Lock()
+        self._running = 0
+
+    def detect_prepared(self, prepared: PreparedPhoto) -> list[Detection]:
+        with self._counting:
+            self._running += 1
+            self.most = max(self.most, self._running)
+        try:
+            return super().detect_prepared(prepared)
+        finally:
+            with self._counting:
+                self._running -= 1
+
+
+def test_workers_run_side_by_side_as_many_photos_as_the_detector_may(tmp_path: Path) -> None:
+    """On ONNX Runtime with cores to spare a detector runs photos side by side: never more
+    at once than it says, every photo still detected, still one detector per run."""
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    paths = [
+        _save(photos / f"p{index}.jpg", _scene(800, 600, face=True, at=(100, 50)))
+        for index in range(8)
+    ]
+    OneAtATimeDetector.made.clear()
+    calls: list[tuple[int, ...]] = []
+    results = _run(paths, detector_factory=lambda: SideBySideDetector(calls), workers=4)
+    (detector,) = OneAtATimeDetector.made
+    assert isinstance(detector, SideBySideDetector)
+    assert detector.most == 2
+    assert len(calls) == len(paths)
+    assert all(r.detections for r in results.values())
+
+
 def test_ingest_leaves_opencv_threading_alone(folder: Path) -> None:
     """OpenCV's thread count is process-wide: the shared detector needs both cores, and
     overlapping ingests (a folder reopened while the last one winds down) must not race

@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from photoscreen.core.ingest_schedule import IngestQueue, Kind, TaskPipeline, Turns
 
 PATHS = [Path(f"p{i}.jpg") for i in range(8)]
@@ -137,3 +139,44 @@ def test_turns_go_in_order_of_arrival_but_the_photo_on_screen_goes_first() -> No
     for thread in threads:
         thread.join(10)
     assert order == ["photo on screen", "came first", "came second"]
+
+
+@pytest.mark.parametrize("slots", [1, 2, 3])
+def test_turns_let_in_as_many_takers_at_once_as_they_have_slots(slots: int) -> None:
+    turns = Turns(slots)
+    lock = threading.Lock()
+    inside = most = 0
+
+    def run() -> None:
+        nonlocal inside, most
+        with turns.turn():
+            with lock:
+                inside += 1
+                most = max(most, inside)
+            time.sleep(0.05)  # long enough for every other taker to arrive
+            with lock:
+                inside -= 1
+
+    threads = [threading.Thread(target=run) for _ in range(2 * slots + 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert most == slots
+
+
+def test_more_slots_let_waiting_takers_in_at_once() -> None:
+    turns = Turns()
+    entered = threading.Event()
+
+    def run() -> None:
+        with turns.turn():
+            entered.set()
+
+    with turns.turn():
+        thread = threading.Thread(target=run)
+        thread.start()
+        assert not entered.wait(0.1)
+        turns.slots = 2
+        assert entered.wait(10), "the waiting taker got the new slot"
+    thread.join(10)

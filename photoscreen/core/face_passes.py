@@ -1,13 +1,12 @@
-"""Running CenterFace over a photo at one resolution: resizing, tiling, mirroring, peaks.
+"""Running CenterFace over a photo at several resolutions: resizing, tiling, mirroring.
 
 A *pass* looks at the whole photo at one input size (its long side in network pixels).
 A fine pass (``tiled``) whose input would be longer than :data:`MAX_TILE_SIDE` on a side is
-cut into overlapping tiles. Tiles bound the network's memory: a ``cv2.dnn`` net keeps
-buffers sized for the largest input it has run (about 250 bytes per input pixel with
-OpenCV 5, for the net's lifetime; measured: 625 MB after a 1376 x 1856 tile, 280 MB after
-960 x 1024, 135 MB after the 800 x 608 whole-photo pass), and reuses them for any input no
-larger, without re-planning. So a detector holds what its largest input needs, and tiles
-near the whole-photo pass's size add almost nothing to it.
+cut into overlapping tiles. Tiles bound the memory of a run (ONNX Runtime needs about
+120 bytes per input pixel while a run lasts, and two run side by side; a ``cv2.dnn`` net
+keeps buffers for the largest input it has run for its lifetime), and small inputs run
+faster per pixel (CPU caches): 0.57-0.61x of cv2.dnn's time per pixel at 320-576 px,
+0.82x at 896 (docs/faces-benchmark.md, "Memory").
 
 Faces on tile borders: neighbouring tiles overlap by :data:`TILE_OVERLAP` input pixels,
 more than the largest face a tiled pass is trusted with (:data:`TILED_MAX_FACE`), so a face
@@ -31,26 +30,27 @@ from photoscreen.core.centerface import (
     CenterFaceMaps,
     CenterFaceNet,
     FloatArray,
-    decode,
+    decode_peaks,
 )
 
-# A pass is cut into tiles when its input would be longer than this on a side. Small
-# enough to keep each detector's network buffers near what the whole-photo pass needs;
-# each smaller step costs more overlap work (see docs/faces-benchmark.md).
-MAX_TILE_SIDE = 832
+# A pass is cut into tiles when its input would be longer than this on a side: two
+# 608 x 560 tiles of a 12 MP photo's fine pass run side by side in ~90 MB less than two
+# 736 x 704 ones; each smaller step costs more overlap work (docs/faces-benchmark.md).
+MAX_TILE_SIDE = 640
 TILE_OVERLAP = 128
 # A box within this many input pixels of an inner tile edge counts as touching it.
 EDGE_MARGIN = 2 * STRIDE
 # Faces bigger than this (input px) may be cut by every tile holding them; the whole-photo
 # passes, which see the photo smaller, are the ones that find them. In default mode a fine
-# pass is at most 2496 / 800 times the whole-photo pass, where this is still 36 px:
-# a size CenterFace scores confidently.
+# pass is at most 2496 / 576 times the whole-photo pass beside it, where this is still
+# 26 px: a size CenterFace scores confidently.
 TILED_MAX_FACE = TILE_OVERLAP - 2 * EDGE_MARGIN
 # Two boxes of one pass with at least this overlap are the same face (CenterFace's usual).
 PASS_NMS_IOU = 0.3
 
 # A tile as (x0, y0, x1, y1) in the pass's input pixels.
 Tile = tuple[int, int, int, int]
+Pixels = npt.NDArray[np.uint8]
 
 
 @dataclass(frozen=True)
@@ -112,26 +112,6 @@ def iou_matrix(first: FloatArray, second: FloatArray) -> FloatArray:
         np.float32
     )
     return result
-
-
-def _keep_peaks(maps: CenterFaceMaps) -> CenterFaceMaps:
-    """Zero every heatmap cell that is not the maximum of its 3x3 neighbourhood.
-
-    A face lights up a small blob of cells; keeping its peak gives one proposal per face
-    instead of a cluster that NMS must thin out (and sometimes fails to, on tiny faces).
-    """
-    neighbourhood_max = cv2.dilate(maps.heatmap, np.ones((3, 3), np.uint8))
-    peaks = np.where(maps.heatmap >= neighbourhood_max, maps.heatmap, np.float32(0))
-    return CenterFaceMaps(peaks.astype(np.float32), maps.scale, maps.offset)
-
-
-def _look(net: CenterFaceNet, rgb: npt.NDArray[np.uint8], mirrored: bool) -> CenterFaceMaps:
-    """The network's maps for ``rgb``; with ``mirrored`` the mean with its mirror image's."""
-    maps = net.run(rgb)
-    if mirrored:
-        flipped = net.run(np.ascontiguousarray(rgb[:, ::-1])).mirrored()
-        maps = CenterFaceMaps.average(maps, flipped)
-    return maps
 
 
 def _network_size(width: int, height: int, long_side: int) -> tuple[int, int]:
@@ -200,23 +180,6 @@ def _drop_edge_cuts(
     return boxes[np.asarray(keep, dtype=bool)] if len(boxes) else boxes
 
 
-def _run_tiles(
-    net: CenterFaceNet, rgb: npt.NDArray[np.uint8], mirrored: bool, floor: float
-) -> FloatArray:
-    """Boxes (input px) from overlapping tiles of ``rgb``; border-cut duplicates removed."""
-    height, width = rgb.shape[:2]
-    tiles = [(x0, y0, x1, y1) for y0, y1 in tile_spans(height) for x0, x1 in tile_spans(width)]
-    found = []
-    for tile in tiles:
-        x0, y0, x1, y1 = tile
-        maps = _keep_peaks(_look(net, np.ascontiguousarray(rgb[y0:y1, x0:x1]), mirrored))
-        boxes = decode(maps, floor)
-        boxes[:, [0, 2]] += x0
-        boxes[:, [1, 3]] += y0
-        found.append(_drop_edge_cuts(boxes, tile, tiles, width, height))
-    return np.concatenate(found) if found else np.empty((0, 5), np.float32)
-
-
 @dataclass(frozen=True)
 class PassInput:
     """The photo at some size, and its zoom per axis (pixels per full-resolution pixel)."""
@@ -241,21 +204,62 @@ class PassInput:
         )
 
 
-def run_pass(net: CenterFaceNet, given: PassInput, spec: PassSpec, floor: float) -> PassResult:
-    """Run one pass over ``given`` (already at the pass's input size, see
-    :meth:`PassInput.at`) and return its boxes in full-resolution pixels.
+def _tiles(pixels: npt.NDArray[np.uint8], spec: PassSpec) -> list[Tile]:
+    """The tiles a pass looks at: the whole input, or overlapping tiles of a fine pass."""
+    height, width = pixels.shape[:2]
+    if not spec.tiled:
+        return [(0, 0, width, height)]
+    return [(x0, y0, x1, y1) for y0, y1 in tile_spans(height) for x0, x1 in tile_spans(width)]
 
-    ``floor`` is the lowest heatmap score kept (below the lowest band, so fusion sees weak
-    votes).
+
+def _crops(pixels: npt.NDArray[np.uint8], tiles: list[Tile], mirrored: bool) -> list[Pixels]:
+    """The network inputs of one pass: each tile, and its mirror image when ``mirrored``."""
+    crops = []
+    for x0, y0, x1, y1 in tiles:
+        crop = np.ascontiguousarray(pixels[y0:y1, x0:x1])
+        crops.append(crop)
+        if mirrored:
+            crops.append(np.ascontiguousarray(crop[:, ::-1]))
+    return crops
+
+
+def run_passes(
+    net: CenterFaceNet, passes: list[tuple[PassInput, PassSpec]], floor: float
+) -> list[PassResult]:
+    """Run every pass (each ``PassInput`` already at its pass's input size, see
+    :meth:`PassInput.at`) and return each pass's boxes in full-resolution pixels.
+
+    All the network inputs of all passes go to the net at once, so a net that can run
+    several side by side (ONNX Runtime, see :meth:`CenterFaceNet.run_many`) keeps every
+    core busy. ``floor`` is the lowest heatmap score kept (below the lowest band, so
+    fusion sees weak votes).
     """
-    pixels = given.pixels
-    if spec.tiled:
-        boxes = _run_tiles(net, pixels, spec.mirrored, floor)
-    else:
-        boxes = decode(_keep_peaks(_look(net, pixels, spec.mirrored)), floor)
+    tiles = [_tiles(given.pixels, spec) for given, spec in passes]
+    crops = [
+        _crops(given.pixels, t, spec.mirrored)
+        for (given, spec), t in zip(passes, tiles, strict=True)
+    ]
+    answers = iter(net.run_many([crop for group in crops for crop in group]))
+    results = []
+    for (given, spec), pass_tiles in zip(passes, tiles, strict=True):
+        height, width = given.pixels.shape[:2]
+        found = []
+        for tile in pass_tiles:
+            maps = next(answers)
+            if spec.mirrored:
+                maps = CenterFaceMaps.average(maps, next(answers).mirrored())
+            boxes = decode_peaks(maps, floor)
+            boxes[:, [0, 2]] += tile[0]
+            boxes[:, [1, 3]] += tile[1]
+            found.append(_drop_edge_cuts(boxes, tile, pass_tiles, width, height))
+        results.append(_pass_result(np.concatenate(found), given, len(pass_tiles) > 1))
+    return results
+
+
+def _pass_result(boxes: FloatArray, given: PassInput, split: bool) -> PassResult:
+    """One pass's boxes, merged and mapped to full-resolution pixels."""
     boxes = nms(boxes, PASS_NMS_IOU)
     boxes[:, [0, 2]] /= given.zoom_x
     boxes[:, [1, 3]] /= given.zoom_y
-    split = spec.tiled and max(pixels.shape[:2]) > MAX_TILE_SIDE
-    max_face = float(TILED_MAX_FACE) if split else float(max(pixels.shape[:2]))
+    max_face = float(TILED_MAX_FACE) if split else float(max(given.pixels.shape[:2]))
     return PassResult(boxes, zoom=(given.zoom_x + given.zoom_y) / 2, max_face=max_face)

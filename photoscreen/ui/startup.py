@@ -31,8 +31,10 @@ log = logging.getLogger(__name__)
 
 def default_detector_factory() -> Callable[[], Any]:
     """The face detector each ingest worker builds (the core's default CenterFace)."""
-    from photoscreen.core.faces import FaceDetector
+    from photoscreen.core.faces import FaceDetector, preload
 
+    # Before the window shows: loading the backend later, in a worker, stalls the window.
+    preload()
     return FaceDetector
 
 
