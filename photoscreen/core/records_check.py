@@ -132,6 +132,18 @@ class RecordsGuard:
             )
         return findings.reasons(photo_hash)
 
+    def recorded_parts(self, conn: sqlite3.Connection, photo_hash: str) -> PartValues:
+        """Every part of one photo as the trail last recorded it (``conn``: the caller's,
+        inside its transaction); the rules judge these (:mod:`~photoscreen.core.recorded_rules`)."""
+        return _expected(self._empty(conn), self._current(conn), photo_hash)
+
+    def recorded_setting(self, conn: sqlite3.Connection, key: str) -> tuple[bool, object]:
+        """(True, the stored text the trail recorded, None for no row) when the folder's
+        ``key`` row is not what photoscreen recorded; (False, None) when it is."""
+        recorded = self._current(conn).settings.get(key)
+        stored = decision_state.settings_values(conn, [key])[key]
+        return (False, None) if _same(recorded, stored) else (True, recorded)
+
     def _current(self, conn: sqlite3.Connection) -> Replay:
         """The replay, brought up to date with the links added since it was made."""
         replay = self._replay

@@ -67,12 +67,17 @@ class Session(DecisionMethods):
         self._lock = lock
         # Who is using the app, for this sitting: see core/decision_rules.py.
         self._identity = Identity.begin(user)
+        self.records = RecordsGuard(store)
         self.settings = CentreSettings(
-            store, user, on_change=lambda: self._notify(None), centre=centre, clock=clock
+            store,
+            user,
+            on_change=lambda: self._notify(None),
+            centre=centre,
+            clock=clock,
+            recorded=self.records.recorded_setting,
         )
         self._undo = UndoStack()
         self._listeners: list[Listener] = []
-        self.records = RecordsGuard(store)
         self._records_found = Findings()
 
     def change_user(self, user: str) -> None:

@@ -43,6 +43,8 @@ from photoscreen.core.policy import (
     PhotoDecisions,
     Verdict,
 )
+from photoscreen.core.recorded_rules import differs, judged_before
+from photoscreen.core.records_check import RecordsGuard
 from photoscreen.core.review import check_review
 from photoscreen.core.scan_records import DetectionLike
 from photoscreen.core.settings import CentreSettings
@@ -64,6 +66,7 @@ class DecisionMethods:
 
     _identity: Identity
     settings: CentreSettings
+    records: RecordsGuard
     _store: Store
     _undo: UndoStack
     _listeners: list[Listener]
@@ -137,9 +140,18 @@ class DecisionMethods:
         return None if mark is None else (mark.who or "Someone")
 
     def _mark_needing_pin(self, photo_hash: str) -> Concern | None:
-        photo = self.photo(photo_hash)
-        mark = None if photo is None else decisions.snapshot_of(photo)["unclothed"]
-        return mark_needing_pin(mark, self._identity, self.settings.pin_hash)
+        """The mark clearing would need the PIN for: the stored one, or the one photoscreen
+        recorded when the stored mark was changed outside it."""
+        with self._store.reading() as conn:
+            photo = decisions.load(conn, photo_hash)
+            if photo is None:
+                return None
+            stored = decisions.snapshot_of(photo)
+            marks = (stored["unclothed"], self._judged(conn, photo_hash, stored)["unclothed"])
+        pin_hash = self.settings.pin_hash
+        return next(
+            (m for m in marks if mark_needing_pin(m, self._identity, pin_hash) is not None), None
+        )
 
     def clearing_unclothed_needs_pin(self, photo_hash: str) -> bool:
         """True when unmarking this photo unclothed would need the reviewer PIN."""
@@ -332,9 +344,10 @@ class DecisionMethods:
         )
         with self._store.transaction() as conn:
             photo = self._require(conn, photo_hash)
+            recorded = self._judged(conn, photo_hash, decisions.snapshot_of(photo))["questions"]
             name = check_review(
                 reviewer=reviewer,
-                asked_by=photo.askers,
+                asked_by=(*photo.askers, *(q.who for q in recorded)),
                 approving=verdict is Verdict.APPROVED,
             )
             decisions.set_verdict(conn, photo_hash, verdict, name, note.strip(), audit.utc_now())
@@ -393,7 +406,7 @@ class DecisionMethods:
         with self._store.transaction() as conn:
             photo = self._require(conn, change.photo_hash)
             now = decisions.snapshot_of(photo)
-            check_change(now, fields, self._identity, pin_hash=self.settings.pin_hash)
+            self._check_change(now, self._judged(conn, change.photo_hash, now), fields)
             if "faces" in fields:
                 # Faces that arrived since by a step not on the stack (the detector's first
                 # results for a photo recorded without them) stay: undo is not a deletion.
@@ -422,21 +435,35 @@ class DecisionMethods:
         force (checked by ``settings.check_pin`` before this transaction)."""
         with self._store.transaction() as conn:
             photo = self._require(conn, photo_hash)
-            before = decisions.snapshot_of(photo)
+            stored = decisions.snapshot_of(photo)
+            # Concerns changed outside photoscreen: start from what it recorded.
+            before = self._judged(conn, photo_hash, stored)
             wanted = mutate(conn, before, photo)
-            changed = {k: v for k, v in wanted.items() if before[k] != v}
+            changed = {k: v for k, v in wanted.items() if stored[k] != v or before[k] != v}
             if not changed:
                 return
-            pin_hash = self.settings.pin_hash
-            check_change(before, changed, self._identity, pin_hash=pin_hash, pin_given=pin_given)
+            self._check_change(stored, before, changed, pin_given=pin_given)
             decisions.apply(conn, photo_hash, changed)
             cleared = decisions.clear_approval(conn, photo_hash)
             audit.record(
                 conn, self.user, action, photo_hash, {**details, "approval_cleared": cleared}
             )
-        old = {k: before[k] for k in changed}
+        old = {k: stored[k] for k in changed}
         self._undo.push(Change(photo_hash, action, description, old, changed))
         self._notify(photo_hash)
+
+    def _judged(self, conn: Any, photo_hash: str, stored: Snapshot) -> Snapshot:
+        """``stored`` with the unclothed mark and questions the chained trail recorded."""
+        return judged_before(stored, self.records.recorded_parts(conn, photo_hash))
+
+    def _check_change(
+        self, stored: Snapshot, judged: Snapshot, changed: Snapshot, *, pin_given: bool = False
+    ) -> None:
+        """The rules, against the stored concerns and (when a hand edit changed them) the
+        recorded ones too: both must allow the change."""
+        pin_hash = self.settings.pin_hash
+        for before in (stored, judged) if differs(stored, judged) else (stored,):
+            check_change(before, changed, self._identity, pin_hash=pin_hash, pin_given=pin_given)
 
     def _require(self, conn: Any, photo_hash: str) -> PhotoDecisions:
         photo = decisions.load(conn, photo_hash)

@@ -25,6 +25,7 @@ as the plain "the session file is damaged", never used.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -57,6 +58,10 @@ from photoscreen.core.settings_declared import (
 from photoscreen.core.settings_pin import PinMethods
 from photoscreen.core.store import DamagedValue, Store
 
+# (a connection, a setting's key) -> (whether the row disagrees with the trail, the
+# stored text the trail recorded): RecordsGuard.recorded_setting.
+Recorded = Callable[[sqlite3.Connection, str], tuple[bool, object]]
+
 __all__ = [
     "LONG_SIDE_RANGE",
     "QUALITY_RANGE",
@@ -72,7 +77,9 @@ class CentreSettings(PinMethods):
     """Reads and changes the settings of one session; changes are saved at once.
 
     ``centre`` is the centre file of this PC (None: this folder's settings only);
-    ``clock`` (seconds, ``time.time``) times the waits after wrong PINs.
+    ``clock`` (seconds, ``time.time``) times the waits after wrong PINs; ``recorded``
+    says whether a folder row disagrees with the chained trail, and what the trail
+    recorded (``RecordsGuard.recorded_setting``; None: rows are taken as stored).
     """
 
     def __init__(
@@ -82,12 +89,14 @@ class CentreSettings(PinMethods):
         on_change: Callable[[], None] | None = None,
         centre: CentreFile | None = None,
         clock: Clock = time.time,
+        recorded: Recorded | None = None,
     ) -> None:
         self._store = store
         self._who = who
         self._on_change = on_change
         self._centre = centre
         self._clock = clock
+        self._recorded = recorded
 
     def change_user(self, who: str) -> None:
         """Audit later changes under ``who``."""
@@ -143,7 +152,9 @@ class CentreSettings(PinMethods):
         centre = self._centre_state()[0]
         with self._store.transaction() as conn:
             rows = {row[0] for row in conn.execute("SELECT key FROM settings")}
-            adopted = [key for key in centre if key not in rows]
+            # A row deleted by hand is not filled from the centre file, which anyone at
+            # the PC can write: it stays held back as changed outside photoscreen.
+            adopted = [key for key in centre if key not in rows and not self._deleted(conn, key)]
             for key in adopted:
                 conn.execute(
                     "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
@@ -161,6 +172,21 @@ class CentreSettings(PinMethods):
         with self._store.reading() as conn:
             row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
             return (False, None) if row is None else (True, checked_row(key, row[0]))
+
+    def _deleted(self, conn: sqlite3.Connection, key: str) -> bool:
+        """True when the folder had a row for ``key`` that is gone, not by photoscreen."""
+        return self._recorded is not None and self._recorded(conn, key) != (False, None)
+
+    def _judged_value(self, key: str) -> tuple[bool, Any]:
+        """The folder's value of ``key`` as the rules judge it: the one photoscreen
+        recorded when the row was changed outside photoscreen (see
+        :mod:`photoscreen.core.recorded_rules`), else :meth:`_folder_value`'s."""
+        if self._recorded is not None:
+            with self._store.reading() as conn:
+                differs, raw = self._recorded(conn, key)
+            if differs:
+                return (False, None) if raw is None else (True, checked_row(key, raw))
+        return self._folder_value(key)
 
     def check_stored(self) -> None:
         """Check every value this folder holds, as :meth:`get` would read it; raises
@@ -247,7 +273,7 @@ class CentreSettings(PinMethods):
         other block without the reviewer PIN in force.
         """
         new = {a.key: a for a in activities_from_json(value)}
-        current = self.activities()
+        current = self._judged_activities()
         left_out = [a.label for a in current if a.key not in new]
         if left_out:
             raise SettingError(
@@ -277,6 +303,15 @@ class CentreSettings(PinMethods):
                 wrong=f"That is not the reviewer PIN: {names} stays blocked.",
             )
         return lifted
+
+    def _judged_activities(self) -> tuple[Activity, ...]:
+        """The list a change starts from and whose blocks it may lift: the one
+        photoscreen recorded when the folder's list was changed outside photoscreen, so
+        renaming or adding an activity puts back a block lifted by hand."""
+        found, value = self._judged_value("activities")
+        if not found:
+            value = self._centre_state()[0].get("activities")
+        return default_activities() if value is None else activities_from_json(value)
 
     def _list_for_centre(self, value: Any, lifted: Sequence[dict[str, Any]]) -> Any:
         """The activity list to keep for new folders: ``value``, except that every block
@@ -308,7 +343,7 @@ class CentreSettings(PinMethods):
     ) -> Activity:
         """Add an activity at the end of the list; its key is made from the label."""
         label = self._new_label(label)
-        current = self.activities()
+        current = self._judged_activities()
         keys = {a.key for a in current}
         base = slugify(label).replace("-", "_")
         key, n = base, 2
@@ -359,7 +394,7 @@ class CentreSettings(PinMethods):
         return self.has_pin and any(a.key == key and a.blocked for a in self.activities())
 
     def _replace_activity(self, key: str, *, pin: str | None = None, **changes: Any) -> None:
-        current = self.activities()
+        current = self._judged_activities()
         if key not in {a.key for a in current}:
             raise SettingError(f"There is no activity with the key '{key}'.")
         updated = tuple(

@@ -66,6 +66,7 @@ class PinMethods:
     _centre: CentreFile | None
     _clock: Clock
     _folder_value: Callable[[str], tuple[bool, Any]]
+    _judged_value: Callable[[str], tuple[bool, Any]]
     _centre_state: Callable[[], tuple[dict[str, Any], str | None]]
     _save_folder: Callable[..., None]
     _save_centre: Callable[[Mapping[str, Any], str, Any], None]
@@ -235,9 +236,11 @@ class PinMethods:
     # Reading ----------------------------------------------------------------------------
 
     def _pin_hashes(self) -> tuple[str | None, str | None]:
-        """(this folder's PIN hash, the centre's)."""
+        """(this folder's PIN hash, the centre's). The folder's is the one photoscreen
+        recorded when its row was changed outside photoscreen: a hash written there by
+        hand is never the PIN in force (see :mod:`photoscreen.core.recorded_rules`)."""
         centre: str | None = self._centre_state()[0].get(PIN_KEY)
-        own: str | None = self._folder_value(PIN_KEY)[1]
+        own: str | None = self._judged_value(PIN_KEY)[1]
         return own, centre
 
     def _changes(self) -> list[PinChange]:
