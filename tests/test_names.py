@@ -46,6 +46,7 @@ def test_the_look_alike_names_that_approved_their_own_question_are_the_same_pers
     assert same_person("Mary-Jane", "mary jane")
     assert same_person("Вob", "Bob")  # a Cyrillic capital Ve
     assert same_person("Emma", "Ernrna")  # "m" reads as "rn"
+    assert same_person("Ｓａｍ", "Sam") and same_person("𝐒𝐚𝐦", "sam")  # compatibility forms
 
 
 def test_different_names_stay_different() -> None:
@@ -55,6 +56,16 @@ def test_different_names_stay_different() -> None:
     assert not has_letters(" .- ") and has_letters("Jo")
 
 
+def _full_width(ch: str) -> str:
+    return chr(ord(ch) + 0xFEE0)
+
+
+def _bold(ch: str) -> str:
+    """MATHEMATICAL BOLD CAPITAL A (U+1D400) onwards: 26 capitals, then 26 small letters."""
+    start = 0x1D400 if ch.isupper() else 0x1D41A
+    return chr(start + string.ascii_letters.index(ch) % 26)
+
+
 @st.composite
 def disguised(draw: st.DrawFn) -> tuple[str, str]:
     """A name, and the same name typed differently, character by character."""
@@ -62,8 +73,10 @@ def disguised(draw: st.DrawFn) -> tuple[str, str]:
     name = " ".join(words) or draw(st.sampled_from(string.ascii_letters))
     typed = []
     for ch in name:
-        how = draw(st.integers(0, 5))
-        if how == 1:
+        how = draw(st.integers(0, 6))
+        if how == 6 and ch in string.ascii_letters:  # full-width or bold mathematical
+            ch = draw(st.sampled_from([_full_width(ch), _bold(ch)]))
+        elif how == 1:
             ch = ch.swapcase()
         elif how in (2, 3):
             ch = draw(st.sampled_from(look_alikes(ch.swapcase() if how == 3 else ch)))

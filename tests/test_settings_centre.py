@@ -5,6 +5,7 @@ a new folder, by changing the PIN without the current one, or by a damaged setti
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -16,6 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from photoscreen.commands import export as export_command
@@ -463,3 +466,38 @@ def test_with_no_pin_set_anyone_can_lift_a_block_the_centre_set(tmp_path: Path) 
         assert not session.settings.block_lift_needs_pin("cooking")
         session.settings.set_activity_blocked("cooking", False)
         assert not any(a.blocked for a in session.activities() if a.key == "cooking")
+
+
+# Names given to activities: a block is the activity's, whatever it is called ----------
+
+_TWINS = ["Swіmming", "SWIMMING", "Swimming.", "Swímming", "Swim ming", "Ｓｗｉｍｍｉｎｇ"]
+
+
+@pytest.mark.parametrize("twin", _TWINS)
+def test_an_activity_reading_as_a_blocked_one_is_refused(tmp_path: Path, twin: str) -> None:
+    """An unblocked twin of "Swimming" (a Cyrillic і, capitals, an accent, a dot, a space,
+    full-width letters) would be picked for swimming photos and let them out."""
+    folder, _ = new_folder(tmp_path, "Folder")
+    with Session.open(folder, "Alice") as session:
+        with pytest.raises(SettingError, match="already an activity called Swimming"):
+            session.settings.add_activity(twin)
+        with pytest.raises(SettingError, match="already an activity called Swimming"):
+            session.settings.rename_activity("stay_and_play", twin)
+        session.settings.add_activity("Swimming club trip")  # another name is fine
+
+
+@settings(max_examples=60, deadline=None)
+@given(label=st.text(min_size=1, max_size=40))
+def test_no_new_name_lifts_a_block(tmp_path_factory: pytest.TempPathFactory, label: str) -> None:
+    """Renaming a blocked activity (the policy's or the centre's) to anything keeps its
+    photos blocked; the name is refused or taken, nothing else changes."""
+    folder, photo = new_folder(tmp_path_factory.mktemp("names"), "Folder")
+    with Session.open(folder, "Alice") as session:
+        session.settings.set_activity_blocked("cooking", True, "knives")
+        digest = scan(session, photo)
+        make_ready(session, digest, "cooking")
+        for key in ("swimming", "cooking"):
+            with contextlib.suppress(SettingError):
+                session.settings.rename_activity(key, label)
+            session.set_activity(digest, key)
+            assert session.status(digest).state is PhotoState.BLOCKED

@@ -6,7 +6,11 @@ string that reads the same: in capitals ("ALICE"); with another alphabet's look-
 letters ("Аlice" with a Cyrillic А, "Alicе" with a Cyrillic е, "AIice" with a capital I,
 "Alıce" with a dotless ı); with an accent ("Álice"); with punctuation or spaces
 ("Alice.", "A lice"); with invisible characters (a zero-width space, a direction mark);
-in full-width letters. None of these is another person.
+in full-width, bold mathematical or other compatibility forms of letters ("Ｓａｍ").
+None of these is another person.
+
+Activity names are compared the same way (:func:`reads_the_same`): a second activity
+that reads as a blocked one's name would not be blocked.
 
 A name is reduced to what a person reads, twice over (:func:`name_keys`), and two names
 are the same person's when either reading agrees (:func:`same_person`):
@@ -59,9 +63,20 @@ def same_person(first: str | None, second: str | None) -> bool:
     return glyph == other_glyph or case == other_case
 
 
+def reads_the_same(first: str, second: str) -> bool:
+    """True when two texts that have something to read (an activity's name, say) read the
+    same, compared as :func:`same_person` compares names; texts with nothing to read
+    (only symbols) are the same only when equal ignoring case."""
+    if first.casefold() == second.casefold():
+        return True
+    return has_letters(first) and has_letters(second) and same_person(first, second)
+
+
 def name_keys(name: str) -> tuple[str, str]:
     """The name's glyph reading and case reading, as compared by :func:`same_person`."""
-    visible = unicodedata.normalize("NFD", name)
+    # NFKD first: full-width, mathematical, circled and other compatibility forms of a
+    # letter ("Ｓａｍ", "𝐒𝐚𝐦") are that letter, whether or not the look-alike list has them.
+    visible = unicodedata.normalize("NFKD", name)
     glyph = _read(_skeleton(_skeleton(visible).casefold()))
     case = _read(_skeleton(visible.casefold()))
     return glyph, case

@@ -34,6 +34,7 @@ from typing import Any
 
 from photoscreen.core import audit
 from photoscreen.core.centre_file import CentreFile
+from photoscreen.core.names import reads_the_same
 from photoscreen.core.pin_attempts import Clock
 from photoscreen.core.policy import (
     MAX_LABEL_CHARS,
@@ -358,7 +359,10 @@ class CentreSettings(PinMethods):
         self._replace_activity(key, label=self._new_label(label, renaming=key))
 
     def _new_label(self, label: str, renaming: str | None = None) -> str:
-        """``label`` tidied; refused when empty or another activity's name already."""
+        """``label`` tidied; refused when empty, too long, or another activity's name
+        already as a person reads it (:func:`~photoscreen.core.names.reads_the_same`:
+        case, look-alike letters, accents, punctuation): an unblocked twin reading
+        "Swimming" beside the blocked one would be picked for swimming photos."""
         label = " ".join(label.split())
         if not label:
             raise SettingError("An activity needs a name.")
@@ -368,7 +372,7 @@ class CentreSettings(PinMethods):
                 f"(this one has {len(label)}): please choose a shorter one."
             )
         for other in self.activities():
-            if other.key != renaming and other.label.casefold() == label.casefold():
+            if other.key != renaming and reads_the_same(other.label, label):
                 blocked = f" ({other.block_words})" if other.block_words else ""
                 raise SettingError(f"There is already an activity called {other.label}{blocked}.")
         return label
