@@ -180,13 +180,15 @@ class CentreSettings(PinMethods):
 
     def _judged_value(self, key: str) -> tuple[bool, Any]:
         """The folder's value of ``key`` as the rules judge it: the one photoscreen
-        recorded when the row was changed outside photoscreen (see
-        :mod:`photoscreen.core.recorded_rules`), else :meth:`_folder_value`'s."""
+        recorded when the row was changed or deleted outside photoscreen (see
+        :mod:`photoscreen.core.recorded_rules`), else :meth:`_folder_value`'s. A row the
+        trail has no value for (none was recorded, or the trail was broken before it) is
+        judged as stored: a disagreement never drops a PIN or a block."""
         if self._recorded is not None:
             with self._store.reading() as conn:
                 differs, raw = self._recorded(conn, key)
-            if differs:
-                return (False, None) if raw is None else (True, checked_row(key, raw))
+            if differs and raw is not None:
+                return True, checked_row(key, raw)
         return self._folder_value(key)
 
     def check_stored(self) -> None:
