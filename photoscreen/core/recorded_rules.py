@@ -15,8 +15,10 @@ So, while a part disagrees with the trail:
   judge a change against the recorded unclothed mark and questions as well as against the
   stored ones (both must allow it), and a decision starts from the recorded ones: marking
   the photo again puts the recorded mark back, whoever raised it;
-* the reviewer PIN in force, and the blocks a new activity list lifts, are the ones the
-  trail recorded (see :meth:`~photoscreen.core.settings.CentreSettings`).
+* the reviewer PIN in force, and the list whose blocks a change may lift, are the ones
+  the trail recorded (the stored ones where the trail has none: a disagreement never
+  drops a PIN or a block), and a settings row deleted by hand is not filled again from
+  the centre file (see :class:`~photoscreen.core.settings.CentreSettings`).
 
 Only values in the chain's own terms are read here (:mod:`photoscreen.core.decision_state`
 columns); :class:`~photoscreen.core.records_check.RecordsGuard` supplies them.
