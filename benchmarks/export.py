@@ -34,13 +34,13 @@ from common import (
 )
 from PIL import Image
 
-from photoscreen.core.export import render_workers
-from photoscreen.core.faces import FaceDetector
-from photoscreen.core.ingest import ingest_photos
-from photoscreen.core.jobs import CancelToken
-from photoscreen.core.policy import FaceState
-from photoscreen.core.session import Session
-from photoscreen.core.thumbnails import ThumbnailStore
+from photoscreen.core.basics.jobs import CancelToken
+from photoscreen.core.faces.detector import FaceDetector
+from photoscreen.core.imaging.thumbnails import ThumbnailStore
+from photoscreen.core.rules.policy import FaceState
+from photoscreen.core.session.folder_session import Session
+from photoscreen.core.workflows.export import render_workers
+from photoscreen.core.workflows.ingest import ingest_photos
 
 ACTIVITY = "stay_and_play"
 

@@ -3,7 +3,8 @@
 
     python tools/screenshots.py [--out docs/screenshots]
 
-Builds the demo folder (public-domain pictures, see photoscreen.core.demo) in a temporary
+Builds the demo folder (public-domain pictures, see photoscreen.core.demo.sample_folder) in a
+temporary
 directory, starts the real main window on a 1366 x 768 virtual screen (Xvfb), drives it
 through its screens the way a member of staff would (welcome, the grid with its badges,
 the photo with face boxes, the redaction preview, review mode, export and its summary,

@@ -12,11 +12,11 @@ import getpass
 from pathlib import Path
 from typing import TextIO
 
-from photoscreen.core.export import ExportRefused
-from photoscreen.core.file_names import shown_name
-from photoscreen.core.jobs import Progress
-from photoscreen.core.session import DecisionError, Session, SessionLocked
-from photoscreen.core.store import StoreError
+from photoscreen.core.basics.file_names import shown_name
+from photoscreen.core.basics.jobs import Progress
+from photoscreen.core.session.folder_session import DecisionError, Session, SessionLocked
+from photoscreen.core.storage.store import StoreError
+from photoscreen.core.workflows.export import ExportRefused
 
 
 def _user_name(user: str | None) -> str:

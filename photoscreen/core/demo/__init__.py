@@ -1,0 +1,1 @@
+"""The demo folder: sample scenes with planted identifying metadata."""

@@ -1,0 +1,1 @@
+"""Long jobs over a whole folder: ingest (and its schedule) and export."""

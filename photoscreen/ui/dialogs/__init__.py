@@ -1,0 +1,1 @@
+"""Dialogs: export, the centre's settings, and the small prompts."""

@@ -1,0 +1,1 @@
+"""The main window and the composition root that builds and wires it."""
