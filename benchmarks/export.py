@@ -39,7 +39,7 @@ from photoscreen.core.faces.detector import FaceDetector
 from photoscreen.core.imaging.thumbnails import ThumbnailStore
 from photoscreen.core.rules.policy import FaceState
 from photoscreen.core.session.folder_session import Session
-from photoscreen.core.workflows.export import render_workers
+from photoscreen.core.workflows.export import export_photos, render_workers
 from photoscreen.core.workflows.ingest import ingest_photos
 
 ACTIVITY = "stay_and_play"
@@ -80,7 +80,7 @@ def export_once(session: Session, destination: Path, expected: int) -> float:
     """Wall time of one export job into an empty ``destination``."""
     destination.mkdir(parents=True)
     start = time.perf_counter()
-    summary = session.export(destination)
+    summary = export_photos(session, destination)
     elapsed = time.perf_counter() - start
     if len(summary.written) != expected:
         raise AssertionError(f"export wrote {len(summary.written)} of {expected}: {summary}")

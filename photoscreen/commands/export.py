@@ -16,7 +16,7 @@ from photoscreen.core.basics.file_names import shown_name
 from photoscreen.core.basics.jobs import Progress
 from photoscreen.core.session.folder_session import DecisionError, Session, SessionLocked
 from photoscreen.core.storage.store import StoreError
-from photoscreen.core.workflows.export import ExportRefused
+from photoscreen.core.workflows.export import ExportRefused, export_photos
 
 
 def _user_name(user: str | None) -> str:
@@ -56,7 +56,7 @@ def run(
             if note:
                 out.write(f"Note: {note}\n")
         try:
-            summary = session.export(destination, progress=show)
+            summary = export_photos(session, destination, progress=show)
         # StoreError: damage found meanwhile, or the export's start could not be recorded.
         except (ExportRefused, StoreError) as error:
             out.write(f"photoscreen export: {error}\n")

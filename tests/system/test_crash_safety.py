@@ -23,6 +23,7 @@ from PIL import Image
 
 from photoscreen.core.render.encode import is_partial_name, verify_clean_jpeg
 from photoscreen.core.session.folder_session import Session
+from photoscreen.core.workflows.export import export_photos
 from tests.helpers.session_fixtures import make_ready, scan, write_photo
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
@@ -45,8 +46,9 @@ EXPORTER = """
 import sys
 from pathlib import Path
 from photoscreen.core.session.folder_session import Session
+from photoscreen.core.workflows.export import export_photos
 session = Session.open(Path(sys.argv[1]), "Killed")
-session.export(Path(sys.argv[2]), progress=lambda p: print("at", p.done, flush=True))
+export_photos(session, Path(sys.argv[2]), progress=lambda p: print("at", p.done, flush=True))
 print("finished", flush=True)
 """
 
@@ -142,7 +144,7 @@ def test_kill_mid_export_leaves_no_half_written_file(tmp_path: Path) -> None:
             # No published file without its audit entry.
             assert (str(upload.resolve()), path.name) in recorded
     with Session.open(folder, "Checker") as session:
-        summary = session.export(tmp_path / "upload-final")
+        summary = export_photos(session, tmp_path / "upload-final")
     assert len(summary.written) == 8 and summary.ok
 
 
@@ -153,11 +155,12 @@ import sys, time
 from pathlib import Path
 from photoscreen.core.render import safe_export
 from photoscreen.core.session.folder_session import Session
+from photoscreen.core.workflows.export import export_photos
 def stall(path, expected, size):
     print("verifying", path.name, "holding", len(path.read_bytes()), flush=True)
     time.sleep(60)
 safe_export._check_written = stall
-Session.open(Path(sys.argv[1]), "Killed").export(Path(sys.argv[2]))
+export_photos(Session.open(Path(sys.argv[1]), "Killed"), Path(sys.argv[2]))
 """
 
 
@@ -175,6 +178,6 @@ def test_kill_while_verifying_leaves_only_a_temporary_file(tmp_path: Path) -> No
     # Written in full and on disk, but not yet verified: so not under its final name.
     assert [p.name for p in upload.iterdir()] == [temporary]
     with Session.open(folder, "Checker") as session:
-        summary = session.export(upload)
+        summary = export_photos(session, upload)
     assert summary.leftovers_removed == [temporary]
     assert [p.name for p in upload.iterdir()] == ["messy-play-001.jpg"]

@@ -34,6 +34,7 @@ from photoscreen.core.imaging.thumbnails import ThumbnailStore
 from photoscreen.core.render.safe_export import ExportFailed, ExportOptions, render_for_writing
 from photoscreen.core.rules.policy import PhotoState
 from photoscreen.core.session.folder_session import Session
+from photoscreen.core.workflows.export import export_photos
 from photoscreen.core.workflows.ingest import IngestResult, ingest_photos
 from tests.helpers.face_scenes import PastedFace, compose
 from tests.helpers.orientation_sources import SOURCES, oriented_file
@@ -231,7 +232,7 @@ def run_case(case: Case, root: Path) -> None:
         assert drawn == [case.spot(1)], "the drawn box was cut or moved"
         session.set_activity(digest, "messy_play")
         session.set_faces_checked(digest)
-        summary = session.export(root / "upload")
+        summary = export_photos(session, root / "upload")
     assert [w.source for w in summary.written] == [path], summary.lines()
     with Image.open(root / "upload" / summary.written[0].name) as image:
         exported = np.asarray(image.convert("RGB"))
@@ -331,7 +332,7 @@ def test_export_fails_a_picture_not_the_size_its_boxes_were_placed_on(
         session.record_ingest(path, digest, *recorded, "JPEG", [], "test")
         session.add_face(digest, Box(10, 10, 20, 20))
         make_ready(session, digest)
-        summary = session.export(tmp_path / "upload")
+        summary = export_photos(session, tmp_path / "upload")
     assert summary.written == [] and [f.source for f in summary.failed] == [path]
     assert "face boxes were placed on" in summary.failed[0].reason
     assert list((tmp_path / "upload").iterdir()) == []

@@ -39,6 +39,7 @@ from photoscreen.core.rules.policy import Concern
 from photoscreen.core.rules.review import ReviewRefused
 from photoscreen.core.session.folder_session import DecisionError, Session
 from photoscreen.core.settings.centre_settings import SettingError
+from photoscreen.core.workflows.export import export_photos
 from tests.helpers.invariants_model import (
     ACTIVITIES,
     ALLOWED,
@@ -424,7 +425,7 @@ class SessionMachine(PeopleMachine):
         """Export after every step: whatever state the steps reached, nothing slips out."""
         self.exports += 1
         destination = self.root / f"upload-{self.exports}"
-        summary = self.session.export(destination)
+        summary = export_photos(self.session, destination)
         assert summary.failed == []
         current = {name: HASHES[index] for name, index in self.files.items()}
         for written in summary.written:

@@ -39,6 +39,7 @@ from photoscreen.core.settings.centre_settings import SettingError
 from photoscreen.core.storage.migrations import migrate
 from photoscreen.core.storage.records_check import CHANGED_OUTSIDE, SETTINGS_CHANGED_OUTSIDE
 from photoscreen.core.storage.store import DB_NAME, SESSION_DIR_NAME, StoreError
+from photoscreen.core.workflows.export import export_photos
 from tests.helpers.session_fixtures import detection, jpeg_bytes
 
 PIN = "482915"
@@ -172,7 +173,7 @@ def decide(session: Session, digest: str, kind: str) -> None:
 
 
 def exported(session: Session, upload: Path) -> tuple[dict[str, bytes], dict[str, tuple[str, ...]]]:
-    summary = session.export(upload)
+    summary = export_photos(session, upload)
     written = {w.source.name: (upload / w.name).read_bytes() for w in summary.written}
     return written, {w.source.name: w.reasons for w in summary.withheld}
 

@@ -36,6 +36,7 @@ import simplejpeg
 from PIL import ImageFile
 
 from photoscreen.core.imaging.colour import pending_rgb_profile
+from photoscreen.core.imaging.photo_file import UnreadablePhoto
 
 DAMAGED = "the file is damaged: the picture data is damaged or cut short"
 
@@ -128,9 +129,6 @@ def _raise_if_damaged(message: str) -> None:
         extraneous is not None and int(extraneous.group(1), 16) in _RESTART_MARKERS
     )
     if damaged:
-        # Imported here: loading imports this module, and owns the exception.
-        from photoscreen.core.imaging.loading import UnreadablePhoto
-
         raise UnreadablePhoto(DAMAGED)
 
 

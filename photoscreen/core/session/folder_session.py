@@ -1,19 +1,19 @@
-"""The session: one opened folder, every decision about its photos, undo/redo and export.
+"""The session: one opened folder, every decision about its photos, undo/redo and review.
 
 This is the API the window, the command line and the tests share (see docs/api.md).
 Every decision method saves at once in its own transaction, with its audit entry, and
 then calls the listeners with the photo's hash so a view can refresh. Decisions are keyed
 by content hash: a renamed file keeps them, an edited file starts again.
 
-Thread use: decisions from the GUI thread, ingest and export from worker threads; the
-store serialises access. Listeners are called on the thread that made the change.
+Thread use: decisions from the GUI thread; ingest and export (jobs above the session, in
+:mod:`photoscreen.core.workflows`) from worker threads; the store serialises access.
+Listeners are called on the thread that made the change.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,10 +44,8 @@ from photoscreen.core.storage.session_lock import FolderLock, LockHolder, Sessio
 from photoscreen.core.storage.store import SessionLocation, Store, locate_session
 
 if TYPE_CHECKING:
-    from photoscreen.core.basics.jobs import CancelToken, Progress
     from photoscreen.core.faces.detector import Detection
     from photoscreen.core.render.safe_export import ExportOptions
-    from photoscreen.core.workflows.export import ExportSummary
 
 __all__ = ["DecisionError", "Listener", "Session", "SessionLocked"]
 
@@ -383,19 +381,6 @@ class Session(DecisionMethods):
             quality=self.settings.quality,
             style=self.settings.redaction_style,
         )
-
-    def export(
-        self,
-        destination: Path,
-        *,
-        options: ExportOptions | None = None,
-        cancel: CancelToken | None = None,
-        progress: Callable[[Progress], None] | None = None,
-    ) -> ExportSummary:
-        """Export every eligible photo to ``destination``; see :func:`export_photos`."""
-        from photoscreen.core.workflows.export import export_photos
-
-        return export_photos(self, destination, options=options, cancel=cancel, progress=progress)
 
 
 def _lock_and_open(

@@ -31,7 +31,7 @@ from functools import cache
 from typing import Any
 
 from photoscreen.core.storage import audit_chain
-from photoscreen.core.storage.store import DamagedValue, StoreError
+from photoscreen.core.storage.store_errors import DamagedValue, StoreError
 
 # A step is an SQL statement, or a function run on the connection (inside the same
 # transaction) for what SQL alone cannot do.

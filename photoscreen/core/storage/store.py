@@ -53,6 +53,7 @@ from urllib.parse import quote
 
 from photoscreen.core.basics.file_names import path_digest, shown_name
 from photoscreen.core.storage import audit_chain
+from photoscreen.core.storage.migrations import check_schema, migrate
 
 # The store's errors are this module's too (imported from here throughout): re-exported.
 from photoscreen.core.storage.store_errors import DamagedValue as DamagedValue
@@ -284,8 +285,6 @@ def _create(db_path: Path) -> None:
     """Make a new, empty session database at ``db_path``, never half-made: built beside it
     under a temporary name, flushed, then given its name (unless another photoscreen
     made one meanwhile, which is then kept)."""
-    from photoscreen.core.storage.migrations import migrate
-
     temporary = db_path.with_name(f".{db_path.name}.{secrets.token_hex(6)}.new")
     try:
         conn = sqlite3.connect(temporary, isolation_level=None)
@@ -378,9 +377,6 @@ class Store:
             raise StoreError(f"The session file{shown} cannot be opened: {error}") from error
 
     def _prepare(self) -> None:
-        # Imported here: migrations needs StoreError from this module.
-        from photoscreen.core.storage.migrations import check_schema, migrate
-
         conn = self._conn
         conn.row_factory = sqlite3.Row
         try:

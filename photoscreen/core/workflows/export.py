@@ -40,7 +40,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from photoscreen.core.basics.file_names import shown_name
 from photoscreen.core.basics.freed_memory import return_big_buffers_promptly
@@ -59,14 +59,40 @@ from photoscreen.core.render.safe_export import (
 from photoscreen.core.rules.policy import (
     Activity,
     PhotoDecisions,
+    PhotoStatus,
     photo_status,
     slugify,
 )
 from photoscreen.core.storage import audit
 from photoscreen.core.storage.store_errors import WriteFailed, is_disk_full
 
-if TYPE_CHECKING:
-    from photoscreen.core.session.folder_session import Session
+
+class ExportSource(Protocol):
+    """What the export job asks of the session (:class:`~photoscreen.core.session.Session`
+    is one): the folder, its settings, its decisions, and its audit trail."""
+
+    @property
+    def folder(self) -> Path: ...
+
+    @property
+    def session_dir(self) -> Path: ...
+
+    def export_options(self) -> ExportOptions: ...
+
+    def folder_files(self) -> list[Path]: ...
+
+    def check_records(self) -> object: ...
+
+    def activities(self) -> tuple[Activity, ...]: ...
+
+    def photo(self, photo_hash: str) -> PhotoDecisions | None: ...
+
+    def judge_content(self, path: Path, digest: str) -> tuple[PhotoDecisions | None, PhotoStatus]:
+        ...
+
+    def log_event(self, action: str, photo_hash: str | None, details: dict[str, Any]) -> None:
+        ...
+
 
 CHANGED_DURING_EXPORT = "A decision about it changed while it was being exported"
 
@@ -156,7 +182,7 @@ class ExportSummary:
         return out
 
 
-def check_destination(session: Session, destination: Path) -> Path:
+def check_destination(session: ExportSource, destination: Path) -> Path:
     """The destination, created if needed; refuses the photo folder and the session
     folder, by any path (see :mod:`~photoscreen.core.render.export_destination`)."""
     return check_folder(destination, photo_folder=session.folder, session_dir=session.session_dir)
@@ -186,7 +212,7 @@ class _Namer:
 
 
 def export_photos(
-    session: Session,
+    session: ExportSource,
     destination: Path,
     *,
     options: ExportOptions | None = None,
@@ -237,7 +263,7 @@ def render_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def _finish(session: Session, summary: ExportSummary) -> None:
+def _finish(session: ExportSource, summary: ExportSummary) -> None:
     """Log the summary as text and in the audit trail; what cannot be saved is said in
     the summary, never raised: the files are out already, each with its own entry."""
     stem = "export-" + audit.utc_now().replace(":", "").replace("+0000", "Z")
@@ -275,7 +301,7 @@ class _InFlight:
 class _ExportJob:
     """The state of one export run."""
 
-    def __init__(self, session: Session, destination: Path, options: ExportOptions) -> None:
+    def __init__(self, session: ExportSource, destination: Path, options: ExportOptions) -> None:
         self.session = session
         self.options = options
         self.summary = ExportSummary(destination)

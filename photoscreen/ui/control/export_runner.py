@@ -13,7 +13,12 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from photoscreen.core.basics.jobs import Progress
-from photoscreen.core.workflows.export import ExportRefused, ExportSummary, check_destination
+from photoscreen.core.workflows.export import (
+    ExportRefused,
+    ExportSummary,
+    check_destination,
+    export_photos,
+)
 from photoscreen.ui.control.controller import Controller
 from photoscreen.ui.threads.workers import JobContext, JobError, JobHandle
 
@@ -47,7 +52,7 @@ class ExportRunner(QObject):
             return False
 
         def job(context: JobContext) -> ExportSummary:
-            return session.export(target, cancel=context.cancel, progress=context.report)
+            return export_photos(session, target, cancel=context.cancel, progress=context.report)
 
         self._controller.exporting = True
         self._controller.settings.last_export_folder = target

@@ -1,25 +1,96 @@
 """What each part of the window shows about a photo, computed from the core's records.
 
-Pure functions from the core's :class:`PhotoDecisions` and :class:`PhotoStatus` to the
-small value types the widgets take, so the rules for "what to show" have unit tests and
-the widgets stay dumb.
+The small value types the controller publishes and the widgets take (:class:`PanelState`,
+:class:`QueueItem`, :class:`ReviewState`, :class:`FaceOverlay`), defined here, below the
+widgets, and pure functions from the core's :class:`PhotoDecisions` and
+:class:`PhotoStatus` to them, so the rules for "what to show" have unit tests and the
+widgets stay dumb.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from photoscreen.core.basics.geometry import Box
 from photoscreen.core.rules.policy import (
     Activity,
+    Concern,
     FaceRecord,
     FaceState,
     PhotoDecisions,
+    PhotoState,
     PhotoStatus,
 )
-from photoscreen.ui.grid.file_problems import file_problem
-from photoscreen.ui.photo.face_items import FaceOverlay
-from photoscreen.ui.widgets.review_mode import QueueItem, ReviewState
-from photoscreen.ui.widgets.side_panel import PanelState
+from photoscreen.ui.grid.file_problems import FileProblem, file_problem
+
+
+@dataclass(frozen=True)
+class PanelState:
+    """Everything the panel shows about the photo on screen."""
+
+    name: str
+    status: PhotoStatus
+    activity: str | None = None
+    unclothed: bool = False
+    excluded: bool = False
+    questions: tuple[Concern, ...] = ()  # every question to the manager, with its note
+    faces_to_hide: int = 0
+    faces_with_consent: int = 0
+    possible_faces: int = 0
+    faces_checked_by: str | None = None
+    faces_looked_for: bool = True  # False until the photo is read and its faces detected
+    hidden_data: Sequence[str] | None = None  # None while the file is still being read
+    problem: FileProblem | None = None  # why the file cannot be used at all
+
+    @property
+    def decidable(self) -> bool:
+        """Decisions need a photo that was read."""
+        return self.status.state not in (PhotoState.NOT_SCANNED, PhotoState.UNREADABLE)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One flagged photo waiting for the manager, with every question asked about it."""
+
+    photo_id: str
+    name: str
+    questions: tuple[Concern, ...]
+
+    @property
+    def text(self) -> str:
+        """The queue's line: "a.jpg (from Alice, Bob): “logo?” “not on the list”"."""
+        askers = ", ".join(q.who or "Someone" for q in self.questions)
+        notes = " ".join(f"“{q.note}”" for q in self.questions if q.note)
+        return f"{self.name} (from {askers})" + (f": {notes}" if notes else "")
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """The photo on screen as the reviewer needs to see it."""
+
+    photo_id: str
+    name: str
+    questions: tuple[Concern, ...]
+    reasons: Sequence[str]
+    faces_summary: str
+    activity: str = ""  # the activity's label, "" when none is tagged
+
+
+@dataclass(frozen=True)
+class FaceOverlay:
+    """One face box as the view shows it.
+
+    ``kind`` is ``"face"`` (will be redacted), ``"possible"`` (the detector was unsure: a
+    person accepts or dismisses it) or ``"consent"`` (consent on file: not redacted).
+    ``box`` is in the upright photo's full-resolution pixels. ``label``, when given, is the
+    caption shown on the box instead of the kind's own ("Face: will be blurred"...).
+    """
+
+    id: str
+    box: Box
+    kind: str
+    label: str = ""
 
 
 def panel_state(

@@ -13,8 +13,6 @@ they emit signals that the view turns into its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QCursor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscreen.core.basics.geometry import Box
+from photoscreen.ui.control.view_state import FaceOverlay
 from photoscreen.ui.photo.face_parts import BUTTONS_WIDTH_PX, ButtonItem, HandleItem, LabelItem
 
 KIND_FACE = "face"
@@ -63,22 +62,6 @@ ROOMY_BOX_PX = 60.0  # below this on-screen size a selected box shows corner han
 
 # Which edges a handle moves: (-1 left/top, 0 neither, +1 right/bottom) per axis.
 HANDLE_ROLES = ((-1, -1), (0, -1), (1, -1), (1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0))
-
-
-@dataclass(frozen=True)
-class FaceOverlay:
-    """One face box as the view shows it.
-
-    ``kind`` is ``"face"`` (will be redacted), ``"possible"`` (the detector was unsure: a
-    person accepts or dismisses it) or ``"consent"`` (consent on file: not redacted).
-    ``box`` is in the upright photo's full-resolution pixels. ``label``, when given, is the
-    caption shown on the box instead of the kind's own ("Face: will be blurred"...).
-    """
-
-    id: str
-    box: Box
-    kind: str
-    label: str = ""
 
 
 def box_to_rect(box: Box) -> QRectF:

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoscreen.ui.control.view_state import FaceOverlay
 from photoscreen.ui.photo.box_commands import (
     ACCEPT,
     CONSENT,
@@ -58,7 +59,6 @@ from photoscreen.ui.photo.box_commands import (
 from photoscreen.ui.photo.face_items import (
     KIND_POSSIBLE,
     FaceItem,
-    FaceOverlay,
     rect_to_box,
 )
 from photoscreen.ui.photo.zoom_view import ZoomableView

@@ -12,7 +12,6 @@ manager until each question is answered.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscreen.core.rules.policy import Concern, Verdict
+from photoscreen.ui.control.view_state import QueueItem, ReviewState
 from photoscreen.ui.dialogs.prompts import PinPrompt
 
 
@@ -40,34 +40,6 @@ def asked_html(questions: Sequence[Concern]) -> str:
         f"<b>{escape(q.who or 'Someone')}</b> asked: “{escape(q.note or '(no note)')}”"
         for q in questions
     )
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    """One flagged photo waiting for the manager, with every question asked about it."""
-
-    photo_id: str
-    name: str
-    questions: tuple[Concern, ...]
-
-    @property
-    def text(self) -> str:
-        """The queue's line: "a.jpg (from Alice, Bob): “logo?” “not on the list”"."""
-        askers = ", ".join(q.who or "Someone" for q in self.questions)
-        notes = " ".join(f"“{q.note}”" for q in self.questions if q.note)
-        return f"{self.name} (from {askers})" + (f": {notes}" if notes else "")
-
-
-@dataclass(frozen=True)
-class ReviewState:
-    """The photo on screen as the reviewer needs to see it."""
-
-    photo_id: str
-    name: str
-    questions: tuple[Concern, ...]
-    reasons: Sequence[str]
-    faces_summary: str
-    activity: str = ""  # the activity's label, "" when none is tagged
 
 
 class ReviewPanel(QFrame):

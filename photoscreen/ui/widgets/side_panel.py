@@ -9,7 +9,6 @@ controller makes the decisions and answers with :meth:`SidePanel.show_photo`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
@@ -25,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscreen.core.rules.policy import Activity, Concern, PhotoState, PhotoStatus
+from photoscreen.core.rules.policy import Activity, PhotoState, PhotoStatus
+from photoscreen.ui.control.view_state import PanelState
 from photoscreen.ui.grid.delegate import badge_colours
 from photoscreen.ui.grid.file_problems import FileProblem
 from photoscreen.ui.widgets.actions import key_caption
@@ -53,30 +53,6 @@ STATUS_WORDS = {
     PhotoState.AWAITING_REVIEW: "Waiting for the manager",
     PhotoState.READY: "Ready to post",
 }
-
-
-@dataclass(frozen=True)
-class PanelState:
-    """Everything the panel shows about the photo on screen."""
-
-    name: str
-    status: PhotoStatus
-    activity: str | None = None
-    unclothed: bool = False
-    excluded: bool = False
-    questions: tuple[Concern, ...] = ()  # every question to the manager, with its note
-    faces_to_hide: int = 0
-    faces_with_consent: int = 0
-    possible_faces: int = 0
-    faces_checked_by: str | None = None
-    faces_looked_for: bool = True  # False until the photo is read and its faces detected
-    hidden_data: Sequence[str] | None = None  # None while the file is still being read
-    problem: FileProblem | None = None  # why the file cannot be used at all
-
-    @property
-    def decidable(self) -> bool:
-        """Decisions need a photo that was read."""
-        return self.status.state not in (PhotoState.NOT_SCANNED, PhotoState.UNREADABLE)
 
 
 class SidePanel(QFrame):

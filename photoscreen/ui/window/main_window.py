@@ -1,15 +1,20 @@
-"""The main window: lays out the widgets and connects their signals, nothing more.
+"""The main window: lays out the widgets, nothing more.
 
 Welcome page until a folder is open; then the grid (left), the photo (middle) and the
 side panel or, in review mode, the review panel (right). Behaviour lives in the
-controller, the dialog flows in :mod:`photoscreen.ui.window.interactions`, the commands and keys
-in :mod:`photoscreen.ui.widgets.actions`.
+controller, the dialog flows in :mod:`photoscreen.ui.window.interactions`, the commands and
+keys in :mod:`photoscreen.ui.widgets.actions`; the composition root
+(:func:`photoscreen.ui.window.startup.build_window`) makes those and connects the signals
+(:mod:`photoscreen.ui.window.wiring`), so this module imports none of them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Protocol
+
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QLabel,
     QListView,
@@ -29,13 +34,32 @@ from photoscreen.ui.control.review_controller import ReviewController
 from photoscreen.ui.grid.delegate import GridDelegate
 from photoscreen.ui.grid.filters import FilterBar
 from photoscreen.ui.photo.view import PhotoView
-from photoscreen.ui.widgets.actions import Actions, build_menus
+from photoscreen.ui.widgets.actions import Actions
 from photoscreen.ui.widgets.help_overlay import HelpOverlay
 from photoscreen.ui.widgets.review_mode import ReviewPanel
 from photoscreen.ui.widgets.side_panel import SidePanel
 from photoscreen.ui.widgets.welcome import WelcomePage
-from photoscreen.ui.window.interactions import Interactions
-from photoscreen.ui.window.wiring import wire_window
+
+
+class Conversations(Protocol):
+    """What the window and its wiring ask of the conversations with the person (the
+    composition root gives it :class:`photoscreen.ui.window.interactions.Interactions`)."""
+
+    def choose_folder(self) -> None: ...
+
+    def open_demo(self) -> None: ...
+
+    def ask_name(self, then: Callable[[], None] | None = None) -> None: ...
+
+    def ask_manager(self) -> None: ...
+
+    def toggle_unclothed(self) -> None: ...
+
+    def confirm_close(self) -> bool: ...
+
+    def drag_entered(self, event: QDragEnterEvent) -> None: ...
+
+    def dropped(self, event: QDropEvent) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -72,12 +96,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.scan_label)
         self.statusBar().addPermanentWidget(self.scan_bar)
         self.help_overlay = HelpOverlay(self)
-        self.interactions = Interactions(self, controller)
-        self.commands = Actions(self, self.interactions.handlers())
-        build_menus(self, self.commands)
+        # Given by the composition root (build_window), before the window shows:
+        self.interactions: Conversations
+        self.commands: Actions
         self.recent_menu: QMenu  # File > Open recent, added by wire_window
         self.setAcceptDrops(True)
-        wire_window(self)
 
     def _make_grid(self) -> QListView:
         grid = QListView()
@@ -130,10 +153,10 @@ class MainWindow(QMainWindow):
         self.controller.workers.shutdown()
         super().closeEvent(event)
 
-    def dragEnterEvent(self, event):  # type: ignore[no-untyped-def]
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         self.interactions.drag_entered(event)
 
-    def dropEvent(self, event):  # type: ignore[no-untyped-def]
+    def dropEvent(self, event: QDropEvent) -> None:
         self.interactions.dropped(event)
 
 

@@ -24,7 +24,10 @@ from photoscreen.ui.control.controller import Controller
 from photoscreen.ui.control.messages import MessageChannel
 from photoscreen.ui.control.review_controller import ReviewController
 from photoscreen.ui.threads.workers import Workers
+from photoscreen.ui.widgets.actions import Actions, build_menus
+from photoscreen.ui.window.interactions import Interactions
 from photoscreen.ui.window.main_window import MainWindow
+from photoscreen.ui.window.wiring import wire_window
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +42,17 @@ def default_detector_factory() -> Callable[[], Any]:
 
 
 def build_window(settings: AppSettings, detector_factory: Callable[[], Any] | None) -> MainWindow:
-    """The main window with its controller, workers and message channel."""
+    """The main window with its controller, workers and message channel: the composition
+    root, where the parts are made and connected."""
     workers = Workers()
     messages = MessageChannel()
     controller = Controller(workers, messages, settings, detector_factory)
     review = ReviewController(controller)
     window = MainWindow(controller, review)
+    window.interactions = interactions = Interactions(window, controller)
+    window.commands = Actions(window, interactions.handlers())
+    build_menus(window, window.commands)
+    wire_window(window)
     # The window owns the non-widget parts, so they live exactly as long as it does.
     for part in (workers, messages, controller, review):
         part.setParent(window)

@@ -35,6 +35,7 @@ from photoscreen.core.basics.file_names import (
 from photoscreen.core.basics.jobs import CancelToken
 from photoscreen.core.session.folder_session import Session
 from photoscreen.core.storage.store import StoreError
+from photoscreen.core.workflows.export import export_photos
 from photoscreen.core.workflows.ingest import ingest_photos
 from tests.helpers.session_fixtures import jpeg_bytes, make_ready
 
@@ -177,7 +178,7 @@ def test_any_bytes_name_is_listed_exported_and_audited(tmp_path_factory, names) 
         for entry in entries:
             assert entry.photo_hash is not None
             make_ready(session, entry.photo_hash)
-        summary = session.export(tmp_path_factory.mktemp("upload"))
+        summary = export_photos(session, tmp_path_factory.mktemp("upload"))
         assert len(summary.written) == len(names)
         assert summary.log_path is not None and summary.log_path.read_text(encoding="utf-8")
         trail = session.audit_trail()

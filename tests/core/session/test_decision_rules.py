@@ -15,6 +15,7 @@ import pytest
 from photoscreen.core.rules.policy import PhotoState
 from photoscreen.core.rules.review import ReviewRefused
 from photoscreen.core.session.folder_session import DecisionError, Session
+from photoscreen.core.workflows.export import export_photos
 from tests.helpers.session_fixtures import make_ready, scan, write_photo
 
 PIN = "418263"  # six digits, not a trivial run (the PIN rules ask for that)
@@ -37,7 +38,7 @@ def digest(folder: Path) -> str:
 
 
 def _exported(session: Session, folder: Path) -> int:
-    return len(session.export(folder.parent / f"out-{session.user}").written)
+    return len(export_photos(session, folder.parent / f"out-{session.user}").written)
 
 
 # Item 1: undo and redo pass the same rules as the direct action -------------------------

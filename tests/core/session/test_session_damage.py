@@ -51,6 +51,7 @@ from photoscreen.core.settings.centre_settings import (
 from photoscreen.core.storage import audit, decisions
 from photoscreen.core.storage.store import Store, StoreError
 from photoscreen.core.storage.store_errors import WriteFailed
+from photoscreen.core.workflows.export import export_photos
 from tests.helpers.session_fixtures import detection, make_ready, scan, write_photo, write_recorded
 
 PIN = "472915"
@@ -238,7 +239,7 @@ def test_damage_done_while_the_folder_is_open_stops_the_export(
     with Session.open(folder, "Bob") as session:
         set_value(folder, sql)
         with pytest.raises(StoreError, match="is damaged"):
-            session.export(upload)
+            export_photos(session, upload)
     assert not (upload.exists() and [p for p in upload.iterdir() if p.suffix == ".jpg"])
 
 
@@ -299,7 +300,7 @@ def open_read_export(folder: Path, upload: Path) -> str:
         with Session.open(folder, "Fuzz") as session:
             [entry.state for entry in session.photos()]
             session.review_queue()
-            summary = session.export(upload)
+            summary = export_photos(session, upload)
     except StoreError as error:
         assert "is damaged" in str(error) or "cannot be" in str(error), str(error)
         return "damaged"

@@ -26,6 +26,7 @@ from photoscreen.core.rules.policy import PhotoState
 from photoscreen.core.session.folder_session import Session, SessionLocked
 from photoscreen.core.storage import store as store_module
 from photoscreen.core.storage.store import Store, fallback_directory
+from photoscreen.core.workflows.export import export_photos
 from tests.helpers.session_fixtures import make_ready, scan, write_photo
 
 
@@ -71,7 +72,7 @@ def on_pc(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, pc: str) -> None:
 
 
 def export_names(session: Session, destination: Path) -> list[str]:
-    summary = session.export(destination)
+    summary = export_photos(session, destination)
     assert summary.ok
     return sorted(p.name for p in destination.iterdir()) if destination.exists() else []
 

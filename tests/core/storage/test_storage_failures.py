@@ -33,6 +33,7 @@ from photoscreen.core.render import encode
 from photoscreen.core.session.folder_session import Session
 from photoscreen.core.storage import audit
 from photoscreen.core.storage.store_errors import WriteFailed
+from photoscreen.core.workflows.export import export_photos
 from tests.helpers.session_fixtures import detection, make_ready, scan, write_photo
 
 DISK_FULL = "database or disk is full"
@@ -193,14 +194,14 @@ def test_no_exported_file_is_without_its_entry_whichever_write_fails(
     _ready_folder(folder)
     with Session.open(folder, "Alice") as session:
         counting = _failing(session, fail_at=0, rolls_back=False)
-        session.export(root / "dry-run")
+        export_photos(session, root / "dry-run")
         writes = counting.writes
         _healed(session, counting)
     upload = root / "upload"
     with Session.open(folder, "Alice") as session:
         failing = _failing(session, fail_at=1 + which % writes, rolls_back=rolls_back)
         try:
-            summary = session.export(upload)
+            summary = export_photos(session, upload)
         except WriteFailed as error:
             # Only when its start could not be recorded: then it wrote nothing at all.
             assert error.disk_full and "is full" in str(error)
@@ -213,7 +214,7 @@ def test_no_exported_file_is_without_its_entry_whichever_write_fails(
             assert "is full" in said and not summary.ok
     with Session.open(folder, "Checker") as session:
         assert session.records_problem is None
-        again = session.export(root / "again")
+        again = export_photos(session, root / "again")
         assert again.ok and len(again.written) == 3
 
 
@@ -244,7 +245,7 @@ def test_a_full_upload_or_log_disk_is_said_and_leaves_no_file_without_its_entry(
         calls.append(1)
     upload = tmp_path / "upload"
     with Session.open(folder, "Alice") as session:
-        summary = session.export(upload)
+        summary = export_photos(session, upload)
         assert _published_without_entry(session, upload) == []
         if where == "the final name":
             trail = [e.action for e in session.audit_trail()]
@@ -327,7 +328,7 @@ def test_an_export_onto_a_really_full_session_disk_publishes_nothing_unrecorded(
             if progress.done == 1 and not filled:
                 filled.append(_fill(small_disk))
 
-        summary = session.export(upload, progress=fill_after_first)
+        summary = export_photos(session, upload, progress=fill_after_first)
         assert _published_without_entry(session, upload) == []
         assert summary.stopped is not None and "is full" in summary.stopped
         assert len(summary.written) < 4

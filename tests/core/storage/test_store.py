@@ -74,12 +74,12 @@ def test_an_emptied_session_file_is_damage_not_a_new_session(tmp_path: Path) -> 
 def test_a_new_session_file_is_never_left_half_made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from photoscreen.core.storage import migrations
+    from photoscreen.core.storage import store as store_module
 
     def killed(conn: sqlite3.Connection) -> int:
         raise KeyboardInterrupt  # as if photoscreen stopped while making the file
 
-    monkeypatch.setattr(migrations, "migrate", killed)
+    monkeypatch.setattr(store_module, "migrate", killed)
     with pytest.raises(KeyboardInterrupt):
         Store(tmp_path / "session.sqlite3")
     assert list(tmp_path.iterdir()) == []

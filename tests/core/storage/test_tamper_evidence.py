@@ -32,6 +32,7 @@ from photoscreen.core.storage.records_check import (
     TRAIL_CUT,
 )
 from photoscreen.core.storage.store import DB_NAME, SESSION_DIR_NAME
+from photoscreen.core.workflows.export import export_photos
 from tests.helpers.session_fixtures import detection, make_ready, scan, write_photo
 
 PIN = "482915"
@@ -80,7 +81,7 @@ def reopen_and_export(folder: Path, upload: Path) -> tuple[str | None, dict[str,
     """Open the folder again and export: what the session says, and what was held back."""
     with Session.open(folder, "Carol") as session:
         problem = session.records_problem
-        summary = session.export(upload)
+        summary = export_photos(session, upload)
     written = {w.source.name for w in summary.written}
     withheld = {w.source.name: w.reasons for w in summary.withheld}
     assert written | set(withheld) == set(NAMES)
@@ -347,7 +348,7 @@ def test_an_edit_made_while_exporting_holds_the_photo_back(
 
     monkeypatch.setattr(safe_export, "_check_written", check_written)
     with Session.open(folder, "Carol") as session:
-        summary = session.export(tmp_path / "upload")
+        summary = export_photos(session, tmp_path / "upload")
     assert summary.written == []
     assert [
         (w.source.name, w.reasons) for w in summary.withheld if w.source.name == "ready.jpg"

@@ -21,7 +21,7 @@ from photoscreen.core.render import encode, safe_export
 from photoscreen.core.rules.policy import CHANGED_SINCE_CHECKED
 from photoscreen.core.session.folder_session import Session
 from photoscreen.core.workflows import export
-from photoscreen.core.workflows.export import CHANGED_DURING_EXPORT, ExportRefused
+from photoscreen.core.workflows.export import CHANGED_DURING_EXPORT, ExportRefused, export_photos
 from tests.helpers.session_fixtures import jpeg_bytes, make_ready, scan, write_photo
 
 
@@ -49,7 +49,7 @@ def test_only_eligible_photos_are_written_under_neutral_names(
     make_ready(session, ready, "messy_play")
     make_ready(session, also_ready, "messy_play")
     make_ready(session, swimming, "swimming")
-    summary = session.export(tmp_path / "upload")
+    summary = export_photos(session, tmp_path / "upload")
     assert [(w.name, w.source.name) for w in summary.written] == [
         ("messy-play-001.jpg", "IMG_0001.jpg"),
         ("messy-play-002.jpg", "IMG_0002.jpg"),
@@ -71,10 +71,10 @@ def test_sequence_continues_after_existing_files(session: Session, tmp_path: Pat
     upload = tmp_path / "upload"
     upload.mkdir()
     (upload / "story-time-007.jpg").write_bytes(b"an earlier export")
-    summary = session.export(upload)
+    summary = export_photos(session, upload)
     assert [w.name for w in summary.written] == ["story-time-008.jpg"]
     assert (upload / "story-time-007.jpg").read_bytes() == b"an earlier export"
-    again = session.export(upload)
+    again = export_photos(session, upload)
     assert [w.name for w in again.written] == ["story-time-009.jpg"]
 
 
@@ -88,7 +88,7 @@ def test_photos_rendered_side_by_side_are_written_in_folder_order(
         digest = add_photo(session, f"IMG_{index:04d}.jpg", 100 + index)
         if index != 3:  # one photo left untagged in the middle
             make_ready(session, digest, activity)
-    summary = session.export(tmp_path / "upload")
+    summary = export_photos(session, tmp_path / "upload")
     expected = [
         (f"{activity.replace('_', '-')}-{number:03d}.jpg", f"IMG_{index:04d}.jpg")
         for index, activity, number in [
@@ -121,7 +121,7 @@ def test_changed_file_is_withheld_not_exported_on_its_old_approval(
     session.flag_for_review(digest, "ok?")
     session.approve(digest, "Sam")
     write_photo(session.folder / "a.jpg", 50)  # edited after approval, not rescanned
-    summary = session.export(tmp_path / "upload")
+    summary = export_photos(session, tmp_path / "upload")
     assert summary.written == []
     assert [w.reasons for w in summary.withheld] == [(CHANGED_SINCE_CHECKED,)]
 
@@ -133,7 +133,7 @@ def test_renamed_file_exports_on_its_decisions_and_duplicates_once(
     make_ready(session, digest)
     (session.folder / "IMG_0001.jpg").rename(session.folder / "holiday.jpg")
     (session.folder / "copy.jpg").write_bytes((session.folder / "holiday.jpg").read_bytes())
-    summary = session.export(tmp_path / "upload")
+    summary = export_photos(session, tmp_path / "upload")
     assert [(w.name, w.source.name) for w in summary.written] == [
         ("messy-play-001.jpg", "copy.jpg")
     ]
@@ -150,7 +150,7 @@ def test_faces_are_redacted_unless_consent_is_on_file(session: Session, tmp_path
     consented = session.add_face(digest, Box(200, 100, 60, 60))
     session.set_consent(digest, consented, True)
     make_ready(session, digest)
-    summary = session.export(tmp_path / "upload")
+    summary = export_photos(session, tmp_path / "upload")
     out = np.asarray(Image.open(tmp_path / "upload" / summary.written[0].name).convert("L"))
     source = np.asarray(Image.open(path).convert("L")).astype(float)
 
@@ -174,7 +174,7 @@ def test_progress_and_cancel_between_photos(session: Session, tmp_path: Path) ->
         if report.done == 2:
             cancel.cancel()
 
-    summary = session.export(tmp_path / "upload", cancel=cancel, progress=progress)
+    summary = export_photos(session, tmp_path / "upload", cancel=cancel, progress=progress)
     assert summary.cancelled
     assert [p.done for p in seen] == [0, 1, 2]
     assert len(summary.written) == 3  # the photo in hand when cancel came is finished
@@ -185,7 +185,7 @@ def test_progress_and_cancel_between_photos(session: Session, tmp_path: Path) ->
 def test_summary_and_audit_stay_in_the_session_directory(session: Session, tmp_path: Path) -> None:
     digest = add_photo(session, "IMG_0001.jpg", 1)
     make_ready(session, digest)
-    summary = session.export(tmp_path / "upload")
+    summary = export_photos(session, tmp_path / "upload")
     assert summary.log_path is not None
     assert summary.log_path.parent == session.session_dir / "exports"
     text = summary.log_path.read_text()
@@ -206,7 +206,7 @@ def test_failed_photo_is_reported_and_leaves_nothing(session: Session, tmp_path:
     digest = photo_hash(path.read_bytes())
     session.record_ingest(path, digest, 64, 48, "JPEG", [], "test")
     make_ready(session, digest)
-    summary = session.export(tmp_path / "upload")
+    summary = export_photos(session, tmp_path / "upload")
     assert not summary.ok
     assert [f.source.name for f in summary.failed] == ["cut.jpg"]
     assert list((tmp_path / "upload").iterdir()) == []
@@ -246,7 +246,7 @@ def test_a_photo_that_became_ineligible_before_it_was_named_is_never_published(
             return real_check(path, expected, size)
 
         monkeypatch.setattr(safe_export, "_check_written", check_written)
-    summary = session.export(tmp_path / "upload", progress=progress)
+    summary = export_photos(session, tmp_path / "upload", progress=progress)
     assert [w.source.name for w in summary.written] == ["IMG_0002.jpg"]
     assert [(w.source.name, w.reasons) for w in summary.withheld] == [
         ("IMG_0001.jpg", (CHANGED_DURING_EXPORT,))
@@ -258,13 +258,13 @@ def test_a_photo_that_became_ineligible_before_it_was_named_is_never_published(
 
 def test_destination_must_not_be_the_photo_folder_or_session_dir(session: Session) -> None:
     with pytest.raises(ExportRefused, match="photo folder itself"):
-        session.export(session.folder)
+        export_photos(session, session.folder)
     with pytest.raises(ExportRefused, match="session folder"):
-        session.export(session.session_dir / "out")
+        export_photos(session, session.session_dir / "out")
     file_target = session.folder.parent / "a-file"
     file_target.write_text("x")
     with pytest.raises(ExportRefused, match="is a file"):
-        session.export(file_target)
+        export_photos(session, file_target)
 
 
 # Temporary files left by an export that was killed or interrupted mid-write --------------
@@ -278,6 +278,7 @@ STOPPED_WRITER = f"""
 import resource, signal, sys
 from pathlib import Path
 from photoscreen.core.session.folder_session import Session
+from photoscreen.core.workflows.export import export_photos
 mode = sys.argv[3]
 def interrupt(*_):
     raise KeyboardInterrupt
@@ -285,7 +286,7 @@ handlers = {{"kill": signal.SIG_DFL, "fail": signal.SIG_IGN, "interrupt": interr
 signal.signal(signal.SIGXFSZ, handlers[mode])
 session = Session.open(Path(sys.argv[1]), "Stopped")
 resource.setrlimit(resource.RLIMIT_FSIZE, ({WRITE_LIMIT}, {WRITE_LIMIT}))
-summary = session.export(Path(sys.argv[2]))
+summary = export_photos(session, Path(sys.argv[2]))
 print("written", len(summary.written), "failed", [f.reason for f in summary.failed], flush=True)
 """
 
@@ -350,7 +351,7 @@ def test_next_export_removes_the_file_a_killed_export_left(tmp_path: Path) -> No
     assert not (upload / "messy-play-001.jpg").exists()  # never under a final name
 
     with Session.open(folder, "Checker") as session:  # the killed child's lock is stale
-        summary = session.export(upload)
+        summary = export_photos(session, upload)
     assert summary.ok and len(summary.written) == 2
     assert summary.leftovers_removed == [leftover]
     assert any("left unfinished" in line for line in summary.lines())

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from photoscreen.core.rules.policy import MAX_LABEL_CHARS, Activity, slugify
 from photoscreen.core.session.folder_session import Session
 from photoscreen.core.settings.centre_settings import SettingError
-from photoscreen.core.workflows.export import ExportRefused
+from photoscreen.core.workflows.export import ExportRefused, export_photos
 from tests.helpers.session_fixtures import make_ready, scan, write_photo
 
 NAME_MAX = 255  # bytes in a file name, on every file system photoscreen writes to
@@ -60,7 +60,7 @@ def test_photos_of_an_existing_long_activity_export_under_a_short_name(
     write_photo(session.folder / "IMG_1.jpg", 1)
     digest = scan(session, session.folder / "IMG_1.jpg")
     make_ready(session, digest, "woods")
-    summary = session.export(tmp_path / "upload")
+    summary = export_photos(session, tmp_path / "upload")
     assert summary.failed == []
     assert [w.name for w in summary.written] == ["outdoor-adventure-in-the-woods-with-the-001.jpg"]
 
@@ -93,7 +93,7 @@ def test_the_photo_folder_is_refused_by_any_path(session: Session, where: str) -
         "session": link / ".photoscreen" / "out",
     }[where]
     with pytest.raises(ExportRefused, match=r"photo folder itself|session folder"):
-        session.export(destination)
+        export_photos(session, destination)
     assert not (folder / "upload").exists()
 
 

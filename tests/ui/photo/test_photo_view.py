@@ -21,7 +21,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from photoscreen.core.basics.geometry import Box
-from photoscreen.ui.photo.face_items import FaceOverlay
+from photoscreen.ui.control.view_state import FaceOverlay
 from photoscreen.ui.photo.face_parts import BUTTON_GAP_PX, BUTTON_PX
 from photoscreen.ui.photo.view import (
     DISMISS_WHICH_TEXT,

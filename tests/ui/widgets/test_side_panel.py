@@ -19,11 +19,11 @@ from photoscreen.core.rules.policy import (
     PhotoStatus,
     default_activities,
 )
-from photoscreen.ui.control.view_state import panel_state
+from photoscreen.ui.control.view_state import PanelState, panel_state
 from photoscreen.ui.grid.delegate import BADGE_TEXT
 from photoscreen.ui.grid.filters import REVIEW_FILTER, FilterBar
 from photoscreen.ui.threads.photo_jobs import hidden_data_lines
-from photoscreen.ui.widgets.side_panel import STATUS_WORDS, PanelState, SidePanel
+from photoscreen.ui.widgets.side_panel import STATUS_WORDS, SidePanel
 
 REASONS = ("Blocked: swimming involves undress (policy)", "Faces not checked yet")
 
