@@ -34,13 +34,12 @@ from common import (
 )
 from PIL import Image
 
-from photoscreen.core.basics.jobs import CancelToken
-from photoscreen.core.faces.detector import FaceDetector
-from photoscreen.core.imaging.thumbnails import ThumbnailStore
-from photoscreen.core.rules.policy import FaceState
-from photoscreen.core.session.folder_session import Session
-from photoscreen.core.workflows.export import export_photos, render_workers
-from photoscreen.core.workflows.ingest import ingest_photos
+from photoscreen.core.basics import CancelToken
+from photoscreen.core.faces import FaceDetector
+from photoscreen.core.imaging import ThumbnailStore
+from photoscreen.core.rules import FaceState
+from photoscreen.core.session import Session
+from photoscreen.core.workflows import export_photos, ingest_photos, render_workers
 
 ACTIVITY = "stay_and_play"
 

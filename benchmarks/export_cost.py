@@ -32,16 +32,18 @@ import numpy as np
 from common import Report, common_arguments, encode_jpeg, make_photo, temp_photo_dir
 from PIL import Image
 
-from photoscreen.core.basics.geometry import Box
-from photoscreen.core.imaging.loading import decode_photo
-from photoscreen.core.render.encode import (
+from photoscreen.core.basics import Box
+from photoscreen.core.imaging import decode_photo
+from photoscreen.core.render import (
+    ExportOptions,
+    _redact_in_place,
     encode_clean_jpeg,
+    export_photo,
     prefilter_for_resize,
     sample_prefiltered,
     verify_clean_jpeg,
     write_new_file,
 )
-from photoscreen.core.render.safe_export import ExportOptions, _redact_in_place, export_photo
 
 GOAL = 1.3
 # Faces of a typical group shot at a stay-and-play: a few, 150-400 px across.

@@ -38,11 +38,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from photoscreen.core.faces.centerface import CenterFaceNet, decode
-from photoscreen.core.faces.detector import DetectionMode, FaceBand, FaceDetector
-from photoscreen.core.faces.onnx_runner import Backend, default_backend
-from photoscreen.core.faces.passes import iou_matrix, nms
-from photoscreen.core.imaging.loading import UnreadablePhoto, decode_photo, read_photo_file
+from photoscreen.core.faces import (
+    Backend,
+    CenterFaceNet,
+    DetectionMode,
+    FaceBand,
+    FaceDetector,
+    decode,
+    default_backend,
+    iou_matrix,
+    nms,
+)
+from photoscreen.core.imaging import UnreadablePhoto, decode_photo, read_photo_file
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DEFAULT_DATA = SHARED / "data" / "faces"

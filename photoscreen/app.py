@@ -53,7 +53,7 @@ def _window_parser() -> argparse.ArgumentParser:
 def run_command(argv: list[str]) -> int:
     """Run one of the headless commands; returns its exit status."""
     args = _command_parser().parse_args(argv)
-    from photoscreen.core.storage.centre_file import default_centre_path
+    from photoscreen.core.storage import default_centre_path
 
     # The centre's settings on this PC: what a folder not yet set up starts from.
     centre_file = default_centre_path()
@@ -75,8 +75,8 @@ def run_command(argv: list[str]) -> int:
 def run_window(argv: list[str]) -> int:
     """Open the window; Qt is imported only here."""
     args = _window_parser().parse_args(argv)
-    from photoscreen.core.storage.centre_file import default_centre_path
-    from photoscreen.ui.window.startup import start_window
+    from photoscreen.core.storage import default_centre_path
+    from photoscreen.ui.window import start_window
 
     return start_window(
         folder=args.folder,

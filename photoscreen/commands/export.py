@@ -12,11 +12,10 @@ import getpass
 from pathlib import Path
 from typing import TextIO
 
-from photoscreen.core.basics.file_names import shown_name
-from photoscreen.core.basics.jobs import Progress
-from photoscreen.core.session.folder_session import DecisionError, Session, SessionLocked
-from photoscreen.core.storage.store import StoreError
-from photoscreen.core.workflows.export import ExportRefused, export_photos
+from photoscreen.core.basics import Progress, shown_name
+from photoscreen.core.session import DecisionError, Session, SessionLocked
+from photoscreen.core.storage import StoreError
+from photoscreen.core.workflows import ExportRefused, export_photos
 
 
 def _user_name(user: str | None) -> str:

@@ -25,11 +25,17 @@ import warnings
 from pathlib import Path
 from typing import TextIO
 
-from photoscreen.core.basics.printable import printable
-from photoscreen.core.formats.sniffing import describe_unsupported, sniff_format
-from photoscreen.core.imaging.loading import UnreadablePhoto, decode_photo, read_photo_file
-from photoscreen.core.metadata.findings import UNCHECKED_KINDS, Finding, summarize
-from photoscreen.core.metadata.inspection import DAMAGED, damage, inspect_metadata
+from photoscreen.core.basics import printable
+from photoscreen.core.formats import describe_unsupported, sniff_format
+from photoscreen.core.imaging import UnreadablePhoto, decode_photo, read_photo_file
+from photoscreen.core.metadata import (
+    DAMAGED,
+    UNCHECKED_KINDS,
+    Finding,
+    damage,
+    inspect_metadata,
+    summarize,
+)
 
 CLEAN, IDENTIFYING, UNREADABLE = 0, 1, 2
 # For the command's --help (app.py builds the parser).

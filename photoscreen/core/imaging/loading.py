@@ -28,10 +28,15 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageCms, ImageFile, TiffImagePlugin, UnidentifiedImageError
 
-from photoscreen.core.formats.containers import walk_png
-from photoscreen.core.formats.jpeg_segments import JpegStructureError, walk_jpeg
-from photoscreen.core.formats.sniffing import SUPPORTED_FORMATS, describe_unsupported, sniff_format
-from photoscreen.core.formats.tiff_pages import seek_primary_page
+from photoscreen.core.formats import (
+    SUPPORTED_FORMATS,
+    JpegStructureError,
+    describe_unsupported,
+    seek_primary_page,
+    sniff_format,
+    walk_jpeg,
+    walk_png,
+)
 from photoscreen.core.imaging import colour
 from photoscreen.core.imaging.jpeg_fast import decode_plain_jpeg
 from photoscreen.core.imaging.photo_file import (

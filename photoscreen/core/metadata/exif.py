@@ -12,7 +12,7 @@ identify.
 
 from __future__ import annotations
 
-from photoscreen.core.formats.tiff_ifd import (
+from photoscreen.core.formats import (
     EXIF_IFD,
     GPS_IFD,
     INTEROP_IFD,

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from photoscreen.core.basics.printable import printable
+from photoscreen.core.basics import printable
 
 # Stable short ids, in the order a summary lists them (most identifying first).
 KINDS = (

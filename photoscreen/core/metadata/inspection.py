@@ -16,10 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from photoscreen.core.formats import TagValue, Walk, read_tiff, sniff_format, walk_gif, walk_riff
 from photoscreen.core.formats import jpeg_segments as seg
-from photoscreen.core.formats.containers import Walk, walk_gif, walk_riff
-from photoscreen.core.formats.sniffing import sniff_format
-from photoscreen.core.formats.tiff_ifd import TagValue, read_tiff
 from photoscreen.core.metadata import findings as words
 from photoscreen.core.metadata.exif import exif_block_findings, tag_findings
 from photoscreen.core.metadata.findings import (

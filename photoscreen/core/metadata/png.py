@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import zlib
 
-from photoscreen.core.formats.containers import Walk, walk_png
-from photoscreen.core.formats.tiff_ifd import find_tiff_header
+from photoscreen.core.formats import Walk, find_tiff_header, walk_png
 from photoscreen.core.metadata import findings as words
 from photoscreen.core.metadata.exif import exif_block_findings
 from photoscreen.core.metadata.findings import Finding, animation, date_words, too_large

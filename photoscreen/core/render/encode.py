@@ -26,7 +26,7 @@ import simplejpeg
 if os.name == "posix":
     import fcntl
 
-from photoscreen.core.formats.jpeg_segments import (
+from photoscreen.core.formats import (
     APP0,
     DHT,
     DQT,

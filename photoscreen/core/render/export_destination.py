@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from photoscreen.core.basics.file_names import shown_name
+from photoscreen.core.basics import shown_name
 
 PHOTO_FOLDER = (
     "Choose another folder to export to: exporting into the photo folder itself, or a "

@@ -33,7 +33,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from photoscreen.core.basics.geometry import Box
+from photoscreen.core.basics import Box
 
 Pixels = npt.NDArray[np.uint8]
 Floats = npt.NDArray[np.float32]

@@ -19,11 +19,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from photoscreen.core.basics.geometry import Box
-from photoscreen.core.imaging.colour import pixels_to_srgb
-from photoscreen.core.imaging.loading import (
+from photoscreen.core.basics import Box
+from photoscreen.core.imaging import (
     UnreadablePhoto,
     decode_photo_in_own_colours,
+    pixels_to_srgb,
     read_photo_file,
 )
 from photoscreen.core.render.encode import (

@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from photoscreen.core.basics.geometry import Box
+from photoscreen.core.basics import Box
 
 
 class PhotoState(str, Enum):

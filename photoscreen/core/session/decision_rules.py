@@ -31,10 +31,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from photoscreen.core.rules.policy import Concern
-from photoscreen.core.rules.review import ReviewRefused
-from photoscreen.core.storage.audit import utc_now
-from photoscreen.core.storage.decisions import Snapshot
+from photoscreen.core.rules import Concern, ReviewRefused
+from photoscreen.core.storage import Snapshot, utc_now
 
 
 class DecisionError(ValueError):

@@ -22,8 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from photoscreen.core.basics.geometry import Box
-from photoscreen.core.rules.policy import (
+from photoscreen.core.basics import Box
+from photoscreen.core.rules import (
     Activity,
     Concern,
     FaceRecord,
@@ -31,8 +31,8 @@ from photoscreen.core.rules.policy import (
     FaceState,
     PhotoDecisions,
     Verdict,
+    check_review,
 )
-from photoscreen.core.rules.review import check_review
 from photoscreen.core.session.decision_rules import (
     DecisionError,
     Identity,
@@ -45,10 +45,8 @@ from photoscreen.core.session.decision_rules import (
 )
 from photoscreen.core.session.scan_records import DetectionLike
 from photoscreen.core.session.undo import Change, UndoStack
-from photoscreen.core.settings.centre_settings import CentreSettings
-from photoscreen.core.storage import audit, decisions
-from photoscreen.core.storage.decisions import Snapshot
-from photoscreen.core.storage.store import Store
+from photoscreen.core.settings import CentreSettings
+from photoscreen.core.storage import Snapshot, Store, audit, decisions
 
 Listener = Callable[[str | None], None]
 

@@ -18,8 +18,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoscreen.core.basics.file_names import shown_name
-from photoscreen.core.rules.policy import (
+from photoscreen.core.basics import shown_name
+from photoscreen.core.rules import (
     CHANGED_FILE,
     NOT_SCANNED,
     PhotoDecisions,
@@ -33,19 +33,27 @@ from photoscreen.core.session.decision_verbs import DecisionError, DecisionMetho
 from photoscreen.core.session.photo_list import PhotoEntry, build_entries, list_folder
 from photoscreen.core.session.scan_records import FileRecord
 from photoscreen.core.session.undo import UndoStack
-from photoscreen.core.settings import pin_attempts
-from photoscreen.core.settings.centre_settings import CentreSettings
-from photoscreen.core.settings.pin_attempts import Clock
-from photoscreen.core.storage import audit, decisions, records_check
-from photoscreen.core.storage.centre_file import CentreFile
-from photoscreen.core.storage.fallback_copy import open_store, open_store_for_reading
-from photoscreen.core.storage.records_check import Findings, RecordsGuard
-from photoscreen.core.storage.session_lock import FolderLock, LockHolder, SessionLocked
-from photoscreen.core.storage.store import SessionLocation, Store, locate_session
+from photoscreen.core.settings import CentreSettings, Clock, pin_attempts
+from photoscreen.core.storage import (
+    CentreFile,
+    Findings,
+    FolderLock,
+    LockHolder,
+    RecordsGuard,
+    SessionLocation,
+    SessionLocked,
+    Store,
+    audit,
+    decisions,
+    locate_session,
+    open_store,
+    open_store_for_reading,
+    records_check,
+)
 
 if TYPE_CHECKING:
-    from photoscreen.core.faces.detector import Detection
-    from photoscreen.core.render.safe_export import ExportOptions
+    from photoscreen.core.faces import Detection
+    from photoscreen.core.render import ExportOptions
 
 __all__ = ["DecisionError", "Listener", "Session", "SessionLocked"]
 
@@ -317,7 +325,7 @@ class Session(DecisionMethods):
 
     def cached_detections(self, photo_hash: str, settings_key: str) -> list[Detection] | None:
         """Detections stored for (picture, detector settings), or None if never run."""
-        from photoscreen.core.faces.detector import Detection, FaceBand
+        from photoscreen.core.faces import Detection, FaceBand
 
         with self._store.reading() as conn:
             found = scan_records.cached_detections(conn, photo_hash, settings_key)
@@ -374,7 +382,7 @@ class Session(DecisionMethods):
 
     def export_options(self) -> ExportOptions:
         """The centre's export size, quality and redaction style."""
-        from photoscreen.core.render.safe_export import ExportOptions
+        from photoscreen.core.render import ExportOptions
 
         return ExportOptions(
             long_side=self.settings.long_side,

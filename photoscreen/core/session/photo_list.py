@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from photoscreen.core.basics.file_names import name_key, shown_name
-from photoscreen.core.rules.policy import (
+from photoscreen.core.basics import name_key, shown_name
+from photoscreen.core.rules import (
     NOT_SCANNED,
     Activity,
     FaceState,

@@ -29,11 +29,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from photoscreen.core.basics.file_names import name_from_store, stored_name
-from photoscreen.core.basics.geometry import Box
-from photoscreen.core.rules.policy import FaceRecord, FaceSource, FaceState
-from photoscreen.core.storage import audit, decisions
-from photoscreen.core.storage.store import DamagedValue
+from photoscreen.core.basics import Box, name_from_store, stored_name
+from photoscreen.core.rules import FaceRecord, FaceSource, FaceState
+from photoscreen.core.storage import DamagedValue, audit, decisions
 
 
 class DetectionLike(Protocol):

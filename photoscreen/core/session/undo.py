@@ -20,7 +20,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from photoscreen.core.storage.decisions import Snapshot
+from photoscreen.core.storage import Snapshot
 
 MAX_UNDO = 500
 

@@ -31,8 +31,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from photoscreen.core.render.redact import RedactionStyle
-from photoscreen.core.rules.policy import (
+from photoscreen.core.render import RedactionStyle
+from photoscreen.core.rules import (
     MAX_LABEL_CHARS,
     Activity,
     activities_from_json,
@@ -53,9 +53,7 @@ from photoscreen.core.settings.declared import (
 )
 from photoscreen.core.settings.pin import PinMethods
 from photoscreen.core.settings.pin_attempts import Clock
-from photoscreen.core.storage import audit
-from photoscreen.core.storage.centre_file import CentreFile
-from photoscreen.core.storage.store import DamagedValue, Store
+from photoscreen.core.storage import CentreFile, DamagedValue, Store, audit
 
 __all__ = [
     "LONG_SIDE_RANGE",

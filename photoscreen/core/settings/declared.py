@@ -12,9 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from photoscreen.core.render.redact import RedactionStyle
-from photoscreen.core.rules.policy import activities_from_json
-from photoscreen.core.rules.review import looks_like_pin_hash
+from photoscreen.core.render import RedactionStyle
+from photoscreen.core.rules import activities_from_json, looks_like_pin_hash
 
 LONG_SIDE_RANGE = (256, 12000)
 QUALITY_RANGE = (50, 95)

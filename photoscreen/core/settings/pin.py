@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from photoscreen.core.rules.review import (
+from photoscreen.core.rules import (
     ReviewRefused,
     hash_pin_with_key,
     meets_pin_rules,
@@ -41,9 +41,7 @@ from photoscreen.core.settings.pin_change import (
     parse_changes,
     replacement,
 )
-from photoscreen.core.storage import audit
-from photoscreen.core.storage.centre_file import CentreFile
-from photoscreen.core.storage.store import Store
+from photoscreen.core.storage import CentreFile, Store, audit
 
 NOT_RIGHT = "That reviewer PIN is not right."
 REPLACED = (

@@ -26,7 +26,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from photoscreen.core.storage.store import DamagedValue
+from photoscreen.core.storage import DamagedValue
 
 Clock = Callable[[], float]
 FREE_TRIES = 3

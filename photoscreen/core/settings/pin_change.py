@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from photoscreen.core.rules.review import MAX_PIN_LENGTH, looks_like_pin_hash, pin_key
+from photoscreen.core.rules import MAX_PIN_LENGTH, looks_like_pin_hash, pin_key
 
 # How many changes the centre file keeps, and how many scrypt runs one check may spend
 # following them.

@@ -30,8 +30,8 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any, TypeVar
 
-from photoscreen.core.basics.geometry import Box
-from photoscreen.core.rules.policy import (
+from photoscreen.core.basics import Box
+from photoscreen.core.rules import (
     Concern,
     FaceRecord,
     FaceSource,

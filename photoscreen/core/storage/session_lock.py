@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from photoscreen.core.basics.process_identity import boot_id, pid_alive, process_started
+from photoscreen.core.basics import boot_id, pid_alive, process_started
 from photoscreen.core.storage.store import StoreError
 
 __all__ = ["FolderLock", "FolderTakenOver", "LockHolder", "SessionLocked", "pid_alive"]

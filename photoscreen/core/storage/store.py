@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
-from photoscreen.core.basics.file_names import path_digest, shown_name
+from photoscreen.core.basics import path_digest, shown_name
 from photoscreen.core.storage import audit_chain
 from photoscreen.core.storage.migrations import check_schema, migrate
 

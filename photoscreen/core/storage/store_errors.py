@@ -18,7 +18,7 @@ import errno
 import sqlite3
 from pathlib import Path
 
-from photoscreen.core.basics.file_names import shown_name
+from photoscreen.core.basics import shown_name
 
 _SQLITE_FULL = 13  # SQLite's result code; sqlite3.SQLITE_FULL only exists from Python 3.11
 # SQLite's primary result codes for a file that is damaged or not a database at all.

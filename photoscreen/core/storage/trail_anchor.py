@@ -21,7 +21,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from photoscreen.core.basics.file_names import path_digest
+from photoscreen.core.basics import path_digest
 from photoscreen.core.storage.centre_file import _write_atomically
 from photoscreen.core.storage.store import user_data_dir
 

@@ -42,29 +42,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from photoscreen.core.basics.file_names import shown_name
-from photoscreen.core.basics.freed_memory import return_big_buffers_promptly
-from photoscreen.core.basics.jobs import CancelToken, Progress
-from photoscreen.core.imaging.loading import UnreadablePhoto, photo_hash, read_photo_file
-from photoscreen.core.render.encode import remove_partial_files
-from photoscreen.core.render.export_destination import ExportRefused as ExportRefused
-from photoscreen.core.render.export_destination import check_destination as check_folder
-from photoscreen.core.render.safe_export import (
+from photoscreen.core.basics import CancelToken, Progress, return_big_buffers_promptly, shown_name
+from photoscreen.core.imaging import UnreadablePhoto, photo_hash, read_photo_file
+from photoscreen.core.render import (
     ExportFailed,
     ExportOptions,
     RenderedExport,
+    remove_partial_files,
     render_for_writing,
     write_export,
 )
-from photoscreen.core.rules.policy import (
+from photoscreen.core.render import ExportRefused as ExportRefused
+from photoscreen.core.render import check_destination as check_folder
+from photoscreen.core.rules import (
     Activity,
     PhotoDecisions,
     PhotoStatus,
     photo_status,
     slugify,
 )
-from photoscreen.core.storage import audit
-from photoscreen.core.storage.store_errors import WriteFailed, is_disk_full
+from photoscreen.core.storage import WriteFailed, audit, is_disk_full
 
 
 class ExportSource(Protocol):

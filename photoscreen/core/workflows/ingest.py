@@ -40,17 +40,18 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from photoscreen.core.basics.freed_memory import return_big_buffers_promptly
-from photoscreen.core.basics.jobs import CancelToken
-from photoscreen.core.faces.detector import Detection, FaceDetector, PreparedPhoto
-from photoscreen.core.imaging.loading import (
+from photoscreen.core.basics import CancelToken, return_big_buffers_promptly
+from photoscreen.core.faces import Detection, FaceDetector, PreparedPhoto
+from photoscreen.core.imaging import (
+    THUMBNAIL_LONG_SIDE,
+    ThumbnailStore,
     UnreadablePhoto,
     decode_photo,
+    make_thumbnail,
     photo_hash,
     probe_photo,
     read_photo_file,
 )
-from photoscreen.core.imaging.thumbnails import THUMBNAIL_LONG_SIDE, ThumbnailStore, make_thumbnail
 from photoscreen.core.workflows.ingest_schedule import IngestQueue, TaskPipeline, Turns
 
 log = logging.getLogger(__name__)

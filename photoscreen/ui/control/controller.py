@@ -17,12 +17,11 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from photoscreen.core.basics.file_names import name_key, shown_name
-from photoscreen.core.imaging.thumbnails import ThumbnailStore
-from photoscreen.core.rules.policy import Activity, PhotoState, photo_status
-from photoscreen.core.session.folder_session import Session, SessionLocked
-from photoscreen.core.session.photo_list import PhotoEntry
-from photoscreen.core.storage.session_lock import LockHolder
+from photoscreen.core.basics import name_key, shown_name
+from photoscreen.core.imaging import ThumbnailStore
+from photoscreen.core.rules import Activity, PhotoState, photo_status
+from photoscreen.core.session import PhotoEntry, Session, SessionLocked
+from photoscreen.core.storage import LockHolder
 from photoscreen.ui.control import view_state as photo_state
 from photoscreen.ui.control.app_settings import AppSettings
 from photoscreen.ui.control.controller_verbs import REFUSALS, DecisionVerbs, report_refusal
@@ -30,11 +29,17 @@ from photoscreen.ui.control.current_photo import CurrentPhoto
 from photoscreen.ui.control.folder_opening import FolderOpening, OpenedFolder
 from photoscreen.ui.control.folder_scan import FolderScan, ScannedPhoto
 from photoscreen.ui.control.messages import MessageChannel
-from photoscreen.ui.grid.file_problems import file_problem
-from photoscreen.ui.grid.filters import FILTERS, REVIEW_FILTER, StatusFilter, StatusFilterProxy
-from photoscreen.ui.grid.model import GridEntry, PhotoGridModel, Roles
-from photoscreen.ui.threads.photo_jobs import quick_grid_thumbnail, stored_grid_thumbnail
-from photoscreen.ui.threads.workers import JobError, Workers
+from photoscreen.ui.grid import (
+    FILTERS,
+    REVIEW_FILTER,
+    GridEntry,
+    PhotoGridModel,
+    Roles,
+    StatusFilter,
+    StatusFilterProxy,
+    file_problem,
+)
+from photoscreen.ui.threads import JobError, Workers, quick_grid_thumbnail, stored_grid_thumbnail
 
 log = logging.getLogger(__name__)
 

@@ -10,20 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from photoscreen.core.basics.geometry import Box
-from photoscreen.core.rules.policy import PhotoState
-from photoscreen.core.rules.review import ReviewRefused
-from photoscreen.core.session.folder_session import DecisionError, Session
-from photoscreen.core.settings.centre_settings import SettingError
-from photoscreen.core.storage.store import StoreError
-from photoscreen.core.storage.store_errors import WriteFailed
-from photoscreen.ui.threads.photo_jobs import FoundAgain, look_harder
+from photoscreen.core.basics import Box
+from photoscreen.core.rules import PhotoState, ReviewRefused
+from photoscreen.core.session import DecisionError, Session
+from photoscreen.core.settings import SettingError
+from photoscreen.core.storage import StoreError, WriteFailed
+from photoscreen.ui.threads import FoundAgain, look_harder
 
 if TYPE_CHECKING:
-    from photoscreen.core.session.photo_list import PhotoEntry
+    from photoscreen.core.session import PhotoEntry
     from photoscreen.ui.control.current_photo import CurrentPhoto
     from photoscreen.ui.control.messages import MessageChannel
-    from photoscreen.ui.threads.workers import JobError, Workers
+    from photoscreen.ui.threads import JobError, Workers
 
 # What the core raises when a person's request is refused; shown as a notice, not a crash.
 REFUSALS = (DecisionError, ReviewRefused, SettingError, StoreError)

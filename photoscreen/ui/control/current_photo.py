@@ -15,10 +15,16 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from photoscreen.core.basics.geometry import Box
+from photoscreen.core.basics import Box
 from photoscreen.ui.control.messages import MessageChannel
-from photoscreen.ui.threads.photo_jobs import LoadedPhoto, PhotoChanged, load_photo, render_preview
-from photoscreen.ui.threads.workers import JobError, Workers
+from photoscreen.ui.threads import (
+    JobError,
+    LoadedPhoto,
+    PhotoChanged,
+    Workers,
+    load_photo,
+    render_preview,
+)
 
 LOADING_TEXT = "Loading this photo…"
 

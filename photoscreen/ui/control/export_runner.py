@@ -12,15 +12,15 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from photoscreen.core.basics.jobs import Progress
-from photoscreen.core.workflows.export import (
+from photoscreen.core.basics import Progress
+from photoscreen.core.workflows import (
     ExportRefused,
     ExportSummary,
     check_destination,
     export_photos,
 )
 from photoscreen.ui.control.controller import Controller
-from photoscreen.ui.threads.workers import JobContext, JobError, JobHandle
+from photoscreen.ui.threads import JobContext, JobError, JobHandle
 
 
 class ExportRunner(QObject):

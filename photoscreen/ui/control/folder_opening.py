@@ -16,11 +16,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from photoscreen.core.basics.jobs import Cancelled
-from photoscreen.core.session.folder_session import Session
-from photoscreen.core.session.photo_list import PhotoEntry
-from photoscreen.core.storage.session_lock import LockHolder
-from photoscreen.ui.threads.workers import JobContext
+from photoscreen.core.basics import Cancelled
+from photoscreen.core.session import PhotoEntry, Session
+from photoscreen.core.storage import LockHolder
+from photoscreen.ui.threads import JobContext
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,11 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from photoscreen.core.imaging.thumbnails import ThumbnailStore
-from photoscreen.core.rules.policy import NOT_SCANNED, PhotoDecisions, PhotoStatus, photo_status
-from photoscreen.core.session.folder_session import Session
-from photoscreen.core.workflows.ingest import IngestResult, ingest_photos
-from photoscreen.core.workflows.ingest_schedule import IngestQueue
-from photoscreen.ui.threads.images import grid_thumbnail
-from photoscreen.ui.threads.workers import JobContext, JobError, JobHandle, Workers
+from photoscreen.core.imaging import ThumbnailStore
+from photoscreen.core.rules import NOT_SCANNED, PhotoDecisions, PhotoStatus, photo_status
+from photoscreen.core.session import Session
+from photoscreen.core.workflows import IngestQueue, IngestResult, ingest_photos
+from photoscreen.ui.threads import JobContext, JobError, JobHandle, Workers, grid_thumbnail
 
 # Photos that get a quick thumbnail before any face detection starts: about the first
 # screens of the grid at 1366 x 768 (the goal of issue 6 counts the first 40).

@@ -11,12 +11,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from photoscreen.core.rules.policy import Verdict
-from photoscreen.core.rules.review import ReviewRefused
+from photoscreen.core.rules import ReviewRefused, Verdict
 from photoscreen.ui.control import view_state as photo_state
 from photoscreen.ui.control.controller import Controller
 from photoscreen.ui.control.controller_verbs import REFUSALS, report_refusal
-from photoscreen.ui.threads.workers import JobContext, JobError
+from photoscreen.ui.threads import JobContext, JobError
 
 
 class ReviewController(QObject):

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from photoscreen.core.basics.geometry import Box
-from photoscreen.core.rules.policy import (
+from photoscreen.core.basics import Box
+from photoscreen.core.rules import (
     Activity,
     Concern,
     FaceRecord,
@@ -22,7 +22,7 @@ from photoscreen.core.rules.policy import (
     PhotoState,
     PhotoStatus,
 )
-from photoscreen.ui.grid.file_problems import FileProblem, file_problem
+from photoscreen.ui.grid import FileProblem, file_problem
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscreen.core.basics.file_names import shown_name
-from photoscreen.core.basics.jobs import Progress
-from photoscreen.core.rules.policy import PhotoState, PhotoStatus
-from photoscreen.core.workflows.export import ExportSummary
-from photoscreen.ui.control.export_runner import ExportRunner
+from photoscreen.core.basics import Progress, shown_name
+from photoscreen.core.rules import PhotoState, PhotoStatus
+from photoscreen.core.workflows import ExportSummary
+from photoscreen.ui.control import ExportRunner
 
 
 class ExportDialog(QDialog):

@@ -29,11 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscreen.core.render.redact import RedactionStyle
-from photoscreen.core.rules.policy import MAX_LABEL_CHARS
-from photoscreen.core.settings.centre_settings import LONG_SIDE_RANGE, QUALITY_RANGE
-from photoscreen.ui.control.controller import Controller
-from photoscreen.ui.control.messages import Level, Message
+from photoscreen.core.render import RedactionStyle
+from photoscreen.core.rules import MAX_LABEL_CHARS
+from photoscreen.core.settings import LONG_SIDE_RANGE, QUALITY_RANGE
+from photoscreen.ui.control import Controller, Level, Message
 from photoscreen.ui.dialogs.prompts import PinPrompt
 
 STYLE_NAMES = {

@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from photoscreen.core.rules.policy import PhotoState, PhotoStatus
+from photoscreen.core.rules import PhotoState, PhotoStatus
 from photoscreen.ui.grid.file_problems import FileProblem, file_problem
 from photoscreen.ui.grid.model import Roles
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from photoscreen.core.rules.policy import PhotoState, PhotoStatus
+from photoscreen.core.rules import PhotoState, PhotoStatus
 
 # How the core's policy prefixes an unreadable file's reason.
 _POLICY_PREFIX = "Could not be read: "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-from photoscreen.core.rules.policy import PhotoState, PhotoStatus, count_states
+from photoscreen.core.rules import PhotoState, PhotoStatus, count_states
 from photoscreen.ui.grid.file_problems import file_problem
 from photoscreen.ui.grid.model import Roles
 

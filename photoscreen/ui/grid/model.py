@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QImage
 
-from photoscreen.core.rules.policy import NOT_SCANNED, PhotoStatus
+from photoscreen.core.rules import NOT_SCANNED, PhotoStatus
 from photoscreen.ui.grid.file_problems import file_problem
 
 # Thumbnails kept in memory. They are stored at the size the grid paints them

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscreen.core.basics.geometry import Box
-from photoscreen.ui.control.view_state import FaceOverlay
+from photoscreen.core.basics import Box
+from photoscreen.ui.control import FaceOverlay
 from photoscreen.ui.photo.face_parts import BUTTONS_WIDTH_PX, ButtonItem, HandleItem, LabelItem
 
 KIND_FACE = "face"

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscreen.ui.control.view_state import FaceOverlay
+from photoscreen.ui.control import FaceOverlay
 from photoscreen.ui.photo.box_commands import (
     ACCEPT,
     CONSENT,

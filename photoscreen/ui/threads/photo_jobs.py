@@ -14,16 +14,16 @@ from typing import Any
 
 from PySide6.QtGui import QImage
 
-from photoscreen.core.basics.geometry import Box
-from photoscreen.core.imaging.loading import (
+from photoscreen.core.basics import Box
+from photoscreen.core.imaging import (
+    ThumbnailStore,
     UnreadablePhoto,
     decode_photo,
     photo_hash,
+    quick_thumbnail,
     read_photo_file,
 )
-from photoscreen.core.imaging.thumbnails import ThumbnailStore, quick_thumbnail
-from photoscreen.core.metadata.findings import Finding, merged
-from photoscreen.core.metadata.inspection import DAMAGED, inspect_metadata
+from photoscreen.core.metadata import DAMAGED, Finding, inspect_metadata, merged
 from photoscreen.ui.threads.images import (
     for_screen,
     grid_thumbnail,
@@ -101,7 +101,7 @@ def render_preview(
     """A job: the exact pixels export would write for this photo, as a QImage."""
 
     def job(context: JobContext) -> QImage:
-        from photoscreen.core.render.safe_export import render_export
+        from photoscreen.core.render import render_export
 
         data = read_photo_file(path)
         if photo_hash(data) != expected_hash:
@@ -142,7 +142,7 @@ def look_harder(path: Path, expected_hash: str) -> Callable[[JobContext], FoundA
     """A job: search the photo again with the slower, more sensitive detector settings."""
 
     def job(context: JobContext) -> FoundAgain:
-        from photoscreen.core.faces.detector import DetectionMode, FaceDetector
+        from photoscreen.core.faces import DetectionMode, FaceDetector
 
         data = read_photo_file(path)
         if photo_hash(data) != expected_hash:

@@ -34,7 +34,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from photoscreen.core.basics.jobs import Cancelled, CancelToken, Progress
+from photoscreen.core.basics import Cancelled, CancelToken, Progress
 
 log = logging.getLogger(__name__)
 

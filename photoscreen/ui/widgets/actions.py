@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from photoscreen.core.rules.policy import Activity
+from photoscreen.core.rules import Activity
 
 
 @dataclass(frozen=True)

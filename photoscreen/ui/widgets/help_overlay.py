@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscreen.core.rules.policy import Activity
-from photoscreen.ui.photo.box_commands import BOX_KEY_HELP
+from photoscreen.core.rules import Activity
+from photoscreen.ui.photo import BOX_KEY_HELP
 from photoscreen.ui.widgets.actions import COMMANDS, keys_text
 
 _GROUP_TITLES = {

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscreen.core.rules.policy import Concern, Verdict
-from photoscreen.ui.control.view_state import QueueItem, ReviewState
-from photoscreen.ui.dialogs.prompts import PinPrompt
+from photoscreen.core.rules import Concern, Verdict
+from photoscreen.ui.control import QueueItem, ReviewState
+from photoscreen.ui.dialogs import PinPrompt
 
 
 def asked_html(questions: Sequence[Concern]) -> str:

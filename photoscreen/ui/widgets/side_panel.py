@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscreen.core.rules.policy import Activity, PhotoState, PhotoStatus
-from photoscreen.ui.control.view_state import PanelState
-from photoscreen.ui.grid.delegate import badge_colours
-from photoscreen.ui.grid.file_problems import FileProblem
+from photoscreen.core.rules import Activity, PhotoState, PhotoStatus
+from photoscreen.ui.control import PanelState
+from photoscreen.ui.grid import FileProblem, badge_colours
 from photoscreen.ui.widgets.actions import key_caption
 from photoscreen.ui.widgets.review_mode import asked_html
 

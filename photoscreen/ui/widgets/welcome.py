@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscreen.core.basics.file_names import shown_name
+from photoscreen.core.basics import shown_name
 
 _INTRO = (
     "photoscreen gets a session's photos ready to post safely: it hides faces, removes "

@@ -14,12 +14,15 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from photoscreen.core.storage.session_lock import SessionLocked
-from photoscreen.ui.control.controller import Controller
-from photoscreen.ui.control.export_runner import ExportRunner
-from photoscreen.ui.dialogs.export import ExportDialog
-from photoscreen.ui.dialogs.prompts import NamePrompt, PinPrompt, ask_manager_prompt
-from photoscreen.ui.dialogs.settings import SettingsDialog
+from photoscreen.core.storage import SessionLocked
+from photoscreen.ui.control import Controller, ExportRunner
+from photoscreen.ui.dialogs import (
+    ExportDialog,
+    NamePrompt,
+    PinPrompt,
+    SettingsDialog,
+    ask_manager_prompt,
+)
 
 if TYPE_CHECKING:
     from photoscreen.ui.window.main_window import MainWindow
@@ -88,7 +91,7 @@ class Interactions(QObject):
 
     def open_demo(self) -> None:
         """Build the sample folder (on a worker: it makes a dozen photos) and open it."""
-        from photoscreen.core.demo.sample_folder import ensure_demo_folder
+        from photoscreen.core.demo import ensure_demo_folder
 
         self._controller.messages.info("Making the sample photos…")
         self._controller.workers.run(

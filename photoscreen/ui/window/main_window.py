@@ -28,17 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoscreen.ui.control.controller import Controller
-from photoscreen.ui.control.messages import MessageBar
-from photoscreen.ui.control.review_controller import ReviewController
-from photoscreen.ui.grid.delegate import GridDelegate
-from photoscreen.ui.grid.filters import FilterBar
-from photoscreen.ui.photo.view import PhotoView
-from photoscreen.ui.widgets.actions import Actions
-from photoscreen.ui.widgets.help_overlay import HelpOverlay
-from photoscreen.ui.widgets.review_mode import ReviewPanel
-from photoscreen.ui.widgets.side_panel import SidePanel
-from photoscreen.ui.widgets.welcome import WelcomePage
+from photoscreen.ui.control import Controller, MessageBar, ReviewController
+from photoscreen.ui.grid import FilterBar, GridDelegate
+from photoscreen.ui.photo import PhotoView
+from photoscreen.ui.widgets import Actions, HelpOverlay, ReviewPanel, SidePanel, WelcomePage
 
 
 class Conversations(Protocol):

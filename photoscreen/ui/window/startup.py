@@ -19,12 +19,9 @@ from typing import Any
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from photoscreen.ui.control.app_settings import AppSettings
-from photoscreen.ui.control.controller import Controller
-from photoscreen.ui.control.messages import MessageChannel
-from photoscreen.ui.control.review_controller import ReviewController
-from photoscreen.ui.threads.workers import Workers
-from photoscreen.ui.widgets.actions import Actions, build_menus
+from photoscreen.ui.control import AppSettings, Controller, MessageChannel, ReviewController
+from photoscreen.ui.threads import Workers
+from photoscreen.ui.widgets import Actions, build_menus
 from photoscreen.ui.window.interactions import Interactions
 from photoscreen.ui.window.main_window import MainWindow
 from photoscreen.ui.window.wiring import wire_window
@@ -34,7 +31,7 @@ log = logging.getLogger(__name__)
 
 def default_detector_factory() -> Callable[[], Any]:
     """The face detector each ingest worker builds (the core's default CenterFace)."""
-    from photoscreen.core.faces.detector import FaceDetector, preload
+    from photoscreen.core.faces import FaceDetector, preload
 
     # Before the window shows: loading the backend later, in a worker, stalls the window.
     preload()

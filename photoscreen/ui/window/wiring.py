@@ -12,10 +12,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QMenu
 
-from photoscreen.core.basics.file_names import shown_name
-from photoscreen.ui.grid.delegate import CELL_SIZE
-from photoscreen.ui.grid.filters import FILTERS, REVIEW_FILTER
-from photoscreen.ui.grid.model import Roles
+from photoscreen.core.basics import shown_name
+from photoscreen.ui.grid import CELL_SIZE, FILTERS, REVIEW_FILTER, Roles
 
 if TYPE_CHECKING:
     from photoscreen.ui.window.main_window import MainWindow
