@@ -4,6 +4,12 @@ them, printable text, cancel tokens, freed memory, process identity.
 
 from __future__ import annotations
 
+from photoscreen.core.basics.atomic_files import (
+    sync_directory,
+    temporary_name,
+    write_and_sync,
+    write_atomically,
+)
 from photoscreen.core.basics.file_names import (
     name_from_store,
     name_key,
@@ -32,4 +38,8 @@ __all__ = [
     "return_big_buffers_promptly",
     "shown_name",
     "stored_name",
+    "sync_directory",
+    "temporary_name",
+    "write_and_sync",
+    "write_atomically",
 ]

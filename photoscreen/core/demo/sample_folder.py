@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, PngImagePlugin
 
+from photoscreen.core.basics import write_atomically
 from photoscreen.core.demo import scenes
 from photoscreen.core.demo.planted_metadata import (
     PlantedMetadata,
@@ -209,7 +210,7 @@ def build_demo_folder(dest: Path) -> Path:
     for index, photo in enumerate(DEMO_PHOTOS):
         target = dest / photo.name
         if not target.exists():
-            _write_atomically(target, demo_file_bytes(photo, index))
+            write_atomically(target, demo_file_bytes(photo, index))
     return dest
 
 
@@ -250,12 +251,3 @@ def _video_like_bytes(rng: np.random.Generator) -> bytes:
     ftyp = struct.pack(">I", 8 + len(brands)) + b"ftyp" + brands
     media = zlib.compress(rng.integers(0, 256, 24_000, dtype=np.uint8).tobytes(), 1)
     return ftyp + struct.pack(">I", 8 + len(media)) + b"mdat" + media
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    partial = target.with_name(f".{target.name}.partial")
-    with open(partial, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, target)

@@ -14,9 +14,7 @@ thumbnail is never used: it is untrusted metadata and may show a different pictu
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import cv2
@@ -24,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, UnidentifiedImageError
 
+from photoscreen.core.basics import write_atomically
 from photoscreen.core.imaging.loading import decode_photo, read_photo_file
 
 # Long side of a grid thumbnail in pixels: sharp in a ~200 px cell on a HiDPI-ish screen.
@@ -102,14 +101,5 @@ class ThumbnailStore:
         Image.fromarray(np.ascontiguousarray(pixels)).save(
             buffer, "JPEG", quality=_THUMBNAIL_QUALITY
         )
-        handle, temp_name = tempfile.mkstemp(
-            prefix=f".{photo_hash[:16]}-", suffix=".tmp", dir=self.directory
-        )
-        try:
-            with os.fdopen(handle, "wb") as temp:
-                temp.write(buffer.getvalue())
-            os.replace(temp_name, target)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
+        write_atomically(target, buffer.getvalue())
         return target

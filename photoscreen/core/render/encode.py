@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -26,6 +25,7 @@ import simplejpeg
 if os.name == "posix":
     import fcntl
 
+from photoscreen.core.basics import sync_directory, temporary_name, write_and_sync
 from photoscreen.core.formats import (
     APP0,
     DHT,
@@ -48,7 +48,7 @@ _ANTIALIAS_SIGMA_PER_RATIO = 0.35
 # The only segments a bare baseline or progressive JPEG needs.
 _ALLOWED_MARKERS = frozenset({SOI, APP0, DQT, 0xC0, 0xC2, DHT, DRI, SOS, EOI}) | RST_MARKERS
 # Temporary files of write_new_file: ".<name>.jpg.<token>.partial".
-_TOKEN_BYTES = 6
+_TOKEN_BYTES = 6  # as basics.temporary_name makes it
 _PARTIAL = ".partial"
 _PARTIAL_NAME = re.compile(
     rf"\..+\.jpe?g\.[0-9a-f]{{{2 * _TOKEN_BYTES}}}{re.escape(_PARTIAL)}", re.IGNORECASE
@@ -228,10 +228,10 @@ def write_new_file(path: Path, data: bytes, *, check: Callable[[Path], None] | N
     path = Path(path)
     if path.exists() or path.is_symlink():
         raise FileExistsError(f"{path} already exists")
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(_TOKEN_BYTES)}{_PARTIAL}")
+    temporary = temporary_name(path, _PARTIAL)
     handle = _create_locked(temporary)
     try:
-        _write_and_sync(handle, data)
+        write_and_sync(handle, data)
         if check is not None:
             check(temporary)
         if os.name != "posix":
@@ -247,7 +247,7 @@ def write_new_file(path: Path, data: bytes, *, check: Callable[[Path], None] | N
         except BaseException:
             _close_and_unlink(temporary, handle)
             raise
-    _sync_directory(path.parent)
+    sync_directory(path.parent)
 
 
 def _close_and_unlink(temporary: Path, handle: BinaryIO) -> None:
@@ -320,12 +320,6 @@ def _create_locked(path: Path) -> BinaryIO:
     return os.fdopen(fd, "wb")
 
 
-def _write_and_sync(handle: BinaryIO, data: bytes) -> None:
-    handle.write(data)
-    handle.flush()
-    os.fsync(handle.fileno())
-
-
 def _publish(temporary: Path, final: Path) -> None:
     """Give the finished file its final name without ever replacing another file."""
     try:
@@ -338,14 +332,3 @@ def _publish(temporary: Path, final: Path) -> None:
         if final.exists() or final.is_symlink():
             raise FileExistsError(f"{final} already exists") from None
         os.rename(temporary, final)
-
-
-def _sync_directory(folder: Path) -> None:
-    """Make the new name itself durable (POSIX); Windows has no directory handles."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from photoscreen.core.basics import write_atomically
 
 CENTRE_FILE_NAME = "centre.json"
 FORMAT = "photoscreen centre settings"
@@ -88,7 +89,8 @@ class CentreFile:
             os.replace(self.path, self.path.with_name(self.path.name + ".unreadable"))
             current = {}
         document = {"format": FORMAT, "version": VERSION, "settings": {**current, **changes}}
-        _write_atomically(self.path, json.dumps(document, indent=2).encode("utf-8") + b"\n")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(self.path, json.dumps(document, indent=2).encode("utf-8") + b"\n")
 
     def _read(self) -> tuple[tuple[int, int, int] | None, dict[str, Any], str | None]:
         stamp = _stamp(self.path)
@@ -135,23 +137,3 @@ def _why(error: Exception) -> str:
     if isinstance(error, OSError):
         return error.strerror or str(error)
     return str(error)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: a crash leaves either the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with temporary.open("xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-    if os.name == "posix":  # make the rename itself durable
-        fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

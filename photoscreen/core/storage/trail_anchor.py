@@ -21,8 +21,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from photoscreen.core.basics import path_digest
-from photoscreen.core.storage.centre_file import _write_atomically
+from photoscreen.core.basics import path_digest, write_atomically
 from photoscreen.core.storage.store import user_data_dir
 
 log = logging.getLogger(__name__)
@@ -62,7 +61,7 @@ def save(db_path: Path, head: Head | None) -> None:
         return
     data = json.dumps({"audit_id": head[0], "link": head[1], "session": str(db_path)})
     try:
-        _write_atomically(anchor_path(db_path), data.encode("utf-8"))
+        write_atomically(anchor_path(db_path), data.encode("utf-8"))
     except OSError as error:
         log.warning("the trail head of %s cannot be kept on this PC: %s", db_path, error)
 

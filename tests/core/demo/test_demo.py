@@ -114,7 +114,7 @@ def test_rebuild_writes_only_missing_files(tmp_path):
     ensure_demo_folder(folder)
     assert kept.read_bytes() == b"a file the user changed"
     assert missing.read_bytes() == demo_file_bytes(DEMO_PHOTOS[2], 2)
-    assert not list(folder.glob(".*partial"))
+    assert not list(folder.glob(".*.tmp"))
 
 
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="XDG layout is for Linux")

@@ -258,7 +258,7 @@ def test_bytes_that_fail_verification_in_memory_are_never_written(
         "encode_clean_jpeg",
         lambda pixels, quality=90: insert_jpeg_segment(real_encode(pixels, quality), 0xFE, b"Eve"),
     )
-    monkeypatch.setattr(encode, "_write_and_sync", lambda handle, data: written.append(data))
+    monkeypatch.setattr(encode, "write_and_sync", lambda handle, data: written.append(data))
     with pytest.raises(ExportFailed, match="COM"):
         export_photo(make_png(sample_pixels()), [], tmp_path / "out.jpg", KEEP_SIZE)
     assert written == [] and spy.published == {} and spy.checked_from_disk == []
