@@ -22,6 +22,7 @@ from photoscreen.core.basics.geometry import Box
 from photoscreen.core.basics.jobs import Cancelled, CancelToken, Progress
 from photoscreen.core.basics.printable import printable
 from photoscreen.core.basics.process_identity import boot_id, pid_alive, process_started
+from photoscreen.core.basics.user_folders import config_dir, data_dir
 
 __all__ = [
     "Box",
@@ -29,6 +30,8 @@ __all__ = [
     "Cancelled",
     "Progress",
     "boot_id",
+    "config_dir",
+    "data_dir",
     "name_from_store",
     "name_key",
     "path_digest",

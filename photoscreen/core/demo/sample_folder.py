@@ -16,9 +16,7 @@ files are never overwritten; only missing ones are written, each atomically.
 from __future__ import annotations
 
 import io
-import os
 import struct
-import sys
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, PngImagePlugin
 
-from photoscreen.core.basics import write_atomically
+from photoscreen.core.basics import data_dir, write_atomically
 from photoscreen.core.demo import scenes
 from photoscreen.core.demo.planted_metadata import (
     PlantedMetadata,
@@ -187,13 +185,7 @@ DEMO_PHOTOS: tuple[DemoPhoto, ...] = (
 
 def default_demo_dir() -> Path:
     """Where ``photoscreen --demo`` keeps its folder: the user's per-application data dir."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "photoscreen" / "demo"
+    return data_dir() / "demo"
 
 
 def ensure_demo_folder(dest: Path | None = None) -> Path:

@@ -19,37 +19,21 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from photoscreen.core.basics import write_atomically
+from photoscreen.core.basics import config_dir, write_atomically
 
 CENTRE_FILE_NAME = "centre.json"
 FORMAT = "photoscreen centre settings"
 VERSION = 1
 
 
-def default_centre_path(
-    environ: Mapping[str, str] | None = None, platform: str | None = None
-) -> Path:
-    """Where this user's centre settings live on this PC.
-
-    Windows: ``%APPDATA%\\photoscreen\\centre.json``; macOS: ``~/Library/Application
-    Support/photoscreen/centre.json``; elsewhere ``$XDG_CONFIG_HOME/photoscreen/centre.json``
-    (``~/.config`` when unset or not absolute, as the XDG specification says).
-    """
-    environ = os.environ if environ is None else environ
-    platform = sys.platform if platform is None else platform
-    if platform == "win32":
-        base = Path(environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        configured = environ.get("XDG_CONFIG_HOME", "")
-        base = Path(configured) if os.path.isabs(configured) else Path.home() / ".config"
-    return base / "photoscreen" / CENTRE_FILE_NAME
+def default_centre_path() -> Path:
+    """Where this user's centre settings live on this PC: ``centre.json`` in the per-user
+    config folder (:func:`photoscreen.core.basics.config_dir` says where that is)."""
+    return config_dir() / CENTRE_FILE_NAME
 
 
 class CentreFileDamaged(ValueError):

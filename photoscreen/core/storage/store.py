@@ -42,7 +42,6 @@ import os
 import secrets
 import shutil
 import sqlite3
-import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -51,7 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
-from photoscreen.core.basics import path_digest, shown_name
+from photoscreen.core.basics import data_dir, path_digest, shown_name
 from photoscreen.core.storage import audit_chain
 from photoscreen.core.storage.migrations import check_schema, migrate
 
@@ -96,11 +95,7 @@ class SessionLocation:
 
 def user_data_dir() -> Path:
     """The per-user data directory for sessions of read-only folders."""
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-    else:
-        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "photoscreen" / "sessions"
+    return data_dir() / "sessions"
 
 
 def fallback_directory(folder: Path) -> Path:

@@ -21,8 +21,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from photoscreen.core.basics import path_digest, write_atomically
-from photoscreen.core.storage.store import user_data_dir
+from photoscreen.core.basics import data_dir, path_digest, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +30,7 @@ Head = tuple[int, str]
 
 def anchor_path(db_path: Path) -> Path:
     """Where this PC keeps the head of the trail of the session file ``db_path``."""
-    return user_data_dir().parent / "trail-heads" / f"{path_digest(db_path)}.json"
+    return data_dir() / "trail-heads" / f"{path_digest(db_path)}.json"
 
 
 def head_of(conn: sqlite3.Connection) -> Head | None:

@@ -342,14 +342,14 @@ def test_commands_say_when_the_centre_file_is_damaged(tmp_path: Path, centre: Pa
     assert out.getvalue().startswith(f"Note: The centre settings file {centre}")
 
 
-def test_the_centre_file_lives_in_the_per_user_config_directory(tmp_path: Path) -> None:
-    xdg = {"XDG_CONFIG_HOME": str(tmp_path / "cfg")}
-    assert default_centre_path(xdg, "linux") == tmp_path / "cfg" / "photoscreen" / "centre.json"
-    relative = default_centre_path({"XDG_CONFIG_HOME": "cfg"}, "linux")
-    assert relative == Path.home() / ".config" / "photoscreen" / "centre.json"
-    appdata = {"APPDATA": str(tmp_path / "Roaming")}
-    expected = tmp_path / "Roaming" / "photoscreen" / "centre.json"
-    assert default_centre_path(appdata, "win32") == expected
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="XDG layout is for Linux")
+def test_the_centre_file_lives_in_the_per_user_config_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    assert default_centre_path() == tmp_path / "cfg" / "photoscreen" / "centre.json"
+    monkeypatch.setenv("XDG_CONFIG_HOME", "cfg")  # relative: ignored, as XDG says
+    assert default_centre_path() == Path.home() / ".config" / "photoscreen" / "centre.json"
 
 
 CENTRE_WRITER = """
