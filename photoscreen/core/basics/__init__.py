@@ -4,12 +4,6 @@ them, printable text, cancel tokens, freed memory, process identity.
 
 from __future__ import annotations
 
-from photoscreen.core.basics.atomic_files import (
-    sync_directory,
-    temporary_name,
-    write_and_sync,
-    write_atomically,
-)
 from photoscreen.core.basics.file_names import (
     name_from_store,
     name_key,
@@ -22,6 +16,13 @@ from photoscreen.core.basics.geometry import Box
 from photoscreen.core.basics.jobs import Cancelled, CancelToken, Progress
 from photoscreen.core.basics.printable import printable
 from photoscreen.core.basics.process_identity import boot_id, pid_alive, process_started
+from photoscreen.core.basics.safe_files import (
+    open_without_following,
+    sync_directory,
+    temporary_name,
+    write_and_sync,
+    write_atomically,
+)
 from photoscreen.core.basics.user_folders import config_dir, data_dir
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "data_dir",
     "name_from_store",
     "name_key",
+    "open_without_following",
     "path_digest",
     "pid_alive",
     "printable",

@@ -14,6 +14,8 @@ import os
 import stat
 from pathlib import Path
 
+from photoscreen.core.basics import open_without_following
+
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 
 
@@ -63,13 +65,10 @@ def _check_file_size(size: int, max_bytes: int) -> None:
 
 
 def _read_regular_file(path: Path, before: os.stat_result, max_bytes: int) -> bytes:
-    # O_NOFOLLOW and O_NONBLOCK close the gap between lstat() and open(): if the file was
-    # swapped for a link or a pipe meanwhile, open fails or returns at once instead of
-    # following the link or blocking on the pipe.
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
-    flags |= getattr(os, "O_NONBLOCK", 0)
+    # Opened without following links and without blocking: if the file was swapped for a
+    # link or a pipe since lstat(), open fails or returns at once.
     try:
-        fd = os.open(path, flags)
+        fd = open_without_following(path)
     except PermissionError:
         raise UnreadablePhoto("the file cannot be read (permission denied)") from None
     except OSError as error:

@@ -25,7 +25,12 @@ import simplejpeg
 if os.name == "posix":
     import fcntl
 
-from photoscreen.core.basics import sync_directory, temporary_name, write_and_sync
+from photoscreen.core.basics import (
+    open_without_following,
+    sync_directory,
+    temporary_name,
+    write_and_sync,
+)
 from photoscreen.core.formats import (
     APP0,
     DHT,
@@ -296,7 +301,7 @@ def _remove_if_unused(path: Path) -> bool:
             return False
         return True
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = open_without_following(path)
     except OSError:
         return False
     try:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from photoscreen.core.basics import atomic_files
-from photoscreen.core.basics.atomic_files import write_atomically
+from photoscreen.core.basics import safe_files
+from photoscreen.core.basics.safe_files import open_without_following, write_atomically
 
 
 class _Failed(Exception):
@@ -32,7 +32,7 @@ def test_the_file_always_holds_the_last_write_that_finished(
     for data, fails in writes:
         with pytest.MonkeyPatch.context() as patch:
             if fails:
-                patch.setattr(atomic_files.os, "replace", _failing_replace)
+                patch.setattr(safe_files.os, "replace", _failing_replace)
             try:
                 write_atomically(target, data)
                 expected = data
@@ -54,7 +54,7 @@ def test_the_bytes_and_then_the_new_name_reach_the_disk(
 
     if not Path("/proc/self/fd").is_dir():
         pytest.skip("needs /proc to tell a folder's descriptor from a file's")
-    monkeypatch.setattr(atomic_files.os, "fsync", fsync)
+    monkeypatch.setattr(safe_files.os, "fsync", fsync)
     write_atomically(tmp_path / "a.jpg", b"jpeg")
     assert synced == ["file", "folder"]
     assert (tmp_path / "a.jpg").read_bytes() == b"jpeg"
@@ -69,3 +69,26 @@ def test_a_link_in_the_way_is_replaced_not_followed(tmp_path: Path) -> None:
     write_atomically(target, b"{}")
     assert outside.read_bytes() == b"not ours"
     assert not target.is_symlink() and target.read_bytes() == b"{}"
+
+
+@pytest.mark.skipif(not hasattr(os, "O_NOFOLLOW"), reason="needs O_NOFOLLOW")
+def test_a_link_is_never_opened_for_what_it_points_to(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.jpg"
+    secret.write_bytes(b"someone else's photo")
+    link = tmp_path / "photo.jpg"
+    link.symlink_to(secret)
+    with pytest.raises(OSError):
+        os.close(open_without_following(link))
+    fd = open_without_following(secret)
+    try:
+        assert os.read(fd, 100) == b"someone else's photo"
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_in_place_of_a_file_does_not_block(tmp_path: Path) -> None:
+    pipe = tmp_path / "photo.jpg"
+    os.mkfifo(pipe)
+    fd = open_without_following(pipe)  # would wait for a writer without O_NONBLOCK
+    os.close(fd)

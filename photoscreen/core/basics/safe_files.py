@@ -1,4 +1,9 @@
-"""Writing a file so that a crash leaves the old file or the new one, never half of one.
+"""Opening files without following links, and writing them so that a crash leaves the old
+file or the new one, never half of one.
+
+:func:`open_without_following` is how photoscreen opens a file it did not write (a photo,
+a leftover of a killed export): never through a symbolic link, never blocking on a pipe
+put where a file was.
 
 One guarantee for every file photoscreen writes (exported photos, the centre file, the
 audit trail's anchor, the demo photos, thumbnails): the bytes go to a temporary name in
@@ -14,6 +19,13 @@ import os
 import secrets
 from pathlib import Path
 from typing import BinaryIO
+
+
+def open_without_following(path: Path) -> int:
+    """A read-only descriptor of ``path`` itself: ``OSError`` if it is a link (where the
+    system can tell, with ``O_NOFOLLOW``); a pipe or device opens without blocking."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
 def temporary_name(path: Path, suffix: str = ".tmp") -> Path:
