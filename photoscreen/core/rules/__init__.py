@@ -4,6 +4,7 @@ person, and people's names compared as a person reads them.
 
 from __future__ import annotations
 
+from photoscreen.core.rules.names import tidy_name
 from photoscreen.core.rules.policy import (
     CHANGED_FILE,
     MAX_LABEL_CHARS,
@@ -61,5 +62,6 @@ __all__ = [
     "pin_key",
     "policy_blocks",
     "slugify",
+    "tidy_name",
     "verify_pin",
 ]

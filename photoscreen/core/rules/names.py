@@ -50,6 +50,14 @@ _DATA_PACKAGE = "confusable_homoglyphs"
 _DATA_FILE = "confusables.json"
 
 
+def tidy_name(name: str) -> str:
+    """A name as it is kept and shown: ends trimmed, each run of spaces made one space.
+
+    The one clean-up for every name a person types: theirs, a reviewer's, an activity's.
+    """
+    return " ".join(name.split())
+
+
 def same_person(first: str | None, second: str | None) -> bool:
     """True when two names read as the same person's name (see the module doc)."""
     if first is None or second is None:

@@ -21,7 +21,7 @@ import itertools
 import secrets
 from collections.abc import Sequence
 
-from photoscreen.core.rules.names import has_letters, same_person
+from photoscreen.core.rules.names import has_letters, same_person, tidy_name
 
 # scrypt cost: n=2**14, r=8 needs 16 MiB and tens of milliseconds per guess, which makes
 # trying every 6-digit PIN from a stolen session file take a day of a core, yet costs a
@@ -199,7 +199,7 @@ def check_review(
     :meth:`~photoscreen.core.settings.centre_settings.CentreSettings.check_pin`
     (slowed down after wrong guesses, and audited).
     """
-    name = " ".join(reviewer.split())
+    name = tidy_name(reviewer)
     if not has_letters(name):
         raise ReviewRefused("Enter the reviewer's name to approve or reject a photo.")
     asker = next((who for who in asked_by if same_person(name, who)), None)

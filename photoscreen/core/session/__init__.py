@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from photoscreen.core.session.decision_rules import DecisionError
 from photoscreen.core.session.folder_session import Session, SessionLocked
-from photoscreen.core.session.photo_list import PhotoEntry
+from photoscreen.core.session.photo_list import PhotoEntry, review_queue
 
 __all__ = [
     "DecisionError",
     "PhotoEntry",
     "Session",
     "SessionLocked",
+    "review_queue",
 ]

@@ -43,7 +43,7 @@ from photoscreen.core.session.decision_rules import (
     marked,
     withdrawn,
 )
-from photoscreen.core.session.scan_records import DetectionLike
+from photoscreen.core.session.scan_records import DetectionLike, state_for_band
 from photoscreen.core.session.undo import Change, UndoStack
 from photoscreen.core.settings import CentreSettings
 from photoscreen.core.storage import Snapshot, Store, audit, decisions
@@ -470,17 +470,11 @@ def _new_detections(
             continue  # nothing of it inside the photo
         if any(box.iou(other) >= SAME_FACE_IOU for other in known):
             continue
-        state = _state_for_band(found.band)
+        state = state_for_band(found.band)
         face_id = first_id + len(added)
         added.append(FaceRecord(face_id, box, FaceSource.DETECTOR, state, score=float(found.score)))
         known.append(box)
     return added
-
-
-def _state_for_band(band: Any) -> FaceState:
-    """A face-band detection is a face; a possible-band one waits for a person."""
-    value = str(getattr(band, "value", band))
-    return FaceState.POSSIBLE_PENDING if value == "possible" else FaceState.FACE
 
 
 def _find_face(faces: tuple[FaceRecord, ...], face_id: int) -> FaceRecord:

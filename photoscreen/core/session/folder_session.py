@@ -12,7 +12,6 @@ Listeners are called on the thread that made the change.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -26,12 +25,18 @@ from photoscreen.core.rules import (
     PhotoState,
     PhotoStatus,
     photo_status,
+    tidy_name,
 )
 from photoscreen.core.session import scan_records
 from photoscreen.core.session.decision_rules import Identity
 from photoscreen.core.session.decision_verbs import DecisionError, DecisionMethods, Listener
-from photoscreen.core.session.photo_list import PhotoEntry, build_entries, list_folder
-from photoscreen.core.session.scan_records import FileRecord
+from photoscreen.core.session.photo_list import (
+    PhotoEntry,
+    build_entries,
+    list_folder,
+    review_queue,
+)
+from photoscreen.core.session.scan_records import FileRecord, stat_or_none
 from photoscreen.core.session.undo import UndoStack
 from photoscreen.core.settings import CentreSettings, Clock, pin_attempts
 from photoscreen.core.storage import (
@@ -90,7 +95,7 @@ class Session(DecisionMethods):
         the previous person's steps), and concerns raised before count as someone else's,
         even under the same name (see :mod:`~photoscreen.core.session.decision_rules`).
         """
-        user = " ".join(user.split())
+        user = tidy_name(user)
         if not user:
             raise DecisionError("Enter your name: it is recorded with every decision.")
         if user == self.user:
@@ -129,7 +134,7 @@ class Session(DecisionMethods):
         the folder's as :mod:`~photoscreen.core.storage.fallback_copy` describes. ``clock``
         (seconds) times the waits after wrong reviewer PINs; tests pass their own.
         """
-        user = " ".join(user.split())
+        user = tidy_name(user)
         if not user:
             raise DecisionError("Enter your name: it is recorded with every decision.")
         folder = Path(folder)
@@ -302,15 +307,14 @@ class Session(DecisionMethods):
             return None, NOT_SCANNED
         if record.photo_hash is not None and record.photo_hash != digest:
             return None, CHANGED_FILE
-        if record.unreadable_reason is not None and record.matches(_stat(Path(path))):
+        if record.unreadable_reason is not None and record.matches(stat_or_none(Path(path))):
             reason = f"Could not be read: {record.unreadable_reason}"
             return None, PhotoStatus(PhotoState.UNREADABLE, (reason,))
         return None, NOT_SCANNED
 
     def review_queue(self) -> list[PhotoEntry]:
-        """Flagged photos in the folder, those still awaiting a verdict first."""
-        flagged = [entry for entry in self.photos() if entry.flagged]
-        return sorted(flagged, key=lambda e: e.decisions is None or e.decisions.verdict is not None)
+        """The photos awaiting the manager's verdict (see :func:`review_queue`)."""
+        return review_queue(self.photos())
 
     def audit_trail(self, photo_hash: str | None = None) -> list[audit.AuditEntry]:
         with self._store.reading() as conn:
@@ -354,7 +358,7 @@ class Session(DecisionMethods):
             recorded = scan_records.record_ingest(
                 conn,
                 name=path.name,
-                info=_stat(path),
+                info=stat_or_none(path),
                 photo_hash=photo_hash,
                 size=(width, height),
                 fmt=format,
@@ -374,7 +378,7 @@ class Session(DecisionMethods):
         path = Path(path)
         with self._store.transaction() as conn:
             scan_records.record_unreadable(
-                conn, name=path.name, info=_stat(path), reason=reason, photo_hash=photo_hash
+                conn, name=path.name, info=stat_or_none(path), reason=reason, photo_hash=photo_hash
             )
         self._notify(photo_hash)
 
@@ -407,10 +411,3 @@ def _lock_and_open(
         raise
     store.before_write = lock.check_held
     return lock, store, location
-
-
-def _stat(path: Path) -> os.stat_result | None:
-    try:
-        return path.stat()
-    except OSError:
-        return None

@@ -23,7 +23,7 @@ from photoscreen.core.rules import (
     PhotoStatus,
     photo_status,
 )
-from photoscreen.core.session.scan_records import FileRecord
+from photoscreen.core.session.scan_records import FileRecord, stat_or_none
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,19 @@ class PhotoEntry:
     def flagged(self) -> bool:
         return self.decisions is not None and self.decisions.flagged
 
+    @property
+    def awaiting_review(self) -> bool:
+        """Flagged for the manager and not yet approved or rejected."""
+        return self.decisions is not None and self.decisions.flagged and (
+            self.decisions.verdict is None
+        )
+
+
+def review_queue(entries: Iterable[PhotoEntry]) -> list[PhotoEntry]:
+    """The manager's review queue, the one rule for the session and the window alike: the
+    photos awaiting a verdict, in folder order (a photo leaves it once judged)."""
+    return [entry for entry in entries if entry.awaiting_review]
+
 
 def list_folder(folder: Path) -> list[Path]:
     """The files directly in ``folder`` (not hidden, not folders), sorted by name.
@@ -104,13 +117,6 @@ def list_folder(folder: Path) -> list[Path]:
     return sorted(paths, key=lambda p: (p.name.casefold(), p.name))
 
 
-def _stat(path: Path) -> os.stat_result | None:
-    try:
-        return path.stat()
-    except OSError:
-        return None
-
-
 def build_entries(
     paths: Iterable[Path],
     files: Mapping[str, FileRecord],
@@ -122,7 +128,7 @@ def build_entries(
     entries = []
     for path in paths:
         record = files.get(path.name)
-        if record is None or not record.matches(_stat(path)):
+        if record is None or not record.matches(stat_or_none(path)):
             entries.append(PhotoEntry(path, None, NOT_SCANNED, None))
             continue
         decisions = known.get(record.photo_hash) if record.photo_hash else None

@@ -27,6 +27,7 @@ import os
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from photoscreen.core.basics import Box, name_from_store, stored_name
@@ -220,7 +221,7 @@ def _apply_first_detections(
             id=first_id + i,
             box=d.box,
             source=FaceSource.DETECTOR,
-            state=_state_for_band(d.band),
+            state=state_for_band(d.band),
             score=float(d.score),
         )
         for i, d in enumerate(detections)
@@ -233,9 +234,18 @@ def _apply_first_detections(
     return len(added)
 
 
-def _state_for_band(band: Any) -> FaceState:
+def state_for_band(band: Any) -> FaceState:
+    """A face-band detection is a face; a possible-band one waits for a person."""
     value = str(getattr(band, "value", band))
     return FaceState.POSSIBLE_PENDING if value == "possible" else FaceState.FACE
+
+
+def stat_or_none(path: Path) -> os.stat_result | None:
+    """What the system says of ``path`` now (following links), or None when it cannot."""
+    try:
+        return path.stat()
+    except OSError:
+        return None
 
 
 def cached_detections(

@@ -39,6 +39,7 @@ from photoscreen.core.rules import (
     default_activities,
     policy_blocks,
     slugify,
+    tidy_name,
 )
 from photoscreen.core.settings.declared import (
     BY_KEY,
@@ -322,7 +323,7 @@ class CentreSettings(PinMethods):
 
     def _new_label(self, label: str, renaming: str | None = None) -> str:
         """``label`` tidied; refused when empty or another activity's name already."""
-        label = " ".join(label.split())
+        label = tidy_name(label)
         if not label:
             raise SettingError("An activity needs a name.")
         if len(label) > MAX_LABEL_CHARS:

@@ -12,10 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from photoscreen.core.render import RedactionStyle
+from photoscreen.core.render import ExportOptions, RedactionStyle
 from photoscreen.core.rules import activities_from_json, looks_like_pin_hash
 
 LONG_SIDE_RANGE = (256, 12000)
+# The export defaults are declared once, by the export itself.
+_EXPORT_DEFAULTS = ExportOptions()
 QUALITY_RANGE = (50, 95)
 PIN_KEY = "review.pin_hash"
 # In the centre file only: the PIN changes made on this PC, each with its proof, so a
@@ -85,21 +87,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "export.long_side",
         int,
-        2048,
+        _EXPORT_DEFAULTS.long_side,
         "Long side of exported photos, in pixels.",
         _whole_number("The export size", LONG_SIDE_RANGE),
     ),
     Setting(
         "export.quality",
         int,
-        90,
+        _EXPORT_DEFAULTS.quality,
         "JPEG quality of exported photos (50-95).",
         _whole_number("The JPEG quality", QUALITY_RANGE),
     ),
     Setting(
         "export.redaction_style",
         str,
-        RedactionStyle.BLUR.value,
+        _EXPORT_DEFAULTS.style.value,
         "How faces are covered: blur, fill, mosaic or sticker.",
         _check_style,
     ),

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from photoscreen.core.rules import ReviewRefused, Verdict
+from photoscreen.core.session import review_queue
 from photoscreen.ui.control import view_state as photo_state
 from photoscreen.ui.control.controller import Controller
 from photoscreen.ui.control.controller_verbs import REFUSALS, report_refusal
@@ -64,8 +65,8 @@ class ReviewController(QObject):
             return
         items = [
             photo_state.queue_item(e.key, e.shown_name, e.decisions)
-            for e in self._controller.entries()
-            if e.decisions is not None and e.flagged and e.decisions.verdict is None
+            for e in review_queue(self._controller.entries())
+            if e.decisions is not None
         ]
         self.queue_changed.emit(items)
 

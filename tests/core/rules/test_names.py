@@ -11,7 +11,7 @@ from confusable_homoglyphs import confusables
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from photoscreen.core.rules.names import has_letters, same_person
+from photoscreen.core.rules.names import has_letters, same_person, tidy_name
 
 # The look-alikes come straight from the package's data (Unicode's confusables list), not
 # from the classes photoscreen builds out of it: neighbours, and their neighbours (two
@@ -125,3 +125,13 @@ def disguised_as(draw: st.DrawFn, name: str) -> str:
 def test_another_name_stays_another_person_however_it_is_typed(pair: tuple[str, str]) -> None:
     name, other = pair
     assert not same_person(name, other)
+
+
+@given(st.text(max_size=40))
+def test_a_tidied_name_has_single_spaces_and_reads_as_the_same_person(typed: str) -> None:
+    name = tidy_name(typed)
+    assert tidy_name(name) == name
+    assert name == name.strip() and "  " not in name
+    assert not any(ch.isspace() and ch != " " for ch in name)
+    if has_letters(typed):
+        assert same_person(name, typed)

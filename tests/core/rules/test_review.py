@@ -8,12 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from photoscreen.core.rules.names import same_person
-from photoscreen.core.rules.policy import PhotoState
+from photoscreen.core.rules.policy import NOT_SCANNED, Concern, PhotoDecisions, PhotoState, Verdict
 from photoscreen.core.rules.review import ReviewRefused, hash_pin, verify_pin
 from photoscreen.core.session.decision_verbs import DecisionError
 from photoscreen.core.session.folder_session import Session
+from photoscreen.core.session.photo_list import PhotoEntry, review_queue
 from tests.helpers.session_fixtures import make_ready, scan, write_photo
 
 
@@ -125,7 +128,7 @@ def test_changing_the_pin_needs_the_current_one(flagged: tuple[Session, str]) ->
     assert not session.settings.has_pin
 
 
-def test_review_queue_lists_flagged_photos_awaiting_first(tmp_path: Path) -> None:
+def test_review_queue_lists_the_flagged_photos_awaiting_a_verdict(tmp_path: Path) -> None:
     with Session.open(tmp_path, "Alice") as session:
         digests = []
         for seed, name in enumerate(("a.jpg", "b.jpg", "c.jpg")):
@@ -135,7 +138,7 @@ def test_review_queue_lists_flagged_photos_awaiting_first(tmp_path: Path) -> Non
         session.flag_for_review(digests[2], "third")
         session.reject(digests[0], "Sam", note="no")
         queue = session.review_queue()
-        assert [entry.name for entry in queue] == ["c.jpg", "a.jpg"]
+        assert [entry.name for entry in queue] == ["c.jpg"]  # a.jpg was judged: it left
         assert queue[0].decisions is not None
         assert [q.note for q in queue[0].decisions.questions] == ["third"]
 
@@ -213,3 +216,25 @@ def test_clearing_someone_elses_unclothed_mark_needs_the_manager(tmp_path: Path)
         assert not session.clearing_unclothed_needs_pin(digest)  # no PIN: names are trusted
         session.set_unclothed(digest, False)
         assert session.status(digest).exportable
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    photos=st.lists(
+        st.tuples(st.booleans(), st.booleans(), st.sampled_from([None, *Verdict])), max_size=8
+    )
+)
+def test_the_queue_holds_exactly_the_photos_awaiting_a_verdict_in_folder_order(
+    photos: list[tuple[bool, bool, Verdict | None]],
+) -> None:
+    entries = []
+    for index, (read, asked, verdict) in enumerate(photos):
+        questions = (Concern(who="Alice", note="logo?"),) if asked else ()
+        decisions = PhotoDecisions(f"h{index}", questions=questions, verdict=verdict)
+        shown = decisions if read else None
+        entries.append(PhotoEntry(Path(f"{index:02}.jpg"), f"h{index}", NOT_SCANNED, shown))
+    queue = review_queue(entries)
+    expected = [
+        f"{i:02}.jpg" for i, (read, asked, v) in enumerate(photos) if read and asked and v is None
+    ]
+    assert [entry.name for entry in queue] == expected

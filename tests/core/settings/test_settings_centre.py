@@ -21,6 +21,7 @@ from PIL import Image
 from photoscreen.commands import export as export_command
 from photoscreen.commands import status as status_command
 from photoscreen.core.render.redact import RedactionStyle
+from photoscreen.core.render.safe_export import ExportOptions
 from photoscreen.core.rules.policy import PhotoState, default_activities
 from photoscreen.core.rules.review import ReviewRefused
 from photoscreen.core.session.folder_session import Session
@@ -463,3 +464,8 @@ def test_with_no_pin_set_anyone_can_lift_a_block_the_centre_set(tmp_path: Path) 
         assert not session.settings.block_lift_needs_pin("cooking")
         session.settings.set_activity_blocked("cooking", False)
         assert not any(a.blocked for a in session.activities() if a.key == "cooking")
+
+
+def test_a_new_folder_exports_with_the_export_s_own_defaults(tmp_path: Path) -> None:
+    with Session.open(tmp_path, "Alice") as session:
+        assert session.export_options() == ExportOptions()
