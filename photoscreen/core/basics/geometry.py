@@ -36,11 +36,6 @@ class Box:
         """The same box in an image ``factor`` times the size."""
         return Box(self.x * factor, self.y * factor, self.w * factor, self.h * factor)
 
-    def expanded(self, margin: float) -> Box:
-        """Grown by ``margin`` times its size on every side (centre kept)."""
-        dx, dy = self.w * margin, self.h * margin
-        return Box(self.x - dx, self.y - dy, self.w + 2 * dx, self.h + 2 * dy)
-
     def clipped(self, width: float, height: float) -> Box:
         """Clipped to an image of ``width`` x ``height``; may become empty."""
         left, top = max(0.0, self.x), max(0.0, self.y)

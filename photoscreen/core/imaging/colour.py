@@ -62,14 +62,6 @@ _ENCODE_TABLE: Pixels = np.round(_srgb_encode(np.arange(65536) / 65535.0)).astyp
 _ENCODE_TABLE.flags.writeable = False
 
 
-def to_srgb_rgb(image: Image.Image) -> Image.Image:
-    """The image as mode ``RGB`` in sRGB, transparency flattened onto white."""
-    rgb, profile = to_rgb(image)
-    if profile is None:
-        return rgb
-    return Image.fromarray(pixels_to_srgb(np.asarray(rgb), profile))
-
-
 def to_rgb(image: Image.Image) -> tuple[Image.Image, bytes | None]:
     """The image as mode ``RGB``, and the RGB profile still to convert it from.
 

@@ -17,7 +17,6 @@ from photoscreen.core.basics import name_key, shown_name
 from photoscreen.core.rules import (
     NOT_SCANNED,
     Activity,
-    FaceState,
     PhotoDecisions,
     PhotoState,
     PhotoStatus,
@@ -73,16 +72,6 @@ class PhotoEntry:
         if self.decisions is None:
             return 0
         return sum(1 for f in self.decisions.faces if f.state.is_face and not f.redacted)
-
-    @property
-    def possible_faces_pending(self) -> int:
-        return 0 if self.decisions is None else self.decisions.pending_faces
-
-    @property
-    def dismissed_faces(self) -> int:
-        if self.decisions is None:
-            return 0
-        return sum(1 for f in self.decisions.faces if f.state is FaceState.DISMISSED)
 
     @property
     def flagged(self) -> bool:

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from photoscreen.core.settings import pin_attempts
 from photoscreen.core.settings.centre_settings import CentreSettings
-from photoscreen.core.settings.declared import LONG_SIDE_RANGE, QUALITY_RANGE, SettingError
+from photoscreen.core.settings.declared import (
+    LONG_SIDE_RANGE,
+    QUALITY_RANGE,
+    SettingError,
+    describe,
+)
 from photoscreen.core.settings.pin_attempts import Clock
 
 __all__ = [
@@ -15,5 +20,6 @@ __all__ = [
     "CentreSettings",
     "Clock",
     "SettingError",
+    "describe",
     "pin_attempts",
 ]

@@ -1,4 +1,4 @@
-"""The centre's settings, declared once: key, type, default, check and description.
+"""The centre's settings, declared once: key, default, check and description.
 
 :mod:`photoscreen.core.settings.centre_settings` reads and saves them; this module says what each
 one is
@@ -69,16 +69,19 @@ class Setting:
     """One declared setting; ``check(value)`` raises :class:`SettingError` if unusable."""
 
     key: str
-    type: type
     default: Any
     description: str
     check: Callable[[Any], None]
 
 
+def describe(key: str) -> str:
+    """The declared description of setting ``key``, shown beside its field."""
+    return BY_KEY[key].description
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "activities",
-        list,
         None,
         "The centre's activities (key, label, blocked, block reason, shortcut); "
         "None means the defaults shipped in resources/activities.json.",
@@ -86,28 +89,24 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "export.long_side",
-        int,
         _EXPORT_DEFAULTS.long_side,
         "Long side of exported photos, in pixels.",
         _whole_number("The export size", LONG_SIDE_RANGE),
     ),
     Setting(
         "export.quality",
-        int,
         _EXPORT_DEFAULTS.quality,
         "JPEG quality of exported photos (50-95).",
         _whole_number("The JPEG quality", QUALITY_RANGE),
     ),
     Setting(
         "export.redaction_style",
-        str,
         _EXPORT_DEFAULTS.style.value,
         "How faces are covered: blur, fill, mosaic or sticker.",
         _check_style,
     ),
     Setting(
         PIN_KEY,
-        str,
         None,
         "Salted scrypt hash of the reviewer PIN; None when no PIN is set.",
         _check_pin_hash,

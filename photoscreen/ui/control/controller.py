@@ -370,8 +370,10 @@ class Controller(QObject, DecisionVerbs):
 
     def _thumbnail_failed(self, photo_id: str, error: JobError) -> None:
         # The scan lists an unreadable file with its reason; a missing thumbnail is all
-        # this failure means, so it is logged, not shown twice.
+        # this failure means, so it is logged, not shown twice. The cell asks again the
+        # next time it is painted (a file still being copied in may be whole by then).
         log.info("no thumbnail for %s: %s", photo_id, error.exception)
+        self.model.forget_request(photo_id)
 
     # --- choosing the photo on screen ---------------------------------------------------
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from photoscreen.core.render import RedactionStyle
 from photoscreen.core.rules import MAX_LABEL_CHARS
-from photoscreen.core.settings import LONG_SIDE_RANGE, QUALITY_RANGE
+from photoscreen.core.settings import LONG_SIDE_RANGE, QUALITY_RANGE, describe
 from photoscreen.ui.control import Controller, Level, Message
 from photoscreen.ui.dialogs.prompts import PinPrompt
 
@@ -119,6 +119,10 @@ class SettingsDialog(QDialog):
         self.style_choice = QComboBox()
         for style, name in STYLE_NAMES.items():
             self.style_choice.addItem(name, style.value)
+        # Each field explains itself with its setting's declared description.
+        self.long_side.setToolTip(describe("export.long_side"))
+        self.quality.setToolTip(describe("export.quality"))
+        self.style_choice.setToolTip(describe("export.redaction_style"))
         apply = QPushButton("Save export settings")
         apply.clicked.connect(self.apply_export)
         form = QFormLayout(page)

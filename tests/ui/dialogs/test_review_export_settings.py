@@ -539,3 +539,11 @@ def test_the_settings_ask_for_a_new_pin_when_the_old_one_is_short(qtbot, window)
     dialog.set_pin()
     qtbot.waitUntil(lambda: not dialog.pin_busy)
     assert "choose a new" not in dialog.pin_state.text() and c.session.settings.has_pin
+
+
+def test_each_export_setting_says_what_it_does(qtbot, window):
+    dialog = SettingsDialog(window.controller, window)
+    qtbot.addWidget(dialog)
+    assert dialog.long_side.toolTip() == "Long side of exported photos, in pixels."
+    assert "50-95" in dialog.quality.toolTip()
+    assert "blur" in dialog.style_choice.toolTip()
