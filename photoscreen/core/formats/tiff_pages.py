@@ -3,7 +3,7 @@
 A TIFF is a chain of images (IFDs), and the first is not always the photo: scanners,
 some cameras and DNG-like files put a small preview first and mark it reduced-resolution
 (NewSubfileType bit 0); a transparency mask is marked too (bit 2). The photo is the first
-image with neither mark (DESIGN.md invariant 4: the primary image only).
+image with neither mark (README rule 4: the primary image only).
 
 Camera raw files built on TIFF (DNG, Nikon NEF, Sony ARW, Pentax PEF...) hold sensor
 data (a colour filter array, or DNG's linear raw) that needs demosaicing and a camera

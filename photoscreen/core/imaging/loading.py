@@ -11,7 +11,7 @@ carry thumbnails and depth maps, and some TIFFs put a small preview before the p
 :mod:`photoscreen.core.formats.tiff_pages`), none of which is it. The pixel limit is checked on
 the image used, from its header, before anything is decoded.
 
-Originals are opened read-only and never modified (DESIGN.md invariant 5).
+Originals are opened read-only and never modified (README rule 5).
 """
 
 from __future__ import annotations

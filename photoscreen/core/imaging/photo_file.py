@@ -2,7 +2,7 @@
 
 :class:`UnreadablePhoto` is the one way a file is refused, with a reason in plain words;
 :func:`read_photo_file` reads a regular file without following links and without writing
-(DESIGN.md invariant 5: originals are never modified). The decoders
+(README rule 5: originals are never modified). The decoders
 (:mod:`photoscreen.core.imaging.loading`, :mod:`photoscreen.core.imaging.jpeg_fast`) raise
 the same exception, so this module sits below both.
 """

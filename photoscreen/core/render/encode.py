@@ -2,7 +2,7 @@
 
 An exported file is made from pixels only: nothing of the original container (EXIF, GPS,
 XMP, IPTC, ICC, comments, thumbnails, MPF frames, trailing bytes) is copied, because
-nothing is read from it but the pixels (DESIGN.md invariant 4). :func:`verify_clean_jpeg`
+nothing is read from it but the pixels (README rule 4). :func:`verify_clean_jpeg`
 then proves it by walking the written bytes with our own segment walker, independent of
 the library that wrote them, and decodes them strictly. Files appear under their final
 name only once complete and checked, and an existing file is never replaced (invariant 6).

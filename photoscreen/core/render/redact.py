@@ -1,7 +1,7 @@
 """Irreversible face redaction on full-resolution pixels.
 
 Every face is covered over its whole head, with a strength that follows the face's size,
-in a way that cannot be undone (DESIGN.md invariant 3). An ordinary Gaussian blur is never
+in a way that cannot be undone (README rule 3). An ordinary Gaussian blur is never
 used: it only attenuates fine detail, so sharpening or deconvolution brings much of a face
 back. Instead, each style throws the detail away:
 

@@ -1,6 +1,6 @@
 """The safe-export engine for one photo: decode, redact, resize, encode, verify, write.
 
-This is where DESIGN.md invariants 3, 4 and 6 meet. Faces are redacted on the
+This is where README rules 3, 4 and 6 meet. Faces are redacted on the
 full-resolution upright pixels (the coordinates face boxes are kept in), the result is
 resized and encoded as a fresh JPEG from pixels alone, and the bytes are verified by an
 independent parser and a strict decode before they are written, then read back from the

@@ -1,6 +1,6 @@
 """People's names compared as a person reads them: the same name, however it was typed.
 
-The two-person rule (DESIGN.md invariant 8) asks whether a reviewer is one of the people
+The two-person rule (README rule 8) asks whether a reviewer is one of the people
 who asked the manager. Names are typed, so the same name can be typed as a different
 string that reads the same: in capitals ("ALICE"); with another alphabet's look-alike
 letters ("Аlice" with a Cyrillic А, "Alicе" with a Cyrillic е, "AIice" with a capital I,

@@ -3,7 +3,7 @@
 Everything that decides whether a photo may leave is here, as plain data and one pure
 function, :func:`photo_status`. The session store, the export job, the command line and
 the window all ask this function and nothing else, so the rules live in exactly one place
-(DESIGN.md invariant 1). The reasons it returns are shown to people word for word.
+(README rule 1). The reasons it returns are shown to people word for word.
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def policy_blocks() -> dict[str, str]:
 
     They are the ones shipped blocked (baby massage, swimming, water play, changing...):
     activities that involve undress, which the policy never allows in a post. A centre's
-    settings can rename them, but not lift their block: DESIGN.md's "blocked is absolute".
+    settings can rename them, but not lift their block: "blocked is absolute" (README rule 1).
     """
     return {
         str(item["key"]): str(item.get("block_reason") or "")
@@ -303,7 +303,7 @@ class PhotoStatus:
 NOT_SCANNED = PhotoStatus(PhotoState.NOT_SCANNED, ("Not read yet",))
 CHANGED_SINCE_CHECKED = "The file changed since it was checked"
 # A file whose content is not the picture that was checked: the decisions stay with the
-# old content, and this content has none yet (DESIGN.md invariant 2).
+# old content, and this content has none yet (README rule 2).
 CHANGED_FILE = PhotoStatus(PhotoState.NOT_SCANNED, (CHANGED_SINCE_CHECKED,))
 
 

@@ -1,6 +1,6 @@
 """Review by a second person: the reviewer PIN and the rules an approval must pass.
 
-DESIGN.md invariant 8: an approval names the reviewer; when the centre has set a PIN,
+README rule 8: an approval names the reviewer; when the centre has set a PIN,
 approving or rejecting needs it; the PIN is stored only as a salted, deliberately slow
 hash (scrypt), so reading the session file does not reveal it; and nobody who asked the
 manager about a photo can approve it under their own name, nor under one that reads the

@@ -1,5 +1,5 @@
 """Whose concern is whose, and who may clear it: the rules that protect one person's
-decisions from another's (DESIGN.md invariant 8).
+decisions from another's (README rule 8).
 
 Two staff decisions are concerns a person raises (:class:`~photoscreen.core.rules.policy.Concern`):
 

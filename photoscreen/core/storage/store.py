@@ -9,7 +9,7 @@ A read-only :class:`Store` (``photoscreen status``) reads a private snapshot in 
 directory: a session saved by an older photoscreen is migrated there, and one left with a
 hot journal by a crash is rolled back there, without writing a byte next to the original.
 
-Durability (DESIGN.md invariant 6): every write runs in its own ``BEGIN IMMEDIATE`` ...
+Durability (README rule 6): every write runs in its own ``BEGIN IMMEDIATE`` ...
 ``COMMIT`` with ``synchronous=FULL``, so a committed decision has reached the disk before
 the call returns, and a kill at any moment leaves either the old or the new state. Just
 before the commit the audit entries of the transaction are chained

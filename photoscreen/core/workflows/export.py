@@ -4,7 +4,7 @@
 each photo, checks ``cancel`` between photos, and returns an :class:`ExportSummary`.
 
 Each file is read once, hashed, and judged from the decisions stored for *that* hash at
-that moment (DESIGN.md invariants 1 and 2): the bytes hashed are the bytes encoded, so a
+that moment (README rules 1 and 2): the bytes hashed are the bytes encoded, so a
 file edited after it was checked is withheld, never exported on its old approval. The
 written file gets a neutral name (activity and sequence number, never the camera's name),
 and the sequence continues after files already in the destination instead of replacing
