@@ -1,4 +1,7 @@
-"""The composition root: parses the command line and builds what each command needs.
+"""The entry point: parses the command line and builds what each command needs.
+
+The window's parts are made and wired by its composition root,
+:func:`photoscreen.ui.window.startup.build_window`.
 
     photoscreen [FOLDER] [--demo]          open the window (on FOLDER, or the demo folder)
     photoscreen verify PATH...             check image files for identifying metadata

@@ -1,9 +1,9 @@
 """Every decision the window makes: slots call the controller, the controller calls the core.
 
-The controller owns the open :class:`~photoscreen.core.session.folder_session.Session`, the grid's
-model
-and filter, the folder scan and the photo on screen. Widgets never touch the session:
-they emit signals that land here, and they are updated from the signals below. What is
+The controller owns the open :class:`~photoscreen.core.session.Session`, the grid's model
+and filter, the folder scan and the photo on screen. Widgets never change the session
+themselves: they emit signals that land here (the settings dialog hands the controller
+the change to make), and they are updated from the signals below. What is
 allowed is decided by the core; refusals come back as plain words on the message channel.
 """
 
