@@ -11,8 +11,8 @@ no path reaches a state their direct action would be refused. Reviewer verdicts 
 through :meth:`DecisionMethods._verdict` and are not undoable.
 
 Split from ``session.py`` to keep modules small;
-:class:`~photoscreen.core.session.folder_session.Session`
-is the only class that uses this mixin.
+:class:`~photoscreen.core.session.folder_session.Session` is the only class that uses this
+mixin.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The centre's settings, declared once: key, default, check and description.
 
-:mod:`photoscreen.core.settings.centre_settings` reads and saves them; this module says what each
-one is
-and which values it may take, so the session database and the centre file are checked by
-the same rules, and every value read back from either is checked as when it was set.
+:mod:`photoscreen.core.settings.centre_settings` reads and saves them; this module says what
+each one is and which values it may take, so the session database and the centre file are
+checked by the same rules, and every value read back from either is checked as when it was
+set.
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
 """The reviewer PIN of a folder and of the centre: which one applies, checking it, changing it.
 
-Split from :mod:`photoscreen.core.settings.centre_settings` (whose :class:`CentreSettings` is the
-only
-class that uses this mixin). Every check of the PIN, whatever it is for (approving,
-rejecting, clearing an unclothed mark raised in another sitting, lifting a block, changing
-or removing the PIN), goes through :meth:`PinMethods.check_pin` or :meth:`PinMethods.set_pin`, so
-each is slowed down after wrong guesses (:mod:`photoscreen.core.settings.pin_attempts`) and each
-wrong one is audited as ``pin_refused`` (what it was for, never the PIN). Each runs
-scrypt: call them off the GUI thread, and before the transaction of the change they
-allow, so a refusal's record is not rolled back with the change.
+Split from :mod:`photoscreen.core.settings.centre_settings` (whose :class:`CentreSettings`
+is the only class that uses this mixin). Every check of the PIN, whatever it is for
+(approving, rejecting, clearing an unclothed mark raised in another sitting, lifting a
+block, changing or removing the PIN), goes through :meth:`PinMethods.check_pin` or
+:meth:`PinMethods.set_pin`, so each is slowed down after wrong guesses
+(:mod:`photoscreen.core.settings.pin_attempts`) and each wrong one is audited as
+``pin_refused`` (what it was for, never the PIN). Each runs scrypt: call them off the GUI
+thread, and before the transaction of the change they allow, so a refusal's record is not
+rolled back with the change.
 
 The PIN in force in a folder is the folder's own, else the centre's. A PIN changed for
 the centre reaches an older folder still holding the old one only through a proven

@@ -1,10 +1,10 @@
 """The centre's settings kept on this PC, for every folder opened here: ``centre.json``.
 
-A folder's settings live in its own session database, so the reviewer opening it on
-another PC works under the same rules. This file is what a *new* folder starts from, so a
-reviewer PIN or a blocked activity set once carries over to the next session's folder
-(see :mod:`photoscreen.core.settings.centre_settings`, which decides what the values mean and checks
-them).
+A folder's settings live in its own session database, so the reviewer opening it on another
+PC works under the same rules. This file is what a *new* folder starts from, so a reviewer
+PIN or a blocked activity set once carries over to the next session's folder (see
+:mod:`photoscreen.core.settings.centre_settings`, which decides what the values mean and
+checks them).
 
 Where it lives is the caller's choice: :func:`default_centre_path` is the per-user config
 directory the application uses; tests pass a file in a temporary directory. The file is

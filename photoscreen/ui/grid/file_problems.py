@@ -1,12 +1,11 @@
 """Why a file of the folder cannot be used, told once, in plain words.
 
 The core lists every file it could not use, with its reason (see
-:mod:`photoscreen.core.formats.sniffing` and :mod:`photoscreen.core.imaging.loading`). Staff need to
-tell
-two cases apart: a file photoscreen does not work with (a video, a document, a BMP...),
-which is expected and harmless, and a photo that is damaged or could not be read, which
-may need copying from the camera again. The grid badge, the side panel and the photo view
-all take their words from :func:`file_problem`, so they never disagree.
+:mod:`photoscreen.core.formats.sniffing` and :mod:`photoscreen.core.imaging.loading`). Staff
+need to tell two cases apart: a file photoscreen does not work with (a video, a document, a
+BMP...), which is expected and harmless, and a photo that is damaged or could not be read,
+which may need copying from the camera again. The grid badge, the side panel and the photo
+view all take their words from :func:`file_problem`, so they never disagree.
 """
 
 from __future__ import annotations
