@@ -36,9 +36,10 @@ from photoscreen.core.basics.geometry import Box
 from photoscreen.core.rules.review import ReviewRefused, hash_pin
 from photoscreen.core.session.folder_session import DecisionError, Session
 from photoscreen.core.settings.centre_settings import SettingError
+from photoscreen.core.storage.location import DB_NAME, SESSION_DIR_NAME
 from photoscreen.core.storage.migrations import migrate
 from photoscreen.core.storage.records_check import CHANGED_OUTSIDE, SETTINGS_CHANGED_OUTSIDE
-from photoscreen.core.storage.store import DB_NAME, SESSION_DIR_NAME, StoreError
+from photoscreen.core.storage.store import StoreError
 from photoscreen.core.workflows.export import export_photos
 from tests.helpers.session_fixtures import detection, jpeg_bytes
 

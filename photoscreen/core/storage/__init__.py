@@ -10,9 +10,10 @@ from photoscreen.core.storage.audit import utc_now
 from photoscreen.core.storage.centre_file import CentreFile, default_centre_path
 from photoscreen.core.storage.decisions import Snapshot
 from photoscreen.core.storage.fallback_copy import open_store, open_store_for_reading
+from photoscreen.core.storage.location import SessionLocation, locate_session
 from photoscreen.core.storage.records_check import Findings, RecordsGuard
 from photoscreen.core.storage.session_lock import FolderLock, LockHolder, SessionLocked
-from photoscreen.core.storage.store import SessionLocation, Store, locate_session
+from photoscreen.core.storage.store import Store
 from photoscreen.core.storage.store_errors import (
     DamagedValue,
     StoreError,

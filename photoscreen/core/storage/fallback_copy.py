@@ -44,11 +44,10 @@ from pathlib import Path
 from typing import Any
 
 from photoscreen.core.storage import audit
+from photoscreen.core.storage.location import SessionLocation, fallback_reason
 from photoscreen.core.storage.session_lock import FolderLock
 from photoscreen.core.storage.store import (
-    SessionLocation,
     Store,
-    fallback_reason,
     journal_of,
     remove_database,
     snapshot_database,

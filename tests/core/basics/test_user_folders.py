@@ -10,7 +10,7 @@ import pytest
 from photoscreen.core.basics import config_dir, data_dir
 from photoscreen.core.demo.sample_folder import default_demo_dir
 from photoscreen.core.storage import default_centre_path
-from photoscreen.core.storage.store import fallback_directory
+from photoscreen.core.storage.location import fallback_directory
 from photoscreen.core.storage.trail_anchor import anchor_path
 
 pytestmark = pytest.mark.skipif(

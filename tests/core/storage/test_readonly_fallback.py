@@ -24,8 +24,9 @@ import pytest
 from photoscreen.commands import status as status_command
 from photoscreen.core.rules.policy import PhotoState
 from photoscreen.core.session.folder_session import Session, SessionLocked
-from photoscreen.core.storage import store as store_module
-from photoscreen.core.storage.store import Store, fallback_directory
+from photoscreen.core.storage import location as location_module
+from photoscreen.core.storage.location import fallback_directory
+from photoscreen.core.storage.store import Store
 from photoscreen.core.workflows.export import export_photos
 from tests.helpers.session_fixtures import make_ready, scan, write_photo
 
@@ -54,12 +55,12 @@ class Folder:
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Folder:
     read_only: set[Path] = set()
-    real = store_module.session_dir_writable
+    real = location_module.session_dir_writable
 
     def writable(path: Path, *, probe: bool) -> bool:
         return path.resolve() not in read_only and real(path, probe=probe)
 
-    monkeypatch.setattr(store_module, "session_dir_writable", writable)
+    monkeypatch.setattr(location_module, "session_dir_writable", writable)
     photos = tmp_path / "photos"
     photos.mkdir()
     on_pc(monkeypatch, tmp_path, "alice-pc")

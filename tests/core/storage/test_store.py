@@ -16,9 +16,10 @@ import pytest
 from photoscreen.core.rules.policy import FaceState
 from photoscreen.core.rules.review import ReviewRefused
 from photoscreen.core.session.folder_session import DecisionError, Session, SessionLocked
+from photoscreen.core.storage.location import fallback_directory
 from photoscreen.core.storage.migrations import LATEST
 from photoscreen.core.storage.session_lock import pid_alive
-from photoscreen.core.storage.store import Store, StoreError, fallback_directory
+from photoscreen.core.storage.store import Store, StoreError
 from tests.helpers.session_fixtures import make_ready, scan, write_photo
 
 # Version 1 of the schema, frozen here as it was shipped, so the migration test keeps

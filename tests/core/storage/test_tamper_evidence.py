@@ -25,13 +25,13 @@ from photoscreen.core.render import safe_export
 from photoscreen.core.rules.review import ReviewRefused, hash_pin
 from photoscreen.core.session.folder_session import Session
 from photoscreen.core.storage import audit_chain, trail_anchor
+from photoscreen.core.storage.location import DB_NAME, SESSION_DIR_NAME
 from photoscreen.core.storage.migrations import MIGRATIONS
 from photoscreen.core.storage.records_check import (
     CHANGED_OUTSIDE,
     SETTINGS_CHANGED_OUTSIDE,
     TRAIL_CUT,
 )
-from photoscreen.core.storage.store import DB_NAME, SESSION_DIR_NAME
 from photoscreen.core.workflows.export import export_photos
 from tests.helpers.session_fixtures import detection, make_ready, scan, write_photo
 

@@ -12,8 +12,8 @@ from photoscreen.core.basics.geometry import Box
 from photoscreen.core.imaging.loading import photo_hash
 from photoscreen.core.rules.policy import PhotoState
 from photoscreen.core.session.folder_session import Session
+from photoscreen.core.storage.location import DB_NAME, SESSION_DIR_NAME
 from photoscreen.core.storage.records_check import CHANGED_OUTSIDE
-from photoscreen.core.storage.store import DB_NAME, SESSION_DIR_NAME
 from photoscreen.ui.control.messages import Level
 from tests.core.storage.test_storage_failures import FailingConnection
 from tests.helpers.session_fixtures import detection
