@@ -4,10 +4,10 @@ person, and people's names compared as a person reads them.
 
 from __future__ import annotations
 
+from photoscreen.core.rules.activities import MAX_LABEL_CHARS, slugify
 from photoscreen.core.rules.names import tidy_name
 from photoscreen.core.rules.policy import (
     CHANGED_FILE,
-    MAX_LABEL_CHARS,
     NOT_SCANNED,
     Activity,
     Concern,
@@ -23,7 +23,6 @@ from photoscreen.core.rules.policy import (
     default_activities,
     photo_status,
     policy_blocks,
-    slugify,
 )
 from photoscreen.core.rules.review import (
     MAX_PIN_LENGTH,

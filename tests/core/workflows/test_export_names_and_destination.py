@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from photoscreen.core.rules.policy import MAX_LABEL_CHARS, Activity, slugify
+from photoscreen.core.rules.activities import MAX_LABEL_CHARS, Activity, slugify
 from photoscreen.core.session.folder_session import Session
 from photoscreen.core.settings.centre_settings import SettingError
 from photoscreen.core.workflows.export import ExportRefused, export_photos
