@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from photoscreen.core.workflows.export import (
     ExportRefused,
-    ExportSummary,
     check_destination,
     export_photos,
     render_workers,
 )
+from photoscreen.core.workflows.export_summary import ExportSummary
 from photoscreen.core.workflows.ingest import IngestResult, ingest_photos
 from photoscreen.core.workflows.ingest_schedule import IngestQueue
 
