@@ -51,10 +51,11 @@ from photoscreen.core.settings.declared import (
     SettingError,
     SettingPartlySaved,
     check_range,
+    checked_row,
 )
 from photoscreen.core.settings.pin import PinMethods
 from photoscreen.core.settings.pin_attempts import Clock
-from photoscreen.core.storage import CentreFile, DamagedValue, Store, audit
+from photoscreen.core.storage import CentreFile, Store, audit
 
 __all__ = [
     "LONG_SIDE_RANGE",
@@ -396,18 +397,3 @@ class CentreSettings(PinMethods):
             self.set("export.quality", quality)
         if style is not None:
             self.set("export.redaction_style", RedactionStyle(style).value)
-
-
-def checked_row(key: str, raw: object) -> Any:
-    """The value of setting ``key`` stored as ``raw`` (JSON text) in a folder, checked as
-    when it was set; :class:`~photoscreen.core.storage.store.DamagedValue` when it is not usable."""
-    try:
-        value = json.loads(raw) if isinstance(raw, str) else _not_text(raw)
-        BY_KEY[key].check(value)
-    except (SettingError, ValueError, RecursionError) as error:
-        raise DamagedValue(f"the setting '{key}' holds a value it cannot take ({error})") from None
-    return value
-
-
-def _not_text(raw: object) -> Any:
-    raise ValueError(f"not text but {type(raw).__name__}")

@@ -8,12 +8,14 @@ set.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from photoscreen.core.render import ExportOptions, RedactionStyle
 from photoscreen.core.rules import activities_from_json, looks_like_pin_hash
+from photoscreen.core.storage import DamagedValue
 
 LONG_SIDE_RANGE = (256, 12000)
 # The export defaults are declared once, by the export itself.
@@ -120,3 +122,18 @@ def check_range(what: str, value: int, bounds: tuple[int, int]) -> None:
     low, high = bounds
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise SettingError(f"{what} must be a whole number from {low} to {high}.")
+
+
+def checked_row(key: str, raw: object) -> Any:
+    """The value of setting ``key`` stored as ``raw`` (JSON text) in a folder, checked as
+    when it was set; :class:`~photoscreen.core.storage.store.DamagedValue` when it is not usable."""
+    try:
+        value = json.loads(raw) if isinstance(raw, str) else _not_text(raw)
+        BY_KEY[key].check(value)
+    except (SettingError, ValueError, RecursionError) as error:
+        raise DamagedValue(f"the setting '{key}' holds a value it cannot take ({error})") from None
+    return value
+
+
+def _not_text(raw: object) -> Any:
+    raise ValueError(f"not text but {type(raw).__name__}")
