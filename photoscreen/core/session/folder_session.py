@@ -51,7 +51,7 @@ from photoscreen.core.storage import (
     audit,
     decisions,
     locate_session,
-    open_store,
+    lock_and_open,
     open_store_for_reading,
     records_check,
 )
@@ -146,7 +146,7 @@ class Session(DecisionMethods):
             store, location = open_store_for_reading(location)
             session = cls(location, store, None, user, centre, clock)
         else:
-            lock, store, location = _lock_and_open(location, user, take_over)
+            lock, store, location = lock_and_open(location, user, take_over)
             try:
                 session = cls(location, store, lock, user, centre, clock)
             except BaseException:
@@ -393,21 +393,3 @@ class Session(DecisionMethods):
             quality=self.settings.quality,
             style=self.settings.redaction_style,
         )
-
-
-def _lock_and_open(
-    location: SessionLocation, user: str, take_over: LockHolder | None
-) -> tuple[FolderLock, Store, SessionLocation]:
-    """Take the session directory's lock, then open its store (this PC's copy in step).
-
-    Every change saved afterwards first checks that the lock is still this one's.
-    """
-    lock = FolderLock(location.directory, user)
-    lock.acquire(take_over=take_over)
-    try:
-        store, location = open_store(location, user)
-    except BaseException:
-        lock.release()
-        raise
-    store.before_write = lock.check_held
-    return lock, store, location

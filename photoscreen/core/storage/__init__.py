@@ -9,7 +9,7 @@ from photoscreen.core.storage import audit, decisions, records_check
 from photoscreen.core.storage.audit import utc_now
 from photoscreen.core.storage.centre_file import CentreFile, default_centre_path
 from photoscreen.core.storage.decisions import Snapshot
-from photoscreen.core.storage.fallback_copy import open_store, open_store_for_reading
+from photoscreen.core.storage.fallback_copy import lock_and_open, open_store, open_store_for_reading
 from photoscreen.core.storage.location import SessionLocation, locate_session
 from photoscreen.core.storage.records_check import Findings, RecordsGuard
 from photoscreen.core.storage.session_lock import FolderLock, LockHolder, SessionLocked
@@ -39,6 +39,7 @@ __all__ = [
     "default_centre_path",
     "is_disk_full",
     "locate_session",
+    "lock_and_open",
     "open_store",
     "open_store_for_reading",
     "records_check",

@@ -45,7 +45,7 @@ from typing import Any
 
 from photoscreen.core.storage import audit
 from photoscreen.core.storage.location import SessionLocation, fallback_reason
-from photoscreen.core.storage.session_lock import FolderLock
+from photoscreen.core.storage.session_lock import FolderLock, LockHolder
 from photoscreen.core.storage.store import (
     Store,
     journal_of,
@@ -318,3 +318,21 @@ def _remove_leftovers(directory: Path) -> None:
     """Snapshots of the folder's session left by a crash mid-open: copies, nothing more."""
     for path in directory.glob(f"{_INCOMING_PREFIX}*.sqlite3"):
         remove_database(path)
+
+
+def lock_and_open(
+    location: SessionLocation, user: str, take_over: LockHolder | None
+) -> tuple[FolderLock, Store, SessionLocation]:
+    """Take the session directory's lock, then open its store (this PC's copy in step).
+
+    Every change saved afterwards first checks that the lock is still this one's.
+    """
+    lock = FolderLock(location.directory, user)
+    lock.acquire(take_over=take_over)
+    try:
+        store, location = open_store(location, user)
+    except BaseException:
+        lock.release()
+        raise
+    store.before_write = lock.check_held
+    return lock, store, location
