@@ -17,9 +17,7 @@ mixin.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any
 
 from photoscreen.core.basics import Box
@@ -43,16 +41,21 @@ from photoscreen.core.session.decision_rules import (
     marked,
     withdrawn,
 )
-from photoscreen.core.session.scan_records import DetectionLike, state_for_band
+from photoscreen.core.session.face_boxes import (
+    box_details,
+    faces_changed,
+    find_face,
+    fit_box,
+    new_detections,
+    replace_face,
+)
+from photoscreen.core.session.scan_records import DetectionLike
 from photoscreen.core.session.undo import Change, UndoStack
 from photoscreen.core.settings import CentreSettings
 from photoscreen.core.storage import Snapshot, Store, audit, decisions
 
 Listener = Callable[[str | None], None]
 
-# A detection overlapping a known box (a face, a possible face, even a dismissed box) this
-# much is that same face found again: adding it would undo a person's decision about it.
-SAME_FACE_IOU = 0.3
 
 
 __all__ = ["DecisionError", "DecisionMethods", "Listener"]
@@ -199,10 +202,10 @@ class DecisionMethods:
         def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
             face_id = decisions.next_face_id(conn)
             new_id.append(face_id)
-            face = FaceRecord(face_id, _fit_box(box, photo), FaceSource.HAND, FaceState.FACE)
-            return _faces_changed(before, (*before["faces"], face))
+            face = FaceRecord(face_id, fit_box(box, photo), FaceSource.HAND, FaceState.FACE)
+            return faces_changed(before, (*before["faces"], face))
 
-        self._change(photo_hash, "add_face", "Add face", _box_details(box), mutate)
+        self._change(photo_hash, "add_face", "Add face", box_details(box), mutate)
         return new_id[0]
 
     def add_detections(
@@ -211,16 +214,16 @@ class DecisionMethods:
         """Add what a later detector run found that no known box covers; one undoable step.
 
         Face-band detections become faces (redacted by default); possible-band ones become
-        possible faces a person must accept or dismiss. A detection overlapping any known
-        box, dismissed ones included, by :data:`SAME_FACE_IOU` or more is skipped, so a
-        dismissed box never comes back. A new face clears "faces checked": the check did
+        possible faces a person must accept or dismiss. A detection overlapping any known box,
+        dismissed ones included, by ``SAME_FACE_IOU`` (:mod:`.face_boxes`) or more is skipped,
+        so a dismissed box never comes back. A new face clears "faces checked": the check did
         not cover it. Returns (faces added, possible faces added).
         """
         # Filled in by ``mutate`` before the audit entry is written.
         details: dict[str, Any] = {"detector": settings_key, "faces": 0, "possible": 0}
 
         def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
-            added = _new_detections(
+            added = new_detections(
                 before["faces"], detections, photo, decisions.next_face_id(conn)
             )
             details["faces"] = sum(1 for f in added if f.state is FaceState.FACE)
@@ -228,7 +231,7 @@ class DecisionMethods:
             if not added:
                 return {}
             faces = (*before["faces"], *added)
-            return _faces_changed(before, faces) if details["faces"] else {"faces": faces}
+            return faces_changed(before, faces) if details["faces"] else {"faces": faces}
 
         text = "Add faces found by looking harder"
         self._change(photo_hash, "add_detections", text, details, mutate)
@@ -238,18 +241,18 @@ class DecisionMethods:
         """Move or resize a face box."""
 
         def edit(face: FaceRecord, photo: PhotoDecisions) -> FaceRecord:
-            return _replace(face, box=_fit_box(box, photo))
+            return replace_face(face, box=fit_box(box, photo))
 
-        details = {"face": face_id, **_box_details(box)}
+        details = {"face": face_id, **box_details(box)}
         self._edit_face(photo_hash, face_id, "move_face", "Move face", details, edit)
 
     def remove_face(self, photo_hash: str, face_id: int) -> None:
         """Delete a face box (a false detection, or a box drawn by mistake)."""
 
         def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
-            _find_face(before["faces"], face_id)
+            find_face(before["faces"], face_id)
             kept = tuple(f for f in before["faces"] if f.id != face_id)
-            return _faces_changed(before, kept)
+            return faces_changed(before, kept)
 
         self._change(photo_hash, "remove_face", "Remove face", {"face": face_id}, mutate)
 
@@ -270,8 +273,8 @@ class DecisionMethods:
             if on_file == (face.consent_by is not None):
                 return face  # no change: keep who recorded the consent and when
             if on_file:
-                return _replace(face, consent_by=self.user, consent_at=audit.utc_now())
-            return _replace(face, consent_by=None, consent_at=None)
+                return replace_face(face, consent_by=self.user, consent_at=audit.utc_now())
+            return replace_face(face, consent_by=None, consent_at=None)
 
         text = "Mark consent on file" if on_file else "Remove consent"
         details = {"face": face_id, "on_file": on_file}
@@ -283,7 +286,7 @@ class DecisionMethods:
                 raise DecisionError("A face drawn by hand can be removed, not dismissed.")
             if face.state is state or (state.is_face and face.state.is_face):
                 return face  # accepting a face, or dismissing a dismissed box: no change
-            return _replace(face, state=state, consent_by=None, consent_at=None)
+            return replace_face(face, state=state, consent_by=None, consent_at=None)
 
         details = {"face": face_id, "state": state.value}
         self._edit_face(photo_hash, face_id, "set_face_state", text, details, edit)
@@ -298,12 +301,12 @@ class DecisionMethods:
         edit: Callable[[FaceRecord, PhotoDecisions], FaceRecord],
     ) -> None:
         def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
-            target = _find_face(before["faces"], face_id)
+            target = find_face(before["faces"], face_id)
             changed = edit(target, photo)
             if changed == target:
                 return {}
             faces = tuple(changed if f.id == face_id else f for f in before["faces"])
-            return _faces_changed(before, faces)
+            return faces_changed(before, faces)
 
         self._change(photo_hash, action, text, details, mutate)
 
@@ -447,58 +450,3 @@ class DecisionMethods:
 def _set(**fields: Any) -> Callable[[Any, Snapshot, PhotoDecisions], Snapshot]:
     """A mutation that sets plain staff fields."""
     return lambda conn, before, photo: dict(fields)
-
-
-def _faces_changed(before: Snapshot, faces: tuple[FaceRecord, ...]) -> Snapshot:
-    """A face change; it clears "faces checked", which covered the old faces only."""
-    return {"faces": faces, "faces_checked": None}
-
-
-def _new_detections(
-    faces: tuple[FaceRecord, ...],
-    detections: Sequence[DetectionLike],
-    photo: PhotoDecisions,
-    first_id: int,
-) -> list[FaceRecord]:
-    """The detections no known box (nor an earlier one of these) covers, as new faces."""
-    known = [face.box for face in faces]
-    added: list[FaceRecord] = []
-    for found in detections:
-        try:
-            box = _fit_box(found.box, photo)
-        except DecisionError:
-            continue  # nothing of it inside the photo
-        if any(box.iou(other) >= SAME_FACE_IOU for other in known):
-            continue
-        state = state_for_band(found.band)
-        face_id = first_id + len(added)
-        added.append(FaceRecord(face_id, box, FaceSource.DETECTOR, state, score=float(found.score)))
-        known.append(box)
-    return added
-
-
-def _find_face(faces: tuple[FaceRecord, ...], face_id: int) -> FaceRecord:
-    for face in faces:
-        if face.id == face_id:
-            return face
-    raise DecisionError("That face box is no longer on this photo.")
-
-
-def _replace(face: FaceRecord, **changes: Any) -> FaceRecord:
-    return replace(face, **changes)
-
-
-def _fit_box(box: Box, photo: PhotoDecisions) -> Box:
-    """The box, checked and clipped to the photo; refuses an empty or invalid one."""
-    values = (box.x, box.y, box.w, box.h)
-    if not all(math.isfinite(v) for v in values) or box.w <= 0 or box.h <= 0:
-        raise DecisionError("A face box needs a width and a height.")
-    if photo.width and photo.height:
-        box = box.clipped(photo.width, photo.height)
-        if box.w <= 0 or box.h <= 0:
-            raise DecisionError("That face box is outside the photo.")
-    return box
-
-
-def _box_details(box: Box) -> dict[str, Any]:
-    return {"box": [round(v, 1) for v in (box.x, box.y, box.w, box.h)]}
