@@ -30,7 +30,7 @@ from photoscreen.ui.control.folder_opening import FolderOpening, OpenedFolder
 from photoscreen.ui.control.folder_scan import FolderScan, ScannedPhoto
 from photoscreen.ui.control.messages import MessageChannel
 from photoscreen.ui.grid import (
-    FILTERS,
+    ALL_PHOTOS,
     REVIEW_FILTER,
     GridEntry,
     PhotoGridModel,
@@ -485,7 +485,7 @@ class Controller(QObject, DecisionVerbs):
     def set_review_mode(self, on: bool) -> None:
         self.review_mode = on
         self.review_mode_changed.emit(on)
-        self.set_filter(REVIEW_FILTER if on else FILTERS[0])
+        self.set_filter(REVIEW_FILTER if on else ALL_PHOTOS)
 
     def change_settings(self, change: Callable[[Session], object]) -> bool:
         """Apply ``change(session)`` to the centre's settings; False, with a message, if refused."""

@@ -35,6 +35,12 @@ from photoscreen.core.settings import LONG_SIDE_RANGE, QUALITY_RANGE, describe
 from photoscreen.ui.control import Controller, Level, Message
 from photoscreen.ui.dialogs.prompts import PinPrompt
 
+# What each row of the activity list carries, beside its text.
+_KEY = Qt.ItemDataRole.UserRole
+_BLOCKED = Qt.ItemDataRole.UserRole + 1
+_BY_POLICY = Qt.ItemDataRole.UserRole + 2
+_LABEL = Qt.ItemDataRole.UserRole + 3
+
 STYLE_NAMES = {
     RedactionStyle.BLUR: "Soft blur (recommended)",
     RedactionStyle.FILL: "Solid grey",
@@ -174,10 +180,10 @@ class SettingsDialog(QDialog):
             key = f"{activity.shortcut}   " if activity.shortcut else "     "
             blocked = f"   ({activity.block_words})" if activity.block_words else ""
             item = QListWidgetItem(f"{key}{activity.label}{blocked}")
-            item.setData(Qt.ItemDataRole.UserRole, activity.key)
-            item.setData(Qt.ItemDataRole.UserRole + 1, activity.blocked)
-            item.setData(Qt.ItemDataRole.UserRole + 2, activity.by_policy)
-            item.setData(Qt.ItemDataRole.UserRole + 3, activity.label)
+            item.setData(_KEY, activity.key)
+            item.setData(_BLOCKED, activity.blocked)
+            item.setData(_BY_POLICY, activity.by_policy)
+            item.setData(_LABEL, activity.label)
             self.activity_list.addItem(item)
             if activity.key == selected:
                 self.activity_list.setCurrentItem(item)
@@ -194,16 +200,16 @@ class SettingsDialog(QDialog):
 
     def _selected_key(self) -> str | None:
         item = self.activity_list.currentItem()
-        return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+        return None if item is None else str(item.data(_KEY))
 
     def _show_selected(self) -> None:
         item = self.activity_list.currentItem()
-        by_policy = bool(item and item.data(Qt.ItemDataRole.UserRole + 2))
+        by_policy = bool(item and item.data(_BY_POLICY))
         self.blocked_box.setEnabled(item is not None and not by_policy)
-        self.blocked_box.setChecked(bool(item and item.data(Qt.ItemDataRole.UserRole + 1)))
+        self.blocked_box.setChecked(bool(item and item.data(_BLOCKED)))
         self.policy_note.setVisible(by_policy)
         if item is not None:  # ready to be renamed by changing a few letters
-            self.activity_name.setText(str(item.data(Qt.ItemDataRole.UserRole + 3)))
+            self.activity_name.setText(str(item.data(_LABEL)))
 
     def _on_message(self, message: Message) -> None:
         # Refusals of the changes made here come back on the message channel.

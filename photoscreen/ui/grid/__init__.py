@@ -7,6 +7,7 @@ from __future__ import annotations
 from photoscreen.ui.grid.delegate import CELL_SIZE, GridDelegate, badge_colours
 from photoscreen.ui.grid.file_problems import FileProblem, file_problem
 from photoscreen.ui.grid.filters import (
+    ALL_PHOTOS,
     FILTERS,
     REVIEW_FILTER,
     FilterBar,
@@ -16,6 +17,7 @@ from photoscreen.ui.grid.filters import (
 from photoscreen.ui.grid.model import THUMBNAIL_CACHE_SIZE, GridEntry, PhotoGridModel, Roles
 
 __all__ = [
+    "ALL_PHOTOS",
     "CELL_SIZE",
     "FILTERS",
     "REVIEW_FILTER",

@@ -35,17 +35,19 @@ class StatusFilter:
         return status.state in self.states
 
 
+ALL_PHOTOS = StatusFilter("All photos")
+REVIEW_FILTER = StatusFilter(
+    "Waiting for the manager", frozenset({PhotoState.AWAITING_REVIEW}), any_reason=True
+)
 FILTERS: tuple[StatusFilter, ...] = (
-    StatusFilter("All photos"),
+    ALL_PHOTOS,
     StatusFilter(
         "Still to do",
         frozenset({PhotoState.NEEDS_ACTIVITY, PhotoState.CHECK_FACES, PhotoState.NOT_SCANNED}),
     ),
     StatusFilter("Needs activity", frozenset({PhotoState.NEEDS_ACTIVITY})),
     StatusFilter("Check faces", frozenset({PhotoState.CHECK_FACES})),
-    StatusFilter(
-        "Waiting for the manager", frozenset({PhotoState.AWAITING_REVIEW}), any_reason=True
-    ),
+    REVIEW_FILTER,
     StatusFilter("Ready to post", frozenset({PhotoState.READY})),
     StatusFilter(
         "Not going out (blocked, excluded, rejected)",
@@ -54,7 +56,6 @@ FILTERS: tuple[StatusFilter, ...] = (
     StatusFilter("Not supported or can't open", frozenset({PhotoState.UNREADABLE})),
 )
 
-REVIEW_FILTER = FILTERS[4]
 
 
 class StatusFilterProxy(QSortFilterProxyModel):
@@ -62,7 +63,7 @@ class StatusFilterProxy(QSortFilterProxyModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._filter = FILTERS[0]
+        self._filter = ALL_PHOTOS
         # Status changes must re-filter live (a photo tagged ready leaves "Still to do").
         self.setDynamicSortFilter(True)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from photoscreen.core.rules import Activity
 
@@ -223,13 +223,15 @@ MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
 TOOLBAR = ("open_folder", "export", "review_mode", "settings", "help")
 
 
-def build_menus(window: QMainWindow, actions: Actions) -> None:
-    """The menu bar and the toolbar of big, labelled buttons.
+def build_menus(window: QMainWindow, actions: Actions) -> dict[str, QMenu]:
+    """The menu bar and the toolbar of big, labelled buttons; returns the menus by their
+    title without its ``&`` ("File", "Help").
 
     Within a menu, a line separates the commands of one group from the next.
     """
+    menus: dict[str, QMenu] = {}
     for title, names in MENUS:
-        menu = window.menuBar().addMenu(title)
+        menu = menus[title.replace("&", "")] = window.menuBar().addMenu(title)
         for index, name in enumerate(names):
             if index and COMMANDS_BY_NAME[name].group != COMMANDS_BY_NAME[names[index - 1]].group:
                 menu.addSeparator()
@@ -243,3 +245,4 @@ def build_menus(window: QMainWindow, actions: Actions) -> None:
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     for name in TOOLBAR:
         toolbar.addAction(actions[name])
+    return menus

@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         # Given by the composition root (build_window), before the window shows:
         self.interactions: Conversations
         self.commands: Actions
+        self.menus: dict[str, QMenu]  # by title: "File", "Help"...
         self.recent_menu: QMenu  # File > Open recent, added by wire_window
         self.setAcceptDrops(True)
 

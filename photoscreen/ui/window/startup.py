@@ -48,7 +48,7 @@ def build_window(settings: AppSettings, detector_factory: Callable[[], Any] | No
     window = MainWindow(controller, review)
     window.interactions = interactions = Interactions(window, controller)
     window.commands = Actions(window, interactions.handlers())
-    build_menus(window, window.commands)
+    window.menus = build_menus(window, window.commands)
     wire_window(window)
     # The window owns the non-widget parts, so they live exactly as long as it does.
     for part in (workers, messages, controller, review):

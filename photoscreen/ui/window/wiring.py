@@ -13,7 +13,7 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QMenu
 
 from photoscreen.core.basics import shown_name
-from photoscreen.ui.grid import CELL_SIZE, FILTERS, REVIEW_FILTER, Roles
+from photoscreen.ui.grid import ALL_PHOTOS, CELL_SIZE, REVIEW_FILTER, Roles
 
 if TYPE_CHECKING:
     from photoscreen.ui.window.main_window import MainWindow
@@ -49,17 +49,16 @@ def _wire_folder(w: MainWindow) -> None:
     w.setWindowTitle(c.window_title())
     w.help_overlay.set_activities(())
     _add_recent_menu(w)
-    help_menu = w.menuBar().actions()[-1].menu()
-    assert isinstance(help_menu, QMenu)
-    help_menu.addAction("Earlier messages…", w.message_bar.show_history)
+    w.menus["Help"].addAction("Earlier messages…", w.message_bar.show_history)
 
 
 def _add_recent_menu(w: MainWindow) -> None:
     """File > Open recent: the welcome page's recent folders, also once a folder is open."""
-    file_menu = w.menuBar().actions()[0].menu()
-    assert isinstance(file_menu, QMenu)
+    file_menu = w.menus["File"]
     w.recent_menu = recent = QMenu("Open &recent", file_menu)
-    file_menu.insertMenu(file_menu.actions()[1], recent)
+    entries = file_menu.actions()
+    after_open = entries[entries.index(w.commands["open_folder"]) + 1]
+    file_menu.insertMenu(after_open, recent)
     recent.aboutToShow.connect(lambda: _fill_recent_menu(w))
 
 
@@ -129,7 +128,7 @@ def _wire_review(w: MainWindow) -> None:
 
 def _show_review_mode(w: MainWindow, on: bool) -> None:
     w.show_review_panel(on)
-    w.filter_bar.choose(REVIEW_FILTER if on else FILTERS[0])
+    w.filter_bar.choose(REVIEW_FILTER if on else ALL_PHOTOS)
     # Review means a second person: the name is the last reviewer's, never the name of
     # whoever tagged the photos on this PC (the core would refuse their approval).
     settings = w.controller.settings
