@@ -54,9 +54,11 @@ def sync_directory(folder: Path) -> None:
 def write_atomically(path: Path, data: bytes) -> None:
     """Create or replace ``path`` with ``data``: a crash leaves the old file or the new one.
 
-    The temporary file is removed whatever happens short of the process being killed
-    (then a hidden ``.<name>.<token>.tmp`` may stay beside it, never under its name).
+    Its folder is made first if it is missing. The temporary file is removed whatever
+    happens short of the process being killed (then a hidden ``.<name>.<token>.tmp`` may
+    stay beside it, never under its name).
     """
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = temporary_name(path)
     try:
         with temporary.open("xb") as handle:

@@ -73,7 +73,6 @@ class CentreFile:
             os.replace(self.path, self.path.with_name(self.path.name + ".unreadable"))
             current = {}
         document = {"format": FORMAT, "version": VERSION, "settings": {**current, **changes}}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(self.path, json.dumps(document, indent=2).encode("utf-8") + b"\n")
 
     def _read(self) -> tuple[tuple[int, int, int] | None, dict[str, Any], str | None]:

@@ -92,3 +92,9 @@ def test_a_pipe_in_place_of_a_file_does_not_block(tmp_path: Path) -> None:
     os.mkfifo(pipe)
     fd = open_without_following(pipe)  # would wait for a writer without O_NONBLOCK
     os.close(fd)
+
+
+def test_a_missing_folder_is_made_first(tmp_path: Path) -> None:
+    target = tmp_path / "trail-heads" / "abc.json"
+    write_atomically(target, b"{}")
+    assert target.read_bytes() == b"{}"

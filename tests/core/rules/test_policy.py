@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from photoscreen.core.basics.geometry import Box
+from photoscreen.core.rules.activities import slugify
 from photoscreen.core.rules.policy import (
     Activity,
     Concern,
@@ -20,7 +21,6 @@ from photoscreen.core.rules.policy import (
     count_states,
     default_activities,
     photo_status,
-    slugify,
 )
 
 ACTIVITIES = default_activities()
