@@ -290,9 +290,9 @@ def test_a_file_that_fails_verification_on_disk_never_gets_its_final_name(
     # Clean in memory, damaged on the way to the disk: caught when read back, while the
     # file still has only its temporary name, and removed.
     spy = PublishSpy(monkeypatch)
-    real_write = encode._write_and_sync
+    real_write = encode.write_and_sync
     monkeypatch.setattr(
-        encode, "_write_and_sync", lambda handle, data: real_write(handle, on_disk(data))
+        encode, "write_and_sync", lambda handle, data: real_write(handle, on_disk(data))
     )
     pixels = sample_pixels(320, 240)
     with pytest.raises(ExportFailed, match="failed its safety check"):

@@ -219,7 +219,7 @@ def test_no_exported_file_is_without_its_entry_whichever_write_fails(
 
 
 FILE_WRITES = {
-    "the temporary file": (encode, "_write_and_sync"),
+    "the temporary file": (encode, "write_and_sync"),
     "the final name": (encode, "_publish"),
     "the text log": (audit, "write_text_log"),
 }
