@@ -137,13 +137,21 @@ def _is_installed(extras: str) -> bool:
     return stamp.exists() and stamp.read_text() == _install_fingerprint(extras)
 
 
+def _venv_script(name: str) -> Path:
+    if os.name == "nt":
+        return VENV / "Scripts" / f"{name}.exe"
+    return VENV / "bin" / name
+
+
 def run_tests(python: Path, args: list[str]) -> int:
-    """Lint, type-check the Qt-free core, then run the whole test suite."""
+    """Lint, check the layers, type-check the Qt-free core, then run the whole test suite."""
     sources = [
         p for p in ("photoscreen", "tests", "benchmarks", "tools", "run.py") if (ROOT / p).exists()
     ]
     steps = [
         [str(python), "-m", "ruff", "check", *sources],
+        # The layer contracts in pyproject.toml ([tool.importlinter]).
+        [str(_venv_script("lint-imports")), "--no-cache"],
         [str(python), "-m", "mypy"],
         [str(python), "-m", "pytest", "-q", *args],
     ]

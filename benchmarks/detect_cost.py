@@ -37,12 +37,17 @@ import cv2
 import numpy as np
 from common import Report, encode_jpeg, make_photo, paste_face
 
-from photoscreen.core.centerface import CenterFaceNet, decode
-from photoscreen.core.face_passes import nms
-from photoscreen.core.faces import DetectionMode, FaceDetector
-from photoscreen.core.freed_memory import return_big_buffers_promptly
-from photoscreen.core.loading import decode_photo
-from photoscreen.core.onnx_runner import Backend, cpu_count
+from photoscreen.core.basics import return_big_buffers_promptly
+from photoscreen.core.faces import (
+    Backend,
+    CenterFaceNet,
+    DetectionMode,
+    FaceDetector,
+    cpu_count,
+    decode,
+    nms,
+)
+from photoscreen.core.imaging import decode_photo
 
 # Pasted heads (x, y, width of the crop with hair and neck; the face itself is about half
 # as wide): small ones only the fine pass sees; some straddle x = 2000, y = 1500 and the

@@ -34,13 +34,12 @@ from common import (
 )
 from PIL import Image
 
-from photoscreen.core.export import render_workers
+from photoscreen.core.basics import CancelToken
 from photoscreen.core.faces import FaceDetector
-from photoscreen.core.ingest import ingest_photos
-from photoscreen.core.jobs import CancelToken
-from photoscreen.core.policy import FaceState
+from photoscreen.core.imaging import ThumbnailStore
+from photoscreen.core.rules import FaceState
 from photoscreen.core.session import Session
-from photoscreen.core.thumbnails import ThumbnailStore
+from photoscreen.core.workflows import export_photos, ingest_photos, render_workers
 
 ACTIVITY = "stay_and_play"
 
@@ -80,7 +79,7 @@ def export_once(session: Session, destination: Path, expected: int) -> float:
     """Wall time of one export job into an empty ``destination``."""
     destination.mkdir(parents=True)
     start = time.perf_counter()
-    summary = session.export(destination)
+    summary = export_photos(session, destination)
     elapsed = time.perf_counter() - start
     if len(summary.written) != expected:
         raise AssertionError(f"export wrote {len(summary.written)} of {expected}: {summary}")

@@ -32,16 +32,18 @@ import numpy as np
 from common import Report, common_arguments, encode_jpeg, make_photo, temp_photo_dir
 from PIL import Image
 
-from photoscreen.core.encode import (
+from photoscreen.core.basics import Box
+from photoscreen.core.imaging import decode_photo
+from photoscreen.core.render import (
+    ExportOptions,
+    _redact_in_place,
     encode_clean_jpeg,
+    export_photo,
     prefilter_for_resize,
     sample_prefiltered,
     verify_clean_jpeg,
     write_new_file,
 )
-from photoscreen.core.geometry import Box
-from photoscreen.core.loading import decode_photo
-from photoscreen.core.safe_export import ExportOptions, _redact_in_place, export_photo
 
 GOAL = 1.3
 # Faces of a typical group shot at a stay-and-play: a few, 150-400 px across.
@@ -117,7 +119,7 @@ def stage_times(
 
 def with_display_p3_profile(data: bytes) -> bytes:
     """The same JPEG tagged Display P3, as iPhones write them: export must convert it."""
-    from tests.photos_metadata import display_p3_profile
+    from tests.helpers.photos_metadata import display_p3_profile
 
     icc = display_p3_profile()
     chunk = b"ICC_PROFILE\x00\x01\x01" + icc

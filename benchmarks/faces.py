@@ -1,6 +1,6 @@
 """Benchmark photoscreen's face detector on an annotated set of photos (not a test).
 
-Evaluates the real :class:`~photoscreen.core.faces.FaceDetector` (default and thorough
+Evaluates the real :class:`~photoscreen.core.faces.detector.FaceDetector` (default and thorough
 modes, the faces band alone and faces + possible faces) on a folder of pictures with an
 ``annotations.json`` (``{"image.jpg": [[x, y, w, h], ...]}``, boxes in upright pixels,
 EXIF orientation applied), by default the shared crowd set ``../shared/data/faces``
@@ -38,11 +38,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from photoscreen.core.centerface import CenterFaceNet, decode
-from photoscreen.core.face_passes import iou_matrix, nms
-from photoscreen.core.faces import DetectionMode, FaceBand, FaceDetector
-from photoscreen.core.loading import UnreadablePhoto, decode_photo, read_photo_file
-from photoscreen.core.onnx_runner import Backend, default_backend
+from photoscreen.core.faces import (
+    Backend,
+    CenterFaceNet,
+    DetectionMode,
+    FaceBand,
+    FaceDetector,
+    decode,
+    default_backend,
+    iou_matrix,
+    nms,
+)
+from photoscreen.core.imaging import UnreadablePhoto, decode_photo, read_photo_file
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 DEFAULT_DATA = SHARED / "data" / "faces"

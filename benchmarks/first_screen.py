@@ -49,8 +49,8 @@ def qt_app() -> Any:
 
 def make_window(settings_dir: Path) -> Any:
     """The real main window with the real detector and a throwaway settings file."""
-    from photoscreen.ui.app_settings import AppSettings
-    from photoscreen.ui.startup import build_window, default_detector_factory
+    from photoscreen.ui.control import AppSettings
+    from photoscreen.ui.window import build_window, default_detector_factory
 
     settings = AppSettings.at(settings_dir / "settings.ini")
     settings.user_name = "benchmark"

@@ -61,8 +61,8 @@ def _measure(window, folder: Path, seconds: float) -> list[float]:
 
 
 def _window(settings_dir: Path):
-    from photoscreen.ui.app_settings import AppSettings
-    from photoscreen.ui.startup import build_window, default_detector_factory
+    from photoscreen.ui.control import AppSettings
+    from photoscreen.ui.window import build_window, default_detector_factory
 
     settings = AppSettings.at(settings_dir / "settings.ini")
     settings.user_name = "Benchmark"

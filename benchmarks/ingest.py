@@ -35,11 +35,16 @@ from common import (
     temp_photo_dir,
 )
 
+from photoscreen.core.basics import CancelToken
 from photoscreen.core.faces import Detection, FaceDetector
-from photoscreen.core.ingest import ingest_photos
-from photoscreen.core.jobs import CancelToken
-from photoscreen.core.loading import decode_photo, read_photo_file
-from photoscreen.core.thumbnails import THUMBNAIL_LONG_SIDE, ThumbnailStore, quick_thumbnail
+from photoscreen.core.imaging import (
+    THUMBNAIL_LONG_SIDE,
+    ThumbnailStore,
+    decode_photo,
+    quick_thumbnail,
+    read_photo_file,
+)
+from photoscreen.core.workflows import ingest_photos
 
 
 class MemoryCache:

@@ -79,17 +79,17 @@ def _empty_window() -> tuple[Any, Any, str]:
 def child(folder: Path) -> dict[str, Any]:
     """Run in the child process: baseline, then ingest the folder; returns the figures."""
     app, window, baseline_kind = _empty_window()
-    import photoscreen.core.ingest  # noqa: F401  (imported before the baseline is taken)
+    import photoscreen.core.workflows  # noqa: F401  (imported before the baseline is taken)
 
     time.sleep(0.2)
     baseline = rss_mb()
+    from photoscreen.core.basics import CancelToken
     from photoscreen.core.faces import FaceDetector
-    from photoscreen.core.ingest import ingest_photos
-    from photoscreen.core.jobs import CancelToken
+    from photoscreen.core.imaging import ThumbnailStore
     from photoscreen.core.session import Session
-    from photoscreen.core.thumbnails import ThumbnailStore
-    from photoscreen.ui.grid_model import THUMBNAIL_CACHE_SIZE
-    from photoscreen.ui.images import grid_thumbnail
+    from photoscreen.core.workflows import ingest_photos
+    from photoscreen.ui.grid import THUMBNAIL_CACHE_SIZE
+    from photoscreen.ui.threads import grid_thumbnail
 
     paths = sorted(folder.glob("*.jpg"))
     cache_size = THUMBNAIL_CACHE_SIZE

@@ -30,8 +30,8 @@ if str(REPO_ROOT) not in sys.path:
     # Run as ``python benchmarks/redact_cost.py`` from anywhere.
     sys.path.insert(0, str(REPO_ROOT))
 
-from photoscreen.core.geometry import Box  # noqa: E402
-from photoscreen.core.redact import RedactionStyle, redact_faces  # noqa: E402
+from photoscreen.core.basics import Box  # noqa: E402
+from photoscreen.core.render import RedactionStyle, redact_faces  # noqa: E402
 
 WIDTH, HEIGHT = 4000, 3000
 # (faces, face box width in px): a close portrait, a small group, a whole room.

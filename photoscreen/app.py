@@ -1,4 +1,7 @@
-"""The composition root: parses the command line and builds what each command needs.
+"""The entry point: parses the command line and builds what each command needs.
+
+The window's parts are made and wired by its composition root,
+:func:`photoscreen.ui.window.startup.build_window`.
 
     photoscreen [FOLDER] [--demo]          open the window (on FOLDER, or the demo folder)
     photoscreen verify PATH...             check image files for identifying metadata
@@ -53,7 +56,7 @@ def _window_parser() -> argparse.ArgumentParser:
 def run_command(argv: list[str]) -> int:
     """Run one of the headless commands; returns its exit status."""
     args = _command_parser().parse_args(argv)
-    from photoscreen.core.centre_file import default_centre_path
+    from photoscreen.core.storage import default_centre_path
 
     # The centre's settings on this PC: what a folder not yet set up starts from.
     centre_file = default_centre_path()
@@ -75,8 +78,8 @@ def run_command(argv: list[str]) -> int:
 def run_window(argv: list[str]) -> int:
     """Open the window; Qt is imported only here."""
     args = _window_parser().parse_args(argv)
-    from photoscreen.core.centre_file import default_centre_path
-    from photoscreen.ui.startup import start_window
+    from photoscreen.core.storage import default_centre_path
+    from photoscreen.ui.window import start_window
 
     return start_window(
         folder=args.folder,

@@ -21,7 +21,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from photoscreen.core.demo import DEMO_PHOTOS, build_demo_folder
-from photoscreen.core.policy import PhotoState
+from photoscreen.core.rules import PhotoState
 
 MUSIC, CAT, GROUP = "IMG_2049.JPG", "20240514_113402.jpg", "IMG_2047.JPG"
 TRUNCATED = next(photo.name for photo in DEMO_PHOTOS if photo.kind == "truncated")
@@ -228,8 +228,8 @@ def _dialog_visible(window: Any) -> bool:
 
 def run_tour(scratch: Path, out: Path, window_size: tuple[int, int]) -> int:
     """Build the sample folder in ``scratch``, run the tour, save PNGs in ``out``."""
-    from photoscreen.ui.app_settings import AppSettings
-    from photoscreen.ui.startup import build_window, default_detector_factory
+    from photoscreen.ui.control import AppSettings
+    from photoscreen.ui.window import build_window, default_detector_factory
 
     app = QApplication.instance() or QApplication(["photoscreen"])
     folder = build_demo_folder(scratch / "Brookside session 14 May")

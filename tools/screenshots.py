@@ -3,12 +3,12 @@
 
     python tools/screenshots.py [--out docs/screenshots]
 
-Builds the demo folder (public-domain pictures, see photoscreen.core.demo) in a temporary
-directory, starts the real main window on a 1366 x 768 virtual screen (Xvfb), drives it
-through its screens the way a member of staff would (welcome, the grid with its badges,
-the photo with face boxes, the redaction preview, review mode, export and its summary,
-settings, the keyboard help) and saves one PNG of each. Nothing outside the temporary
-directory and the output folder is written: settings go to a throw-away file.
+Builds the demo folder (public-domain pictures, see photoscreen.core.demo.sample_folder) in
+a temporary directory, starts the real main window on a 1366 x 768 virtual screen (Xvfb),
+drives it through its screens the way a member of staff would (welcome, the grid with its
+badges, the photo with face boxes, the redaction preview, review mode, export and its
+summary, settings, the keyboard help) and saves one PNG of each. Nothing outside the
+temporary directory and the output folder is written: settings go to a throw-away file.
 
 On Linux without a display it re-runs itself under ``xvfb-run``; install that with
 ``apt-get install -y xvfb libxcb-icccm4 libxcb-keysyms1``.

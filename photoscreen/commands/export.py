@@ -12,11 +12,10 @@ import getpass
 from pathlib import Path
 from typing import TextIO
 
-from photoscreen.core.export import ExportRefused
-from photoscreen.core.file_names import shown_name
-from photoscreen.core.jobs import Progress
+from photoscreen.core.basics import Progress, shown_name
 from photoscreen.core.session import DecisionError, Session, SessionLocked
-from photoscreen.core.store import StoreError
+from photoscreen.core.storage import StoreError
+from photoscreen.core.workflows import ExportRefused, export_photos
 
 
 def _user_name(user: str | None) -> str:
@@ -56,7 +55,7 @@ def run(
             if note:
                 out.write(f"Note: {note}\n")
         try:
-            summary = session.export(destination, progress=show)
+            summary = export_photos(session, destination, progress=show)
         # StoreError: damage found meanwhile, or the export's start could not be recorded.
         except (ExportRefused, StoreError) as error:
             out.write(f"photoscreen export: {error}\n")

@@ -15,15 +15,15 @@ import json
 from pathlib import Path
 from typing import TextIO
 
-from photoscreen.core.loading import UnreadablePhoto, photo_hash, read_photo_file
-from photoscreen.core.policy import (
+from photoscreen.core.basics import printable
+from photoscreen.core.imaging import UnreadablePhoto, photo_hash, read_photo_file
+from photoscreen.core.rules import (
     PhotoState,
     PhotoStatus,
     count_states,
 )
-from photoscreen.core.printable import printable
 from photoscreen.core.session import DecisionError, Session
-from photoscreen.core.store import StoreError
+from photoscreen.core.storage import StoreError
 
 Row = tuple[Path, str | None, PhotoStatus, str | None]
 

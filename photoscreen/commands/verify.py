@@ -25,11 +25,17 @@ import warnings
 from pathlib import Path
 from typing import TextIO
 
-from photoscreen.core.findings import UNCHECKED_KINDS, Finding, summarize
+from photoscreen.core.basics import open_without_following, printable
 from photoscreen.core.formats import describe_unsupported, sniff_format
-from photoscreen.core.loading import UnreadablePhoto, decode_photo, read_photo_file
-from photoscreen.core.metadata import DAMAGED, damage, inspect_metadata
-from photoscreen.core.printable import printable
+from photoscreen.core.imaging import UnreadablePhoto, decode_photo, read_photo_file
+from photoscreen.core.metadata import (
+    DAMAGED,
+    UNCHECKED_KINDS,
+    Finding,
+    damage,
+    inspect_metadata,
+    summarize,
+)
 
 CLEAN, IDENTIFYING, UNREADABLE = 0, 1, 2
 # For the command's --help (app.py builds the parser).
@@ -108,9 +114,7 @@ def _is_other_picture(head: bytes) -> bool:
 
 
 def _read_head(path: Path) -> bytes:
-    # Without following links, and without blocking if the file was swapped for a pipe.
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+    fd = open_without_following(path)
     try:
         return os.read(fd, _HEAD_BYTES)
     finally:

@@ -13,12 +13,12 @@ import pytest
 import skimage.data
 from PIL import Image
 
-from photoscreen.core.faces import FaceDetector
-from photoscreen.core.geometry import Box
-from photoscreen.core.policy import PhotoState
-from photoscreen.ui.app_settings import AppSettings
-from photoscreen.ui.main_window import MainWindow
-from photoscreen.ui.startup import build_window
+from photoscreen.core.basics.geometry import Box
+from photoscreen.core.faces.detector import FaceDetector
+from photoscreen.core.rules.policy import PhotoState
+from photoscreen.ui.control.app_settings import AppSettings
+from photoscreen.ui.window.main_window import MainWindow
+from photoscreen.ui.window.startup import build_window
 
 SIZE = (640, 480)
 # Where the astronaut's face lands in a photo made with ``face_at`` = (x, y): the

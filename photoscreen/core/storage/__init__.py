@@ -1,0 +1,47 @@
+"""The session database and what keeps it honest: the store, its schema and migrations, the
+chained audit trail, decisions as rows, the folder lock, this PC's fallback copy and centre
+file.
+"""
+
+from __future__ import annotations
+
+from photoscreen.core.storage import audit, decisions, records_check
+from photoscreen.core.storage.audit import utc_now
+from photoscreen.core.storage.centre_file import CentreFile, default_centre_path
+from photoscreen.core.storage.decisions import Snapshot
+from photoscreen.core.storage.fallback_copy import lock_and_open, open_store, open_store_for_reading
+from photoscreen.core.storage.location import SessionLocation, locate_session
+from photoscreen.core.storage.records_check import Findings, RecordsGuard
+from photoscreen.core.storage.session_lock import FolderLock, LockHolder, SessionLocked
+from photoscreen.core.storage.store import Store
+from photoscreen.core.storage.store_errors import (
+    DamagedValue,
+    StoreError,
+    WriteFailed,
+    is_disk_full,
+)
+
+__all__ = [
+    "CentreFile",
+    "DamagedValue",
+    "Findings",
+    "FolderLock",
+    "LockHolder",
+    "RecordsGuard",
+    "SessionLocation",
+    "SessionLocked",
+    "Snapshot",
+    "Store",
+    "StoreError",
+    "WriteFailed",
+    "audit",
+    "decisions",
+    "default_centre_path",
+    "is_disk_full",
+    "locate_session",
+    "lock_and_open",
+    "open_store",
+    "open_store_for_reading",
+    "records_check",
+    "utc_now",
+]

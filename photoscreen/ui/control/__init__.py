@@ -1,0 +1,27 @@
+"""The controllers and the view-state they publish: every decision the window makes, the photo
+on screen, review, opening and reading a folder, export, messages.
+"""
+
+from __future__ import annotations
+
+from photoscreen.ui.control.app_settings import AppSettings
+from photoscreen.ui.control.controller import Controller
+from photoscreen.ui.control.export_runner import ExportRunner
+from photoscreen.ui.control.messages import Level, Message, MessageBar, MessageChannel
+from photoscreen.ui.control.review_controller import ReviewController
+from photoscreen.ui.control.view_state import FaceOverlay, PanelState, QueueItem, ReviewState
+
+__all__ = [
+    "AppSettings",
+    "Controller",
+    "ExportRunner",
+    "FaceOverlay",
+    "Level",
+    "Message",
+    "MessageBar",
+    "MessageChannel",
+    "PanelState",
+    "QueueItem",
+    "ReviewController",
+    "ReviewState",
+]

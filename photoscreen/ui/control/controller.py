@@ -1,0 +1,532 @@
+"""Every decision the window makes: slots call the controller, the controller calls the core.
+
+The controller owns the open :class:`~photoscreen.core.session.Session`, the grid's model
+and filter, the folder scan and the photo on screen. Widgets never change the session
+themselves: they emit signals that land here (the settings dialog hands the controller
+the change to make), and they are updated from the signals below. What is
+allowed is decided by the core; refusals come back as plain words on the message channel.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtGui import QImage
+
+from photoscreen.core.basics import name_key, shown_name
+from photoscreen.core.imaging import ThumbnailStore
+from photoscreen.core.rules import Activity, PhotoState, photo_status
+from photoscreen.core.session import PhotoEntry, Session, SessionLocked
+from photoscreen.core.storage import LockHolder
+from photoscreen.ui.control import view_state as photo_state
+from photoscreen.ui.control.app_settings import AppSettings
+from photoscreen.ui.control.controller_verbs import REFUSALS, DecisionVerbs, report_refusal
+from photoscreen.ui.control.current_photo import CurrentPhoto
+from photoscreen.ui.control.folder_opening import FolderOpening, OpenedFolder
+from photoscreen.ui.control.folder_scan import FolderScan, ScannedPhoto
+from photoscreen.ui.control.messages import MessageChannel
+from photoscreen.ui.grid import (
+    ALL_PHOTOS,
+    REVIEW_FILTER,
+    GridEntry,
+    PhotoGridModel,
+    Roles,
+    StatusFilter,
+    StatusFilterProxy,
+    file_problem,
+)
+from photoscreen.ui.threads import JobError, Workers, quick_grid_thumbnail, stored_grid_thumbnail
+
+log = logging.getLogger(__name__)
+
+
+class Controller(QObject, DecisionVerbs):
+    """Holds the session and the state of the window; the one place decisions are made."""
+
+    opening_changed = Signal(object)  # Path of the folder being opened, or None
+    folder_opened = Signal(object)  # Path
+    folder_closed = Signal()
+    title_changed = Signal(str)
+    activities_changed = Signal(object)  # tuple[Activity, ...]
+    current_changed = Signal(object)  # photo id (file name) or None
+    panel_changed = Signal(object)  # PanelState or None
+    faces_changed = Signal(object)  # list[FaceOverlay]
+    image_shown = Signal(object, int, int)  # QImage, full width, full height
+    preview_toggled = Signal(bool)
+    counts_changed = Signal(object)  # list[PhotoStatus]
+    scan_progressed = Signal(int, int)
+    undo_changed = Signal(bool, bool)
+    drawing_requested = Signal()
+    review_mode_changed = Signal(bool)
+    # A folder whose lock may be left from a photoscreen that stopped: (folder, SessionLocked).
+    folder_locked = Signal(object, object)
+
+    def __init__(
+        self,
+        workers: Workers,
+        messages: MessageChannel,
+        settings: AppSettings,
+        detector_factory: Callable[[], Any] | None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.workers = workers
+        self.messages = messages
+        self.settings = settings
+        self._detector_factory = detector_factory
+        self.model = PhotoGridModel(self)
+        self.proxy = StatusFilterProxy()
+        self.proxy.setParent(self)
+        self.proxy.setSourceModel(self.model)
+        self.photo = CurrentPhoto(workers, messages, self)
+        self.photo.hidden_data_ready.connect(lambda _: self._show_panel())
+        self.photo.image_ready.connect(self._on_image)
+        self.photo.changed_on_disk.connect(self._rescan)
+        self.model.thumbnail_wanted.connect(self._load_thumbnail)
+        self.session: Session | None = None
+        self.scan: FolderScan | None = None
+        self._read_again: set[Path] = set()  # changed on disk while the folder was read
+        self._opening: FolderOpening | None = None
+        self._shown_activities: tuple[Activity, ...] | None = None
+        # How many grid cells the window shows (the window says, as a folder opens).
+        self.cells_on_screen = 0
+        self._photos: dict[str, PhotoEntry] = {}
+        self.current: str | None = None
+        self._last_row = 0
+        self.previewing = False
+        self.review_mode = False
+        self.exporting = False
+        self._records_said: str | None = None  # what was said about changed records
+
+    # --- folder -------------------------------------------------------------------------
+
+    def open_folder(self, folder: Path, take_over: LockHolder | None = None) -> bool:
+        """Start opening ``folder`` (closing the one open); False, with a message, if refused.
+
+        The session is opened on a worker (see :mod:`photoscreen.ui.control.folder_opening`):
+        ``folder_opened`` follows, or a message saying why the folder could not be opened,
+        or ``folder_locked`` when another photoscreen's lock may be left from one that
+        stopped (opened again with ``take_over`` if the person says so).
+        """
+        if self.exporting:
+            self.messages.warning("Please wait for the export to finish first.")
+            return False
+        self.close_folder()
+        if not self.settings.user_name:
+            self.messages.warning("Please enter your name first: File > Your name.")
+            return False
+        opening = FolderOpening(
+            Path(folder), self.settings.user_name, self.settings.centre_file, take_over
+        )
+        self._opening = opening
+        self.opening_changed.emit(opening.folder)
+        self.workers.run(
+            "session",
+            opening.job,
+            on_result=lambda _: self._opened(opening),
+            on_error=lambda error: self._open_failed(opening, error),
+        )
+        return True
+
+    @property
+    def opening(self) -> bool:
+        """True while a folder is being opened."""
+        return self._opening is not None
+
+    def _opened(self, opening: FolderOpening) -> None:
+        if opening is not self._opening:
+            opening.abandon()  # superseded: close the session it opened
+            return
+        opened = opening.claim()
+        self._opening = None
+        if opened is None:
+            return
+        self.opening_changed.emit(None)
+        self._start(opened)
+
+    def _open_failed(self, opening: FolderOpening, error: JobError) -> None:
+        if opening is not self._opening:
+            return
+        self._opening = None
+        self.opening_changed.emit(None)
+        self.folder_closed.emit()
+        if isinstance(error.exception, SessionLocked) and error.exception.may_be_stale:
+            self.folder_locked.emit(opening.folder, error.exception)
+        elif isinstance(error.exception, (SessionLocked, *REFUSALS, OSError)):
+            self.messages.error(f"The folder could not be opened. {error.exception}")
+        else:
+            self.messages.error(f"The folder could not be opened: {error.exception}", error.trace)
+
+    def _start(self, opened: OpenedFolder) -> None:
+        session = self.session = opened.session
+        self.settings.remember_folder(session.folder)
+        for problem in (session.fallback_reason, session.centre_problem):
+            if problem:
+                self.messages.warning(problem)
+        self._records_said = None
+        self._report_records()
+        session.add_listener(self._on_session_changed)
+        self._load_listing(opened.photos)
+        self.scan = FolderScan(self.workers, session, self._detector_factory, self)
+        self.scan.photo_scanned.connect(self._on_scanned)
+        self.scan.progressed.connect(self.scan_progressed)
+        self.scan.failed.connect(self._on_scan_failed)
+        self.scan.finished.connect(self._read_changed_files)
+        self._read_again = set()
+        self.scan.start(
+            [e.path for e in self._photos.values() if e.state is PhotoState.NOT_SCANNED],
+            self.cells_on_screen,
+        )
+        self.folder_opened.emit(session.folder)
+        self.title_changed.emit(self.window_title())
+        self._emit_undo()
+        # The activity buttons and the first photo follow in the next turn of the event
+        # loop: all of it in one turn, with the grid's first paint after it, stalled the
+        # window for 50-100 ms while the ingest workers started (benchmarks/
+        # responsiveness.py); two shorter turns keep it responsive.
+        QTimer.singleShot(0, self, lambda: self._finish_opening(session))
+
+    def _finish_opening(self, session: Session) -> None:
+        if self.session is not session:
+            return  # closed (or another folder opened) before this turn came
+        self._emit_activities(session.activities())
+        if self.current is None:
+            self.select(self._first_visible())
+
+    def close_folder(self) -> None:
+        """Stop background work for the open folder and close its session."""
+        if self._opening is not None:
+            self._opening.abandon()
+            self._opening = None
+            self.opening_changed.emit(None)
+        if self.session is None:
+            return
+        if self.scan is not None:
+            self.scan.cancel()
+            self.scan.deleteLater()
+            self.scan = None
+        self.workers.drain()
+        self.session.close()
+        self.session = None
+        self._photos = {}
+        self.current = None
+        self.model.set_entries([])
+        self.photo.clear("No folder open")
+        self.folder_closed.emit()
+        self.title_changed.emit(self.window_title())
+
+    def _emit_activities(self, activities: tuple[Activity, ...]) -> None:
+        # Rebuilding the activity buttons, keys and help costs the GUI thread ~10 ms:
+        # only when the list really changed (not on every refresh, nor for a folder with
+        # the same list as the last one).
+        if activities != self._shown_activities:
+            self._shown_activities = activities
+            self.activities_changed.emit(activities)
+
+    def change_user(self, name: str) -> None:
+        """The person at the PC is now ``name``: kept for next time, and the open folder's
+        decisions from now on are recorded under it. The previous person's steps can no
+        longer be undone or redone."""
+        if self.session is not None and self.session.user != name:
+            try:
+                self.session.change_user(name)  # audited: it can fail (the disk is full)
+            except REFUSALS as error:
+                report_refusal(self.messages, error)
+                return
+            self._emit_undo()
+            self.messages.info(f"Decisions from now on are recorded under the name {name}.")
+        self.settings.user_name = name
+
+    def window_title(self) -> str:
+        user = self.settings.user_name or "no name set"
+        where = f"{shown_name(self.session.folder.name)} — " if self.session else ""
+        return f"{where}photoscreen — {user}"
+
+    def _load_listing(self, entries: list[PhotoEntry]) -> None:
+        # Keyed by an id that survives Qt's strings: a file name need not be text.
+        self._photos = {entry.key: entry for entry in entries}
+        self.model.set_entries(
+            [
+                GridEntry(e.key, e.shown_name, e.status, photo_state.face_count(e.decisions))
+                for e in entries
+            ]
+        )
+        self.counts_changed.emit(self.model.statuses())
+
+    # --- keeping rows fresh -------------------------------------------------------------
+
+    def _on_session_changed(self, photo_hash: str | None) -> None:
+        # Ingest records photos from its worker thread; those arrive through the scan's
+        # own signal instead. Only changes made on the GUI thread are handled here.
+        if QThread.currentThread() is not self.thread():
+            return
+        if photo_hash is None:
+            self.refresh_all()
+        else:
+            self.refresh_photo(photo_hash)
+        self._emit_undo()
+
+    def refresh_all(self) -> None:
+        """Re-read every photo's decisions (settings changed, many photos changed)."""
+        if self.session is None:
+            return
+        for entry in self.session.photos():
+            self._store_entry(entry)
+        self._emit_activities(self.session.activities())
+        self.counts_changed.emit(self.model.statuses())
+        self._show_current(reload=False)
+        self._report_records()
+
+    def _report_records(self) -> None:
+        """Say, once per finding, that the folder's records were changed outside
+        photoscreen (found when it was opened, or by an export)."""
+        problem = None if self.session is None else self.session.records_problem
+        if problem and problem != self._records_said:
+            self.messages.error(problem)
+        self._records_said = problem
+
+    def refresh_photo(self, photo_hash: str) -> None:
+        """Re-read one picture's decisions (every file holding it) and show them."""
+        assert self.session is not None
+        decisions = self.session.photo(photo_hash)
+        status = photo_status(decisions, self.session.activities())
+        for entry in list(self._photos.values()):
+            if entry.photo_hash == photo_hash:
+                self._store_entry(PhotoEntry(entry.path, photo_hash, status, decisions))
+        self.counts_changed.emit(self.model.statuses())
+        if self.current and self._photos[self.current].photo_hash == photo_hash:
+            self._show_current(reload=False)
+
+    def _store_entry(self, entry: PhotoEntry) -> None:
+        self._photos[entry.key] = entry
+        self.model.update_entry(
+            entry.key, status=entry.status, face_count=photo_state.face_count(entry.decisions)
+        )
+
+    def _on_scanned(self, scanned: ScannedPhoto) -> None:
+        name = name_key(scanned.path.name)
+        if name not in self._photos:
+            return
+        if not scanned.complete:
+            if scanned.thumbnail is not None and not self.model.has_thumbnail(name):
+                self.model.set_thumbnail(name, scanned.thumbnail)
+            return
+        self._store_entry(
+            PhotoEntry(scanned.path, scanned.photo_hash, scanned.status, scanned.decisions)
+        )
+        if scanned.thumbnail is not None:
+            self.model.set_thumbnail(name, scanned.thumbnail)
+        self.counts_changed.emit(self.model.statuses())
+        if name == self.current:
+            self._show_current(reload=True)
+
+    def _on_scan_failed(self, error: JobError) -> None:
+        self.messages.error(
+            f"Reading the folder stopped: {error.exception}. Reopen the folder to try again.",
+            error.trace,
+        )
+
+    def _rescan(self, path: Path) -> None:
+        """Read again a photo found changed on disk; after the folder's reading, if that
+        is still going (starting a new read would stop it)."""
+        if self.scan is None or self.session is None:
+            return
+        if self.scan.running:
+            self._read_again.add(path)
+            return
+        self.scan.start([path])
+
+    def _read_changed_files(self) -> None:
+        if self._read_again and self.scan is not None:
+            paths, self._read_again = sorted(self._read_again), set()
+            self.scan.start(paths)
+
+    def _load_thumbnail(self, photo_id: str) -> None:
+        entry = self._photos.get(photo_id)
+        if entry is None or self.session is None or entry.state is PhotoState.UNREADABLE:
+            return
+        if entry.photo_hash is None and self.scan is not None and self.scan.running:
+            # Ingest makes a quick thumbnail for photos it is asked to put first.
+            self.scan.prioritise([entry.path])
+            return
+        if entry.photo_hash is None:
+            job = quick_grid_thumbnail(entry.path)
+        else:
+            job = stored_grid_thumbnail(
+                ThumbnailStore(self.session.session_dir), entry.photo_hash, entry.path
+            )
+
+        def made(image: QImage) -> None:
+            self.model.set_thumbnail(photo_id, image)
+
+        def failed(error: JobError) -> None:
+            self._thumbnail_failed(photo_id, error)
+
+        self.workers.run("thumbnails", job, on_result=made, on_error=failed)
+
+    def _thumbnail_failed(self, photo_id: str, error: JobError) -> None:
+        # The scan lists an unreadable file with its reason; a missing thumbnail is all
+        # this failure means, so it is logged, not shown twice. The cell asks again the
+        # next time it is painted (a file still being copied in may be whole by then).
+        log.info("no thumbnail for %s: %s", photo_id, error.exception)
+        self.model.forget_request(photo_id)
+
+    # --- choosing the photo on screen ---------------------------------------------------
+
+    def select(self, photo_id: str | None) -> None:
+        """Show ``photo_id`` (a file name of the folder), or nothing."""
+        if photo_id == self.current and photo_id is not None:
+            return
+        self.current = photo_id if photo_id in self._photos else None
+        if self.previewing:
+            self.toggle_preview()
+        row = self.proxy.mapFromSource(self.model.index(self.model.row_of(photo_id or ""))).row()
+        if row >= 0:
+            self._last_row = row
+        self.current_changed.emit(self.current)
+        self._show_current(reload=True)
+
+    def go(self, step: int) -> None:
+        """Move ``step`` photos along the grid's current order (filter applied)."""
+        target = self._neighbour(step)
+        if target is not None:
+            self.select(target)
+
+    def go_to_end(self, last: bool) -> None:
+        count = self.proxy.rowCount()
+        if count:
+            self.select(self._proxy_id(count - 1 if last else 0))
+
+    def _neighbour(self, step: int) -> str | None:
+        count = self.proxy.rowCount()
+        if not count:
+            return None
+        row = self.proxy.mapFromSource(
+            self.model.index(self.model.row_of(self.current or ""))
+        ).row()
+        if row < 0:
+            # The current photo left the filter (it was decided): its old place now
+            # holds the next photo.
+            row = self._last_row - (1 if step > 0 else 0)
+        return self._proxy_id(min(max(row + step, 0), count - 1))
+
+    def _proxy_id(self, row: int) -> str | None:
+        return self.model.photo_id_at(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+
+    def _first_visible(self) -> str | None:
+        return self._proxy_id(0) if self.proxy.rowCount() else None
+
+    def set_filter(self, status_filter: StatusFilter) -> None:
+        self.proxy.set_filter(status_filter)
+        current_row = self.proxy.mapFromSource(
+            self.model.index(self.model.row_of(self.current or ""))
+        ).row()
+        if current_row < 0:
+            self.select(self._first_visible())
+
+    def current_entry(self) -> PhotoEntry | None:
+        return self._photos.get(self.current) if self.current else None
+
+    def _show_current(self, *, reload: bool) -> None:
+        entry = self.current_entry()
+        if entry is None:
+            self.photo.clear("No photo chosen" if self._photos else "No photos in this folder")
+        elif (problem := file_problem(entry.status)) is not None:
+            self.photo.clear(problem.sentence)
+        elif entry.photo_hash is None:
+            if self.scan is not None:
+                self.scan.read_first(entry.path)  # the photo on screen is read first
+            # Its grid thumbnail, if made already, stands in until it has been read.
+            self.photo.clear("Still reading this photo…", self._thumbnail_of(entry.key))
+        elif reload:
+            # The grid's thumbnail stands in (scaled) until the full picture is decoded.
+            self.photo.show(entry.path, entry.photo_hash, self._thumbnail_of(entry.key))
+        self._show_panel()
+        self._show_faces()
+        if self.previewing:
+            self._request_preview()
+
+    def _thumbnail_of(self, photo_id: str) -> Any:
+        """The grid's thumbnail of ``photo_id`` (a QImage), or None if not made yet."""
+        return self.model.index(self.model.row_of(photo_id)).data(Roles.THUMBNAIL)
+
+    def _show_faces(self) -> None:
+        # Boxes go over the picture they belong to, never over the one still on screen
+        # while the next decodes: until it arrives the view shows no boxes to edit.
+        entry = self.current_entry()
+        if entry is not None and self.photo.is_on_screen(entry.path, entry.photo_hash):
+            self.faces_changed.emit(photo_state.face_overlays(entry.decisions))
+        else:
+            self.faces_changed.emit([])
+
+    def _on_image(self, image: object, width: int, height: int) -> None:
+        # A new picture replaces the view's scene: its boxes are drawn again on top.
+        self.image_shown.emit(image, width, height)
+        self._show_faces()
+
+    def _show_panel(self) -> None:
+        entry = self.current_entry()
+        if entry is None:
+            self.panel_changed.emit(None)
+            return
+        hidden = (
+            self.photo.hidden_data if self.photo.key == (entry.path, entry.photo_hash) else None
+        )
+        self.panel_changed.emit(
+            photo_state.panel_state(entry.shown_name, entry.status, entry.decisions, hidden)
+        )
+
+    # --- review mode --------------------------------------------------------------------
+
+    def set_review_mode(self, on: bool) -> None:
+        self.review_mode = on
+        self.review_mode_changed.emit(on)
+        self.set_filter(REVIEW_FILTER if on else ALL_PHOTOS)
+
+    def change_settings(self, change: Callable[[Session], object]) -> bool:
+        """Apply ``change(session)`` to the centre's settings; False, with a message, if refused."""
+        if self.session is None:
+            return False
+        try:
+            change(self.session)
+        except REFUSALS as error:
+            report_refusal(self.messages, error)
+            return False
+        self.refresh_all()
+        return True
+
+    def change_settings_with_pin(
+        self, change: Callable[[Session], object], done: Callable[[bool], None]
+    ) -> None:
+        """:meth:`change_settings` for a change that checks the reviewer PIN (setting,
+        changing or removing it, lifting a block): scrypt is too slow for the GUI thread,
+        so it runs on the writer pool; ``done(True)`` or ``done(False)`` (refused, with a
+        message) is called on the GUI thread afterwards."""
+        session = self.session
+        if session is None:
+            done(False)
+            return
+
+        def finished(_: object) -> None:
+            self.refresh_all()
+            done(True)
+
+        def failed(error: JobError) -> None:
+            if isinstance(error.exception, REFUSALS):
+                report_refusal(self.messages, error.exception)
+            else:
+                self.messages.error(f"The setting was not saved: {error.exception}", error.trace)
+            self.refresh_all()  # a refusal may still have changed something (partly saved)
+            done(False)
+
+        self.workers.run(
+            "writer", lambda context: change(session), on_result=finished, on_error=failed
+        )
+
+    def entries(self) -> list[PhotoEntry]:
+        """Every photo of the open folder, in folder order."""
+        return list(self._photos.values())

@@ -1,0 +1,270 @@
+"""The controller's verbs for the photo on screen: decisions, face boxes, preview, undo.
+
+Split from :mod:`photoscreen.ui.control.controller` to keep modules small; only
+:class:`~photoscreen.ui.control.controller.Controller` uses this mixin. Every verb hands the
+decision to the core session and reports a refusal on the message channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from photoscreen.core.basics import Box
+from photoscreen.core.rules import PhotoState, ReviewRefused
+from photoscreen.core.session import DecisionError, Session
+from photoscreen.core.settings import SettingError
+from photoscreen.core.storage import StoreError, WriteFailed
+from photoscreen.ui.threads import FoundAgain, look_harder
+
+if TYPE_CHECKING:
+    from photoscreen.core.session import PhotoEntry
+    from photoscreen.ui.control.current_photo import CurrentPhoto
+    from photoscreen.ui.control.messages import MessageChannel
+    from photoscreen.ui.threads import JobError, Workers
+
+# What the core raises when a person's request is refused; shown as a notice, not a crash.
+REFUSALS = (DecisionError, ReviewRefused, SettingError, StoreError)
+
+
+def report_refusal(messages: MessageChannel, error: BaseException) -> None:
+    """Say why a request was refused. A change the store could not save (the disk is
+    full) is a problem, shown until dismissed; a refusal by the rules is a warning."""
+    if isinstance(error, WriteFailed):
+        messages.error(str(error))
+    else:
+        messages.warning(str(error))
+
+
+def found_again_text(faces: int, possible: int) -> str:
+    """What looking harder found, in plain words."""
+    if not faces and not possible:
+        return "No more faces found."
+    parts = []
+    if faces:
+        parts.append(f"{faces} more face{'s' if faces != 1 else ''} (will be hidden)")
+    if possible:
+        noun = "possible face" if possible == 1 else "possible faces"
+        parts.append(f"{possible} {noun} to accept or dismiss")
+    advice = " Delete any box that is not a face." if faces else ""
+    return f"Found {' and '.join(parts)}.{advice}"
+
+
+class DecisionVerbs:
+    """Decisions on the photo on screen; needs the controller attributes declared here."""
+
+    session: Session | None
+    messages: MessageChannel
+    workers: Workers
+    photo: CurrentPhoto
+    current: str | None
+    previewing: bool
+    _photos: dict[str, PhotoEntry]
+    drawing_requested: Any  # the controller's signals
+    preview_toggled: Any
+    undo_changed: Any
+    current_entry: Callable[[], PhotoEntry | None]
+    refresh_photo: Callable[[str], None]
+    select: Callable[[str | None], None]
+    _neighbour: Callable[[int], str | None]
+
+    # --- staff decisions on the photo on screen -----------------------------------------
+
+    def _decide(self, action: Callable[[Session, str], object]) -> bool:
+        """Apply ``action(session, hash)`` to the photo on screen; False if refused."""
+        entry = self.current_entry()
+        if self.session is None or entry is None:
+            return False
+        if entry.photo_hash is None or entry.state is PhotoState.UNREADABLE:
+            self.messages.warning("This photo has not been read yet, or cannot be opened.")
+            return False
+        try:
+            action(self.session, entry.photo_hash)
+        except REFUSALS as error:
+            report_refusal(self.messages, error)
+            # The window shows what is saved, never what was only asked for (a box
+            # dragged on screen whose move could not be saved goes back).
+            self.refresh_photo(entry.photo_hash)
+            return False
+        return True
+
+    def _decide_in_background(self, action: Callable[[Session, str], object]) -> None:
+        """:meth:`_decide` for an action that checks the reviewer PIN: scrypt is too slow
+        for the GUI thread, so it runs on the writer pool and the photo is shown again
+        when it is done (or the refusal is said)."""
+        entry = self.current_entry()
+        session = self.session
+        if session is None or entry is None or entry.photo_hash is None:
+            return
+        digest = entry.photo_hash
+
+        def failed(error: JobError) -> None:
+            if isinstance(error.exception, REFUSALS):
+                report_refusal(self.messages, error.exception)
+            else:
+                self.messages.error(f"The decision was not saved: {error.exception}", error.trace)
+            self.refresh_photo(digest)  # shown as saved, never as only asked for
+
+        self.workers.run(
+            "writer",
+            lambda context: action(session, digest),
+            on_result=lambda _: self.refresh_photo(digest),
+            on_error=failed,
+        )
+
+    def _decisions(self) -> Any:
+        entry = self.current_entry()
+        return None if entry is None else entry.decisions
+
+    def set_activity(self, key: str) -> None:
+        self._decide(lambda s, h: s.set_activity(h, key))
+
+    def toggle_exclude(self) -> None:
+        now = self._decisions()
+        self._decide(lambda s, h: s.set_excluded(h, not (now and now.excluded)))
+
+    def toggle_unclothed(self, pin: str | None = None) -> None:
+        now = self._decisions()
+        wanted = not (now and now.unclothed)
+        if pin is None:
+            self._decide(lambda s, h: s.set_unclothed(h, wanted))
+        else:
+            self._decide_in_background(lambda s, h: s.set_unclothed(h, wanted, pin=pin))
+
+    def unclothed_mark_needing_pin(self) -> str | None:
+        """Who marked the photo on screen unclothed, when clearing it needs the PIN; else None."""
+        entry = self.current_entry()
+        if self.session is None or entry is None or entry.photo_hash is None:
+            return None
+        return self.session.unclothed_mark_needing_pin(entry.photo_hash)
+
+    def flag_for_review(self, note: str) -> None:
+        if self._decide(lambda s, h: s.flag_for_review(h, note)):
+            self.messages.info(f"{self.current} was sent to the manager for review.")
+
+    def faces_checked_and_next(self) -> None:
+        now = self._decisions()
+        undecided = now.pending_faces if now else 0
+        if undecided:
+            self.messages.warning(
+                f"Accept or dismiss the possible face{'s' if undecided > 1 else ''} first "
+                "(A or D, or the ✓ and ✗ on the box), then mark the faces checked."
+            )
+            return
+        following = self._neighbour(+1)
+        if not self._decide(lambda s, h: s.set_faces_checked(h, True)):
+            return
+        if following is not None and following != self.current:
+            self.select(following)
+        else:
+            self.messages.info("Faces checked. That was the last photo in this list.")
+
+    def add_face(self, box: Box) -> None:
+        self._decide(lambda s, h: s.add_face(h, box))
+
+    def move_face(self, face_id: str, box: Box) -> None:
+        self._decide(lambda s, h: s.move_face(h, int(face_id), box))
+
+    def delete_face(self, face_id: str) -> None:
+        self._decide(lambda s, h: s.remove_face(h, int(face_id)))
+
+    def accept_possible(self, face_id: str) -> None:
+        self._decide(lambda s, h: s.accept_face(h, int(face_id)))
+
+    def dismiss_possible(self, face_id: str) -> None:
+        self._decide(lambda s, h: s.dismiss_face(h, int(face_id)))
+
+    def toggle_consent(self, face_id: str) -> None:
+        now = self._decisions()
+        face = next((f for f in (now.faces if now else ()) if str(f.id) == face_id), None)
+        on_file = face is not None and face.consent_by is not None
+        self._decide(lambda s, h: s.set_consent(h, int(face_id), not on_file))
+
+    def start_drawing(self) -> None:
+        if self.current_entry() is not None:
+            self.drawing_requested.emit()
+
+    def look_harder(self) -> None:
+        """Search the photo on screen again, more slowly, for faces the first pass missed."""
+        entry = self.current_entry()
+        if entry is None or entry.photo_hash is None or entry.decisions is None:
+            return
+        digest = entry.photo_hash
+        self.messages.info("Looking harder for faces in this photo…")
+
+        def found(result: FoundAgain) -> None:
+            self.add_found_again(result)
+
+        def failed(error: JobError) -> None:
+            self.messages.error(f"Looking for more faces failed: {error.exception}", error.trace)
+
+        self.workers.run(
+            "viewer",
+            look_harder(entry.path, digest),
+            on_result=found,
+            on_error=failed,
+            lane="look_harder",
+        )
+
+    def add_found_again(self, result: FoundAgain) -> None:
+        """Add what no known box (even a dismissed one) covers: faces, and possible faces."""
+        if self.session is None:
+            return
+        try:
+            faces, possible = self.session.add_detections(
+                result.photo_hash, result.detections, result.settings_key
+            )
+        except REFUSALS as error:
+            report_refusal(self.messages, error)
+            return
+        self.messages.info(found_again_text(faces, possible))
+
+    def toggle_preview(self) -> None:
+        self.previewing = not self.previewing
+        self.preview_toggled.emit(self.previewing)
+        if self.previewing:
+            self._request_preview()
+        else:
+            self.photo.preview_ready.emit(None)
+
+    def _request_preview(self) -> None:
+        decisions = self._decisions()
+        if self.session is None or decisions is None:
+            return
+        self.photo.request_preview(decisions.faces_to_redact, self.session.export_options())
+
+    # --- undo / redo --------------------------------------------------------------------
+
+    def undo(self) -> None:
+        self._undo_or_redo(undo=True)
+
+    def redo(self) -> None:
+        self._undo_or_redo(undo=False)
+
+    def _undo_or_redo(self, *, undo: bool) -> None:
+        if self.session is None:
+            return
+        what = self.session.undo_description() if undo else self.session.redo_description()
+        try:
+            photo_hash = self.session.undo() if undo else self.session.redo()
+        except REFUSALS as error:
+            report_refusal(self.messages, error)
+            return
+        if photo_hash is None:
+            self.messages.info("Nothing to undo." if undo else "Nothing to redo.")
+            return
+        shown = self.current_entry()
+        if shown is None or shown.photo_hash != photo_hash:
+            self.select(
+                next(
+                    (n for n, e in self._photos.items() if e.photo_hash == photo_hash), self.current
+                )
+            )
+        self.messages.info(f"{'Undone' if undo else 'Redone'}: {what}")
+        self._emit_undo()
+
+    def _emit_undo(self) -> None:
+        session = self.session
+        self.undo_changed.emit(
+            bool(session and session.can_undo), bool(session and session.can_redo)
+        )

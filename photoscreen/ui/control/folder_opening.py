@@ -1,0 +1,80 @@
+"""Opening a folder's session off the GUI thread: the database, its migrations, the listing.
+
+``Session.open`` takes the folder's lock, opens (and may migrate) the SQLite store and
+adopts the centre's settings; listing the folder reads every file's record. Together that
+is 100-200 ms on an office PC, too long for the GUI thread, so it runs as a job on the
+``session`` pool and the controller gets an :class:`OpenedFolder` back.
+
+An opening can be abandoned while it runs (another folder was chosen, the window is
+closing). The session it made holds the folder's lock, so it must never be dropped on
+the floor: whichever side comes second (the job finishing, or :meth:`abandon`) closes it.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from photoscreen.core.basics import Cancelled
+from photoscreen.core.session import PhotoEntry, Session
+from photoscreen.core.storage import LockHolder
+from photoscreen.ui.threads import JobContext
+
+
+@dataclass(frozen=True)
+class OpenedFolder:
+    """A session opened on a worker, with what the grid shows first."""
+
+    session: Session
+    photos: list[PhotoEntry]
+
+
+class FolderOpening:
+    """One request to open ``folder``; :meth:`job` runs on a worker, the rest on the GUI thread."""
+
+    def __init__(
+        self,
+        folder: Path,
+        user: str,
+        centre_file: Path | None,
+        take_over: LockHolder | None = None,
+    ) -> None:
+        self.folder = Path(folder)
+        self._user = user
+        self._centre_file = centre_file
+        self._take_over = take_over  # a lock the person said is left from a stopped one
+        self._lock = threading.Lock()
+        self._abandoned = False
+        self._unclaimed: OpenedFolder | None = None
+
+    def job(self, context: JobContext) -> OpenedFolder:
+        """Open the session and list the folder (worker thread)."""
+        session = Session.open(
+            self.folder, self._user, centre_file=self._centre_file, take_over=self._take_over
+        )
+        try:
+            opened = OpenedFolder(session, session.photos())
+        except BaseException:
+            session.close()
+            raise
+        with self._lock:
+            if not self._abandoned:
+                self._unclaimed = opened
+                return opened
+        session.close()
+        raise Cancelled()
+
+    def claim(self) -> OpenedFolder | None:
+        """Take the opened session (GUI thread, on the job's result); None if abandoned."""
+        with self._lock:
+            opened, self._unclaimed = self._unclaimed, None
+        return opened
+
+    def abandon(self) -> None:
+        """Nobody wants this folder any more: close its session if it is already open."""
+        with self._lock:
+            self._abandoned = True
+            opened, self._unclaimed = self._unclaimed, None
+        if opened is not None:
+            opened.session.close()

@@ -1,0 +1,82 @@
+"""What a key press or a menu entry does to the selected face box, in one table.
+
+Kept apart from the photo view so the mapping is plain data: the view asks which command
+a key means for a box of a given kind and emits the matching signal; the help overlay can
+list :data:`BOX_KEY_HELP`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from photoscreen.ui.photo.face_items import KIND_CONSENT, KIND_FACE, KIND_POSSIBLE
+
+ACCEPT = "accept"  # a possible face is a face: redact it
+DISMISS = "dismiss"  # a possible face is not a face
+DELETE = "delete"  # remove a face box
+CONSENT = "consent"  # toggle "consent on file" on a face
+
+_DELETE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+_ACCEPT_KEYS = (Qt.Key.Key_A, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_ARROWS = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),
+    Qt.Key.Key_Down: (0, 1),
+}
+
+BOX_KEY_HELP = (
+    ("Tab / Shift+Tab", "Select the next / previous face box"),
+    ("Delete", "Remove the selected face box"),
+    ("Shift+C", "Consent on file for the selected face (it will not be blurred); again to undo"),
+    ("Enter", "Yes, the selected possible face is a face"),
+    ("Shift+arrows", "Move the selected box"),
+    ("Esc", "Deselect, or stop drawing a box"),
+)
+
+
+def box_command(kind: str, key: int, modifiers: Qt.KeyboardModifier) -> str | None:
+    """The command a key means for a selected box of ``kind``, or ``None``.
+
+    Consent is Shift+C, not C: plain C is the window's "faces checked", and a slip of the
+    finger must never leave a face unblurred.
+    """
+    modifiers &= ~Qt.KeyboardModifier.KeypadModifier
+    if key == Qt.Key.Key_C and modifiers == Qt.KeyboardModifier.ShiftModifier:
+        return CONSENT if kind in (KIND_FACE, KIND_CONSENT) else None
+    if modifiers != Qt.KeyboardModifier.NoModifier:
+        return None
+    if kind == KIND_POSSIBLE:
+        if key in _ACCEPT_KEYS:
+            return ACCEPT
+        if key in _DELETE_KEYS or key == Qt.Key.Key_D:
+            return DISMISS
+        return None
+    if key in _DELETE_KEYS:
+        return DELETE
+    return None
+
+
+def nudge_direction(key: int, modifiers: Qt.KeyboardModifier) -> tuple[int, int] | None:
+    """Shift+arrow moves the selected box: the (dx, dy) step it asks for, or ``None``."""
+    if modifiers != Qt.KeyboardModifier.ShiftModifier:
+        return None
+    for arrow, direction in _ARROWS.items():
+        if key == arrow:
+            return direction
+    return None
+
+
+def menu_entries(kind: str) -> list[tuple[str, str]]:
+    """The context menu of a box of ``kind``: (text, command) pairs."""
+    if kind == KIND_POSSIBLE:
+        return [
+            ("Yes, it is a face: blur it  (A)", ACCEPT),
+            ("Not a face: remove the box  (D)", DISMISS),
+        ]
+    consent = (
+        "Consent withdrawn: blur this face  (Shift+C)"
+        if kind == KIND_CONSENT
+        else "Consent on file: do not blur  (Shift+C)"
+    )
+    return [(consent, CONSENT), ("Delete this box  (Delete)", DELETE)]

@@ -1,0 +1,20 @@
+"""The window's widgets: the side panel, review mode, the welcome page, keyboard help and the
+command table.
+"""
+
+from __future__ import annotations
+
+from photoscreen.ui.widgets.actions import Actions, build_menus
+from photoscreen.ui.widgets.help_overlay import HelpOverlay
+from photoscreen.ui.widgets.review_mode import ReviewPanel
+from photoscreen.ui.widgets.side_panel import SidePanel
+from photoscreen.ui.widgets.welcome import WelcomePage
+
+__all__ = [
+    "Actions",
+    "HelpOverlay",
+    "ReviewPanel",
+    "SidePanel",
+    "WelcomePage",
+    "build_menus",
+]

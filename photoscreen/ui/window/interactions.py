@@ -1,0 +1,249 @@
+"""The window's conversations with the person: file choosers, prompts, dialogs, drops.
+
+Each flow opens its dialog with ``open()`` (never ``exec()``) and hands the answer to the
+controller. Keeping these here leaves the main window with layout and wiring only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from photoscreen.core.storage import SessionLocked
+from photoscreen.ui.control import Controller, ExportRunner
+from photoscreen.ui.dialogs import (
+    ExportDialog,
+    NamePrompt,
+    PinPrompt,
+    SettingsDialog,
+    ask_manager_prompt,
+)
+
+if TYPE_CHECKING:
+    from photoscreen.ui.window.main_window import MainWindow
+
+
+class Interactions(QObject):
+    """Opens the dialogs of the window and passes their answers on."""
+
+    def __init__(self, window: MainWindow, controller: Controller) -> None:
+        super().__init__(window)
+        self._window = window
+        self._controller = controller
+        self.export_runner = ExportRunner(controller, self)
+        self.dialog: object | None = None  # the dialog open now (tests drive it)
+        self._closing_after_export = False
+        controller.folder_locked.connect(self.ask_open_anyway)
+
+    def handlers(self) -> dict[str, Callable[[], object]]:
+        """What each command of :mod:`photoscreen.ui.widgets.actions` does."""
+        c = self._controller
+        return {
+            "next": lambda: c.go(+1),
+            "previous": lambda: c.go(-1),
+            "first": lambda: c.go_to_end(last=False),
+            "last": lambda: c.go_to_end(last=True),
+            "faces_checked": c.faces_checked_and_next,
+            "exclude": c.toggle_exclude,
+            "unclothed": self.toggle_unclothed,
+            "ask_manager": self.ask_manager,
+            "add_box": c.start_drawing,
+            "look_harder": c.look_harder,
+            "preview": c.toggle_preview,
+            "zoom_in": self._window.photo_view.zoom_in,
+            "zoom_out": self._window.photo_view.zoom_out,
+            "fit": self._window.photo_view.zoom_to_fit,
+            "accept_possible": self._window.photo_view.accept_possible,
+            "dismiss_possible": self._window.photo_view.dismiss_possible,
+            "undo": c.undo,
+            "redo": c.redo,
+            "open_folder": self.choose_folder,
+            "export": self.show_export,
+            "review_mode": lambda: c.set_review_mode(not c.review_mode),
+            "settings": self.show_settings,
+            "help": self._window.help_overlay.toggle,
+            "your_name": self.ask_name,
+            "quit": self._window.close,
+        }
+
+    def _show(self, dialog: object) -> None:
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # type: ignore[attr-defined]
+        dialog.finished.connect(self._forget_dialog)  # type: ignore[attr-defined]
+        dialog.open()  # type: ignore[attr-defined]
+
+    def _forget_dialog(self) -> None:
+        self.dialog = None
+
+    # --- folders ------------------------------------------------------------------------
+
+    def choose_folder(self) -> None:
+        chooser = QFileDialog(self._window, "Open a folder of photos")
+        chooser.setFileMode(QFileDialog.FileMode.Directory)
+        chooser.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        chooser.fileSelected.connect(lambda chosen: self._controller.open_folder(Path(chosen)))
+        self._show(chooser)
+
+    def open_demo(self) -> None:
+        """Build the sample folder (on a worker: it makes a dozen photos) and open it."""
+        from photoscreen.core.demo import ensure_demo_folder
+
+        self._controller.messages.info("Making the sample photos…")
+        self._controller.workers.run(
+            "writer",
+            lambda context: ensure_demo_folder(),
+            on_result=self._controller.open_folder,
+            on_error=lambda error: self._controller.messages.error(
+                f"The sample photos could not be made: {error.exception}", error.trace
+            ),
+        )
+
+    def drag_entered(self, event: QDragEnterEvent) -> None:
+        if _dropped_folder(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropped(self, event: QDropEvent) -> None:
+        folder = _dropped_folder(event)
+        if folder is None:
+            self._controller.messages.warning("Drop a folder of photos here to open it.")
+            return
+        event.acceptProposedAction()
+        self._controller.open_folder(folder)
+
+    def ask_open_anyway(self, folder: Path, locked: SessionLocked) -> None:
+        """The folder's lock may be left from a photoscreen that stopped: say who holds it,
+        and open the folder anyway if the person says that one is not running."""
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Folder open elsewhere?",
+            f"{locked}\n\nIf photoscreen is still open there, close it there first: two "
+            "people working on the same photos at once would overwrite each other's "
+            "decisions. Opening anyway means the other photoscreen saves nothing more.",
+            QMessageBox.StandardButton.NoButton,
+            self._window,
+        )
+        anyway = question.addButton(
+            "The other photoscreen is not running: open anyway", QMessageBox.ButtonRole.AcceptRole
+        )
+        question.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+
+        def answered() -> None:
+            if question.clickedButton() is anyway:
+                self._controller.open_folder(folder, take_over=locked.holder)
+
+        question.finished.connect(answered)
+        self._show(question)
+
+    # --- prompts and dialogs ------------------------------------------------------------
+
+    def ask_name(self, then: Callable[[], None] | None = None) -> None:
+        """Ask for the user's name (first start, or File > Your name), then ``then``.
+
+        The open folder's decisions from now on are recorded under the new name, which the
+        title bar shows: the two never disagree.
+        """
+        prompt = NamePrompt(self._window, self._controller.settings.user_name)
+
+        def answered(name: str) -> None:
+            self._controller.change_user(name)
+            self._window.setWindowTitle(self._controller.window_title())
+            if then is not None:
+                then()
+
+        prompt.answered.connect(answered)
+        self._show(prompt)
+
+    def ask_manager(self) -> None:
+        if self._controller.current_entry() is None:
+            return
+        prompt = ask_manager_prompt(self._window)
+        prompt.answered.connect(self._controller.flag_for_review)
+        self._show(prompt)
+
+    def toggle_unclothed(self) -> None:
+        """Mark or unmark unclothed; a mark not made in this sitting, with a PIN set, needs
+        the PIN."""
+        marker = self._controller.unclothed_mark_needing_pin()
+        if marker is None:
+            self._controller.toggle_unclothed()
+            return
+        prompt = PinPrompt(
+            self._window,
+            f"{marker} marked this photo unclothed / semi-clothed, so only the manager can "
+            "clear it now: type the reviewer PIN.",
+        )
+        prompt.answered.connect(lambda pin: self._controller.toggle_unclothed(pin))
+        self._show(prompt)
+
+    def show_export(self) -> None:
+        if self._controller.session is None:
+            self._controller.messages.info("Open a folder of photos first.")
+            return
+        if self.export_runner.running:
+            return
+        dialog = ExportDialog(
+            self.export_runner,
+            self._controller.model.statuses(),
+            self._controller.settings.last_export_folder,
+            self._window,
+        )
+        self._show(dialog)
+
+    def show_settings(self) -> None:
+        if self._controller.session is None:
+            self._controller.messages.info("Open a folder first: settings are kept with it.")
+            return
+        self._show(SettingsDialog(self._controller, self._window))
+
+    def confirm_close(self) -> bool:
+        """True when the window may close now. Mid-export, asks first: stopping keeps the
+        photos saved so far (nothing half-written) and the window closes once it stopped."""
+        runner = self.export_runner
+        if not runner.running or self._closing_after_export:
+            if runner.running:
+                runner.cancel()
+            return True
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Export still running",
+            "Photos are still being exported. Stop the export and close photoscreen? The "
+            "photos saved so far stay in the export folder; the rest are not exported.",
+            QMessageBox.StandardButton.NoButton,
+            self._window,
+        )
+        stop = question.addButton("Stop export and close", QMessageBox.ButtonRole.AcceptRole)
+        question.addButton("Keep exporting", QMessageBox.ButtonRole.RejectRole)
+        question.setDefaultButton(stop)
+
+        def answered() -> None:
+            if question.clickedButton() is not stop:
+                return
+            self._closing_after_export = True
+            if not runner.running:  # it finished while the question was open
+                self._window.close()
+                return
+            self._controller.messages.info("Stopping the export, then closing…")
+            runner.finished.connect(lambda _summary: self._window.close())
+            runner.failed.connect(lambda _why: self._window.close())
+            runner.cancel()
+
+        question.finished.connect(answered)
+        self._show(question)
+        return False
+
+
+def _dropped_folder(event: QDragEnterEvent | QDropEvent) -> Path | None:
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile() and Path(url.toLocalFile()).is_dir():
+            return Path(url.toLocalFile())
+    return None

@@ -1,0 +1,1 @@
+"""Tests of the Qt-free core, one folder per part of photoscreen.core."""
