@@ -13,7 +13,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from photoscreen.core import centerface, face_fusion, face_passes, faces
+from photoscreen.core import centerface, face_fusion, face_passes, face_windows, faces
 from photoscreen.core.face_passes import MAX_TILE_SIDE, TILE_OVERLAP, TILED_MAX_FACE, tile_spans
 from photoscreen.core.faces import (
     Detection,
@@ -191,7 +191,7 @@ def _detector_constants() -> list[tuple[ModuleType, str]]:
     """Every numeric or text constant (UPPER_CASE) of the detector's modules, each from
     the module that defines it (the others import it)."""
     found: dict[str, ModuleType] = {}
-    for module in (centerface, face_passes, face_fusion, faces):
+    for module in (centerface, face_passes, face_fusion, face_windows, faces):
         for name, value in vars(module).items():
             plain = isinstance(value, (int, float, str)) and not isinstance(value, bool)
             if name.isupper() and plain and name not in found:
