@@ -13,16 +13,19 @@ How a photo is looked at (see ``docs/faces-benchmark.md`` for the measurements):
   pass is looked at whole at 896 px on its long side (enlarged up to 3x), plus its mirror
   image, their heatmaps averaged (a face scores high in both views, noise rarely does).
   A photo whose long side is 1344 px or more gets a *fine* pass at up to 2496 px (never
-  above the photo's own size), in tiles of at most 640 px, and beside it a whole-photo
-  pass at 576 px, mirrored, for the faces too big for a tile. CenterFace is confident
-  from faces of about 25 px in its input: a child's 44 px face in a 4000 x 3000 group
-  shot is 9 px at 800 (missed) but 27 px at 2496 (found; at 2304 its score already falls
-  below the possible band); the fine pass is most of the cost on big photos.
+  above the photo's own size), *gated*: a tiled pass at half that size looks at the whole
+  photo, and the fine pass looks only in small windows around its faint peaks
+  (:mod:`photoscreen.core.faces.windows`; a crowd makes it tile the whole photo). Beside
+  them a whole-photo pass at 576 px, mirrored, for the faces too big for a tile.
+  CenterFace is confident from faces of about 25 px in its input: a child's 44 px face
+  in a 4000 x 3000 group shot is 9 px at 800 (missed) but 27 px at 2496 (found; at 2304
+  its score already falls below the possible band); at 1248 (the gate) it scores ~0.05,
+  enough to be looked at closer.
 - **Thorough mode** ("look harder" on one photo): whole-photo passes at 896 px (mirrored)
   and 1248 px, a fine pass at up to 4000 px (a 12 MP photo at full size), and lower
   thresholds.
 
-Boxes of the passes are merged by :mod:`photoscreen.core.faces.fusion`.
+Boxes of the passes (the gate's too) are merged by :mod:`photoscreen.core.faces.fusion`.
 
 A :class:`FaceDetector` runs its network on ONNX Runtime when that is installed (see
 :mod:`photoscreen.core.faces.onnx_runner`), with a mirror image's and tiles' runs side by side
@@ -42,17 +45,14 @@ from enum import Enum
 import numpy as np
 import numpy.typing as npt
 
-from photoscreen.core.basics import Box
+from photoscreen.core.basics.geometry import Box
 from photoscreen.core.faces import centerface
 from photoscreen.core.faces import fusion as face_fusion
 from photoscreen.core.faces import passes as face_passes
+from photoscreen.core.faces import windows as face_windows
 from photoscreen.core.faces.centerface import CenterFaceNet, FloatArray, ModelMissingError
 from photoscreen.core.faces.onnx_runner import Backend, default_backend, thread_plan
-from photoscreen.core.faces.passes import (
-    PassInput,
-    PassSpec,
-    run_passes,
-)
+from photoscreen.core.faces.passes import PassInput, PassResult, PassSpec, run_passes
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,13 @@ def _tuning() -> tuple[object, ...]:
         face_passes.EDGE_MARGIN,
         face_passes.TILED_MAX_FACE,
         face_passes.PASS_NMS_IOU,
+        face_windows.GATE_RATIO,
+        face_windows.GATE_SCORE,
+        face_windows.GATE_SMALL_FACE,
+        face_windows.WINDOW,
+        face_windows.WINDOW_MARGIN,
+        face_windows.WINDOWED_MAX_FACE,
+        face_windows.GATED_SHARE,
     )
 
 
@@ -135,13 +142,19 @@ class _ModeSettings:
 
     @property
     def passes(self) -> tuple[PassSpec, ...]:
-        return (*self.whole, self.fine, *self.beside_fine)
+        gate = _gate(self.fine.long_side) if self.fine.gated else None
+        return (*self.whole, self.fine, *self.beside_fine, *([gate] if gate else []))
+
+
+def _gate(fine_side: int) -> PassSpec:
+    """The tiled pass whose weak peaks say where a gated fine pass of ``fine_side`` looks."""
+    return PassSpec(round(fine_side / face_windows.GATE_RATIO), False, tiled=True, gate=True)
 
 
 _MODES = {
     DetectionMode.DEFAULT: _ModeSettings(
         whole=(PassSpec(896, mirrored=True),),
-        fine=PassSpec(2496, mirrored=False, tiled=True),
+        fine=PassSpec(2496, mirrored=False, tiled=True, gated=True),
         beside_fine=(PassSpec(576, mirrored=True),),
         face_threshold=0.245,
         possible_threshold=0.17,
@@ -233,7 +246,8 @@ class FaceDetector:
         if fine_side < 1.5 * max(spec.long_side for spec in whole):
             return whole
         beside = [PassSpec(min(s.long_side, full_long), s.mirrored) for s in settings.beside_fine]
-        return [*beside, PassSpec(fine_side, settings.fine.mirrored, tiled=True)]
+        fine = PassSpec(fine_side, settings.fine.mirrored, tiled=True, gated=settings.fine.gated)
+        return [*beside, *([_gate(fine_side)] if fine.gated else []), fine]
 
     def detect(self, pixels: npt.NDArray[np.uint8], scale: float = 1.0) -> list[Detection]:
         """Faces in ``pixels``, best first, as boxes in full-resolution upright pixels.
@@ -269,7 +283,12 @@ class FaceDetector:
     def detect_prepared(self, prepared: PreparedPhoto) -> list[Detection]:
         """Faces in a photo made ready by :meth:`prepare` (of this detector)."""
         settings = self._settings
-        floor = settings.possible_threshold / 2
+        fused = face_fusion.fuse(self._looks(prepared, settings.possible_threshold / 2))
+        return _banded(fused, settings, prepared.full_width, prepared.full_height)
+
+    def _looks(self, prepared: PreparedPhoto, floor: float) -> list[PassResult]:
+        """Every pass's boxes (scores from ``floor``): the passes that look at the whole
+        photo first, all at once, then a gated fine pass where the gate saw something."""
         source = prepared.source
         passes = []
         for spec in prepared.plan:
@@ -277,8 +296,16 @@ class FaceDetector:
             passes.append((given, spec))
             if given.pixels.shape[1] < prepared.photo_width:
                 source = given
-        fused = face_fusion.fuse(run_passes(self._net, passes, floor))
-        return _banded(fused, settings, prepared.full_width, prepared.full_height)
+        first = [(given, spec) for given, spec in passes if not spec.gated]
+        floors = [min(floor, face_windows.GATE_SCORE) if s.gate else floor for _, s in first]
+        results = run_passes(self._net, first, floors)
+        gates = [result for result, (_, spec) in zip(results, first, strict=True) if spec.gate]
+        # The gate votes like any pass, on its boxes scoring from the floor.
+        looks = [result.above(floor) for result in results]
+        for given, spec in passes:
+            if spec.gated:
+                looks.append(face_windows.gated_pass(self._net, given, spec, gates[0], floor))
+        return looks
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 Boxes of different passes overlapping by IoU >= :data:`FUSION_IOU` are one face; its box
 is the score-weighted mean of theirs, its score the mean over the passes that could have
-seen a face that size (a pass that sees the photo too small, or a tiled pass for a face
-larger than its tile overlap, has no vote). Agreement across looks lifts a face, a single
-look's noise is diluted.
+seen a face that size (a pass that sees the photo too small, a tiled pass for a face
+larger than its tile overlap, or a gated fine pass that did not look there, has no vote).
+Agreement across looks lifts a face, a single look's noise is diluted.
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ def _merge_cluster(members: FloatArray, results: list[PassResult]) -> list[float
     """One face from the boxes of several passes: the passes' votes weighted by how well
     each could see a face that size (see :func:`_sight`), for its box and its score."""
     size = float(np.max(members[:, 2:4] - members[:, 0:2]))
+    centre_x = float(np.mean(members[:, 0] + members[:, 2])) / 2
+    centre_y = float(np.mean(members[:, 1] + members[:, 3])) / 2
     best: dict[int, tuple[float, FloatArray]] = {}
     for row in members:
         index = int(row[5])
@@ -60,6 +62,8 @@ def _merge_cluster(members: FloatArray, results: list[PassResult]) -> list[float
     box = np.zeros(4, np.float64)
     for index, result in enumerate(results):
         sight = _sight(size * result.zoom, result.max_face)
+        if not result.looked_at(centre_x, centre_y):
+            sight = 0.0  # a gated pass that did not look there says nothing
         found = best.get(index)
         if found is not None:
             # A pass that found the face always has a say, however small it saw it.

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -55,15 +55,22 @@ Pixels = npt.NDArray[np.uint8]
 
 @dataclass(frozen=True)
 class PassSpec:
-    """One look at the photo: at ``long_side`` network pixels, optionally also mirrored."""
+    """One look at the photo: at ``long_side`` network pixels, optionally also mirrored.
+
+    ``gate``: its weak peaks say where a ``gated`` fine pass looks (see
+    :mod:`photoscreen.core.faces.windows`); ``gated``: a fine pass that looks only there.
+    """
 
     long_side: int
     mirrored: bool
     tiled: bool = False
+    gate: bool = False
+    gated: bool = False
 
     @property
     def label(self) -> str:
-        return f"{'t' if self.tiled else ''}{self.long_side}{'m' if self.mirrored else ''}"
+        kind = ("t" if self.tiled else "") + ("w" if self.gated else "")
+        return f"{kind}{self.long_side}{'m' if self.mirrored else ''}{'g' if self.gate else ''}"
 
 
 @dataclass(frozen=True)
@@ -71,13 +78,26 @@ class PassResult:
     """Boxes ``(x1, y1, x2, y2, score)`` in full-resolution pixels from one pass.
 
     ``zoom`` is network input pixels per full-resolution pixel; ``max_face`` is the biggest
-    face (input px) the pass is trusted with, so fusion can tell which passes could have
-    seen a given face.
+    face (input px) the pass is trusted with, and ``regions`` (rows ``x1, y1, x2, y2`` in
+    full-resolution pixels) where it looked, None for the whole photo: so fusion can tell
+    which passes could have seen a given face.
     """
 
     boxes: FloatArray
     zoom: float
     max_face: float
+    regions: FloatArray | None = None
+
+    def above(self, floor: float) -> PassResult:
+        """This result with only the boxes scoring ``floor`` or more."""
+        return replace(self, boxes=self.boxes[self.boxes[:, 4] >= floor])
+
+    def looked_at(self, x: float, y: float) -> bool:
+        """Whether the point ``(x, y)`` (full-resolution pixels) was in what this pass saw."""
+        if self.regions is None:
+            return True
+        r = self.regions
+        return bool(np.any((r[:, 0] <= x) & (x <= r[:, 2]) & (r[:, 1] <= y) & (y <= r[:, 3])))
 
 
 def nms(boxes: FloatArray, iou_threshold: float) -> FloatArray:
@@ -157,7 +177,7 @@ def _even_spans(length: int, count: int, side: int) -> list[tuple[int, int]]:
     return [(start, start + side) for start in starts]
 
 
-def _inside(box: FloatArray, tile: Tile, width: int, height: int) -> bool:
+def inside_tile(box: FloatArray, tile: Tile, width: int, height: int) -> bool:
     """Whether ``box`` lies in ``tile`` clear of the tile's inner edges."""
     x0, y0, x1, y1 = tile
     return bool(
@@ -173,8 +193,8 @@ def _drop_edge_cuts(
 ) -> FloatArray:
     """Drop boxes touching an inner edge of ``tile`` that another tile holds whole."""
     keep = [
-        _inside(box, tile, width, height)
-        or not any(_inside(box, other, width, height) for other in tiles if other != tile)
+        inside_tile(box, tile, width, height)
+        or not any(inside_tile(box, other, width, height) for other in tiles if other != tile)
         for box in boxes
     ]
     return boxes[np.asarray(keep, dtype=bool)] if len(boxes) else boxes
@@ -224,15 +244,15 @@ def _crops(pixels: npt.NDArray[np.uint8], tiles: list[Tile], mirrored: bool) -> 
 
 
 def run_passes(
-    net: CenterFaceNet, passes: list[tuple[PassInput, PassSpec]], floor: float
+    net: CenterFaceNet, passes: list[tuple[PassInput, PassSpec]], floors: list[float]
 ) -> list[PassResult]:
     """Run every pass (each ``PassInput`` already at its pass's input size, see
     :meth:`PassInput.at`) and return each pass's boxes in full-resolution pixels.
 
     All the network inputs of all passes go to the net at once, so a net that can run
     several side by side (ONNX Runtime, see :meth:`CenterFaceNet.run_many`) keeps every
-    core busy. ``floor`` is the lowest heatmap score kept (below the lowest band, so
-    fusion sees weak votes).
+    core busy. ``floors`` are each pass's lowest heatmap score kept (below the lowest
+    band, so fusion sees weak votes; lower for a gate, whose weak peaks guide a fine pass).
     """
     tiles = [_tiles(given.pixels, spec) for given, spec in passes]
     crops = [
@@ -241,7 +261,7 @@ def run_passes(
     ]
     answers = iter(net.run_many([crop for group in crops for crop in group]))
     results = []
-    for (given, spec), pass_tiles in zip(passes, tiles, strict=True):
+    for (given, spec), pass_tiles, floor in zip(passes, tiles, floors, strict=True):
         height, width = given.pixels.shape[:2]
         found = []
         for tile in pass_tiles:

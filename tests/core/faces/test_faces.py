@@ -18,6 +18,7 @@ from photoscreen.core.faces import centerface
 from photoscreen.core.faces import detector as faces
 from photoscreen.core.faces import fusion as face_fusion
 from photoscreen.core.faces import passes as face_passes
+from photoscreen.core.faces import windows as face_windows
 from photoscreen.core.faces.detector import (
     Detection,
     DetectionMode,
@@ -194,7 +195,7 @@ def _detector_constants() -> list[tuple[ModuleType, str]]:
     """Every numeric or text constant (UPPER_CASE) of the detector's modules, each from
     the module that defines it (the others import it)."""
     found: dict[str, ModuleType] = {}
-    for module in (centerface, face_passes, face_fusion, faces):
+    for module in (centerface, face_passes, face_fusion, face_windows, faces):
         for name, value in vars(module).items():
             plain = isinstance(value, (int, float, str)) and not isinstance(value, bool)
             if name.isupper() and plain and name not in found:
