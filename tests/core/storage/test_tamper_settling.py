@@ -34,7 +34,7 @@ from photoscreen.core.rules.review import ReviewRefused, hash_pin
 from photoscreen.core.session import DecisionError, Session
 from photoscreen.core.settings import SettingError
 from photoscreen.core.storage.centre_file import FORMAT
-from photoscreen.core.storage.store import DB_NAME, SESSION_DIR_NAME
+from photoscreen.core.storage.location import DB_NAME, SESSION_DIR_NAME
 from tests.helpers.session_fixtures import make_ready, scan, write_photo
 
 PIN = "418263"  # the manager's
