@@ -45,7 +45,7 @@ from enum import Enum
 import numpy as np
 import numpy.typing as npt
 
-from photoscreen.core.basics.geometry import Box
+from photoscreen.core.basics import Box
 from photoscreen.core.faces import centerface
 from photoscreen.core.faces import fusion as face_fusion
 from photoscreen.core.faces import passes as face_passes

@@ -52,9 +52,15 @@ from photoscreen.core.session.face_boxes import (
 from photoscreen.core.session.scan_records import DetectionLike
 from photoscreen.core.session.undo import Change, UndoStack
 from photoscreen.core.settings import CentreSettings
-from photoscreen.core.storage import Snapshot, Store, audit, decisions
-from photoscreen.core.storage.recorded_rules import differs, judged_before
-from photoscreen.core.storage.records_check import RecordsGuard
+from photoscreen.core.storage import (
+    RecordsGuard,
+    Snapshot,
+    Store,
+    audit,
+    decisions,
+    differs,
+    judged_before,
+)
 
 Listener = Callable[[str | None], None]
 

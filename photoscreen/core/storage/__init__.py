@@ -11,6 +11,7 @@ from photoscreen.core.storage.centre_file import CentreFile, default_centre_path
 from photoscreen.core.storage.decisions import Snapshot
 from photoscreen.core.storage.fallback_copy import lock_and_open, open_store, open_store_for_reading
 from photoscreen.core.storage.location import SessionLocation, locate_session
+from photoscreen.core.storage.recorded_rules import differs, judged_before
 from photoscreen.core.storage.records_check import Findings, RecordsGuard
 from photoscreen.core.storage.session_lock import FolderLock, LockHolder, SessionLocked
 from photoscreen.core.storage.store import Store
@@ -37,7 +38,9 @@ __all__ = [
     "audit",
     "decisions",
     "default_centre_path",
+    "differs",
     "is_disk_full",
+    "judged_before",
     "locate_session",
     "lock_and_open",
     "open_store",

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from photoscreen.core.rules.policy import Concern
+from photoscreen.core.rules import Concern
 from photoscreen.core.storage.decision_state import PartValues
 from photoscreen.core.storage.decisions import Snapshot
 
