@@ -70,17 +70,17 @@ FORBIDDEN_TOP_LEVEL = ("skimage", "scipy", "imageio_ffmpeg", "pytest", "_pytest"
 # POSIX separators):
 _UNWANTED = (
     # Qt's own translations: photoscreen installs no QTranslator, its text is English.
-    r"PySide6/Qt/translations/",
+    r"PySide6/(Qt/)?translations/",
     # Qt Quick/QML, network and SQL plugins: photoscreen uses Qt Widgets only.
-    r"PySide6/Qt/qml/",
-    r"PySide6/Qt/plugins/(networkinformation|tls|sqldrivers|qmltooling|generic|position)/",
+    r"PySide6/(Qt/)?qml/",
+    r"PySide6/(Qt/)?plugins/(networkinformation|tls|sqldrivers|qmltooling|generic|position)/",
     # Platform plugins for embedded displays (framebuffer, EGL full-screen, VNC).
-    r"PySide6/Qt/plugins/platforms/lib?q(eglfs|linuxfb|vnc|minimalegl)",
-    r"PySide6/Qt/plugins/egldeviceintegrations/",
+    r"PySide6/(Qt/)?plugins/platforms/(lib)?q(eglfs|linuxfb|vnc|minimalegl)",
+    r"PySide6/(Qt/)?plugins/egldeviceintegrations/",
     # Desktop themes from GTK 3 (pulls in GTK's libraries; Qt's own style is used).
-    r"PySide6/Qt/plugins/platformthemes/libqgtk3",
+    r"PySide6/(Qt/)?plugins/platformthemes/libqgtk3",
     # Vulkan display output (no window system); photoscreen draws with the raster engine.
-    r"PySide6/Qt/plugins/platforms/libqvkkhrdisplay",
+    r"PySide6/(Qt/)?plugins/platforms/libqvkkhrdisplay",
     # OpenCV's Qt 5 plugins and fonts for its own image windows (cv2.imshow, never called).
     r"cv2/qt/",
 )

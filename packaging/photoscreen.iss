@@ -19,7 +19,6 @@ AppPublisher=photoscreen
 AppComments=Makes photos of children safe to post.
 ; Per user, under %LOCALAPPDATA%\Programs: no administrator rights, no UAC prompt.
 PrivilegesRequired=lowest
-PrivilegesRequiredOverridesAllowed=
 DefaultDirName={localappdata}\Programs\{#AppName}
 DisableDirPage=yes
 DefaultGroupName={#AppName}
@@ -33,7 +32,7 @@ SolidCompression=yes
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 WizardStyle=modern
-LicenseFile={#SourceDir}\LICENSES\README.txt
+; The licences are in the installed LICENSES folder; no licence page to click through.
 #ifdef SignTool
 ; Defined by the build only when a certificate is configured (docs/packaging.md).
 SignTool={#SignTool}

@@ -100,3 +100,11 @@ def test_build_and_test_tools_and_scikit_image_are_excluded() -> None:
     for name in ("skimage", "scipy", "imageio_ffmpeg", "pytest", "hypothesis", "PyInstaller"):
         assert name in parts.EXCLUDED_MODULES
     assert set(parts.FORBIDDEN_TOP_LEVEL) <= set(parts.EXCLUDED_MODULES)
+
+
+def test_embedded_display_plugins_are_dropped_on_both_systems() -> None:
+    assert parts.unwanted("PySide6/Qt/plugins/platforms/libqeglfs.so")
+    assert parts.unwanted("PySide6/Qt/plugins/platforms/qeglfs.dll")
+    assert parts.unwanted("PySide6\\plugins\\platforms\\qlinuxfb.dll")  # Windows layout
+    assert parts.unwanted("PySide6\\translations\\qtbase_de.qm")
+    assert not parts.unwanted("PySide6/Qt/plugins/platforms/qwindows.dll")
