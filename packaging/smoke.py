@@ -23,6 +23,7 @@ Prints one line per check and ends with "N passed, N failed"; exit status 1 on a
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 import subprocess
@@ -199,6 +200,13 @@ def check_self_test(smoke: Smoke) -> None:
     print(result.stdout.rstrip(), flush=True)
     smoke.check(
         f"--self-test (exit {result.returncode})", result.returncode == 0, result.stderr[-3000:]
+    )
+    # The bundle runs the model on the library the source would (ONNX Runtime when the
+    # build environment has it), not silently on the OpenCV fallback.
+    backend = "onnxruntime" if importlib.util.find_spec("onnxruntime") else "opencv"
+    smoke.check(
+        f"the face model runs on {backend} in the bundle",
+        f"face detector: {backend}," in result.stdout,
     )
 
 

@@ -16,11 +16,14 @@ byte for byte whichever way they were read.
 from __future__ import annotations
 
 from importlib import resources
-from importlib.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 # scikit-image's names for the pictures the scenes use (functions of ``skimage.data``).
 NAMES = ("astronaut", "chelsea", "coffee", "rocket")

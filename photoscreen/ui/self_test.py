@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 TIMEOUT_S = 300.0
 DRAWN_LINE = "window drawn"
+DETECTOR_LINE = "face detector:"
 
 
 class SelfTestFailed(RuntimeError):
@@ -37,6 +38,9 @@ def run(out: TextIO | None = None) -> int:
             failures = _run_in(Path(scratch), out, start)
         except SelfTestFailed as error:
             _say(out, f"FAIL {error}")
+            failures = 1
+        except Exception as error:  # anything else that stops it is a failure too
+            _say(out, f"FAIL {type(error).__name__}: {error}")
             failures = 1
     verdict = "passed" if failures == 0 else f"FAILED ({failures} check(s))"
     _say(out, f"self-test {verdict} in {time.perf_counter() - start:.1f} s")
@@ -60,6 +64,7 @@ def _run_in(scratch: Path, out: TextIO, start: float) -> int:
     _wait(app, painted, "the window was not drawn")
     platform = QGuiApplication.platformName()
     _say(out, f"{DRAWN_LINE} after {time.perf_counter() - start:.2f} s (platform {platform})")
+    _say(out, _detector_line())
     folder = build_demo_folder(scratch / "sample photos")
     _say(out, f"demo folder made: {len(DEMO_PHOTOS)} files")
     controller = window.controller
@@ -73,6 +78,15 @@ def _run_in(scratch: Path, out: TextIO, start: float) -> int:
     window.close()
     app.processEvents()
     return failures
+
+
+def _detector_line() -> str:
+    """Which library runs the face model, and the model's size (raises when it is missing)."""
+    from photoscreen.core.centerface import MODEL_FILE, model_bytes
+    from photoscreen.core.onnx_runner import default_backend
+
+    size = len(model_bytes()) / 1e6
+    return f"{DETECTOR_LINE} {default_backend().value}, {MODEL_FILE} ({size:.1f} MB)"
 
 
 def _first_paint_watch(window: Any) -> Callable[[], bool]:
