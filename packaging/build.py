@@ -58,7 +58,9 @@ def build() -> Path:
         check=True,
     )
     contents = set((BUILD / "bundle-contents.txt").read_text().split())
-    write_licenses(BUNDLE, contents)
+    lines = (BUILD / "bundle-binaries.txt").read_text().splitlines()
+    binaries = dict(line.split("\t", 1) for line in lines if "\t" in line)
+    write_licenses(BUNDLE, contents, binaries)
     _strip_python(BUNDLE)
     _sign_executables(BUNDLE)
     return BUNDLE

@@ -27,6 +27,12 @@ MODEL_SUFFIXES = (".onnx",)
 # Folders of example and test models (ONNX Runtime's "datasets"): never read by the app.
 _NOT_MODEL_FOLDERS = {"datasets", "test", "tests", "testdata", "examples"}
 
+# Packages photoscreen only names at run time, which PyInstaller's import analysis cannot
+# see: ONNX Runtime, the face model's faster backend (``importlib.import_module``; OpenCV's
+# dnn is only the fallback), and confusable-homoglyphs, whose data file is read with
+# ``importlib.resources``. A test checks every package named so in photoscreen is here.
+RUNTIME_IMPORTS = ("confusable_homoglyphs", "onnxruntime")
+
 # Never at run time. scikit-image is imported lazily by the demo only when the packaged
 # sample pictures are missing (source checkouts); scipy, imageio(-ffmpeg), networkx,
 # tifffile and lazy_loader come with it. The rest are build, test and packaging tools,
@@ -125,6 +131,11 @@ def model_files() -> list[tuple[str, str]]:
 def model_packages() -> list[str]:
     """Top-level packages holding model files: imported so importlib.resources finds them."""
     return sorted({PurePosixPath(folder).parts[0] for _, folder in model_files()})
+
+
+def hidden_imports() -> list[str]:
+    """What the bundle must hold besides what PyInstaller finds by following imports."""
+    return sorted({*RUNTIME_IMPORTS, *model_packages()})
 
 
 def top_level_names(*tables: list[tuple[str, str, str]]) -> set[str]:

