@@ -61,9 +61,24 @@ def build() -> Path:
     lines = (BUILD / "bundle-binaries.txt").read_text().splitlines()
     binaries = dict(line.split("\t", 1) for line in lines if "\t" in line)
     write_licenses(BUNDLE, contents, binaries)
+    _remove_dangling_links(BUNDLE)
     _strip_python(BUNDLE)
     _sign_executables(BUNDLE)
     return BUNDLE
+
+
+def _remove_dangling_links(bundle: Path) -> None:
+    """Remove the links PyInstaller made to libraries the spec left out on purpose.
+
+    On Linux it links each wheel library into the top of ``_internal`` when it assembles
+    the folder, also for ones ``bundle_parts`` dropped; such a link points nowhere. The
+    smoke test checks that every library a binary needs is still found.
+    """
+    dangling = [p for p in bundle.rglob("*") if p.is_symlink() and not p.exists()]
+    for link in dangling:
+        link.unlink()
+    if dangling:
+        print(f"removed {len(dangling)} links to libraries left out of the bundle", flush=True)
 
 
 def _strip_python(bundle: Path) -> None:

@@ -87,6 +87,10 @@ _UNWANTED = (
     r"PySide6/(Qt/)?plugins/platformthemes/libqgtk3",
     # Vulkan display output (no window system); photoscreen draws with the raster engine.
     r"PySide6/(Qt/)?plugins/platforms/libqvkkhrdisplay",
+    # Wayland: the client libraries it needs are the desktop's, not the build machine's,
+    # so it could not be bundled whole; on a Wayland desktop Qt uses X11 (XWayland).
+    r"PySide6/(Qt/)?plugins/(wayland-[a-z-]+/|platforms/libqwayland)",
+    r"PySide6/(Qt/)?lib/libQt6(Wayland|WlShell)",
     # OpenCV's Qt 5 plugins and fonts for its own image windows (cv2.imshow, never called).
     r"cv2/qt/",
 )
@@ -157,26 +161,31 @@ def prune_unlinked(
     ``bindepend.get_imports``). Extension modules, Qt plugins and libraries inside package
     folders (which may be opened by name at run time) always stay; a library at the top
     of the bundle or in a wheel's ``.libs`` folder stays when something kept, directly or
-    through other libraries, links to it. Links (``SYMLINK``) to a dropped file go too.
+    through other libraries, links to its name (every file of that name stays). Links
+    (``SYMLINK``) to a file that is not kept (dropped here, or before) go too.
     """
     files = [entry for entry in binaries if entry[2] != "SYMLINK"]
-    by_name = {PurePosixPath(entry[0].replace("\\", "/")).name: entry for entry in files}
+    # Several wheels may carry a library of the same name (Pillow's and OpenCV's
+    # libXau-154567c4...): which copy the loader finds depends on who asks, so a link
+    # to a name keeps every file of that name.
+    by_name: dict[str, list[tuple[str, str, str]]] = {}
+    for entry in files:
+        by_name.setdefault(PurePosixPath(entry[0].replace("\\", "/")).name, []).append(entry)
     todo = [entry for entry in files if not _PRUNABLE.match(entry[0].replace("\\", "/"))]
     kept = {entry[0] for entry in todo}
     while todo:
         _dest, source, _kind = todo.pop()
         for name, path in imports(source):
             for candidate in {PurePosixPath(name).name, PurePosixPath(path or name).name}:
-                entry = by_name.get(candidate)
-                if entry is not None and entry[0] not in kept:
-                    kept.add(entry[0])
-                    todo.append(entry)
-    dropped = {entry[0] for entry in files} - kept
+                for entry in by_name.get(candidate, []):
+                    if entry[0] not in kept:
+                        kept.add(entry[0])
+                        todo.append(entry)
     return [
         entry
         for entry in binaries
-        if entry[0] not in dropped
-        and not (entry[2] == "SYMLINK" and _link_target(entry) in dropped)
+        if (entry[2] != "SYMLINK" and entry[0] in kept)
+        or (entry[2] == "SYMLINK" and _link_target(entry) in kept)
     ]
 
 

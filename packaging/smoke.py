@@ -7,6 +7,7 @@ pillow-heif) and records the decisions of a small folder (photoscreen's session 
 everything checked runs in the bundle's own executables, started with no Python
 variables set, from a temporary folder:
 
+- on Linux, every library each binary links to is found (``ldd``) and no link is broken;
 - the bundle holds no build or test tools, no scikit-image, scipy or ffmpeg; it holds
   every model file photoscreen's dependencies ship, and a LICENSES folder with Qt's LGPL;
 - ``verify`` says a JPEG, a PNG and a HEIC photo with a GPS position carry identifying
@@ -177,6 +178,29 @@ def check_contents(smoke: Smoke) -> None:
     smoke.check("LICENSES lists Qt under the LGPL with its text", "LGPL" in text and bool(lgpl))
 
 
+def check_links(smoke: Smoke) -> None:
+    """Linux: no link points nowhere, and every library each binary needs is found.
+
+    Run statically on every ELF file, because at run time a missing library can hide
+    behind a copy of the same name that another module happened to load first.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    internal = smoke.bundle / "_internal"
+    dangling = [str(p.relative_to(smoke.bundle)) for p in internal.rglob("*") if p.is_symlink()]
+    dangling = [p for p in dangling if not (smoke.bundle / p).exists()]
+    smoke.check("no link in the bundle points to a missing file", not dangling, str(dangling))
+    env = dict(os.environ, LD_LIBRARY_PATH=str(internal))
+    missing = set()
+    for path in internal.rglob("*"):
+        if path.is_file() and not path.is_symlink() and path.read_bytes()[:4] == b"\x7fELF":
+            out = subprocess.run(["ldd", str(path)], capture_output=True, text=True, env=env)
+            for line in out.stdout.splitlines():
+                if "not found" in line:
+                    missing.add(f"{path.relative_to(internal)}: {line.split()[0]}")
+    smoke.check("every shared library each binary links to is found", not missing, str(missing))
+
+
 def check_verify(smoke: Smoke, inputs: dict[str, Path]) -> None:
     for name, path in inputs.items():
         if name.startswith("gps"):
@@ -229,6 +253,7 @@ def main(argv: list[str]) -> int:
         smoke = Smoke(bundle, Path(scratch))
         steps: list[Callable[[], None]] = [
             lambda: check_contents(smoke),
+            lambda: check_links(smoke),
             lambda: check_verify(smoke, make_inputs(smoke.work / "inputs")),
             lambda: check_export(
                 smoke, smoke.work / "decided", make_decided_folder(smoke.work / "decided")

@@ -29,7 +29,9 @@ parts = _bundle_parts()
 # Random bundles: some roots (extension modules, plugins, package libraries) and some
 # prunable libraries (top level or a wheel's .libs), with random links between them.
 _ROOTS = ["cv2/cv2.abi3.so", "PySide6/Qt/plugins/platforms/libqxcb.so", "onnxruntime/capi/x.so"]
+# Two wheels may carry a library of the same name (w.libs/liba.so.1 beside liba.so.1).
 _LIBS = [f"lib{n}.so.1" for n in "abcdef"] + [f"w.libs/libw{n}.so" for n in "xyz"]
+_LIBS += ["w.libs/liba.so.1", "v.libs/libwx.so"]
 
 
 @st.composite
@@ -53,9 +55,12 @@ def test_kept_is_exactly_what_the_roots_link_to(bundle) -> None:
     reachable, todo = set(_ROOTS), list(_ROOTS)
     while todo:
         for target in links[todo.pop()]:
-            if target not in reachable:
-                reachable.add(target)
-                todo.append(target)
+            # The loader finds a name wherever the asker's search path leads: every
+            # file of that name must stay.
+            for same in (n for n in names if Path(n).name == Path(target).name):
+                if same not in reachable:
+                    reachable.add(same)
+                    todo.append(same)
     assert kept == reachable
 
 
@@ -74,6 +79,29 @@ def test_links_to_dropped_files_go_with_them() -> None:
         "o.libs/libkept.so.1",
         "libkept.so.1",
     ]
+
+
+def test_a_library_two_wheels_carry_stays_in_both_places() -> None:
+    """OpenCV's and Pillow's wheels both carry libXau-154567c4.so.6.0.0; cv2 needs its own."""
+    binaries = [
+        ("cv2/cv2.abi3.so", "cv2.so", "BINARY"),
+        ("PIL/_imaging.so", "imaging.so", "BINARY"),
+        ("opencv_python.libs/libXau-1.so.6", "o/libXau-1.so.6", "BINARY"),
+        ("pillow.libs/libXau-1.so.6", "p/libXau-1.so.6", "BINARY"),
+    ]
+    links = {"cv2.so": {("libXau-1.so.6", "p/libXau-1.so.6")}}  # ldd may name either
+    kept = parts.prune_unlinked(binaries, lambda source: links.get(source, set()))
+    assert kept == binaries
+
+
+def test_links_to_files_dropped_before_go_too() -> None:
+    binaries = [
+        ("PySide6/Qt/lib/libQt6Core.so.6", "core", "BINARY"),
+        ("libQt6Core.so.6", "PySide6/Qt/lib/libQt6Core.so.6", "SYMLINK"),
+        ("libQt6WaylandClient.so.6", "PySide6/Qt/lib/libQt6WaylandClient.so.6", "SYMLINK"),
+    ]
+    kept = parts.prune_unlinked(binaries, lambda source: set())
+    assert [dest for dest, _, _ in kept] == ["PySide6/Qt/lib/libQt6Core.so.6", "libQt6Core.so.6"]
 
 
 def test_python_itself_is_never_pruned() -> None:
@@ -101,6 +129,13 @@ def test_build_and_test_tools_and_scikit_image_are_excluded() -> None:
     for name in ("skimage", "scipy", "imageio_ffmpeg", "pytest", "hypothesis", "PyInstaller"):
         assert name in parts.EXCLUDED_MODULES
     assert set(parts.FORBIDDEN_TOP_LEVEL) <= set(parts.EXCLUDED_MODULES)
+
+
+def test_wayland_is_dropped_whole() -> None:
+    assert parts.unwanted("PySide6/Qt/plugins/platforms/libqwayland.so")
+    assert parts.unwanted("PySide6/Qt/plugins/wayland-shell-integration/libxdg-shell.so")
+    assert parts.unwanted("PySide6/Qt/lib/libQt6WaylandClient.so.6")
+    assert not parts.unwanted("PySide6/Qt/lib/libQt6XcbQpa.so.6")
 
 
 def test_embedded_display_plugins_are_dropped_on_both_systems() -> None:

@@ -48,12 +48,15 @@ def run(out: TextIO | None = None) -> int:
 
 
 def _run_in(scratch: Path, out: TextIO, start: float) -> int:
+    # The window's modules first, in the order a normal start imports them: a library
+    # missing from a bundle must fail here too, not be hidden by one the demo's imports
+    # (Pillow) happened to load first.
+    from photoscreen.ui.startup import build_window, default_detector_factory  # isort: skip
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     from photoscreen.core.demo import DEMO_PHOTOS, build_demo_folder
     from photoscreen.ui.app_settings import AppSettings
-    from photoscreen.ui.startup import build_window, default_detector_factory
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     settings = AppSettings.at(scratch / "settings.ini")
