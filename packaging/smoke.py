@@ -15,8 +15,9 @@ variables set, from a temporary folder:
   HEIC plugins are found inside the bundle;
 - ``status`` lists a decided folder, ``export`` exports it (files written), and ``verify``
   finds the exported files clean;
-- ``photoscreen --self-test`` draws the window offscreen, opens the demo folder, finds
-  the faces and quits with status 0;
+- the window program started plainly is still running after 20 s (offscreen, fresh
+  profile); ``photoscreen --self-test`` draws the window offscreen, opens the demo
+  folder, finds the faces and quits with status 0;
 - nothing was written into the bundle's folder (it may be read-only once installed).
 
 Prints one line per check and ends with "N passed, N failed"; exit status 1 on any failure.
@@ -43,6 +44,7 @@ import bundle_parts  # noqa: E402
 
 WINDOWS = sys.platform == "win32"
 TIMEOUT_S = 600
+WINDOW_WAIT_S = 20.0
 GPS = {
     piexif.GPSIFD.GPSLatitudeRef: b"N",
     piexif.GPSIFD.GPSLatitude: ((52, 1), (57, 1), (1300, 100)),
@@ -219,6 +221,32 @@ def check_export(smoke: Smoke, folder: Path, count: int) -> None:
         smoke.expect("verify of the exported photos: clean", ["verify", *written], 0, "clean")
 
 
+def check_window_starts(smoke: Smoke) -> None:
+    """The plain start (no arguments) is still running after a while, offscreen, with a
+    fresh user profile (it waits for the first-start question: the user's name)."""
+    profile = smoke.work / "profile"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        HOME=str(profile),
+        XDG_CONFIG_HOME=str(profile / "config"),
+        XDG_DATA_HOME=str(profile / "data"),
+        APPDATA=str(profile / "roaming"),
+        LOCALAPPDATA=str(profile / "local"),
+    )
+    process = subprocess.Popen(
+        [str(smoke.gui)], cwd=smoke.work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        output, _ = process.communicate(timeout=WINDOW_WAIT_S)
+        smoke.check("the window starts and stays open", False, output.decode(errors="replace"))
+    except subprocess.TimeoutExpired:
+        smoke.check(f"the window starts and stays open ({WINDOW_WAIT_S:.0f} s)", True)
+    finally:
+        process.kill()
+        process.communicate()
+
+
 def check_self_test(smoke: Smoke) -> None:
     result = smoke.run(smoke.gui, "--self-test")
     print(result.stdout.rstrip(), flush=True)
@@ -258,6 +286,7 @@ def main(argv: list[str]) -> int:
             lambda: check_export(
                 smoke, smoke.work / "decided", make_decided_folder(smoke.work / "decided")
             ),
+            lambda: check_window_starts(smoke),
             lambda: check_self_test(smoke),
         ]
         for step in steps:
