@@ -3,6 +3,8 @@
 
     python3 run.py [FOLDER]   install what is missing, then start the app
     python3 run.py test       install what is missing (with test tools), then run the tests
+    python3 run.py bundle     build the self-contained app in dist/photoscreen (PyInstaller)
+    python3 run.py smoke      smoke-test that built app (packaging/smoke.py)
 
 Everything goes into ``.venv`` beside this file; nothing is installed system-wide except,
 on Debian/Ubuntu, the few system libraries Qt and OpenCV need (only when missing, with
@@ -45,20 +47,25 @@ DEBIAN_PACKAGES = [
 ]
 
 
+# What PyInstaller needs on Linux besides Python: ldd (always there), objdump and strip;
+# with Debian's own Python also its shared library (PyInstaller ships it).
+BUNDLE_DEBIAN_PACKAGES = ["binutils"]
+
+
 def _venv_python() -> Path:
     if os.name == "nt":
         return VENV / "Scripts" / "python.exe"
     return VENV / "bin" / "python"
 
 
-def _missing_debian_packages() -> list[str]:
+def _missing_debian_packages(extra: list[str] | None = None) -> list[str]:
     if not shutil.which("dpkg-query") or not shutil.which("apt-get"):
         return []
     # Debian 13 and Ubuntu 24.04 renamed some libraries for 64-bit time ("libglib2.0-0t64");
     # dpkg-query does not answer for the old name, so the new one counts as installed too.
     missing = [
         name
-        for name in DEBIAN_PACKAGES
+        for name in [*DEBIAN_PACKAGES, *(extra or [])]
         if not _dpkg_installed(name) and not _dpkg_installed(name + "t64")
     ]
     if "python3-venv" in missing and sys.prefix != "/usr":
@@ -78,8 +85,8 @@ def _dpkg_installed(name: str) -> bool:
     return "install ok installed" in result.stdout
 
 
-def install_system_packages() -> None:
-    missing = _missing_debian_packages()
+def install_system_packages(extra: list[str] | None = None) -> None:
+    missing = _missing_debian_packages(extra)
     if not missing:
         return
     prefix: list[str] = []
@@ -114,7 +121,7 @@ def ensure_venv(extras: str) -> Path:
     if not python.exists():
         print("Creating a virtual environment in", VENV, flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    if _is_installed(extras) or (not extras and _is_installed("test")):
+    if _is_installed(extras) or (not extras and any(map(_is_installed, ("test", "bundle")))):
         return python
     target = f".[{extras}]" if extras else "."
     print("Installing photoscreen and its dependencies (first run only)...", flush=True)
@@ -146,7 +153,9 @@ def _venv_script(name: str) -> Path:
 def run_tests(python: Path, args: list[str]) -> int:
     """Lint, check the layers, type-check the Qt-free core, then run the whole test suite."""
     sources = [
-        p for p in ("photoscreen", "tests", "benchmarks", "tools", "run.py") if (ROOT / p).exists()
+        p
+        for p in ("photoscreen", "tests", "benchmarks", "tools", "packaging", "run.py")
+        if (ROOT / p).exists()
     ]
     steps = [
         [str(python), "-m", "ruff", "check", *sources],
@@ -163,11 +172,27 @@ def run_tests(python: Path, args: list[str]) -> int:
     return 0
 
 
+def _bundle_packages() -> list[str]:
+    packages = list(BUNDLE_DEBIAN_PACKAGES)
+    if sys.prefix == "/usr":  # Debian's Python: its shared library is a package of its own
+        packages.append(f"libpython{sys.version_info.major}.{sys.version_info.minor}")
+    return packages
+
+
 def main(argv: list[str]) -> int:
-    install_system_packages()
+    install_system_packages(_bundle_packages() if argv[:1] == ["bundle"] else None)
     if argv[:1] == ["test"]:
         python = ensure_venv("test")
         return run_tests(python, argv[1:])
+    if argv[:1] == ["bundle"]:
+        # PyInstaller is a build-time extra: never a dependency of the app itself.
+        python = ensure_venv("bundle")
+        script = ROOT / "packaging" / "build.py"
+        return subprocess.run([str(python), str(script), *argv[1:]], check=False).returncode
+    if argv[:1] == ["smoke"]:
+        python = ensure_venv("")
+        script = ROOT / "packaging" / "smoke.py"
+        return subprocess.run([str(python), str(script), *argv[1:]], check=False).returncode
     python = ensure_venv("")
     return subprocess.run([str(python), "-m", "photoscreen", *argv], check=False).returncode
 

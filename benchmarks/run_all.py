@@ -29,6 +29,7 @@ SUITE: dict[str, tuple[str, list[str], list[str]]] = {
     "memory": ("memory.py", [], ["--photos", "40", "--distinct", "4"]),
     "detect_cost": ("detect_cost.py", [], ["--repeats", "1"]),
     "peers": ("peers.py", [], ["--photos", "4", "--repeats", "1"]),
+    "startup": ("startup.py", [], ["--repeats", "2"]),
 }
 
 

@@ -4,6 +4,7 @@ The window's parts are made and wired by its composition root,
 :func:`photoscreen.ui.window.startup.build_window`.
 
     photoscreen [FOLDER] [--demo]          open the window (on FOLDER, or the demo folder)
+    photoscreen --self-test                check this installation works, unattended
     photoscreen verify PATH...             check image files for identifying metadata
     photoscreen status FOLDER [--json]     list each photo's status and reasons
     photoscreen export FOLDER --to DIR     export the eligible photos, headless
@@ -50,6 +51,12 @@ def _window_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("folder", nargs="?", type=Path, help="folder of photos to open")
     parser.add_argument("--demo", action="store_true", help="open a folder of sample photos")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation: draw the window (offscreen), open a copy of the "
+        "sample photos, find their faces, then quit; exit status 0 when all went well",
+    )
     return parser
 
 
@@ -78,6 +85,10 @@ def run_command(argv: list[str]) -> int:
 def run_window(argv: list[str]) -> int:
     """Open the window; Qt is imported only here."""
     args = _window_parser().parse_args(argv)
+    if args.self_test:
+        from photoscreen.ui.window import run_self_test
+
+        return run_self_test()
     from photoscreen.core.storage import default_centre_path
     from photoscreen.ui.window import start_window
 
@@ -91,6 +102,12 @@ def run_window(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv:
+        # The windowed Windows executable has no console: print to the one it was
+        # typed in, if any (the verbs, help, errors, the self-test's lines).
+        from photoscreen.windows_console import attach_parent_console
+
+        attach_parent_console()
     if argv and argv[0] in COMMANDS:
         return run_command(argv)
     return run_window(argv)

@@ -3,8 +3,10 @@
 Every face is the NASA portrait shipped with scikit-image (``skimage.data.astronaut()``,
 public domain), cut out, scaled and pasted onto a simple drawn body; backgrounds are
 scikit-image's other public-domain photos (coffee, rocket, chelsea the cat) or shapes
-drawn here. Nothing depicts a real child. Scenes are drawn upright; the folder builder
-rotates some of them to imitate a camera that stored the picture sideways.
+drawn here. The pictures are read through :mod:`photoscreen.core.demo.pictures` (from
+the app's own files in the self-contained build, from scikit-image otherwise). Nothing
+depicts a real child. Scenes are drawn upright; the folder builder rotates some of them
+to imitate a camera that stored the picture sideways.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFilter
+
+from photoscreen.core.demo.pictures import picture
 
 Pixels = npt.NDArray[np.uint8]
 # Where the astronaut's head (hair to chin) sits in the 512 x 512 portrait.
@@ -30,13 +34,6 @@ class Scene:
     faces: tuple[tuple[int, int, int, int], ...]
 
 
-def _skimage_photo(name: str) -> Image.Image:
-    # Imported here: scikit-image is only needed when a demo folder is built.
-    from skimage import data
-
-    return Image.fromarray(np.asarray(getattr(data, name)())).convert("RGB")
-
-
 class Canvas:
     """A picture being composed, with the faces pasted so far."""
 
@@ -44,7 +41,7 @@ class Canvas:
         self.image = background.convert("RGB")
         self.draw = ImageDraw.Draw(self.image)
         self.faces: list[tuple[int, int, int, int]] = []
-        self._head = _skimage_photo("astronaut").crop(_HEAD_CROP)
+        self._head = picture("astronaut").crop(_HEAD_CROP)
         self._mask = _soft_ellipse(self._head.size)
 
     @property
@@ -143,7 +140,7 @@ def messy_play(rng: np.random.Generator) -> Scene:
 
 
 def outing(rng: np.random.Generator) -> Scene:
-    canvas = Canvas(_fit(_skimage_photo("rocket"), (1800, 1200)))
+    canvas = Canvas(_fit(picture("rocket"), (1800, 1200)))
     canvas.person(1180, 760, 120, 1)
     canvas.person(1330, 790, 105, 4, flip=True)
     canvas.person(1460, 770, 115, 2)
@@ -170,11 +167,11 @@ def swimming(rng: np.random.Generator) -> Scene:
 
 
 def snack_time(rng: np.random.Generator) -> Scene:
-    return Canvas(_fit(_skimage_photo("coffee"), (1500, 1000))).scene()
+    return Canvas(_fit(picture("coffee"), (1500, 1000))).scene()
 
 
 def animal_visit(rng: np.random.Generator) -> Scene:
-    canvas = Canvas(_fit(_skimage_photo("chelsea"), (1600, 1070)))
+    canvas = Canvas(_fit(picture("chelsea"), (1600, 1070)))
     canvas.person(260, 330, 220, 4, flip=True)
     return canvas.scene()
 

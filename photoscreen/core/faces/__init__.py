@@ -4,7 +4,7 @@ looks merged into one box per face.
 
 from __future__ import annotations
 
-from photoscreen.core.faces.centerface import CenterFaceNet, decode
+from photoscreen.core.faces.centerface import MODEL_FILE, CenterFaceNet, decode, model_bytes
 from photoscreen.core.faces.detector import (
     Detection,
     DetectionMode,
@@ -17,6 +17,7 @@ from photoscreen.core.faces.onnx_runner import Backend, cpu_count, default_backe
 from photoscreen.core.faces.passes import iou_matrix, nms
 
 __all__ = [
+    "MODEL_FILE",
     "Backend",
     "CenterFaceNet",
     "Detection",
@@ -28,6 +29,7 @@ __all__ = [
     "decode",
     "default_backend",
     "iou_matrix",
+    "model_bytes",
     "nms",
     "preload",
 ]
