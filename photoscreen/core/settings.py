@@ -48,6 +48,7 @@ from photoscreen.core.settings_declared import (
     LONG_SIDE_RANGE,
     PIN_KEY,
     QUALITY_RANGE,
+    REGISTER_KEY,
     SETTINGS,
     Setting,
     SettingError,
@@ -126,6 +127,9 @@ class CentreSettings(PinMethods):
                 "The reviewer PIN is changed with set_pin: it needs the current PIN."
             )
         setting.check(value)
+        if key == REGISTER_KEY:  # the register decides whose face may be shown
+            words = "Only the manager can move the consent register: it needs the reviewer PIN."
+            self.check_pin(pin, purpose="move the consent register", missing=words)
         lifted = self._lifted_blocks(value, pin) if key == "activities" else []
         shown = value if audit_value is None else audit_value
         self._save_folder(key, value, shown, [("block_lifted", lift) for lift in lifted])

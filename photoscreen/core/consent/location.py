@@ -1,0 +1,28 @@
+"""Where the centre's consent register is: a centre setting, this PC's data folder by default.
+
+The setting (:data:`REGISTER_KEY`) holds the register file's full path, or None for the
+default, ``consent-register.sqlite3`` in this PC's photoscreen data folder (beside the
+copies of read-only folders' sessions). A centre with several PCs moves it to the shared
+drive, and every PC points at that one file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from photoscreen.core.settings_declared import REGISTER_KEY
+from photoscreen.core.store import user_data_dir
+
+__all__ = ["REGISTER_KEY", "default_register_path", "register_path"]
+REGISTER_FILE_NAME = "consent-register.sqlite3"
+
+
+def default_register_path() -> Path:
+    """This PC's register, used until the manager chooses another place."""
+    return user_data_dir().parent / REGISTER_FILE_NAME
+
+
+def register_path(value: Any) -> Path:
+    """The register the setting's ``value`` names (None: :func:`default_register_path`)."""
+    return default_register_path() if value is None else Path(value)
