@@ -144,7 +144,7 @@ def test_the_register_place_is_a_full_path_and_the_managers_choice(tmp_path: Pat
         settings.set(REGISTER_KEY, "register.sqlite3")
     settings.set(REGISTER_KEY, str(tmp_path / "shared" / "r.sqlite3"))
     settings.set_pin(PIN)
-    with pytest.raises(ReviewRefused, match="Only the manager can move"):
+    with pytest.raises(ReviewRefused, match="Only the manager can change where consent"):
         settings.set(REGISTER_KEY, "/elsewhere/r.sqlite3")
     settings.set(REGISTER_KEY, "/elsewhere/r.sqlite3", pin=PIN)
     assert settings.get(REGISTER_KEY) == "/elsewhere/r.sqlite3"

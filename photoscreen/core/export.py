@@ -10,6 +10,9 @@ written file gets a neutral name (activity and sequence number, never the camera
 and the sequence continues after files already in the destination instead of replacing
 them. A picture held by two files is exported once.
 
+Each photo's linked and shown faces are checked against the consent register as it is
+judged and again just before it is named (:mod:`photoscreen.core.consent.export_check`).
+
 Before the export starts, every photo's records are checked against the chained audit
 trail (:mod:`photoscreen.core.records_check`), and each photo again just before its file
 is named: records changed outside photoscreen hold it back, like any other reason.
@@ -43,6 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoscreen.core import audit
+from photoscreen.core.consent.export_check import ConsentCheck
 from photoscreen.core.encode import remove_partial_files
 from photoscreen.core.export_destination import ExportRefused as ExportRefused
 from photoscreen.core.export_destination import check_destination as check_folder
@@ -280,6 +284,8 @@ class _ExportJob:
         self.options = options
         self.summary = ExportSummary(destination)
         self._namer = _Namer(destination)
+        # The consent register, asked again for each photo as it is judged and named.
+        self.consent = ConsentCheck.for_session(session)
         self._started: dict[str, Path] = {}  # content hash -> the first file holding it
 
     def start(self, path: Path, pool: ThreadPoolExecutor) -> _InFlight | None:
@@ -315,7 +321,9 @@ class _ExportJob:
     def _judge(self, path: Path, digest: str) -> tuple[PhotoDecisions | None, tuple[str, ...]]:
         """The decisions for exactly this picture, and every reason it may not leave."""
         photo, status = self.session.judge_content(path, digest)
-        return photo, status.reasons
+        if photo is None:
+            return photo, status.reasons
+        return photo, (*status.reasons, *self.consent.reasons(photo))
 
     def _write(self, path: Path, photo: PhotoDecisions, render: Future[RenderedExport]) -> None:
         try:
@@ -372,9 +380,9 @@ class _ExportJob:
             return now.records_changed
         if now is None or now.faces_to_redact != faces:
             return (CHANGED_DURING_EXPORT,)
-        if photo_status(now, self.session.activities()).exportable:
-            return ()
-        return (CHANGED_DURING_EXPORT,)
+        if not photo_status(now, self.session.activities()).exportable:
+            return (CHANGED_DURING_EXPORT,)
+        return self.consent.reasons(now)
 
     def _withhold(self, path: Path, *reasons: str) -> None:
         self.summary.withheld.append(WithheldPhoto(path, tuple(reasons)))

@@ -36,6 +36,7 @@ from photoscreen.core.policy import (
 from photoscreen.core.records_check import Findings, RecordsGuard
 from photoscreen.core.scan_records import FileRecord
 from photoscreen.core.session_decisions import DecisionError, DecisionMethods, Listener
+from photoscreen.core.session_links import LinkMethods
 from photoscreen.core.session_lock import FolderLock, LockHolder, SessionLocked
 from photoscreen.core.settings import CentreSettings
 from photoscreen.core.store import SessionLocation, Store, locate_session
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 __all__ = ["DecisionError", "Listener", "Session", "SessionLocked"]
 
 
-class Session(DecisionMethods):
+class Session(DecisionMethods, LinkMethods):
     """An open folder. Make one with :meth:`Session.open`; call :meth:`close` when done."""
 
     def __init__(
@@ -67,6 +68,7 @@ class Session(DecisionMethods):
         self._lock = lock
         # Who is using the app, for this sitting: see core/decision_rules.py.
         self._identity = Identity.begin(user)
+        self.clock = clock  # seconds; also what "today" is for the consent register
         self.settings = CentreSettings(
             store, user, on_change=lambda: self._notify(None), centre=centre, clock=clock
         )

@@ -44,6 +44,7 @@ from photoscreen.core.policy import (
 )
 from photoscreen.core.redact import RedactionStyle
 from photoscreen.core.settings_declared import (
+    APPROVAL_KEY,
     BY_KEY,
     LONG_SIDE_RANGE,
     PIN_KEY,
@@ -127,9 +128,9 @@ class CentreSettings(PinMethods):
                 "The reviewer PIN is changed with set_pin: it needs the current PIN."
             )
         setting.check(value)
-        if key == REGISTER_KEY:  # the register decides whose face may be shown
-            words = "Only the manager can move the consent register: it needs the reviewer PIN."
-            self.check_pin(pin, purpose="move the consent register", missing=words)
+        if key in (REGISTER_KEY, APPROVAL_KEY):  # who decides whose face may be shown
+            words = "Only the manager can change where consent is checked: it needs the PIN."
+            self.check_pin(pin, purpose="change the consent register", missing=words)
         lifted = self._lifted_blocks(value, pin) if key == "activities" else []
         shown = value if audit_value is None else audit_value
         self._save_folder(key, value, shown, [("block_lifted", lift) for lift in lifted])

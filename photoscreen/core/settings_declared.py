@@ -21,8 +21,10 @@ PIN_KEY = "review.pin_hash"
 # In the centre file only: the PIN changes made on this PC, each with its proof, so a
 # folder still holding an old PIN can take the new one (photoscreen.core.pin_change).
 PIN_CHANGES_KEY = "review.pin_changes"
-# Where the centre's consent register is (photoscreen.core.consent.location).
+# Where the centre's consent register is (photoscreen.core.consent.location), and
+# whether every photo with a face shown needs the manager's approval.
 REGISTER_KEY = "consent.register_path"
+APPROVAL_KEY = "consent.shown_faces_need_approval"
 
 
 class SettingError(ValueError):
@@ -70,6 +72,11 @@ def _check_register_path(value: Any) -> None:
             f"'{value}' is not a full path: choose the register's file, for example on the "
             "shared drive."
         )
+
+
+def _check_flag(value: Any) -> None:
+    if not isinstance(value, bool):
+        raise SettingError("This setting is either on or off.")
 
 
 def _check_pin_hash(value: Any) -> None:
@@ -125,6 +132,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Full path of the centre's consent register file; None means this PC's data "
         "folder. Changing it needs the reviewer PIN when one is set.",
         _check_register_path,
+    ),
+    Setting(
+        APPROVAL_KEY,
+        bool,
+        False,
+        "Whether every photo with a face shown needs the manager's approval to be exported.",
+        _check_flag,
     ),
     Setting(
         PIN_KEY,

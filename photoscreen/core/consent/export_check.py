@@ -1,0 +1,99 @@
+"""The consent register asked again at the moment of export, for each photo.
+
+A face shown at export must be linked to a person whose consent is current *today*, as
+the register says *now*: withdrawn, lapsed, removed from the register, or marked never
+publish since the face was shown, and the photo is held back with the reason in plain
+words. A face linked to a "never publish" person holds the photo back whether shown or
+blurred: no photo of them may be posted at all. When the register cannot be used, every
+photo with a linked face is held back (saying why), and photos with no link, whose faces
+are all blurred, still go out. With the centre setting
+:data:`~photoscreen.core.settings_declared.APPROVAL_KEY` on, a photo with a face shown
+also needs the manager's approval.
+
+Reasons name people by their register id (``P-3F9A2C``), never by name: they end up in
+the export's summary and the session's trail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from photoscreen.core.consent.location import register_path
+from photoscreen.core.consent.register import ConsentRegister
+from photoscreen.core.consent.schema import RegisterProblem
+from photoscreen.core.pin_attempts import Clock
+from photoscreen.core.policy import PhotoDecisions, Verdict
+from photoscreen.core.settings_declared import APPROVAL_KEY, REGISTER_KEY
+
+if TYPE_CHECKING:
+    from photoscreen.core.session import Session
+
+NEEDS_APPROVAL = (
+    "A face is shown, and the centre asks the manager to approve every photo with a face "
+    "shown: ask the manager to review it"
+)
+
+
+@dataclass
+class ConsentCheck:
+    """The register as export sees it: open, or why it cannot be used."""
+
+    register: ConsentRegister | None
+    problem: str | None
+    clock: Clock
+    need_approval: bool = False
+
+    @classmethod
+    def for_session(cls, session: Session) -> ConsentCheck:
+        """The register the session's centre setting names, opened now."""
+        need_approval = bool(session.settings.get(APPROVAL_KEY))
+        path = register_path(session.settings.get(REGISTER_KEY))
+        try:
+            register = ConsentRegister(path, session.user, clock=session.clock)
+        except RegisterProblem as problem:
+            return cls(None, str(problem), session.clock, need_approval)
+        return cls(register, None, session.clock, need_approval)
+
+    def today(self) -> date:
+        return datetime.fromtimestamp(self.clock()).date()
+
+    def reasons(self, photo: PhotoDecisions) -> tuple[str, ...]:
+        """Why the register keeps ``photo`` back now (empty: it does not)."""
+        shown = {f.person_id for f in photo.faces if f.shown and f.person_id}
+        linked = sorted({f.person_id for f in photo.faces if f.person_id})
+        found: list[str] = []
+        if self.need_approval and shown and photo.verdict is not Verdict.APPROVED:
+            found.append(NEEDS_APPROVAL)
+        if not linked:
+            return tuple(found)
+        try:
+            found += self._people_reasons(linked, shown)
+        except RegisterProblem as problem:
+            self.problem = str(problem)
+            found.append(self._unusable())
+        return tuple(found)
+
+    def _people_reasons(self, linked: list[str], shown: set[str]) -> list[str]:
+        if self.register is None:
+            return [self._unusable()]
+        today = self.today()
+        found: list[str] = []
+        for person_id in linked:
+            person = self.register.person(person_id)
+            if person is None:
+                if person_id in shown:
+                    found.append(f"A face shown is of {person_id}, who is not in the register")
+                continue
+            if person.never_publish:
+                found.append(f"{person_id} is in it, {person.shown_problem(today)}")
+            elif person_id in shown and not person.has_current_consent(today):
+                found.append(f"A face shown is of {person_id}: {person.shown_problem(today)}")
+        return found
+
+    def _unusable(self) -> str:
+        return (
+            "It has a face linked to a person, and the consent register cannot be used: "
+            f"{self.problem}"
+        )
