@@ -10,9 +10,8 @@ written file gets a neutral name (activity and sequence number, never the camera
 and the sequence continues after files already in the destination instead of replacing
 them. A picture held by two files is exported once.
 
-Each photo's linked and shown faces are checked against the consent register as it is
-judged and again just before it is named (:mod:`photoscreen.core.consent.export_check`).
-
+The consent register is asked about each photo as it is judged and again just before it
+is named, which also puts it in the takedown list (:mod:`~photoscreen.core.consent`).
 Before the export starts, every photo's records are checked against the chained audit
 trail (:mod:`photoscreen.core.records_check`), and each photo again just before its file
 is named: records changed outside photoscreen hold it back, like any other reason.
@@ -47,6 +46,7 @@ from typing import TYPE_CHECKING
 
 from photoscreen.core import audit
 from photoscreen.core.consent.export_check import ConsentCheck
+from photoscreen.core.consent.export_check import HeldBack as _NoLongerEligible
 from photoscreen.core.encode import remove_partial_files
 from photoscreen.core.export_destination import ExportRefused as ExportRefused
 from photoscreen.core.export_destination import check_destination as check_folder
@@ -73,14 +73,6 @@ if TYPE_CHECKING:
     from photoscreen.core.session import Session
 
 CHANGED_DURING_EXPORT = "A decision about it changed while it was being exported"
-
-
-class _NoLongerEligible(Exception):
-    """Raised just before a verified file is named: its photo may no longer go out."""
-
-    def __init__(self, reasons: tuple[str, ...]) -> None:
-        super().__init__(*reasons)
-        self.reasons = reasons
 
 
 @dataclass(frozen=True)
@@ -285,7 +277,7 @@ class _ExportJob:
         self.summary = ExportSummary(destination)
         self._namer = _Namer(destination)
         # The consent register, asked again for each photo as it is judged and named.
-        self.consent = ConsentCheck.for_session(session)
+        self.consent = ConsentCheck.for_session(session, destination)
         self._started: dict[str, Path] = {}  # content hash -> the first file holding it
 
     def start(self, path: Path, pool: ThreadPoolExecutor) -> _InFlight | None:
@@ -336,6 +328,7 @@ class _ExportJob:
 
         details = {"name": name, "file": path.name, "destination": str(self.summary.destination)}
         recorded: list[bool] = []
+        indexed: list[int | None] = []
 
         def publish() -> None:
             # A decision may land (from the window) while this photo is rendered and
@@ -343,6 +336,7 @@ class _ExportJob:
             reasons = self._reasons_now(photo.photo_hash, photo.faces_to_redact)
             if reasons:
                 raise _NoLongerEligible(reasons)
+            indexed.append(self.consent.record_or_hold(photo, self.session, path.name, name))
             # The entry first: no file is ever in the upload folder without its entry.
             self.session.log_event("exported", photo.photo_hash, details)
             recorded.append(True)
@@ -353,11 +347,13 @@ class _ExportJob:
             self._withhold(path, *stopped.reasons)
             return
         except WriteFailed as error:
+            self.summary.problems += self.consent.forget_all(indexed)
             self.summary.failed.append(FailedPhoto(path, f"not exported: {error}"))
             self.summary.stopped = f"Nothing more was exported: {error}"
             return
         except ExportFailed as error:
             self.summary.failed.append(FailedPhoto(path, error.reason))
+            self.summary.problems += self.consent.forget_all(indexed)
             if recorded:
                 self._not_published(photo.photo_hash, details, error.reason)
             return

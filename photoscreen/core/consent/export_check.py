@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from photoscreen.core.consent.exports_index import Published, keep_thumbnail
 from photoscreen.core.consent.location import register_path
 from photoscreen.core.consent.register import ConsentRegister
-from photoscreen.core.consent.schema import RegisterProblem
+from photoscreen.core.consent.schema import RegisterProblem, RegisterUnreachable
 from photoscreen.core.pin_attempts import Clock
 from photoscreen.core.policy import PhotoDecisions, Verdict
 from photoscreen.core.settings_declared import APPROVAL_KEY, REGISTER_KEY
@@ -36,6 +38,14 @@ NEEDS_APPROVAL = (
 )
 
 
+class HeldBack(Exception):
+    """Raised just before a verified file is named: its photo may no longer go out."""
+
+    def __init__(self, reasons: tuple[str, ...]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
 @dataclass
 class ConsentCheck:
     """The register as export sees it: open, or why it cannot be used."""
@@ -44,17 +54,19 @@ class ConsentCheck:
     problem: str | None
     clock: Clock
     need_approval: bool = False
+    destination: Path = Path()  # the export's upload folder
 
     @classmethod
-    def for_session(cls, session: Session) -> ConsentCheck:
-        """The register the session's centre setting names, opened now."""
+    def for_session(cls, session: Session, destination: Path) -> ConsentCheck:
+        """The register the session's centre setting names, opened now, for an export
+        to ``destination``."""
         need_approval = bool(session.settings.get(APPROVAL_KEY))
         path = register_path(session.settings.get(REGISTER_KEY))
         try:
             register = ConsentRegister(path, session.user, clock=session.clock)
         except RegisterProblem as problem:
-            return cls(None, str(problem), session.clock, need_approval)
-        return cls(register, None, session.clock, need_approval)
+            return cls(None, str(problem), session.clock, need_approval, destination)
+        return cls(register, None, session.clock, need_approval, destination)
 
     def today(self) -> date:
         return datetime.fromtimestamp(self.clock()).date()
@@ -91,6 +103,46 @@ class ConsentCheck:
             elif person_id in shown and not person.has_current_consent(today):
                 found.append(f"A face shown is of {person_id}: {person.shown_problem(today)}")
         return found
+
+    def record(self, photo: PhotoDecisions, file: Published) -> int | None:
+        """Put a file about to be published in the takedown index when it has a face
+        linked to someone; its row id (None: nothing to index). A register that cannot
+        be used raises :class:`RegisterProblem`: the file must then not be published."""
+        linked = [f.person_id for f in photo.faces if f.person_id]
+        if not linked:
+            return None
+        if self.register is None:
+            raise RegisterUnreachable(self._unusable())
+        shown = [f.person_id for f in photo.faces if f.shown and f.person_id]
+        entry = self.register.record_export(file, shown, linked)
+        keep_thumbnail(file)
+        return entry
+
+    def record_or_hold(
+        self, photo: PhotoDecisions, session: Session, source_name: str, file_name: str
+    ) -> int | None:
+        """:meth:`record` for ``file_name`` in the export's destination, or
+        :class:`HeldBack` saying why the file must not go out."""
+        file = Published(session.folder, session.session_dir, source_name, photo.photo_hash,
+                         self.destination, file_name)  # fmt: skip
+        try:
+            return self.record(photo, file)
+        except RegisterProblem as problem:
+            raise HeldBack((f"It could not be put in the takedown list: {problem}",)) from None
+
+    def forget_all(self, entries: list[int | None]) -> list[str]:
+        """:meth:`forget` each of ``entries``; what went wrong (empty: nothing)."""
+        try:
+            for entry in entries:
+                self.forget(entry)
+        except RegisterProblem as problem:
+            return [f"The takedown list names a file that was not published: {problem}"]
+        return []
+
+    def forget(self, entry_id: int | None) -> None:
+        """Take an index row back: its file was not published after all."""
+        if entry_id is not None and self.register is not None:
+            self.register.forget_export(entry_id)
 
     def _unusable(self) -> str:
         return (

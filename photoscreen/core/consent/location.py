@@ -8,6 +8,7 @@ drive, and every PC points at that one file.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -24,5 +25,13 @@ def default_register_path() -> Path:
 
 
 def register_path(value: Any) -> Path:
-    """The register the setting's ``value`` names (None: :func:`default_register_path`)."""
-    return default_register_path() if value is None else Path(value)
+    """The register the setting's ``value`` names (None: :func:`default_register_path`,
+    whose folder is made here when missing: it is this PC's own data folder; a folder
+    the manager chose is never made, it may be a share not connected)."""
+    if value is None:
+        path = default_register_path()
+        # If it cannot be made, opening the register says it cannot be reached, and why.
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+    return Path(value)

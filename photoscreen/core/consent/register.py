@@ -40,6 +40,7 @@ from typing import Any
 
 from photoscreen.core import pin_attempts
 from photoscreen.core.audit import utc_now
+from photoscreen.core.consent.exports_index import ExportIndex
 from photoscreen.core.consent.people import ConsentError, Person, checked_note, default_review
 from photoscreen.core.consent.pin_guard import PinGuard
 from photoscreen.core.consent.rules import (
@@ -82,7 +83,7 @@ class RegisterEntry:
     details: dict[str, Any]
 
 
-class ConsentRegister(PinGuard):
+class ConsentRegister(PinGuard, ExportIndex):
     """The register file at ``path``, used under the name ``who``.
 
     ``pin_hash`` gives the reviewer PIN hash in force (None: no PIN is set); ``clock``

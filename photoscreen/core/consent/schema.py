@@ -55,6 +55,20 @@ SCHEMA = [
         id INTEGER PRIMARY KEY CHECK (id = 1),
         failures INTEGER NOT NULL, last_failure REAL NOT NULL
     )""",
+    # The takedown index: every file exported with a face linked to someone (see
+    # photoscreen.core.consent.exports_index). Ids and file names only, no pictures.
+    """CREATE TABLE exports (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        exported_at TEXT NOT NULL, who TEXT NOT NULL,
+        folder TEXT NOT NULL, session_dir TEXT NOT NULL, source_name TEXT NOT NULL,
+        photo_hash TEXT NOT NULL, destination TEXT NOT NULL, file_name TEXT NOT NULL
+    )""",
+    """CREATE TABLE export_people (
+        export_id INTEGER NOT NULL REFERENCES exports(id) ON DELETE CASCADE,
+        person_id TEXT NOT NULL, shown INTEGER NOT NULL CHECK (shown IN (0, 1)),
+        PRIMARY KEY (export_id, person_id)
+    )""",
+    "CREATE INDEX export_people_by_person ON export_people (person_id)",
     f"PRAGMA user_version = {VERSION}",
 ]
 
