@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscreen.ui.actions import Actions, build_menus
+from photoscreen.ui.consent_flow import ConsentFlow
 from photoscreen.ui.controller import Controller
 from photoscreen.ui.filters import FilterBar
 from photoscreen.ui.grid_delegate import GridDelegate
@@ -73,7 +74,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.scan_bar)
         self.help_overlay = HelpOverlay(self)
         self.interactions = Interactions(self, controller)
-        self.commands = Actions(self, self.interactions.handlers())
+        self.consent_flow = ConsentFlow(self, controller)  # Shift+C's picker, the register
+        handlers = self.interactions.handlers()
+        handlers["consent_register"] = self.consent_flow.open_register
+        self.commands = Actions(self, handlers)
         build_menus(self, self.commands)
         self.recent_menu: QMenu  # File > Open recent, added by wire_window
         self.setAcceptDrops(True)

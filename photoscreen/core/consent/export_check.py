@@ -38,6 +38,16 @@ NEEDS_APPROVAL = (
 )
 
 
+def session_register(session: Session) -> ConsentRegister:
+    """The register ``session``'s centre setting names, opened now, its changes under
+    the reviewer PIN in force in the session's folder; :class:`RegisterProblem` when it
+    cannot be used."""
+    path = register_path(session.settings.get(REGISTER_KEY))
+    settings = session.settings
+    return ConsentRegister(path, session.user, pin_hash=lambda: settings.pin_hash,
+                           clock=session.clock)  # fmt: skip
+
+
 class HeldBack(Exception):
     """Raised just before a verified file is named: its photo may no longer go out."""
 
@@ -61,9 +71,8 @@ class ConsentCheck:
         """The register the session's centre setting names, opened now, for an export
         to ``destination``."""
         need_approval = bool(session.settings.get(APPROVAL_KEY))
-        path = register_path(session.settings.get(REGISTER_KEY))
         try:
-            register = ConsentRegister(path, session.user, clock=session.clock)
+            register = session_register(session)
         except RegisterProblem as problem:
             return cls(None, str(problem), session.clock, need_approval, destination)
         return cls(register, None, session.clock, need_approval, destination)
