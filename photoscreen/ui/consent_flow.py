@@ -11,12 +11,14 @@ when the picker opened. Ctrl+Shift+R opens the register's own window.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
 from photoscreen.core.consent import REGISTER_KEY, ConsentRegister, RegisterProblem, register_path
 from photoscreen.core.consent.export_check import session_register
+from photoscreen.core.policy import FaceRecord
 from photoscreen.ui.consent_picker import PersonPicker, people_lines
 from photoscreen.ui.controller import Controller
 from photoscreen.ui.register_window import RegisterWindow
@@ -44,6 +46,10 @@ class ConsentFlow(QObject):
         lines = people_lines(faces, self._cached_register)
         label.setText("<br>".join(html.escape(line) for line in lines))
         label.setVisible(bool(lines))
+
+    def people_for(self, faces: Sequence[FaceRecord]) -> list[str]:
+        """Who is shown and linked among ``faces``, by name, for the manager's review."""
+        return people_lines(faces, self._cached_register)
 
     def _cached_register(self) -> ConsentRegister | None:
         """The register for the side panel's names, opened once per place."""

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.consent_flow = ConsentFlow(self, controller)  # Shift+C's picker, the register
         handlers = self.interactions.handlers()
         handlers["consent_register"] = self.consent_flow.open_register
+        review.people = self.consent_flow.people_for
         self.commands = Actions(self, handlers)
         build_menus(self, self.commands)
         self.recent_menu: QMenu  # File > Open recent, added by wire_window

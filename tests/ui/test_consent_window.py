@@ -186,3 +186,15 @@ def test_side_panel_says_who_is_shown_and_who_is_linked(qtbot, window, register)
     qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
     qtbot.keyClick(picker.confirm_button, Qt.Key.Key_Return)
     assert "Linked: Kim Lee, never publish: this photo will not be exported." in label.text()
+
+
+def test_the_managers_review_names_the_shown_faces(qtbot, window, register):
+    face = _face(window)
+    person = register.find("Sam Jones")
+    entry = window.controller.current_entry()
+    window.controller.session.show_face(entry.photo_hash, face.id, person, register.today())
+    window.controller.refresh_photo(entry.photo_hash)
+    window.controller.flag_for_review("Sam's face is shown: all right?")
+    window.controller.set_review_mode(True)
+    text = window.review_panel.photo_label.text()
+    assert "1 shown (consent on the register)" in text and "Shown: Sam Jones" in text
