@@ -48,7 +48,8 @@ def picker_line(person: Person, today: date) -> str:
     elif state is ConsentState.NEVER_PUBLISH:
         what = "NEVER PUBLISH: linking keeps the photo out"
     else:
-        what = f"{person.summary(today).lower()}: link only, face stays blurred"
+        summary = person.summary(today)
+        what = f"{summary[:1].lower()}{summary[1:]}: link only, stays blurred"
     return f"{person.name}  ·  {person.kind.value}  ·  {what}"
 
 
@@ -118,7 +119,7 @@ class PersonPicker(QDialog):
     def __init__(self, people: list[Person], today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Whose face is this?")
-        self.setMinimumSize(520, 420)
+        self.setMinimumSize(720, 420)
         self._today = today
         self._people = sorted(people, key=lambda p: (_ORDER.get(p.state(today), 2),
                                                      p.name.casefold()))  # fmt: skip

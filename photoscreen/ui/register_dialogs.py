@@ -11,7 +11,7 @@ thumbnail from its folder's session (never from the upload).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
@@ -33,6 +33,15 @@ from photoscreen.core.consent import ConsentError, Kind, NewPerson, Person, pars
 from photoscreen.core.consent.exports_index import ExportedFile, thumbnail_path
 
 THUMB_SIDE = 96
+
+
+def _local(moment: str) -> str:
+    """A UTC time from the index as this PC's local time: "4 Dec 2026 09:41"."""
+    try:
+        when = datetime.fromisoformat(moment).astimezone()
+    except ValueError:
+        return moment
+    return f"{when.day} {when:%b %Y %H:%M}"
 
 
 class AddPersonDialog(QDialog):
@@ -139,7 +148,7 @@ class TakedownDialog(QDialog):
                                           Qt.TransformationMode.SmoothTransformation))  # fmt: skip
         thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.table.setCellWidget(row, 0, thumb)
-        cells = (file.exported_at[:16].replace("T", " "), file.file_name, file.destination,
+        cells = (_local(file.exported_at), file.file_name, file.destination,
                  "shown" if file.shown else "blurred (linked)")  # fmt: skip
         for column, text in enumerate(cells, start=1):
             item = QTableWidgetItem(text)
