@@ -50,7 +50,7 @@ def test_picker_lists_people_who_may_be_shown_first_and_filters_as_typed(qtbot, 
     picker, _ = _picker(qtbot, register)
     assert _rows(picker) == ["Sam Jones", "Samir Khan", "Kim Lee", "Leo Ray"]
     assert "NEVER PUBLISH" in picker.list.item(2).text()
-    assert "link only, face stays blurred" in picker.list.item(3).text()
+    assert "no consent to post their photo: link only, stays blurred" in picker.list.item(3).text()
     qtbot.keyClicks(picker.filter, "SAM")
     assert _rows(picker) == ["Sam Jones", "Samir Khan"]
     qtbot.keyClicks(picker.filter, " j")
