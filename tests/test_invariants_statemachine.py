@@ -569,6 +569,41 @@ class ConcernMachine(PeopleMachine):
         assert self.session.status(digest).exportable == (not held and self.model.eligible(digest))
 
 
+class ConsentMachine(SessionMachine):
+    """The consent register across export, on one photo that starts ready to go out with
+    its face shown, among the usual three files: hypothesis starts every run from a photo
+    the register decides about, so withdrawing, renewing, lapsing, never publish, links and
+    shows meet an exportable photo far more often than from :class:`SessionMachine`'s
+    start. Every step is followed by an export."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.add_person("yes")
+        self.add_person("never")
+        digest = HASHES[self.files[NAMES[0]]]
+        self.make_ready_digest(digest)
+        face_id = next(i for i, f in self.model.staff[digest].faces if f.state == "face")
+        consenting = next(pid for pid, person in self.model.people.items() if person.consent)
+        self._show_on(digest, face_id, consenting)
+
+    def make_ready_digest(self, digest: str) -> None:
+        self.session.set_activity(digest, ALLOWED[0])
+        self.model.decide(digest, replace(self.model.staff[digest], activity=ALLOWED[0]))
+        for face_id, face in self.model.staff[digest].faces:
+            if face.state == "pending":
+                self.session.accept_face(digest, face_id)
+                self._set_face(digest, face_id, Face("accepted"))
+        self.session.set_faces_checked(digest)
+        self.model.decide(digest, replace(self.model.staff[digest], checked=True))
+
+    def _show_on(self, digest: str, face_id: int, person_id: str) -> None:
+        face = dict(self.model.staff[digest].faces)[face_id]
+        person = self.register.person(person_id)
+        assert person is not None
+        self.session.show_face(digest, face_id, person, self.register.today())
+        self._set_face(digest, face_id, replace(face, person=person_id, consent=True))
+
+
 SessionMachine.TestCase.settings = settings(
     max_examples=60,
     stateful_step_count=30,
@@ -583,3 +618,10 @@ ConcernMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_concern_state_machine = ConcernMachine.TestCase
+ConsentMachine.TestCase.settings = settings(
+    max_examples=40,
+    stateful_step_count=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+test_consent_state_machine = ConsentMachine.TestCase
