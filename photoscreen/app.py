@@ -8,6 +8,8 @@ The window's parts are made and wired by its composition root,
     photoscreen verify PATH...             check image files for identifying metadata
     photoscreen status FOLDER [--json]     list each photo's status and reasons
     photoscreen export FOLDER --to DIR     export the eligible photos, headless
+    photoscreen consent list|add|withdraw|never-publish|import   the consent register
+    photoscreen takedown PERSON [--json]   every exported photo showing a person
 
 The headless commands never import Qt, so they work on a machine without a display.
 """
@@ -18,7 +20,7 @@ import argparse
 import sys
 from pathlib import Path
 
-COMMANDS = ("verify", "status", "export")
+COMMANDS = ("verify", "status", "export", "consent", "takedown")
 
 
 def _command_parser() -> argparse.ArgumentParser:
@@ -40,6 +42,9 @@ def _command_parser() -> argparse.ArgumentParser:
     export.add_argument("folder", type=Path)
     export.add_argument("--to", dest="destination", type=Path, required=True, metavar="DIR")
     export.add_argument("--user", default=None, help="name recorded in the audit trail")
+    from photoscreen.commands.consent import add_parsers
+
+    add_parsers(sub)
     return parser
 
 
@@ -75,6 +80,12 @@ def run_command(argv: list[str]) -> int:
         from photoscreen.commands import status
 
         return status.run(args.folder, as_json=args.json, out=sys.stdout, centre_file=centre_file)
+    if args.command in ("consent", "takedown"):
+        import getpass
+
+        from photoscreen.commands import consent
+
+        return consent.run(args, sys.stdout, centre_file, getpass.getpass)
     from photoscreen.commands import export
 
     return export.run(

@@ -35,8 +35,22 @@ PIN = "418263"
 @dataclass(frozen=True)
 class Face:
     state: str  # "face", "accepted", "pending", "dismissed"
-    consent: bool = False
+    consent: bool = False  # shown (with ``person``), or an older mark with no person
     hand: bool = False
+    person: str | None = None  # linked to this person of the consent register
+
+
+@dataclass
+class Person:
+    """One person of the consent register as the model knows them."""
+
+    consent: bool
+    review_day: int  # the last day consent holds, in the model's days
+    withdrawn: bool = False
+    never: bool = False
+
+    def current(self, day: int) -> bool:
+        return self.consent and not self.withdrawn and not self.never and day <= self.review_day
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,22 @@ class Model:
     pin: bool = False  # a reviewer PIN is set
     user: str = "Alice"  # as typed
     sitting: int = 0  # a new one whenever a folder is opened or the name changed
+    people: dict[str, Person] = field(default_factory=dict)  # the consent register
+    day: int = 0  # days since the machine started
+
+    def exportable(self, digest: str) -> bool:
+        """Eligible, and the register lets it out today: every face shown is of someone
+        with current consent, and nobody linked is marked never publish."""
+        if not self.eligible(digest):
+            return False
+        for _, face in self.staff[digest].faces:
+            person = self.people.get(face.person) if face.person else None
+            if person is not None and person.never:
+                return False
+            shown = face.consent and face.person and face.state in ("face", "accepted")
+            if shown and (person is None or not person.current(self.day)):
+                return False
+        return True
 
     def eligible(self, digest: str) -> bool:
         if digest not in self.staff:
@@ -132,4 +162,9 @@ def model_face(face: FaceRecord) -> Face:
         FaceState.POSSIBLE_PENDING: "pending",
         FaceState.DISMISSED: "dismissed",
     }[face.state]
-    return Face(state, consent=face.consent_by is not None, hand=face.source is FaceSource.HAND)
+    return Face(
+        state,
+        consent=face.consent_by is not None,
+        hand=face.source is FaceSource.HAND,
+        person=face.person_id,
+    )

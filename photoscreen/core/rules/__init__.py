@@ -5,7 +5,13 @@ person, and people's names compared as a person reads them.
 from __future__ import annotations
 
 from photoscreen.core.rules.activities import MAX_LABEL_CHARS, slugify
-from photoscreen.core.rules.names import reads_the_same, tidy_name
+from photoscreen.core.rules.names import (
+    has_letters,
+    name_keys,
+    reads_the_same,
+    same_person,
+    tidy_name,
+)
 from photoscreen.core.rules.policy import (
     CHANGED_FILE,
     NOT_SCANNED,
@@ -54,13 +60,16 @@ __all__ = [
     "check_review",
     "count_states",
     "default_activities",
+    "has_letters",
     "hash_pin_with_key",
     "looks_like_pin_hash",
     "meets_pin_rules",
+    "name_keys",
     "photo_status",
     "pin_key",
     "policy_blocks",
     "reads_the_same",
+    "same_person",
     "slugify",
     "tidy_name",
     "verify_pin",

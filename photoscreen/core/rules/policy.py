@@ -110,11 +110,24 @@ class FaceRecord:
     consent_by: str | None = None
     consent_at: str | None = None
     score: float | None = None
+    # The consent register's id of the person this face was linked to (never a name).
+    person_id: str | None = None
+
+    @property
+    def shown(self) -> bool:
+        """True when staff chose to show this face: a face, linked to a person, whose
+        consent was confirmed (export still checks that consent in the register)."""
+        return self.state.is_face and self.consent_by is not None and self.person_id is not None
+
+    @property
+    def needs_linking(self) -> bool:
+        """A "consent on file" mark made before the register: no person, so blurred."""
+        return self.state.is_face and self.consent_by is not None and self.person_id is None
 
     @property
     def redacted(self) -> bool:
-        """True when export must hide this face: a face without consent on file."""
-        return self.state.is_face and self.consent_by is None
+        """True when export must hide this face: every face not shown."""
+        return self.state.is_face and not self.shown
 
 
 @dataclass(frozen=True)
@@ -167,7 +180,8 @@ class PhotoDecisions:
 
     @property
     def faces_to_redact(self) -> tuple[Box, ...]:
-        """The boxes export must redact: every face except those with consent on file."""
+        """The boxes export must redact: every face except those shown (linked to a
+        person in the consent register, whose consent export checks again)."""
         return tuple(face.box for face in self.faces if face.redacted)
 
     @property

@@ -283,11 +283,14 @@ class DecisionMethods:
         self._set_face_state(photo_hash, face_id, FaceState.DISMISSED, "Dismiss face")
 
     def set_consent(self, photo_hash: str, face_id: int, on_file: bool) -> None:
-        """Mark one face "consent on file" (not redacted), recording who and when."""
+        """Blur a shown face again (``on_file`` False; its person stays linked). A face is
+        shown only with a person: :meth:`~photoscreen.core.session.links.LinkMethods.show_face`."""
 
         def edit(face: FaceRecord, photo: PhotoDecisions) -> FaceRecord:
             if on_file and not face.state.is_face:
                 raise DecisionError("Only a face can have consent on file; accept it first.")
+            if on_file:  # only show_face shows a face: with a person, consent checked
+                raise DecisionError(NEEDS_PERSON)
             if on_file == (face.consent_by is not None):
                 return face  # no change: keep who recorded the consent and when
             if on_file:
@@ -304,7 +307,10 @@ class DecisionMethods:
                 raise DecisionError("A face drawn by hand can be removed, not dismissed.")
             if face.state is state or (state.is_face and face.state.is_face):
                 return face  # accepting a face, or dismissing a dismissed box: no change
-            return replace_face(face, state=state, consent_by=None, consent_at=None)
+            # A new state is a new judgement of the box: whose face it is starts again.
+            return replace_face(
+                face, state=state, consent_by=None, consent_at=None, person_id=None
+            )
 
         details = {"face": face_id, "state": state.value}
         self._edit_face(photo_hash, face_id, "set_face_state", text, details, edit)
@@ -478,6 +484,12 @@ class DecisionMethods:
         if photo is None:
             raise DecisionError("This photo has not been read yet.")
         return photo
+
+
+NEEDS_PERSON = (
+    "A face is shown only for a person in the consent register: choose whose face it is "
+    "(Shift+C) first."
+)
 
 
 def _set(**fields: Any) -> Callable[[Any, Snapshot, PhotoDecisions], Snapshot]:

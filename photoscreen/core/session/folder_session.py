@@ -30,6 +30,7 @@ from photoscreen.core.rules import (
 from photoscreen.core.session import scan_records
 from photoscreen.core.session.decision_rules import Identity
 from photoscreen.core.session.decision_verbs import DecisionError, DecisionMethods, Listener
+from photoscreen.core.session.links import LinkMethods
 from photoscreen.core.session.photo_list import (
     PhotoEntry,
     build_entries,
@@ -63,7 +64,7 @@ if TYPE_CHECKING:
 __all__ = ["DecisionError", "Listener", "Session", "SessionLocked"]
 
 
-class Session(DecisionMethods):
+class Session(DecisionMethods, LinkMethods):
     """An open folder. Make one with :meth:`Session.open`; call :meth:`close` when done."""
 
     def __init__(
@@ -81,6 +82,7 @@ class Session(DecisionMethods):
         # Who is using the app, for this sitting: see core/session/decision_rules.py.
         self._identity = Identity.begin(user)
         self.records = RecordsGuard(store)
+        self.clock = clock  # seconds; also what "today" is for the consent register
         self.settings = CentreSettings(
             store,
             user,

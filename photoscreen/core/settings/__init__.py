@@ -7,19 +7,28 @@ from __future__ import annotations
 from photoscreen.core.settings import pin_attempts
 from photoscreen.core.settings.centre_settings import CentreSettings
 from photoscreen.core.settings.declared import (
+    APPROVAL_KEY,
+    BY_KEY,
     LONG_SIDE_RANGE,
+    PIN_KEY,
     QUALITY_RANGE,
+    REGISTER_KEY,
     SettingError,
     describe,
 )
-from photoscreen.core.settings.pin_attempts import Clock
+from photoscreen.core.settings.pin_attempts import Clock, wait_words
 
 __all__ = [
+    "APPROVAL_KEY",
+    "BY_KEY",
     "LONG_SIDE_RANGE",
+    "PIN_KEY",
     "QUALITY_RANGE",
+    "REGISTER_KEY",
     "CentreSettings",
     "Clock",
     "SettingError",
     "describe",
     "pin_attempts",
+    "wait_words",
 ]

@@ -44,10 +44,12 @@ from photoscreen.core.rules import (
     tidy_name,
 )
 from photoscreen.core.settings.declared import (
+    APPROVAL_KEY,
     BY_KEY,
     LONG_SIDE_RANGE,
     PIN_KEY,
     QUALITY_RANGE,
+    REGISTER_KEY,
     SETTINGS,
     Setting,
     SettingError,
@@ -136,6 +138,9 @@ class CentreSettings(PinMethods):
                 "The reviewer PIN is changed with set_pin: it needs the current PIN."
             )
         setting.check(value)
+        if key in (REGISTER_KEY, APPROVAL_KEY):  # who decides whose face may be shown
+            words = "Only the manager can change where consent is checked: it needs the PIN."
+            self.check_pin(pin, purpose="change the consent register", missing=words)
         lifted = self._lifted_blocks(value, pin) if key == "activities" else []
         shown = value if audit_value is None else audit_value
         self._save_folder(key, value, shown, [("block_lifted", lift) for lift in lifted])

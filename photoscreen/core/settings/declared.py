@@ -25,6 +25,10 @@ PIN_KEY = "review.pin_hash"
 # In the centre file only: the PIN changes made on this PC, each with its proof, so a
 # folder still holding an old PIN can take the new one (photoscreen.core.settings.pin_change).
 PIN_CHANGES_KEY = "review.pin_changes"
+# Where the centre's consent register is (photoscreen.core.consent.location), and
+# whether every photo with a face shown needs the manager's approval.
+REGISTER_KEY = "consent.register_path"
+APPROVAL_KEY = "consent.shown_faces_need_approval"
 
 
 class SettingError(ValueError):
@@ -59,6 +63,24 @@ def _whole_number(what: str, bounds: tuple[int, int]) -> Callable[[Any], None]:
 def _check_style(value: Any) -> None:
     if not isinstance(value, str) or value not in {style.value for style in RedactionStyle}:
         raise SettingError(f"'{value}' is not a redaction style.")
+
+
+def _check_register_path(value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str) or not value.strip() or "\0" in value or len(value) > 4096:
+        raise SettingError("The consent register's place must be a file's full path.")
+    drive = len(value) > 2 and value[1:3] in (":\\", ":/")  # C:\\... or C:/...
+    if not (value.startswith(("/", "\\\\")) or drive):
+        raise SettingError(
+            f"'{value}' is not a full path: choose the register's file, for example on the "
+            "shared drive."
+        )
+
+
+def _check_flag(value: Any) -> None:
+    if not isinstance(value, bool):
+        raise SettingError("This setting is either on or off.")
 
 
 def _check_pin_hash(value: Any) -> None:
@@ -106,6 +128,19 @@ SETTINGS: tuple[Setting, ...] = (
         _EXPORT_DEFAULTS.style.value,
         "How faces are covered: blur, fill, mosaic or sticker.",
         _check_style,
+    ),
+    Setting(
+        REGISTER_KEY,
+        None,
+        "Full path of the centre's consent register file; None means this PC's data "
+        "folder. Changing it needs the reviewer PIN when one is set.",
+        _check_register_path,
+    ),
+    Setting(
+        APPROVAL_KEY,
+        False,
+        "Whether every photo with a face shown needs the manager's approval to be exported.",
+        _check_flag,
     ),
     Setting(
         PIN_KEY,

@@ -14,7 +14,7 @@ from photoscreen.core.storage.location import SessionLocation, locate_session
 from photoscreen.core.storage.recorded_rules import differs, judged_before
 from photoscreen.core.storage.records_check import Findings, RecordsGuard
 from photoscreen.core.storage.session_lock import FolderLock, LockHolder, SessionLocked
-from photoscreen.core.storage.store import Store
+from photoscreen.core.storage.store import Store, read_only_uri
 from photoscreen.core.storage.store_errors import (
     DamagedValue,
     StoreError,
@@ -45,6 +45,7 @@ __all__ = [
     "lock_and_open",
     "open_store",
     "open_store_for_reading",
+    "read_only_uri",
     "records_check",
     "utc_now",
 ]

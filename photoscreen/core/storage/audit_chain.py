@@ -268,8 +268,25 @@ class Replay:
             self.photos, self.settings = {}, {}
             self.settled = _settled(state.get("settled"))
         for photo_hash, parts in state.get("photos", {}).items():
-            self.photos.setdefault(photo_hash, {}).update(parts)
+            self.photos.setdefault(photo_hash, {}).update(_with_new_columns(parts))
         self.settings.update(state.get("settings", {}))
+
+
+def _with_new_columns(parts: Any) -> Any:
+    """A photo's recorded parts, each row of a ``many`` part recorded before a column was
+    added at its end (a face's person, schema 7) given that column's value then: NULL."""
+    if not isinstance(parts, dict):
+        return parts
+    grown = dict(parts)
+    for name, rows in parts.items():
+        part = decision_state.BY_NAME.get(name)
+        if part is None or not part.many or not isinstance(rows, list):
+            continue
+        width = len(part.columns)
+        grown[name] = [
+            row + [None] * (width - len(row)) if isinstance(row, list) else row for row in rows
+        ]
+    return grown
 
 
 def replay(conn: sqlite3.Connection) -> Replay:

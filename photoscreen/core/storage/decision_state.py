@@ -75,7 +75,11 @@ PHOTO_PARTS: tuple[Part, ...] = (
         "face boxes",
         "faces",
         "photo_hash",
-        ("id", "x", "y", "w", "h", "source", "state", "consent_by", "consent_at", "score"),
+        # person_id last: a face recorded before schema 7 had none (see audit_chain.Replay).
+        (
+            "id", "x", "y", "w", "h", "source", "state", "consent_by", "consent_at", "score",
+            "person_id",
+        ),
         many=True,
     ),
     # One row per person who asked the manager (the photos table's flagged_by, flag_note
@@ -131,7 +135,8 @@ def photo_values(
     found = _copy(defaults(conn) if empty is None else empty)
     for part in PHOTO_PARTS:
         rows = conn.execute(
-            f"SELECT {', '.join(part.columns)} FROM {part.table} WHERE {part.key} = ? "
+            f"SELECT {_selected(conn, part.table, part.columns)} FROM {part.table} "
+            f"WHERE {part.key} = ? "
             f"ORDER BY {', '.join(part.columns)}",
             (photo_hash,),
         ).fetchall()
@@ -158,7 +163,7 @@ def all_photo_values(conn: sqlite3.Connection) -> dict[str, PartValues]:
         for part in parts:
             spans.append((part.name, part.many, at, at + len(part.columns)))
             at += len(part.columns)
-        sql = f"SELECT {key}, {', '.join(columns)} FROM {table}"
+        sql = f"SELECT {key}, {_selected(conn, table, columns)} FROM {table}"
         for row in conn.execute(sql + (f" ORDER BY {order}" if order else "")):
             photo_hash = _key(row[0])
             values = found.get(photo_hash)
@@ -182,6 +187,13 @@ def settings_values(conn: sqlite3.Connection, keys: Iterable[str] | None = None)
     if keys is None:
         return stored
     return {key: stored.get(key) for key in keys}
+
+
+def _selected(conn: sqlite3.Connection, table: str, columns: Iterable[str]) -> str:
+    """``columns`` to select from ``table``; one a later schema adds (a face's person,
+    schema 7) reads NULL while an older migration (schema 5's seal) runs before it."""
+    present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+    return ", ".join(c if c in present else f"NULL AS {c}" for c in columns)
 
 
 def _key(value: object) -> str:

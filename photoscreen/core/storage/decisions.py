@@ -52,7 +52,7 @@ _PHOTO_COLUMNS = (
     "unclothed_at, unclothed_sitting, excluded, faces_checked_by, faces_checked_at, "
     "verdict, reviewer, review_note, reviewed_at"
 )
-_FACE_COLUMNS = "id, x, y, w, h, source, state, consent_by, consent_at, score"
+_FACE_COLUMNS = "id, x, y, w, h, source, state, consent_by, consent_at, score, person_id"
 _QUESTION_COLUMNS = "who, asked_at, note, sitting"
 
 
@@ -160,7 +160,7 @@ def _face(row: tuple[Any, ...]) -> FaceRecord:
 
 
 def _face_of(row: tuple[Any, ...]) -> FaceRecord:
-    face_id, x, y, w, h, source, state, consent_by, consent_at, score = row
+    face_id, x, y, w, h, source, state, consent_by, consent_at, score, person_id = row
     if not isinstance(face_id, int):
         raise DamagedValue("a face without a number")
     return FaceRecord(
@@ -171,6 +171,7 @@ def _face_of(row: tuple[Any, ...]) -> FaceRecord:
         consent_by=optional_text(consent_by),
         consent_at=optional_text(consent_at),
         score=None if score is None else finite(score),
+        person_id=optional_text(person_id),
     )
 
 
@@ -286,7 +287,7 @@ def apply(conn: sqlite3.Connection, photo_hash: str, fields: Snapshot) -> None:
 def _write_faces(conn: sqlite3.Connection, photo_hash: str, faces: tuple[FaceRecord, ...]) -> None:
     conn.execute("DELETE FROM faces WHERE photo_hash = ?", (photo_hash,))
     conn.executemany(
-        f"INSERT INTO faces (photo_hash, {_FACE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        f"INSERT INTO faces (photo_hash, {_FACE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         [
             (
                 photo_hash,
@@ -300,6 +301,7 @@ def _write_faces(conn: sqlite3.Connection, photo_hash: str, faces: tuple[FaceRec
                 f.consent_by,
                 f.consent_at,
                 f.score,
+                f.person_id,
             )
             for f in faces
         ],

@@ -19,7 +19,11 @@ who marked a photo unclothed, and in which sitting, beside the mark (see
 state as it then is gets sealed by one entry saying so. It comes after every step that
 moves decisions about (version 4's), so what it seals is what photoscreen then reads.
 Version 6 added each file's change time and inode to the per-file table (listing facts,
-not decisions: nothing in the chain depends on them).
+not decisions: nothing in the chain depends on them). Version 7 links a face to a person
+of the consent register (``faces.person_id``, an id, never a name): a face is shown only
+when linked and confirmed, so an older "consent on file" mark, which has no person, is
+blurred again until someone links it. The column is the face part's last, and a face
+recorded in the chain before it had none (:mod:`photoscreen.core.storage.audit_chain` reads it so).
 """
 
 from __future__ import annotations
@@ -185,7 +189,9 @@ _V6: list[Step] = [
     "ALTER TABLE files ADD COLUMN inode INTEGER",
 ]
 
-MIGRATIONS: tuple[list[Step], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+_V7: list[Step] = ["ALTER TABLE faces ADD COLUMN person_id TEXT"]
+
+MIGRATIONS: tuple[list[Step], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 LATEST = len(MIGRATIONS)
 
 

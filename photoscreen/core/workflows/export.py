@@ -10,6 +10,8 @@ written file gets a neutral name (activity and sequence number, never the camera
 and the sequence continues after files already in the destination instead of replacing
 them. A picture held by two files is exported once.
 
+The consent register is asked about each photo as it is judged and again just before it
+is named, which also puts it in the takedown list (:mod:`~photoscreen.core.consent`).
 Before the export starts, every photo's records are checked against the chained audit
 trail (:mod:`photoscreen.core.storage.records_check`), and each photo again just before its file
 is named: records changed outside photoscreen hold it back, like any other reason.
@@ -43,6 +45,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from photoscreen.core.basics import CancelToken, Progress, return_big_buffers_promptly, shown_name
+from photoscreen.core.consent import ConsentCheck, RegisterUser
+from photoscreen.core.consent import HeldBack as _NoLongerEligible
 from photoscreen.core.imaging import UnreadablePhoto, photo_hash, read_photo_file
 from photoscreen.core.render import (
     ExportFailed,
@@ -70,15 +74,10 @@ from photoscreen.core.workflows.export_summary import (
 )
 
 
-class ExportSource(Protocol):
+class ExportSource(RegisterUser, Protocol):
     """What the export job asks of the session (:class:`~photoscreen.core.session.Session`
-    is one): the folder, its settings, its decisions, and its audit trail."""
-
-    @property
-    def folder(self) -> Path: ...
-
-    @property
-    def session_dir(self) -> Path: ...
+    is one): the folder, its settings, its decisions, its audit trail, and what the
+    consent register asks (:class:`~photoscreen.core.consent.RegisterUser`)."""
 
     def export_options(self) -> ExportOptions: ...
 
@@ -98,14 +97,6 @@ class ExportSource(Protocol):
 
 
 CHANGED_DURING_EXPORT = "A decision about it changed while it was being exported"
-
-
-class _NoLongerEligible(Exception):
-    """Raised just before a verified file is named: its photo may no longer go out."""
-
-    def __init__(self, reasons: tuple[str, ...]) -> None:
-        super().__init__(*reasons)
-        self.reasons = reasons
 
 
 def check_destination(session: ExportSource, destination: Path) -> Path:
@@ -232,6 +223,8 @@ class _ExportJob:
         self.options = options
         self.summary = ExportSummary(destination)
         self._namer = _Namer(destination)
+        # The consent register, asked again for each photo as it is judged and named.
+        self.consent = ConsentCheck.for_session(session, destination)
         self._started: dict[str, Path] = {}  # content hash -> the first file holding it
 
     def start(self, path: Path, pool: ThreadPoolExecutor) -> _InFlight | None:
@@ -267,7 +260,9 @@ class _ExportJob:
     def _judge(self, path: Path, digest: str) -> tuple[PhotoDecisions | None, tuple[str, ...]]:
         """The decisions for exactly this picture, and every reason it may not leave."""
         photo, status = self.session.judge_content(path, digest)
-        return photo, status.reasons
+        if photo is None:
+            return photo, status.reasons
+        return photo, (*status.reasons, *self.consent.reasons(photo))
 
     def _write(self, path: Path, photo: PhotoDecisions, render: Future[RenderedExport]) -> None:
         try:
@@ -280,6 +275,7 @@ class _ExportJob:
 
         details = {"name": name, "file": path.name, "destination": str(self.summary.destination)}
         recorded: list[bool] = []
+        indexed: list[int | None] = []
 
         def publish() -> None:
             # A decision may land (from the window) while this photo is rendered and
@@ -287,6 +283,7 @@ class _ExportJob:
             reasons = self._reasons_now(photo.photo_hash, photo.faces_to_redact)
             if reasons:
                 raise _NoLongerEligible(reasons)
+            indexed.append(self.consent.record_or_hold(photo, self.session, path.name, name))
             # The entry first: no file is ever in the upload folder without its entry.
             self.session.log_event("exported", photo.photo_hash, details)
             recorded.append(True)
@@ -297,11 +294,13 @@ class _ExportJob:
             self._withhold(path, *stopped.reasons)
             return
         except WriteFailed as error:
+            self.summary.problems += self.consent.forget_all(indexed)
             self.summary.failed.append(FailedPhoto(path, f"not exported: {error}"))
             self.summary.stopped = f"Nothing more was exported: {error}"
             return
         except ExportFailed as error:
             self.summary.failed.append(FailedPhoto(path, error.reason))
+            self.summary.problems += self.consent.forget_all(indexed)
             if recorded:
                 self._not_published(photo.photo_hash, details, error.reason)
             return
@@ -324,9 +323,9 @@ class _ExportJob:
             return now.records_changed
         if now is None or now.faces_to_redact != faces:
             return (CHANGED_DURING_EXPORT,)
-        if photo_status(now, self.session.activities()).exportable:
-            return ()
-        return (CHANGED_DURING_EXPORT,)
+        if not photo_status(now, self.session.activities()).exportable:
+            return (CHANGED_DURING_EXPORT,)
+        return self.consent.reasons(now)
 
     def _withhold(self, path: Path, *reasons: str) -> None:
         self.summary.withheld.append(WithheldPhoto(path, tuple(reasons)))

@@ -7,11 +7,13 @@ thread. Whether a verdict is allowed is the core's decision; its refusal is show
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from photoscreen.core.rules import ReviewRefused, Verdict
+from photoscreen.core.rules import FaceRecord, ReviewRefused, Verdict
 from photoscreen.core.session import review_queue
 from photoscreen.ui.control import view_state as photo_state
 from photoscreen.ui.control.controller import Controller
@@ -36,6 +38,9 @@ class ReviewController(QObject):
         controller.review_mode_changed.connect(lambda _: self.refresh())
         controller.counts_changed.connect(lambda _: self._refresh_queue())
         self.busy = False
+        # Names of who is shown and linked on a photo (set by ui.consent_flow), so the
+        # manager sees whose faces go out.
+        self.people: Callable[[Sequence[FaceRecord]], list[str]] | None = None
 
     def refresh(self) -> None:
         """Re-read the queue and the photo on screen."""
@@ -50,11 +55,13 @@ class ReviewController(QObject):
         if entry is None:
             self.state_changed.emit(None)
             return
-        self.state_changed.emit(
-            photo_state.review_state(
-                entry.key, entry.shown_name, entry.status, entry.decisions, session.activities()
-            )
+        state = photo_state.review_state(
+            entry.key, entry.shown_name, entry.status, entry.decisions, session.activities()
         )
+        if self.people is not None and entry.decisions is not None:
+            lines = [state.faces_summary, *self.people(entry.decisions.faces)]
+            state = replace(state, faces_summary=". ".join(lines))
+        self.state_changed.emit(state)
 
     def _refresh_if_reviewing(self) -> None:
         if self._controller.review_mode:

@@ -157,7 +157,7 @@ def faces_summary(decisions: PhotoDecisions | None) -> str:
     hidden = len(decisions.faces_to_redact)
     shown = sum(1 for f in decisions.faces if f.state.is_face and not f.redacted)
     text = f"{hidden} face{'s' if hidden != 1 else ''} will be hidden"
-    return text + (f", {shown} shown with consent on file" if shown else "")
+    return text + (f", {shown} shown (consent on the register)" if shown else "")
 
 
 def review_state(

@@ -28,7 +28,7 @@ _ARROWS = {
 BOX_KEY_HELP = (
     ("Tab / Shift+Tab", "Select the next / previous face box"),
     ("Delete", "Remove the selected face box"),
-    ("Shift+C", "Consent on file for the selected face (it will not be blurred); again to undo"),
+    ("Shift+C", "Whose face is it? Choose the person (shown with their consent); again to blur"),
     ("Enter", "Yes, the selected possible face is a face"),
     ("Shift+arrows", "Move the selected box"),
     ("Esc", "Deselect, or stop drawing a box"),
@@ -75,8 +75,8 @@ def menu_entries(kind: str) -> list[tuple[str, str]]:
             ("Not a face: remove the box  (D)", DISMISS),
         ]
     consent = (
-        "Consent withdrawn: blur this face  (Shift+C)"
+        "Blur this face again  (Shift+C)"
         if kind == KIND_CONSENT
-        else "Consent on file: do not blur  (Shift+C)"
+        else "Whose face is it? Show or link…  (Shift+C)"
     )
     return [(consent, CONSENT), ("Delete this box  (Delete)", DELETE)]

@@ -43,14 +43,15 @@ KIND_COLOURS = {
 KIND_LABELS = {
     KIND_FACE: "Face: will be blurred",
     KIND_POSSIBLE: "Possible face?",
-    KIND_CONSENT: "Consent on file: not blurred",
+    KIND_CONSENT: "Shown (consent on the register)",
 }
 KIND_TIPS = {
     KIND_FACE: "This face will be blurred in the exported photo.\n"
-    "Drag to move, drag a corner to resize, Delete removes it, Shift+C marks consent on file.",
+    "Drag to move, drag a corner to resize, Delete removes it, Shift+C: whose face is it?",
     KIND_POSSIBLE: "The detector is not sure this is a face.\n"
     "A or Enter: yes, blur it.  D or Delete: not a face.",
-    KIND_CONSENT: "Consent is on file for this person: the face is left as it is.\n"
+    KIND_CONSENT: "Shown: linked to a person with consent on the register (checked again "
+    "at export).\n"
     "Shift+C blurs it again.",
 }
 # On-screen sizes in device pixels, whatever the zoom.

@@ -121,6 +121,13 @@ COMMANDS: tuple[Command, ...] = (
         "Window",
     ),
     Command("settings", "Settings…", ("Ctrl+,",), "Activities, export size, PIN", "Window"),
+    Command(
+        "consent_register",
+        "Consent register…",
+        ("Ctrl+Shift+R",),
+        "Who may be shown; the manager adds people, withdraws consent; takedown lists",
+        "Window",
+    ),
     Command("your_name", "Your name…", (), "Change the name kept with your decisions", "Window"),
     Command("help", "Keyboard help", ("F1", "?"), "Show or hide this list of keys", "Window"),
     Command("quit", "Quit", ("Ctrl+Q",), "Close photoscreen", "Window"),
@@ -214,7 +221,7 @@ class Actions(QObject):
 
 
 MENUS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("&File", ("open_folder", "export", "settings", "your_name", "quit")),
+    ("&File", ("open_folder", "export", "settings", "consent_register", "your_name", "quit")),
     ("&Edit", ("undo", "redo")),
     ("&Photo", PHOTO_COMMANDS),
     ("&Go", ("next", "previous", "first", "last")),

@@ -165,6 +165,9 @@ class SidePanel(QFrame):
         layout.addWidget(self.add_box_button, 1, 0)
         layout.addWidget(self.look_harder_button, 1, 1)
         layout.addWidget(self.preview_button, 2, 0, 1, 2)
+        self.people_label = QLabel()  # who is shown and linked: ui.consent_flow fills it
+        self.people_label.setWordWrap(True)
+        layout.addWidget(self.people_label, 3, 0, 1, 2)
         return box
 
     def _hidden_box(self) -> QGroupBox:

@@ -32,6 +32,7 @@ from photoscreen.ui.control import Controller, MessageBar, ReviewController
 from photoscreen.ui.grid import FilterBar, GridDelegate
 from photoscreen.ui.photo import PhotoView
 from photoscreen.ui.widgets import Actions, HelpOverlay, ReviewPanel, SidePanel, WelcomePage
+from photoscreen.ui.window.consent_flow import ConsentFlow
 
 
 class Conversations(Protocol):
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         # Given by the composition root (build_window), before the window shows:
         self.interactions: Conversations
         self.commands: Actions
+        self.consent_flow: ConsentFlow  # Shift+C's picker, the register window
         self.menus: dict[str, QMenu]  # by title: "File", "Help"...
         self.recent_menu: QMenu  # File > Open recent, added by wire_window
         self.setAcceptDrops(True)

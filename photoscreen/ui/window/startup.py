@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from photoscreen.ui.control import AppSettings, Controller, MessageChannel, ReviewController
 from photoscreen.ui.threads import Workers
 from photoscreen.ui.widgets import Actions, build_menus
+from photoscreen.ui.window.consent_flow import ConsentFlow
 from photoscreen.ui.window.interactions import Interactions
 from photoscreen.ui.window.main_window import MainWindow
 from photoscreen.ui.window.wiring import wire_window
@@ -47,7 +48,12 @@ def build_window(settings: AppSettings, detector_factory: Callable[[], Any] | No
     review = ReviewController(controller)
     window = MainWindow(controller, review)
     window.interactions = interactions = Interactions(window, controller)
-    window.commands = Actions(window, interactions.handlers())
+    # Shift+C's picker and the register window (Ctrl+Shift+R); review names shown faces.
+    window.consent_flow = consent = ConsentFlow(window, controller)
+    review.people = consent.people_for
+    handlers = interactions.handlers()
+    handlers["consent_register"] = consent.open_register
+    window.commands = Actions(window, handlers)
     window.menus = build_menus(window, window.commands)
     wire_window(window)
     # The window owns the non-widget parts, so they live exactly as long as it does.

@@ -93,7 +93,7 @@ def _wire_photo(w: MainWindow) -> None:
     view.face_drawn.connect(c.add_face)
     view.face_changed.connect(c.move_face)
     view.face_deleted.connect(c.delete_face)
-    view.consent_toggled.connect(c.toggle_consent)
+    view.consent_toggled.connect(w.consent_flow.face_key)  # the consent register's picker
     view.possible_accepted.connect(c.accept_possible)
     view.possible_dismissed.connect(c.dismiss_possible)
 

@@ -30,8 +30,15 @@ READY = PhotoDecisions(
 ASKED = (Concern("Alice", note="is this ok?"),)
 
 
-def face(face_id: int, state: FaceState = FaceState.FACE, consent: str | None = None) -> FaceRecord:
-    return FaceRecord(face_id, Box(1, 2, 3, 4), FaceSource.DETECTOR, state, consent_by=consent)
+def face(
+    face_id: int,
+    state: FaceState = FaceState.FACE,
+    consent: str | None = None,
+    person: str | None = None,
+) -> FaceRecord:
+    return FaceRecord(
+        face_id, Box(1, 2, 3, 4), FaceSource.DETECTOR, state, consent_by=consent, person_id=person
+    )
 
 
 def test_defaults_block_every_activity_that_involves_undress() -> None:
@@ -139,16 +146,19 @@ def test_centre_blocked_activity_without_reason_gets_a_plain_one() -> None:
     assert reasons == ("Blocked: forest school is a blocked activity (policy)",)
 
 
-def test_faces_to_redact_skips_consent_dismissed_and_pending() -> None:
+def test_faces_to_redact_skips_shown_dismissed_and_pending() -> None:
     faces = (
         face(1),
-        face(2, consent="Alice"),
+        face(2, consent="Alice", person="P-1A2B3C"),
         face(3, FaceState.DISMISSED),
         face(4, FaceState.POSSIBLE_ACCEPTED),
         face(5, FaceState.POSSIBLE_PENDING),
+        face(6, consent="Alice"),  # consent on file from before the register: no person
+        face(7, person="P-1A2B3C"),  # linked, not shown
     )
     decisions = replace(READY, faces=faces)
-    assert decisions.faces_to_redact == (faces[0].box, faces[3].box)
+    assert decisions.faces_to_redact == (faces[0].box, faces[3].box, faces[5].box, faces[6].box)
+    assert [f.needs_linking for f in faces] == [False] * 5 + [True, False]
 
 
 def test_counts_line() -> None:

@@ -10,7 +10,8 @@ import pytest
 
 from photoscreen.core.basics.geometry import Box
 from photoscreen.core.rules.policy import FaceSource, FaceState, PhotoState
-from photoscreen.core.session.folder_session import DecisionError, Session
+from photoscreen.core.session import DecisionError, Session
+from tests.helpers.consent_fixtures import consenting, register_for, today_clock
 from tests.helpers.session_fixtures import detection, make_ready, scan, write_photo
 
 
@@ -88,9 +89,14 @@ def test_face_edits_clear_the_check_and_record_consent(session: Session, photo: 
     face_id = session.add_face(photo, Box(10, 10, 20, 20))
     assert session.status(photo).reasons == ("Faces not checked yet",)
     session.set_faces_checked(photo)
-    session.set_consent(photo, face_id, True)
+    with pytest.raises(DecisionError, match="only for a person in the consent register"):
+        session.set_consent(photo, face_id, True)
+    register = register_for(session, session.folder.parent)
+    sam = register.add(consenting("Sam", today_clock()))
+    session.show_face(photo, face_id, sam, register.today())
     [face] = session.faces(photo)
     assert face.consent_by == "Alice" and face.consent_at and not face.redacted
+    assert face.person_id == sam.id
     assert session.photo(photo).faces_checked_by is None  # type: ignore[union-attr]
     session.move_face(photo, face_id, Box(50, 40, 30, 30))
     [face] = session.faces(photo)

@@ -19,9 +19,10 @@ from photoscreen.core.basics.jobs import CancelToken, Progress
 from photoscreen.core.imaging.loading import photo_hash
 from photoscreen.core.render import encode, safe_export
 from photoscreen.core.rules.policy import CHANGED_SINCE_CHECKED
-from photoscreen.core.session.folder_session import Session
+from photoscreen.core.session import Session
 from photoscreen.core.workflows import export
 from photoscreen.core.workflows.export import CHANGED_DURING_EXPORT, ExportRefused, export_photos
+from tests.helpers.consent_fixtures import consenting, register_for, today_clock
 from tests.helpers.session_fixtures import jpeg_bytes, make_ready, scan, write_photo
 
 
@@ -140,7 +141,7 @@ def test_renamed_file_exports_on_its_decisions_and_duplicates_once(
     assert [(a.name, b.name) for a, b in summary.duplicates] == [("holiday.jpg", "copy.jpg")]
 
 
-def test_faces_are_redacted_unless_consent_is_on_file(session: Session, tmp_path: Path) -> None:
+def test_faces_are_redacted_unless_shown_with_consent(session: Session, tmp_path: Path) -> None:
     path = session.folder / "face.jpg"
     pixels = np.zeros((200, 300, 3), np.uint8)
     pixels[::2, ::2] = 255  # fine detail that any redaction destroys
@@ -148,7 +149,9 @@ def test_faces_are_redacted_unless_consent_is_on_file(session: Session, tmp_path
     digest = scan(session, path)
     redacted = session.add_face(digest, Box(20, 20, 60, 60))
     consented = session.add_face(digest, Box(200, 100, 60, 60))
-    session.set_consent(digest, consented, True)
+    register = register_for(session, tmp_path)
+    sam = register.add(consenting("Sam", today_clock()))
+    session.show_face(digest, consented, sam, register.today())
     make_ready(session, digest)
     summary = export_photos(session, tmp_path / "upload")
     out = np.asarray(Image.open(tmp_path / "upload" / summary.written[0].name).convert("L"))

@@ -290,7 +290,7 @@ def test_delete_key_on_a_selected_box(one_face, qtbot, key):
 def test_context_menu_offers_delete_and_consent(one_face, qtbot):
     entries = dict(one_face.menu_actions("a"))
     delete = next(command for text, command in entries.items() if "Delete" in text)
-    consent = next(command for text, command in entries.items() if "Consent on file" in text)
+    consent = next(command for text, command in entries.items() if "Whose face is it?" in text)
     with qtbot.waitSignal(one_face.face_deleted):
         one_face.run_menu_command("a", delete)
     with qtbot.waitSignal(one_face.consent_toggled):

@@ -1,0 +1,176 @@
+"""The consent register asked again at the moment of export, for each photo.
+
+A face shown at export must be linked to a person whose consent is current *today*, as
+the register says *now*: withdrawn, lapsed, removed from the register, or marked never
+publish since the face was shown, and the photo is held back with the reason in plain
+words. A face linked to a "never publish" person holds the photo back whether shown or
+blurred: no photo of them may be posted at all. When the register cannot be used, every
+photo with a linked face is held back (saying why), and photos with no link, whose faces
+are all blurred, still go out. With the centre setting
+:data:`~photoscreen.core.settings.declared.APPROVAL_KEY` on, a photo with a face shown
+also needs the manager's approval.
+
+Reasons name people by their register id (``P-3F9A2C``), never by name: they end up in
+the export's summary and the session's trail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Protocol
+
+from photoscreen.core.consent.exports_index import Published, keep_thumbnail
+from photoscreen.core.consent.location import register_path
+from photoscreen.core.consent.register import ConsentRegister
+from photoscreen.core.consent.schema import RegisterProblem, RegisterUnreachable
+from photoscreen.core.rules import PhotoDecisions, Verdict
+from photoscreen.core.settings import APPROVAL_KEY, REGISTER_KEY, CentreSettings, Clock
+
+NEEDS_APPROVAL = (
+    "A face is shown, and the centre asks the manager to approve every photo with a face "
+    "shown: ask the manager to review it"
+)
+
+
+class RegisterUser(Protocol):
+    """What the register asks of an open folder (:class:`~photoscreen.core.session.Session`
+    is one): who is working, its settings and clock, where its photos and records are."""
+
+    @property
+    def user(self) -> str: ...
+
+    @property
+    def settings(self) -> CentreSettings: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def folder(self) -> Path: ...
+
+    @property
+    def session_dir(self) -> Path: ...
+
+
+def session_register(session: RegisterUser) -> ConsentRegister:
+    """The register ``session``'s centre setting names, opened now, its changes under
+    the reviewer PIN in force in the session's folder; :class:`RegisterProblem` when it
+    cannot be used."""
+    path = register_path(session.settings.get(REGISTER_KEY))
+    settings = session.settings
+    return ConsentRegister(path, session.user, pin_hash=lambda: settings.pin_hash,
+                           clock=session.clock)  # fmt: skip
+
+
+class HeldBack(Exception):
+    """Raised just before a verified file is named: its photo may no longer go out."""
+
+    def __init__(self, reasons: tuple[str, ...]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+@dataclass
+class ConsentCheck:
+    """The register as export sees it: open, or why it cannot be used."""
+
+    register: ConsentRegister | None
+    problem: str | None
+    clock: Clock
+    need_approval: bool = False
+    destination: Path = Path()  # the export's upload folder
+
+    @classmethod
+    def for_session(cls, session: RegisterUser, destination: Path) -> ConsentCheck:
+        """The register the session's centre setting names, opened now, for an export
+        to ``destination``."""
+        need_approval = bool(session.settings.get(APPROVAL_KEY))
+        try:
+            register = session_register(session)
+        except RegisterProblem as problem:
+            return cls(None, str(problem), session.clock, need_approval, destination)
+        return cls(register, None, session.clock, need_approval, destination)
+
+    def today(self) -> date:
+        return datetime.fromtimestamp(self.clock()).date()
+
+    def reasons(self, photo: PhotoDecisions) -> tuple[str, ...]:
+        """Why the register keeps ``photo`` back now (empty: it does not)."""
+        shown = {f.person_id for f in photo.faces if f.shown and f.person_id}
+        linked = sorted({f.person_id for f in photo.faces if f.person_id})
+        found: list[str] = []
+        if self.need_approval and shown and photo.verdict is not Verdict.APPROVED:
+            found.append(NEEDS_APPROVAL)
+        if not linked:
+            return tuple(found)
+        try:
+            found += self._people_reasons(linked, shown)
+        except RegisterProblem as problem:
+            self.problem = str(problem)
+            found.append(self._unusable())
+        return tuple(found)
+
+    def _people_reasons(self, linked: list[str], shown: set[str]) -> list[str]:
+        if self.register is None:
+            return [self._unusable()]
+        today = self.today()
+        found: list[str] = []
+        for person_id in linked:
+            person = self.register.person(person_id)
+            if person is None:
+                if person_id in shown:
+                    found.append(f"A face shown is of {person_id}, who is not in the register")
+                continue
+            if person.never_publish:
+                found.append(f"{person_id} is in it, {person.shown_problem(today)}")
+            elif person_id in shown and not person.has_current_consent(today):
+                found.append(f"A face shown is of {person_id}: {person.shown_problem(today)}")
+        return found
+
+    def record(self, photo: PhotoDecisions, file: Published) -> int | None:
+        """Put a file about to be published in the takedown index when it has a face
+        linked to someone; its row id (None: nothing to index). A register that cannot
+        be used raises :class:`RegisterProblem`: the file must then not be published."""
+        linked = [f.person_id for f in photo.faces if f.person_id]
+        if not linked:
+            return None
+        if self.register is None:
+            raise RegisterUnreachable(self._unusable())
+        shown = [f.person_id for f in photo.faces if f.shown and f.person_id]
+        entry = self.register.record_export(file, shown, linked)
+        keep_thumbnail(file)
+        return entry
+
+    def record_or_hold(
+        self, photo: PhotoDecisions, session: RegisterUser, source_name: str, file_name: str
+    ) -> int | None:
+        """:meth:`record` for ``file_name`` in the export's destination, or
+        :class:`HeldBack` saying why the file must not go out."""
+        file = Published(session.folder, session.session_dir, source_name, photo.photo_hash,
+                         self.destination, file_name)  # fmt: skip
+        try:
+            return self.record(photo, file)
+        except RegisterProblem as problem:
+            raise HeldBack((f"It could not be put in the takedown list: {problem}",)) from None
+
+    def forget_all(self, entries: list[int | None]) -> list[str]:
+        """:meth:`forget` each of ``entries``; what went wrong (empty: nothing)."""
+        try:
+            for entry in entries:
+                self.forget(entry)
+        except RegisterProblem as problem:
+            return [f"The takedown list names a file that was not published: {problem}"]
+        return []
+
+    def forget(self, entry_id: int | None) -> None:
+        """Take an index row back: its file was not published after all."""
+        if entry_id is not None and self.register is not None:
+            self.register.forget_export(entry_id)
+
+    def _unusable(self) -> str:
+        return (
+            "It has a face linked to a person, and the consent register cannot be used: "
+            f"{self.problem}"
+        )

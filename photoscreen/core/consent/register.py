@@ -1,0 +1,385 @@
+"""The centre's consent register: one SQLite file, shared by every PC of the centre.
+
+Who may do what: anyone at the centre reads the list (staff link faces to people); only
+the manager adds people, records or withdraws consent and sets "never publish". When a
+reviewer PIN is set (``pin_hash`` gives the one in force) each of those changes needs it,
+checked as every other PIN check is: wrong ones are counted in the register itself (so
+guessing from two PCs is counted together) and slow the next tries down
+(:mod:`photoscreen.core.settings.pin_attempts`), and each refusal is audited without the PIN.
+
+Every change is audited in the register's own append-only ``audit`` table, in the same
+transaction as the change: who (the name given at start-up), when (UTC), what (the values
+set; never a picture).
+
+Sharing: the same discipline as the session store (:mod:`photoscreen.core.storage.store`). The
+rollback journal (``journal_mode=DELETE``, never WAL, which breaks on network shares),
+``synchronous=FULL``, and each change in one ``BEGIN IMMEDIATE`` transaction that reads
+what it changes inside that transaction, so two PCs changing the register at once are
+serialised by SQLite's file locks and neither overwrites the other. Unlike a session
+folder the register is not held by one photoscreen: each read or change opens the file
+afresh (read-write, never creating it), so a shared drive that went away and came back
+is used again, and one that is gone is said at once.
+
+Anything that stops the register being used is a :class:`RegisterProblem` in plain
+words: :class:`RegisterUnreachable` (the drive is gone, no permission, busy too long) or
+:class:`RegisterDamaged`. Whatever depends on the register must then stop (no face is
+shown, nothing linked is exported).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from photoscreen.core.consent.exports_index import ExportIndex
+from photoscreen.core.consent.people import ConsentError, Person, checked_note, default_review
+from photoscreen.core.consent.pin_guard import PinGuard
+from photoscreen.core.consent.rules import (
+    NewPerson,
+    check_dates,
+    checked_new,
+    clash_words,
+    clashes,
+    iso_day,
+    new_id,
+    shown_fields,
+)
+from photoscreen.core.consent.schema import (
+    PERSON_COLUMNS,
+    RegisterDamaged,
+    RegisterProblem,
+    RegisterUnreachable,
+    check_format,
+    create,
+    details_of,
+    person_of,
+)
+from photoscreen.core.rules import same_person
+from photoscreen.core.settings import Clock, pin_attempts
+from photoscreen.core.storage import DamagedValue, read_only_uri, utc_now
+
+PinSource = Callable[[], "str | None"]
+_BUSY_TIMEOUT_S = 15.0
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One line of the register's audit trail."""
+
+    id: int
+    at: str
+    who: str
+    action: str
+    person_id: str | None
+    details: dict[str, Any]
+
+
+class ConsentRegister(PinGuard, ExportIndex):
+    """The register file at ``path``, used under the name ``who``.
+
+    ``pin_hash`` gives the reviewer PIN hash in force (None: no PIN is set); ``clock``
+    (seconds, ``time.time``) dates changes and times the waits after wrong PINs. A file
+    that does not exist yet is made when its folder exists (``create``); a missing folder
+    is :class:`RegisterUnreachable`, never made here (it may be a share not connected).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        who: str,
+        *,
+        pin_hash: PinSource | None = None,
+        clock: Clock = time.time,
+        create: bool = True,
+    ) -> None:
+        self.path = Path(path)
+        self.who = who
+        self._pin_hash: PinSource = pin_hash or (lambda: None)
+        self._clock = clock
+        self._open(create)
+
+    def change_user(self, who: str) -> None:
+        """Audit later changes under ``who``."""
+        self.who = who
+
+    def today(self) -> date:
+        """Today on this PC (consent lapses after its review day, in local time)."""
+        return datetime.fromtimestamp(self._clock()).date()
+
+    # Reading ----------------------------------------------------------------------------
+
+    def people(self) -> list[Person]:
+        """Everyone in the register, by name."""
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT {PERSON_COLUMNS} FROM people").fetchall()
+            people = [self._checked(person_of, row) for row in rows]
+        return sorted(people, key=lambda p: (p.name.casefold(), p.id))
+
+    def with_current_consent(self) -> list[Person]:
+        """Everyone whose face may be shown today, by name."""
+        today = self.today()
+        return [p for p in self.people() if p.has_current_consent(today)]
+
+    def person(self, person_id: str) -> Person | None:
+        """The person with this id, or None (never in the register, or a register
+        other than the one the id came from)."""
+        with self._connect() as conn:
+            return self._read_person(conn, person_id)
+
+    def find(self, text: str) -> Person:
+        """The person ``text`` names: their id, or their name as people read it."""
+        people = self.people()
+        wanted = text.strip()
+        by_id = [p for p in people if p.id.casefold() == wanted.casefold()]
+        found = by_id or [p for p in people if same_person(p.name, wanted)]
+        if not found:
+            raise ConsentError(f"Nobody in the consent register is called or numbered '{text}'.")
+        if len(found) > 1:
+            ids = ", ".join(f"{p.name} ({p.id})" for p in found)
+            raise ConsentError(f"'{text}' could be any of {ids}: give the id instead.")
+        return found[0]
+
+    def audit_trail(self, person_id: str | None = None) -> list[RegisterEntry]:
+        """The register's trail, oldest first; only one person's when ``person_id``."""
+        sql = "SELECT id, at, who, action, person_id, details FROM audit"
+        params: tuple[str, ...] = ()
+        if person_id is not None:
+            sql, params = sql + " WHERE person_id = ?", (person_id,)
+        with self._connect() as conn:
+            rows = conn.execute(sql + " ORDER BY id", params).fetchall()
+            return [
+                self._checked(_entry, row)
+                for row in rows
+            ]
+
+    # The manager's changes --------------------------------------------------------------
+
+    def pin_wait(self) -> float:
+        """Seconds before a PIN may be tried again (0: now)."""
+        with self._connect() as conn:
+            return pin_attempts.read(conn).seconds_left(self._clock())
+
+    def add(self, new: NewPerson, *, pin: str | None = None) -> Person:
+        """Add one person; refused when someone of the same name (as people read it)
+        is already in the register."""
+        new = checked_new(new, self.today())
+        self._check_pin(pin, "add people to the consent register")
+        with self._writing() as conn:
+            return self._insert(conn, new, {})
+
+    def add_many(self, people: list[NewPerson], source: str, *, pin: str | None = None) -> None:
+        """Add everyone in ``people`` in one change, or nobody: the import of a file.
+
+        Raises :class:`ConsentError` naming every person already in the register (or
+        twice in ``people``); nothing is added then.
+        """
+        self._check_pin(pin, "import people into the consent register")
+        with self._writing() as conn:
+            problems = clashes(self._all(conn), people)
+            if problems:
+                raise ConsentError("Nothing was imported. " + " ".join(problems))
+            for new in people:
+                self._insert(conn, new, {"from": source})
+            self._audit(conn, "imported", None, {"from": source, "people": len(people)})
+
+    def give_consent(
+        self,
+        person_id: str,
+        *,
+        given_by: str,
+        given_on: date,
+        review_on: date | None = None,
+        pin: str | None = None,
+    ) -> Person:
+        """Record consent (a new or renewed form); a withdrawal before it is closed."""
+        by = checked_note(given_by, "Who gave consent")
+        review = review_on or default_review(given_on)
+        check_dates(given_on, review, self.today())
+        self._check_pin(pin, "record consent")
+        fields = {
+            "consent": 1, "given_by": by, "given_on": given_on.isoformat(),
+            "review_on": review.isoformat(), "withdrawn_at": None, "withdrawn_by": None,
+        }  # fmt: skip
+        return self._update(person_id, "consent_given", fields)
+
+    def withdraw(self, person_id: str, *, pin: str | None = None) -> Person:
+        """Record that consent was withdrawn now, by whoever is using photoscreen."""
+        self._check_pin(pin, "withdraw consent")
+        fields = {"withdrawn_at": utc_now(), "withdrawn_by": self.who}
+        return self._update(person_id, "consent_withdrawn", fields, must_have_consent=True)
+
+    def set_never_publish(
+        self, person_id: str, never: bool, reason: str = "", *, pin: str | None = None
+    ) -> Person:
+        """Mark (or unmark) a person "never publish", with the reason staff will see."""
+        why = checked_note(reason, "The reason") if never else ""
+        self._check_pin(pin, "change a never-publish mark")
+        fields = {"never_publish": int(never), "never_publish_reason": why}
+        return self._update(person_id, "never_publish" if never else "never_publish_lifted", fields)
+
+    # Inside ----------------------------------------------------------------------------
+
+    def _open(self, may_create: bool) -> None:
+        if not self.path.parent.is_dir():
+            raise RegisterUnreachable(
+                f"The consent register cannot be reached: the folder {self.path.parent} is "
+                "not there (is the shared drive connected?). Nothing that needs the register "
+                "can be exported until it can be reached."
+            )
+        if may_create and not self.path.exists():
+            try:
+                create(self.path)
+            except (OSError, sqlite3.Error) as error:
+                raise self._unreachable(error, "could not be made") from error
+        with self._connect() as conn:
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+            if problems != ["ok"]:
+                raise RegisterDamaged(
+                    f"The consent register {self.path} is damaged: {'; '.join(problems)}. "
+                    "Restore it from a backup."
+                )
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one read or change, with any failure said plainly."""
+        try:
+            uri = read_only_uri(self.path).replace("?mode=ro", "?mode=rw")
+            conn = sqlite3.connect(uri, uri=True, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as error:
+            raise self._unreachable(error, "cannot be opened") from error
+        try:
+            try:
+                conn.execute("PRAGMA journal_mode=DELETE")
+                conn.execute("PRAGMA synchronous=FULL")
+                check_format(conn, self.path)
+                yield conn
+            except DamagedValue as error:
+                message = f"The consent register {self.path} is damaged: {error}."
+                raise RegisterDamaged(message) from error
+            except sqlite3.DatabaseError as error:
+                if _is_damage(error):
+                    raise RegisterDamaged(
+                        f"The consent register {self.path} is damaged or is not a register "
+                        f"({error}). Restore it from a backup."
+                    ) from error
+                raise self._unreachable(error, "cannot be used") from error
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One atomic, durable change: committed whole, or not at all."""
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    def _unreachable(self, error: BaseException, what: str) -> RegisterUnreachable:
+        why = getattr(error, "strerror", None) or str(error)
+        if "locked" in why or "busy" in why:
+            return RegisterUnreachable(
+                f"The consent register {self.path} is busy: another PC has been changing it "
+                f"for {_BUSY_TIMEOUT_S:.0f} seconds. Try again in a moment; nothing was changed."
+            )
+        return RegisterUnreachable(
+            f"The consent register {self.path} {what} ({why}). Nothing that needs the "
+            "register can be exported until it can be used; nothing was changed."
+        )
+
+    def _checked(self, read: Callable[[Any], Any], row: Any) -> Any:
+        try:
+            return read(tuple(row))
+        except (ValueError, TypeError, json.JSONDecodeError) as error:
+            raise RegisterDamaged(
+                f"The consent register {self.path} is damaged: {error}. Restore it from a "
+                "backup; until then no face linked to anyone in it can be shown."
+            ) from None
+
+    def _all(self, conn: sqlite3.Connection) -> list[Person]:
+        rows = conn.execute(f"SELECT {PERSON_COLUMNS} FROM people").fetchall()
+        return [self._checked(person_of, row) for row in rows]
+
+    def _read_person(self, conn: sqlite3.Connection, person_id: str) -> Person | None:
+        row = conn.execute(
+            f"SELECT {PERSON_COLUMNS} FROM people WHERE id = ?", (person_id,)
+        ).fetchone()
+        return None if row is None else self._checked(person_of, row)
+
+    def _insert(self, conn: sqlite3.Connection, new: NewPerson, extra: dict[str, Any]) -> Person:
+        for other in self._all(conn):
+            if same_person(other.name, new.name):
+                raise ConsentError(clash_words(new.name, other))
+        person_id = new_id(conn)
+        now = utc_now()
+        conn.execute(
+            f"INSERT INTO people ({PERSON_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (person_id, new.name, new.kind.value, int(new.consent), new.given_by,
+             iso_day(new.given_on), iso_day(new.review_on), None, None, int(new.never_publish),
+             new.never_publish_reason, now, self.who),
+        )  # fmt: skip
+        person = self._read_person(conn, person_id)
+        assert person is not None
+        self._audit(conn, "person_added", person_id, {**shown_fields(person), **extra})
+        return person
+
+    def _update(
+        self, person_id: str, action: str, fields: dict[str, Any], must_have_consent: bool = False
+    ) -> Person:
+        with self._writing() as conn:
+            before = self._read_person(conn, person_id)
+            if before is None:
+                raise ConsentError(f"There is nobody with the id {person_id} in the register.")
+            if must_have_consent and (not before.consent or before.withdrawn_at is not None):
+                raise ConsentError(f"{before.name} has no consent to withdraw.")
+            sets = ", ".join(f"{column} = ?" for column in fields)
+            conn.execute(f"UPDATE people SET {sets} WHERE id = ?", (*fields.values(), person_id))
+            after = self._read_person(conn, person_id)
+            assert after is not None
+            was = shown_fields(before)
+            changed = {k: v for k, v in shown_fields(after).items() if was.get(k) != v}
+            self._audit(conn, action, person_id, changed)
+            return after
+
+    def _audit(
+        self, conn: sqlite3.Connection, action: str, person_id: str | None, details: dict[str, Any]
+    ) -> None:
+        conn.execute(
+            "INSERT INTO audit (at, who, action, person_id, details) VALUES (?, ?, ?, ?, ?)",
+            (utc_now(), self.who, action, person_id, json.dumps(details, sort_keys=True)),
+        )
+
+
+
+def _entry(row: tuple[Any, ...]) -> RegisterEntry:
+    entry_id, at, who, action, person_id, details = row
+    return RegisterEntry(int(entry_id), str(at), str(who), str(action), person_id,
+                         details_of(details))  # fmt: skip
+
+
+def _is_damage(error: sqlite3.DatabaseError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    text = str(error)
+    return code in (11, 26) or "malformed" in text or "not a database" in text
+
+
+__all__ = [
+    "ConsentError",
+    "ConsentRegister",
+    "NewPerson",
+    "RegisterDamaged",
+    "RegisterEntry",
+    "RegisterProblem",
+    "RegisterUnreachable",
+]

@@ -1,0 +1,72 @@
+"""Linking a face to a person of the consent register, and showing it: the session's part.
+
+Split from :mod:`photoscreen.core.session.decision_verbs` (the :class:`LinkMethods` mixin is
+used by :class:`~photoscreen.core.session.Session` only). Linking a face to a person is
+always a person's choice (no face recognition anywhere). A face is shown (not redacted)
+only when linked to a person whose consent is current when staff confirm it; export asks
+the register again when it runs (:mod:`photoscreen.core.consent.export_check`), so a
+consent withdrawn or lapsed since keeps the photo back. Any face, shown or not, may be
+linked: a link to a "never publish" person withholds the whole photo at export.
+
+The session's trail records person ids only, never names: names stay in the register.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from photoscreen.core.consent import Person
+from photoscreen.core.rules import FaceRecord, PhotoDecisions
+from photoscreen.core.session.decision_rules import DecisionError
+from photoscreen.core.storage import audit
+
+Edit = Callable[[FaceRecord, PhotoDecisions], FaceRecord]
+
+
+class LinkMethods:
+    """The consent-register part of a session's decisions."""
+
+    @property
+    def user(self) -> str:
+        raise NotImplementedError  # the session's (DecisionMethods.user)
+
+    _edit_face: Callable[[str, int, str, str, dict[str, Any], Edit], None]
+
+    def link_face(self, photo_hash: str, face_id: int, person_id: str | None) -> None:
+        """Link a face to a person (by register id), or unlink it (None), keeping it
+        blurred. A shown face linked to someone else, or unlinked, is blurred again:
+        showing it needs that person's consent confirmed."""
+
+        def edit(face: FaceRecord, photo: PhotoDecisions) -> FaceRecord:
+            if person_id is not None and not face.state.is_face:
+                raise DecisionError("Only a face can be linked to a person; accept it first.")
+            if face.person_id == person_id:
+                return face
+            return replace(face, person_id=person_id, consent_by=None, consent_at=None)
+
+        text = "Link face to a person" if person_id else "Unlink face"
+        details = {"face": face_id, "person": person_id}
+        self._edit_face(photo_hash, face_id, "link_face", text, details, edit)
+
+    def show_face(self, photo_hash: str, face_id: int, person: Person, today: date) -> None:
+        """Show a face: link it to ``person`` (as read from the register just now) and
+        record that staff confirmed it. Refused unless ``person`` has current consent
+        on ``today``."""
+        problem = person.shown_problem(today)
+        if problem is not None:
+            raise DecisionError(f"{person.name}'s face cannot be shown: {problem}.")
+
+        def edit(face: FaceRecord, photo: PhotoDecisions) -> FaceRecord:
+            if not face.state.is_face:
+                raise DecisionError("Only a face can be shown; accept it first.")
+            if face.shown and face.person_id == person.id:
+                return face
+            return replace(
+                face, person_id=person.id, consent_by=self.user, consent_at=audit.utc_now()
+            )
+
+        details = {"face": face_id, "person": person.id, "shown": True}
+        self._edit_face(photo_hash, face_id, "show_face", "Show face", details, edit)
