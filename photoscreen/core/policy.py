@@ -117,7 +117,7 @@ class Activity:
 
     @property
     def block_words(self) -> str:
-        """"blocked by the policy", "blocked" or "", to show beside its name."""
+        """ "blocked by the policy", "blocked" or "", to show beside its name."""
         if self.by_policy:
             return "blocked by the policy"
         return "blocked" if self.blocked else ""

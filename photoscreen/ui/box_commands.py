@@ -26,7 +26,7 @@ _ARROWS = {
 }
 
 BOX_KEY_HELP = (
-    ("Tab / Shift+Tab", "Select the next / previous face box"),
+    ("Tab / Shift+Tab", "Select the next / previous face box and zoom to it"),
     ("Delete", "Remove the selected face box"),
     ("Shift+C", "Consent on file for the selected face (it will not be blurred); again to undo"),
     ("Enter", "Yes, the selected possible face is a face"),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from photoscreen.core.geometry import Box
-from photoscreen.core.policy import PhotoState
+from photoscreen.core.policy import FaceSource, PhotoState
 from photoscreen.core.review import ReviewRefused
 from photoscreen.core.session import DecisionError, Session
 from photoscreen.core.settings import SettingError
@@ -175,6 +175,16 @@ class DecisionVerbs:
 
     def dismiss_possible(self, face_id: str) -> None:
         self._decide(lambda s, h: s.dismiss_face(h, int(face_id)))
+
+    def not_a_face(self, face_id: str) -> None:
+        """A box is not a face: a detector's box is dismissed (looking harder never brings
+        it back), a box drawn by hand is removed. Both can be undone."""
+        now = self._decisions()
+        face = next((f for f in (now.faces if now else ()) if str(f.id) == face_id), None)
+        if face is not None and face.source is FaceSource.HAND:
+            self.delete_face(face_id)
+        else:
+            self.dismiss_possible(face_id)
 
     def toggle_consent(self, face_id: str) -> None:
         now = self._decisions()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from photoscreen.ui.actions import Actions, build_menus
 from photoscreen.ui.controller import Controller
+from photoscreen.ui.face_strip import FaceStrip
 from photoscreen.ui.filters import FilterBar
 from photoscreen.ui.grid_delegate import GridDelegate
 from photoscreen.ui.help_overlay import HelpOverlay
@@ -34,6 +35,7 @@ from photoscreen.ui.photo_view import PhotoView
 from photoscreen.ui.review_controller import ReviewController
 from photoscreen.ui.review_mode import ReviewPanel
 from photoscreen.ui.side_panel import SidePanel
+from photoscreen.ui.typed_keys import TypedKeys
 from photoscreen.ui.welcome import WelcomePage
 from photoscreen.ui.wiring import wire_window
 
@@ -52,6 +54,7 @@ class MainWindow(QMainWindow):
         self.filter_bar = FilterBar()
         self.grid = self._make_grid()
         self.photo_view = PhotoView()
+        self.face_strip = FaceStrip()
         self.side_panel = SidePanel()
         self.review_panel = ReviewPanel()
         self.right = QStackedWidget()
@@ -75,9 +78,15 @@ class MainWindow(QMainWindow):
         self.interactions = Interactions(self, controller)
         self.commands = Actions(self, self.interactions.handlers())
         build_menus(self, self.commands)
+        zoom_in, next_box = self.commands["zoom_in"].trigger, self.photo_view.select_next_box
+        self.typed_keys = TypedKeys(self, zoom_in, next_box, self._tabs_boxes)
         self.recent_menu: QMenu  # File > Open recent, added by wire_window
         self.setAcceptDrops(True)
         wire_window(self)
+
+    def _tabs_boxes(self, widget: QWidget) -> bool:
+        """Where Tab means "next face box" (see :mod:`photoscreen.ui.typed_keys`)."""
+        return widget in (self, self.grid, self.face_strip.crops)
 
     def _make_grid(self) -> QListView:
         grid = QListView()
@@ -102,12 +111,22 @@ class MainWindow(QMainWindow):
         column.addWidget(self.grid, 1)
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(self.photo_view)
+        splitter.addWidget(self._centre())
         splitter.addWidget(self.right)
         splitter.setStretchFactor(1, 1)
         splitter.setCollapsible(1, False)
         splitter.setSizes([392, 620, 350])
         return splitter
+
+    def _centre(self) -> QWidget:
+        """The photo, with the strip of its face crops under it."""
+        centre = QWidget()
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.photo_view, 1)
+        column.addWidget(self.face_strip)
+        return centre
 
     def _with_message_bar(self, content: QWidget) -> QWidget:
         holder = QWidget()

@@ -61,6 +61,7 @@ from photoscreen.ui.face_items import (
     FaceOverlay,
     rect_to_box,
 )
+from photoscreen.ui.face_strip import Region, StripState, crop_of
 from photoscreen.ui.zoom_view import ZoomableView
 
 MIN_FACE_PX = 8.0  # smallest box, in full-resolution pixels (the detector's own floor)
@@ -89,10 +90,16 @@ class PhotoView(ZoomableView):
     possible_accepted = Signal(str)
     possible_dismissed = Signal(str)
     drawing_changed = Signal(bool)  # add-box mode started (True) or ended (False)
+    faces_shown = Signal()  # the boxes shown changed (see strip_state)
+    selection_changed = Signal(object)  # the selected box's id, or None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setScene(QGraphicsScene(self))
+        # A bound slot, not a lambda: Qt disconnects it before the scene, a child of the
+        # view, clears its selection on the way out.
+        self.scene().selectionChanged.connect(self._selection_moved)
+        self._photo_key = 0  # counts the photos shown: the face strip's "another photo"
         self._photo = self._add_pixmap_item(-2)
         self._preview = self._add_pixmap_item(-1)
         self._rubber = self._make_rubber_band()
@@ -164,6 +171,7 @@ class PhotoView(ZoomableView):
         self.set_faces([])
         self.set_preview(None)
         self.set_content_rect(QRectF(0, 0, full_width, full_height))
+        self._photo_key += 1
         self._photo.setPixmap(QPixmap.fromImage(image))
         self._photo.setTransform(self._to_scene(image))
         self._photo.setVisible(True)
@@ -228,6 +236,7 @@ class PhotoView(ZoomableView):
                 self._faces[face.id] = self._add_face_item(face)
             else:
                 item.set_overlay(face)
+        self.faces_shown.emit()
 
     def _add_face_item(self, face: FaceOverlay) -> FaceItem:
         item = FaceItem(face, self._content, MIN_FACE_PX)
@@ -238,6 +247,16 @@ class PhotoView(ZoomableView):
         item.setVisible(not self.is_previewing())
         self.scene().addItem(item)
         return item
+
+    def strip_state(self) -> StripState:
+        """The face strip's view of the boxes: regions in Tab order, with their crops."""
+        items = self._tab_order(visible_only=False) if self.has_photo() else []
+        pixmap, transform = self._photo.pixmap(), self._photo.transform()
+        return StripState(
+            self._photo_key,
+            tuple(Region(i.face_id, i.kind, rect_to_box(i.scene_rect())) for i in items),
+            {i.face_id: crop_of(pixmap, transform, i.scene_rect()) for i in items},
+        )
 
     def face_ids(self) -> list[str]:
         """The ids of the boxes shown, in Tab order (left to right)."""
@@ -258,6 +277,17 @@ class PhotoView(ZoomableView):
         if item is not None:
             item.setSelected(True)
             self.ensureVisible(item.scene_rect())
+
+    def show_face(self, face_id: str) -> None:
+        """Select one box and zoom to it, centred (Tab, or its crop in the face strip)."""
+        item = self._faces.get(face_id)
+        if item is None or not item.isVisible():
+            return
+        self.select_face(face_id)
+        self.zoom_to_rect(item.scene_rect())
+
+    def _selection_moved(self) -> None:
+        self.selection_changed.emit(self.selected_face_id())
 
     def _selected_item(self) -> FaceItem | None:
         for item in self.scene().selectedItems():
@@ -489,9 +519,19 @@ class PhotoView(ZoomableView):
             or nudge_direction(key, modifiers) is not None
         )
 
-    def _tab_order(self) -> list[FaceItem]:
-        items = [item for item in self._faces.values() if item.isVisible()]
+    def _tab_order(self, visible_only: bool = True) -> list[FaceItem]:
+        items = [i for i in self._faces.values() if i.isVisible() or not visible_only]
         return sorted(items, key=lambda item: (item.scene_rect().x(), item.scene_rect().y()))
+
+    def select_next_box(self, forward: bool) -> bool:
+        """Tab pressed elsewhere in the window: take the focus and select the next (or
+        previous) box, zoomed to it; False when there is none (and the focus stays)."""
+        if not self.has_photo() or self.is_previewing() or not self._tab_order():
+            return False
+        if not self._cycle_selection(forward):
+            return False
+        self.setFocus(Qt.FocusReason.TabFocusReason)
+        return True
 
     def _cycle_selection(self, forward: bool) -> bool:
         """Select the next box; past the last one, deselect and let focus move on."""
@@ -507,7 +547,7 @@ class PhotoView(ZoomableView):
         if not 0 <= index < len(order):
             self.scene().clearSelection()
             return False
-        self.select_face(order[index].face_id)
+        self.show_face(order[index].face_id)
         return True
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
