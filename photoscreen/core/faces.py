@@ -36,20 +36,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
 import numpy.typing as npt
 
-from photoscreen.core import centerface, face_fusion, face_passes
+from photoscreen.core import centerface, face_fusion, face_passes, geometry
 from photoscreen.core.centerface import CenterFaceNet, FloatArray, ModelMissingError
 from photoscreen.core.face_passes import (
     PassInput,
     PassSpec,
     run_passes,
 )
-from photoscreen.core.geometry import Box
+from photoscreen.core.geometry import Box, same_face
 from photoscreen.core.onnx_runner import Backend, default_backend, thread_plan
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ MAX_UPSCALE = 3.0
 
 # Names the decoding and fusion code: change it with any change to them that moves boxes
 # or scores, so that results cached under the old code are computed again.
-ALGORITHM = "peaks-centre-weighted, fusion by sight"
+ALGORITHM = "peaks-centre-weighted, fusion by sight, boxes of one face merged"
 
 
 def _tuning() -> tuple[object, ...]:
@@ -91,6 +92,8 @@ def _tuning() -> tuple[object, ...]:
         face_passes.EDGE_MARGIN,
         face_passes.TILED_MAX_FACE,
         face_passes.PASS_NMS_IOU,
+        geometry.SAME_FACE_IOU,
+        geometry.SAME_FACE_INSIDE,
     )
 
 
@@ -316,4 +319,32 @@ def _banded(
             continue
         band = FaceBand.FACE if score >= settings.face_threshold else FaceBand.POSSIBLE
         detections.append(Detection(box, float(score), band))
-    return detections
+    return merge_same_faces(detections)
+
+
+def merge_same_faces(detections: Sequence[Detection]) -> list[Detection]:
+    """One detection per face: boxes of one face (:func:`~geometry.same_face`: a possible
+    face on a face, a box inside a face) become one, best first.
+
+    The merged box holds every box merged into it, so nothing any of them covered goes
+    unredacted; it is a face if any of them was, with the best score. Merging repeats
+    until no two boxes left are of one face (a grown box may reach a third).
+    """
+    kept: list[Detection] = []
+    for detection in sorted(detections, key=lambda d: -d.score):
+        merged = detection
+        while (twin := _twin(kept, merged.box)) is not None:
+            merged = _combined(kept.pop(twin), merged)
+        kept.append(merged)
+    return sorted(kept, key=lambda d: -d.score)
+
+
+def _twin(kept: list[Detection], box: Box) -> int | None:
+    return next((i for i, other in enumerate(kept) if same_face(other.box, box)), None)
+
+
+def _combined(a: Detection, b: Detection) -> Detection:
+    face = FaceBand.FACE in (a.band, b.band)
+    return Detection(
+        a.box.union(b.box), max(a.score, b.score), FaceBand.FACE if face else FaceBand.POSSIBLE
+    )

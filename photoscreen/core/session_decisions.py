@@ -33,7 +33,7 @@ from photoscreen.core.decision_rules import (
     withdrawn,
 )
 from photoscreen.core.decisions import Snapshot
-from photoscreen.core.geometry import Box
+from photoscreen.core.geometry import SAME_FACE_IOU, Box, same_face
 from photoscreen.core.policy import (
     Activity,
     Concern,
@@ -50,11 +50,6 @@ from photoscreen.core.store import Store
 from photoscreen.core.undo import Change, UndoStack
 
 Listener = Callable[[str | None], None]
-
-# A detection overlapping a known box (a face, a possible face, even a dismissed box) this
-# much is that same face found again: adding it would undo a person's decision about it.
-SAME_FACE_IOU = 0.3
-
 
 __all__ = ["DecisionError", "DecisionMethods", "Listener"]
 
@@ -212,10 +207,13 @@ class DecisionMethods:
         """Add what a later detector run found that no known box covers; one undoable step.
 
         Face-band detections become faces (redacted by default); possible-band ones become
-        possible faces a person must accept or dismiss. A detection overlapping any known
-        box, dismissed ones included, by :data:`SAME_FACE_IOU` or more is skipped, so a
-        dismissed box never comes back. A new face clears "faces checked": the check did
-        not cover it. Returns (faces added, possible faces added).
+        possible faces a person must accept or dismiss. A detection of a face already
+        boxed (:func:`~photoscreen.core.geometry.same_face`: overlapping it enough, lying
+        mostly inside it, or holding it) is skipped, and so is one where a dismissed box
+        is (:data:`~photoscreen.core.geometry.SAME_FACE_IOU` or more), so a dismissed box
+        never comes back, while a face whose larger box merely holds a small dismissed one
+        is still added. A new face clears "faces checked": the check did not cover it.
+        Returns (faces added, possible faces added).
         """
         # Filled in by ``mutate`` before the audit entry is written.
         details: dict[str, Any] = {"detector": settings_key, "faces": 0, "possible": 0}
@@ -462,14 +460,17 @@ def _new_detections(
     first_id: int,
 ) -> list[FaceRecord]:
     """The detections no known box (nor an earlier one of these) covers, as new faces."""
-    known = [face.box for face in faces]
+    known = [face.box for face in faces if face.state is not FaceState.DISMISSED]
+    dismissed = [face.box for face in faces if face.state is FaceState.DISMISSED]
     added: list[FaceRecord] = []
     for found in detections:
         try:
             box = _fit_box(found.box, photo)
         except DecisionError:
             continue  # nothing of it inside the photo
-        if any(box.iou(other) >= SAME_FACE_IOU for other in known):
+        if any(same_face(box, other) for other in known) or any(
+            box.iou(other) >= SAME_FACE_IOU for other in dismissed
+        ):
             continue
         state = _state_for_band(found.band)
         face_id = first_id + len(added)
