@@ -96,6 +96,13 @@ COMMANDS: tuple[Command, ...] = (
     Command("zoom_in", "Zoom in", ("+", "Ctrl++"), "Zoom in (= works too)", "View"),
     Command("zoom_out", "Zoom out", ("-", "Ctrl+-"), "Zoom out", "View"),
     Command("fit", "Fit to window", ("Ctrl+0",), "Fit the whole photo in view", "View"),
+    Command(
+        "large_view",
+        "Large photo",
+        ("F",),
+        "Hide the grid and the side panel to see the photo large; press again to bring them back",
+        "View",
+    ),
     Command("undo", "Undo", ("Ctrl+Z",), "Undo the last change", "Edit"),
     Command("redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo what was undone", "Edit"),
     Command("open_folder", "Open folder…", ("Ctrl+O",), "Open a folder of photos", "Window"),
@@ -135,6 +142,7 @@ PHOTO_COMMANDS = (
     "zoom_in",
     "zoom_out",
     "fit",
+    "large_view",
 )
 # Keys matched on the character typed rather than as a shortcut (see help_overlay and
 # typed_keys): registered as shortcuts, one press could match two of them, and Qt then

@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.filter_bar)
         column.addWidget(self.grid, 1)
         splitter = QSplitter()
+        self._beside_photo = (left, self.right)
         splitter.addWidget(left)
         splitter.addWidget(self._centre())
         splitter.addWidget(self.right)
@@ -136,6 +137,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.message_bar)
         layout.addWidget(content, 1)
         return holder
+
+    def toggle_large_view(self) -> None:
+        """Hide the grid and the side panel so the photo gets the window, or show them."""
+        large = not self.is_large_view()
+        for part in self._beside_photo:
+            part.setVisible(not large)
+
+    def is_large_view(self) -> bool:
+        return self._beside_photo[0].isHidden()
 
     def show_review_panel(self, on: bool) -> None:
         """Review mode shows the review panel where the side panel was."""

@@ -149,3 +149,20 @@ def test_every_key_of_the_window_is_pressed_without_an_ambiguous_shortcut(qtbot,
         QTest.keyClick(window.grid, key, modifiers)
     assert pressed > 20
     assert not [r for r in qtlog.records if "mbiguous" in r.message]
+
+
+def test_f_gives_the_photo_the_window_and_brings_the_rest_back(qtbot, window):
+    from PySide6.QtTest import QTest
+
+    view = window.photo_view
+    window.grid.setFocus()
+    qtbot.waitUntil(window.grid.hasFocus)
+    narrow = view.width()
+    QTest.keyClick(window.grid, Qt.Key.Key_F)
+    assert window.is_large_view() and not window.grid.isVisible()
+    assert not window.side_panel.isVisible()
+    qtbot.waitUntil(lambda: view.width() > narrow + 300)
+    QTest.keyClick(view, Qt.Key.Key_F)
+    assert not window.is_large_view()
+    assert window.grid.isVisible() and window.side_panel.isVisible()
+    qtbot.waitUntil(lambda: view.width() == narrow)
