@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoscreen.core.geometry import Box
 from photoscreen.ui.box_commands import (
     ACCEPT,
     CONSENT,
@@ -59,6 +60,7 @@ from photoscreen.ui.face_items import (
     KIND_POSSIBLE,
     FaceItem,
     FaceOverlay,
+    box_to_rect,
     rect_to_box,
 )
 from photoscreen.ui.face_strip import Region, StripState, crop_of
@@ -100,6 +102,8 @@ class PhotoView(ZoomableView):
         # view, clears its selection on the way out.
         self.scene().selectionChanged.connect(self._selection_moved)
         self._photo_key = 0  # counts the photos shown: the face strip's "another photo"
+        self._crops: dict[tuple[str, Box], QPixmap] = {}  # the face strip's, by id and box
+        self._crops_key = -1  # the photo they were made of
         self._photo = self._add_pixmap_item(-2)
         self._preview = self._add_pixmap_item(-1)
         self._rubber = self._make_rubber_band()
@@ -251,12 +255,17 @@ class PhotoView(ZoomableView):
     def strip_state(self) -> StripState:
         """The face strip's view of the boxes: regions in Tab order, with their crops."""
         items = self._tab_order(visible_only=False) if self.has_photo() else []
+        regions = tuple(Region(i.face_id, i.kind, rect_to_box(i.scene_rect())) for i in items)
+        # A decision changes one box of a crowd: the other crops are the ones made before.
+        made = self._crops if self._crops_key == self._photo_key else {}
         pixmap, transform = self._photo.pixmap(), self._photo.transform()
-        return StripState(
-            self._photo_key,
-            tuple(Region(i.face_id, i.kind, rect_to_box(i.scene_rect())) for i in items),
-            {i.face_id: crop_of(pixmap, transform, i.scene_rect()) for i in items},
-        )
+        crops = {
+            r.id: made.get((r.id, r.box)) or crop_of(pixmap, transform, box_to_rect(r.box))
+            for r in regions
+        }
+        self._crops_key = self._photo_key
+        self._crops = {(r.id, r.box): crops[r.id] for r in regions}
+        return StripState(self._photo_key, regions, crops)
 
     def face_ids(self) -> list[str]:
         """The ids of the boxes shown, in Tab order (left to right)."""
