@@ -36,9 +36,19 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("next", "Next photo", ("Right", "Down", "PgDown"), "Go to the next photo", "Move"),
     Command(
-        "previous", "Previous photo", ("Left", "Up", "PgUp"), "Go to the previous photo", "Move"
+        "next",
+        "Next photo",
+        ("Right", "Down", "PgDown"),
+        "Go to the next photo that still needs something",
+        "Move",
+    ),
+    Command(
+        "previous",
+        "Previous photo",
+        ("Left", "Up", "PgUp"),
+        "Go to the previous photo that still needs something",
+        "Move",
     ),
     Command("first", "First photo", ("Home",), "Go to the first photo", "Move"),
     Command("last", "Last photo", ("End",), "Go to the last photo", "Move"),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from photoscreen.core.geometry import Box
-from photoscreen.core.policy import FaceSource, PhotoState
+from photoscreen.core.policy import FaceSource, PhotoState, needs_staff
 from photoscreen.core.review import ReviewRefused
 from photoscreen.core.session import DecisionError, Session
 from photoscreen.core.settings import SettingError
@@ -69,6 +69,7 @@ class DecisionVerbs:
     refresh_photo: Callable[[str], None]
     select: Callable[[str | None], None]
     _neighbour: Callable[[int], str | None]
+    next_needing: Callable[..., str | None]
 
     # --- staff decisions on the photo on screen -----------------------------------------
 
@@ -153,13 +154,19 @@ class DecisionVerbs:
                 "(A or D, or the ✓ and ✗ on the box), then mark the faces checked."
             )
             return
-        following = self._neighbour(+1)
+        checked = self.current
         if not self._decide(lambda s, h: s.set_faces_checked(h, True)):
             return
-        if following is not None and following != self.current:
+        # On to the next photo that still needs something (from the top again after the
+        # last). With none left, the status line says every photo is decided. When the
+        # checked photo left the grid's filter, the grid has already moved on to the photo
+        # in its place: that one counts as the next.
+        entry = self.current_entry()
+        if self.current != checked and entry is not None and needs_staff(entry.status):
+            return
+        following = self.next_needing(+1, wrap=True)
+        if following is not None:
             self.select(following)
-        else:
-            self.messages.info("Faces checked. That was the last photo in this list.")
 
     def add_face(self, box: Box) -> None:
         self._decide(lambda s, h: s.add_face(h, box))
