@@ -29,13 +29,16 @@ if TYPE_CHECKING:
 REFUSALS = (DecisionError, ReviewRefused, SettingError, StoreError)
 
 
-def report_refusal(messages: MessageChannel, error: BaseException) -> None:
+def report_refusal(
+    messages: MessageChannel, error: BaseException, about: str | None = None
+) -> None:
     """Say why a request was refused. A change the store could not save (the disk is
-    full) is a problem, shown until dismissed; a refusal by the rules is a warning."""
+    full) is a problem, shown until dismissed; a refusal by the rules is a warning, about
+    photo ``about`` when given (it goes when another photo is shown)."""
     if isinstance(error, WriteFailed):
         messages.error(str(error))
     else:
-        messages.warning(str(error))
+        messages.warning(str(error), about=about)
 
 
 def found_again_text(faces: int, possible: int) -> str:
@@ -84,7 +87,7 @@ class DecisionVerbs:
         try:
             action(self.session, entry.photo_hash)
         except REFUSALS as error:
-            report_refusal(self.messages, error)
+            report_refusal(self.messages, error, about=self.current)
             # The window shows what is saved, never what was only asked for (a box
             # dragged on screen whose move could not be saved goes back).
             self.refresh_photo(entry.photo_hash)
@@ -151,7 +154,8 @@ class DecisionVerbs:
         if undecided:
             self.messages.warning(
                 f"Accept or dismiss the possible face{'s' if undecided > 1 else ''} first "
-                "(A or D, or the ✓ and ✗ on the box), then mark the faces checked."
+                "(A or D, or the ✓ and ✗ on the box), then mark the faces checked.",
+                about=self.current,
             )
             return
         checked = self.current

@@ -172,6 +172,7 @@ class PhotoView(ZoomableView):
         if image.isNull() or full_width <= 0 or full_height <= 0:
             raise ValueError("set_photo needs a non-empty image and a positive full size")
         self.cancel_drawing()
+        self.hide_note()  # a note is about the photo it was said on
         self.set_faces([])
         self.set_preview(None)
         self.set_content_rect(QRectF(0, 0, full_width, full_height))
@@ -192,6 +193,7 @@ class PhotoView(ZoomableView):
         if stand_in.isNull():
             return
         self.cancel_drawing()
+        self.hide_note()
         self.set_faces([])
         self.set_preview(None)
         self.set_content_rect(QRectF(0, 0, stand_in.width(), stand_in.height()))
@@ -206,6 +208,7 @@ class PhotoView(ZoomableView):
     def clear(self, message: str = "No photo selected") -> None:
         """Show no photo, only ``message`` (for example why a photo cannot be shown)."""
         self.cancel_drawing()
+        self.hide_note()
         self.set_faces([])
         self.set_preview(None)
         self._photo.setPixmap(QPixmap())
@@ -339,6 +342,11 @@ class PhotoView(ZoomableView):
         self._note.setVisible(True)
         self._place_labels()
         self._note_timer.start()
+
+    def hide_note(self) -> None:
+        """Take the note away (the photo it was about is no longer shown)."""
+        self._note_timer.stop()
+        self._note.hide()
 
     def note_text(self) -> str:
         """The note shown now (see :meth:`show_note`), empty when none."""

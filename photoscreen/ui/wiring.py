@@ -99,6 +99,8 @@ def _wire_photo(w: MainWindow) -> None:
     view.consent_toggled.connect(c.toggle_consent)
     view.possible_accepted.connect(c.accept_possible)
     view.possible_dismissed.connect(c.dismiss_possible)
+    # A message about one photo goes when another photo or folder is shown.
+    c.current_changed.connect(w.message_bar.photo_shown)
     _wire_face_strip(w)
 
 

@@ -85,3 +85,28 @@ def test_all_decided_is_said_exactly_when_no_photo_needs_staff(given_statuses):
     if said:
         assert said.startswith(f"All {len(photos)} photo")
     assert counts_text(given_statuses)  # the counts are always there too
+
+
+def test_a_message_about_a_photo_goes_with_it_and_never_moves_the_photo(qtbot, window):
+    from photoscreen.core.geometry import Box
+    from tests.session_fixtures import detection
+
+    c, bar, view = window.controller, window.message_bar, window.photo_view
+    c.select("IMG_0001.jpg")
+    qtbot.waitUntil(view.has_photo)
+    top = view.mapTo(window, view.rect().topLeft())
+    digest = c.current_entry().photo_hash
+    c.session.add_detections(digest, [detection(Box(10, 10, 30, 30), possible=True)], "t")
+    c.refresh_photo(digest)
+    c.faces_checked_and_next()
+    assert bar.isVisible() and "possible face first" in bar.text
+    assert view.mapTo(window, view.rect().topLeft()) == top  # the bar kept its place
+    c.messages.info("Something about the folder")
+    c.select("IMG_0002.jpg")
+    assert bar.isVisible()  # not about a photo: it stays
+    c.messages.warning("Something about this photo", about="IMG_0002.jpg")
+    c.select("IMG_0002.jpg")  # the same photo: it stays
+    assert bar.isVisible()
+    c.select("IMG_0003.jpg")
+    assert not bar.isVisible()
+    assert view.mapTo(window, view.rect().topLeft()) == top

@@ -590,3 +590,18 @@ def test_tab_zooms_to_the_box_it_selects_and_centres_it(view, qtbot):
         # Big enough to judge, never smaller than the whole photo.
         assert on_screen_box.height() >= min(60, 0.35 * view.viewport().height())
         assert view.zoom_factor() >= fitted
+
+
+def test_a_note_goes_with_the_photo_it_was_about(view):
+    view.set_photo(to_qimage(np.zeros((300, 400, 3), np.uint8)), 1600, 1200)
+    view.set_faces([FaceOverlay("p", Box(400, 400, 200, 200), "possible")])
+    view.dismiss_possible()  # not selected: "press D again"
+    assert view.note_text() == DISMISS_WHICH_TEXT
+    view.set_photo(to_qimage(np.zeros((300, 400, 3), np.uint8)), 1600, 1200)
+    assert view.note_text() == ""
+    view.show_note("about this photo")
+    view.show_loading(to_qimage(np.zeros((30, 40, 3), np.uint8)))
+    assert view.note_text() == ""
+    view.show_note("about this photo")
+    view.clear("This file cannot be opened")
+    assert view.note_text() == ""
