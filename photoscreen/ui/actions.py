@@ -97,6 +97,13 @@ COMMANDS: tuple[Command, ...] = (
         "Faces",
     ),
     Command(
+        "face_strip",
+        "Check faces in the strip",
+        ("S",),
+        "Go to the face strip under the photo: A a face, D not a face, crop by crop",
+        "Faces",
+    ),
+    Command(
         "preview",
         "Preview as posted",
         ("P",),
@@ -148,6 +155,7 @@ PHOTO_COMMANDS = (
     "look_harder",
     "accept_possible",
     "dismiss_possible",
+    "face_strip",
     "preview",
     "zoom_in",
     "zoom_out",

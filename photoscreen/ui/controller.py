@@ -420,6 +420,11 @@ class Controller(QObject, DecisionVerbs):
                 return photo_id
         return None
 
+    def go_to_end(self, last: bool) -> None:
+        count = self.proxy.rowCount()
+        if count:
+            self.select(self._proxy_id(count - 1 if last else 0))
+
     def _neighbour(self, step: int) -> str | None:
         count = self.proxy.rowCount()
         if not count:

@@ -242,6 +242,15 @@ class FaceStrip(QWidget):
             signal[meaning].emit(region.id)  # the photo view answers with new regions
         self._choose_next()
 
+    def start_checking(self) -> None:
+        """Take the keyboard and show the first crop not looked at yet (S)."""
+        self.crops.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        current = self.current_region()
+        if current is None or current.id in self._looked_at:
+            self._choose_next()
+        else:
+            self.chosen.emit(current.id)
+
     def _choose_next(self) -> None:
         """The first crop not looked at yet becomes current and its box is shown."""
         waiting = next((r for r in self._order if r.id not in self._looked_at), None)

@@ -266,3 +266,14 @@ def test_crop_of_a_box_at_the_photos_edge_stays_inside_the_picture():
     assert (crop.width(), crop.height()) == (13, 13)  # 50 scene px from 0, a quarter scale
     assert crop_of(QPixmap(), QTransform(), QRectF(0, 0, 4, 4)).isNull()
     assert np.all(np.array([crop.width(), crop.height()]) > 0)
+
+
+def test_s_takes_the_keyboard_to_the_strip_and_shows_the_first_crop(qtbot, window):
+    view, strip = window.photo_view, window.face_strip
+    _find(window, Detection(Box(385, 170, 60, 75), 0.9, FaceBand.FACE))
+    qtbot.waitUntil(lambda: len(strip.regions()) == 1)
+    window.grid.setFocus()
+    qtbot.waitUntil(window.grid.hasFocus)
+    QTest.keyClick(window.grid, Qt.Key.Key_S)
+    assert strip.crops.hasFocus()
+    assert view.selected_face_id() == strip.regions()[0].id

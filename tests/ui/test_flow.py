@@ -110,3 +110,13 @@ def test_a_message_about_a_photo_goes_with_it_and_never_moves_the_photo(qtbot, w
     c.select("IMG_0003.jpg")
     assert not bar.isVisible()
     assert view.mapTo(window, view.rect().topLeft()) == top
+
+
+def test_home_and_end_go_to_the_first_and_last_photo(window):
+    c = window.controller
+    window.grid.setFocus()
+    c.select("IMG_0002.jpg")
+    _press(window, Qt.Key.Key_End)
+    assert c.current == "IMG_0004.jpg"
+    _press(window, Qt.Key.Key_Home)
+    assert c.current == "broken.jpg"
