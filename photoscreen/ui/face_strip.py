@@ -221,7 +221,11 @@ class FaceStrip(QWidget):
         if item.data(Qt.ItemDataRole.UserRole) == key:
             return
         item.setData(Qt.ItemDataRole.UserRole, key)
-        item.setIcon(QIcon(_framed(self._state.crops.get(region.id), region.kind, seen)))
+        tile = _framed(self._state.crops.get(region.id), region.kind, seen)
+        icon = QIcon(tile)
+        # The current crop is the face being judged: shown as it is, not tinted.
+        icon.addPixmap(tile, QIcon.Mode.Selected)
+        item.setIcon(icon)
         item.setText(CAPTIONS.get(region.kind, region.kind))
         meanings = KEY_MEANINGS.get(region.kind, (KEEP, REMOVE))
         item.setToolTip(f"A: {_SAID[meanings[0]]}    D: {_SAID[meanings[1]]}")
