@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from photoscreen.core.policy import Activity
 from photoscreen.ui.actions import COMMANDS, keys_text
 from photoscreen.ui.box_commands import BOX_KEY_HELP
-from photoscreen.ui.face_strip import STRIP_KEY_HELP
 
 _GROUP_TITLES = {
     "Decide": "Deciding about a photo",
@@ -84,7 +83,7 @@ def _group_rows(group: str, *, first: bool = False) -> list[str]:
 def _box_rows() -> list[str]:
     """The photo view's keys for a selected face box, from its own table."""
     rows = ["<tr><td colspan='2'><br><b>With a face box selected</b></td></tr>"]
-    return rows + [_row(keys, escape(what)) for keys, what in BOX_KEY_HELP + STRIP_KEY_HELP]
+    return rows + [_row(keys, escape(what)) for keys, what in BOX_KEY_HELP]
 
 
 def _row(keys: str, text: str) -> str:
