@@ -21,7 +21,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from photoscreen.core.demo import DEMO_PHOTOS, build_demo_folder
-from photoscreen.core.rules import PhotoState
+from photoscreen.core.rules import FaceState, PhotoState
 
 MUSIC, CAT, GROUP = "IMG_2049.JPG", "20240514_113402.jpg", "IMG_2047.JPG"
 TRUNCATED = next(photo.name for photo in DEMO_PHOTOS if photo.kind == "truncated")
@@ -160,6 +160,12 @@ def tour(window: Any, folder: Path, export_to: Path, camera: Camera) -> Iterator
     yield Wait("the group photo with its faces", lambda: len(view.face_ids()) >= 5)
     yield pause(2.0)
     camera.shoot("02-grid-and-photo")
+    window.face_strip.start_checking()  # S: the face strip, its first crop zoomed
+    yield Wait("a crop chosen in the face strip", lambda: view.selected_face_id() is not None)
+    yield pause(1.0)
+    camera.shoot("11-face-strip")
+    window.grid.setFocus()
+    view.zoom_to_fit()
 
     c.select(MUSIC)
     yield Wait("the music photo with its faces", lambda: len(view.face_ids()) >= 5)
@@ -204,6 +210,47 @@ def tour(window: Any, folder: Path, export_to: Path, camera: Camera) -> Iterator
     yield Wait("the unreadable file's reason", lambda: bool(view.message()))
     yield pause(0.5)
     camera.shoot("10-unreadable-file")
+
+    c.set_review_mode(True)
+    c.select(CAT)
+    yield Wait("review mode", window.review_panel.isVisible)
+    window.review_panel.reviewer.setText(REVIEWER)
+    window.review_panel.note.setPlainText("Fine to post: no child can be recognised.")
+    window.review_panel.approve_button.click()
+    yield Wait("the approval", lambda: c.current_entry() is None or _approved(c, CAT), 60)
+    yield pause(1.0)
+    camera.shoot("12-review-after-approval")
+    c.set_review_mode(False)
+
+    decide_the_rest(c)
+    yield Wait("every photo decided", lambda: _all_decided(window), 60)
+    yield pause(1.0)
+    camera.shoot("13-all-decided")
+
+
+def _approved(controller: Any, name: str) -> bool:
+    entry = next(e for e in controller.entries() if e.name == name)
+    return entry.decisions is not None and entry.decisions.reviewer is not None
+
+
+def _all_decided(window: Any) -> bool:
+    return window.filter_bar.counts_label.text().startswith("All ")
+
+
+def decide_the_rest(controller: Any) -> None:
+    """Whatever still needs staff: possible faces accepted, tagged, faces checked."""
+    from photoscreen.core.rules import needs_staff
+
+    for entry in controller.entries():
+        if not needs_staff(entry.status):
+            continue
+        controller.select(entry.key)
+        for face in entry.decisions.faces if entry.decisions else ():
+            if face.state is FaceState.POSSIBLE_PENDING:
+                controller.accept_possible(str(face.id))
+        if entry.decisions is not None and entry.decisions.activity is None:
+            controller.set_activity("stay_and_play")
+        controller.faces_checked_and_next()
 
 
 def export(window: Any, export_to: Path, camera: Camera) -> Iterator[Wait]:

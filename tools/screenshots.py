@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Screenshots of photoscreen's main screens, taken from the real window on sample photos.
 
-    python tools/screenshots.py [--out docs/screenshots]
+    python tools/screenshots.py [--out docs/screenshots] [--size 1920x1080]
 
 Builds the demo folder (public-domain pictures, see photoscreen.core.demo.sample_folder) in
 a temporary directory, starts the real main window on a 1366 x 768 virtual screen (Xvfb),
@@ -26,8 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREEN = (1366, 768)
-# What a 1366 x 768 laptop leaves a maximised window: minus a taskbar and a title bar.
-WINDOW = (1366, 700)
+# What a maximised window gets: the screen minus a taskbar and a title bar.
+TASKBAR_AND_TITLE = 68
 _UNDER_XVFB = "PHOTOSCREEN_SCREENSHOTS_XVFB"
 
 
@@ -45,7 +45,8 @@ def _rerun_under_xvfb(argv: list[str]) -> None:
             "then run this script again."
         )
     env = dict(os.environ, **{_UNDER_XVFB: "1", "QT_QPA_PLATFORM": "xcb"})
-    screen = f"-screen 0 {SCREEN[0]}x{SCREEN[1]}x24"
+    width, height = _size(argv)
+    screen = f"-screen 0 {width}x{height}x24"
     command = ["xvfb-run", "-a", "-s", screen, sys.executable, str(Path(__file__)), *argv]
     sys.exit(subprocess.run(command, env=env, check=False).returncode)
 
@@ -72,14 +73,28 @@ def _warn_if_uncommitted() -> None:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--size", default="1366x768", help="the screen, e.g. 1920x1080")
     args = parser.parse_args(argv)
+    width, height = _size(argv)
     _rerun_under_xvfb(argv)
     _warn_if_uncommitted()
     sys.path.insert(0, str(ROOT))
     from tools.screenshot_tour import run_tour
 
     with tempfile.TemporaryDirectory(prefix="photoscreen-screens-") as scratch:
-        return run_tour(Path(scratch), args.out.resolve(), WINDOW)
+        return run_tour(Path(scratch), args.out.resolve(), (width, height - TASKBAR_AND_TITLE))
+
+
+def _size(argv: list[str]) -> tuple[int, int]:
+    """The screen size asked for with ``--size WxH`` (1366 x 768 without)."""
+    for index, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--size=") else None
+        if arg == "--size" and index + 1 < len(argv):
+            value = argv[index + 1]
+        if value:
+            width, height = value.lower().split("x")
+            return int(width), int(height)
+    return SCREEN
 
 
 if __name__ == "__main__":

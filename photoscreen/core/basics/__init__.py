@@ -12,7 +12,7 @@ from photoscreen.core.basics.file_names import (
     stored_name,
 )
 from photoscreen.core.basics.freed_memory import return_big_buffers_promptly
-from photoscreen.core.basics.geometry import Box
+from photoscreen.core.basics.geometry import SAME_FACE_INSIDE, SAME_FACE_IOU, Box, same_face
 from photoscreen.core.basics.jobs import Cancelled, CancelToken, Progress
 from photoscreen.core.basics.printable import printable
 from photoscreen.core.basics.process_identity import boot_id, pid_alive, process_started
@@ -26,6 +26,8 @@ from photoscreen.core.basics.safe_files import (
 from photoscreen.core.basics.user_folders import config_dir, data_dir
 
 __all__ = [
+    "SAME_FACE_INSIDE",
+    "SAME_FACE_IOU",
     "Box",
     "CancelToken",
     "Cancelled",
@@ -41,6 +43,7 @@ __all__ = [
     "printable",
     "process_started",
     "return_big_buffers_promptly",
+    "same_face",
     "shown_name",
     "stored_name",
     "sync_directory",

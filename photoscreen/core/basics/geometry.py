@@ -10,6 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Two boxes are one face when they overlap this much (intersection over union)...
+SAME_FACE_IOU = 0.3
+# ...or when this share of the smaller one lies inside the other: a possible face drawn
+# on a face already boxed, or a second, smaller box inside a face (an eye, a mouth, the
+# face without its hair), has a tiny IoU with it but is the same face.
+SAME_FACE_INSIDE = 0.6
+
 
 @dataclass(frozen=True)
 class Box:
@@ -42,6 +49,18 @@ class Box:
         right, bottom = min(width, self.right), min(height, self.bottom)
         return Box(left, top, max(0.0, right - left), max(0.0, bottom - top))
 
+    def intersection(self, other: Box) -> float:
+        """The area the two boxes share, 0 when they do not overlap."""
+        iw = min(self.right, other.right) - max(self.x, other.x)
+        ih = min(self.bottom, other.bottom) - max(self.y, other.y)
+        return iw * ih if iw > 0 and ih > 0 else 0.0
+
+    def union(self, other: Box) -> Box:
+        """The smallest box holding both."""
+        left, top = min(self.x, other.x), min(self.y, other.y)
+        right, bottom = max(self.right, other.right), max(self.bottom, other.bottom)
+        return Box(left, top, right - left, bottom - top)
+
     def iou(self, other: Box) -> float:
         """Intersection over union, 0 when the boxes do not overlap."""
         iw = min(self.right, other.right) - max(self.x, other.x)
@@ -51,3 +70,12 @@ class Box:
         inter = iw * ih
         union = self.area + other.area - inter
         return inter / union if union > 0 else 0.0
+
+
+def same_face(a: Box, b: Box) -> bool:
+    """True when ``a`` and ``b`` are boxes of one face (see :data:`SAME_FACE_INSIDE`)."""
+    inside = a.intersection(b)
+    if inside <= 0:
+        return False
+    smaller = min(a.area, b.area)
+    return a.iou(b) >= SAME_FACE_IOU or (smaller > 0 and inside / smaller >= SAME_FACE_INSIDE)

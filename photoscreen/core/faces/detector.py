@@ -39,13 +39,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
 import numpy.typing as npt
 
-from photoscreen.core.basics import Box
+from photoscreen.core.basics import SAME_FACE_INSIDE, SAME_FACE_IOU, Box, same_face
 from photoscreen.core.faces import centerface
 from photoscreen.core.faces import fusion as face_fusion
 from photoscreen.core.faces import passes as face_passes
@@ -72,7 +73,7 @@ MAX_UPSCALE = 3.0
 
 # Names the decoding and fusion code: change it with any change to them that moves boxes
 # or scores, so that results cached under the old code are computed again.
-ALGORITHM = "peaks-centre-weighted, fusion by sight"
+ALGORITHM = "peaks-centre-weighted, fusion by sight, boxes of one face merged"
 
 
 def _tuning() -> tuple[object, ...]:
@@ -100,6 +101,8 @@ def _tuning() -> tuple[object, ...]:
         face_windows.WINDOW_MARGIN,
         face_windows.WINDOWED_MAX_FACE,
         face_windows.GATED_SHARE,
+        SAME_FACE_IOU,
+        SAME_FACE_INSIDE,
     )
 
 
@@ -345,4 +348,32 @@ def _banded(
             continue
         band = FaceBand.FACE if score >= settings.face_threshold else FaceBand.POSSIBLE
         detections.append(Detection(box, float(score), band))
-    return detections
+    return merge_same_faces(detections)
+
+
+def merge_same_faces(detections: Sequence[Detection]) -> list[Detection]:
+    """One detection per face: boxes of one face (:func:`~photoscreen.core.basics.same_face`:
+    a possible face on a face, a box inside a face) become one, best first.
+
+    The merged box holds every box merged into it, so nothing any of them covered goes
+    unredacted; it is a face if any of them was, with the best score. Merging repeats
+    until no two boxes left are of one face (a grown box may reach a third).
+    """
+    kept: list[Detection] = []
+    for detection in sorted(detections, key=lambda d: -d.score):
+        merged = detection
+        while (twin := _twin(kept, merged.box)) is not None:
+            merged = _combined(kept.pop(twin), merged)
+        kept.append(merged)
+    return sorted(kept, key=lambda d: -d.score)
+
+
+def _twin(kept: list[Detection], box: Box) -> int | None:
+    return next((i for i, other in enumerate(kept) if same_face(other.box, box)), None)
+
+
+def _combined(a: Detection, b: Detection) -> Detection:
+    face = FaceBand.FACE in (a.band, b.band)
+    return Detection(
+        a.box.union(b.box), max(a.score, b.score), FaceBand.FACE if face else FaceBand.POSSIBLE
+    )

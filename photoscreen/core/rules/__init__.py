@@ -27,6 +27,7 @@ from photoscreen.core.rules.policy import (
     activities_from_json,
     count_states,
     default_activities,
+    needs_staff,
     photo_status,
     policy_blocks,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "looks_like_pin_hash",
     "meets_pin_rules",
     "name_keys",
+    "needs_staff",
     "photo_status",
     "pin_key",
     "policy_blocks",

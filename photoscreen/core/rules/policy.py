@@ -293,6 +293,17 @@ def _review_reasons(decisions: PhotoDecisions) -> list[tuple[PhotoState, str]]:
     return []
 
 
+# The badges of photos that still need something from staff (a tag, a face check, or
+# being read); every other photo is decided: ready, excluded, blocked, with the manager,
+# rejected, or a file that cannot be used.
+NEEDS_STAFF = frozenset({PhotoState.NOT_SCANNED, PhotoState.NEEDS_ACTIVITY, PhotoState.CHECK_FACES})
+
+
+def needs_staff(status: PhotoStatus) -> bool:
+    """True while a photo still needs something from staff (see :data:`NEEDS_STAFF`)."""
+    return status.state in NEEDS_STAFF
+
+
 def count_states(statuses: Sequence[PhotoStatus]) -> str:
     """A counts line such as "38 ready, 2 blocked, 4 waiting for the manager" (zeros left
     out)."""

@@ -232,10 +232,13 @@ class DecisionMethods:
         """Add what a later detector run found that no known box covers; one undoable step.
 
         Face-band detections become faces (redacted by default); possible-band ones become
-        possible faces a person must accept or dismiss. A detection overlapping any known box,
-        dismissed ones included, by ``SAME_FACE_IOU`` (:mod:`.face_boxes`) or more is skipped,
-        so a dismissed box never comes back. A new face clears "faces checked": the check did
-        not cover it. Returns (faces added, possible faces added).
+        possible faces a person must accept or dismiss. A detection of a face already
+        boxed (:func:`~photoscreen.core.basics.same_face`: overlapping it enough, lying
+        mostly inside it, or holding it) is skipped, and so is one where a dismissed box
+        is (:data:`~photoscreen.core.basics.SAME_FACE_IOU` or more), so a dismissed box
+        never comes back, while a face whose larger box merely holds a small dismissed one
+        is still added. A new face clears "faces checked": the check did not cover it.
+        Returns (faces added, possible faces added).
         """
         # Filled in by ``mutate`` before the audit entry is written.
         details: dict[str, Any] = {"detector": settings_key, "faces": 0, "possible": 0}

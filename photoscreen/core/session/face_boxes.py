@@ -12,15 +12,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from photoscreen.core.basics import Box
-from photoscreen.core.rules import FaceRecord, FaceSource, PhotoDecisions
+from photoscreen.core.basics import SAME_FACE_IOU, Box, same_face
+from photoscreen.core.rules import FaceRecord, FaceSource, FaceState, PhotoDecisions
 from photoscreen.core.session.decision_rules import DecisionError
 from photoscreen.core.session.scan_records import DetectionLike, state_for_band
 from photoscreen.core.storage import Snapshot
-
-# A detection overlapping a known box (a face, a possible face, even a dismissed box) this
-# much is that same face found again: adding it would undo a person's decision about it.
-SAME_FACE_IOU = 0.3
 
 
 def faces_changed(before: Snapshot, faces: tuple[FaceRecord, ...]) -> Snapshot:
@@ -35,14 +31,17 @@ def new_detections(
     first_id: int,
 ) -> list[FaceRecord]:
     """The detections no known box (nor an earlier one of these) covers, as new faces."""
-    known = [face.box for face in faces]
+    known = [face.box for face in faces if face.state is not FaceState.DISMISSED]
+    dismissed = [face.box for face in faces if face.state is FaceState.DISMISSED]
     added: list[FaceRecord] = []
     for found in detections:
         try:
             box = fit_box(found.box, photo)
         except DecisionError:
             continue  # nothing of it inside the photo
-        if any(box.iou(other) >= SAME_FACE_IOU for other in known):
+        if any(same_face(box, other) for other in known) or any(
+            box.iou(other) >= SAME_FACE_IOU for other in dismissed
+        ):
             continue
         state = state_for_band(found.band)
         face_id = first_id + len(added)

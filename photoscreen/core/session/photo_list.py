@@ -91,16 +91,28 @@ def review_queue(entries: Iterable[PhotoEntry]) -> list[PhotoEntry]:
     return [entry for entry in entries if entry.awaiting_review]
 
 
+# Files the system itself leaves in folders of photos (Windows' thumbnail cache and folder
+# settings; macOS's ``.DS_Store`` and ``._name`` files are hidden names). Nobody put them
+# there: listing them as "not supported" and counting them only confused people.
+SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "ehthumbs_vista.db", "desktop.ini"})
+
+
+def is_system_file(name: str) -> bool:
+    """True for a hidden name or a file the system keeps in folders (see SYSTEM_FILES)."""
+    return name.startswith(".") or name.casefold() in SYSTEM_FILES
+
+
 def list_folder(folder: Path) -> list[Path]:
     """The files directly in ``folder`` (not hidden, not folders), sorted by name.
 
     Every file is listed, photo or not, so unsupported files get a reason instead of
-    silently vanishing. The session directory and other hidden names are skipped.
+    silently vanishing. The session directory, other hidden names and the system's own
+    files (:func:`is_system_file`) are skipped.
     """
     paths = []
     with os.scandir(folder) as entries:
         for entry in entries:
-            if entry.name.startswith(".") or entry.is_dir(follow_symlinks=False):
+            if is_system_file(entry.name) or entry.is_dir(follow_symlinks=False):
                 continue
             paths.append(folder / entry.name)
     return sorted(paths, key=lambda p: (p.name.casefold(), p.name))

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QObject, QThread, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from photoscreen.core.basics import name_key, shown_name
 from photoscreen.core.imaging import ThumbnailStore
-from photoscreen.core.rules import Activity, PhotoState, photo_status
+from photoscreen.core.rules import Activity, PhotoState, needs_staff, photo_status
 from photoscreen.core.session import PhotoEntry, Session, SessionLocked
 from photoscreen.core.storage import LockHolder
 from photoscreen.ui.control import view_state as photo_state
@@ -391,10 +391,42 @@ class Controller(QObject, DecisionVerbs):
         self._show_current(reload=True)
 
     def go(self, step: int) -> None:
-        """Move ``step`` photos along the grid's current order (filter applied)."""
-        target = self._neighbour(step)
+        """Move to the next (``step`` > 0) or previous photo in the grid's order (filter
+        applied) that still needs something, skipping decided and unusable files; to the
+        plain neighbour when none is left that way, so every photo can still be reached."""
+        target = self.next_needing(step, wrap=False) or self._neighbour(step)
         if target is not None:
             self.select(target)
+
+    def next_needing(self, step: int, *, wrap: bool) -> str | None:
+        """The first photo after (or before) the current one, in the grid's order with
+        its filter, that still needs something from staff
+        (:func:`~photoscreen.core.rules.policy.needs_staff`); from the other end again if
+        ``wrap``. None when there is none.
+
+        Walked in the model's rows, where the current photo keeps its place even when a
+        decision has just taken it out of the filter."""
+        count = self.model.rowCount()
+        start = self.model.row_of(self.current or "")
+        if start < 0:
+            start = -1 if step > 0 else count
+        direction = 1 if step > 0 else -1
+        for offset in range(1, count + 1):
+            row = start + direction * offset
+            if wrap:
+                row %= count
+            elif not 0 <= row < count:
+                return None
+            photo_id = self.model.photo_id_at(row)
+            entry = self._photos.get(photo_id or "")
+            if (
+                photo_id != self.current
+                and entry is not None
+                and needs_staff(entry.status)
+                and self.proxy.filterAcceptsRow(row, QModelIndex())
+            ):
+                return photo_id
+        return None
 
     def go_to_end(self, last: bool) -> None:
         count = self.proxy.rowCount()

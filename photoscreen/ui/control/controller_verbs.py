@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from photoscreen.core.basics import Box
-from photoscreen.core.rules import PhotoState, ReviewRefused
+from photoscreen.core.rules import FaceSource, PhotoState, ReviewRefused, needs_staff
 from photoscreen.core.session import DecisionError, Session
 from photoscreen.core.settings import SettingError
 from photoscreen.core.storage import StoreError, WriteFailed
@@ -27,13 +27,16 @@ if TYPE_CHECKING:
 REFUSALS = (DecisionError, ReviewRefused, SettingError, StoreError)
 
 
-def report_refusal(messages: MessageChannel, error: BaseException) -> None:
+def report_refusal(
+    messages: MessageChannel, error: BaseException, about: str | None = None
+) -> None:
     """Say why a request was refused. A change the store could not save (the disk is
-    full) is a problem, shown until dismissed; a refusal by the rules is a warning."""
+    full) is a problem, shown until dismissed; a refusal by the rules is a warning, about
+    photo ``about`` when given (it goes when another photo is shown)."""
     if isinstance(error, WriteFailed):
         messages.error(str(error))
     else:
-        messages.warning(str(error))
+        messages.warning(str(error), about=about)
 
 
 def found_again_text(faces: int, possible: int) -> str:
@@ -67,6 +70,7 @@ class DecisionVerbs:
     refresh_photo: Callable[[str], None]
     select: Callable[[str | None], None]
     _neighbour: Callable[[int], str | None]
+    next_needing: Callable[..., str | None]
 
     # --- staff decisions on the photo on screen -----------------------------------------
 
@@ -81,7 +85,7 @@ class DecisionVerbs:
         try:
             action(self.session, entry.photo_hash)
         except REFUSALS as error:
-            report_refusal(self.messages, error)
+            report_refusal(self.messages, error, about=self.current)
             # The window shows what is saved, never what was only asked for (a box
             # dragged on screen whose move could not be saved goes back).
             self.refresh_photo(entry.photo_hash)
@@ -148,16 +152,23 @@ class DecisionVerbs:
         if undecided:
             self.messages.warning(
                 f"Accept or dismiss the possible face{'s' if undecided > 1 else ''} first "
-                "(A or D, or the ✓ and ✗ on the box), then mark the faces checked."
+                "(A or D, or the ✓ and ✗ on the box), then mark the faces checked.",
+                about=self.current,
             )
             return
-        following = self._neighbour(+1)
+        checked = self.current
         if not self._decide(lambda s, h: s.set_faces_checked(h, True)):
             return
-        if following is not None and following != self.current:
+        # On to the next photo that still needs something (from the top again after the
+        # last). With none left, the status line says every photo is decided. When the
+        # checked photo left the grid's filter, the grid has already moved on to the photo
+        # in its place: that one counts as the next.
+        entry = self.current_entry()
+        if self.current != checked and entry is not None and needs_staff(entry.status):
+            return
+        following = self.next_needing(+1, wrap=True)
+        if following is not None:
             self.select(following)
-        else:
-            self.messages.info("Faces checked. That was the last photo in this list.")
 
     def add_face(self, box: Box) -> None:
         self._decide(lambda s, h: s.add_face(h, box))
@@ -173,6 +184,16 @@ class DecisionVerbs:
 
     def dismiss_possible(self, face_id: str) -> None:
         self._decide(lambda s, h: s.dismiss_face(h, int(face_id)))
+
+    def not_a_face(self, face_id: str) -> None:
+        """A box is not a face: a detector's box is dismissed (looking harder never brings
+        it back), a box drawn by hand is removed. Both can be undone."""
+        now = self._decisions()
+        face = next((f for f in (now.faces if now else ()) if str(f.id) == face_id), None)
+        if face is not None and face.source is FaceSource.HAND:
+            self.delete_face(face_id)
+        else:
+            self.dismiss_possible(face_id)
 
     def toggle_consent(self, face_id: str) -> None:
         now = self._decisions()

@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import Enum
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent
+from PySide6.QtGui import QFont, QFontMetrics, QHideEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -50,6 +50,7 @@ class Message:
     level: Level
     text: str
     detail: str = ""
+    about: str | None = None  # the photo it is about: it goes when another is shown
 
 
 class MessageChannel(QObject):
@@ -64,8 +65,9 @@ class MessageChannel(QObject):
     def info(self, text: str) -> None:
         self._post(Message(Level.INFO, text))
 
-    def warning(self, text: str, detail: str = "") -> None:
-        self._post(Message(Level.WARNING, text, detail))
+    def warning(self, text: str, detail: str = "", *, about: str | None = None) -> None:
+        """A warning; ``about`` names the photo it is about (see :meth:`MessageBar.photo_shown`)."""
+        self._post(Message(Level.WARNING, text, detail, about))
 
     def error(self, text: str, detail: str = "") -> None:
         self._post(Message(Level.ERROR, text, detail))
@@ -84,6 +86,15 @@ _COLOURS = {
     Level.WARNING: ("#fff4d6", "#5c4300", "#e5c35c"),
     Level.ERROR: ("#fde8e8", "#7a1010", "#e59a9a"),
 }
+
+
+def _message_font() -> QFont:
+    """The message text's font (11 points, as its style sheet sets it)."""
+    font = QFont()
+    font.setPointSizeF(11)
+    return font
+
+
 _PREFIX = {Level.INFO: "", Level.WARNING: "Please note: ", Level.ERROR: "Problem: "}
 
 
@@ -114,6 +125,12 @@ class MessageBar(QFrame):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.hide)
         channel.posted.connect(self.show_message)
+        # The bar keeps its place, shown or not, and room for two lines: a message coming
+        # or going never pushes the photo and the grid up and down.
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self.setFixedHeight(2 * QFontMetrics(_message_font()).lineSpacing() + 14)
         self.hide()
 
     @property
@@ -143,6 +160,13 @@ class MessageBar(QFrame):
             self._timer.start(NOTICE_MS)
         else:
             self._timer.stop()
+
+    def photo_shown(self, photo_id: object) -> None:
+        """Another photo (or folder: ``None``) is on screen: a message about the one
+        before goes ("Accept or dismiss the possible face first" was about that photo)."""
+        showing = self._showing
+        if showing is not None and showing.about is not None and showing.about != photo_id:
+            self.hide()
 
     def hideEvent(self, event: QHideEvent) -> None:
         self._showing = None

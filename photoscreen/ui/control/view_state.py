@@ -22,7 +22,7 @@ from photoscreen.core.rules import (
     PhotoState,
     PhotoStatus,
 )
-from photoscreen.ui.grid import FileProblem, file_problem
+from photoscreen.ui.grid import FaceCount, FileProblem, file_problem
 
 
 @dataclass(frozen=True)
@@ -121,16 +121,15 @@ def panel_state(
     )
 
 
-def face_count(decisions: PhotoDecisions | None) -> int | None:
-    """Faces the grid reports: every box that is a face or still a possible face.
+def face_count(decisions: PhotoDecisions | None) -> FaceCount | None:
+    """Faces the grid reports, counted as the side panel counts them (see
+    :func:`panel_state`): faces, and apart from them possible faces still to decide.
 
     None (no count shown) for a file never read or that could not be read.
     """
     if decisions is None or decisions.unreadable_reason is not None:
         return None
-    return sum(
-        1 for f in decisions.faces if f.state.is_face or f.state is FaceState.POSSIBLE_PENDING
-    )
+    return FaceCount(sum(1 for f in decisions.faces if f.state.is_face), decisions.pending_faces)
 
 
 def face_overlays(decisions: PhotoDecisions | None) -> list[FaceOverlay]:

@@ -79,6 +79,10 @@ class ExportDialog(QDialog):
         intro.setWordWrap(True)
         self.destination = QLineEdit(str(suggested) if suggested else "")
         self.destination.setPlaceholderText("Folder to save the photos in")
+        # The remembered folder is selected, with the keyboard: typing replaces it, and
+        # Return exports (the Export button is the default).
+        self.destination.selectAll()
+        self.destination.setFocus()
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()

@@ -14,7 +14,13 @@ from photoscreen.ui.grid.filters import (
     StatusFilter,
     StatusFilterProxy,
 )
-from photoscreen.ui.grid.model import THUMBNAIL_CACHE_SIZE, GridEntry, PhotoGridModel, Roles
+from photoscreen.ui.grid.model import (
+    THUMBNAIL_CACHE_SIZE,
+    FaceCount,
+    GridEntry,
+    PhotoGridModel,
+    Roles,
+)
 
 __all__ = [
     "ALL_PHOTOS",
@@ -22,6 +28,7 @@ __all__ = [
     "FILTERS",
     "REVIEW_FILTER",
     "THUMBNAIL_CACHE_SIZE",
+    "FaceCount",
     "FileProblem",
     "FilterBar",
     "GridDelegate",

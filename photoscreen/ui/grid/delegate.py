@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from photoscreen.core.rules import PhotoState, PhotoStatus
 from photoscreen.ui.grid.file_problems import FileProblem, file_problem
-from photoscreen.ui.grid.model import Roles
+from photoscreen.ui.grid.model import FaceCount, Roles
 
 CELL_SIZE = QSize(176, 176)
 THUMB_BOX = QSize(164, 128)
@@ -124,7 +124,9 @@ def _paint_badge(painter: QPainter, rect: QRect, status: PhotoStatus) -> None:
     painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
 
 
-def _paint_name_and_faces(painter: QPainter, rect: QRect, name: str, faces: int | None) -> None:
+def _paint_name_and_faces(
+    painter: QPainter, rect: QRect, name: str, faces: FaceCount | None
+) -> None:
     font = QFont(painter.font())
     font.setBold(False)
     painter.setFont(font)
@@ -132,7 +134,7 @@ def _paint_name_and_faces(painter: QPainter, rect: QRect, name: str, faces: int 
     line = QRect(
         rect.x() + 6, rect.bottom() - metrics.height() - 8, rect.width() - 12, metrics.height() + 4
     )
-    faces_text = "" if faces is None else ("1 face" if faces == 1 else f"{faces} faces")
+    faces_text = "" if faces is None else faces.text
     faces_width = metrics.horizontalAdvance(faces_text) + 6 if faces_text else 0
     name = metrics.elidedText(
         name,

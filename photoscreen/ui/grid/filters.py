@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
-from photoscreen.core.rules import PhotoState, PhotoStatus, count_states
+from photoscreen.core.rules import PhotoState, PhotoStatus, count_states, needs_staff
 from photoscreen.ui.grid.file_problems import file_problem
 from photoscreen.ui.grid.model import Roles
 
@@ -84,18 +84,23 @@ class StatusFilterProxy(QSortFilterProxyModel):
 
 
 class FilterBar(QWidget):
-    """A "Show:" drop-down for the filters and the counts line beside it."""
+    """A "Show:" drop-down for the filters and the counts line beside it; ``export_key``
+    is the export command's key, named once every photo is decided."""
 
     filter_chosen = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, export_key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._export_key = export_key
         self._combo = QComboBox()
         for status_filter in FILTERS:
             self._combo.addItem(status_filter.label)
         self._combo.currentIndexChanged.connect(lambda i: self.filter_chosen.emit(FILTERS[i]))
         self._counts = QLabel("")
-        self._counts.setWordWrap(True)
+        # One line that keeps its height whatever it says (a wrapped second line pushed
+        # the window's content up and down); the full text is its tooltip.
+        self._counts.setWordWrap(False)
+        self._counts.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addWidget(QLabel("Show:"))
@@ -112,11 +117,29 @@ class FilterBar(QWidget):
         self._combo.setCurrentIndex(FILTERS.index(status_filter))
 
     def show_counts(self, statuses: Sequence[PhotoStatus]) -> None:
-        self._counts.setText(counts_text(statuses))
+        decided = decided_text(statuses, self._export_key)
+        counts = counts_text(statuses)
+        self._counts.setText(f"{decided}   ·   {counts}" if decided else counts)
+        self._counts.setToolTip(self._counts.text())
+        # The one place that says the work is done: in bold, where the counts always are.
+        self._counts.setStyleSheet(
+            "QLabel { font-weight: bold; color: #1b7a36; }" if decided else ""
+        )
 
     def clear_counts(self) -> None:
         """No folder open: no counts (the last folder's would stay on the welcome page)."""
         self._counts.clear()
+
+
+def decided_text(statuses: Sequence[PhotoStatus], export_key: str) -> str:
+    """ "All 42 photos decided — Export (Ctrl+E)" once no photo needs anything from staff
+    (files that cannot be used are not photos to decide); else "". ``export_key`` is the
+    export command's key ("Ctrl+E")."""
+    photos = [s for s in statuses if s.state is not PhotoState.UNREADABLE]
+    if not photos or any(needs_staff(s) for s in photos):
+        return ""
+    noun = "photo" if len(photos) == 1 else "photos"
+    return f"All {len(photos)} {noun} decided — Export ({export_key})"
 
 
 def counts_text(statuses: Sequence[PhotoStatus]) -> str:

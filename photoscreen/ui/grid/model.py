@@ -42,13 +42,31 @@ class Roles(IntEnum):
 
 
 @dataclass(frozen=True)
+class FaceCount:
+    """The faces a cell counts, as the side panel counts them: boxes that are faces (to
+    hide, or shown with consent) and, apart, possible faces still to accept or dismiss."""
+
+    faces: int
+    possible: int = 0
+
+    @property
+    def text(self) -> str:
+        """ "3 faces", "1 face, 2 possible", "2 possible"."""
+        faces = "1 face" if self.faces == 1 else f"{self.faces} faces"
+        if not self.possible:
+            return faces
+        possible = f"{self.possible} possible"
+        return f"{faces}, {possible}" if self.faces else possible
+
+
+@dataclass(frozen=True)
 class GridEntry:
     """What one grid cell shows."""
 
     photo_id: str
     name: str
     status: PhotoStatus = NOT_SCANNED
-    face_count: int | None = None
+    face_count: FaceCount | None = None
 
 
 class PhotoGridModel(QAbstractListModel):
@@ -101,7 +119,11 @@ class PhotoGridModel(QAbstractListModel):
         self.endResetModel()
 
     def update_entry(
-        self, photo_id: str, *, status: PhotoStatus | None = None, face_count: int | None = None
+        self,
+        photo_id: str,
+        *,
+        status: PhotoStatus | None = None,
+        face_count: FaceCount | None = None,
     ) -> None:
         """Change a row's status and/or face count."""
         row = self._rows.get(photo_id)

@@ -26,7 +26,7 @@ _ARROWS = {
 }
 
 BOX_KEY_HELP = (
-    ("Tab / Shift+Tab", "Select the next / previous face box"),
+    ("Tab / Shift+Tab", "Select and zoom to the next / previous face box"),
     ("Delete", "Remove the selected face box"),
     ("Shift+C", "Whose face is it? Choose the person (shown with their consent); again to blur"),
     ("Enter", "Yes, the selected possible face is a face"),

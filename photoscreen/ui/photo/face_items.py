@@ -154,11 +154,13 @@ class FaceItem(QGraphicsObject):
         roomy = min(self._rect.width(), self._rect.height()) / self._unit >= ROOMY_BOX_PX
         for handle in self._handles:
             handle.setVisible(selected and (roomy or 0 not in handle.role))
-        possible = self.kind == KIND_POSSIBLE
+        # Only the selected box carries its controls: on a crowd, every possible face's
+        # label and buttons at once piled up over the very faces being judged. The others
+        # are quiet outlines; hovering one names it.
+        possible = self.kind == KIND_POSSIBLE and selected
         self._accept.setVisible(possible)
         self._dismiss.setVisible(possible)
-        # A face's hint shows on hover or selection; the others always say what they are.
-        self._label.setVisible(self.kind != KIND_FACE or self._hovered or selected)
+        self._label.setVisible(self._hovered or selected)
         self.setZValue(2 if selected else 1)
 
     def _layout_children(self) -> None:

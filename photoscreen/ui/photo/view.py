@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoscreen.core.basics import Box
 from photoscreen.ui.control import FaceOverlay
 from photoscreen.ui.photo.box_commands import (
     ACCEPT,
@@ -59,8 +60,10 @@ from photoscreen.ui.photo.box_commands import (
 from photoscreen.ui.photo.face_items import (
     KIND_POSSIBLE,
     FaceItem,
+    box_to_rect,
     rect_to_box,
 )
+from photoscreen.ui.photo.face_strip import Region, StripState, crop_of
 from photoscreen.ui.photo.zoom_view import ZoomableView
 
 MIN_FACE_PX = 8.0  # smallest box, in full-resolution pixels (the detector's own floor)
@@ -89,10 +92,18 @@ class PhotoView(ZoomableView):
     possible_accepted = Signal(str)
     possible_dismissed = Signal(str)
     drawing_changed = Signal(bool)  # add-box mode started (True) or ended (False)
+    faces_shown = Signal()  # the boxes shown changed (see strip_state)
+    selection_changed = Signal(object)  # the selected box's id, or None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setScene(QGraphicsScene(self))
+        # A bound slot, not a lambda: Qt disconnects it before the scene, a child of the
+        # view, clears its selection on the way out.
+        self.scene().selectionChanged.connect(self._selection_moved)
+        self._photo_key = 0  # counts the photos shown: the face strip's "another photo"
+        self._crops: dict[tuple[str, Box], QPixmap] = {}  # the face strip's, by id and box
+        self._crops_key = -1  # the photo they were made of
         self._photo = self._add_pixmap_item(-2)
         self._preview = self._add_pixmap_item(-1)
         self._rubber = self._make_rubber_band()
@@ -161,9 +172,11 @@ class PhotoView(ZoomableView):
         if image.isNull() or full_width <= 0 or full_height <= 0:
             raise ValueError("set_photo needs a non-empty image and a positive full size")
         self.cancel_drawing()
+        self.hide_note()  # a note is about the photo it was said on
         self.set_faces([])
         self.set_preview(None)
         self.set_content_rect(QRectF(0, 0, full_width, full_height))
+        self._photo_key += 1
         self._photo.setPixmap(QPixmap.fromImage(image))
         self._photo.setTransform(self._to_scene(image))
         self._photo.setVisible(True)
@@ -180,6 +193,7 @@ class PhotoView(ZoomableView):
         if stand_in.isNull():
             return
         self.cancel_drawing()
+        self.hide_note()
         self.set_faces([])
         self.set_preview(None)
         self.set_content_rect(QRectF(0, 0, stand_in.width(), stand_in.height()))
@@ -194,6 +208,7 @@ class PhotoView(ZoomableView):
     def clear(self, message: str = "No photo selected") -> None:
         """Show no photo, only ``message`` (for example why a photo cannot be shown)."""
         self.cancel_drawing()
+        self.hide_note()
         self.set_faces([])
         self.set_preview(None)
         self._photo.setPixmap(QPixmap())
@@ -228,6 +243,7 @@ class PhotoView(ZoomableView):
                 self._faces[face.id] = self._add_face_item(face)
             else:
                 item.set_overlay(face)
+        self.faces_shown.emit()
 
     def _add_face_item(self, face: FaceOverlay) -> FaceItem:
         item = FaceItem(face, self._content, MIN_FACE_PX)
@@ -238,6 +254,21 @@ class PhotoView(ZoomableView):
         item.setVisible(not self.is_previewing())
         self.scene().addItem(item)
         return item
+
+    def strip_state(self) -> StripState:
+        """The face strip's view of the boxes: regions in Tab order, with their crops."""
+        items = self._tab_order(visible_only=False) if self.has_photo() else []
+        regions = tuple(Region(i.face_id, i.kind, rect_to_box(i.scene_rect())) for i in items)
+        # A decision changes one box of a crowd: the other crops are the ones made before.
+        made = self._crops if self._crops_key == self._photo_key else {}
+        pixmap, transform = self._photo.pixmap(), self._photo.transform()
+        crops = {
+            r.id: made.get((r.id, r.box)) or crop_of(pixmap, transform, box_to_rect(r.box))
+            for r in regions
+        }
+        self._crops_key = self._photo_key
+        self._crops = {(r.id, r.box): crops[r.id] for r in regions}
+        return StripState(self._photo_key, regions, crops)
 
     def face_ids(self) -> list[str]:
         """The ids of the boxes shown, in Tab order (left to right)."""
@@ -258,6 +289,17 @@ class PhotoView(ZoomableView):
         if item is not None:
             item.setSelected(True)
             self.ensureVisible(item.scene_rect())
+
+    def show_face(self, face_id: str) -> None:
+        """Select one box and zoom to it, centred (Tab, or its crop in the face strip)."""
+        item = self._faces.get(face_id)
+        if item is None or not item.isVisible():
+            return
+        self.select_face(face_id)
+        self.zoom_to_rect(item.scene_rect())
+
+    def _selection_moved(self) -> None:
+        self.selection_changed.emit(self.selected_face_id())
 
     def _selected_item(self) -> FaceItem | None:
         for item in self.scene().selectedItems():
@@ -300,6 +342,11 @@ class PhotoView(ZoomableView):
         self._note.setVisible(True)
         self._place_labels()
         self._note_timer.start()
+
+    def hide_note(self) -> None:
+        """Take the note away (the photo it was about is no longer shown)."""
+        self._note_timer.stop()
+        self._note.hide()
 
     def note_text(self) -> str:
         """The note shown now (see :meth:`show_note`), empty when none."""
@@ -489,9 +536,19 @@ class PhotoView(ZoomableView):
             or nudge_direction(key, modifiers) is not None
         )
 
-    def _tab_order(self) -> list[FaceItem]:
-        items = [item for item in self._faces.values() if item.isVisible()]
+    def _tab_order(self, visible_only: bool = True) -> list[FaceItem]:
+        items = [i for i in self._faces.values() if i.isVisible() or not visible_only]
         return sorted(items, key=lambda item: (item.scene_rect().x(), item.scene_rect().y()))
+
+    def select_next_box(self, forward: bool) -> bool:
+        """Tab pressed elsewhere in the window: take the focus and select the next (or
+        previous) box, zoomed to it; False when there is none (and the focus stays)."""
+        if not self.has_photo() or self.is_previewing() or not self._tab_order():
+            return False
+        if not self._cycle_selection(forward):
+            return False
+        self.setFocus(Qt.FocusReason.TabFocusReason)
+        return True
 
     def _cycle_selection(self, forward: bool) -> bool:
         """Select the next box; past the last one, deselect and let focus move on."""
@@ -507,7 +564,7 @@ class PhotoView(ZoomableView):
         if not 0 <= index < len(order):
             self.scene().clearSelection()
             return False
-        self.select_face(order[index].face_id)
+        self.show_face(order[index].face_id)
         return True
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

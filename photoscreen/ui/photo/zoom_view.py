@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGraphicsView, QWidget
 ZOOM_STEP = 1.25
 MAX_ZOOM = 4.0  # screen pixels per full-resolution pixel
 FIT_MARGIN_PX = 4  # keeps the picture's edge off the frame when fitted
+FOCUS_SHARE = 0.4  # zoom to a box: it fills this share of the view
 
 
 class ZoomableView(QGraphicsView):
@@ -73,6 +74,19 @@ class ZoomableView(QGraphicsView):
 
     def zoom_out(self) -> None:
         self._zoom_by(1 / ZOOM_STEP)
+
+    def zoom_to_rect(self, rect: QRectF) -> None:
+        """Centre on ``rect`` (scene pixels), zoomed so it fills about
+        :data:`FOCUS_SHARE` of the view's height: big enough to judge a face, with enough
+        around it to see whose it is. Never smaller than the fitted photo, never past
+        :data:`MAX_ZOOM`."""
+        if not self.has_content() or rect.isEmpty():
+            return
+        area = self.viewport().rect()
+        wanted = FOCUS_SHARE * min(area.height() / rect.height(), area.width() / rect.width())
+        fit = self.fit_factor()
+        self._fit = False
+        self._set_zoom(min(max(wanted, fit), max(MAX_ZOOM, fit)), rect.center())
 
     def _zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Zoom by ``factor`` keeping the scene point at viewport position ``anchor`` (the

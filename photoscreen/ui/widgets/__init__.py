@@ -4,7 +4,7 @@ command table.
 
 from __future__ import annotations
 
-from photoscreen.ui.widgets.actions import Actions, build_menus
+from photoscreen.ui.widgets.actions import Actions, build_menus, key_caption
 from photoscreen.ui.widgets.help_overlay import HelpOverlay
 from photoscreen.ui.widgets.review_mode import ReviewPanel
 from photoscreen.ui.widgets.side_panel import SidePanel
@@ -17,4 +17,5 @@ __all__ = [
     "SidePanel",
     "WelcomePage",
     "build_menus",
+    "key_caption",
 ]

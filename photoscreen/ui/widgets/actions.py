@@ -36,9 +36,19 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("next", "Next photo", ("Right", "Down", "PgDown"), "Go to the next photo", "Move"),
     Command(
-        "previous", "Previous photo", ("Left", "Up", "PgUp"), "Go to the previous photo", "Move"
+        "next",
+        "Next photo",
+        ("Right", "Down", "PgDown"),
+        "Go to the next photo still to do",
+        "Move",
+    ),
+    Command(
+        "previous",
+        "Previous photo",
+        ("Left", "Up", "PgUp"),
+        "Go to the previous photo still to do",
+        "Move",
     ),
     Command("first", "First photo", ("Home",), "Go to the first photo", "Move"),
     Command("last", "Last photo", ("End",), "Go to the last photo", "Move"),
@@ -87,22 +97,29 @@ COMMANDS: tuple[Command, ...] = (
         "Faces",
     ),
     Command(
+        "face_strip",
+        "Check faces in the strip",
+        ("S",),
+        "Face strip: A a face, D not a face, crop by crop",
+        "Faces",
+    ),
+    Command(
         "preview",
         "Preview as posted",
         ("P",),
         "Show exactly what will be posted (faces hidden); press again to go back",
         "Faces",
     ),
-    Command(
-        "zoom_in",
-        "Zoom in",
-        ("+", "Ctrl++"),
-        "Zoom in",
-        "View",
-        more_keys=("=", "Shift++", "Shift+=", "Ctrl+=", "Ctrl+Shift++", "Ctrl+Shift+="),
-    ),
+    Command("zoom_in", "Zoom in", ("+", "Ctrl++"), "Zoom in", "View"),
     Command("zoom_out", "Zoom out", ("-", "Ctrl+-"), "Zoom out", "View"),
     Command("fit", "Fit to window", ("Ctrl+0",), "Fit the whole photo in view", "View"),
+    Command(
+        "large_view",
+        "Large photo",
+        ("F",),
+        "Hide the grid and side panel (again to bring them back)",
+        "Window",
+    ),
     Command("undo", "Undo", ("Ctrl+Z",), "Undo the last change", "Edit"),
     Command("redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo what was undone", "Edit"),
     Command("open_folder", "Open folder…", ("Ctrl+O",), "Open a folder of photos", "Window"),
@@ -145,13 +162,17 @@ PHOTO_COMMANDS = (
     "look_harder",
     "accept_possible",
     "dismiss_possible",
+    "face_strip",
     "preview",
     "zoom_in",
     "zoom_out",
     "fit",
+    "large_view",
 )
-# Keys matched on the character typed rather than as a shortcut (see help_overlay).
-TYPED_KEYS = frozenset({"?"})
+# Keys matched on the character typed rather than as a shortcut (see help_overlay and
+# typed_keys): registered as shortcuts, one press could match two of them, and Qt then
+# does nothing ("Ambiguous shortcut overload").
+TYPED_KEYS = frozenset({"?", "+", "Ctrl++"})
 
 
 def key_caption(name: str) -> str:
@@ -183,8 +204,11 @@ class Actions(QObject):
         self._window = window
         self.by_name: dict[str, QAction] = {}
         for command in COMMANDS:
-            action = QAction(command.text, window)
             keys = [k for k in command.keys + command.more_keys if k not in TYPED_KEYS]
+            typed = [k for k in command.keys if k in TYPED_KEYS]
+            # A menu shows a typed key after a tab, as it would show a shortcut.
+            text = command.text if keys or not typed else f"{command.text}\t{typed[0]}"
+            action = QAction(text, window)
             action.setShortcuts([QKeySequence(k) for k in keys])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             shown = f" ({keys_text(command.keys)})" if command.keys else ""

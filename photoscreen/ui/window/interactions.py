@@ -58,6 +58,8 @@ class Interactions(QObject):
             "zoom_in": self._window.photo_view.zoom_in,
             "zoom_out": self._window.photo_view.zoom_out,
             "fit": self._window.photo_view.zoom_to_fit,
+            "large_view": self._window.toggle_large_view,
+            "face_strip": self._window.face_strip.start_checking,
             "accept_possible": self._window.photo_view.accept_possible,
             "dismiss_possible": self._window.photo_view.dismiss_possible,
             "undo": c.undo,

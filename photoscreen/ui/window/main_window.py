@@ -30,9 +30,17 @@ from PySide6.QtWidgets import (
 
 from photoscreen.ui.control import Controller, MessageBar, ReviewController
 from photoscreen.ui.grid import FilterBar, GridDelegate
-from photoscreen.ui.photo import PhotoView
-from photoscreen.ui.widgets import Actions, HelpOverlay, ReviewPanel, SidePanel, WelcomePage
+from photoscreen.ui.photo import FaceStrip, PhotoView
+from photoscreen.ui.widgets import (
+    Actions,
+    HelpOverlay,
+    ReviewPanel,
+    SidePanel,
+    WelcomePage,
+    key_caption,
+)
 from photoscreen.ui.window.consent_flow import ConsentFlow
+from photoscreen.ui.window.typed_keys import TypedKeys
 
 
 class Conversations(Protocol):
@@ -67,9 +75,10 @@ class MainWindow(QMainWindow):
         self.resize(1366, 740)
         self.message_bar = MessageBar(controller.messages)
         self.welcome = WelcomePage()
-        self.filter_bar = FilterBar()
+        self.filter_bar = FilterBar(export_key=key_caption("export"))
         self.grid = self._make_grid()
         self.photo_view = PhotoView()
+        self.face_strip = FaceStrip()
         self.side_panel = SidePanel()
         self.review_panel = ReviewPanel()
         self.right = QStackedWidget()
@@ -94,9 +103,14 @@ class MainWindow(QMainWindow):
         self.interactions: Conversations
         self.commands: Actions
         self.consent_flow: ConsentFlow  # Shift+C's picker, the register window
+        self.typed_keys: TypedKeys  # "+" zooms, Tab goes to the next face box
         self.menus: dict[str, QMenu]  # by title: "File", "Help"...
         self.recent_menu: QMenu  # File > Open recent, added by wire_window
         self.setAcceptDrops(True)
+
+    def tabs_boxes(self, widget: QWidget) -> bool:
+        """Where Tab means "next face box" (see :mod:`photoscreen.ui.window.typed_keys`)."""
+        return widget in (self, self.grid, self.face_strip.crops)
 
     def _make_grid(self) -> QListView:
         grid = QListView()
@@ -120,13 +134,24 @@ class MainWindow(QMainWindow):
         column.addWidget(self.filter_bar)
         column.addWidget(self.grid, 1)
         splitter = QSplitter()
+        self._beside_photo = (left, self.right)
         splitter.addWidget(left)
-        splitter.addWidget(self.photo_view)
+        splitter.addWidget(self._centre())
         splitter.addWidget(self.right)
         splitter.setStretchFactor(1, 1)
         splitter.setCollapsible(1, False)
         splitter.setSizes([392, 620, 350])
         return splitter
+
+    def _centre(self) -> QWidget:
+        """The photo, with the strip of its face crops under it."""
+        centre = QWidget()
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.photo_view, 1)
+        column.addWidget(self.face_strip)
+        return centre
 
     def _with_message_bar(self, content: QWidget) -> QWidget:
         holder = QWidget()
@@ -136,6 +161,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.message_bar)
         layout.addWidget(content, 1)
         return holder
+
+    def toggle_large_view(self) -> None:
+        """Hide the grid and the side panel so the photo gets the window, or show them."""
+        large = not self.is_large_view()
+        for part in self._beside_photo:
+            part.setVisible(not large)
+
+    def is_large_view(self) -> bool:
+        return self._beside_photo[0].isHidden()
 
     def show_review_panel(self, on: bool) -> None:
         """Review mode shows the review panel where the side panel was."""

@@ -25,6 +25,7 @@ from photoscreen.ui.widgets import Actions, build_menus
 from photoscreen.ui.window.consent_flow import ConsentFlow
 from photoscreen.ui.window.interactions import Interactions
 from photoscreen.ui.window.main_window import MainWindow
+from photoscreen.ui.window.typed_keys import TypedKeys
 from photoscreen.ui.window.wiring import wire_window
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ def build_window(settings: AppSettings, detector_factory: Callable[[], Any] | No
     handlers["consent_register"] = consent.open_register
     window.commands = Actions(window, handlers)
     window.menus = build_menus(window, window.commands)
+    zoom_in, next_box = window.commands["zoom_in"].trigger, window.photo_view.select_next_box
+    window.typed_keys = TypedKeys(window, zoom_in, next_box, window.tabs_boxes)
     wire_window(window)
     # The window owns the non-widget parts, so they live exactly as long as it does.
     for part in (workers, messages, controller, review):

@@ -96,6 +96,19 @@ def _wire_photo(w: MainWindow) -> None:
     view.consent_toggled.connect(w.consent_flow.face_key)  # the consent register's picker
     view.possible_accepted.connect(c.accept_possible)
     view.possible_dismissed.connect(c.dismiss_possible)
+    # A message about one photo goes when another photo or folder is shown.
+    c.current_changed.connect(w.message_bar.photo_shown)
+    _wire_face_strip(w)
+
+
+def _wire_face_strip(w: MainWindow) -> None:
+    c, view, strip = w.controller, w.photo_view, w.face_strip
+    view.faces_shown.connect(lambda: strip.set_state(view.strip_state()))
+    view.selection_changed.connect(strip.set_current)
+    strip.chosen.connect(view.show_face)
+    strip.accepted.connect(c.accept_possible)
+    strip.dismissed.connect(c.dismiss_possible)
+    strip.removed.connect(c.not_a_face)
 
 
 def _wire_side_panel(w: MainWindow) -> None:

@@ -320,8 +320,8 @@ def test_head_region_covers_the_face_with_margins_that_scale(face: int) -> None:
 
 
 def test_head_region_is_clipped_to_the_image() -> None:
-    assert head_region(Box(-5, -5, 20, 20), 100, 80) == Box(0, 0, 24, 22)
-    assert head_region(Box(90, 70, 20, 20), 100, 80) == Box(81, 58, 19, 22)
+    assert head_region(Box(-5, -5, 20, 20), 100, 80) == Box(0, 0, 26, 22)
+    assert head_region(Box(90, 70, 20, 20), 100, 80) == Box(79, 55, 21, 25)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from PySide6.QtGui import QImage
 from photoscreen.core.rules.policy import PhotoState, PhotoStatus
 from photoscreen.ui.grid import model as grid_model
 from photoscreen.ui.grid.filters import FILTERS, REVIEW_FILTER, StatusFilterProxy, counts_text
-from photoscreen.ui.grid.model import GridEntry, PhotoGridModel, Roles
+from photoscreen.ui.grid.model import FaceCount, GridEntry, PhotoGridModel, Roles
 from photoscreen.ui.threads.images import grid_thumbnail
 
 READY = PhotoStatus(PhotoState.READY)
@@ -25,11 +25,11 @@ def _model(qtbot) -> PhotoGridModel:
 def test_rows_show_name_status_and_faces(qtbot):
     model = _model(qtbot)
     assert model.rowCount() == 4
-    model.update_entry("p2", status=BLOCKED, face_count=3)
+    model.update_entry("p2", status=BLOCKED, face_count=FaceCount(3))
     index = model.index(2)
     assert index.data() == "IMG_2.jpg"
     assert index.data(Roles.STATE) == PhotoState.BLOCKED.value
-    assert index.data(Roles.FACE_COUNT) == 3
+    assert index.data(Roles.FACE_COUNT) == FaceCount(3)
     assert "swimming involves undress" in index.data(grid_model.Qt.ItemDataRole.ToolTipRole)
 
 

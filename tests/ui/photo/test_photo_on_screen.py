@@ -156,7 +156,7 @@ def test_zoom_keys_work_wherever_the_focus_is_and_are_in_the_photo_menu(qtbot, w
     assert view.zoom_factor() < fitted
     assert combo.currentIndex() == 0, "the keys did not change the filter"
     photo_menu = next(m for m in window.menuBar().actions() if m.text() == "&Photo").menu()
-    entries = [a.text() for a in photo_menu.actions()]
+    entries = [a.text().split("\t")[0] for a in photo_menu.actions()]
     assert {"Zoom in", "Zoom out", "Fit to window", "Possible face: yes, blur it"} <= set(entries)
 
 

@@ -318,6 +318,7 @@ def test_consent_key_toggles_a_face_but_not_a_possible_one(view, qtbot):
 def test_possible_face_accept_and_dismiss(view, qtbot):
     view.set_photo(to_qimage(np.zeros((300, 400, 3), np.uint8)), 1600, 1200)
     view.set_faces([FaceOverlay("p", Box(400, 400, 200, 200), "possible")])
+    view.select_face("p")  # only the selected box carries its buttons
     accepted, dismissed, deleted = [], [], []
     view.possible_accepted.connect(accepted.append)
     view.possible_dismissed.connect(dismissed.append)
@@ -399,6 +400,7 @@ def test_a_and_d_say_why_they_do_nothing_in_the_preview(view, qtbot):
 def test_buttons_of_a_possible_face_at_the_right_edge_sit_on_its_left(view, qtbot):
     view.set_photo(to_qimage(np.zeros((300, 400, 3), np.uint8)), 1600, 1200)
     view.set_faces([FaceOverlay("p", Box(1450, 400, 150, 150), "possible")])
+    view.select_face("p")  # only the selected box carries its buttons
     accepted, dismissed = [], []
     view.possible_accepted.connect(accepted.append)
     view.possible_dismissed.connect(dismissed.append)
@@ -541,3 +543,65 @@ def test_bad_photo_arguments_are_refused(view):
     assert label.x() >= 0 and label.x() + label.width() <= view.viewport().width()
     view.set_photo(to_qimage(np.zeros((75, 100, 3), np.uint8)), 400, 300)
     assert view.message() == ""
+
+
+def test_only_the_selected_box_carries_its_label_and_buttons(view):
+    from photoscreen.ui.photo.face_parts import ButtonItem, LabelItem
+
+    view.set_photo(to_qimage(np.zeros((300, 400, 3), np.uint8)), 1600, 1200)
+    kinds = ("possible", "possible", "face", "consent")
+    view.set_faces(
+        [FaceOverlay(str(i), Box(100 + 300 * i, 400, 150, 150), k) for i, k in enumerate(kinds)]
+    )
+
+    def shown() -> dict[str, set[str]]:
+        parts: dict[str, set[str]] = {}
+        for item in view.scene().items():
+            if isinstance(item, (ButtonItem, LabelItem)) and item.isVisible():
+                owner = item.parentItem().face_id
+                parts.setdefault(owner, set()).add(type(item).__name__)
+        return parts
+
+    assert shown() == {}  # a crowd of quiet outlines
+    view.select_face("1")
+    assert shown() == {"1": {"ButtonItem", "LabelItem"}}
+    view.select_face("3")
+    assert shown() == {"3": {"LabelItem"}}
+
+
+def test_tab_zooms_to_the_box_it_selects_and_centres_it(view, qtbot):
+    view.set_photo(to_qimage(np.zeros((300, 400, 3), np.uint8)), 4000, 3000)
+    view.set_faces(
+        [
+            FaceOverlay("small", Box(3500, 2500, 40, 50), "possible"),
+            FaceOverlay("big", Box(200, 200, 900, 1000), "face"),
+        ]
+    )
+    view.setFocus()
+    fitted = view.zoom_factor()
+    for face_id in ("big", "small"):
+        QTest.keyClick(view, Qt.Key.Key_Tab)
+        assert view.selected_face_id() == face_id
+        on_screen_box = view.mapFromScene(view.face_rect(face_id)).boundingRect()
+        assert view.viewport().rect().contains(on_screen_box)
+        if face_id == "small":  # centred (the big one sits too near the photo's corner)
+            centre = view.viewport().rect().center()
+            assert (on_screen_box.center() - centre).manhattanLength() <= 4
+        # Big enough to judge, never smaller than the whole photo.
+        assert on_screen_box.height() >= min(60, 0.35 * view.viewport().height())
+        assert view.zoom_factor() >= fitted
+
+
+def test_a_note_goes_with_the_photo_it_was_about(view):
+    view.set_photo(to_qimage(np.zeros((300, 400, 3), np.uint8)), 1600, 1200)
+    view.set_faces([FaceOverlay("p", Box(400, 400, 200, 200), "possible")])
+    view.dismiss_possible()  # not selected: "press D again"
+    assert view.note_text() == DISMISS_WHICH_TEXT
+    view.set_photo(to_qimage(np.zeros((300, 400, 3), np.uint8)), 1600, 1200)
+    assert view.note_text() == ""
+    view.show_note("about this photo")
+    view.show_loading(to_qimage(np.zeros((30, 40, 3), np.uint8)))
+    assert view.note_text() == ""
+    view.show_note("about this photo")
+    view.clear("This file cannot be opened")
+    assert view.note_text() == ""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
 from photoscreen.core.basics.geometry import Box
@@ -184,7 +186,7 @@ def test_one_phrase_for_each_status_in_badge_filter_counts_and_panel():
 
 
 def test_the_counts_line_is_cleared_when_no_folder_is_open(qtbot):
-    bar = FilterBar()
+    bar = FilterBar(export_key="Ctrl+E")
     qtbot.addWidget(bar)
     bar.show_counts([CHECK_FACES])
     assert bar.counts_label.text() == "1 photo: 1 needs faces checked"
@@ -209,3 +211,27 @@ def test_hidden_data_lines_say_each_thing_once_most_identifying_first():
         "other hidden data (XMP, IPTC)",
         "a damaged part of the file that could not be checked",
     )
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(list(FaceState)), st.booleans()),
+        max_size=12,
+    )
+)
+def test_the_grid_counts_faces_as_the_panel_does(faces):
+    """Whatever the boxes, the grid's count is the panel's: faces (hidden or shown with
+    consent) and, apart from them, the possible faces still to decide."""
+    from photoscreen.ui.control.view_state import face_count
+
+    records = tuple(
+        FaceRecord(i, Box(i, 0, 10, 10), FaceSource.DETECTOR, state, "Ann" if consent else None)
+        for i, (state, consent) in enumerate(faces)
+    )
+    decisions = PhotoDecisions("h", faces=records)
+    panel = panel_state("a.jpg", PhotoStatus(PhotoState.CHECK_FACES), decisions, None)
+    count = face_count(decisions)
+    assert count is not None
+    assert count.faces == panel.faces_to_hide + panel.faces_with_consent
+    assert count.possible == panel.possible_faces
+    assert count.text.startswith(f"{count.faces} face") or not count.faces
