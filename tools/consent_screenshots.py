@@ -48,6 +48,7 @@ def _centre(scratch: Path):  # type: ignore[no-untyped-def]
     from photoscreen.core.imaging import photo_hash
     from photoscreen.core.session import Session
     from photoscreen.core.settings import REGISTER_KEY
+    from photoscreen.core.workflows import export_photos
 
     folder = scratch / "2026-11 Forest school"
     folder.mkdir()
@@ -79,7 +80,7 @@ def _centre(scratch: Path):  # type: ignore[no-untyped-def]
         session.show_face(digest, face, register.find("Amira Haddad"), today)
         session.set_activity(digest, "messy_play")
         session.set_faces_checked(digest)
-    session.export(scratch / "Upload to Facebook")
+    export_photos(session, scratch / "Upload to Facebook")
     register.withdraw(register.find("Amira Haddad").id)
     return register, session
 

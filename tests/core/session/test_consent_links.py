@@ -17,8 +17,9 @@ from photoscreen.core.session import DecisionError, Session
 from photoscreen.core.settings.declared import APPROVAL_KEY, REGISTER_KEY
 from photoscreen.core.storage.audit_chain import Replay
 from photoscreen.core.storage.decision_state import BY_NAME
+from photoscreen.core.storage.location import DB_NAME, SESSION_DIR_NAME
 from photoscreen.core.storage.migrations import MIGRATIONS
-from photoscreen.core.storage.store import DB_NAME, SESSION_DIR_NAME
+from photoscreen.core.workflows import export_photos
 from tests.helpers.consent_fixtures import FakeClock, consenting, today_clock
 from tests.helpers.session_fixtures import make_ready, scan, write_photo
 
@@ -85,18 +86,18 @@ def test_export_asks_the_register_again_when_it_runs(folder: Path, clock: FakeCl
     with session:
         sam = register.add(consenting(NAME, clock))
         _show(session, register, a, sam.id)
-        first = session.export(folder.parent / "up1")
+        first = export_photos(session, folder.parent / "up1")
         assert {w.photo_hash for w in first.written} == {a, b}
         register.withdraw(sam.id)
-        second = session.export(folder.parent / "up2")
+        second = export_photos(session, folder.parent / "up2")
         assert [w.photo_hash for w in second.written] == [b]
         [held] = second.withheld
         assert held.source.name == "a.jpg"
         assert any(f"A face shown is of {sam.id}: consent was withdrawn" in r for r in held.reasons)
         register.give_consent(sam.id, given_by="Mum", given_on=register.today())
-        assert len(session.export(folder.parent / "up3").written) == 2
+        assert len(export_photos(session, folder.parent / "up3").written) == 2
         clock.days(366)  # the renewed consent lapses
-        third = session.export(folder.parent / "up4")
+        third = export_photos(session, folder.parent / "up4")
         assert [w.photo_hash for w in third.written] == [b]
         assert "needs renewing" in " ".join(third.withheld[0].reasons)
 
@@ -110,12 +111,12 @@ def test_a_never_publish_link_keeps_the_photo_back_even_blurred(
                                      never_publish_reason="court order"))  # fmt: skip
         session.link_face(a, _face(session, a), kim.id)
         assert session.faces(a)[0].redacted  # linked, still blurred
-        summary = session.export(folder.parent / "up")
+        summary = export_photos(session, folder.parent / "up")
         assert [w.photo_hash for w in summary.written] == [b]
         assert "never publish (court order)" in " ".join(summary.withheld[0].reasons)
         session.link_face(a, _face(session, a), None)
         session.set_faces_checked(a)  # a face change: checked again, as any other
-        assert len(session.export(folder.parent / "up2").written) == 2
+        assert len(export_photos(session, folder.parent / "up2").written) == 2
 
 
 def test_marking_never_publish_after_a_face_was_shown_keeps_it_back(
@@ -126,7 +127,7 @@ def test_marking_never_publish_after_a_face_was_shown_keeps_it_back(
         sam = register.add(consenting(NAME, clock))
         _show(session, register, a, sam.id)
         register.set_never_publish(sam.id, True, "family safety")
-        summary = session.export(folder.parent / "up")
+        summary = export_photos(session, folder.parent / "up")
         assert [w.photo_hash for w in summary.written] == [b]
 
 
@@ -138,7 +139,7 @@ def test_an_unreachable_register_holds_back_only_what_depends_on_it(
         sam = register.add(consenting(NAME, clock))
         _show(session, register, a, sam.id)
         shutil.rmtree(register.path.parent)  # the shared drive went away
-        summary = session.export(folder.parent / "up")
+        summary = export_photos(session, folder.parent / "up")
         assert [w.photo_hash for w in summary.written] == [b]  # every face blurred
         reasons = " ".join(summary.withheld[0].reasons)
         assert "consent register cannot be used" in reasons and "is not there" in reasons
@@ -149,9 +150,9 @@ def test_names_never_leave_the_register(folder: Path, clock: FakeClock) -> None:
     with session:
         sam = register.add(consenting(NAME, clock))
         _show(session, register, a, sam.id)
-        summary = session.export(folder.parent / "up")
+        summary = export_photos(session, folder.parent / "up")
         register.withdraw(sam.id)
-        withheld = session.export(folder.parent / "up2")
+        withheld = export_photos(session, folder.parent / "up2")
         trail = session.audit_trail(a)
     assert any(e.details.get("person") == sam.id for e in trail)
     assert summary.log_path is not None and withheld.log_path is not None
@@ -171,12 +172,12 @@ def test_the_centre_can_ask_the_manager_to_approve_every_shown_face(
         session.settings.set(APPROVAL_KEY, True)
         sam = register.add(consenting(NAME, clock))
         _show(session, register, a, sam.id)
-        summary = session.export(folder.parent / "up")
+        summary = export_photos(session, folder.parent / "up")
         assert [w.photo_hash for w in summary.written] == [b]
         assert NEEDS_APPROVAL in summary.withheld[0].reasons
         session.flag_for_review(a, "Sam's face is shown")
         session.approve(a, "Manager")
-        assert len(session.export(folder.parent / "up2").written) == 2
+        assert len(export_photos(session, folder.parent / "up2").written) == 2
 
 
 def test_an_older_consent_on_file_mark_is_blurred_until_linked(tmp_path: Path) -> None:

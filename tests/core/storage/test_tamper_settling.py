@@ -35,6 +35,7 @@ from photoscreen.core.session import DecisionError, Session
 from photoscreen.core.settings import SettingError
 from photoscreen.core.storage.centre_file import FORMAT
 from photoscreen.core.storage.location import DB_NAME, SESSION_DIR_NAME
+from photoscreen.core.workflows import export_photos
 from tests.helpers.session_fixtures import make_ready, scan, write_photo
 
 PIN = "418263"  # the manager's
@@ -212,7 +213,7 @@ def test_no_hand_edit_and_no_decision_after_it_lets_a_held_photo_out(
                 session = Session.open(folder, "Alice", centre_file=centre)
             with contextlib.suppress(*REFUSED):
                 ACTS[act](session, hashes[name])
-        summary = session.export(root / "upload")
+        summary = export_photos(session, root / "upload")
     finally:
         session.close()
     assert len(summary.withheld) == len(NAMES) and summary.written == [], (edit, steps)
