@@ -1,0 +1,34 @@
+"""Writing that could identify someone (name labels, names on artwork, number plates):
+found, never read.
+
+:class:`TextDetector` locates lines of writing with the PP-OCRv4 *detection* network and
+returns boxes; no character is ever recognised and no text is ever stored. The session
+keeps each box as a "writing?" region (see :mod:`photoscreen.core.policy`'s
+``RegionKind``) that a person accepts (redacted, solid fill by default) or dismisses.
+"""
+
+from photoscreen.core.identifiers.text_detector import (
+    PreparedText,
+    TextDetector,
+    TextRegion,
+    TextSettings,
+)
+from photoscreen.core.identifiers.text_model import TextModelMissingError, dynamic_model_bytes
+
+__all__ = [
+    "PreparedText",
+    "TextDetector",
+    "TextModelMissingError",
+    "TextRegion",
+    "TextSettings",
+    "preload",
+]
+
+
+def preload() -> None:
+    """Read and prepare the model now (the window does, before it shows); a missing model
+    is left for the detector to report when it is built."""
+    try:
+        dynamic_model_bytes()
+    except TextModelMissingError:
+        return
