@@ -37,6 +37,7 @@ class Face:
     state: str  # "face", "accepted", "pending", "dismissed"
     consent: bool = False
     hand: bool = False
+    writing: bool = False  # a "writing?" region (a name label, a plate), not a face
 
 
 @dataclass(frozen=True)
@@ -132,4 +133,9 @@ def model_face(face: FaceRecord) -> Face:
         FaceState.POSSIBLE_PENDING: "pending",
         FaceState.DISMISSED: "dismissed",
     }[face.state]
-    return Face(state, consent=face.consent_by is not None, hand=face.source is FaceSource.HAND)
+    return Face(
+        state,
+        consent=face.consent_by is not None,
+        hand=face.source is FaceSource.HAND,
+        writing=face.is_text,
+    )

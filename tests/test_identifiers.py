@@ -10,8 +10,13 @@ import numpy as np
 import pytest
 
 from photoscreen.core.geometry import Box
-from photoscreen.core.identifiers import TextDetector, TextModelMissingError, TextSettings
-from photoscreen.core.identifiers import db_boxes, text_model
+from photoscreen.core.identifiers import (
+    TextDetector,
+    TextModelMissingError,
+    TextSettings,
+    db_boxes,
+    text_model,
+)
 from photoscreen.core.identifiers.db_boxes import DbSettings
 from photoscreen.core.onnx_runner import Backend, available_backends
 from tests import text_scenes
@@ -63,7 +68,7 @@ def test_regions_lie_inside_the_photo_best_first(detector: TextDetector) -> None
     regions = detector.detect(scene.pixels)
     assert [r.score for r in regions] == sorted((r.score for r in regions), reverse=True)
     for r in regions:
-        assert 0 <= r.box.x and r.box.right <= SIZE[0] and 0 <= r.box.y and r.box.bottom <= SIZE[1]
+        assert r.box.x >= 0 and r.box.right <= SIZE[0] and r.box.y >= 0 and r.box.bottom <= SIZE[1]
 
 
 @pytest.mark.parametrize("backend", available_backends())

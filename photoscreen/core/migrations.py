@@ -19,7 +19,10 @@ who marked a photo unclothed, and in which sitting, beside the mark (see
 state as it then is gets sealed by one entry saying so. It comes after every step that
 moves decisions about (version 4's), so what it seals is what photoscreen then reads.
 Version 6 added each file's change time and inode to the per-file table (listing facts,
-not decisions: nothing in the chain depends on them).
+not decisions: nothing in the chain depends on them). Version 7 added whether a photo was
+looked at for writing (``writing_applied``, an ingest fact like ``detections_applied``);
+writing regions themselves are rows of the faces table (see
+:mod:`photoscreen.core.decisions`), sealed by the chain like faces.
 """
 
 from __future__ import annotations
@@ -185,7 +188,14 @@ _V6: list[Step] = [
     "ALTER TABLE files ADD COLUMN inode INTEGER",
 ]
 
-MIGRATIONS: tuple[list[Step], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+_V7: list[Step] = [
+    # Whether writing (name labels, number plates) was looked for and its regions added,
+    # apart from detections_applied: a centre that turns looking for writing on later
+    # still gets it on photos whose faces were applied before. Old sessions never looked.
+    "ALTER TABLE photos ADD COLUMN writing_applied INTEGER NOT NULL DEFAULT 0",
+]
+
+MIGRATIONS: tuple[list[Step], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 LATEST = len(MIGRATIONS)
 
 

@@ -71,6 +71,18 @@ class FaceSource(str, Enum):
     HAND = "hand"
 
 
+class RegionKind(str, Enum):
+    """What a region on the photo covers: a face, or writing that could name someone.
+
+    Writing ("writing?" in the window) is located, never read: a region holds a box and
+    what people decided, never the text. It is decided like a possible face (accept:
+    redacted, solid fill by default; dismiss: left as it is); consent never applies to it.
+    """
+
+    FACE = "face"
+    TEXT = "text"
+
+
 class FaceState(str, Enum):
     """What a person has made of a face box.
 
@@ -206,11 +218,17 @@ class FaceRecord:
     consent_by: str | None = None
     consent_at: str | None = None
     score: float | None = None
+    kind: RegionKind = RegionKind.FACE
 
     @property
     def redacted(self) -> bool:
-        """True when export must hide this face: a face without consent on file."""
-        return self.state.is_face and self.consent_by is None
+        """True when export must hide this region: a face without consent on file, or
+        writing a person accepted (or drew)."""
+        return self.state.is_face and (self.kind is RegionKind.TEXT or self.consent_by is None)
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind is RegionKind.TEXT
 
 
 @dataclass(frozen=True)
@@ -263,12 +281,25 @@ class PhotoDecisions:
 
     @property
     def faces_to_redact(self) -> tuple[Box, ...]:
-        """The boxes export must redact: every face except those with consent on file."""
-        return tuple(face.box for face in self.faces if face.redacted)
+        """The face boxes export must redact: every face except those with consent on file."""
+        return tuple(face.box for face in self.faces if face.redacted and not face.is_text)
+
+    @property
+    def writing_to_redact(self) -> tuple[Box, ...]:
+        """The writing export must redact: every text region accepted or drawn."""
+        return tuple(face.box for face in self.faces if face.redacted and face.is_text)
 
     @property
     def pending_faces(self) -> int:
-        return sum(1 for face in self.faces if face.state is FaceState.POSSIBLE_PENDING)
+        """Possible faces nobody has accepted or dismissed yet."""
+        return sum(
+            1 for f in self.faces if f.state is FaceState.POSSIBLE_PENDING and not f.is_text
+        )
+
+    @property
+    def pending_writing(self) -> int:
+        """Writing regions ("writing?") nobody has accepted or dismissed yet."""
+        return sum(1 for f in self.faces if f.state is FaceState.POSSIBLE_PENDING and f.is_text)
 
     @property
     def flagged(self) -> bool:
@@ -363,6 +394,10 @@ def _face_reasons(decisions: PhotoDecisions) -> list[tuple[PhotoState, str]]:
     if pending:
         noun = "possible face" if pending == 1 else "possible faces"
         found.append((PhotoState.CHECK_FACES, f"{pending} {noun} to accept or dismiss"))
+    writing = decisions.pending_writing
+    if writing:
+        noun = "region" if writing == 1 else "regions"
+        found.append((PhotoState.CHECK_FACES, f"{writing} writing {noun} to accept or dismiss"))
     return found
 
 

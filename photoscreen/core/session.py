@@ -373,13 +373,14 @@ class Session(DecisionMethods):
     # Export -----------------------------------------------------------------------------
 
     def export_options(self) -> ExportOptions:
-        """The centre's export size, quality and redaction style."""
+        """The centre's export size, quality and redaction styles (faces, writing)."""
         from photoscreen.core.safe_export import ExportOptions
 
         return ExportOptions(
             long_side=self.settings.long_side,
             quality=self.settings.quality,
             style=self.settings.redaction_style,
+            writing_style=self.settings.writing_style,
         )
 
     def export(

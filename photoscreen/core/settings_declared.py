@@ -57,6 +57,17 @@ def _check_style(value: Any) -> None:
         raise SettingError(f"'{value}' is not a redaction style.")
 
 
+def _check_flag(value: Any) -> None:
+    if not isinstance(value, bool):
+        raise SettingError(f"'{value}' is not on or off (true or false).")
+
+
+def _check_writing_style(value: Any) -> None:
+    _check_style(value)
+    if value == RedactionStyle.STICKER.value:
+        raise SettingError("A sticker is for faces; cover writing with fill, blur or mosaic.")
+
+
 def _check_pin_hash(value: Any) -> None:
     if value is not None and not looks_like_pin_hash(value):
         raise SettingError("The reviewer PIN is stored in a form photoscreen does not know.")
@@ -102,6 +113,22 @@ SETTINGS: tuple[Setting, ...] = (
         RedactionStyle.BLUR.value,
         "How faces are covered: blur, fill, mosaic or sticker.",
         _check_style,
+    ),
+    Setting(
+        "writing.detect",
+        bool,
+        True,
+        "Look for writing that could name someone (name labels, artwork, number plates) "
+        "and offer each place for redaction; it is never read.",
+        _check_flag,
+    ),
+    Setting(
+        "export.writing_style",
+        str,
+        RedactionStyle.FILL.value,
+        "How accepted writing is covered: fill (the default: a blur can leave large "
+        "letters legible), blur or mosaic.",
+        _check_writing_style,
     ),
     Setting(
         PIN_KEY,

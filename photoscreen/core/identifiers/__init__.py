@@ -22,6 +22,7 @@ __all__ = [
     "TextRegion",
     "TextSettings",
     "preload",
+    "writing_problem",
 ]
 
 
@@ -32,3 +33,13 @@ def preload() -> None:
         dynamic_model_bytes()
     except TextModelMissingError:
         return
+
+
+def writing_problem() -> str | None:
+    """Why writing cannot be looked for on this PC (its model is missing or damaged), in
+    words to show; None when it can. Faces are still found either way."""
+    try:
+        dynamic_model_bytes()
+    except TextModelMissingError as error:
+        return f"Writing (names, number plates) is not looked for: {error}"
+    return None
