@@ -66,6 +66,13 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("add_box", "Add face box", ("B",), "Draw a box around a face that was missed", "Faces"),
     Command(
+        "add_writing_box",
+        "Cover writing",
+        ("T",),
+        "Draw a box over writing that could name someone (a label, a plate); it is covered",
+        "Faces",
+    ),
+    Command(
         "look_harder",
         "Look harder for faces",
         ("L",),
@@ -135,6 +142,7 @@ PHOTO_COMMANDS = (
     "unclothed",
     "ask_manager",
     "add_box",
+    "add_writing_box",
     "look_harder",
     "accept_possible",
     "dismiss_possible",

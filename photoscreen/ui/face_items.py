@@ -28,11 +28,21 @@ from PySide6.QtWidgets import (
 
 from photoscreen.core.geometry import Box
 from photoscreen.ui.face_parts import BUTTONS_WIDTH_PX, ButtonItem, HandleItem, LabelItem
+from photoscreen.ui.writing_marks import (
+    KIND_WRITING,
+    WRITING_COLOURS,
+    WRITING_KINDS,
+    WRITING_LABELS,
+    WRITING_TIPS,
+    style_pen,
+)
 
 KIND_FACE = "face"
 KIND_POSSIBLE = "possible"
 KIND_CONSENT = "consent"
-KINDS = (KIND_FACE, KIND_POSSIBLE, KIND_CONSENT)
+KINDS = (KIND_FACE, KIND_POSSIBLE, KIND_CONSENT, *WRITING_KINDS)
+# Kinds a person still has to decide (accept / dismiss buttons, Tab goes to them).
+UNDECIDED_KINDS = (KIND_POSSIBLE, KIND_WRITING)
 
 # Colours picked to differ in hue *and* line style, so they stay apart for people who do
 # not see red and green well: solid orange-red, dashed yellow, solid green with a label.
@@ -40,11 +50,13 @@ KIND_COLOURS = {
     KIND_FACE: QColor("#ff5a1f"),
     KIND_POSSIBLE: QColor("#ffd60a"),
     KIND_CONSENT: QColor("#2fd15b"),
+    **WRITING_COLOURS,
 }
 KIND_LABELS = {
     KIND_FACE: "Face: will be blurred",
     KIND_POSSIBLE: "Possible face?",
     KIND_CONSENT: "Consent on file: not blurred",
+    **WRITING_LABELS,
 }
 KIND_TIPS = {
     KIND_FACE: "This face will be blurred in the exported photo.\n"
@@ -53,6 +65,7 @@ KIND_TIPS = {
     "A or Enter: yes, blur it.  D or Delete: not a face.",
     KIND_CONSENT: "Consent is on file for this person: the face is left as it is.\n"
     "Shift+C blurs it again.",
+    **WRITING_TIPS,
 }
 # On-screen sizes in device pixels, whatever the zoom.
 OUTLINE_PX = 3.0
@@ -170,7 +183,7 @@ class FaceItem(QGraphicsObject):
         roomy = min(self._rect.width(), self._rect.height()) / self._unit >= ROOMY_BOX_PX
         for handle in self._handles:
             handle.setVisible(selected and (roomy or 0 not in handle.role))
-        possible = self.kind == KIND_POSSIBLE
+        possible = self.kind in UNDECIDED_KINDS
         self._accept.setVisible(possible)
         self._dismiss.setVisible(possible)
         # A face's hint shows on hover or selection; the others always say what they are.
@@ -232,6 +245,8 @@ class FaceItem(QGraphicsObject):
         if self.kind == KIND_POSSIBLE:
             pen.setStyle(Qt.PenStyle.CustomDashLine)
             pen.setDashPattern([2.0, 1.5])
+        elif self.kind in WRITING_KINDS:
+            style_pen(pen, self.kind)
         painter.setPen(pen)
         painter.drawRect(self._rect)
 

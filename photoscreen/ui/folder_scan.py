@@ -16,6 +16,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
+from photoscreen.core.identifiers import writing_problem
+from photoscreen.core.identifiers.combined import with_writing
 from photoscreen.core.ingest import IngestResult, ingest_photos
 from photoscreen.core.ingest_schedule import IngestQueue
 from photoscreen.core.policy import NOT_SCANNED, PhotoDecisions, PhotoStatus, photo_status
@@ -60,6 +62,11 @@ class FolderScan(QObject):
         self._workers = workers
         self._session = session
         self._detector_factory = detector_factory
+        # Writing is looked for beside faces when the centre has it on (the default) and
+        # its model is installed; otherwise writing_problem says why not.
+        wanted = detector_factory is not None and session.settings.writing_detection
+        self.writing_problem = writing_problem() if wanted else None
+        self.looks_for_writing = wanted and self.writing_problem is None
         self._queue: IngestQueue | None = None
         self._handle: JobHandle | None = None
         self._asked: list[Path] = []  # cells asked for in this turn of the event loop
@@ -124,6 +131,8 @@ class FolderScan(QObject):
 
     def _job(self, queue: IngestQueue) -> Callable[[JobContext], Iterator[ScannedPhoto]]:
         session, factory = self._session, self._detector_factory
+        if factory is not None and self.looks_for_writing:
+            factory = with_writing(factory)
         thumbs = ThumbnailStore(session.session_dir)
 
         def job(context: JobContext) -> Iterator[ScannedPhoto]:

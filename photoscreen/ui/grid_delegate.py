@@ -91,7 +91,9 @@ class GridDelegate(QStyledItemDelegate):
         _paint_thumbnail(painter, thumb_rect, image, state in _DIMMED)
         _paint_badge(painter, rect, status)
         faces = None if state is PhotoState.UNREADABLE else index.data(Roles.FACE_COUNT)
-        _paint_name_and_faces(painter, rect, str(index.data(Qt.ItemDataRole.DisplayRole)), faces)
+        writing = index.data(Roles.WRITING_WAITING) or 0
+        name = str(index.data(Qt.ItemDataRole.DisplayRole))
+        _paint_name_and_faces(painter, rect, name, faces, writing)
         painter.restore()
 
 
@@ -124,7 +126,9 @@ def _paint_badge(painter: QPainter, rect: QRect, status: PhotoStatus) -> None:
     painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
 
 
-def _paint_name_and_faces(painter: QPainter, rect: QRect, name: str, faces: int | None) -> None:
+def _paint_name_and_faces(
+    painter: QPainter, rect: QRect, name: str, faces: int | None, writing: int = 0
+) -> None:
     font = QFont(painter.font())
     font.setBold(False)
     painter.setFont(font)
@@ -133,6 +137,9 @@ def _paint_name_and_faces(painter: QPainter, rect: QRect, name: str, faces: int 
         rect.x() + 6, rect.bottom() - metrics.height() - 8, rect.width() - 12, metrics.height() + 4
     )
     faces_text = "" if faces is None else ("1 face" if faces == 1 else f"{faces} faces")
+    if writing:
+        # Regions still to decide: the photo cannot be checked until they are.
+        faces_text = " · ".join(t for t in (faces_text, f"{writing} writing?") if t)
     faces_width = metrics.horizontalAdvance(faces_text) + 6 if faces_text else 0
     name = metrics.elidedText(
         name,

@@ -39,6 +39,7 @@ class Roles(IntEnum):
     STATE = Qt.ItemDataRole.UserRole + 3
     FACE_COUNT = Qt.ItemDataRole.UserRole + 4
     THUMBNAIL = Qt.ItemDataRole.UserRole + 5
+    WRITING_WAITING = Qt.ItemDataRole.UserRole + 6
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class GridEntry:
     name: str
     status: PhotoStatus = NOT_SCANNED
     face_count: int | None = None
+    writing_waiting: int = 0  # "writing?" regions nobody has covered or left yet
 
 
 class PhotoGridModel(QAbstractListModel):
@@ -85,6 +87,8 @@ class PhotoGridModel(QAbstractListModel):
             return entry.status.state.value
         if role == Roles.FACE_COUNT:
             return entry.face_count
+        if role == Roles.WRITING_WAITING:
+            return entry.writing_waiting
         if role == Roles.THUMBNAIL:
             return self._thumbnail(entry.photo_id)
         return None
@@ -101,9 +105,14 @@ class PhotoGridModel(QAbstractListModel):
         self.endResetModel()
 
     def update_entry(
-        self, photo_id: str, *, status: PhotoStatus | None = None, face_count: int | None = None
+        self,
+        photo_id: str,
+        *,
+        status: PhotoStatus | None = None,
+        face_count: int | None = None,
+        writing_waiting: int | None = None,
     ) -> None:
-        """Change a row's status and/or face count."""
+        """Change a row's status, face count and/or writing waiting."""
         row = self._rows.get(photo_id)
         if row is None:
             return
@@ -112,6 +121,8 @@ class PhotoGridModel(QAbstractListModel):
             entry = replace(entry, status=status)
         if face_count is not None:
             entry = replace(entry, face_count=face_count)
+        if writing_waiting is not None:
+            entry = replace(entry, writing_waiting=writing_waiting)
         self._entries[row] = entry
         self._changed(row)
 

@@ -14,6 +14,7 @@ from photoscreen.ui.face_items import FaceOverlay
 from photoscreen.ui.file_problems import file_problem
 from photoscreen.ui.review_mode import QueueItem, ReviewState
 from photoscreen.ui.side_panel import PanelState
+from photoscreen.ui.writing_marks import KIND_WRITING, KIND_WRITING_COVERED
 
 
 def panel_state(
@@ -28,7 +29,7 @@ def panel_state(
         return PanelState(name, status, problem=problem)
     if decisions is None:
         return PanelState(name, status, hidden_data=hidden_data, faces_looked_for=False)
-    faces = [f for f in decisions.faces if f.state.is_face]
+    faces = [f for f in decisions.faces if f.state.is_face and not f.is_text]
     return PanelState(
         name=name,
         status=status,
@@ -39,6 +40,8 @@ def panel_state(
         faces_to_hide=sum(1 for f in faces if f.redacted),
         faces_with_consent=sum(1 for f in faces if not f.redacted),
         possible_faces=decisions.pending_faces,
+        writing_pending=decisions.pending_writing,
+        writing_covered=len(decisions.writing_to_redact),
         faces_checked_by=decisions.faces_checked_by,
         hidden_data=hidden_data,
     )
@@ -52,8 +55,15 @@ def face_count(decisions: PhotoDecisions | None) -> int | None:
     if decisions is None or decisions.unreadable_reason is not None:
         return None
     return sum(
-        1 for f in decisions.faces if f.state.is_face or f.state is FaceState.POSSIBLE_PENDING
+        1
+        for f in decisions.faces
+        if not f.is_text and (f.state.is_face or f.state is FaceState.POSSIBLE_PENDING)
     )
+
+
+def writing_waiting(decisions: PhotoDecisions | None) -> int:
+    """Writing regions the grid says wait for a person (none for a file not read)."""
+    return 0 if decisions is None else decisions.pending_writing
 
 
 def face_overlays(decisions: PhotoDecisions | None) -> list[FaceOverlay]:
@@ -64,6 +74,11 @@ def face_overlays(decisions: PhotoDecisions | None) -> list[FaceOverlay]:
 
 
 def _overlay(face: FaceRecord) -> FaceOverlay:
+    if face.is_text:
+        pending = face.state is FaceState.POSSIBLE_PENDING
+        return FaceOverlay(
+            str(face.id), face.box, KIND_WRITING if pending else KIND_WRITING_COVERED
+        )
     if face.state is FaceState.POSSIBLE_PENDING:
         return FaceOverlay(str(face.id), face.box, "possible", "Possible face?")
     if not face.redacted:

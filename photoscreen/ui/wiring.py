@@ -16,6 +16,7 @@ from photoscreen.core.file_names import shown_name
 from photoscreen.ui.filters import FILTERS, REVIEW_FILTER
 from photoscreen.ui.grid_delegate import CELL_SIZE
 from photoscreen.ui.grid_model import Roles
+from photoscreen.ui.writing_marks import WRITING_DRAWING_TEXT
 
 if TYPE_CHECKING:
     from photoscreen.ui.main_window import MainWindow
@@ -91,6 +92,7 @@ def _wire_photo(w: MainWindow) -> None:
     c.photo.preview_ready.connect(view.set_preview)
     c.faces_changed.connect(view.set_faces)
     c.drawing_requested.connect(view.start_drawing)
+    c.writing_drawing_requested.connect(lambda: view.start_drawing(WRITING_DRAWING_TEXT))
     # A box half drawn belongs to the photo it was started on.
     c.current_changed.connect(lambda _: view.cancel_drawing())
     view.face_drawn.connect(c.add_face)
