@@ -249,6 +249,15 @@ TRAIL_EDITS: dict[str, Callable[[Path], list[str]]] = {
         "INSERT INTO audit (at, who, action, photo_hash, details) "
         "VALUES ('t', 'Mallory', 'export_started', NULL, '{}')"
     ],
+    # Below the first link, where photoscreen never writes (ids start at 1).
+    "an entry added before the first": lambda f: [
+        "INSERT INTO audit (id, at, who, action, photo_hash, details) "
+        "VALUES (-7, 't', 'Mallory', 'export_started', NULL, '{}')"
+    ],
+    "an entry added as number 0": lambda f: [
+        "INSERT INTO audit (id, at, who, action, photo_hash, details) "
+        "VALUES (0, 't', 'Mallory', 'export_started', NULL, '{}')"
+    ],
     "a link changed": lambda f: ["UPDATE audit_chain SET link = 'x' WHERE audit_id = 3"],
     "a link deleted": lambda f: ["DELETE FROM audit_chain WHERE audit_id = 3"],
 }

@@ -295,6 +295,7 @@ def _edit(table: str, kind: str, column: str = "id") -> Edit:
 # Always tried, whatever hypothesis draws: the decisions kept outside the photos table's
 # first columns (a question of one's own, who marked a photo and in which sitting).
 @example(steps=[("flag", 0)], change=_edit("questions", "delete"))
+@example(steps=[], change=Edit(TABLES.index("audit"), "insert", 0, 0, "junk", 1))  # id -7
 @example(steps=[("flag", 0)], change=_edit("questions", "update", "who"))
 @example(steps=[("flag", 0), ("person", 0), ("flag", 0)], change=_edit("questions", "insert"))
 @example(steps=[("unclothed", 0)], change=_edit("photos", "update", "unclothed_by"))

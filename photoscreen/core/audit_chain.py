@@ -246,7 +246,8 @@ class Replay:
     ``photos`` and ``settings`` hold the last recorded value of each part (parts never
     recorded have their defaults). After a broken link nothing more is trusted until the
     next checkpoint that holds: ``broken`` then says where. ``unlinked`` lists entries
-    with no link, added after the last checkpoint (by hand, or forged); they carry no
+    with no link, added after the last checkpoint or before the first link (by hand, or
+    forged: see :func:`_unsettled`); they carry no
     state, so they change nothing, but they are reported.
     """
 
@@ -254,6 +255,7 @@ class Replay:
     settings: dict[str, Any] = field(default_factory=dict)
     broken: list[str] = field(default_factory=list)
     unlinked: list[int] = field(default_factory=list)
+    settled: set[int] = field(default_factory=set)
     head: tuple[int, str] | None = None
     checkpoint: int = 0
 
@@ -264,6 +266,7 @@ class Replay:
     def apply(self, state: dict[str, Any]) -> None:
         if state.get("checkpoint"):
             self.photos, self.settings = {}, {}
+            self.settled = _settled(state.get("settled"))
         for photo_hash, parts in state.get("photos", {}).items():
             self.photos.setdefault(photo_hash, {}).update(parts)
         self.settings.update(state.get("settings", {}))
@@ -276,15 +279,39 @@ def replay(conn: sqlite3.Connection) -> Replay:
     }
     result = Replay()
     previous = GENESIS
+    first: int | None = None
     for audit_id, state, link in conn.execute(
         "SELECT audit_id, state, link FROM audit_chain ORDER BY audit_id"
     ):
+        first = int(audit_id) if first is None else min(first, int(audit_id))
         entry = entries.pop(int(audit_id), None)
         apply_link(result, int(audit_id), entry, state, text_of(link), previous)
         previous = text_of(link)
         result.head = (int(audit_id), previous)
-    result.unlinked = sorted(i for i in entries if i > result.checkpoint)
+    result.unlinked = sorted(i for i in entries if _unsettled(i, first, result))
     return result
+
+
+def _unsettled(audit_id: int, first_linked: int | None, result: Replay) -> bool:
+    """True when an entry with no link must be reported: it was added after the last
+    checkpoint, or it sits before the first link, where photoscreen never writes (every
+    entry it wrote before the chain began was linked then, and ids start at 1), unless
+    a checkpoint has already settled it (see :func:`settled_after`)."""
+    if audit_id in result.settled:
+        return False
+    before_chain = first_linked is None or audit_id < first_linked
+    return audit_id > result.checkpoint or before_chain
+
+
+def settled_after(result: Replay) -> list[int]:
+    """The unlinked entries a checkpoint written now settles: reported once, then known."""
+    return sorted(result.settled | set(result.unlinked))
+
+
+def _settled(stored: object) -> set[int]:
+    if not isinstance(stored, list):
+        return set()
+    return {i for i in stored if isinstance(i, int) and not isinstance(i, bool)}
 
 
 def apply_link(

@@ -143,7 +143,11 @@ class RecordsGuard:
         """What the trail says the decisions are, as a checkpoint records it."""
         with self._store.reading() as conn:
             replay = self._current(conn)
-        return {"photos": replay.photos, "settings": replay.settings}
+        return {
+            "photos": replay.photos,
+            "settings": replay.settings,
+            "settled": audit_chain.settled_after(replay),
+        }
 
     def _empty(self, conn: sqlite3.Connection) -> PartValues:
         if self._defaults is None:  # the schema does not change while a store is open
