@@ -69,8 +69,8 @@ COMMANDS: tuple[Command, ...] = (
         "add_writing_box",
         "Cover writing",
         ("T",),
-        "Draw a box over writing that could name someone (a label, a plate); it is covered",
-        "Faces",
+        "Cover writing that names someone (a label, a plate)",
+        "Decide",
     ),
     Command(
         "look_harder",
