@@ -163,7 +163,7 @@ def tour(window: Any, folder: Path, export_to: Path, camera: Camera) -> Iterator
     window.face_strip.start_checking()  # S: the face strip, its first crop zoomed
     yield Wait("a crop chosen in the face strip", lambda: view.selected_face_id() is not None)
     yield pause(1.0)
-    camera.shoot("11-face-strip")
+    camera.shoot("15-face-strip")
     window.grid.setFocus()
     view.zoom_to_fit()
 

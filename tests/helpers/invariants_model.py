@@ -38,6 +38,7 @@ class Face:
     consent: bool = False  # shown (with ``person``), or an older mark with no person
     hand: bool = False
     person: str | None = None  # linked to this person of the consent register
+    writing: bool = False  # a "writing?" region (a name label, a plate), not a face
 
 
 @dataclass
@@ -167,4 +168,5 @@ def model_face(face: FaceRecord) -> Face:
         consent=face.consent_by is not None,
         hand=face.source is FaceSource.HAND,
         person=face.person_id,
+        writing=face.is_text,
     )

@@ -39,6 +39,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from photoscreen.core.basics.geometry import Box
 from photoscreen.core.consent import ConsentError, ConsentRegister, Kind, NewPerson
+from photoscreen.core.faces import Detection, FaceBand
+from photoscreen.core.identifiers import WRITING_MARK
 from photoscreen.core.rules.policy import Concern
 from photoscreen.core.rules.review import ReviewRefused
 from photoscreen.core.session import DecisionError, Session
@@ -114,17 +116,26 @@ class PeopleMachine(RuleBasedStateMachine):
     def _scan(self, name: str) -> None:
         index = self.files[name]
         digest = HASHES[index]
+        # Even contents have a face, a possible face and a "writing?" region (a name label).
         found = (
             []
             if index % 2
-            else [detection(Box(2, 2, 12, 12)), detection(Box(30, 10, 9, 9), possible=True)]
+            else [
+                detection(Box(2, 2, 12, 12)),
+                detection(Box(30, 10, 9, 9), possible=True),
+                Detection(Box(40, 30, 20, 6), 0.7, FaceBand.TEXT),
+            ]
         )
-        self.session.record_ingest(self.folder / name, digest, 64, 48, "JPEG", found, "sm")
+        key = f"sm{WRITING_MARK}text"
+        self.session.record_ingest(self.folder / name, digest, 64, 48, "JPEG", found, key)
         if digest not in self.model.staff:
             faces = self.session.faces(digest)
-            states = ["face", "pending"] if found else []
+            kinds = [("face", False), ("pending", False), ("pending", True)] if found else []
             self.model.staff[digest] = Staff(
-                faces=tuple((f.id, Face(state)) for f, state in zip(faces, states, strict=True))
+                faces=tuple(
+                    (f.id, Face(state, writing=writing))
+                    for f, (state, writing) in zip(faces, kinds, strict=True)
+                )
             )
 
     def _known(self, data: st.DataObject) -> str:
@@ -308,7 +319,7 @@ class PeopleMachine(RuleBasedStateMachine):
         for face_id, face in self.model.staff[digest].faces:
             if face.state == "pending":
                 self.session.accept_face(digest, face_id)
-                self._set_face(digest, face_id, Face("accepted"))
+                self._set_face(digest, face_id, Face("accepted", writing=face.writing))
         self.session.set_faces_checked(digest)
         self.model.decide(digest, replace(self.model.staff[digest], checked=True))
 
@@ -358,6 +369,15 @@ class SessionMachine(PeopleMachine):
         faces = (*staff.faces, (face_id, Face("face", hand=True)))
         self.model.decide(digest, replace(staff, faces=faces))
 
+    @rule(data=st.data())
+    def add_writing(self, data: st.DataObject) -> None:
+        """Key T: writing drawn by hand, covered at export, never given consent."""
+        digest = self._known(data)
+        face_id = self.session.add_writing(digest, Box(20, 30, 24, 8))
+        staff = self.model.staff[digest]
+        faces = (*staff.faces, (face_id, Face("face", hand=True, writing=True)))
+        self.model.decide(digest, replace(staff, faces=faces))
+
     def _face(self, data: st.DataObject) -> tuple[str, int, Face] | None:
         digest = self._known(data)
         faces = self.model.staff[digest].faces
@@ -380,7 +400,9 @@ class SessionMachine(PeopleMachine):
             digest, face_id, face = picked
             self.session.accept_face(digest, face_id)
             if face.state in ("pending", "dismissed"):
-                self._set_face(digest, face_id, Face("accepted", hand=face.hand))
+                self._set_face(
+                    digest, face_id, Face("accepted", hand=face.hand, writing=face.writing)
+                )
 
     @rule(data=st.data())
     def dismiss_face(self, data: st.DataObject) -> None:
@@ -396,7 +418,7 @@ class SessionMachine(PeopleMachine):
             raise AssertionError("a face drawn by hand was dismissed")
         self.session.dismiss_face(digest, face_id)
         if face.state != "dismissed":
-            self._set_face(digest, face_id, Face("dismissed"))
+            self._set_face(digest, face_id, Face("dismissed", writing=face.writing))
 
     @rule(data=st.data(), on=st.booleans())
     def consent(self, data: st.DataObject, on: bool) -> None:
@@ -469,7 +491,7 @@ class SessionMachine(PeopleMachine):
         if not picked:
             return
         digest, face_id, face = picked
-        if person_id is not None and face.state not in ("face", "accepted"):
+        if person_id is not None and (face.state not in ("face", "accepted") or face.writing):
             with pytest.raises(DecisionError):
                 self.session.link_face(digest, face_id, person_id)
             return
@@ -486,7 +508,7 @@ class SessionMachine(PeopleMachine):
         person = self.register.person(person_id)
         assert person is not None
         current = self.model.people[person_id].current(self.model.day)
-        if not current or face.state not in ("face", "accepted"):
+        if not current or face.state not in ("face", "accepted") or face.writing:
             with pytest.raises(DecisionError):
                 self.session.show_face(digest, face_id, person, self.register.today())
             return
@@ -545,7 +567,7 @@ class ConcernMachine(PeopleMachine):
         for face_id, face in self.model.staff[digest].faces:
             if face.state == "pending":
                 self.session.accept_face(digest, face_id)
-                self._set_face(digest, face_id, Face("accepted"))
+                self._set_face(digest, face_id, Face("accepted", writing=face.writing))
         self.session.set_activity(digest, ALLOWED[0])
         self.session.set_faces_checked(digest)
         self.model.decide(digest, replace(self.model.staff[digest], activity=ALLOWED[0]))

@@ -13,7 +13,15 @@ from photoscreen.core.faces.detector import (
     PreparedPhoto,
     preload,
 )
-from photoscreen.core.faces.onnx_runner import Backend, cpu_count, default_backend
+from photoscreen.core.faces.onnx_runner import (
+    Backend,
+    ModelLoadError,
+    OnnxModel,
+    cpu_count,
+    default_backend,
+    thread_plan,
+)
+from photoscreen.core.faces.onnx_shapes import ModelFormatError, dynamic_model
 from photoscreen.core.faces.passes import iou_matrix, nms
 
 __all__ = [
@@ -24,12 +32,17 @@ __all__ = [
     "DetectionMode",
     "FaceBand",
     "FaceDetector",
+    "ModelFormatError",
+    "ModelLoadError",
+    "OnnxModel",
     "PreparedPhoto",
     "cpu_count",
     "decode",
     "default_backend",
+    "dynamic_model",
     "iou_matrix",
     "model_bytes",
     "nms",
     "preload",
+    "thread_plan",
 ]

@@ -114,10 +114,13 @@ class DetectionMode(str, Enum):
 
 
 class FaceBand(str, Enum):
-    """``FACE``: redacted by default. ``POSSIBLE``: a person must accept or dismiss it."""
+    """``FACE``: redacted by default. ``POSSIBLE``: a person must accept or dismiss it.
+    ``TEXT``: writing ("writing?", found by :mod:`photoscreen.core.identifiers`), decided
+    like a possible face."""
 
     FACE = "face"
     POSSIBLE = "possible"
+    TEXT = "text"
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from photoscreen.core.render.encode import (
     write_new_file,
 )
 from photoscreen.core.render.redact import RedactionStyle, head_region, redact_faces
+from photoscreen.core.render.redact_writing import redact_writing
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class ExportOptions:
     long_side: int = 2048
     quality: int = 90
     style: RedactionStyle = RedactionStyle.BLUR
+    # How accepted writing is covered (see photoscreen.core.render.redact_writing).
+    writing_style: RedactionStyle = RedactionStyle.FILL
 
 
 class ExportFailed(Exception):
@@ -55,13 +58,16 @@ class ExportFailed(Exception):
         self.reason = reason
 
 
-def render_export(data: bytes, faces: Sequence[Box], options: ExportOptions) -> bytes:
-    """The verified export JPEG of a photo, with ``faces`` redacted.
+def render_export(
+    data: bytes, faces: Sequence[Box], options: ExportOptions, writing: Sequence[Box] = ()
+) -> bytes:
+    """The verified export JPEG of a photo, with ``faces`` and ``writing`` redacted.
 
     ``faces`` are the boxes to redact, in upright full-resolution pixels (faces with
-    consent on file have already been left out by the caller).
+    consent on file have already been left out by the caller); ``writing`` the accepted
+    writing regions, covered in ``options.writing_style``.
     """
-    jpeg, size = _render(data, faces, options, None)
+    jpeg, size = _render(data, faces, options, None, writing)
     _raise_if_dirty(verify_clean_jpeg(jpeg, size))
     return jpeg
 
@@ -80,6 +86,7 @@ def render_for_writing(
     options: ExportOptions,
     *,
     frame: tuple[int, int] | None = None,
+    writing: Sequence[Box] = (),
 ) -> RenderedExport:
     """The export of a photo, to hand to :func:`write_export` (which verifies it in
     memory and on disk before it gets its final name).
@@ -90,7 +97,7 @@ def render_for_writing(
     session, no file): the export job renders the next photos on other cores while it
     writes one.
     """
-    jpeg, size = _render(data, faces, options, frame)
+    jpeg, size = _render(data, faces, options, frame, writing)
     return RenderedExport(jpeg, size)
 
 
@@ -143,14 +150,18 @@ def write_export(
 
 
 def _render(
-    data: bytes, faces: Sequence[Box], options: ExportOptions, frame: tuple[int, int] | None
+    data: bytes,
+    faces: Sequence[Box],
+    options: ExportOptions,
+    frame: tuple[int, int] | None,
+    writing: Sequence[Box] = (),
 ) -> tuple[bytes, tuple[int, int]]:
     try:
         photo, profile = decode_photo_in_own_colours(data)
     except UnreadablePhoto as error:
         raise ExportFailed(error.reason) from None
     _check_frame((photo.full_width, photo.full_height), frame)
-    pixels = _redacted_and_resized(photo.pixels, faces, options)
+    pixels = _redacted_and_resized(photo.pixels, faces, options, writing)
     if profile is not None:
         # Wide-gamut colour (Display P3...) to sRGB after resizing: the same colours,
         # at a quarter of the cost of converting the full-size photo.
@@ -174,7 +185,9 @@ def _check_frame(size: tuple[int, int], frame: tuple[int, int] | None) -> None:
     )
 
 
-def _redacted_and_resized(pixels: Pixels, faces: Sequence[Box], options: ExportOptions) -> Pixels:
+def _redacted_and_resized(
+    pixels: Pixels, faces: Sequence[Box], options: ExportOptions, writing: Sequence[Box] = ()
+) -> Pixels:
     """Faces redacted at full resolution, then the photo resized, with one full-size copy.
 
     When the resize pre-filters (uneven ratios), its filtered copy is the one full-size
@@ -186,8 +199,12 @@ def _redacted_and_resized(pixels: Pixels, faces: Sequence[Box], options: ExportO
     working = prefilter_for_resize(pixels, options.long_side)
     if working is None:
         redacted = redact_faces(pixels, faces, options.style) if faces else pixels
+        if writing:
+            redacted = redacted.copy() if redacted is pixels else redacted
+            redact_writing(redacted, writing, options.writing_style)
         return resize_to_long_side(redacted, options.long_side)
     _redact_in_place(working, faces, options.style)
+    redact_writing(working, writing, options.writing_style)
     return sample_prefiltered(working, options.long_side)
 
 

@@ -74,6 +74,18 @@ class FaceSource(str, Enum):
     HAND = "hand"
 
 
+class RegionKind(str, Enum):
+    """What a region on the photo covers: a face, or writing that could name someone.
+
+    Writing ("writing?" in the window) is located, never read: a region holds a box and
+    what people decided, never the text. It is decided like a possible face (accept:
+    redacted, solid fill by default; dismiss: left as it is); consent never applies to it.
+    """
+
+    FACE = "face"
+    TEXT = "text"
+
+
 class FaceState(str, Enum):
     """What a person has made of a face box.
 
@@ -112,22 +124,39 @@ class FaceRecord:
     score: float | None = None
     # The consent register's id of the person this face was linked to (never a name).
     person_id: str | None = None
+    kind: RegionKind = RegionKind.FACE
 
     @property
     def shown(self) -> bool:
         """True when staff chose to show this face: a face, linked to a person, whose
-        consent was confirmed (export still checks that consent in the register)."""
-        return self.state.is_face and self.consent_by is not None and self.person_id is not None
+        consent was confirmed (export still checks that consent in the register).
+        Writing is never shown."""
+        return (
+            self.kind is RegionKind.FACE
+            and self.state.is_face
+            and self.consent_by is not None
+            and self.person_id is not None
+        )
 
     @property
     def needs_linking(self) -> bool:
         """A "consent on file" mark made before the register: no person, so blurred."""
-        return self.state.is_face and self.consent_by is not None and self.person_id is None
+        return (
+            self.kind is RegionKind.FACE
+            and self.state.is_face
+            and self.consent_by is not None
+            and self.person_id is None
+        )
 
     @property
     def redacted(self) -> bool:
-        """True when export must hide this face: every face not shown."""
+        """True when export must hide this region: every face not shown, and writing a
+        person accepted (or drew)."""
         return self.state.is_face and not self.shown
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind is RegionKind.TEXT
 
 
 @dataclass(frozen=True)
@@ -180,13 +209,26 @@ class PhotoDecisions:
 
     @property
     def faces_to_redact(self) -> tuple[Box, ...]:
-        """The boxes export must redact: every face except those shown (linked to a
+        """The face boxes export must redact: every face except those shown (linked to a
         person in the consent register, whose consent export checks again)."""
-        return tuple(face.box for face in self.faces if face.redacted)
+        return tuple(face.box for face in self.faces if face.redacted and not face.is_text)
+
+    @property
+    def writing_to_redact(self) -> tuple[Box, ...]:
+        """The writing export must redact: every text region accepted or drawn."""
+        return tuple(face.box for face in self.faces if face.redacted and face.is_text)
 
     @property
     def pending_faces(self) -> int:
-        return sum(1 for face in self.faces if face.state is FaceState.POSSIBLE_PENDING)
+        """Possible faces nobody has accepted or dismissed yet."""
+        return sum(
+            1 for f in self.faces if f.state is FaceState.POSSIBLE_PENDING and not f.is_text
+        )
+
+    @property
+    def pending_writing(self) -> int:
+        """Writing regions ("writing?") nobody has accepted or dismissed yet."""
+        return sum(1 for f in self.faces if f.state is FaceState.POSSIBLE_PENDING and f.is_text)
 
     @property
     def flagged(self) -> bool:
@@ -281,6 +323,10 @@ def _face_reasons(decisions: PhotoDecisions) -> list[tuple[PhotoState, str]]:
     if pending:
         noun = "possible face" if pending == 1 else "possible faces"
         found.append((PhotoState.CHECK_FACES, f"{pending} {noun} to accept or dismiss"))
+    writing = decisions.pending_writing
+    if writing:
+        noun = "region" if writing == 1 else "regions"
+        found.append((PhotoState.CHECK_FACES, f"{writing} writing {noun} to accept or dismiss"))
     return found
 
 

@@ -28,6 +28,7 @@ from photoscreen.core.rules import (
     FaceSource,
     FaceState,
     PhotoDecisions,
+    RegionKind,
     Verdict,
     check_review,
 )
@@ -215,15 +216,28 @@ class DecisionMethods:
 
     def add_face(self, photo_hash: str, box: Box) -> int:
         """Add a face drawn by hand (redacted by default); returns its id."""
+        return self._add_region(photo_hash, box, RegionKind.FACE)
+
+    def add_writing(self, photo_hash: str, box: Box) -> int:
+        """Add a writing region drawn by hand (redacted, solid fill by default): a name
+        or a number plate the detector missed. Returns its id (a face id: moved, removed
+        and undone like a face)."""
+        return self._add_region(photo_hash, box, RegionKind.TEXT)
+
+    def _add_region(self, photo_hash: str, box: Box, kind: RegionKind) -> int:
         new_id: list[int] = []
 
         def mutate(conn: Any, before: Snapshot, photo: PhotoDecisions) -> Snapshot:
             face_id = decisions.next_face_id(conn)
             new_id.append(face_id)
-            face = FaceRecord(face_id, fit_box(box, photo), FaceSource.HAND, FaceState.FACE)
+            face = FaceRecord(
+                face_id, fit_box(box, photo), FaceSource.HAND, FaceState.FACE, kind=kind
+            )
             return faces_changed(before, (*before["faces"], face))
 
-        self._change(photo_hash, "add_face", "Add face", box_details(box), mutate)
+        action, text = ("add_writing", "Add writing") if kind is RegionKind.TEXT else (
+            "add_face", "Add face")  # fmt: skip
+        self._change(photo_hash, action, text, box_details(box), mutate)
         return new_id[0]
 
     def add_detections(
@@ -290,14 +304,14 @@ class DecisionMethods:
         shown only with a person: :meth:`~photoscreen.core.session.links.LinkMethods.show_face`."""
 
         def edit(face: FaceRecord, photo: PhotoDecisions) -> FaceRecord:
+            if on_file and face.is_text:
+                raise DecisionError("Writing has no consent: accept it (redacted) or dismiss it.")
             if on_file and not face.state.is_face:
                 raise DecisionError("Only a face can have consent on file; accept it first.")
             if on_file:  # only show_face shows a face: with a person, consent checked
                 raise DecisionError(NEEDS_PERSON)
-            if on_file == (face.consent_by is not None):
-                return face  # no change: keep who recorded the consent and when
-            if on_file:
-                return replace_face(face, consent_by=self.user, consent_at=audit.utc_now())
+            if face.consent_by is None:
+                return face  # not shown: no change
             return replace_face(face, consent_by=None, consent_at=None)
 
         text = "Mark consent on file" if on_file else "Remove consent"
@@ -307,7 +321,8 @@ class DecisionMethods:
     def _set_face_state(self, photo_hash: str, face_id: int, state: FaceState, text: str) -> None:
         def edit(face: FaceRecord, photo: PhotoDecisions) -> FaceRecord:
             if face.source is FaceSource.HAND and state is FaceState.DISMISSED:
-                raise DecisionError("A face drawn by hand can be removed, not dismissed.")
+                what = "Writing marked" if face.is_text else "A face drawn"
+                raise DecisionError(f"{what} by hand can be removed, not dismissed.")
             if face.state is state or (state.is_face and face.state.is_face):
                 return face  # accepting a face, or dismissing a dismissed box: no change
             # A new state is a new judgement of the box: whose face it is starts again.

@@ -392,11 +392,12 @@ class Session(DecisionMethods, LinkMethods):
     # Export -----------------------------------------------------------------------------
 
     def export_options(self) -> ExportOptions:
-        """The centre's export size, quality and redaction style."""
+        """The centre's export size, quality and redaction styles (faces, writing)."""
         from photoscreen.core.render import ExportOptions
 
         return ExportOptions(
             long_side=self.settings.long_side,
             quality=self.settings.quality,
             style=self.settings.redaction_style,
+            writing_style=self.settings.writing_style,
         )

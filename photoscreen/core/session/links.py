@@ -26,6 +26,9 @@ from photoscreen.core.storage import audit
 Edit = Callable[[FaceRecord, PhotoDecisions], FaceRecord]
 
 
+# Writing (a name label, a number plate) is covered or left, never shown with consent.
+WRITING_HAS_NO_PERSON = "Writing is not a person: cover it (A) or leave it (D)."
+
 class LinkMethods:
     """The consent-register part of a session's decisions."""
 
@@ -41,6 +44,8 @@ class LinkMethods:
         showing it needs that person's consent confirmed."""
 
         def edit(face: FaceRecord, photo: PhotoDecisions) -> FaceRecord:
+            if person_id is not None and face.is_text:
+                raise DecisionError(WRITING_HAS_NO_PERSON)
             if person_id is not None and not face.state.is_face:
                 raise DecisionError("Only a face can be linked to a person; accept it first.")
             if face.person_id == person_id:
@@ -60,6 +65,8 @@ class LinkMethods:
             raise DecisionError(f"{person.name}'s face cannot be shown: {problem}.")
 
         def edit(face: FaceRecord, photo: PhotoDecisions) -> FaceRecord:
+            if face.is_text:
+                raise DecisionError(WRITING_HAS_NO_PERSON)
             if not face.state.is_face:
                 raise DecisionError("Only a face can be shown; accept it first.")
             if face.shown and face.person_id == person.id:

@@ -18,6 +18,7 @@ Detections are cached per (content hash, detector settings key), so reopening a 
 does not run the detector again. The first time a picture's detections are recorded they
 become its faces (face band: a face to redact; possible band: a possible face a person
 must accept or dismiss); after that, faces belong to people and are never overwritten.
+Writing (the text band) is applied the same way, once, the first time it is looked for.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from photoscreen.core.basics import Box, name_from_store, stored_name
-from photoscreen.core.rules import FaceRecord, FaceSource, FaceState
+from photoscreen.core.identifiers import WRITING_MARK
+from photoscreen.core.rules import FaceRecord, FaceSource, FaceState, RegionKind
 from photoscreen.core.storage import DamagedValue, audit, decisions
 
 
@@ -174,7 +176,8 @@ def record_ingest(
         "INSERT OR REPLACE INTO detections (photo_hash, settings_key, boxes) VALUES (?, ?, ?)",
         (photo_hash, settings_key, json.dumps([_encode(d) for d in detections])),
     )
-    return Recorded(_apply_first_detections(conn, photo_hash, detections), size_before)
+    added = _apply_first_detections(conn, photo_hash, detections, settings_key)
+    return Recorded(added, size_before)
 
 
 def _record_size(
@@ -204,15 +207,28 @@ def _encode(detection: DetectionLike) -> list[Any]:
 
 
 def _apply_first_detections(
-    conn: sqlite3.Connection, photo_hash: str, detections: Sequence[DetectionLike]
+    conn: sqlite3.Connection,
+    photo_hash: str,
+    detections: Sequence[DetectionLike],
+    settings_key: str,
 ) -> int:
+    """Make a picture's first detections its regions: faces once, and writing once, when
+    it is first looked for (so turning writing on later still finds it on photos whose
+    faces were applied before). Returns how many regions were added."""
     row = conn.execute(
-        "SELECT detections_applied FROM photos WHERE hash = ?", (photo_hash,)
+        "SELECT detections_applied, writing_applied FROM photos WHERE hash = ?", (photo_hash,)
     ).fetchone()
-    if row[0]:
-        return 0
-    conn.execute("UPDATE photos SET detections_applied = 1 WHERE hash = ?", (photo_hash,))
-    if not detections:
+    faces_done, writing_done = bool(row[0]), bool(row[1])
+    take_writing = looked_for_writing(settings_key) and not writing_done
+    chosen = [
+        d for d in detections
+        if (_is_writing(d.band) and take_writing) or (not _is_writing(d.band) and not faces_done)
+    ]  # fmt: skip
+    conn.execute(
+        "UPDATE photos SET detections_applied = 1, writing_applied = ? WHERE hash = ?",
+        (int(writing_done or take_writing), photo_hash),
+    )
+    if not chosen:
         return 0
     before = decisions.snapshot(conn, photo_hash)
     first_id = decisions.next_face_id(conn)
@@ -223,8 +239,9 @@ def _apply_first_detections(
             source=FaceSource.DETECTOR,
             state=state_for_band(d.band),
             score=float(d.score),
+            kind=RegionKind.TEXT if _is_writing(d.band) else RegionKind.FACE,
         )
-        for i, d in enumerate(detections)
+        for i, d in enumerate(chosen)
     )
     fields: decisions.Snapshot = {"faces": (*before["faces"], *added)}
     if before["faces_checked"] is not None:
@@ -234,10 +251,20 @@ def _apply_first_detections(
     return len(added)
 
 
+def looked_for_writing(settings_key: str | None) -> bool:
+    """True when detections recorded under ``settings_key`` include a look for writing."""
+    return settings_key is not None and WRITING_MARK in settings_key
+
+
+def _is_writing(band: Any) -> bool:
+    return str(getattr(band, "value", band)) == "text"
+
+
 def state_for_band(band: Any) -> FaceState:
-    """A face-band detection is a face; a possible-band one waits for a person."""
+    """A face-band detection is a face; a possible-band or text-band one waits for a
+    person (accept or dismiss)."""
     value = str(getattr(band, "value", band))
-    return FaceState.POSSIBLE_PENDING if value == "possible" else FaceState.FACE
+    return FaceState.POSSIBLE_PENDING if value in ("possible", "text") else FaceState.FACE
 
 
 def stat_or_none(path: Path) -> os.stat_result | None:

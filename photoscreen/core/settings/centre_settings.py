@@ -427,6 +427,25 @@ class CentreSettings(PinMethods):
     def redaction_style(self) -> RedactionStyle:
         return RedactionStyle(self.get("export.redaction_style"))
 
+    @property
+    def writing_detection(self) -> bool:
+        """Whether ingest looks for writing (on unless the centre turned it off)."""
+        return bool(self.get("writing.detect"))
+
+    @property
+    def writing_style(self) -> RedactionStyle:
+        """How accepted writing is covered at export (solid fill by default)."""
+        return RedactionStyle(self.get("export.writing_style"))
+
+    def set_writing(
+        self, *, detect: bool | None = None, style: RedactionStyle | None = None
+    ) -> None:
+        """Turn looking for writing on or off, or change how writing is covered."""
+        if detect is not None:
+            self.set("writing.detect", bool(detect))
+        if style is not None:
+            self.set("export.writing_style", RedactionStyle(style).value)
+
     def set_export(
         self,
         *,

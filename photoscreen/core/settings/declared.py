@@ -83,6 +83,12 @@ def _check_flag(value: Any) -> None:
         raise SettingError("This setting is either on or off.")
 
 
+def _check_writing_style(value: Any) -> None:
+    _check_style(value)
+    if value == RedactionStyle.STICKER.value:
+        raise SettingError("A sticker is for faces; cover writing with fill, blur or mosaic.")
+
+
 def _check_pin_hash(value: Any) -> None:
     if value is not None and not looks_like_pin_hash(value):
         raise SettingError("The reviewer PIN is stored in a form photoscreen does not know.")
@@ -141,6 +147,20 @@ SETTINGS: tuple[Setting, ...] = (
         False,
         "Whether every photo with a face shown needs the manager's approval to be exported.",
         _check_flag,
+    ),
+    Setting(
+        "writing.detect",
+        True,
+        "Look for writing that could name someone (name labels, artwork, number plates) "
+        "and offer each place for redaction; it is never read.",
+        _check_flag,
+    ),
+    Setting(
+        "export.writing_style",
+        RedactionStyle.FILL.value,
+        "How accepted writing is covered: fill (the default: a blur can leave large "
+        "letters legible), blur or mosaic.",
+        _check_writing_style,
     ),
     Setting(
         PIN_KEY,

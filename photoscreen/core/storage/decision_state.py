@@ -102,6 +102,8 @@ SETTING_WORDS = {
     "export.long_side": "export size",
     "export.quality": "export quality",
     "export.redaction_style": "redaction style",
+    "export.writing_style": "redaction style for writing",
+    "writing.detect": "looking for writing",
     "review.pin_hash": "reviewer PIN",
 }
 

@@ -37,6 +37,7 @@ from photoscreen.core.rules import (
     FaceSource,
     FaceState,
     PhotoDecisions,
+    RegionKind,
     Verdict,
 )
 from photoscreen.core.storage.store import DamagedValue
@@ -163,16 +164,37 @@ def _face_of(row: tuple[Any, ...]) -> FaceRecord:
     face_id, x, y, w, h, source, state, consent_by, consent_at, score, person_id = row
     if not isinstance(face_id, int):
         raise DamagedValue("a face without a number")
+    kind, source_value = _kind_and_source(source)
     return FaceRecord(
         id=face_id,
         box=box_of(x, y, w, h),
-        source=enum_value(FaceSource, source),
+        source=enum_value(FaceSource, source_value),
         state=enum_value(FaceState, state),
         consent_by=optional_text(consent_by),
         consent_at=optional_text(consent_at),
         score=None if score is None else finite(score),
         person_id=optional_text(person_id),
+        kind=kind,
     )
+
+
+# A writing region is a row of the faces table whose source is prefixed: "text_detector",
+# "text_hand". Kept in that column rather than a new one so that the chained audit trail
+# (photoscreen.core.storage.decision_state, which seals the faces table's columns) covers it as
+# it covers every face, and sessions sealed before writing regions existed still match.
+_TEXT_PREFIX = "text_"
+
+
+def _kind_and_source(stored: object) -> tuple[RegionKind, object]:
+    if isinstance(stored, str) and stored.startswith(_TEXT_PREFIX):
+        return RegionKind.TEXT, stored[len(_TEXT_PREFIX) :]
+    return RegionKind.FACE, stored
+
+
+def stored_source(face: FaceRecord) -> str:
+    """The ``source`` column's value for ``face`` (its kind and who put it there)."""
+    prefix = _TEXT_PREFIX if face.is_text else ""
+    return prefix + face.source.value
 
 
 # Checks of values read back (also used by scan_records) --------------------------------
@@ -296,7 +318,7 @@ def _write_faces(conn: sqlite3.Connection, photo_hash: str, faces: tuple[FaceRec
                 f.box.y,
                 f.box.w,
                 f.box.h,
-                f.source.value,
+                stored_source(f),
                 f.state.value,
                 f.consent_by,
                 f.consent_at,

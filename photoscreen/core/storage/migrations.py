@@ -23,7 +23,11 @@ not decisions: nothing in the chain depends on them). Version 7 links a face to 
 of the consent register (``faces.person_id``, an id, never a name): a face is shown only
 when linked and confirmed, so an older "consent on file" mark, which has no person, is
 blurred again until someone links it. The column is the face part's last, and a face
-recorded in the chain before it had none (:mod:`photoscreen.core.storage.audit_chain` reads it so).
+recorded in the chain before it had none (:mod:`photoscreen.core.storage.audit_chain`
+reads it so).
+Version 8 added whether a photo was looked at for writing (``writing_applied``, an
+ingest fact like ``detections_applied``); writing regions themselves are rows of the faces
+table (see :mod:`photoscreen.core.storage.decisions`), sealed by the chain like faces.
 """
 
 from __future__ import annotations
@@ -191,7 +195,14 @@ _V6: list[Step] = [
 
 _V7: list[Step] = ["ALTER TABLE faces ADD COLUMN person_id TEXT"]
 
-MIGRATIONS: tuple[list[Step], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+_V8: list[Step] = [
+    # Whether writing (name labels, number plates) was looked for and its regions added,
+    # apart from detections_applied: a centre that turns looking for writing on later
+    # still gets it on photos whose faces were applied before. Old sessions never looked.
+    "ALTER TABLE photos ADD COLUMN writing_applied INTEGER NOT NULL DEFAULT 0",
+]
+
+MIGRATIONS: tuple[list[Step], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 LATEST = len(MIGRATIONS)
 
 

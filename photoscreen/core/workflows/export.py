@@ -244,7 +244,12 @@ class _ExportJob:
             return None
         self._started[digest] = path
         render = pool.submit(
-            render_for_writing, data, photo.faces_to_redact, self.options, frame=_frame(photo)
+            render_for_writing,
+            data,
+            photo.faces_to_redact,
+            self.options,
+            frame=_frame(photo),
+            writing=photo.writing_to_redact,
         )
         return _InFlight(path, photo, render)
 
@@ -280,7 +285,7 @@ class _ExportJob:
         def publish() -> None:
             # A decision may land (from the window) while this photo is rendered and
             # written: asked last, once the file is verified, just before it is named.
-            reasons = self._reasons_now(photo.photo_hash, photo.faces_to_redact)
+            reasons = self._reasons_now(photo)
             if reasons:
                 raise _NoLongerEligible(reasons)
             indexed.append(self.consent.record_or_hold(photo, self.session, path.name, name))
@@ -316,12 +321,15 @@ class _ExportJob:
                 f"exported: {error}"
             )
 
-    def _reasons_now(self, digest: str, faces: tuple[object, ...]) -> tuple[str, ...]:
+    def _reasons_now(self, rendered: PhotoDecisions) -> tuple[str, ...]:
         """Why the photo may no longer go out, asked again now (empty: it still may)."""
-        now = self.session.photo(digest)
+        now = self.session.photo(rendered.photo_hash)
         if now is not None and now.records_changed:
             return now.records_changed
-        if now is None or now.faces_to_redact != faces:
+        if now is None or (now.faces_to_redact, now.writing_to_redact) != (
+            rendered.faces_to_redact,
+            rendered.writing_to_redact,
+        ):
             return (CHANGED_DURING_EXPORT,)
         if not photo_status(now, self.session.activities()).exportable:
             return (CHANGED_DURING_EXPORT,)

@@ -9,7 +9,8 @@ For every photo the work is the smallest that gives all three answers:
    and the detector need, make the thumbnail from that decode and run the detector on it.
 
 Work runs on one thread per core (decoding, resizing, hashing and the network all release
-the GIL). The workers share **one** :class:`FaceDetector`: its runs already use the cores
+the GIL). The workers share **one** detector (a :class:`FaceDetector`, with a text
+detector beside it when writing is looked for): its runs already use the cores
 (on ONNX Runtime a photo's mirror image and tiles run side by side, one thread each; on
 OpenCV's dnn one run on OpenCV's own threads), so while one worker's photo is detected the
 other decodes and hashes the next. A detector says how many photos it may detect at once
@@ -35,13 +36,13 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from photoscreen.core.basics import CancelToken, return_big_buffers_promptly
-from photoscreen.core.faces import Detection, FaceDetector, PreparedPhoto
+from photoscreen.core.faces import Detection
 from photoscreen.core.imaging import (
     THUMBNAIL_LONG_SIDE,
     ThumbnailStore,
@@ -57,6 +58,24 @@ from photoscreen.core.workflows.ingest_schedule import IngestQueue, TaskPipeline
 log = logging.getLogger(__name__)
 
 RGBImage = npt.NDArray[np.uint8]
+
+
+class PhotoDetector(Protocol):
+    """What ingest needs of a detector: :class:`~photoscreen.core.faces.FaceDetector`, or
+    :class:`~photoscreen.core.identifiers.combined.FacesAndWriting` when writing is looked
+    for too. ``prepare`` may run on any thread; ``detect_prepared`` on up to
+    ``parallel_runs`` threads at once."""
+
+    parallel_runs: int
+
+    @property
+    def settings_key(self) -> str: ...
+
+    def min_decode_long_side(self) -> int: ...
+
+    def prepare(self, pixels: npt.NDArray[np.uint8], scale: float = 1.0) -> Any: ...
+
+    def detect_prepared(self, prepared: Any) -> list[Detection]: ...
 
 
 class IngestCache(Protocol):
@@ -125,10 +144,10 @@ class _Hashed:
 class _Plan:
     """Settings of one ingest run and its one detector, shared by the worker threads."""
 
-    detector_factory: Callable[[], FaceDetector] | None
+    detector_factory: Callable[[], PhotoDetector] | None
     thumbs: ThumbnailStore | None
     thumbnail_side: int
-    _detector: FaceDetector | None = None
+    _detector: PhotoDetector | None = None
     _making: threading.Lock = field(default_factory=threading.Lock)
     # Held while the detector runs, by as many workers as it may serve at once
     # (parallel_runs). The photo on screen takes the next turn (see Turns).
@@ -138,7 +157,7 @@ class _Plan:
     # next photo is still ready before the detector is free.
     decoding: Turns = field(default_factory=Turns)
 
-    def detector(self) -> FaceDetector | None:
+    def detector(self) -> PhotoDetector | None:
         """The run's detector, built on first use (call :meth:`detect` to run it)."""
         if self.detector_factory is None:
             return None
@@ -149,7 +168,7 @@ class _Plan:
                 self.detecting.slots = getattr(self._detector, "parallel_runs", 1)
             return self._detector
 
-    def detect(self, prepared: PreparedPhoto, urgent: bool = False) -> list[Detection]:
+    def detect(self, prepared: Any, urgent: bool = False) -> list[Detection]:
         """Faces in one prepared photo, waiting while another worker's photo is detected
         (``urgent``: the photo on screen, which goes before the others waiting)."""
         detector = self.detector()
@@ -166,7 +185,7 @@ def default_workers() -> int:
 def ingest_photos(
     paths: Sequence[Path] | IngestQueue,
     *,
-    detector_factory: Callable[[], FaceDetector] | None,
+    detector_factory: Callable[[], PhotoDetector] | None,
     cancel: CancelToken,
     cache: IngestCache | None = None,
     sink: IngestSink | None = None,

@@ -9,9 +9,18 @@ from photoscreen.ui.control.controller import Controller
 from photoscreen.ui.control.export_runner import ExportRunner
 from photoscreen.ui.control.messages import Level, Message, MessageBar, MessageChannel
 from photoscreen.ui.control.review_controller import ReviewController
-from photoscreen.ui.control.view_state import FaceOverlay, PanelState, QueueItem, ReviewState
+from photoscreen.ui.control.view_state import (
+    KIND_WRITING,
+    KIND_WRITING_COVERED,
+    FaceOverlay,
+    PanelState,
+    QueueItem,
+    ReviewState,
+)
 
 __all__ = [
+    "KIND_WRITING",
+    "KIND_WRITING_COVERED",
     "AppSettings",
     "Controller",
     "ExportRunner",

@@ -61,6 +61,7 @@ class Controller(QObject, DecisionVerbs):
     scan_progressed = Signal(int, int)
     undo_changed = Signal(bool, bool)
     drawing_requested = Signal()
+    writing_drawing_requested = Signal()  # key T: the next box drawn is writing
     review_mode_changed = Signal(bool)
     # A folder whose lock may be left from a photoscreen that stopped: (folder, SessionLocked).
     folder_locked = Signal(object, object)
@@ -172,6 +173,8 @@ class Controller(QObject, DecisionVerbs):
         session.add_listener(self._on_session_changed)
         self._load_listing(opened.photos)
         self.scan = FolderScan(self.workers, session, self._detector_factory, self)
+        if self.scan.writing_problem:
+            self.messages.warning(self.scan.writing_problem)
         self.scan.photo_scanned.connect(self._on_scanned)
         self.scan.progressed.connect(self.scan_progressed)
         self.scan.failed.connect(self._on_scan_failed)
@@ -251,7 +254,13 @@ class Controller(QObject, DecisionVerbs):
         self._photos = {entry.key: entry for entry in entries}
         self.model.set_entries(
             [
-                GridEntry(e.key, e.shown_name, e.status, photo_state.face_count(e.decisions))
+                GridEntry(
+                    e.key,
+                    e.shown_name,
+                    e.status,
+                    photo_state.face_count(e.decisions),
+                    photo_state.writing_waiting(e.decisions),
+                )
                 for e in entries
             ]
         )
@@ -304,7 +313,10 @@ class Controller(QObject, DecisionVerbs):
     def _store_entry(self, entry: PhotoEntry) -> None:
         self._photos[entry.key] = entry
         self.model.update_entry(
-            entry.key, status=entry.status, face_count=photo_state.face_count(entry.decisions)
+            entry.key,
+            status=entry.status,
+            face_count=photo_state.face_count(entry.decisions),
+            writing_waiting=photo_state.writing_waiting(entry.decisions),
         )
 
     def _on_scanned(self, scanned: ScannedPhoto) -> None:

@@ -64,6 +64,9 @@ class DecisionVerbs:
     previewing: bool
     _photos: dict[str, PhotoEntry]
     drawing_requested: Any  # the controller's signals
+    writing_drawing_requested: Any
+    # Whether the box being drawn is writing (T) rather than a face (B).
+    _drawing_writing = False
     preview_toggled: Any
     undo_changed: Any
     current_entry: Callable[[], PhotoEntry | None]
@@ -149,9 +152,14 @@ class DecisionVerbs:
     def faces_checked_and_next(self) -> None:
         now = self._decisions()
         undecided = now.pending_faces if now else 0
-        if undecided:
+        writing = now.pending_writing if now else 0
+        if undecided or writing:
+            what = f"possible face{'s' if undecided > 1 else ''}" if undecided else ""
+            if writing:
+                regions = f"writing region{'s' if writing > 1 else ''}"
+                what = f"{what} and {regions}" if what else regions
             self.messages.warning(
-                f"Accept or dismiss the possible face{'s' if undecided > 1 else ''} first "
+                f"Accept or dismiss the {what} first "
                 "(A or D, or the ✓ and ✗ on the box), then mark the faces checked.",
                 about=self.current,
             )
@@ -171,7 +179,11 @@ class DecisionVerbs:
             self.select(following)
 
     def add_face(self, box: Box) -> None:
-        self._decide(lambda s, h: s.add_face(h, box))
+        """A box drawn on the photo: a face, or writing when drawing began with T."""
+        if self._drawing_writing:
+            self._decide(lambda s, h: s.add_writing(h, box))
+        else:
+            self._decide(lambda s, h: s.add_face(h, box))
 
     def move_face(self, face_id: str, box: Box) -> None:
         self._decide(lambda s, h: s.move_face(h, int(face_id), box))
@@ -203,7 +215,14 @@ class DecisionVerbs:
 
     def start_drawing(self) -> None:
         if self.current_entry() is not None:
+            self._drawing_writing = False
             self.drawing_requested.emit()
+
+    def start_drawing_writing(self) -> None:
+        """Key T: the next box drawn covers writing (a name, a plate) the detector missed."""
+        if self.current_entry() is not None:
+            self._drawing_writing = True
+            self.writing_drawing_requested.emit()
 
     def look_harder(self) -> None:
         """Search the photo on screen again, more slowly, for faces the first pass missed."""
@@ -252,7 +271,11 @@ class DecisionVerbs:
         decisions = self._decisions()
         if self.session is None or decisions is None:
             return
-        self.photo.request_preview(decisions.faces_to_redact, self.session.export_options())
+        self.photo.request_preview(
+            decisions.faces_to_redact,
+            self.session.export_options(),
+            writing=decisions.writing_to_redact,
+        )
 
     # --- undo / redo --------------------------------------------------------------------
 

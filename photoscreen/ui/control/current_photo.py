@@ -94,8 +94,11 @@ class CurrentPhoto(QObject):
         if stand_in is not None and not stand_in.isNull():
             self.loading.emit(stand_in)
 
-    def request_preview(self, faces: tuple[Box, ...], options: Any) -> None:
-        """Render the exact export of the shown photo with these face boxes redacted."""
+    def request_preview(
+        self, faces: tuple[Box, ...], options: Any, writing: tuple[Box, ...] = ()
+    ) -> None:
+        """Render the exact export of the shown photo with these faces and this writing
+        redacted."""
         if self._key is None:
             return
         key = self._key
@@ -106,7 +109,7 @@ class CurrentPhoto(QObject):
 
         self._workers.run(
             "viewer",
-            render_preview(path, digest, faces, options),
+            render_preview(path, digest, faces, options, writing),
             on_result=shown,
             on_error=self._on_error,
             lane="preview",

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
+from photoscreen.core.identifiers import with_writing, writing_problem
 from photoscreen.core.imaging import ThumbnailStore
 from photoscreen.core.rules import NOT_SCANNED, PhotoDecisions, PhotoStatus, photo_status
 from photoscreen.core.session import Session
@@ -58,6 +59,11 @@ class FolderScan(QObject):
         self._workers = workers
         self._session = session
         self._detector_factory = detector_factory
+        # Writing is looked for beside faces when the centre has it on (the default) and
+        # its model is installed; otherwise writing_problem says why not.
+        wanted = detector_factory is not None and session.settings.writing_detection
+        self.writing_problem = writing_problem() if wanted else None
+        self.looks_for_writing = wanted and self.writing_problem is None
         self._queue: IngestQueue | None = None
         self._handle: JobHandle | None = None
         self._asked: list[Path] = []  # cells asked for in this turn of the event loop
@@ -122,6 +128,8 @@ class FolderScan(QObject):
 
     def _job(self, queue: IngestQueue) -> Callable[[JobContext], Iterator[ScannedPhoto]]:
         session, factory = self._session, self._detector_factory
+        if factory is not None and self.looks_for_writing:
+            factory = with_writing(factory)
         thumbs = ThumbnailStore(session.session_dir)
 
         def job(context: JobContext) -> Iterator[ScannedPhoto]:

@@ -38,6 +38,8 @@ class PanelState:
     faces_to_hide: int = 0
     faces_with_consent: int = 0
     possible_faces: int = 0
+    writing_pending: int = 0  # "writing?" regions to cover or leave
+    writing_covered: int = 0  # writing that will be covered
     faces_checked_by: str | None = None
     faces_looked_for: bool = True  # False until the photo is read and its faces detected
     hidden_data: Sequence[str] | None = None  # None while the file is still being read
@@ -77,12 +79,18 @@ class ReviewState:
     activity: str = ""  # the activity's label, "" when none is tagged
 
 
+KIND_WRITING = "writing"  # waiting: a person covers it or leaves it
+KIND_WRITING_COVERED = "writing_covered"  # accepted or drawn: covered at export
+
+
 @dataclass(frozen=True)
 class FaceOverlay:
     """One face box as the view shows it.
 
     ``kind`` is ``"face"`` (will be redacted), ``"possible"`` (the detector was unsure: a
-    person accepts or dismisses it) or ``"consent"`` (consent on file: not redacted).
+    person accepts or dismisses it), ``"consent"`` (shown: not redacted), or for writing
+    that could name someone :data:`KIND_WRITING` (waiting: covered or left by a person)
+    and :data:`KIND_WRITING_COVERED` (covered at export).
     ``box`` is in the upright photo's full-resolution pixels. ``label``, when given, is the
     caption shown on the box instead of the kind's own ("Face: will be blurred"...).
     """
@@ -105,7 +113,7 @@ def panel_state(
         return PanelState(name, status, problem=problem)
     if decisions is None:
         return PanelState(name, status, hidden_data=hidden_data, faces_looked_for=False)
-    faces = [f for f in decisions.faces if f.state.is_face]
+    faces = [f for f in decisions.faces if f.state.is_face and not f.is_text]
     return PanelState(
         name=name,
         status=status,
@@ -116,6 +124,8 @@ def panel_state(
         faces_to_hide=sum(1 for f in faces if f.redacted),
         faces_with_consent=sum(1 for f in faces if not f.redacted),
         possible_faces=decisions.pending_faces,
+        writing_pending=decisions.pending_writing,
+        writing_covered=len(decisions.writing_to_redact),
         faces_checked_by=decisions.faces_checked_by,
         hidden_data=hidden_data,
     )
@@ -129,7 +139,13 @@ def face_count(decisions: PhotoDecisions | None) -> FaceCount | None:
     """
     if decisions is None or decisions.unreadable_reason is not None:
         return None
-    return FaceCount(sum(1 for f in decisions.faces if f.state.is_face), decisions.pending_faces)
+    faces = sum(1 for f in decisions.faces if f.state.is_face and not f.is_text)
+    return FaceCount(faces, decisions.pending_faces)
+
+
+def writing_waiting(decisions: PhotoDecisions | None) -> int:
+    """Writing regions the grid says wait for a person (none for a file not read)."""
+    return 0 if decisions is None else decisions.pending_writing
 
 
 def face_overlays(decisions: PhotoDecisions | None) -> list[FaceOverlay]:
@@ -140,6 +156,10 @@ def face_overlays(decisions: PhotoDecisions | None) -> list[FaceOverlay]:
 
 
 def _overlay(face: FaceRecord) -> FaceOverlay:
+    if face.is_text:
+        pending = face.state is FaceState.POSSIBLE_PENDING
+        kind = KIND_WRITING if pending else KIND_WRITING_COVERED
+        return FaceOverlay(str(face.id), face.box, kind)
     if face.state is FaceState.POSSIBLE_PENDING:
         return FaceOverlay(str(face.id), face.box, "possible", "Possible face?")
     if not face.redacted:

@@ -9,6 +9,7 @@ thread, as scrypt is deliberately slow; the PIN buttons wait meanwhile.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -129,12 +130,15 @@ class SettingsDialog(QDialog):
         self.long_side.setToolTip(describe("export.long_side"))
         self.quality.setToolTip(describe("export.quality"))
         self.style_choice.setToolTip(describe("export.redaction_style"))
+        # Writing (names on labels, number plates): found, never read; on by default.
+        self.writing_check = QCheckBox("Look for writing that could name someone (labels, plates)")
         apply = QPushButton("Save export settings")
         apply.clicked.connect(self.apply_export)
         form = QFormLayout(page)
         form.addRow("Longest side of saved photos:", self.long_side)
         form.addRow("Picture quality (50-95):", self.quality)
         form.addRow("How faces are hidden:", self.style_choice)
+        form.addRow("Writing:", self.writing_check)
         form.addRow("", apply)
         return page
 
@@ -192,6 +196,7 @@ class SettingsDialog(QDialog):
         self.style_choice.setCurrentIndex(
             self.style_choice.findData(session.settings.redaction_style.value)
         )
+        self.writing_check.setChecked(session.settings.writing_detection)
         has_pin = session.settings.has_pin
         renew = session.settings.pin_needs_renewing
         self.pin_state.setText(_pin_state_text(has_pin, renew))
@@ -310,16 +315,30 @@ class SettingsDialog(QDialog):
         session = self._controller.session
         if session is None:
             return False
-        shown = (self.long_side.value(), self.quality.value(), self.style_choice.currentData())
+        shown = (
+            self.long_side.value(),
+            self.quality.value(),
+            self.style_choice.currentData(),
+            self.writing_check.isChecked(),
+        )
         stored = session.settings
-        return shown != (stored.long_side, stored.quality, stored.redaction_style.value)
+        return shown != (
+            stored.long_side,
+            stored.quality,
+            stored.redaction_style.value,
+            stored.writing_detection,
+        )
 
     def apply_export(self) -> None:
         long_side, quality = self.long_side.value(), self.quality.value()
         style = RedactionStyle(self.style_choice.currentData())
-        if self._apply(
-            lambda s: s.settings.set_export(long_side=long_side, quality=quality, style=style)
-        ):
+        writing = self.writing_check.isChecked()
+
+        def change(s: Any) -> None:
+            s.settings.set_export(long_side=long_side, quality=quality, style=style)
+            s.settings.set_writing(detect=writing)
+
+        if self._apply(change):
             self.problem.setText("Export settings saved.")
 
     def set_pin(self) -> None:

@@ -91,7 +91,9 @@ class GridDelegate(QStyledItemDelegate):
         _paint_thumbnail(painter, thumb_rect, image, state in _DIMMED)
         _paint_badge(painter, rect, status)
         faces = None if state is PhotoState.UNREADABLE else index.data(Roles.FACE_COUNT)
-        _paint_name_and_faces(painter, rect, str(index.data(Qt.ItemDataRole.DisplayRole)), faces)
+        writing = index.data(Roles.WRITING_WAITING) or 0
+        name = str(index.data(Qt.ItemDataRole.DisplayRole))
+        _paint_name_and_faces(painter, rect, name, faces, writing)
         painter.restore()
 
 
@@ -125,7 +127,7 @@ def _paint_badge(painter: QPainter, rect: QRect, status: PhotoStatus) -> None:
 
 
 def _paint_name_and_faces(
-    painter: QPainter, rect: QRect, name: str, faces: FaceCount | None
+    painter: QPainter, rect: QRect, name: str, faces: FaceCount | None, writing: int = 0
 ) -> None:
     font = QFont(painter.font())
     font.setBold(False)
@@ -135,6 +137,9 @@ def _paint_name_and_faces(
         rect.x() + 6, rect.bottom() - metrics.height() - 8, rect.width() - 12, metrics.height() + 4
     )
     faces_text = "" if faces is None else faces.text
+    if writing:
+        # Regions still to decide: the photo cannot be checked until they are.
+        faces_text = " · ".join(t for t in (faces_text, f"{writing} writing?") if t)
     faces_width = metrics.horizontalAdvance(faces_text) + 6 if faces_text else 0
     name = metrics.elidedText(
         name,

@@ -39,6 +39,7 @@ class Roles(IntEnum):
     STATE = Qt.ItemDataRole.UserRole + 3
     FACE_COUNT = Qt.ItemDataRole.UserRole + 4
     THUMBNAIL = Qt.ItemDataRole.UserRole + 5
+    WRITING_WAITING = Qt.ItemDataRole.UserRole + 6
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class GridEntry:
     name: str
     status: PhotoStatus = NOT_SCANNED
     face_count: FaceCount | None = None
+    writing_waiting: int = 0  # "writing?" regions nobody has covered or left yet
 
 
 class PhotoGridModel(QAbstractListModel):
@@ -103,6 +105,8 @@ class PhotoGridModel(QAbstractListModel):
             return entry.status.state.value
         if role == Roles.FACE_COUNT:
             return entry.face_count
+        if role == Roles.WRITING_WAITING:
+            return entry.writing_waiting
         if role == Roles.THUMBNAIL:
             return self._thumbnail(entry.photo_id)
         return None
@@ -124,8 +128,9 @@ class PhotoGridModel(QAbstractListModel):
         *,
         status: PhotoStatus | None = None,
         face_count: FaceCount | None = None,
+        writing_waiting: int | None = None,
     ) -> None:
-        """Change a row's status and/or face count."""
+        """Change a row's status, face count and/or writing waiting."""
         row = self._rows.get(photo_id)
         if row is None:
             return
@@ -134,6 +139,8 @@ class PhotoGridModel(QAbstractListModel):
             entry = replace(entry, status=status)
         if face_count is not None:
             entry = replace(entry, face_count=face_count)
+        if writing_waiting is not None:
+            entry = replace(entry, writing_waiting=writing_waiting)
         self._entries[row] = entry
         self._changed(row)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from photoscreen.ui.photo.face_items import KIND_CONSENT, KIND_FACE, KIND_POSSIBLE
+from photoscreen.ui.photo import writing_marks
+from photoscreen.ui.photo.face_items import KIND_CONSENT, KIND_FACE, KIND_POSSIBLE, UNDECIDED_KINDS
 
 ACCEPT = "accept"  # a possible face is a face: redact it
 DISMISS = "dismiss"  # a possible face is not a face
@@ -46,7 +47,7 @@ def box_command(kind: str, key: int, modifiers: Qt.KeyboardModifier) -> str | No
         return CONSENT if kind in (KIND_FACE, KIND_CONSENT) else None
     if modifiers != Qt.KeyboardModifier.NoModifier:
         return None
-    if kind == KIND_POSSIBLE:
+    if kind in UNDECIDED_KINDS:
         if key in _ACCEPT_KEYS:
             return ACCEPT
         if key in _DELETE_KEYS or key == Qt.Key.Key_D:
@@ -69,6 +70,8 @@ def nudge_direction(key: int, modifiers: Qt.KeyboardModifier) -> tuple[int, int]
 
 def menu_entries(kind: str) -> list[tuple[str, str]]:
     """The context menu of a box of ``kind``: (text, command) pairs."""
+    if kind in writing_marks.WRITING_KINDS:
+        return writing_marks.menu_entries(kind)
     if kind == KIND_POSSIBLE:
         return [
             ("Yes, it is a face: blur it  (A)", ACCEPT),

@@ -25,13 +25,22 @@ from PySide6.QtWidgets import (
 )
 
 from photoscreen.core.basics import Box
-from photoscreen.ui.control import FaceOverlay
+from photoscreen.ui.control import KIND_WRITING, FaceOverlay
 from photoscreen.ui.photo.face_parts import BUTTONS_WIDTH_PX, ButtonItem, HandleItem, LabelItem
+from photoscreen.ui.photo.writing_marks import (
+    WRITING_COLOURS,
+    WRITING_KINDS,
+    WRITING_LABELS,
+    WRITING_TIPS,
+    style_pen,
+)
 
 KIND_FACE = "face"
 KIND_POSSIBLE = "possible"
 KIND_CONSENT = "consent"
-KINDS = (KIND_FACE, KIND_POSSIBLE, KIND_CONSENT)
+KINDS = (KIND_FACE, KIND_POSSIBLE, KIND_CONSENT, *WRITING_KINDS)
+# Kinds a person still has to decide (accept / dismiss buttons, Tab goes to them).
+UNDECIDED_KINDS = (KIND_POSSIBLE, KIND_WRITING)
 
 # Colours picked to differ in hue *and* line style, so they stay apart for people who do
 # not see red and green well: solid orange-red, dashed yellow, solid green with a label.
@@ -39,11 +48,13 @@ KIND_COLOURS = {
     KIND_FACE: QColor("#ff5a1f"),
     KIND_POSSIBLE: QColor("#ffd60a"),
     KIND_CONSENT: QColor("#2fd15b"),
+    **WRITING_COLOURS,
 }
 KIND_LABELS = {
     KIND_FACE: "Face: will be blurred",
     KIND_POSSIBLE: "Possible face?",
     KIND_CONSENT: "Shown (consent on the register)",
+    **WRITING_LABELS,
 }
 KIND_TIPS = {
     KIND_FACE: "This face will be blurred in the exported photo.\n"
@@ -53,6 +64,7 @@ KIND_TIPS = {
     KIND_CONSENT: "Shown: linked to a person with consent on the register (checked again "
     "at export).\n"
     "Shift+C blurs it again.",
+    **WRITING_TIPS,
 }
 # On-screen sizes in device pixels, whatever the zoom.
 OUTLINE_PX = 3.0
@@ -157,7 +169,7 @@ class FaceItem(QGraphicsObject):
         # Only the selected box carries its controls: on a crowd, every possible face's
         # label and buttons at once piled up over the very faces being judged. The others
         # are quiet outlines; hovering one names it.
-        possible = self.kind == KIND_POSSIBLE and selected
+        possible = self.kind in UNDECIDED_KINDS and selected
         self._accept.setVisible(possible)
         self._dismiss.setVisible(possible)
         self._label.setVisible(self._hovered or selected)
@@ -218,6 +230,8 @@ class FaceItem(QGraphicsObject):
         if self.kind == KIND_POSSIBLE:
             pen.setStyle(Qt.PenStyle.CustomDashLine)
             pen.setDashPattern([2.0, 1.5])
+        elif self.kind in WRITING_KINDS:
+            style_pen(pen, self.kind)
         painter.setPen(pen)
         painter.drawRect(self._rect)
 

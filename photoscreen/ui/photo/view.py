@@ -58,7 +58,7 @@ from photoscreen.ui.photo.box_commands import (
     nudge_direction,
 )
 from photoscreen.ui.photo.face_items import (
-    KIND_POSSIBLE,
+    UNDECIDED_KINDS,
     FaceItem,
     box_to_rect,
     rect_to_box,
@@ -365,8 +365,9 @@ class PhotoView(ZoomableView):
         self._empty.move(20, (area.height() - self._empty.height()) // 2)
 
     # -- drawing a new box -----------------------------------------------------------
-    def start_drawing(self) -> None:
-        """Enter add-box mode: the next drag draws a face box. Esc cancels.
+    def start_drawing(self, banner: str = DRAWING_TEXT) -> None:
+        """Enter add-box mode: the next drag draws a box (a face, or writing: ``banner``
+        says which). Esc cancels.
 
         Ignored while there is no photo or the preview is shown (there are no boxes then).
         """
@@ -376,7 +377,7 @@ class PhotoView(ZoomableView):
         self.scene().clearSelection()
         self.setDragMode(QGraphicsView.DragMode.NoDrag)
         self.viewport().setCursor(Qt.CursorShape.CrossCursor)
-        self._show_banner(DRAWING_TEXT)
+        self._show_banner(banner)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
         self.drawing_changed.emit(True)
 
@@ -489,7 +490,7 @@ class PhotoView(ZoomableView):
             self.select_face(following[0].face_id)
 
     def _possible_items(self) -> list[FaceItem]:
-        return [item for item in self._tab_order() if item.kind == KIND_POSSIBLE]
+        return [item for item in self._tab_order() if item.kind in UNDECIDED_KINDS]
 
     # -- zoom ----------------------------------------------------------------------
     def _unit(self) -> float:

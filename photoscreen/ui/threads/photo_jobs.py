@@ -96,7 +96,11 @@ def hidden_data_lines(findings: Sequence[Finding]) -> tuple[str, ...]:
 
 
 def render_preview(
-    path: Path, expected_hash: str, faces: tuple[Box, ...], options: Any
+    path: Path,
+    expected_hash: str,
+    faces: tuple[Box, ...],
+    options: Any,
+    writing: tuple[Box, ...] = (),
 ) -> Callable[[JobContext], QImage]:
     """A job: the exact pixels export would write for this photo, as a QImage."""
 
@@ -106,7 +110,7 @@ def render_preview(
         data = read_photo_file(path)
         if photo_hash(data) != expected_hash:
             raise PhotoChanged(f"{path.name} was changed since it was read")
-        encoded = render_export(data, faces, options)
+        encoded = render_export(data, faces, options, writing)
         image = qimage_from_encoded(encoded)
         if image.isNull():
             raise UnreadablePhoto("the preview could not be shown")

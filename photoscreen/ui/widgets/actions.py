@@ -76,6 +76,13 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("add_box", "Add face box", ("B",), "Draw a box around a face that was missed", "Faces"),
     Command(
+        "add_writing_box",
+        "Cover writing",
+        ("T",),
+        "Cover writing that names someone (a label, a plate)",
+        "Decide",
+    ),
+    Command(
         "look_harder",
         "Look harder for faces",
         ("L",),
@@ -159,6 +166,7 @@ PHOTO_COMMANDS = (
     "unclothed",
     "ask_manager",
     "add_box",
+    "add_writing_box",
     "look_harder",
     "accept_possible",
     "dismiss_possible",

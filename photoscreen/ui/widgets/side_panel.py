@@ -333,7 +333,25 @@ def _faces_text(state: PanelState) -> str:
                 "possible faces to accept or dismiss",
             )
         )
-    return "<br>".join([*parts, _checked_text(state)])
+    return "<br>".join([*parts, *writing_lines(state), _checked_text(state)])
+
+
+def writing_lines(state: PanelState) -> list[str]:
+    """What the panel says of writing: how many regions wait, how many will be covered."""
+    lines = []
+    if state.writing_pending:
+        lines.append(
+            "<b>"
+            + _count(state.writing_pending, "writing region to cover or leave (T adds one)",
+                     "writing regions to cover or leave (T adds one)")
+            + "</b>"
+        )  # fmt: skip
+    if state.writing_covered:
+        lines.append(
+            _count(state.writing_covered, "writing region will be covered",
+                   "writing regions will be covered")
+        )  # fmt: skip
+    return lines
 
 
 def _checked_text(state: PanelState) -> str:
@@ -342,13 +360,15 @@ def _checked_text(state: PanelState) -> str:
     if not state.faces_checked_by:
         return "Not checked yet."
     who = escape(state.faces_checked_by)
-    if not state.possible_faces:
+    waiting = state.possible_faces + state.writing_pending
+    if not waiting:
         return f"Checked by {who}."
-    them = (
-        "the possible face still needs"
-        if state.possible_faces == 1
-        else f"the {state.possible_faces} possible faces still need"
-    )
+    if state.writing_pending:
+        them = "one region still needs" if waiting == 1 else f"{waiting} regions still need"
+    elif state.possible_faces == 1:
+        them = "the possible face still needs"
+    else:
+        them = f"the {state.possible_faces} possible faces still need"
     return f"Checked by {who}, but {them} accepting or dismissing."
 
 

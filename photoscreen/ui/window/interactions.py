@@ -53,6 +53,7 @@ class Interactions(QObject):
             "unclothed": self.toggle_unclothed,
             "ask_manager": self.ask_manager,
             "add_box": c.start_drawing,
+            "add_writing_box": c.start_drawing_writing,
             "look_harder": c.look_harder,
             "preview": c.toggle_preview,
             "zoom_in": self._window.photo_view.zoom_in,

@@ -33,10 +33,13 @@ log = logging.getLogger(__name__)
 
 def default_detector_factory() -> Callable[[], Any]:
     """The face detector each ingest worker builds (the core's default CenterFace)."""
+    from photoscreen.core import identifiers
     from photoscreen.core.faces import FaceDetector, preload
 
     # Before the window shows: loading the backend later, in a worker, stalls the window.
+    # So is the text model read and prepared (opening a folder asks whether it is there).
     preload()
+    identifiers.preload()
     return FaceDetector
 
 

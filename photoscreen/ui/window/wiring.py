@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMenu
 
 from photoscreen.core.basics import shown_name
 from photoscreen.ui.grid import ALL_PHOTOS, CELL_SIZE, REVIEW_FILTER, Roles
+from photoscreen.ui.photo import WRITING_DRAWING_TEXT
 
 if TYPE_CHECKING:
     from photoscreen.ui.window.main_window import MainWindow
@@ -88,6 +89,7 @@ def _wire_photo(w: MainWindow) -> None:
     c.photo.preview_ready.connect(view.set_preview)
     c.faces_changed.connect(view.set_faces)
     c.drawing_requested.connect(view.start_drawing)
+    c.writing_drawing_requested.connect(lambda: view.start_drawing(WRITING_DRAWING_TEXT))
     # A box half drawn belongs to the photo it was started on.
     c.current_changed.connect(lambda _: view.cancel_drawing())
     view.face_drawn.connect(c.add_face)
