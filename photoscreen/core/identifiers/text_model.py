@@ -16,7 +16,8 @@ probability that each pixel lies on a line of text. Turning that map into boxes 
 from __future__ import annotations
 
 import functools
-import importlib.resources
+import sys
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -48,14 +49,25 @@ class TextModelMissingError(RuntimeError):
 def model_bytes() -> bytes:
     """The bytes of the detection model from the installed wheel (read once per process)."""
     try:
-        resource = importlib.resources.files(MODEL_PACKAGE).joinpath(MODEL_FILE)
-        return resource.read_bytes()
-    except (ModuleNotFoundError, FileNotFoundError, OSError) as error:
+        return model_path().read_bytes()
+    except OSError as error:
         raise TextModelMissingError(
             f"The text detection model was not found. It comes with the "
             f"'{MODEL_DISTRIBUTION}' package: reinstall photoscreen with its dependencies "
             f"(pip install '{MODEL_DISTRIBUTION}<1.5'). Details: {error}"
         ) from error
+
+
+def model_path() -> Path:
+    """Where the installed wheel put the model, found on ``sys.path`` without importing the
+    package (its ``__init__`` loads OpenCV, pyclipper and Shapely: ~0.3 s, and code we never
+    run). The self-contained app carries the file at the same place under its own folder,
+    which is on ``sys.path`` too. Raises :class:`FileNotFoundError` when it is nowhere."""
+    for entry in sys.path:
+        candidate = Path(entry or ".") / MODEL_PACKAGE / MODEL_FILE
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"{MODEL_PACKAGE}/{MODEL_FILE} is in no folder of sys.path")
 
 
 @functools.lru_cache(maxsize=1)

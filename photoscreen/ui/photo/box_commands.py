@@ -27,9 +27,9 @@ _ARROWS = {
 }
 
 BOX_KEY_HELP = (
-    ("Tab / Shift+Tab", "Select and zoom to the next / previous face box"),
+    ("Tab / Shift+Tab", "Select and zoom to the next / previous box"),
     ("Delete", "Remove the selected face box"),
-    ("Shift+C", "Whose face is it? Choose the person (shown with their consent); again to blur"),
+    ("Shift+C", "Whose face? Pick the person; again to blur"),
     ("Enter", "Yes, the selected possible face is a face"),
     ("Shift+arrows", "Move the selected box"),
     ("Esc", "Deselect, or stop drawing a box"),

@@ -48,7 +48,7 @@ def help_html(activities: Sequence[Activity]) -> str:
         _group_rows("Move", first=True) + _group_rows("Edit") + _group_rows("Window"),
     )
     cells = "".join(
-        f"<td valign='top' width='33%'><table cellpadding='2'>{''.join(rows)}</table></td>"
+        f"<td valign='top' width='33%'><table cellpadding='1'>{''.join(rows)}</table></td>"
         for rows in columns
     )
     return (

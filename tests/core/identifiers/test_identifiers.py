@@ -6,6 +6,9 @@ plates, whiteboards and artwork drawn here), at 1600 x 1200 to keep the tests qu
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -135,3 +138,16 @@ def test_db_boxes_drop_faint_and_thin_regions() -> None:
     probability[10:20, 10:100] = 0.4  # above the pixel threshold, below the box score
     probability[60, 10:150] = 0.95  # one pixel high: noise
     assert len(db_boxes.boxes(probability, DbSettings())) == 0
+
+
+def test_the_model_is_read_without_running_the_wheels_code() -> None:
+    """rapidocr-onnxruntime's __init__ loads pyclipper and Shapely: photoscreen only reads
+    the model file, so that code never runs (nor must the app bundle carry it)."""
+    script = (
+        "import sys; from photoscreen.core.identifiers import text_model;"
+        "assert text_model.model_bytes(); print(sorted({'rapidocr_onnxruntime', 'pyclipper',"
+        " 'shapely'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -17,7 +17,7 @@ from photoscreen.core.render.redact_writing import WRITING_FILL, writing_region
 from photoscreen.core.rules.policy import FaceState, PhotoState
 from photoscreen.core.session.scan_records import WRITING_MARK
 from photoscreen.ui.dialogs.export import ExportDialog
-from photoscreen.ui.grid.model import Roles
+from photoscreen.ui.grid.model import FaceCount, Roles
 from photoscreen.ui.photo.writing_marks import KIND_WRITING, KIND_WRITING_COVERED
 from tests.ui.conftest import save_jpeg, scanned_window, scene
 from tests.ui.photo.test_photo_view import drag, on_screen
@@ -67,7 +67,7 @@ def test_writing_is_its_own_band_counted_and_decided_with_a(qtbot, window):
     assert "1 writing region to cover or leave" in window.side_panel.faces_label.text()
     index = c.model.index(0, 0)
     assert c.model.data(index, Roles.WRITING_WAITING) == 1
-    assert c.model.data(index, Roles.FACE_COUNT) == 0  # writing is not a face
+    assert c.model.data(index, Roles.FACE_COUNT) == FaceCount(0, 0)  # writing is not a face
     assert c.entries()[0].state is PhotoState.NEEDS_ACTIVITY
     _key(qtbot, window, Qt.Key.Key_A)
     qtbot.waitUntil(lambda: list(_kinds(window).values()) == [KIND_WRITING_COVERED])
