@@ -7,7 +7,7 @@ The window's parts are made and wired by its composition root,
     photoscreen --self-test                check this installation works, unattended
     photoscreen verify PATH...             check image files for identifying metadata
     photoscreen status FOLDER [--json]     list each photo's status and reasons
-    photoscreen export FOLDER --to DIR     export the eligible photos, headless
+    photoscreen export FOLDER --to DIR [--only-new]   export the eligible photos, headless
     photoscreen consent list|add|withdraw|never-publish|import   the consent register
     photoscreen takedown PERSON [--json]   every exported photo showing a person
 
@@ -42,6 +42,9 @@ def _command_parser() -> argparse.ArgumentParser:
     export.add_argument("folder", type=Path)
     export.add_argument("--to", dest="destination", type=Path, required=True, metavar="DIR")
     export.add_argument("--user", default=None, help="name recorded in the audit trail")
+    export.add_argument(
+        "--only-new", action="store_true", help="skip photos exported before (to any folder)"
+    )
     from photoscreen.commands.consent import add_parsers
 
     add_parsers(sub)
@@ -89,7 +92,12 @@ def run_command(argv: list[str]) -> int:
     from photoscreen.commands import export
 
     return export.run(
-        args.folder, args.destination, user=args.user, out=sys.stdout, centre_file=centre_file
+        args.folder,
+        args.destination,
+        user=args.user,
+        out=sys.stdout,
+        centre_file=centre_file,
+        only_new=args.only_new,
     )
 
 

@@ -1,9 +1,11 @@
-"""``photoscreen export FOLDER --to DIR [--user NAME]``: export the decisions already made.
+"""``photoscreen export FOLDER --to DIR [--user NAME] [--only-new]``: export the decisions
+already made.
 
 Runs the same export job as the window, headless: only photos whose decisions make them
-eligible are written. Prints the summary; the exit status is 0 when nothing failed, 1
-when some photo failed to export, 2 when the export could not start (folder open
-elsewhere, unusable destination).
+eligible are written, never a picture already in ``DIR`` from an earlier export, and with
+``--only-new`` none exported anywhere before. Prints the summary; the exit status is 0
+when nothing failed, 1 when some photo failed to export, 2 when the export could not
+start (folder open elsewhere, unusable destination).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ def run(
     user: str | None,
     out: TextIO,
     centre_file: Path | None = None,
+    only_new: bool = False,
 ) -> int:
     """Export the eligible photos of ``folder`` into ``destination``; returns the exit status.
 
@@ -55,7 +58,7 @@ def run(
             if note:
                 out.write(f"Note: {note}\n")
         try:
-            summary = export_photos(session, destination, progress=show)
+            summary = export_photos(session, destination, progress=show, only_new=only_new)
         # StoreError: damage found meanwhile, or the export's start could not be recorded.
         except (ExportRefused, StoreError) as error:
             out.write(f"photoscreen export: {error}\n")

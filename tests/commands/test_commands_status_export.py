@@ -108,6 +108,21 @@ def test_headless_export_writes_only_ready_photos(
         assert session.audit_trail()[-1].who == "Bob"
 
 
+def test_headless_export_again_writes_nothing_twice_and_only_new_skips_earlier_exports(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    upload, later = tmp_path / "upload", tmp_path / "later"
+    assert main(["export", str(folder), "--to", str(upload), "--user", "Bob"]) == 0
+    assert main(["export", str(folder), "--to", str(upload), "--user", "Bob"]) == 0
+    out = capsys.readouterr().out
+    assert [p.name for p in upload.iterdir()] == ["messy-play-001.jpg"]
+    assert "skipped  IMG_1.jpg: already in this folder as messy-play-001.jpg" in out
+    assert main(["export", str(folder), "--to", str(later), "--only-new"]) == 0
+    assert "0 written" in capsys.readouterr().out and not list(later.iterdir())
+    assert main(["export", str(folder), "--to", str(later)]) == 0
+    assert [p.name for p in later.iterdir()] == ["messy-play-001.jpg"]
+
+
 def test_headless_export_exit_status(folder: Path, tmp_path: Path) -> None:
     out = io.StringIO()
     assert export_command.run(folder, folder, user="Bob", out=out) == 2

@@ -42,6 +42,7 @@ from photoscreen.core.session.undo import UndoStack
 from photoscreen.core.settings import CentreSettings, Clock, pin_attempts
 from photoscreen.core.storage import (
     CentreFile,
+    ExportRecord,
     Findings,
     FolderLock,
     LockHolder,
@@ -51,6 +52,7 @@ from photoscreen.core.storage import (
     Store,
     audit,
     decisions,
+    export_records,
     locate_session,
     lock_and_open,
     open_store_for_reading,
@@ -326,6 +328,11 @@ class Session(DecisionMethods, LinkMethods):
     def audit_trail(self, photo_hash: str | None = None) -> list[audit.AuditEntry]:
         with self._store.reading() as conn:
             return audit.entries(conn, photo_hash)
+
+    def exports(self) -> dict[str, tuple[ExportRecord, ...]]:
+        """Each picture's published exports, oldest first, from the audit trail."""
+        with self._store.reading() as conn:
+            return export_records.exported(conn)
 
     def log_event(self, action: str, photo_hash: str | None, details: dict[str, Any]) -> None:
         """Append an audit entry that goes with no decision (an export, a cancel)."""

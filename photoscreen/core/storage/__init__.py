@@ -5,10 +5,11 @@ file.
 
 from __future__ import annotations
 
-from photoscreen.core.storage import audit, decisions, records_check
+from photoscreen.core.storage import audit, decisions, export_records, records_check
 from photoscreen.core.storage.audit import utc_now
 from photoscreen.core.storage.centre_file import CentreFile, default_centre_path
 from photoscreen.core.storage.decisions import Snapshot
+from photoscreen.core.storage.export_records import ExportRecord
 from photoscreen.core.storage.fallback_copy import lock_and_open, open_store, open_store_for_reading
 from photoscreen.core.storage.location import SessionLocation, locate_session
 from photoscreen.core.storage.recorded_rules import differs, judged_before
@@ -25,6 +26,7 @@ from photoscreen.core.storage.store_errors import (
 __all__ = [
     "CentreFile",
     "DamagedValue",
+    "ExportRecord",
     "Findings",
     "FolderLock",
     "LockHolder",
@@ -39,6 +41,7 @@ __all__ = [
     "decisions",
     "default_centre_path",
     "differs",
+    "export_records",
     "is_disk_full",
     "judged_before",
     "locate_session",

@@ -28,6 +28,10 @@ reads it so).
 Version 8 added whether a photo was looked at for writing (``writing_applied``, an
 ingest fact like ``detections_applied``); writing regions themselves are rows of the faces
 table (see :mod:`photoscreen.core.storage.decisions`), sealed by the chain like faces.
+Version 9 indexes the audit trail by action and photo, so the pictures already exported
+(its ``exported`` entries, :mod:`photoscreen.core.storage.export_records`) are found for the
+grid and the export without reading the whole trail. An index holds no decision: nothing
+in the chain depends on it.
 """
 
 from __future__ import annotations
@@ -202,7 +206,9 @@ _V8: list[Step] = [
     "ALTER TABLE photos ADD COLUMN writing_applied INTEGER NOT NULL DEFAULT 0",
 ]
 
-MIGRATIONS: tuple[list[Step], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+_V9: list[Step] = ["CREATE INDEX audit_by_action ON audit (action, photo_hash)"]
+
+MIGRATIONS: tuple[list[Step], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 LATEST = len(MIGRATIONS)
 
 

@@ -8,7 +8,11 @@ that moment (README rules 1 and 2): the bytes hashed are the bytes encoded, so a
 file edited after it was checked is withheld, never exported on its old approval. The
 written file gets a neutral name (activity and sequence number, never the camera's name),
 and the sequence continues after files already in the destination instead of replacing
-them. A picture held by two files is exported once.
+them. A picture held by two files is exported once. Which files are read at all is
+chosen first from the folder's listing (:mod:`~photoscreen.core.workflows.export_plan`):
+the photos ready to post, less those already in the destination (and, when asked, those
+exported anywhere before), so a stopped export resumed into the same folder completes it
+without writing any picture twice, and the progress counts only the photos exported.
 
 The consent register is asked about each photo as it is judged and again just before it
 is named, which also puts it in the takedown list (:mod:`~photoscreen.core.consent`).
@@ -65,7 +69,9 @@ from photoscreen.core.rules import (
     photo_status,
     slugify,
 )
-from photoscreen.core.storage import WriteFailed, audit, is_disk_full
+from photoscreen.core.session import PhotoEntry
+from photoscreen.core.storage import ExportRecord, WriteFailed, audit, is_disk_full
+from photoscreen.core.workflows.export_plan import plan_export
 from photoscreen.core.workflows.export_summary import (
     ExportSummary,
     FailedPhoto,
@@ -81,7 +87,9 @@ class ExportSource(RegisterUser, Protocol):
 
     def export_options(self) -> ExportOptions: ...
 
-    def folder_files(self) -> list[Path]: ...
+    def photos(self) -> list[PhotoEntry]: ...
+
+    def exports(self) -> dict[str, tuple[ExportRecord, ...]]: ...
 
     def check_records(self) -> object: ...
 
@@ -135,11 +143,15 @@ def export_photos(
     options: ExportOptions | None = None,
     cancel: CancelToken | None = None,
     progress: Callable[[Progress], None] | None = None,
+    only_new: bool = False,
 ) -> ExportSummary:
     """Export every eligible photo of the session's folder to ``destination``.
 
-    Raises :class:`ExportRefused` for an unusable destination before writing anything.
-    Per photo problems never raise: they are listed in the summary.
+    A picture already in ``destination`` from an earlier export is not written again;
+    with ``only_new``, nor is one exported anywhere before (see
+    :mod:`~photoscreen.core.workflows.export_plan`). ``progress`` counts the photos to
+    export. Raises :class:`ExportRefused` for an unusable destination before writing
+    anything. Per photo problems never raise: they are listed in the summary.
     """
     target = check_destination(session, destination)
     return_big_buffers_promptly()
@@ -147,10 +159,29 @@ def export_photos(
     # A killed export may have left its hidden temporary file; never under a final name,
     # but it is picture data in the upload folder, so it goes (ours only, by its name).
     job.summary.leftovers_removed = remove_partial_files(target)
-    paths = session.folder_files()
     report = progress or (lambda _p: None)
     session.check_records()
-    session.log_event("export_started", None, {"destination": str(target), "files": len(paths)})
+    plan = plan_export(session.photos(), session.exports(), target, only_new=only_new)
+    for entry in plan.withheld:
+        job.withhold_listed(entry)
+    job.summary.already += plan.already
+    paths = plan.to_export
+    details = {"destination": str(target), "files": len(paths), "only_new": only_new}
+    session.log_event("export_started", None, details)
+    _run(job, paths, cancel, report)
+    if not job.summary.cancelled:
+        report(Progress(len(paths), len(paths), "Export finished"))
+    _finish(session, job.summary)
+    return job.summary
+
+
+def _run(
+    job: _ExportJob,
+    paths: tuple[Path, ...],
+    cancel: CancelToken | None,
+    report: Callable[[Progress], None],
+) -> None:
+    """Read, judge and write ``paths`` in order, a photo or two rendering ahead."""
     workers = render_workers()
     in_flight: deque[_InFlight] = deque()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="export") as pool:
@@ -169,10 +200,6 @@ def export_photos(
         # Photos already started when cancel came are finished, as one in hand would be.
         while in_flight:
             job.finish(in_flight.popleft())
-    if not job.summary.cancelled:
-        report(Progress(len(paths), len(paths), "Export finished"))
-    _finish(session, job.summary)
-    return job.summary
 
 
 def render_workers() -> int:
@@ -334,6 +361,11 @@ class _ExportJob:
         if not photo_status(now, self.session.activities()).exportable:
             return (CHANGED_DURING_EXPORT,)
         return self.consent.reasons(now)
+
+    def withhold_listed(self, entry: PhotoEntry) -> None:
+        """A file the listing shows not ready: withheld, with the register's reasons too."""
+        found = () if entry.decisions is None else self.consent.reasons(entry.decisions)
+        self._withhold(entry.path, *entry.reasons, *found)
 
     def _withhold(self, path: Path, *reasons: str) -> None:
         self.summary.withheld.append(WithheldPhoto(path, tuple(reasons)))

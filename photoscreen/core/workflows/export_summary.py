@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from photoscreen.core.basics import shown_name
+from photoscreen.core.storage import ExportRecord
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,23 @@ class FailedPhoto:
     reason: str
 
 
+@dataclass(frozen=True)
+class AlreadyExported:
+    """``source``'s picture was exported before (``record``), so it was not written again;
+    ``here`` when that file is in this export's destination still."""
+
+    source: Path
+    record: ExportRecord
+    here: bool
+
+    @property
+    def sentence(self) -> str:
+        """ "already in this folder as story-time-003.jpg" / "exported on 2024-05-03"."""
+        if self.here:
+            return f"already in this folder as {shown_name(self.record.name)}"
+        return f"exported before, on {self.record.at[:10]}, as {shown_name(self.record.name)}"
+
+
 @dataclass
 class ExportSummary:
     """What an export did, photo by photo."""
@@ -47,6 +65,7 @@ class ExportSummary:
     withheld: list[WithheldPhoto] = field(default_factory=list)
     failed: list[FailedPhoto] = field(default_factory=list)
     duplicates: list[tuple[Path, Path]] = field(default_factory=list)
+    already: list[AlreadyExported] = field(default_factory=list)  # not written again
     cancelled: bool = False
     log_path: Path | None = None
     leftovers_removed: list[str] = field(default_factory=list)
@@ -64,6 +83,8 @@ class ExportSummary:
         )
         if self.duplicates:
             text += f", {len(self.duplicates)} duplicates skipped"
+        if self.already:
+            text += f", {len(self.already)} exported before"
         if self.stopped is not None:
             text += " (stopped)"
         return text + (" (cancelled)" if self.cancelled else "")
@@ -81,6 +102,7 @@ class ExportSummary:
             out.append(
                 f"  skipped  {shown_name(copy.name)}: the same picture as {shown_name(first.name)}"
             )
+        out += [f"  skipped  {shown_name(a.source.name)}: {a.sentence}" for a in self.already]
         for held in self.withheld:
             out.append(f"  withheld {shown_name(held.source.name)}: {'; '.join(held.reasons)}")
         out += [f"  FAILED   {shown_name(f.source.name)}: {f.reason}" for f in self.failed]

@@ -345,3 +345,30 @@ def test_decisions_from_several_threads_are_all_kept(tmp_path: Path) -> None:
         assert errors == []
         assert sum(e.action == "set_excluded" for e in session.audit_trail()) == 4 * 20
         assert session.store.integrity_ok()
+
+
+def test_a_v8_session_gets_the_audit_index_of_v9_and_keeps_its_exports(tmp_path: Path) -> None:
+    """Version 9 only indexes the trail by action: a version 8 file (the same tables,
+    without the index) opens as 9 with its "exported" entries found through it."""
+    with Session.open(tmp_path, "Alice") as session:
+        details = {"name": "story-time-001.jpg", "file": "a.jpg", "destination": "/up"}
+        session.log_event("exported", "abc", details)
+    db = tmp_path / ".photoscreen" / "session.sqlite3"
+    conn = sqlite3.connect(db)
+    conn.execute("DROP INDEX audit_by_action")
+    conn.execute("UPDATE schema_version SET version = 8")
+    conn.commit()
+    conn.close()
+
+    with Session.open(tmp_path, "Alice") as session:
+        assert session.store.schema_version == LATEST == 9
+        assert [r.name for r in session.exports()["abc"]] == ["story-time-001.jpg"]
+        with session.store.reading() as conn:
+            plan = " ".join(
+                str(row[-1])
+                for row in conn.execute(
+                    "EXPLAIN QUERY PLAN SELECT photo_hash FROM audit WHERE action = 'exported'"
+                )
+            )
+        assert "audit_by_action" in plan
+        assert session.records_problem is None
