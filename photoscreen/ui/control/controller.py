@@ -21,7 +21,8 @@ from photoscreen.core.basics import name_key, shown_name
 from photoscreen.core.imaging import ThumbnailStore
 from photoscreen.core.rules import Activity, PhotoState, needs_staff, photo_status
 from photoscreen.core.session import PhotoEntry, Session, SessionLocked
-from photoscreen.core.storage import LockHolder
+from photoscreen.core.storage import ExportRecord, LockHolder
+from photoscreen.core.workflows import exported_before
 from photoscreen.ui.control import view_state as photo_state
 from photoscreen.ui.control.app_settings import AppSettings
 from photoscreen.ui.control.controller_verbs import REFUSALS, DecisionVerbs, report_refusal
@@ -101,6 +102,7 @@ class Controller(QObject, DecisionVerbs):
         self.previewing = False
         self.review_mode = False
         self.exporting = False
+        self._exports: dict[str, tuple[ExportRecord, ...]] = {}  # picture -> its exports
         self._records_said: str | None = None  # what was said about changed records
 
     # --- folder -------------------------------------------------------------------------
@@ -252,6 +254,7 @@ class Controller(QObject, DecisionVerbs):
     def _load_listing(self, entries: list[PhotoEntry]) -> None:
         # Keyed by an id that survives Qt's strings: a file name need not be text.
         self._photos = {entry.key: entry for entry in entries}
+        self._exports = {} if self.session is None else self.session.exports()
         self.model.set_entries(
             [
                 GridEntry(
@@ -260,6 +263,7 @@ class Controller(QObject, DecisionVerbs):
                     e.status,
                     photo_state.face_count(e.decisions),
                     photo_state.writing_waiting(e.decisions),
+                    *self._exported_mark(e),
                 )
                 for e in entries
             ]
@@ -283,6 +287,7 @@ class Controller(QObject, DecisionVerbs):
         """Re-read every photo's decisions (settings changed, many photos changed)."""
         if self.session is None:
             return
+        self._exports = self.session.exports()  # an export may have ended
         for entry in self.session.photos():
             self._store_entry(entry)
         self._emit_activities(self.session.activities())
@@ -317,7 +322,16 @@ class Controller(QObject, DecisionVerbs):
             status=entry.status,
             face_count=photo_state.face_count(entry.decisions),
             writing_waiting=photo_state.writing_waiting(entry.decisions),
+            exported=self._exported_mark(entry),
         )
+
+    def _exported_mark(self, entry: PhotoEntry) -> tuple[str, str]:
+        """ "Exported 3 May" (and its tooltip) for a picture exported before."""
+        return photo_state.exported_mark(self._exports.get(entry.photo_hash or "", ()))
+
+    def exported_before(self) -> int:
+        """How many photos ready to post went out in an earlier export."""
+        return exported_before(list(self._photos.values()), self._exports)
 
     def _on_scanned(self, scanned: ScannedPhoto) -> None:
         name = name_key(scanned.path.name)

@@ -40,8 +40,9 @@ class ExportRunner(QObject):
     def running(self) -> bool:
         return self._handle is not None
 
-    def start(self, destination: Path) -> bool:
-        """Start exporting to ``destination``; False (and ``refused``) if it cannot start."""
+    def start(self, destination: Path, *, only_new: bool = False) -> bool:
+        """Start exporting to ``destination`` (with ``only_new``, only photos not exported
+        before); False (and ``refused``) if it cannot start."""
         session = self._controller.session
         if session is None or self.running:
             return False
@@ -52,7 +53,9 @@ class ExportRunner(QObject):
             return False
 
         def job(context: JobContext) -> ExportSummary:
-            return export_photos(session, target, cancel=context.cancel, progress=context.report)
+            return export_photos(
+                session, target, cancel=context.cancel, progress=context.report, only_new=only_new
+            )
 
         self._controller.exporting = True
         self._controller.settings.last_export_folder = target
@@ -80,5 +83,6 @@ class ExportRunner(QObject):
     def _on_failed(self, error: JobError) -> None:
         self._handle = None
         self._controller.exporting = False
+        self._controller.refresh_all()  # photos exported before it failed are marked
         self._controller.messages.error(f"The export stopped: {error.exception}", error.trace)
         self.failed.emit(str(error.exception))

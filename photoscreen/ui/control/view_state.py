@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from photoscreen.core.basics import Box
 from photoscreen.core.rules import (
@@ -22,6 +23,7 @@ from photoscreen.core.rules import (
     PhotoState,
     PhotoStatus,
 )
+from photoscreen.core.storage import ExportRecord
 from photoscreen.ui.grid import FaceCount, FileProblem, file_problem
 
 
@@ -201,3 +203,24 @@ def review_state(
 
 def queue_item(photo_id: str, name: str, decisions: PhotoDecisions) -> QueueItem:
     return QueueItem(photo_id, name, decisions.questions)
+
+
+def exported_mark(records: Sequence[ExportRecord], today: date | None = None) -> tuple[str, str]:
+    """The grid's mark for a picture exported before, from its latest export, and the
+    tooltip's sentence: ("Exported 3 May", "Exported on 3 May 2026 as story-time-004.jpg
+    into upload"); the year shows when it is not this year; ("", "") if never exported."""
+    if not records:
+        return "", ""
+    last = records[-1]
+    try:
+        when = datetime.fromisoformat(last.at).astimezone().date()  # the PC's own day
+    except ValueError:
+        return "Exported", f"Exported as {last.name}"
+    day = f"{when.day} {when:%b}"
+    if when.year != (today or date.today()).year:
+        day += f" {when.year}"
+    folder = last.destination.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    detail = f"Exported on {when.day} {when:%B %Y} as {last.name} into {folder}"
+    if len(records) > 1:
+        detail += f" ({len(records)} exports in all)"
+    return f"Exported {day}", detail

@@ -1,25 +1,32 @@
 """The export dialog: choose where, watch it go (or cancel), then read what happened.
 
-Three pages: the destination (with how many photos are ready), the progress bar with
-Cancel, and the summary: what was written, what was withheld and why, what failed, with
-a button that opens the destination folder. Opened with ``open()``; it never blocks.
+Three pages: the destination (with how many photos are ready, and, when some were
+exported before, "Only photos not exported yet"), the progress bar with Cancel, and the
+summary: what was written, what was not written again, what was withheld and why, what
+failed, with a button that opens the destination folder. Opened with ``open()``; it never
+blocks. While the export runs the dialog is not modal, so the main window stays usable
+and closing it asks first (:mod:`photoscreen.ui.window.interactions`); closing the dialog
+itself (its X, Esc) asks too. A stopped export leaves only complete photos, each with its
+audit entry, and exporting again into the same folder finishes the set without writing
+any photo twice (:mod:`photoscreen.core.workflows.export_plan`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -43,12 +50,16 @@ class ExportDialog(QDialog):
         statuses: Sequence[PhotoStatus],
         suggested: Path | None,
         parent: QWidget | None = None,
+        exported_before: int = 0,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export safe photos")
         self.setMinimumSize(560, 380)
         self._runner = runner
+        self._ready = sum(1 for s in statuses if s.state is PhotoState.READY)
+        self._exported_before = min(exported_before, self._ready)
         self.summary: ExportSummary | None = None
+        self.stop_question: QMessageBox | None = None  # "Stop the export?", while asked
         self.pages = QStackedWidget()
         self.pages.addWidget(self._choose_page(statuses, suggested))
         self.pages.addWidget(self._progress_page())
@@ -58,6 +69,7 @@ class ExportDialog(QDialog):
         runner.progressed.connect(self._on_progress)
         runner.finished.connect(self._on_finished)
         runner.failed.connect(self._on_failed)
+        self._count_to_export()
 
     # --- pages --------------------------------------------------------------------------
 
@@ -75,8 +87,17 @@ class ExportDialog(QDialog):
             "activity and its faces are checked (and, if someone asked the manager, once the "
             "manager has approved it). The panel beside each photo says what it still needs."
         )
-        self._warned_about: Path | None = None  # a folder already holding photos
         intro.setWordWrap(True)
+        # Shown only when some ready photos went out before; on by default: a weekly
+        # export posts the new photos, a stopped one is finished without repeats.
+        new = ready - self._exported_before
+        self.only_new = QCheckBox(
+            f"Only photos not exported yet ({new} of {ready}; "
+            f"{self._exported_before} went out in an earlier export)"
+        )
+        self.only_new.setChecked(True)
+        self.only_new.setVisible(self._exported_before > 0)
+        self.only_new.toggled.connect(self._count_to_export)
         self.destination = QLineEdit(str(suggested) if suggested else "")
         self.destination.setPlaceholderText("Folder to save the photos in")
         # The remembered folder is selected, with the keyboard: typing replaces it, and
@@ -93,12 +114,12 @@ class ExportDialog(QDialog):
         self.problem.setStyleSheet("color:#9b1111;")
         self.start_button = QPushButton("Export")
         self.start_button.setDefault(True)
-        self.start_button.setEnabled(ready > 0)
         self.start_button.clicked.connect(self.start)
         cancel = QPushButton("Cancel")
         cancel.clicked.connect(self.reject)
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
+        layout.addWidget(self.only_new)
         layout.addWidget(QLabel("Save them in this folder:"))
         layout.addLayout(row)
         layout.addWidget(self.problem)
@@ -144,25 +165,32 @@ class ExportDialog(QDialog):
         if chosen:
             self.destination.setText(chosen)
 
+    def _count_to_export(self) -> None:
+        """Export is possible when some photo would be written."""
+        skipped = self._exported_before if self.only_new.isChecked() else 0
+        self.start_button.setEnabled(self._ready - skipped > 0)
+
     def start(self) -> None:
         """Start exporting to the folder typed or chosen."""
         text = self.destination.text().strip()
         if not text:
             self.problem.setText("Please choose a folder to save the photos in.")
             return
-        already = _photos_in(Path(text))
-        if already and self._warned_about != Path(text):
-            self._warned_about = Path(text)
-            self.problem.setText(
-                f"This folder already holds {already} photo{'s' if already != 1 else ''} "
-                "from an earlier export. New copies are added beside them (nothing "
-                "is replaced), so photos exported before will be there twice. Press Export "
-                "again to go ahead, or choose another folder."
-            )
-            return
+        only_new = self._exported_before > 0 and self.only_new.isChecked()
         self.pages.setCurrentIndex(1)
-        if not self._runner.start(Path(text)):
+        if not self._runner.start(Path(text), only_new=only_new):
             self.pages.setCurrentIndex(0)
+            return
+        self._stop_being_modal()
+
+    def _stop_being_modal(self) -> None:
+        """While it exports, the main window stays usable, and closing it asks first (a
+        window blocked by a modal dialog never even hears it is being closed)."""
+        if self.windowModality() is Qt.WindowModality.NonModal:
+            return
+        self.hide()  # Qt applies a new modality when the window is shown again
+        self.setWindowModality(Qt.WindowModality.NonModal)
+        self.show()
 
     def _cancel(self) -> None:
         self.cancel_button.setEnabled(False)
@@ -170,11 +198,45 @@ class ExportDialog(QDialog):
         self._runner.cancel()
 
     def reject(self) -> None:
-        # Closing the window mid-export means cancel; the summary page then shows.
+        # Closing the window (X, Esc) mid-export asks first; after a stop the summary shows.
         if self._runner.running:
-            self._cancel()
+            self.ask_to_stop()
             return
         super().reject()
+
+    def ask_to_stop(self) -> None:
+        """Ask whether to stop the running export; keeping on is the default (Esc)."""
+        if self.stop_question is not None or not self.cancel_button.isEnabled():
+            return
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Stop the export?",
+            "Photos are still being exported. Stop now? The photos saved so far stay in "
+            "the folder, each one complete; the rest are not saved. Exporting again into "
+            "the same folder later finishes the set without saving any photo twice.",
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        stop = question.addButton("Stop the export", QMessageBox.ButtonRole.DestructiveRole)
+        keep = question.addButton("Keep exporting", QMessageBox.ButtonRole.RejectRole)
+        question.setDefaultButton(keep)
+        question.setEscapeButton(keep)
+
+        def answered() -> None:
+            self.stop_question = None
+            if question.clickedButton() is stop and self._runner.running:
+                self._cancel()
+
+        question.finished.connect(answered)
+        question.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.stop_question = question
+        question.open()
+
+    def _close_stop_question(self) -> None:
+        """The export ended while "Stop the export?" was open: nothing is left to stop."""
+        if self.stop_question is not None:
+            question, self.stop_question = self.stop_question, None
+            question.done(0)
 
     def _on_refused(self, why: str) -> None:
         self.problem.setText(why)
@@ -188,12 +250,14 @@ class ExportDialog(QDialog):
             )
 
     def _on_finished(self, summary: ExportSummary) -> None:
+        self._close_stop_question()
         self.summary = summary
         self.summary_title.setText(summary_title(summary))
         self.summary_text.setHtml(summary_html(summary))
         self.pages.setCurrentIndex(2)
 
     def _on_failed(self, why: str) -> None:
+        self._close_stop_question()
         self.summary_title.setText(f"<b>The export stopped.</b> {escape(why)}")
         self.summary_text.clear()
         self.pages.setCurrentIndex(2)
@@ -201,18 +265,6 @@ class ExportDialog(QDialog):
     def _open_destination(self) -> None:
         if self.summary is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.summary.destination)))
-
-
-# The names export gives its photos: "messy-play-001.jpg".
-_EXPORTED_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*-\d{3,}\.jpg")
-
-
-def _photos_in(folder: Path) -> int:
-    """How many photos an earlier export left in ``folder`` (0 if it does not exist yet)."""
-    try:
-        return sum(1 for p in folder.iterdir() if _EXPORTED_NAME.fullmatch(p.name))
-    except OSError:
-        return 0
 
 
 def _buttons(*buttons: QPushButton) -> QHBoxLayout:
@@ -229,7 +281,10 @@ def summary_title(summary: ExportSummary) -> str:
     where = escape(shown_name(summary.destination))
     head = f"<b>{n} photo{'s' if n != 1 else ''} saved</b> in {where}"
     if summary.cancelled:
-        head += "<br>The export was cancelled before the end."
+        head += (
+            "<br>The export was stopped before the end. Export again into the same folder "
+            "to finish: the photos already there are not saved twice."
+        )
     if summary.failed:
         head += f"<br><b>{len(summary.failed)} could not be saved</b> (see below)."
     if summary.stopped is not None:
@@ -260,6 +315,13 @@ def summary_html(summary: ExportSummary) -> str:
         parts += [
             f"<li>{escape(w.name)} (from {escape(shown_name(w.source.name))})</li>"
             for w in summary.written
+        ]
+        parts.append("</ul>")
+    if summary.already:
+        parts.append("<h3>Exported before, not saved again</h3><ul>")
+        parts += [
+            f"<li>{escape(shown_name(a.source.name))}: {escape(a.sentence)}</li>"
+            for a in summary.already
         ]
         parts.append("</ul>")
     for copy, first in summary.duplicates:

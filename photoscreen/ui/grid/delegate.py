@@ -5,7 +5,9 @@ common forms of colour blindness; every badge also says its status in words, so 
 never the only signal. Photos that will not go out (blocked, excluded, rejected,
 unreadable) are drawn dimmed. A file that cannot be used says which of two things it is
 ("Not supported" or "Can't open", see :mod:`photoscreen.ui.grid.file_problems`) and shows no
-count of faces: nothing was looked for in it.
+count of faces: nothing was looked for in it. A picture exported before says so on its
+thumbnail's lower edge ("Exported 3 May"), in white on near-black, so it reads on any
+photo and whatever the badge's colour.
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ class GridDelegate(QStyledItemDelegate):
         image = index.data(Roles.THUMBNAIL)
         thumb_rect = QRect(rect.x() + 6, rect.y() + 6, rect.width() - 12, THUMB_BOX.height())
         _paint_thumbnail(painter, thumb_rect, image, state in _DIMMED)
+        _paint_exported(painter, thumb_rect, str(index.data(Roles.EXPORTED) or ""))
         _paint_badge(painter, rect, status)
         faces = None if state is PhotoState.UNREADABLE else index.data(Roles.FACE_COUNT)
         writing = index.data(Roles.WRITING_WAITING) or 0
@@ -108,6 +111,23 @@ def _paint_thumbnail(painter: QPainter, box: QRect, image: QImage | None, dimmed
     painter.setOpacity(0.4 if dimmed else 1.0)
     painter.drawImage(target, image)
     painter.setOpacity(1.0)
+
+
+def _paint_exported(painter: QPainter, box: QRect, text: str) -> None:
+    """ "Exported 3 May" at the thumbnail's lower left (nothing for a photo never exported)."""
+    if not text:
+        return
+    font = QFont(painter.font())
+    font.setBold(False)
+    painter.setFont(font)
+    metrics = QFontMetrics(font)
+    width = min(metrics.horizontalAdvance(text) + 12, box.width())
+    tag = QRect(box.x(), box.bottom() - metrics.height() - 3, width, metrics.height() + 4)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(20, 20, 20, 215))
+    painter.drawRoundedRect(tag, 3, 3)
+    painter.setPen(QColor("#ffffff"))
+    painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, text)
 
 
 def _paint_badge(painter: QPainter, rect: QRect, status: PhotoStatus) -> None:

@@ -40,6 +40,7 @@ class Roles(IntEnum):
     FACE_COUNT = Qt.ItemDataRole.UserRole + 4
     THUMBNAIL = Qt.ItemDataRole.UserRole + 5
     WRITING_WAITING = Qt.ItemDataRole.UserRole + 6
+    EXPORTED = Qt.ItemDataRole.UserRole + 7
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class GridEntry:
     status: PhotoStatus = NOT_SCANNED
     face_count: FaceCount | None = None
     writing_waiting: int = 0  # "writing?" regions nobody has covered or left yet
+    exported: str = ""  # "Exported 3 May" for a picture exported before, else ""
+    exported_detail: str = ""  # the tooltip's sentence about that export
 
 
 class PhotoGridModel(QAbstractListModel):
@@ -107,6 +110,8 @@ class PhotoGridModel(QAbstractListModel):
             return entry.face_count
         if role == Roles.WRITING_WAITING:
             return entry.writing_waiting
+        if role == Roles.EXPORTED:
+            return entry.exported
         if role == Roles.THUMBNAIL:
             return self._thumbnail(entry.photo_id)
         return None
@@ -129,8 +134,10 @@ class PhotoGridModel(QAbstractListModel):
         status: PhotoStatus | None = None,
         face_count: FaceCount | None = None,
         writing_waiting: int | None = None,
+        exported: tuple[str, str] | None = None,
     ) -> None:
-        """Change a row's status, face count and/or writing waiting."""
+        """Change a row's status, face count, writing waiting and/or exported mark
+        (its words and its tooltip's)."""
         row = self._rows.get(photo_id)
         if row is None:
             return
@@ -141,6 +148,8 @@ class PhotoGridModel(QAbstractListModel):
             entry = replace(entry, face_count=face_count)
         if writing_waiting is not None:
             entry = replace(entry, writing_waiting=writing_waiting)
+        if exported is not None:
+            entry = replace(entry, exported=exported[0], exported_detail=exported[1])
         self._entries[row] = entry
         self._changed(row)
 
@@ -204,4 +213,6 @@ def _tooltip(entry: GridEntry) -> str:
         return f"{entry.name}\n{problem.sentence}"
     lines = [entry.name, f"Status: {entry.status.state.label}"]
     lines += [f"• {reason}" for reason in entry.status.reasons]
+    if entry.exported_detail:
+        lines.append(entry.exported_detail)
     return "\n".join(lines)

@@ -38,6 +38,7 @@ class Interactions(QObject):
         self.export_runner = ExportRunner(controller, self)
         self.dialog: object | None = None  # the dialog open now (tests drive it)
         self._closing_after_export = False
+        self._export_dialog: ExportDialog | None = None
         controller.folder_locked.connect(self.ask_open_anyway)
 
     def handlers(self) -> dict[str, Callable[[], object]]:
@@ -81,7 +82,8 @@ class Interactions(QObject):
         dialog.open()  # type: ignore[attr-defined]
 
     def _forget_dialog(self) -> None:
-        self.dialog = None
+        if self.dialog is self.sender():  # not a question opened over it meanwhile
+            self.dialog = None
 
     # --- folders ------------------------------------------------------------------------
 
@@ -190,14 +192,28 @@ class Interactions(QObject):
             self._controller.messages.info("Open a folder of photos first.")
             return
         if self.export_runner.running:
+            self._show_running_export()
             return
         dialog = ExportDialog(
             self.export_runner,
             self._controller.model.statuses(),
             self._controller.settings.last_export_folder,
             self._window,
+            exported_before=self._controller.exported_before(),
         )
+        self._export_dialog = dialog
+        dialog.finished.connect(self._forget_export_dialog)
         self._show(dialog)
+
+    def _forget_export_dialog(self) -> None:
+        self._export_dialog = None
+
+    def _show_running_export(self) -> None:
+        """Ctrl+E while an export runs brings its dialog back to the front."""
+        dialog = self._export_dialog
+        if dialog is not None and dialog.isVisible():
+            dialog.raise_()
+            dialog.activateWindow()
 
     def show_settings(self) -> None:
         if self._controller.session is None:

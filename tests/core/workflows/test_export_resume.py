@@ -6,17 +6,15 @@ photos being exported, not every file in the folder."""
 from __future__ import annotations
 
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image
 
 from photoscreen.core.basics.jobs import CancelToken, Progress
 from photoscreen.core.session import Session
-from photoscreen.core.storage import ExportRecord
 from photoscreen.core.workflows import export_photos, exported_before
+from tests.helpers.export_checks import assert_folder_agrees_with_the_trail, published_into
 from tests.helpers.session_fixtures import make_ready, scan, write_photo
 
 
@@ -43,24 +41,6 @@ def _folder_with(root: Path, ready: int, not_ready: int) -> tuple[Session, list[
         else:
             session.set_activity(digest, "messy_play")
     return session, ready_hashes
-
-
-def _published(session: Session, upload: Path) -> list[ExportRecord]:
-    where = str(upload.resolve())
-    return [r for rs in session.exports().values() for r in rs if r.destination == where]
-
-
-def assert_folder_agrees_with_the_trail(session: Session, upload: Path) -> None:
-    """Every file in the upload folder is a complete photo with its "exported" entry,
-    every entry's file is there, nothing half-written is left, no picture is twice."""
-    files = sorted(p.name for p in upload.iterdir())
-    records = _published(session, upload)
-    assert files == sorted(r.name for r in records)
-    for name in files:
-        assert not name.startswith(".")  # no temporary file left behind
-        with Image.open(upload / name) as image:
-            image.load()  # a complete JPEG: decodes to the end
-    assert not [d for d, n in Counter(r.photo_hash for r in records).items() if n > 1]
 
 
 def _stop_after(stop_at: int, cancel: CancelToken):  # type: ignore[no-untyped-def]
@@ -94,7 +74,7 @@ def test_any_stop_leaves_the_folder_as_audited_and_a_resume_completes_it_once(
             assert_folder_agrees_with_the_trail(session, upload)
             resumed = export_photos(session, upload, only_new=only_new)
             assert_folder_agrees_with_the_trail(session, upload)
-            done = {r.photo_hash for r in _published(session, upload)}
+            done = {r.photo_hash for r in published_into(session, upload)}
             assert done == set(ready_hashes)  # the whole set, each picture once
             assert len(first.written) + len(resumed.written) == ready
             assert len(resumed.already) == len(first.written)

@@ -135,7 +135,7 @@ def test_cancelling_an_export_still_shows_what_was_done(qtbot, window, tmp_path)
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30000)
     assert dialog.summary.cancelled
     assert len(dialog.summary.written) < 3
-    assert "cancelled" in dialog.summary_title.text()
+    assert "stopped before the end" in dialog.summary_title.text()
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == sorted(w.name for w in dialog.summary.written)  # nothing half-written
 
@@ -350,7 +350,7 @@ def test_export_settings_changed_then_closed_are_kept(qtbot, window):
     assert (options.long_side, options.style) == (1200, RedactionStyle.FILL)
 
 
-def test_export_says_when_nothing_is_ready_and_warns_before_exporting_twice(
+def test_export_says_when_nothing_is_ready_and_never_saves_a_photo_twice_in_a_folder(
     qtbot, window, tmp_path
 ):
     window.interactions.show_export()
@@ -361,15 +361,21 @@ def test_export_says_when_nothing_is_ready_and_warns_before_exporting_twice(
     _ready(window, "IMG_0.jpg")
     out = tmp_path / "upload"
     out.mkdir()
-    (out / "story-time-001.jpg").write_bytes(b"exported last week")
-    window.interactions.show_export()
-    dialog = window.interactions.dialog
-    dialog.destination.setText(str(out))
-    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-    assert dialog.pages.currentIndex() == 0 and "already holds 1 photo" in dialog.problem.text()
-    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)  # yes, go ahead
-    qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30000)
+    (out / "story-time-001.jpg").write_bytes(b"exported last week, from another folder")
+    for again in (False, True):
+        window.interactions.show_export()
+        dialog = window.interactions.dialog
+        assert dialog.only_new.isVisibleTo(dialog) is again
+        if again:  # only photos not exported yet: none is left, until that is unticked
+            assert dialog.only_new.isChecked() and not dialog.start_button.isEnabled()
+            dialog.only_new.setChecked(False)
+        dialog.destination.setText(str(out))
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda d=dialog: d.summary is not None, timeout=30000)
+        dialog.accept()
+    # Added beside the file already there; the second export saved nothing again.
     assert sorted(p.name for p in out.iterdir()) == ["story-time-001.jpg", "story-time-002.jpg"]
+    assert "already in this folder as story-time-002.jpg" in dialog.summary_text.toPlainText()
 
 
 class _ExportUnderWay:
