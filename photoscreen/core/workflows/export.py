@@ -188,8 +188,8 @@ def _run(
         for done, path in enumerate(paths):
             if cancel is not None and cancel.cancelled:
                 job.summary.cancelled = True
-                break
-            if job.summary.stopped is not None:
+            if job.summary.cancelled or job.summary.stopped is not None:
+                job.summary.not_reached += paths[done:]
                 break
             report(Progress(done, len(paths), f"Exporting {shown_name(path.name)}"))
             started = job.start(path, pool)

@@ -66,6 +66,7 @@ class ExportSummary:
     failed: list[FailedPhoto] = field(default_factory=list)
     duplicates: list[tuple[Path, Path]] = field(default_factory=list)
     already: list[AlreadyExported] = field(default_factory=list)  # not written again
+    not_reached: list[Path] = field(default_factory=list)  # ready, but it stopped first
     cancelled: bool = False
     log_path: Path | None = None
     leftovers_removed: list[str] = field(default_factory=list)
@@ -106,6 +107,10 @@ class ExportSummary:
         for held in self.withheld:
             out.append(f"  withheld {shown_name(held.source.name)}: {'; '.join(held.reasons)}")
         out += [f"  FAILED   {shown_name(f.source.name)}: {f.reason}" for f in self.failed]
+        out += [
+            f"  not yet  {shown_name(p.name)}: the export stopped before it"
+            for p in self.not_reached
+        ]
         if self.stopped is not None:
             out.append(f"  STOPPED  {self.stopped}")
         out += [f"  PROBLEM  {problem}" for problem in self.problems]

@@ -92,7 +92,7 @@ class ExportDialog(QDialog):
         # export posts the new photos, a stopped one is finished without repeats.
         new = ready - self._exported_before
         self.only_new = QCheckBox(
-            f"Only photos not exported yet ({new} of {ready}; "
+            f"Only photos not exported yet: {new} of the {ready} (the other "
             f"{self._exported_before} went out in an earlier export)"
         )
         self.only_new.setChecked(True)
@@ -316,6 +316,10 @@ def summary_html(summary: ExportSummary) -> str:
             f"<li>{escape(w.name)} (from {escape(shown_name(w.source.name))})</li>"
             for w in summary.written
         ]
+        parts.append("</ul>")
+    if summary.not_reached:
+        parts.append("<h3>Not exported yet: the export was stopped before them</h3><ul>")
+        parts += [f"<li>{escape(shown_name(p.name))}</li>" for p in summary.not_reached]
         parts.append("</ul>")
     if summary.already:
         parts.append("<h3>Exported before, not saved again</h3><ul>")

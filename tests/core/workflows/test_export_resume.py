@@ -72,6 +72,8 @@ def test_any_stop_leaves_the_folder_as_audited_and_a_resume_completes_it_once(
             stop = _stop_after(stop_at, cancel)
             first = export_photos(session, upload, cancel=cancel, progress=stop)
             assert_folder_agrees_with_the_trail(session, upload)
+            # Every ready photo is accounted for: saved, or named as not reached.
+            assert len(first.written) + len(first.not_reached) == ready
             resumed = export_photos(session, upload, only_new=only_new)
             assert_folder_agrees_with_the_trail(session, upload)
             done = {r.photo_hash for r in published_into(session, upload)}

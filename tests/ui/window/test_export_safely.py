@@ -93,6 +93,8 @@ def test_closing_the_dialog_mid_export_asks_and_a_resume_finishes_the_set_once(
     first = dialog.summary
     assert first.cancelled and 0 < len(first.written) < 4
     assert "Export again into the same folder" in dialog.summary_title.text()
+    assert len(first.not_reached) == 4 - len(first.written)  # each listed by name
+    assert "Not exported yet" in dialog.summary_text.toPlainText()
     session = window.controller.session
     assert_folder_agrees_with_the_trail(session, upload)
     dialog.accept()
@@ -107,7 +109,7 @@ def test_closing_the_dialog_mid_export_asks_and_a_resume_finishes_the_set_once(
     window.interactions.show_export()
     dialog = window.interactions.dialog
     assert dialog.only_new.isVisibleTo(dialog) and dialog.only_new.isChecked()
-    assert f"{4 - len(first.written)} of 4" in dialog.only_new.text()
+    assert f"{4 - len(first.written)} of the 4" in dialog.only_new.text()
     dialog.destination.setText(str(upload))
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30000)
@@ -126,7 +128,7 @@ def test_closing_the_dialog_mid_export_asks_and_a_resume_finishes_the_set_once(
     c.session.set_faces_checked(next(e for e in c.entries() if e.name == "IMG_4.jpg").photo_hash)
     window.interactions.show_export()
     dialog = window.interactions.dialog
-    assert "(1 of 5;" in dialog.only_new.text() and dialog.only_new.isChecked()
+    assert "1 of the 5" in dialog.only_new.text() and dialog.only_new.isChecked()
     dialog.destination.setText(str(tmp_path / "next week"))
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=30000)
