@@ -30,6 +30,7 @@ SUITE: dict[str, tuple[str, list[str], list[str]]] = {
     "detect_cost": ("detect_cost.py", [], ["--repeats", "1"]),
     "peers": ("peers.py", [], ["--photos", "4", "--repeats", "1"]),
     "startup": ("startup.py", [], ["--repeats", "2"]),
+    "exported_marks": ("exported_marks.py", [], ["--entries", "4000", "--repeats", "3"]),
 }
 
 
