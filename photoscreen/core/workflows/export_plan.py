@@ -9,8 +9,9 @@ file in the folder.
 A picture is never written twice into one folder: one that the audit trail says was
 exported into the destination, under a name still there, is skipped (so a stopped
 export resumed into the same folder completes the set without duplicates). With
-``only_new``, a picture exported anywhere before is skipped too. Every file still holds
-its own decisions: a skipped picture is read and judged again when it is exported.
+``only_new``, a picture exported into any other folder before is skipped too (one
+exported into this folder but missing from it is written again: a resume after a kill
+completes the set). Every photo written is read and judged as it is written.
 """
 
 from __future__ import annotations
@@ -73,13 +74,19 @@ def plan_export(
 def _already(
     path: Path, records: tuple[ExportRecord, ...], destination: Path | None, only_new: bool
 ) -> AlreadyExported | None:
-    """Why ``path``'s picture is not written again, or None if it is to be."""
-    if destination is not None:
-        for record in reversed(records):
-            if record.destination == str(destination) and (destination / record.name).exists():
-                return AlreadyExported(path, record, here=True)
-    if only_new and records:
-        return AlreadyExported(path, records[-1], here=False)
+    """Why ``path``'s picture is not written again, or None if it is to be.
+
+    An export into this destination whose file is not there (removed since, or an
+    export killed between its entry and its file's name) does not count: the picture
+    is missing from this folder, so it is written again.
+    """
+    where = None if destination is None else str(destination)
+    for record in reversed(records):
+        if record.destination == where and (Path(where) / record.name).exists():
+            return AlreadyExported(path, record, here=True)
+    elsewhere = [r for r in records if r.destination != where]
+    if only_new and elsewhere:
+        return AlreadyExported(path, elsewhere[-1], here=False)
     return None
 
 
