@@ -50,6 +50,9 @@ class Controller(QObject, DecisionVerbs):
     opening_changed = Signal(object)  # Path of the folder being opened, or None
     folder_opened = Signal(object)  # Path
     folder_closed = Signal()
+    # The folders inside the one opened that hold photos, when it has none itself:
+    # tuple[Subfolder, ...], empty for a folder with photos.
+    subfolders_found = Signal(object)
     title_changed = Signal(str)
     activities_changed = Signal(object)  # tuple[Activity, ...]
     current_changed = Signal(object)  # photo id (file name) or None
@@ -185,6 +188,7 @@ class Controller(QObject, DecisionVerbs):
             self.cells_on_screen,
         )
         self.folder_opened.emit(session.folder)
+        self.subfolders_found.emit(opened.subfolders)
         self.title_changed.emit(self.window_title())
         self._emit_undo()
         # The activity buttons and the first photo follow in the next turn of the event

@@ -32,6 +32,9 @@ def wire_window(window: MainWindow) -> None:
 def _wire_folder(w: MainWindow) -> None:
     c = w.controller
     c.folder_opened.connect(lambda _: w.pages.setCurrentIndex(1))
+    c.subfolders_found.connect(w.offer_subfolders)
+    c.folder_closed.connect(lambda: w.offer_subfolders(()))
+    w.subfolder_offer.chosen.connect(c.open_folder)
     c.folder_closed.connect(lambda: w.pages.setCurrentIndex(0))
     c.folder_closed.connect(lambda: w.welcome.set_recent(c.settings.recent_folders()))
     c.folder_closed.connect(w.filter_bar.clear_counts)
