@@ -329,7 +329,7 @@ class Controller(QObject, DecisionVerbs):
             return
         if not scanned.complete:
             if scanned.thumbnail is not None and not self.model.has_thumbnail(name):
-                self.model.set_thumbnail(name, scanned.thumbnail)
+                self._set_thumbnail(name, scanned.thumbnail)
             return
         self._store_entry(
             PhotoEntry(scanned.path, scanned.photo_hash, scanned.status, scanned.decisions)
@@ -377,12 +377,26 @@ class Controller(QObject, DecisionVerbs):
             )
 
         def made(image: QImage) -> None:
-            self.model.set_thumbnail(photo_id, image)
+            self._set_thumbnail(photo_id, image)
 
         def failed(error: JobError) -> None:
             self._thumbnail_failed(photo_id, error)
 
         self.workers.run("thumbnails", job, on_result=made, on_error=failed)
+
+    def _set_thumbnail(self, photo_id: str, image: QImage) -> None:
+        """Keep a row's thumbnail; for the photo on screen, still being read or loaded, it
+        stands in (scaled up, "Loading…") until the picture comes, so the view is never
+        left blank meanwhile."""
+        self.model.set_thumbnail(photo_id, image)
+        entry = self.current_entry()
+        if (
+            photo_id == self.current
+            and entry is not None
+            and file_problem(entry.status) is None
+            and not self.photo.is_on_screen(entry.path, entry.photo_hash)
+        ):
+            self.photo.stand_in(image)
 
     def _thumbnail_failed(self, photo_id: str, error: JobError) -> None:
         # The scan lists an unreadable file with its reason; a missing thumbnail is all

@@ -182,6 +182,7 @@ class PhotoView(ZoomableView):
         self._photo.setVisible(True)
         self._empty.setVisible(False)
         self._standing_in = False
+        self._show_scrollbars(True)
         self.zoom_to_fit()
 
     def show_loading(self, stand_in: QImage) -> None:
@@ -202,6 +203,7 @@ class PhotoView(ZoomableView):
         self._photo.setVisible(True)
         self._empty.setVisible(False)
         self._standing_in = True
+        self._show_scrollbars(False)
         self._show_banner(LOADING_BANNER)
         self.zoom_to_fit()
 
@@ -214,9 +216,23 @@ class PhotoView(ZoomableView):
         self._photo.setPixmap(QPixmap())
         self.set_content_rect(QRectF())
         self._standing_in = False
+        # Nothing to scroll over: without this the last photo's zoom and scene size left
+        # scrollbars around a message or an empty view.
+        self._show_scrollbars(False)
+        self.resetTransform()
+        self.scene().setSceneRect(QRectF(0, 0, 1, 1))
         self._empty.setText(message)
         self._empty.setVisible(True)
         self._place_labels()
+
+    def _show_scrollbars(self, shown: bool) -> None:
+        """Scrollbars only around a photo (zoomed in); never around a stand-in or a
+        message, which always fit."""
+        policy = (
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded if shown else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        self.setHorizontalScrollBarPolicy(policy)
+        self.setVerticalScrollBarPolicy(policy)
 
     def has_photo(self) -> bool:
         """True while a photo is shown (not while a stand-in shows it is loading)."""
