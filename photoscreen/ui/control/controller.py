@@ -96,8 +96,10 @@ class Controller(QObject, DecisionVerbs):
         self._read_again: set[Path] = set()  # changed on disk while the folder was read
         self._opening: FolderOpening | None = None
         self._shown_activities: tuple[Activity, ...] | None = None
-        # How many grid cells the window shows (the window says, as a folder opens).
+        # How many grid cells the window shows, and its screen's device pixel ratio (2.0
+        # at 200 % scaling) for sharp thumbnails: the window says, as a folder opens.
         self.cells_on_screen = 0
+        self.thumbnail_scale = 1.0
         self._photos: dict[str, PhotoEntry] = {}
         self.current: str | None = None
         self._last_row = 0
@@ -175,7 +177,9 @@ class Controller(QObject, DecisionVerbs):
         self._report_records()
         session.add_listener(self._on_session_changed)
         self._load_listing(opened.photos)
-        self.scan = FolderScan(self.workers, session, self._detector_factory, self)
+        self.scan = FolderScan(
+            self.workers, session, self._detector_factory, self, self.thumbnail_scale
+        )
         if self.scan.writing_problem:
             self.messages.warning(self.scan.writing_problem)
         self.scan.photo_scanned.connect(self._on_scanned)
@@ -370,11 +374,10 @@ class Controller(QObject, DecisionVerbs):
             self.scan.prioritise([entry.path])
             return
         if entry.photo_hash is None:
-            job = quick_grid_thumbnail(entry.path)
+            job = quick_grid_thumbnail(entry.path, self.thumbnail_scale)
         else:
-            job = stored_grid_thumbnail(
-                ThumbnailStore(self.session.session_dir), entry.photo_hash, entry.path
-            )
+            store = ThumbnailStore(self.session.session_dir)
+            job = stored_grid_thumbnail(store, entry.photo_hash, entry.path, self.thumbnail_scale)
 
         def made(image: QImage) -> None:
             self._set_thumbnail(photo_id, image)

@@ -198,7 +198,9 @@ class PhotoView(ZoomableView):
         self.set_faces([])
         self.set_preview(None)
         self.set_content_rect(QRectF(0, 0, stand_in.width(), stand_in.height()))
-        self._photo.setPixmap(QPixmap.fromImage(stand_in))
+        pixmap = QPixmap.fromImage(stand_in)
+        pixmap.setDevicePixelRatio(1.0)  # scene pixels are its pixels, whatever the screen
+        self._photo.setPixmap(pixmap)
         self._photo.setTransform(QTransform())
         self._photo.setVisible(True)
         self._empty.setVisible(False)

@@ -177,6 +177,7 @@ def _show_opening(w: MainWindow, folder: Path | None) -> None:
     w.scan_label.setText(f"Opening {shown_name(folder.name)}…" if folder is not None else "")
     if folder is not None:
         w.controller.cells_on_screen = _cells_on_screen(w)
+        w.controller.thumbnail_scale = w.grid.devicePixelRatioF()
         # The work area is laid out and painted while the session opens on its worker,
         # so that cost and the folder's own arrival are two short GUI-thread turns, not
         # one long one. If the folder cannot be opened, ``folder_closed`` goes back.

@@ -60,7 +60,7 @@ def test_the_first_photo_shows_its_thumbnail_while_the_folder_is_read(qtbot, tmp
         qtbot.waitUntil(lambda: view.banner_text() == LOADING_BANNER, timeout=20000)
         assert c.current_entry().state is PhotoState.NOT_SCANNED
         assert view.message() == "" and not view.has_photo()
-        assert view.zoom_factor() > 2.0  # a 256 px thumbnail, scaled up
+        assert view.zoom_factor() > 1.2  # a 336 px thumbnail, scaled up to the view
         assert not _scrollbars_shown(view)
         go_on.set()
         qtbot.waitUntil(view.has_photo, timeout=30000)
