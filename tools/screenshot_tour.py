@@ -219,13 +219,13 @@ def tour(window: Any, folder: Path, export_to: Path, camera: Camera) -> Iterator
     window.review_panel.approve_button.click()
     yield Wait("the approval", lambda: c.current_entry() is None or _approved(c, CAT), 60)
     yield pause(1.0)
-    camera.shoot("12-review-after-approval")
+    camera.shoot("19-review-after-approval")
     c.set_review_mode(False)
 
     decide_the_rest(c)
     yield Wait("every photo decided", lambda: _all_decided(window), 60)
     yield pause(1.0)
-    camera.shoot("13-all-decided")
+    camera.shoot("18-all-decided")
 
 
 def _approved(controller: Any, name: str) -> bool:

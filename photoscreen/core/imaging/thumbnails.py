@@ -25,8 +25,9 @@ from PIL import Image, UnidentifiedImageError
 from photoscreen.core.basics import write_atomically
 from photoscreen.core.imaging.loading import decode_photo, read_photo_file
 
-# Long side of a grid thumbnail in pixels: sharp in a ~200 px cell on a HiDPI-ish screen.
-THUMBNAIL_LONG_SIDE = 256
+# Long side of a grid thumbnail in pixels: the grid paints them at most 164 x 128, so this
+# is sharp at 200 % screen scaling too (328 screen pixels wide), with a little to spare.
+THUMBNAIL_LONG_SIDE = 336
 # JPEG quality for cached thumbnails: small files, no visible artefacts at grid size.
 _THUMBNAIL_QUALITY = 85
 THUMBS_DIR_NAME = "thumbs"

@@ -7,11 +7,15 @@ from __future__ import annotations
 from photoscreen.core.session.decision_rules import DecisionError
 from photoscreen.core.session.folder_session import Session, SessionLocked
 from photoscreen.core.session.photo_list import PhotoEntry, review_queue
+from photoscreen.core.session.subfolders import Subfolder, has_photos, subfolders_with_photos
 
 __all__ = [
     "DecisionError",
     "PhotoEntry",
     "Session",
     "SessionLocked",
+    "Subfolder",
+    "has_photos",
     "review_queue",
+    "subfolders_with_photos",
 ]

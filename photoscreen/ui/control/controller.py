@@ -51,6 +51,9 @@ class Controller(QObject, DecisionVerbs):
     opening_changed = Signal(object)  # Path of the folder being opened, or None
     folder_opened = Signal(object)  # Path
     folder_closed = Signal()
+    # The folders inside the one opened that hold photos, when it has none itself:
+    # tuple[Subfolder, ...], empty for a folder with photos.
+    subfolders_found = Signal(object)
     title_changed = Signal(str)
     activities_changed = Signal(object)  # tuple[Activity, ...]
     current_changed = Signal(object)  # photo id (file name) or None
@@ -94,8 +97,10 @@ class Controller(QObject, DecisionVerbs):
         self._read_again: set[Path] = set()  # changed on disk while the folder was read
         self._opening: FolderOpening | None = None
         self._shown_activities: tuple[Activity, ...] | None = None
-        # How many grid cells the window shows (the window says, as a folder opens).
+        # How many grid cells the window shows, and its screen's device pixel ratio (2.0
+        # at 200 % scaling) for sharp thumbnails: the window says, as a folder opens.
         self.cells_on_screen = 0
+        self.thumbnail_scale = 1.0
         self._photos: dict[str, PhotoEntry] = {}
         self.current: str | None = None
         self._last_row = 0
@@ -174,7 +179,9 @@ class Controller(QObject, DecisionVerbs):
         self._report_records()
         session.add_listener(self._on_session_changed)
         self._load_listing(opened.photos)
-        self.scan = FolderScan(self.workers, session, self._detector_factory, self)
+        self.scan = FolderScan(
+            self.workers, session, self._detector_factory, self, self.thumbnail_scale
+        )
         if self.scan.writing_problem:
             self.messages.warning(self.scan.writing_problem)
         self.scan.photo_scanned.connect(self._on_scanned)
@@ -187,6 +194,7 @@ class Controller(QObject, DecisionVerbs):
             self.cells_on_screen,
         )
         self.folder_opened.emit(session.folder)
+        self.subfolders_found.emit(opened.subfolders)
         self.title_changed.emit(self.window_title())
         self._emit_undo()
         # The activity buttons and the first photo follow in the next turn of the event
@@ -339,7 +347,7 @@ class Controller(QObject, DecisionVerbs):
             return
         if not scanned.complete:
             if scanned.thumbnail is not None and not self.model.has_thumbnail(name):
-                self.model.set_thumbnail(name, scanned.thumbnail)
+                self._set_thumbnail(name, scanned.thumbnail)
             return
         self._store_entry(
             PhotoEntry(scanned.path, scanned.photo_hash, scanned.status, scanned.decisions)
@@ -380,19 +388,32 @@ class Controller(QObject, DecisionVerbs):
             self.scan.prioritise([entry.path])
             return
         if entry.photo_hash is None:
-            job = quick_grid_thumbnail(entry.path)
+            job = quick_grid_thumbnail(entry.path, self.thumbnail_scale)
         else:
-            job = stored_grid_thumbnail(
-                ThumbnailStore(self.session.session_dir), entry.photo_hash, entry.path
-            )
+            store = ThumbnailStore(self.session.session_dir)
+            job = stored_grid_thumbnail(store, entry.photo_hash, entry.path, self.thumbnail_scale)
 
         def made(image: QImage) -> None:
-            self.model.set_thumbnail(photo_id, image)
+            self._set_thumbnail(photo_id, image)
 
         def failed(error: JobError) -> None:
             self._thumbnail_failed(photo_id, error)
 
         self.workers.run("thumbnails", job, on_result=made, on_error=failed)
+
+    def _set_thumbnail(self, photo_id: str, image: QImage) -> None:
+        """Keep a row's thumbnail; for the photo on screen, still being read or loaded, it
+        stands in (scaled up, "Loading…") until the picture comes, so the view is never
+        left blank meanwhile."""
+        self.model.set_thumbnail(photo_id, image)
+        entry = self.current_entry()
+        if (
+            photo_id == self.current
+            and entry is not None
+            and file_problem(entry.status) is None
+            and not self.photo.is_on_screen(entry.path, entry.photo_hash)
+        ):
+            self.photo.stand_in(image)
 
     def _thumbnail_failed(self, photo_id: str, error: JobError) -> None:
         # The scan lists an unreadable file with its reason; a missing thumbnail is all

@@ -46,6 +46,7 @@ class CurrentPhoto(QObject):
         self._key: tuple[Path, str] | None = None
         self._on_screen: tuple[Path, str] | None = None
         self.hidden_data: tuple[str, ...] | None = None
+        self._failed = False  # the photo asked for could not be shown (said once)
 
     @property
     def key(self) -> tuple[Path, str] | None:
@@ -70,6 +71,7 @@ class CurrentPhoto(QObject):
             return
         self._key = (path, photo_hash)
         self._on_screen = None
+        self._failed = False
         self.hidden_data = None
         self.cleared.emit(LOADING_TEXT)
         if stand_in is not None and not stand_in.isNull():
@@ -87,12 +89,19 @@ class CurrentPhoto(QObject):
         (its grid thumbnail, when there is one) is offered to show meanwhile."""
         self._key = None
         self._on_screen = None
+        self._failed = False
         self.hidden_data = None
         self._workers.cancel_lane("photo")
         self._workers.cancel_lane("preview")
         self.cleared.emit(message)
         if stand_in is not None and not stand_in.isNull():
             self.loading.emit(stand_in)
+
+    def stand_in(self, image: QImage) -> None:
+        """Offer ``image`` (the photo's thumbnail, made after it was asked for) to show
+        until the picture comes; ignored once the picture is on screen."""
+        if self._on_screen is None and not self._failed and not image.isNull():
+            self.loading.emit(image)
 
     def request_preview(
         self, faces: tuple[Box, ...], options: Any, writing: tuple[Box, ...] = ()
@@ -136,4 +145,5 @@ class CurrentPhoto(QObject):
         reason = getattr(error.exception, "reason", None) or str(error.exception)
         self._messages.error(f"The photo could not be shown: {reason}", error.trace)
         self._on_screen = None
+        self._failed = True
         self.cleared.emit("This photo could not be shown.")

@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from photoscreen.core.basics import Cancelled
-from photoscreen.core.session import PhotoEntry, Session
+from photoscreen.core.session import (
+    PhotoEntry,
+    Session,
+    Subfolder,
+    has_photos,
+    subfolders_with_photos,
+)
 from photoscreen.core.storage import LockHolder
 from photoscreen.ui.threads import JobContext
 
@@ -28,6 +34,8 @@ class OpenedFolder:
 
     session: Session
     photos: list[PhotoEntry]
+    # A folder with no photos offers the folders inside it that hold some.
+    subfolders: tuple[Subfolder, ...] = ()
 
 
 class FolderOpening:
@@ -54,7 +62,9 @@ class FolderOpening:
             self.folder, self._user, centre_file=self._centre_file, take_over=self._take_over
         )
         try:
-            opened = OpenedFolder(session, session.photos())
+            photos = session.photos()
+            inside = () if has_photos(self.folder) else tuple(subfolders_with_photos(self.folder))
+            opened = OpenedFolder(session, photos, inside)
         except BaseException:
             session.close()
             raise

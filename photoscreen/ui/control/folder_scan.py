@@ -54,8 +54,10 @@ class FolderScan(QObject):
         session: Session,
         detector_factory: Callable[[], Any] | None,
         parent: QObject | None = None,
+        thumbnail_scale: float = 1.0,
     ) -> None:
         super().__init__(parent)
+        self._thumbnail_scale = thumbnail_scale  # the screen's device pixel ratio
         self._workers = workers
         self._session = session
         self._detector_factory = detector_factory
@@ -131,6 +133,7 @@ class FolderScan(QObject):
         if factory is not None and self.looks_for_writing:
             factory = with_writing(factory)
         thumbs = ThumbnailStore(session.session_dir)
+        scale = self._thumbnail_scale
 
         def job(context: JobContext) -> Iterator[ScannedPhoto]:
             results = ingest_photos(
@@ -143,7 +146,7 @@ class FolderScan(QObject):
                 early_thumbnails=True,
             )
             for result in results:
-                yield _scanned(session, result)
+                yield _scanned(session, result, scale)
 
         return job
 
@@ -164,9 +167,11 @@ class FolderScan(QObject):
         self.finished.emit()
 
 
-def _scanned(session: Session, result: IngestResult) -> ScannedPhoto:
-    """Judge a freshly read photo on the worker thread, so the GUI thread only stores it."""
-    thumbnail = grid_thumbnail(result.thumbnail) if result.thumbnail is not None else None
+def _scanned(session: Session, result: IngestResult, scale: float = 1.0) -> ScannedPhoto:
+    """Judge a freshly read photo on the worker thread, so the GUI thread only stores it;
+    its thumbnail is made for a screen of this device pixel ratio."""
+    pixels = result.thumbnail
+    thumbnail = grid_thumbnail(pixels, scale) if pixels is not None else None
     if not result.complete:
         return ScannedPhoto(result.path, None, thumbnail, None, NOT_SCANNED, complete=False)
     activities = session.activities()

@@ -65,6 +65,10 @@ class ExportDialog(QDialog):
         self.pages.addWidget(self._progress_page())
         self.pages.addWidget(self._summary_page())
         QVBoxLayout(self).addWidget(self.pages)
+        # Made the default once it is in the dialog: made so while its page was being
+        # built, the dialog did not know, made "Choose…" (the next button after the field)
+        # its default, and Return in the field opened the folder chooser.
+        self.start_button.setDefault(True)
         runner.refused.connect(self._on_refused)
         runner.progressed.connect(self._on_progress)
         runner.finished.connect(self._on_finished)
@@ -105,6 +109,7 @@ class ExportDialog(QDialog):
         self.destination.selectAll()
         self.destination.setFocus()
         browse = QPushButton("Choose…")
+        browse.setAutoDefault(False)  # Return means Export (see __init__)
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.destination, 1)
@@ -112,8 +117,7 @@ class ExportDialog(QDialog):
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color:#9b1111;")
-        self.start_button = QPushButton("Export")
-        self.start_button.setDefault(True)
+        self.start_button = QPushButton("Export")  # the default: see __init__
         self.start_button.clicked.connect(self.start)
         cancel = QPushButton("Cancel")
         cancel.clicked.connect(self.reject)

@@ -3,11 +3,15 @@
 Each prompt is window-modal but opened with ``open()``, never ``exec()``: the answer
 arrives through the ``answered`` signal, so nothing nests an event loop and tests can
 drive a prompt like a person would (type, press OK).
+
+In a note several lines long, Return starts a new line; Ctrl+Enter (or Ctrl+Return) sends
+it, as in most mail and chat programs, and the button's caption says so.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -89,7 +93,10 @@ class NamePrompt(_Prompt):
 
 
 class NotePrompt(_Prompt):
-    """A free-text note: why a photo goes to the manager, or the manager's answer."""
+    """A free-text note: why a photo goes to the manager, or the manager's answer.
+
+    Return makes a new line in the note; Ctrl+Enter sends it (see the module docstring).
+    """
 
     def __init__(
         self, parent: QWidget | None, title: str, question: str, ok_text: str, required: str = ""
@@ -100,6 +107,13 @@ class NotePrompt(_Prompt):
         self.field.setTabChangesFocus(True)
         self.field.setFixedHeight(90)
         self._finish_layout(self.field)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(f"{ok_text} (Ctrl+Enter)")
+        # Return on the keyboard's main block and Enter on the keypad, both with Ctrl.
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(Qt.KeyboardModifier.ControlModifier | key), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(self._on_ok)
 
     def answer_text(self) -> str:
         return self.field.toPlainText().strip()

@@ -27,6 +27,9 @@ from photoscreen.ui.grid.file_problems import file_problem
 # 304 MB with 600 4-byte thumbnails). 450 is 15 screens of a full-HD grid; a row scrolled
 # back to after that reloads its thumbnail from the folder's thumbnail store.
 THUMBNAIL_CACHE_SIZE = 450
+# The same memory, whatever the screen: a thumbnail for a 2x screen has four times the
+# pixels (see images.grid_thumbnail), so the cache then holds a quarter as many.
+THUMBNAIL_CACHE_BYTES = THUMBNAIL_CACHE_SIZE * 164 * 128 * 3
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -84,6 +87,7 @@ class PhotoGridModel(QAbstractListModel):
         self._entries: list[GridEntry] = []
         self._rows: dict[str, int] = {}
         self._thumbs: OrderedDict[str, QImage] = OrderedDict()
+        self._thumb_bytes = 0
         self._asked: set[str] = set()
 
     # --- Qt model interface -------------------------------------------------------------
@@ -124,6 +128,7 @@ class PhotoGridModel(QAbstractListModel):
         self._entries = list(entries)
         self._rows = {entry.photo_id: row for row, entry in enumerate(self._entries)}
         self._thumbs.clear()
+        self._thumb_bytes = 0
         self._asked.clear()
         self.endResetModel()
 
@@ -158,11 +163,16 @@ class PhotoGridModel(QAbstractListModel):
         row = self._rows.get(photo_id)
         if row is None or image.isNull():
             return
+        old = self._thumbs.get(photo_id)
+        self._thumb_bytes += image.sizeInBytes() - (0 if old is None else old.sizeInBytes())
         self._thumbs[photo_id] = image
         self._thumbs.move_to_end(photo_id)
         self._asked.discard(photo_id)
-        while len(self._thumbs) > THUMBNAIL_CACHE_SIZE:
-            self._thumbs.popitem(last=False)
+        while len(self._thumbs) > 1 and (
+            len(self._thumbs) > THUMBNAIL_CACHE_SIZE or self._thumb_bytes > THUMBNAIL_CACHE_BYTES
+        ):
+            _, dropped = self._thumbs.popitem(last=False)
+            self._thumb_bytes -= dropped.sizeInBytes()
         self._changed(row, [Roles.THUMBNAIL])
 
     # --- reading ------------------------------------------------------------------------

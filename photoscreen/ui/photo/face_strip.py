@@ -45,9 +45,12 @@ from PySide6.QtWidgets import (
 )
 
 from photoscreen.core.basics import Box
+from photoscreen.ui.control import KIND_WRITING, KIND_WRITING_COVERED
 from photoscreen.ui.photo.face_items import KIND_COLOURS, KIND_CONSENT, KIND_FACE, KIND_POSSIBLE
 
-KIND_TEXT = "text"  # visible text that could identify someone (issue 15)
+# Writing that could name someone (issue 15): the photo view's own kinds, so A and D mean
+# cover / leave for it here as they do on its box.
+KIND_TEXT = KIND_WRITING
 CROP_PX = 96  # a crop's longer side on screen
 CROP_MARGIN = 0.25  # around the box, so the face is seen with its head and hair
 CELL = QSize(CROP_PX + 16, CROP_PX + 34)
@@ -58,10 +61,12 @@ KEY_MEANINGS = {
     KIND_TEXT: (ACCEPT, DISMISS),
     KIND_FACE: (KEEP, REMOVE),
     KIND_CONSENT: (KEEP, REMOVE),
+    KIND_WRITING_COVERED: (KEEP, REMOVE),
 }
 CAPTIONS = {
     KIND_POSSIBLE: "Possible face?",
-    KIND_TEXT: "Text?",
+    KIND_TEXT: "Writing?",
+    KIND_WRITING_COVERED: "Writing: covered",
     KIND_FACE: "Face",
     KIND_CONSENT: "Consent",
 }

@@ -183,6 +183,7 @@ class PhotoView(ZoomableView):
         self._photo.setVisible(True)
         self._empty.setVisible(False)
         self._standing_in = False
+        self._show_scrollbars(True)
         self.zoom_to_fit()
 
     def show_loading(self, stand_in: QImage) -> None:
@@ -198,11 +199,14 @@ class PhotoView(ZoomableView):
         self.set_faces([])
         self.set_preview(None)
         self.set_content_rect(QRectF(0, 0, stand_in.width(), stand_in.height()))
-        self._photo.setPixmap(QPixmap.fromImage(stand_in))
+        pixmap = QPixmap.fromImage(stand_in)
+        pixmap.setDevicePixelRatio(1.0)  # scene pixels are its pixels, whatever the screen
+        self._photo.setPixmap(pixmap)
         self._photo.setTransform(QTransform())
         self._photo.setVisible(True)
         self._empty.setVisible(False)
         self._standing_in = True
+        self._show_scrollbars(False)
         self._show_banner(LOADING_BANNER)
         self.zoom_to_fit()
 
@@ -215,9 +219,23 @@ class PhotoView(ZoomableView):
         self._photo.setPixmap(QPixmap())
         self.set_content_rect(QRectF())
         self._standing_in = False
+        # Nothing to scroll over: without this the last photo's zoom and scene size left
+        # scrollbars around a message or an empty view.
+        self._show_scrollbars(False)
+        self.resetTransform()
+        self.scene().setSceneRect(QRectF(0, 0, 1, 1))
         self._empty.setText(message)
         self._empty.setVisible(True)
         self._place_labels()
+
+    def _show_scrollbars(self, shown: bool) -> None:
+        """Scrollbars only around a photo (zoomed in); never around a stand-in or a
+        message, which always fit."""
+        policy = (
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded if shown else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+        self.setHorizontalScrollBarPolicy(policy)
+        self.setVerticalScrollBarPolicy(policy)
 
     def has_photo(self) -> bool:
         """True while a photo is shown (not while a stand-in shows it is loading)."""

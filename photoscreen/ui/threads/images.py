@@ -11,7 +11,8 @@ import numpy.typing as npt
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage
 
-# Grid thumbnails are kept at the size the grid paints them, to keep memory small.
+# Grid thumbnails are kept at the size the grid paints them, to keep memory small: this
+# many grid (device-independent) pixels, times the screen's scaling.
 GRID_THUMB_SIZE = QSize(164, 128)
 
 
@@ -35,19 +36,27 @@ def for_screen(image: QImage) -> QImage:
     return image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
 
 
-def grid_thumbnail(pixels: npt.NDArray[np.uint8]) -> QImage:
-    """A thumbnail QImage no larger than the grid cell's picture area."""
+def grid_thumbnail(pixels: npt.NDArray[np.uint8], scale: float = 1.0) -> QImage:
+    """A thumbnail QImage no larger than the grid cell's picture area.
+
+    ``scale`` is the screen's device pixel ratio (2.0 at 200 % scaling): the image gets
+    that many pixels per grid pixel and says so (``devicePixelRatio``), so a 2x screen
+    paints it pixel for pixel instead of blowing a 1x one up, blurred.
+    """
     image = qimage_from_rgb(pixels)
-    if image.width() > GRID_THUMB_SIZE.width() or image.height() > GRID_THUMB_SIZE.height():
+    box = GRID_THUMB_SIZE * max(1.0, scale)
+    if image.width() > box.width() or image.height() > box.height():
         image = image.scaled(
-            GRID_THUMB_SIZE,
+            box,
             Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         )
     # Kept as 3-byte RGB, not the 4-byte format screens paint directly: the grid holds
     # hundreds of these (see grid_model.THUMBNAIL_CACHE_SIZE) and converting one cell's
     # 20,000 pixels while painting costs microseconds.
-    return image.convertToFormat(QImage.Format.Format_RGB888)
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    image.setDevicePixelRatio(max(1.0, scale))
+    return image
 
 
 def qimage_from_encoded(data: bytes) -> QImage:

@@ -7,6 +7,7 @@ touches the session or a widget.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from PySide6.QtGui import QImage
 
 from photoscreen.core.basics import Box
 from photoscreen.core.imaging import (
+    THUMBNAIL_LONG_SIDE,
     ThumbnailStore,
     UnreadablePhoto,
     decode_photo,
@@ -25,6 +27,7 @@ from photoscreen.core.imaging import (
 )
 from photoscreen.core.metadata import DAMAGED, Finding, inspect_metadata, merged
 from photoscreen.ui.threads.images import (
+    GRID_THUMB_SIZE,
     for_screen,
     grid_thumbnail,
     qimage_from_encoded,
@@ -119,25 +122,29 @@ def render_preview(
     return job
 
 
-def quick_grid_thumbnail(path: Path) -> Callable[[JobContext], QImage]:
-    """A job: a thumbnail straight from the file (reduced decode), before ingest gets there."""
+def quick_grid_thumbnail(path: Path, scale: float = 1.0) -> Callable[[JobContext], QImage]:
+    """A job: a thumbnail straight from the file (reduced decode), before ingest gets there;
+    ``scale`` is the screen's device pixel ratio (see ``grid_thumbnail``)."""
 
     def job(context: JobContext) -> QImage:
-        return grid_thumbnail(quick_thumbnail(path))
+        return grid_thumbnail(quick_thumbnail(path), scale)
 
     return job
 
 
 def stored_grid_thumbnail(
-    store: ThumbnailStore, digest: str, path: Path
+    store: ThumbnailStore, digest: str, path: Path, scale: float = 1.0
 ) -> Callable[[JobContext], QImage]:
-    """A job: the thumbnail from the session's cache, or from the file if it is missing."""
+    """A job: the thumbnail from the session's cache, or from the file if it is missing
+    (or, on a scaled screen, smaller than the screen needs: stored by an older version)."""
+    grid_side = max(GRID_THUMB_SIZE.width(), GRID_THUMB_SIZE.height())
+    needed = min(math.ceil(grid_side * scale), THUMBNAIL_LONG_SIDE)
 
     def job(context: JobContext) -> QImage:
         pixels = store.load(digest)
-        if pixels is None:
+        if pixels is None or (scale > 1.0 and max(pixels.shape[:2]) < needed):
             pixels = quick_thumbnail(path)
-        return grid_thumbnail(pixels)
+        return grid_thumbnail(pixels, scale)
 
     return job
 

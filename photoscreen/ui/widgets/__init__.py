@@ -1,4 +1,5 @@
-"""The window's widgets: the side panel, review mode, the welcome page, keyboard help and the
+"""The window's widgets: the side panel, review mode, the welcome page and the offer of a
+folder's subfolders, keyboard help and the
 command table.
 """
 
@@ -8,6 +9,7 @@ from photoscreen.ui.widgets.actions import Actions, build_menus, key_caption
 from photoscreen.ui.widgets.help_overlay import HelpOverlay
 from photoscreen.ui.widgets.review_mode import ReviewPanel
 from photoscreen.ui.widgets.side_panel import SidePanel
+from photoscreen.ui.widgets.subfolder_offer import SubfolderOffer
 from photoscreen.ui.widgets.welcome import WelcomePage
 
 __all__ = [
@@ -15,6 +17,7 @@ __all__ = [
     "HelpOverlay",
     "ReviewPanel",
     "SidePanel",
+    "SubfolderOffer",
     "WelcomePage",
     "build_menus",
     "key_caption",

@@ -1,4 +1,10 @@
-"""The first screen, before any folder is open: open a folder, a recent one, or the demo."""
+"""The first screen, before any folder is open: open a folder, a recent one, or the demo.
+
+It works from the keyboard alone: the first button has the focus, Tab moves between the
+buttons and the recent folders, and Space or Return presses the button with the focus (a
+recent folder opens with Return, as with a double-click). See
+:mod:`photoscreen.ui.widgets.button_keys`.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoscreen.core.basics import shown_name
+from photoscreen.ui.widgets.button_keys import ButtonKeys
 
 _INTRO = (
     "photoscreen gets a session's photos ready to post safely: it hides faces, removes "
@@ -54,6 +61,9 @@ class WelcomePage(QWidget):
         self.demo_button = QPushButton("Try it with sample photos")
         self.demo_button.setToolTip("Opens a folder of made-up sample photos to practise on")
         self.demo_button.clicked.connect(self.demo_clicked)
+        self._button_keys = ButtonKeys(self)
+        for button in (self.open_button, self.demo_button):
+            self._button_keys.watch(button)
         self._recent_title = QLabel("<b>Recent folders</b> (double-click to open)")
         self.recent_list = QListWidget()
         self.recent_list.setMaximumHeight(170)
@@ -78,6 +88,8 @@ class WelcomePage(QWidget):
         text_width = _CARD_WIDTH - 2 * _CARD_MARGIN - 2  # the frame's border
         self.intro.setMinimumHeight(self.intro.heightForWidth(text_width))
         super().showEvent(event)
+        if self.focusWidget() is None:
+            self.open_button.setFocus()
 
     def set_recent(self, folders: Sequence[Path]) -> None:
         """Show ``folders`` (newest first); hides the list when there are none."""

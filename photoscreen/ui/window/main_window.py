@@ -10,7 +10,7 @@ keys in :mod:`photoscreen.ui.widgets.actions`; the composition root
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from PySide6.QtCore import QSize, Qt
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoscreen.core.session import Subfolder
 from photoscreen.ui.control import Controller, MessageBar, ReviewController
 from photoscreen.ui.grid import FilterBar, GridDelegate
 from photoscreen.ui.photo import FaceStrip, PhotoView
@@ -36,6 +37,7 @@ from photoscreen.ui.widgets import (
     HelpOverlay,
     ReviewPanel,
     SidePanel,
+    SubfolderOffer,
     WelcomePage,
     key_caption,
 )
@@ -79,6 +81,7 @@ class MainWindow(QMainWindow):
         self.grid = self._make_grid()
         self.photo_view = PhotoView()
         self.face_strip = FaceStrip()
+        self.subfolder_offer = SubfolderOffer()
         self.side_panel = SidePanel()
         self.review_panel = ReviewPanel()
         self.right = QStackedWidget()
@@ -144,14 +147,27 @@ class MainWindow(QMainWindow):
         return splitter
 
     def _centre(self) -> QWidget:
-        """The photo, with the strip of its face crops under it."""
+        """The photo, with the strip of its face crops under it; or, for a folder with no
+        photos, the folders inside it that have some."""
         centre = QWidget()
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.photo_view, 1)
         column.addWidget(self.face_strip)
+        column.addWidget(self.subfolder_offer, 1)
+        self.subfolder_offer.hide()
         return centre
+
+    def offer_subfolders(self, subfolders: Sequence[Subfolder]) -> None:
+        """Offer these folders in place of the photo (none: the photo comes back)."""
+        self.subfolder_offer.offer(subfolders)
+        offered = bool(subfolders)
+        self.subfolder_offer.setVisible(offered)
+        self.photo_view.setVisible(not offered)
+        self.face_strip.setVisible(not offered)
+        if offered:
+            self.subfolder_offer.focus_first()
 
     def _with_message_bar(self, content: QWidget) -> QWidget:
         holder = QWidget()

@@ -32,6 +32,9 @@ def wire_window(window: MainWindow) -> None:
 def _wire_folder(w: MainWindow) -> None:
     c = w.controller
     c.folder_opened.connect(lambda _: w.pages.setCurrentIndex(1))
+    c.subfolders_found.connect(w.offer_subfolders)
+    c.folder_closed.connect(lambda: w.offer_subfolders(()))
+    w.subfolder_offer.chosen.connect(c.open_folder)
     c.folder_closed.connect(lambda: w.pages.setCurrentIndex(0))
     c.folder_closed.connect(lambda: w.welcome.set_recent(c.settings.recent_folders()))
     c.folder_closed.connect(w.filter_bar.clear_counts)
@@ -174,6 +177,7 @@ def _show_opening(w: MainWindow, folder: Path | None) -> None:
     w.scan_label.setText(f"Opening {shown_name(folder.name)}…" if folder is not None else "")
     if folder is not None:
         w.controller.cells_on_screen = _cells_on_screen(w)
+        w.controller.thumbnail_scale = w.grid.devicePixelRatioF()
         # The work area is laid out and painted while the session opens on its worker,
         # so that cost and the folder's own arrival are two short GUI-thread turns, not
         # one long one. If the folder cannot be opened, ``folder_closed`` goes back.

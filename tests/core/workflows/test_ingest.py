@@ -148,7 +148,7 @@ def test_every_file_gets_exactly_one_result(folder: Path) -> None:
         assert result.error is None
         assert result.photo_hash == photo_hash(path.read_bytes())
         assert result.format == "jpeg"
-        assert result.thumbnail is not None and max(result.thumbnail.shape[:2]) == 256
+        assert result.thumbnail is not None and max(result.thumbnail.shape[:2]) == 336
         assert session.ingested[path][0] == result.photo_hash
     assert set(session.unreadable) == set(paths) - good
 
@@ -179,9 +179,9 @@ def test_thumbnail_is_upright_for_an_exif_rotated_photo(tmp_path: Path) -> None:
     result = _run([path])[path]
     assert result.full_size == (300, 400)
     thumb = result.thumbnail
-    assert thumb is not None and thumb.shape[:2] == (256, 192)
-    assert thumb[5, 96, 0] > 180 and thumb[5, 96, 1] < 80, "red must be at the top"
-    assert thumb[250, 96, 0] < 160
+    assert thumb is not None and thumb.shape[:2] == (336, 252)
+    assert thumb[5, 126, 0] > 180 and thumb[5, 126, 1] < 80, "red must be at the top"
+    assert thumb[330, 126, 0] < 160
 
 
 def test_faces_are_found_in_full_resolution_upright_coordinates(tmp_path: Path) -> None:

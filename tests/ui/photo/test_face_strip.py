@@ -277,3 +277,30 @@ def test_s_takes_the_keyboard_to_the_strip_and_shows_the_first_crop(qtbot, windo
     QTest.keyClick(window.grid, Qt.Key.Key_S)
     assert strip.crops.hasFocus()
     assert view.selected_face_id() == strip.regions()[0].id
+
+
+def test_every_kind_the_view_shows_means_in_the_strip_what_it_means_on_its_box():
+    """The strip once knew writing as "text" while the view called it "writing": A on a
+    writing crop then only marked it looked at, and C stayed refused. Every kind of box
+    the view draws must have its keys and caption here; those a person still decides
+    (accept / dismiss on the box) mean accept / dismiss here too."""
+    from photoscreen.ui.photo.face_items import KINDS, UNDECIDED_KINDS
+    from photoscreen.ui.photo.face_strip import ACCEPT, CAPTIONS, DISMISS, KEY_MEANINGS
+
+    for kind in KINDS:
+        assert kind in KEY_MEANINGS and kind in CAPTIONS, kind
+    for kind in UNDECIDED_KINDS:
+        assert KEY_MEANINGS[kind] == (ACCEPT, DISMISS), kind
+
+
+def test_a_writing_crop_is_covered_with_a_and_left_with_d(strip):
+    from photoscreen.ui.control import KIND_WRITING
+
+    strip.set_state(_state(_regions(KIND_FACE, KIND_WRITING, KIND_WRITING)))
+    assert [r.id for r in strip.regions()] == ["1", "2", "0"]  # waiting ones first
+    said = _record(strip)
+    strip.set_current("1")
+    QTest.keyClick(strip.crops, Qt.Key.Key_A)
+    QTest.keyClick(strip.crops, Qt.Key.Key_D)
+    assert said[0] == ("accepted", "1") and ("dismissed", "2") in said
+    assert header_text(strip.regions(), frozenset()).startswith("2 possible to decide")

@@ -176,3 +176,52 @@ def test_recent_folders_are_in_the_file_menu_with_a_folder_open(qtbot, make_wind
     entries[1].trigger()
     qtbot.waitUntil(lambda: window.controller.session is not None, timeout=10000)
     assert window.controller.session.folder == first.resolve()
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_ctrl_enter_sends_the_note_and_return_starts_a_new_line(qtbot, key):
+    prompt = ask_manager_prompt(None)
+    qtbot.addWidget(prompt)
+    answers: list[str] = []
+    prompt.answered.connect(answers.append)
+    prompt.open()
+    qtbot.waitExposed(prompt)
+    prompt.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is prompt)
+    qtbot.keyClicks(prompt.field, "Swimwear")
+    qtbot.keyClick(prompt.field, Qt.Key.Key_Return)  # a new line, not sent
+    qtbot.keyClicks(prompt.field, "at the back?")
+    assert answers == [] and prompt.isVisible()
+    assert "(Ctrl+Enter)" in prompt.buttons.buttons()[0].text()
+    qtbot.keyClick(prompt.field, key, Qt.KeyboardModifier.ControlModifier)
+    assert answers == ["Swimwear\nat the back?"]
+    assert not prompt.isVisible()
+    # An empty note is refused the same way as with the button.
+    empty = ask_manager_prompt(None)
+    qtbot.addWidget(empty)
+    empty.open()
+    empty.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is empty)
+    qtbot.keyClick(empty.field, key, Qt.KeyboardModifier.ControlModifier)
+    assert empty.isVisible()
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_space_and_return_press_the_focused_button_on_the_welcome_page(qtbot, make_window, key):
+    window = make_window(detector=False)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    welcome = window.welcome
+    assert welcome.focusWidget() is welcome.open_button  # the keyboard starts here
+    welcome.demo_clicked.disconnect()  # (making the sample folder is not this test's)
+    welcome.demo_button.setFocus()
+    with qtbot.waitSignal(welcome.demo_clicked, timeout=2000):
+        qtbot.keyClick(welcome.demo_button, key)
+    welcome.open_button.setFocus()
+    with qtbot.waitSignal(welcome.open_folder_clicked, timeout=2000):
+        qtbot.keyClick(welcome.open_button, key)
+    dialog = window.interactions.dialog
+    assert dialog is not None  # the folder chooser opened (not Space's "faces checked")
+    dialog.reject()
