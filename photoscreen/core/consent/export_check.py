@@ -3,8 +3,11 @@
 A face shown at export must be linked to a person whose consent is current *today*, as
 the register says *now*: withdrawn, lapsed, removed from the register, or marked never
 publish since the face was shown, and the photo is held back with the reason in plain
-words. A face linked to a "never publish" person holds the photo back whether shown or
-blurred: no photo of them may be posted at all. When the register cannot be used, every
+words. A face linked to a "never publish" person, or to someone no longer in the
+register, holds the photo back whether shown or blurred: no photo of them may be posted
+at all. So does a face linked to a person whose row does not match the register's chained
+trail (a hand edit of the file: :mod:`photoscreen.core.consent.register_chain`), and when
+the trail itself was changed, every photo with a face linked to anyone. When the register cannot be used, every
 photo with a linked face is held back (saying why), and photos with no link, whose faces
 are all blurred, still go out. With the centre setting
 :data:`~photoscreen.core.settings.declared.APPROVAL_KEY` on, a photo with a face shown
@@ -28,6 +31,14 @@ from photoscreen.core.consent.schema import RegisterProblem, RegisterUnreachable
 from photoscreen.core.rules import PhotoDecisions, Verdict
 from photoscreen.core.settings import APPROVAL_KEY, REGISTER_KEY, CentreSettings, Clock
 
+TRAIL_CHANGED = (
+    "the consent register's own trail was changed outside photoscreen, so no one's record "
+    "in it can be trusted until the manager checks it"
+)
+ROW_CHANGED = (
+    "was changed outside photoscreen: it does not match the register's trail; the manager "
+    "checks it"
+)
 NEEDS_APPROVAL = (
     "A face is shown, and the centre asks the manager to approve every photo with a face "
     "shown: ask the manager to review it"
@@ -115,15 +126,23 @@ class ConsentCheck:
     def _people_reasons(self, linked: list[str], shown: set[str]) -> list[str]:
         if self.register is None:
             return [self._unusable()]
+        findings = self.register.findings()
+        if findings.trail:
+            return [f"It has a face linked to a person, and {TRAIL_CHANGED}: "
+                    f"{'; '.join(findings.trail)}"]  # fmt: skip
         today = self.today()
         found: list[str] = []
         for person_id in linked:
+            if person_id in findings.people:
+                words = ", ".join(findings.people[person_id])
+                found.append(f"{person_id}'s record in the consent register {ROW_CHANGED} "
+                             f"({words})")  # fmt: skip
+                continue
             person = self.register.person(person_id)
             if person is None:
-                if person_id in shown:
-                    found.append(f"A face shown is of {person_id}, who is not in the register")
-                continue
-            if person.never_publish:
+                found.append(f"A face is linked to {person_id}, who is not in the register "
+                              "(removed from it): link it to someone else or unlink it")  # fmt: skip
+            elif person.never_publish:
                 found.append(f"{person_id} is in it, {person.shown_problem(today)}")
             elif person_id in shown and not person.has_current_consent(today):
                 found.append(f"A face shown is of {person_id}: {person.shown_problem(today)}")

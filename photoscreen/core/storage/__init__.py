@@ -5,7 +5,7 @@ file.
 
 from __future__ import annotations
 
-from photoscreen.core.storage import audit, decisions, records_check
+from photoscreen.core.storage import audit, audit_chain, decisions, records_check, trail_anchor
 from photoscreen.core.storage.audit import utc_now
 from photoscreen.core.storage.centre_file import CentreFile, default_centre_path
 from photoscreen.core.storage.decisions import Snapshot
@@ -36,6 +36,7 @@ __all__ = [
     "StoreError",
     "WriteFailed",
     "audit",
+    "audit_chain",
     "decisions",
     "default_centre_path",
     "differs",
@@ -47,5 +48,6 @@ __all__ = [
     "open_store_for_reading",
     "read_only_uri",
     "records_check",
+    "trail_anchor",
     "utc_now",
 ]
