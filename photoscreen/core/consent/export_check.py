@@ -7,9 +7,9 @@ words. A face linked to a "never publish" person, or to someone no longer in the
 register, holds the photo back whether shown or blurred: no photo of them may be posted
 at all. So does a face linked to a person whose row does not match the register's chained
 trail (a hand edit of the file: :mod:`photoscreen.core.consent.register_chain`), and when
-the trail itself was changed, every photo with a face linked to anyone. When the register cannot be used, every
-photo with a linked face is held back (saying why), and photos with no link, whose faces
-are all blurred, still go out. With the centre setting
+the trail itself was changed, every photo with a face linked to anyone. When the register
+cannot be used, every photo with a linked face is held back (saying why), and photos with
+no link, whose faces are all blurred, still go out. With the centre setting
 :data:`~photoscreen.core.settings.declared.APPROVAL_KEY` on, a photo with a face shown
 also needs the manager's approval.
 
@@ -26,7 +26,9 @@ from typing import Protocol
 
 from photoscreen.core.consent.exports_index import Published, keep_thumbnail
 from photoscreen.core.consent.location import register_path
+from photoscreen.core.consent.people import Person
 from photoscreen.core.consent.register import ConsentRegister
+from photoscreen.core.consent.register_chain import RegisterFindings
 from photoscreen.core.consent.schema import RegisterProblem, RegisterUnreachable
 from photoscreen.core.rules import PhotoDecisions, Verdict
 from photoscreen.core.settings import APPROVAL_KEY, REGISTER_KEY, CentreSettings, Clock
@@ -65,6 +67,19 @@ class RegisterUser(Protocol):
     def session_dir(self) -> Path: ...
 
 
+def consent_holds(
+    session: RegisterUser, photos: list[PhotoDecisions], *, snapshot: bool = True
+) -> dict[str, tuple[str, ...]]:
+    """Why the register holds each of ``photos`` back now, by content hash (only those
+    it holds). The register is opened only when one of them has a face linked to
+    someone: the window's badges and ``photoscreen status`` show export's own check."""
+    if not any(face.person_id for photo in photos for face in photo.faces):
+        return {}
+    check = ConsentCheck.for_session(session, snapshot=snapshot)
+    found = {photo.photo_hash: check.reasons(photo) for photo in photos}
+    return {digest: reasons for digest, reasons in found.items() if reasons}
+
+
 def session_register(session: RegisterUser) -> ConsentRegister:
     """The register ``session``'s centre setting names, opened now, its changes under
     the reviewer PIN in force in the session's folder; :class:`RegisterProblem` when it
@@ -92,17 +107,24 @@ class ConsentCheck:
     clock: Clock
     need_approval: bool = False
     destination: Path = Path()  # the export's upload folder
+    # Read the register once and judge many photos on it (a folder's list); export
+    # reads it again for every photo.
+    snapshot: bool = False
+    _findings: RegisterFindings | None = None
+    _people: dict[str, Person] | None = None
 
     @classmethod
-    def for_session(cls, session: RegisterUser, destination: Path) -> ConsentCheck:
+    def for_session(
+        cls, session: RegisterUser, destination: Path = Path(), *, snapshot: bool = False
+    ) -> ConsentCheck:
         """The register the session's centre setting names, opened now, for an export
-        to ``destination``."""
+        to ``destination`` (or, ``snapshot``, to judge a folder's photos for the list)."""
         need_approval = bool(session.settings.get(APPROVAL_KEY))
         try:
             register = session_register(session)
         except RegisterProblem as problem:
-            return cls(None, str(problem), session.clock, need_approval, destination)
-        return cls(register, None, session.clock, need_approval, destination)
+            return cls(None, str(problem), session.clock, need_approval, destination, snapshot)
+        return cls(register, None, session.clock, need_approval, destination, snapshot)
 
     def today(self) -> date:
         return datetime.fromtimestamp(self.clock()).date()
@@ -126,7 +148,7 @@ class ConsentCheck:
     def _people_reasons(self, linked: list[str], shown: set[str]) -> list[str]:
         if self.register is None:
             return [self._unusable()]
-        findings = self.register.findings()
+        findings = self._read_findings(self.register)
         if findings.trail:
             return [f"It has a face linked to a person, and {TRAIL_CHANGED}: "
                     f"{'; '.join(findings.trail)}"]  # fmt: skip
@@ -138,15 +160,27 @@ class ConsentCheck:
                 found.append(f"{person_id}'s record in the consent register {ROW_CHANGED} "
                              f"({words})")  # fmt: skip
                 continue
-            person = self.register.person(person_id)
+            person = self._person(self.register, person_id)
             if person is None:
                 found.append(f"A face is linked to {person_id}, who is not in the register "
-                              "(removed from it): link it to someone else or unlink it")  # fmt: skip
+                             "(removed from it): link it to someone else or unlink it")
             elif person.never_publish:
                 found.append(f"{person_id} is in it, {person.shown_problem(today)}")
             elif person_id in shown and not person.has_current_consent(today):
                 found.append(f"A face shown is of {person_id}: {person.shown_problem(today)}")
         return found
+
+    def _read_findings(self, register: ConsentRegister) -> RegisterFindings:
+        if self._findings is None or not self.snapshot:
+            self._findings = register.findings()
+        return self._findings
+
+    def _person(self, register: ConsentRegister, person_id: str) -> Person | None:
+        if not self.snapshot:
+            return register.person(person_id)
+        if self._people is None:
+            self._people = {p.id: p for p in register.people()}
+        return self._people.get(person_id)
 
     def record(self, photo: PhotoDecisions, file: Published) -> int | None:
         """Put a file about to be published in the takedown index when it has a face

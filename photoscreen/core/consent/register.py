@@ -41,6 +41,8 @@ from photoscreen.core.consent import register_chain
 from photoscreen.core.consent.exports_index import ExportIndex
 from photoscreen.core.consent.people import ConsentError, Person, checked_note, default_review
 from photoscreen.core.consent.pin_guard import PinGuard
+from photoscreen.core.consent.register_chain import RegisterFindings
+from photoscreen.core.consent.register_file import RegisterFile
 from photoscreen.core.consent.rules import (
     NewPerson,
     check_dates,
@@ -51,8 +53,6 @@ from photoscreen.core.consent.rules import (
     new_id,
     shown_fields,
 )
-from photoscreen.core.consent.register_chain import RegisterFindings
-from photoscreen.core.consent.register_file import RegisterFile
 from photoscreen.core.consent.schema import (
     PERSON_COLUMNS,
     RegisterDamaged,

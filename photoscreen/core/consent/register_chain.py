@@ -243,4 +243,4 @@ def _state(stored: object) -> dict[str, Any] | None:
         return None
     if not all(row is None or isinstance(row, list) for row in people.values()):
         return None
-    return values
+    return {"people": people, "checkpoint": bool(values.get("checkpoint"))}

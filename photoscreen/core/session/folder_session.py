@@ -249,11 +249,12 @@ class Session(DecisionMethods, LinkMethods):
     def photo(self, photo_hash: str) -> PhotoDecisions | None:
         """Everything decided about this picture, fresh from the store; its
         ``records_changed`` says if its records (or the settings) were changed outside
-        photoscreen, even when the photo's own row was deleted. A value no photoscreen
-        writes is damage (``StoreError``), whether or not the trail says it changed."""
+        photoscreen, even when the photo's own row was deleted, and ``consent_held`` why
+        the consent register holds it back, asked now. A value no photoscreen writes is
+        damage (``StoreError``), whether or not the trail says it changed."""
         reasons = self.records.reasons(photo_hash)
         own = any(r.startswith(records_check.CHANGED_OUTSIDE) for r in reasons)
-        found = super().photo(photo_hash)
+        found = self._with_consent_holds(super().photo(photo_hash), snapshot=False)
         if not reasons:
             return found
         if found is None and not own:
@@ -284,6 +285,7 @@ class Session(DecisionMethods, LinkMethods):
             if reasons:
                 decided = known.get(photo_hash) or PhotoDecisions(photo_hash)
                 known[photo_hash] = replace(decided, records_changed=reasons)
+        known.update(self._consent_holds(list(known.values())))
         return build_entries(self.folder_files(), files, known, self.activities())
 
     def status(self, photo_hash: str) -> PhotoStatus:

@@ -55,13 +55,12 @@ def held(register: ConsentRegister, clock: FakeClock, photo: PhotoDecisions) -> 
 def a_register(path: Path, clock: FakeClock) -> tuple[ConsentRegister, list[str]]:
     """Five people, one in each state export tells apart."""
     register = open_register(path, clock)
+    lapsed = clock.today - timedelta(days=5)
     ids = [
         register.add(consenting("Ava", clock)).id,  # current
         register.add(consenting("Ben", clock)).id,  # to be withdrawn
-        register.add(consenting("Cal", clock, never_publish=True,
-                                never_publish_reason="court order")).id,  # fmt: skip
-        register.add(consenting("Dee", clock, days_ago=400, review_on=clock.today
-                                - timedelta(days=5))).id,  # fmt: skip  (lapsed)
+        register.add(consenting("Cal", clock, never_publish=True, never_publish_reason="x")).id,
+        register.add(consenting("Dee", clock, days_ago=400, review_on=lapsed)).id,
         register.add(NewPerson("Eve", Kind.ADULT, False)).id,  # no consent
     ]
     register.withdraw(ids[1])
@@ -143,7 +142,7 @@ def test_a_register_made_before_the_chain_is_sealed_as_it_is(
     tmp_path: Path, clock: FakeClock
 ) -> None:
     path = tmp_path / "register.sqlite3"
-    register, ids = a_register(path, clock)
+    _, ids = a_register(path, clock)
     with raw(path) as conn:  # as schema 1 left it
         conn.execute("DROP TABLE audit_chain")
         conn.execute("PRAGMA user_version = 1")
@@ -238,7 +237,9 @@ def test_no_hand_edit_lets_out_a_photo_the_trail_would_hold_back(
         for photo, was, now in zip(photos, before, after, strict=True):
             assert now or not was, f"{photo.photo_hash} got out after {edits}"
         changed = {
-            pid for pid in {*rows_before, *rows_after} if rows_before.get(pid) != rows_after.get(pid)
+            pid
+            for pid in {*rows_before, *rows_after}
+            if rows_before.get(pid) != rows_after.get(pid)
         }
         for photo, now in zip(photos, after, strict=True):
             person = photo.faces[0].person_id
