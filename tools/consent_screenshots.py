@@ -96,6 +96,7 @@ def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from photoscreen.ui.dialogs import PersonPicker, RegisterWindow, TakedownDialog
+    from photoscreen.ui.threads import Workers
 
     app = QApplication(sys.argv[:1])
     out = args.out.resolve()
@@ -111,7 +112,7 @@ def main(argv: list[str]) -> int:
 
     with tempfile.TemporaryDirectory(prefix="photoscreen-consent-") as scratch:
         register, session = _centre(Path(scratch))
-        window = RegisterWindow(register)
+        window = RegisterWindow(register, Workers())
         window.resize(900, 420)
         window.table.setCurrentCell(0, 0)
         window.say("Consent withdrawn for Amira Haddad. Photos of them already exported: 2 "

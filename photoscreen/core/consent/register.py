@@ -225,13 +225,15 @@ class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
         fields = {"never_publish": int(never), "never_publish_reason": why}
         return self._update(person_id, "never_publish" if never else "never_publish_lifted", fields)
 
-    def remove(self, person_id: str, *, pin: str | None = None) -> Person:
-        """Take a person out of the register (a family that left); returns who it was.
+    def remove(self, person_id: str, reason: str = "", *, pin: str | None = None) -> Person:
+        """Take a person out of the register (a family that left), saying why (kept in
+        the trail); returns who it was.
 
         Their id stays in the trail and the takedown list. A face still linked to them
         holds its photo back at export (shown or blurred) until it is linked to someone
         else or unlinked: nobody can say any more what they agreed to.
         """
+        why = checked_note(reason, "The reason")
         self._check_pin(pin, "remove people from the consent register")
         with self._writing() as conn:
             self._restore_recorded(conn, person_id)
@@ -239,7 +241,7 @@ class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
             if person is None:
                 raise ConsentError(f"There is nobody with the id {person_id} in the register.")
             conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
-            self._audit(conn, "person_removed", person_id, shown_fields(person))
+            self._audit(conn, "person_removed", person_id, {**shown_fields(person), "why": why})
             return person
 
     def accept_as_is(self, *, pin: str | None = None) -> RegisterFindings:

@@ -90,7 +90,9 @@ class ConsentFlow(QObject):
     def open_register(self) -> None:
         register = self._register()
         if register is not None:
-            self._open(RegisterWindow(register, self._window))
+            window = RegisterWindow(register, self._controller.workers, self._window)
+            window.changed.connect(self._controller.refresh_all)  # badges follow the register
+            self._open(window)
 
     def _link(self, face_id: str, person_id: str, show: bool) -> None:
         register = self._register()
