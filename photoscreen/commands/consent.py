@@ -136,14 +136,18 @@ def _consent(register: ConsentRegister, args: argparse.Namespace, out: TextIO, a
                   f"them are held back. Their exported photos: photoscreen takedown "
                   f"{person.id}\n")  # fmt: skip
     elif args.action == "accept":
-        found = register.accept_as_is(pin=pin)
-        out.write("Nothing to accept: the register matches its trail.\n" if found.clean
-                  else "The register is accepted as it is now; this is recorded.\n")  # fmt: skip
+        out.write(_accepted(register, pin))
     else:
         people = parse_csv(read_csv(args.file), register.today())
         register.add_many(people, args.file.name, pin=pin)
         out.write(f"Imported {len(people)} people from {printable(args.file.name)}.\n")
     return 0
+
+
+def _accepted(register: ConsentRegister, pin: str | None) -> str:
+    if register.accept_as_is(pin=pin).clean:
+        return "Nothing needed accepting: the register matched its trail.\n"
+    return "The register is accepted as it is now; this is recorded.\n"
 
 
 def _list(register: ConsentRegister, as_json: bool, out: TextIO) -> int:

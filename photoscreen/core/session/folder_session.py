@@ -247,11 +247,10 @@ class Session(DecisionMethods, LinkMethods):
         return self._records_found
 
     def photo(self, photo_hash: str) -> PhotoDecisions | None:
-        """Everything decided about this picture, fresh from the store; its
-        ``records_changed`` says if its records (or the settings) were changed outside
-        photoscreen, even when the photo's own row was deleted, and ``consent_held`` why
-        the consent register holds it back, asked now. A value no photoscreen writes is
-        damage (``StoreError``), whether or not the trail says it changed."""
+        """Everything decided about this picture, fresh from the store: ``records_changed``
+        (its records or the settings changed outside photoscreen, even its row deleted),
+        ``consent_held`` (the consent register's holds, asked now). A value no photoscreen
+        writes is damage (``StoreError``), whether or not the trail says it changed."""
         reasons = self.records.reasons(photo_hash)
         own = any(r.startswith(records_check.CHANGED_OUTSIDE) for r in reasons)
         found = self._with_consent_holds(super().photo(photo_hash), snapshot=False)
@@ -397,9 +396,6 @@ class Session(DecisionMethods, LinkMethods):
         """The centre's export size, quality and redaction styles (faces, writing)."""
         from photoscreen.core.render import ExportOptions
 
-        return ExportOptions(
-            long_side=self.settings.long_side,
-            quality=self.settings.quality,
-            style=self.settings.redaction_style,
-            writing_style=self.settings.writing_style,
-        )
+        s = self.settings
+        return ExportOptions(long_side=s.long_side, quality=s.quality,
+                             style=s.redaction_style, writing_style=s.writing_style)  # fmt: skip

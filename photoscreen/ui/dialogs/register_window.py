@@ -210,7 +210,7 @@ class RegisterWindow(QDialog):
                             "with a face linked to them will be held back until the face is "
                             "linked to someone else or unlinked; their takedown list stays "
                             "(by id). Why are they removed?", "Remove",
-                            required="Please say why (it is kept in the register's trail).")  # fmt: skip
+                            required="Please say why (it is kept in the trail).")  # fmt: skip
         prompt.answered.connect(lambda why: self.as_manager(
             lambda pin: self.register.remove(person.id, why, pin=pin),
             lambda _: self.say(f"{person.name} ({person.id}) was removed from the register."),

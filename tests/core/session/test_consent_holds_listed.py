@@ -68,7 +68,7 @@ def test_a_withdrawal_is_listed_with_exports_own_reason(tmp_path: Path) -> None:
 
 
 def test_photoscreen_status_shows_the_registers_hold(tmp_path: Path) -> None:
-    session, register, digest, sam = _opened(tmp_path)
+    session, register, _, sam = _opened(tmp_path)
     with session:
         register.set_never_publish(sam, True, "court order")
     out = io.StringIO()
