@@ -247,10 +247,9 @@ class Session(DecisionMethods, LinkMethods):
         return self._records_found
 
     def photo(self, photo_hash: str) -> PhotoDecisions | None:
-        """Everything decided about this picture, fresh from the store: ``records_changed``
-        (its records or the settings changed outside photoscreen, even its row deleted),
-        ``consent_held`` (the consent register's holds, asked now). A value no photoscreen
-        writes is damage (``StoreError``), whether or not the trail says it changed."""
+        """Everything decided about this picture, fresh from the store, with
+        ``records_changed`` (records changed outside photoscreen, even a deleted row) and
+        ``consent_held`` (the register's holds, now); a value never written: StoreError."""
         reasons = self.records.reasons(photo_hash)
         own = any(r.startswith(records_check.CHANGED_OUTSIDE) for r in reasons)
         found = self._with_consent_holds(super().photo(photo_hash), snapshot=False)
