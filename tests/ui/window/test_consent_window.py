@@ -259,3 +259,15 @@ def test_the_register_window_removes_a_person_and_marks_rows_changed_outside(
     qtbot.waitUntil(lambda: not dialog.busy)
     assert "accepted as it is" in dialog.status.text()
     assert register.findings().clean
+
+
+def test_the_picker_does_not_offer_someone_whose_row_was_changed_outside(
+    qtbot, window, register
+):
+    with sqlite3.connect(register.path) as conn:  # Leo's consent flipped to yes by hand
+        conn.execute("UPDATE people SET consent = 1, given_on = '2026-01-01', "
+                     "review_on = '2099-01-01' WHERE name = 'Leo Ray'")  # fmt: skip
+    window.photo_view.consent_toggled.emit(str(_face(window).id))
+    picker = window.consent_flow.dialog
+    assert isinstance(picker, PersonPicker)
+    assert "Leo Ray" not in _rows(picker) and "Sam Jones" in _rows(picker)
