@@ -6,7 +6,8 @@ stays blurred (linked only). Shift+C on a shown face blurs it again (it stays li
 register that cannot be used is said plainly and the face stays as it is. The person is
 read from the register again at the moment of confirming, never from the list as it was
 when the picker opened; nobody whose row was changed outside photoscreen (it does not
-match the register's chained trail) is offered or linked. Ctrl+Shift+R opens the register's own window.
+match the register's chained trail) is offered or linked. Ctrl+Shift+R opens the
+register's own window.
 """
 
 from __future__ import annotations
