@@ -8,7 +8,7 @@ Public API (import from here):
 * :func:`register_path`: where the register is, from the centre setting;
 * :class:`RegisterFindings`: whose row, or what of the trail, was changed outside
   photoscreen (:meth:`ConsentRegister.findings`; the register's trail is a hash chain);
-* :class:`ConsentCheck` and :func:`consent_holds`: why the register holds a photo back
+* :class:`ConsentCheck` and :class:`RegisterHolds`: why the register holds a photo back
   now, the one check export, the window and ``photoscreen status`` use;
 * the errors: :class:`ConsentError` (a change refused, in plain words),
   :class:`RegisterProblem` and its kinds :class:`RegisterUnreachable` and
@@ -22,8 +22,8 @@ from photoscreen.core.consent.csv_import import ImportRefused, parse_csv, read_c
 from photoscreen.core.consent.export_check import (
     ConsentCheck,
     HeldBack,
+    RegisterHolds,
     RegisterUser,
-    consent_holds,
     session_register,
 )
 from photoscreen.core.consent.exports_index import ExportedFile, thumbnail_path
@@ -60,10 +60,10 @@ __all__ = [
     "RegisterDamaged",
     "RegisterEntry",
     "RegisterFindings",
+    "RegisterHolds",
     "RegisterProblem",
     "RegisterUnreachable",
     "RegisterUser",
-    "consent_holds",
     "day_words",
     "default_register_path",
     "iso_day",

@@ -67,17 +67,55 @@ class RegisterUser(Protocol):
     def session_dir(self) -> Path: ...
 
 
-def consent_holds(
-    session: RegisterUser, photos: list[PhotoDecisions], *, snapshot: bool = True
-) -> dict[str, tuple[str, ...]]:
-    """Why the register holds each of ``photos`` back now, by content hash (only those
-    it holds). The register is opened only when one of them has a face linked to
-    someone: the window's badges and ``photoscreen status`` show export's own check."""
-    if not any(face.person_id for photo in photos for face in photo.faces):
-        return {}
-    check = ConsentCheck.for_session(session, snapshot=snapshot)
-    found = {photo.photo_hash: check.reasons(photo) for photo in photos}
-    return {digest: reasons for digest, reasons in found.items() if reasons}
+class RegisterHolds:
+    """The register a folder's photos are judged on, kept open between checks (its
+    trail's replay is kept too: see :meth:`ConsentRegister.findings`), opened again when
+    the centre setting names another file or it could not be used."""
+
+    def __init__(self) -> None:
+        self._register: ConsentRegister | None = None
+
+    def holds(
+        self,
+        session: RegisterUser,
+        photos: list[PhotoDecisions],
+        *,
+        snapshot: bool = True,
+        full: bool = False,
+    ) -> dict[str, tuple[str, ...]]:
+        """Why the register holds each of ``photos`` back now, by content hash (only
+        those it holds): export's own check (:class:`ConsentCheck`). The register is
+        opened only when one of them has a face linked to someone. ``snapshot``: the
+        register is read once for all of them; ``full``: its whole trail is read again."""
+        if not any(face.person_id for photo in photos for face in photo.faces):
+            return {}
+        check = self._check(session, snapshot, full)
+        found = {photo.photo_hash: check.reasons(photo) for photo in photos}
+        return {digest: reasons for digest, reasons in found.items() if reasons}
+
+    def read_again(self) -> None:
+        """Read the whole trail of the register kept open again, now (a register not
+        opened yet is read whole when it first is)."""
+        if self._register is None:
+            return
+        try:
+            self._register.findings(full=True)
+        except RegisterProblem:
+            self._register = None  # opened again, and the problem said, at the next check
+
+    def _check(self, session: RegisterUser, snapshot: bool, full: bool) -> ConsentCheck:
+        need_approval = bool(session.settings.get(APPROVAL_KEY))
+        path = register_path(session.settings.get(REGISTER_KEY))
+        try:
+            if self._register is None or self._register.path != path:
+                self._register = session_register(session)
+        except RegisterProblem as problem:
+            self._register = None
+            return ConsentCheck(None, str(problem), session.clock, need_approval)
+        register = self._register
+        register.change_user(session.user)
+        return ConsentCheck(register, None, session.clock, need_approval, Path(), snapshot,
+                            full=full)  # fmt: skip
 
 
 def session_register(session: RegisterUser) -> ConsentRegister:
@@ -110,6 +148,7 @@ class ConsentCheck:
     # Read the register once and judge many photos on it (a folder's list); export
     # reads it again for every photo.
     snapshot: bool = False
+    full: bool = False  # read the register's whole trail again (else: the links added since)
     _findings: RegisterFindings | None = None
     _people: dict[str, Person] | None = None
 
@@ -172,7 +211,7 @@ class ConsentCheck:
 
     def _read_findings(self, register: ConsentRegister) -> RegisterFindings:
         if self._findings is None or not self.snapshot:
-            self._findings = register.findings()
+            self._findings = register.findings(full=self.full)
         return self._findings
 
     def _person(self, register: ConsentRegister, person_id: str) -> Person | None:

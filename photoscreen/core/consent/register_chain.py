@@ -94,10 +94,13 @@ class RegisterFindings:
 
 
 @dataclass
-class _Replay:
+class Replay:
+    """The rows the trail recorded, what is wrong with the trail, and where it ends."""
+
     people: dict[str, Row | None] = field(default_factory=dict)
     broken: list[str] = field(default_factory=list)
     checkpoint: int = 0
+    head: tuple[int, str] | None = None
 
 
 # Recording ---------------------------------------------------------------------------
@@ -160,9 +163,38 @@ def recorded_row(conn: sqlite3.Connection, person_id: str) -> tuple[bool, Row | 
     return True, replay.people.get(person_id)
 
 
-def check(conn: sqlite3.Connection, kept: trail_anchor.Head | None) -> RegisterFindings:
-    """Every row against the trail; ``kept`` is the head this PC last saw (None: none)."""
-    replay = _replay(conn)
+def brought_up_to_date(conn: sqlite3.Connection, known: Replay | None) -> Replay:
+    """The replay of the whole trail: ``known`` extended by the links added since it was
+    made (a few rows), or made again from the start when there is none, or when its last
+    link is no longer there as it was (the trail was cut or changed under it). A copy:
+    ``known`` itself is never changed (other threads may be reading it)."""
+    if known is None or known.head is None:
+        return _replay(conn)
+    head_id, head_link = known.head
+    row = conn.execute("SELECT link FROM audit_chain WHERE audit_id = ?", (head_id,)).fetchone()
+    if row is None or row[0] != head_link:
+        return _replay(conn)
+    result = Replay(dict(known.people), list(known.broken), known.checkpoint, known.head)
+    rows = conn.execute(
+        "SELECT c.audit_id, c.state, c.link, a.id, a.at, a.who, a.action, a.person_id, "
+        "a.details FROM audit_chain c LEFT JOIN audit a ON a.id = c.audit_id WHERE c.audit_id > ? "
+        "ORDER BY c.audit_id",
+        (head_id,),
+    ).fetchall()
+    previous = head_link
+    for audit_id, state, link, *entry in rows:
+        link_text = audit_chain.text_of(link)
+        found = tuple(entry) if entry[0] is not None else None
+        _apply(result, int(audit_id), found, state, link_text, previous)
+        previous, result.head = link_text, (int(audit_id), link_text)
+    return result
+
+
+def check(
+    conn: sqlite3.Connection, kept: trail_anchor.Head | None, replay: Replay
+) -> RegisterFindings:
+    """Every row against ``replay`` (see :func:`brought_up_to_date`); ``kept`` is the
+    head this PC last saw of the trail (None: none)."""
     trail = list(replay.broken)
     unlinked = conn.execute(
         "SELECT count(*) FROM audit WHERE id > ? AND id NOT IN (SELECT audit_id FROM audit_chain)",
@@ -173,6 +205,8 @@ def check(conn: sqlite3.Connection, kept: trail_anchor.Head | None) -> RegisterF
     if not trail_anchor.still_there(conn, kept):
         trail.append(TRAIL_CUT)
     people: dict[str, tuple[str, ...]] = {}
+    if replay.broken:  # the rows cannot be judged on a broken trail: it holds them all
+        return RegisterFindings(people=people, trail=tuple(trail))
     stored = all_rows(conn)
     for person_id in sorted(set(stored) | set(replay.people), key=str):
         words = disagreeing(replay.people.get(person_id), stored.get(person_id))
@@ -196,21 +230,21 @@ def disagreeing(recorded: Row | None, stored: Row | None) -> tuple[str, ...]:
     return tuple(words) or ("its row changed",)
 
 
-def _replay(conn: sqlite3.Connection) -> _Replay:
+def _replay(conn: sqlite3.Connection) -> Replay:
     entries = {int(r[0]): tuple(r) for r in conn.execute(f"SELECT {_AUDIT_COLUMNS} FROM audit")}
-    result = _Replay()
+    result = Replay()
     previous = GENESIS
     for audit_id, state, link in conn.execute(
         "SELECT audit_id, state, link FROM audit_chain ORDER BY audit_id"
     ).fetchall():
         link_text = audit_chain.text_of(link)
         _apply(result, int(audit_id), entries.get(int(audit_id)), state, link_text, previous)
-        previous = link_text
+        previous, result.head = link_text, (int(audit_id), link_text)
     return result
 
 
 def _apply(
-    result: _Replay, audit_id: int, entry: tuple[Any, ...] | None, state: object,
+    result: Replay, audit_id: int, entry: tuple[Any, ...] | None, state: object,
     link: str, previous: str,
 ) -> None:  # fmt: skip
     if entry is None:

@@ -44,14 +44,20 @@ class RegisterFile:
 
     path: Path
     who: str
+    _replay: register_chain.Replay | None = None
 
-    def findings(self) -> RegisterFindings:
+    def findings(self, *, full: bool = False) -> RegisterFindings:
         """Every person's row against the register's chained trail, now (see
-        :mod:`~photoscreen.core.consent.register_chain`). This PC keeps the trail's head
-        when the trail still holds the one it kept before."""
+        :mod:`~photoscreen.core.consent.register_chain`). The trail's replay is kept and
+        only the links added since are read (every row is compared each time); ``full``
+        (and the first call) reads the whole trail again, so an edit of an old entry is
+        found then. This PC keeps the trail's head when the trail still holds the one it
+        kept before."""
         kept = trail_anchor.load(self.path)
         with self._connect() as conn:
-            found = register_chain.check(conn, kept)
+            known = None if full else self._replay
+            replay = self._replay = register_chain.brought_up_to_date(conn, known)
+            found = register_chain.check(conn, kept, replay)
             head = trail_anchor.head_of(conn)
         if register_chain.TRAIL_CUT not in found.trail and head != kept:
             trail_anchor.save(self.path, head)

@@ -252,7 +252,7 @@ class Session(DecisionMethods, LinkMethods):
         ``consent_held`` (the register's holds, now); a value never written: StoreError."""
         reasons = self.records.reasons(photo_hash)
         own = any(r.startswith(records_check.CHANGED_OUTSIDE) for r in reasons)
-        found = self._with_consent_holds(super().photo(photo_hash), snapshot=False)
+        found = self._with_consent_holds(super().photo(photo_hash))
         if not reasons:
             return found
         if found is None and not own:
@@ -283,7 +283,7 @@ class Session(DecisionMethods, LinkMethods):
             if reasons:
                 decided = known.get(photo_hash) or PhotoDecisions(photo_hash)
                 known[photo_hash] = replace(decided, records_changed=reasons)
-        known.update(self._consent_holds(list(known.values())))
+        known.update(self._consent_holds(list(known.values()), full=True))
         return build_entries(self.folder_files(), files, known, self.activities())
 
     def status(self, photo_hash: str) -> PhotoStatus:

@@ -87,6 +87,8 @@ class ExportSource(RegisterUser, Protocol):
 
     def check_records(self) -> object: ...
 
+    def check_register(self) -> object: ...
+
     def activities(self) -> tuple[Activity, ...]: ...
 
     # Decisions carry ``records_changed`` and ``consent_held``, asked when called.
@@ -153,6 +155,7 @@ def export_photos(
     paths = session.folder_files()
     report = progress or (lambda _p: None)
     session.check_records()
+    session.check_register()  # the consent register's whole trail, read again
     session.log_event("export_started", None, {"destination": str(target), "files": len(paths)})
     workers = render_workers()
     in_flight: deque[_InFlight] = deque()

@@ -248,3 +248,21 @@ def test_no_hand_edit_lets_out_a_photo_the_trail_would_hold_back(
 
 def rows(conn: sqlite3.Connection) -> dict[str, tuple[object, ...]]:
     return {str(r[0]): tuple(r) for r in conn.execute(f"SELECT {PERSON_COLUMNS} FROM people")}
+
+
+def test_rows_are_compared_at_every_check_and_the_whole_trail_on_a_full_one(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    register, ids = a_register(tmp_path / "register.sqlite3", clock)
+    assert register.findings().clean  # the replay is kept from here on
+    later = register.add(consenting("Fay", clock))  # links added since are read
+    assert register.findings().clean
+    with raw(register.path) as conn:  # a row edited: every check sees it
+        conn.execute("UPDATE people SET consent = 1 WHERE id = ?", (ids[4],))
+    assert set(register.findings().people) == {ids[4]}
+    with raw(register.path) as conn:  # an old entry edited: only a full read sees it
+        conn.execute("UPDATE audit SET who = 'Nobody' WHERE id = 1")
+    assert not register.findings().trail
+    broken = register.findings(full=True)  # nobody is trusted on a broken trail
+    assert broken.trail == ("entry 1 was changed",)
+    assert not broken.trusted(later.id) and not broken.trusted(ids[0])
