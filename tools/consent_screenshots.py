@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Screenshots of the consent register's windows: the register, the picker (with its
-confirmation) and a takedown list, from the real dialogs on a made-up centre.
+confirmation), a takedown list, and the register after a hand edit of its file, from the
+real dialogs on a made-up centre.
 
     python tools/consent_screenshots.py [--out docs/screenshots]
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -96,6 +98,7 @@ def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from photoscreen.ui.dialogs import PersonPicker, RegisterWindow, TakedownDialog
+    from photoscreen.ui.threads import Workers
 
     app = QApplication(sys.argv[:1])
     out = args.out.resolve()
@@ -111,8 +114,8 @@ def main(argv: list[str]) -> int:
 
     with tempfile.TemporaryDirectory(prefix="photoscreen-consent-") as scratch:
         register, session = _centre(Path(scratch))
-        window = RegisterWindow(register)
-        window.resize(900, 420)
+        window = RegisterWindow(register, Workers())
+        window.resize(1040, 440)
         window.table.setCurrentCell(0, 0)
         window.say("Consent withdrawn for Amira Haddad. Photos of them already exported: 2 "
                    "(see their takedown list).")  # fmt: skip
@@ -125,6 +128,12 @@ def main(argv: list[str]) -> int:
         amira = register.find("Amira Haddad")
         takedown = TakedownDialog(amira, register.takedown(amira.id))
         shot(takedown, "14-takedown-list.png")
+        # Someone edits the register file with another tool: Ben's review date moved.
+        with sqlite3.connect(register.path) as conn:
+            conn.execute("UPDATE people SET review_on = '2099-12-31' WHERE name = 'Ben Carter'")
+        conn.close()
+        window.reload()
+        shot(window, "20-register-changed-outside.png")
         session.close()
     return 0
 

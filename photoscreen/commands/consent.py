@@ -1,10 +1,12 @@
-"""``photoscreen consent list|add|withdraw|never-publish|import`` and ``photoscreen takedown``.
+"""``photoscreen consent list|add|withdraw|never-publish|remove|import|check|accept`` and
+``photoscreen takedown``.
 
 The manager's consent register at the command line (see :mod:`photoscreen.core.consent`).
 The register is the one this PC's centre settings name (the default: this PC's data
 folder). Changes ask for the reviewer PIN when the centre has one. Exit status: 0 done,
-1 refused (a bad value, a wrong PIN, a file with bad lines: nothing was changed), 2 the
-register cannot be used (said plainly).
+1 refused (a bad value, a wrong PIN, a file with bad lines: nothing was changed; for
+``check``: the register was changed outside photoscreen), 2 the register cannot be used
+(said plainly).
 """
 
 from __future__ import annotations
@@ -62,8 +64,13 @@ def add_parsers(sub: Any) -> None:
     never.add_argument("person")
     never.add_argument("reason", nargs="?", default="")
     never.add_argument("--lift", action="store_true", help="take the mark off")
+    removed = actions.add_parser("remove", help="take a person out of the register")
+    removed.add_argument("person")
+    removed.add_argument("reason", help="why (kept in the register's trail)")
     imported = actions.add_parser("import", help="add everyone in a CSV file, or nobody")
     imported.add_argument("file", type=Path)
+    actions.add_parser("check", help="is the register as its trail recorded it?")
+    actions.add_parser("accept", help="accept a register changed outside photoscreen as it is")
     takedown = sub.add_parser("takedown", help="every exported photo showing a person")
     takedown.add_argument("person", help="the person's id or name")
     takedown.add_argument("--json", action="store_true", help="print JSON instead of a list")
@@ -101,6 +108,10 @@ def run(args: argparse.Namespace, out: TextIO, centre_file: Path | None, ask_pin
 def _consent(register: ConsentRegister, args: argparse.Namespace, out: TextIO, ask: AskPin) -> int:
     if args.action == "list":
         return _list(register, args.json, out)
+    if args.action == "check":
+        summary = register.findings().summary()
+        out.write((summary or "The register matches its trail.") + "\n")
+        return 0 if summary is None else 1
     pin = ask("Reviewer PIN: ") if register.needs_pin else None
     if args.action == "add":
         given = parse_day(args.date) if args.date else register.today()
@@ -119,11 +130,24 @@ def _consent(register: ConsentRegister, args: argparse.Namespace, out: TextIO, a
         person = register.set_never_publish(found.id, not args.lift, args.reason, pin=pin)
         state = "no longer marked" if args.lift else "marked"
         out.write(f"{printable(person.name)} ({person.id}) is {state} never publish.\n")
+    elif args.action == "remove":
+        person = register.remove(register.find(args.person).id, args.reason, pin=pin)
+        out.write(f"{printable(person.name)} ({person.id}) was removed; photos linked to "
+                  f"them are held back. Their exported photos: photoscreen takedown "
+                  f"{person.id}\n")  # fmt: skip
+    elif args.action == "accept":
+        out.write(_accepted(register, pin))
     else:
         people = parse_csv(read_csv(args.file), register.today())
         register.add_many(people, args.file.name, pin=pin)
         out.write(f"Imported {len(people)} people from {printable(args.file.name)}.\n")
     return 0
+
+
+def _accepted(register: ConsentRegister, pin: str | None) -> str:
+    if register.accept_as_is(pin=pin).clean:
+        return "Nothing needed accepting: the register matched its trail.\n"
+    return "The register is accepted as it is now; this is recorded.\n"
 
 
 def _list(register: ConsentRegister, as_json: bool, out: TextIO) -> int:
@@ -137,6 +161,9 @@ def _list(register: ConsentRegister, as_json: bool, out: TextIO) -> int:
         out.write(f"{p.id:<10}{printable(p.name)[:27]:<28}{p.kind.value:<7}{p.summary(today)}\n")
     current = sum(1 for p in people if p.has_current_consent(today))
     out.write(f"{len(people)} people, {current} with current consent\n")
+    summary = register.findings().summary()
+    if summary:
+        out.write(f"Note: {summary}\n")
     return 0
 
 
@@ -154,15 +181,20 @@ def _person_json(person: Person, today: Any) -> dict[str, Any]:
 
 
 def _takedown(register: ConsentRegister, args: argparse.Namespace, out: TextIO) -> int:
-    person = register.find(args.person)
-    files = register.takedown(person.id)
+    try:
+        found = register.find(args.person)
+        person_id, name = found.id, f"{printable(found.name)} ({found.id})"
+    except ConsentError:  # someone removed from the register: by id, as the index keeps them
+        person_id = name = args.person.strip().upper()
+        if not register.takedown(person_id):
+            raise
+    files = register.takedown(person_id)
     if args.json:
-        document = {"person": person.id, "files": [f.to_json() for f in files]}
+        document = {"person": person_id, "files": [f.to_json() for f in files]}
         json.dump(document, out, indent=2)
         out.write("\n")
         return 0
-    out.write(f"Photos exported with {printable(person.name)} ({person.id}) in them: "
-              f"{len(files)}\n")  # fmt: skip
+    out.write(f"Photos exported with {name} in them: {len(files)}\n")
     for file in files:
         out.write(_takedown_line(file))
     return 0

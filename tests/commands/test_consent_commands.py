@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,21 @@ def test_takedown_lists_exactly_the_exported_files(centre: Path, tmp_path: Path)
     assert len(kit_files) == 3  # p1 and p3, then p3 alone (p1 shows Sam: held back)
     status, said = run(centre, "takedown", "sam")
     assert said.startswith(f"Photos exported with Sam ({sam.id}) in them: 4")
+
+
+def test_remove_check_and_accept_at_the_command_line(centre: Path, tmp_path: Path) -> None:
+    run(centre, "consent", "add", "Sam Jones", "--consent", "yes", "--date", "2026-01-10")
+    run(centre, "consent", "add", "Leo", "--consent", "no")
+    assert run(centre, "consent", "check") == (0, "The register matches its trail.\n")
+    status, said = run(centre, "consent", "remove", "leo", "moved away")
+    assert status == 0 and "was removed" in said
+    assert "Leo" not in run(centre, "consent", "list")[1]
+    path = tmp_path / "shared" / "register.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE people SET review_on = '2099-01-01'")
+    status, said = run(centre, "consent", "check")
+    assert status == 1 and "the review date changed" in said
+    assert "Note: The consent register was changed outside photoscreen" in run(
+        centre, "consent", "list")[1]  # fmt: skip
+    assert run(centre, "consent", "accept")[0] == 0
+    assert run(centre, "consent", "check")[0] == 0

@@ -6,6 +6,10 @@ Public API (import from here):
 * :class:`Person`, :class:`Kind`, :class:`ConsentState`, :class:`NewPerson`;
 * :func:`parse_csv`: a spreadsheet's people, checked line by line, all or nothing;
 * :func:`register_path`: where the register is, from the centre setting;
+* :class:`RegisterFindings`: whose row, or what of the trail, was changed outside
+  photoscreen (:meth:`ConsentRegister.findings`; the register's trail is a hash chain);
+* :class:`ConsentCheck` and :class:`RegisterHolds`: why the register holds a photo back
+  now, the one check export, the window and ``photoscreen status`` use;
 * the errors: :class:`ConsentError` (a change refused, in plain words),
   :class:`RegisterProblem` and its kinds :class:`RegisterUnreachable` and
   :class:`RegisterDamaged` (the register cannot be used: whatever depends on it stops).
@@ -18,6 +22,7 @@ from photoscreen.core.consent.csv_import import ImportRefused, parse_csv, read_c
 from photoscreen.core.consent.export_check import (
     ConsentCheck,
     HeldBack,
+    RegisterHolds,
     RegisterUser,
     session_register,
 )
@@ -32,6 +37,7 @@ from photoscreen.core.consent.people import (
     parse_day,
 )
 from photoscreen.core.consent.register import ConsentRegister, RegisterEntry
+from photoscreen.core.consent.register_chain import RegisterFindings
 from photoscreen.core.consent.rules import NewPerson, iso_day
 from photoscreen.core.consent.schema import (
     RegisterDamaged,
@@ -53,6 +59,8 @@ __all__ = [
     "Person",
     "RegisterDamaged",
     "RegisterEntry",
+    "RegisterFindings",
+    "RegisterHolds",
     "RegisterProblem",
     "RegisterUnreachable",
     "RegisterUser",

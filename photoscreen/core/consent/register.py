@@ -9,16 +9,17 @@ guessing from two PCs is counted together) and slow the next tries down
 
 Every change is audited in the register's own append-only ``audit`` table, in the same
 transaction as the change: who (the name given at start-up), when (UTC), what (the values
-set; never a picture).
+set; never a picture). Each entry is linked into a hash chain that seals the row of the
+person it changed (:mod:`photoscreen.core.consent.register_chain`): :meth:`findings` says
+whose row was changed outside photoscreen, export holds their photos back, and the picker
+does not offer them. A change the manager makes to such a person starts from the row the
+trail recorded, never from the hand-edited one; :meth:`accept_as_is` (the manager, with
+the PIN) takes the register as it now is.
 
-Sharing: the same discipline as the session store (:mod:`photoscreen.core.storage.store`). The
-rollback journal (``journal_mode=DELETE``, never WAL, which breaks on network shares),
-``synchronous=FULL``, and each change in one ``BEGIN IMMEDIATE`` transaction that reads
-what it changes inside that transaction, so two PCs changing the register at once are
-serialised by SQLite's file locks and neither overwrites the other. Unlike a session
-folder the register is not held by one photoscreen: each read or change opens the file
-afresh (read-write, never creating it), so a shared drive that went away and came back
-is used again, and one that is gone is said at once.
+Sharing: the same discipline as the session store (see
+:mod:`photoscreen.core.consent.register_file`): each change in one ``BEGIN IMMEDIATE``
+transaction that reads what it changes inside that transaction, so two PCs changing the
+register at once are serialised by SQLite's file locks and neither overwrites the other.
 
 Anything that stops the register being used is a :class:`RegisterProblem` in plain
 words: :class:`RegisterUnreachable` (the drive is gone, no permission, busy too long) or
@@ -28,19 +29,20 @@ shown, nothing linked is exported).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from photoscreen.core.consent import register_chain
 from photoscreen.core.consent.exports_index import ExportIndex
 from photoscreen.core.consent.people import ConsentError, Person, checked_note, default_review
 from photoscreen.core.consent.pin_guard import PinGuard
+from photoscreen.core.consent.register_chain import RegisterFindings
+from photoscreen.core.consent.register_file import RegisterFile
 from photoscreen.core.consent.rules import (
     NewPerson,
     check_dates,
@@ -56,17 +58,14 @@ from photoscreen.core.consent.schema import (
     RegisterDamaged,
     RegisterProblem,
     RegisterUnreachable,
-    check_format,
-    create,
     details_of,
     person_of,
 )
 from photoscreen.core.rules import same_person
 from photoscreen.core.settings import Clock, pin_attempts
-from photoscreen.core.storage import DamagedValue, read_only_uri, utc_now
+from photoscreen.core.storage import trail_anchor, utc_now
 
 PinSource = Callable[[], "str | None"]
-_BUSY_TIMEOUT_S = 15.0
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ class RegisterEntry:
     details: dict[str, Any]
 
 
-class ConsentRegister(PinGuard, ExportIndex):
+class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
     """The register file at ``path``, used under the name ``who``.
 
     ``pin_hash`` gives the reviewer PIN hash in force (None: no PIN is set); ``clock``
@@ -123,9 +122,11 @@ class ConsentRegister(PinGuard, ExportIndex):
         return sorted(people, key=lambda p: (p.name.casefold(), p.id))
 
     def with_current_consent(self) -> list[Person]:
-        """Everyone whose face may be shown today, by name."""
+        """Everyone whose face may be shown today, by name: never someone whose row
+        does not match the register's trail (see :meth:`findings`)."""
         today = self.today()
-        return [p for p in self.people() if p.has_current_consent(today)]
+        found = self.findings()
+        return [p for p in self.people() if p.has_current_consent(today) and found.trusted(p.id)]
 
     def person(self, person_id: str) -> Person | None:
         """The person with this id, or None (never in the register, or a register
@@ -224,88 +225,41 @@ class ConsentRegister(PinGuard, ExportIndex):
         fields = {"never_publish": int(never), "never_publish_reason": why}
         return self._update(person_id, "never_publish" if never else "never_publish_lifted", fields)
 
+    def remove(self, person_id: str, reason: str = "", *, pin: str | None = None) -> Person:
+        """Take a person out of the register (a family that left), saying why (kept in
+        the trail); returns who it was.
+
+        Their id stays in the trail and the takedown list. A face still linked to them
+        holds its photo back at export (shown or blurred) until it is linked to someone
+        else or unlinked: nobody can say any more what they agreed to.
+        """
+        why = checked_note(reason, "The reason")
+        self._check_pin(pin, "remove people from the consent register")
+        with self._writing() as conn:
+            self._restore_recorded(conn, person_id)
+            person = self._read_person(conn, person_id)
+            if person is None:
+                raise ConsentError(f"There is nobody with the id {person_id} in the register.")
+            conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
+            self._audit(conn, "person_removed", person_id, {**shown_fields(person), "why": why})
+            return person
+
+    def accept_as_is(self, *, pin: str | None = None) -> RegisterFindings:
+        """The manager takes the register as it now is, after checking what
+        :meth:`findings` says was changed outside photoscreen; what was accepted.
+
+        One checkpoint entry seals every row as it is, with what was found; photos held
+        back for it may go out again (each person's consent is still checked as always).
+        """
+        found = self.findings()
+        self._check_pin(pin, "accept the consent register as it is")
+        with self._writing() as conn:
+            self._audit(conn, register_chain.ACCEPTED, None, found.details(), checkpoint=True)
+            head = trail_anchor.head_of(conn)
+        trail_anchor.save(self.path, head)
+        return found
+
     # Inside ----------------------------------------------------------------------------
-
-    def _open(self, may_create: bool) -> None:
-        if not self.path.parent.is_dir():
-            raise RegisterUnreachable(
-                f"The consent register cannot be reached: the folder {self.path.parent} is "
-                "not there (is the shared drive connected?). Nothing that needs the register "
-                "can be exported until it can be reached."
-            )
-        if may_create and not self.path.exists():
-            try:
-                create(self.path)
-            except (OSError, sqlite3.Error) as error:
-                raise self._unreachable(error, "could not be made") from error
-        with self._connect() as conn:
-            problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
-            if problems != ["ok"]:
-                raise RegisterDamaged(
-                    f"The consent register {self.path} is damaged: {'; '.join(problems)}. "
-                    "Restore it from a backup."
-                )
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection for one read or change, with any failure said plainly."""
-        try:
-            uri = read_only_uri(self.path).replace("?mode=ro", "?mode=rw")
-            conn = sqlite3.connect(uri, uri=True, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
-        except sqlite3.Error as error:
-            raise self._unreachable(error, "cannot be opened") from error
-        try:
-            try:
-                conn.execute("PRAGMA journal_mode=DELETE")
-                conn.execute("PRAGMA synchronous=FULL")
-                check_format(conn, self.path)
-                yield conn
-            except DamagedValue as error:
-                message = f"The consent register {self.path} is damaged: {error}."
-                raise RegisterDamaged(message) from error
-            except sqlite3.DatabaseError as error:
-                if _is_damage(error):
-                    raise RegisterDamaged(
-                        f"The consent register {self.path} is damaged or is not a register "
-                        f"({error}). Restore it from a backup."
-                    ) from error
-                raise self._unreachable(error, "cannot be used") from error
-        finally:
-            conn.close()
-
-    @contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
-        """One atomic, durable change: committed whole, or not at all."""
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-
-    def _unreachable(self, error: BaseException, what: str) -> RegisterUnreachable:
-        why = getattr(error, "strerror", None) or str(error)
-        if "locked" in why or "busy" in why:
-            return RegisterUnreachable(
-                f"The consent register {self.path} is busy: another PC has been changing it "
-                f"for {_BUSY_TIMEOUT_S:.0f} seconds. Try again in a moment; nothing was changed."
-            )
-        return RegisterUnreachable(
-            f"The consent register {self.path} {what} ({why}). Nothing that needs the "
-            "register can be exported until it can be used; nothing was changed."
-        )
-
-    def _checked(self, read: Callable[[Any], Any], row: Any) -> Any:
-        try:
-            return read(tuple(row))
-        except (ValueError, TypeError, json.JSONDecodeError) as error:
-            raise RegisterDamaged(
-                f"The consent register {self.path} is damaged: {error}. Restore it from a "
-                "backup; until then no face linked to anyone in it can be shown."
-            ) from None
 
     def _all(self, conn: sqlite3.Connection) -> list[Person]:
         rows = conn.execute(f"SELECT {PERSON_COLUMNS} FROM people").fetchall()
@@ -338,6 +292,7 @@ class ConsentRegister(PinGuard, ExportIndex):
         self, person_id: str, action: str, fields: dict[str, Any], must_have_consent: bool = False
     ) -> Person:
         with self._writing() as conn:
+            restored = self._restore_recorded(conn, person_id)
             before = self._read_person(conn, person_id)
             if before is None:
                 raise ConsentError(f"There is nobody with the id {person_id} in the register.")
@@ -349,29 +304,35 @@ class ConsentRegister(PinGuard, ExportIndex):
             assert after is not None
             was = shown_fields(before)
             changed = {k: v for k, v in shown_fields(after).items() if was.get(k) != v}
+            if restored:
+                changed["restored_from_trail"] = list(restored)
             self._audit(conn, action, person_id, changed)
             return after
 
-    def _audit(
-        self, conn: sqlite3.Connection, action: str, person_id: str | None, details: dict[str, Any]
-    ) -> None:
-        conn.execute(
-            "INSERT INTO audit (at, who, action, person_id, details) VALUES (?, ?, ?, ?, ?)",
-            (utc_now(), self.who, action, person_id, json.dumps(details, sort_keys=True)),
-        )
-
-
+    def _restore_recorded(self, conn: sqlite3.Connection, person_id: str) -> tuple[str, ...]:
+        """Put back the row the trail recorded for ``person_id`` when it was changed
+        outside photoscreen (a change starts from what photoscreen recorded, never from
+        a hand edit); what was put back, in words. A person the trail does not know is
+        refused; with a trail that does not hold, the stored row is all there is."""
+        holds, recorded = register_chain.recorded_row(conn, person_id)
+        stored = register_chain.row_of(conn, person_id)
+        if not holds or recorded == stored:
+            return ()
+        if recorded is None:
+            raise ConsentError(
+                f"{person_id} was added to the register outside photoscreen: check the "
+                "register, then accept it as it is or restore it from a backup."
+            )
+        words = register_chain.disagreeing(recorded, stored)
+        conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
+        marks = ",".join("?" * len(recorded))
+        conn.execute(f"INSERT INTO people ({PERSON_COLUMNS}) VALUES ({marks})", recorded)
+        return words
 
 def _entry(row: tuple[Any, ...]) -> RegisterEntry:
     entry_id, at, who, action, person_id, details = row
     return RegisterEntry(int(entry_id), str(at), str(who), str(action), person_id,
                          details_of(details))  # fmt: skip
-
-
-def _is_damage(error: sqlite3.DatabaseError) -> bool:
-    code = getattr(error, "sqlite_errorcode", None)
-    text = str(error)
-    return code in (11, 26) or "malformed" in text or "not a database" in text
 
 
 __all__ = [

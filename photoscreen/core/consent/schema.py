@@ -23,7 +23,18 @@ from typing import Any
 from photoscreen.core.consent.people import Kind, Person
 
 APPLICATION_ID = 0x50534352  # "PSCR"
-VERSION = 1
+VERSION = 2  # 2: the trail is chained (photoscreen.core.consent.register_chain)
+
+# The chain of the register's trail: one link per audit entry (see register_chain).
+CHAIN_SCHEMA = [
+    """CREATE TABLE audit_chain (
+        audit_id INTEGER PRIMARY KEY, state TEXT, link TEXT NOT NULL
+    )""",
+    """CREATE TRIGGER audit_chain_no_update BEFORE UPDATE ON audit_chain
+       BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    """CREATE TRIGGER audit_chain_no_delete BEFORE DELETE ON audit_chain
+       BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+]
 
 SCHEMA = [
     f"PRAGMA application_id = {APPLICATION_ID}",
@@ -69,6 +80,7 @@ SCHEMA = [
         PRIMARY KEY (export_id, person_id)
     )""",
     "CREATE INDEX export_people_by_person ON export_people (person_id)",
+    *CHAIN_SCHEMA,
     f"PRAGMA user_version = {VERSION}",
 ]
 
@@ -116,8 +128,9 @@ def create(path: Path) -> None:
         Path(str(temporary) + "-journal").unlink(missing_ok=True)
 
 
-def check_format(conn: sqlite3.Connection, path: Path) -> None:
-    """Refuse a file that is not a consent register this photoscreen can read."""
+def check_format(conn: sqlite3.Connection, path: Path, oldest: int = VERSION) -> None:
+    """Refuse a file that is not a consent register this photoscreen can read (schema
+    ``oldest`` or later: only the migration reads an older one)."""
     app = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if app != APPLICATION_ID:
@@ -130,7 +143,7 @@ def check_format(conn: sqlite3.Connection, path: Path) -> None:
             f"The consent register {path} was saved by a newer photoscreen; update "
             "photoscreen on this PC to use it."
         )
-    if version != VERSION:
+    if not oldest <= version <= VERSION:
         raise RegisterDamaged(f"The consent register {path} is damaged (schema {version}).")
 
 

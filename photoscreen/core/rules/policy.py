@@ -206,6 +206,9 @@ class PhotoDecisions:
     # were changed outside photoscreen (see photoscreen.core.storage.records_check). Each holds
     # the photo back.
     records_changed: tuple[str, ...] = ()
+    # Why the consent register holds it back now (a withdrawn consent, a never-publish
+    # person linked...): photoscreen.core.consent.export_check, the check export makes.
+    consent_held: tuple[str, ...] = ()
 
     @property
     def faces_to_redact(self) -> tuple[Box, ...]:
@@ -274,7 +277,8 @@ def photo_status(decisions: PhotoDecisions | None, activities: Iterable[Activity
     reason applies: activity tagged and not blocked, not marked unclothed, not excluded,
     faces checked by a person with no possible face undecided, and, when flagged for
     review, approved; a rejection always keeps it out. Records changed outside
-    photoscreen keep it out too, whatever they say.
+    photoscreen keep it out too, whatever they say, and so does the consent register
+    (``consent_held``, filled in by the session with export's own check).
     """
     if decisions is None or not decisions.scanned:
         return NOT_SCANNED
@@ -282,7 +286,8 @@ def photo_status(decisions: PhotoDecisions | None, activities: Iterable[Activity
         reason = f"Could not be read: {decisions.unreadable_reason}"
         return PhotoStatus(PhotoState.UNREADABLE, (reason,))
     found: list[tuple[PhotoState, str]] = [
-        (PhotoState.BLOCKED, reason) for reason in decisions.records_changed
+        (PhotoState.BLOCKED, reason)
+        for reason in (*decisions.records_changed, *decisions.consent_held)
     ]
     found += _activity_reasons(decisions, {a.key: a for a in activities})
     found += _face_reasons(decisions)

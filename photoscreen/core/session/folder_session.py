@@ -249,13 +249,12 @@ class Session(DecisionMethods, LinkMethods):
         return self._records_found
 
     def photo(self, photo_hash: str) -> PhotoDecisions | None:
-        """Everything decided about this picture, fresh from the store; its
-        ``records_changed`` says if its records (or the settings) were changed outside
-        photoscreen, even when the photo's own row was deleted. A value no photoscreen
-        writes is damage (``StoreError``), whether or not the trail says it changed."""
+        """Everything decided about this picture, fresh from the store, with
+        ``records_changed`` (records changed outside photoscreen, even a deleted row) and
+        ``consent_held`` (the register's holds, now); a value never written: StoreError."""
         reasons = self.records.reasons(photo_hash)
         own = any(r.startswith(records_check.CHANGED_OUTSIDE) for r in reasons)
-        found = super().photo(photo_hash)
+        found = self._with_consent_holds(super().photo(photo_hash))
         if not reasons:
             return found
         if found is None and not own:
@@ -286,6 +285,7 @@ class Session(DecisionMethods, LinkMethods):
             if reasons:
                 decided = known.get(photo_hash) or PhotoDecisions(photo_hash)
                 known[photo_hash] = replace(decided, records_changed=reasons)
+        known.update(self._consent_holds(list(known.values()), full=True))
         return build_entries(self.folder_files(), files, known, self.activities())
 
     def status(self, photo_hash: str) -> PhotoStatus:
@@ -402,9 +402,6 @@ class Session(DecisionMethods, LinkMethods):
         """The centre's export size, quality and redaction styles (faces, writing)."""
         from photoscreen.core.render import ExportOptions
 
-        return ExportOptions(
-            long_side=self.settings.long_side,
-            quality=self.settings.quality,
-            style=self.settings.redaction_style,
-            writing_style=self.settings.writing_style,
-        )
+        s = self.settings
+        return ExportOptions(long_side=s.long_side, quality=s.quality,
+                             style=s.redaction_style, writing_style=s.writing_style)  # fmt: skip

@@ -6,7 +6,9 @@ always a person's choice (no face recognition anywhere). A face is shown (not re
 only when linked to a person whose consent is current when staff confirm it; export asks
 the register again when it runs (:mod:`photoscreen.core.consent.export_check`), so a
 consent withdrawn or lapsed since keeps the photo back. Any face, shown or not, may be
-linked: a link to a "never publish" person withholds the whole photo at export.
+linked: a link to a "never publish" person withholds the whole photo at export. The
+session's photos carry what the register holds them back for (``consent_held``, export's
+own check), so the window's badges and ``photoscreen status`` show it too.
 
 The session's trail records person ids only, never names: names stay in the register.
 """
@@ -18,7 +20,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from photoscreen.core.consent import Person
+from photoscreen.core.consent import Person, RegisterHolds
 from photoscreen.core.rules import FaceRecord, PhotoDecisions
 from photoscreen.core.session.decision_rules import DecisionError
 from photoscreen.core.storage import audit
@@ -37,6 +39,35 @@ class LinkMethods:
         raise NotImplementedError  # the session's (DecisionMethods.user)
 
     _edit_face: Callable[[str, int, str, str, dict[str, Any], Edit], None]
+
+    _register_holds: RegisterHolds | None = None
+
+    def _holds(self) -> RegisterHolds:
+        if self._register_holds is None:
+            self._register_holds = RegisterHolds()
+        return self._register_holds
+
+    def check_register(self) -> None:
+        """Read the consent register's whole trail again (export does, as it starts): an
+        edit of an old entry of it is found now, not only when the folder is reopened."""
+        self._holds().read_again()
+
+    def _consent_holds(
+        self, photos: list[PhotoDecisions], snapshot: bool = True, full: bool = False
+    ) -> dict[str, PhotoDecisions]:
+        """Those of ``photos`` the consent register holds back now, each with
+        ``consent_held`` saying why (export's own check, asked of the register now;
+        ``snapshot``: the register is read once for all of them; ``full``: its whole
+        trail is read again)."""
+        holds = self._holds()
+        held = holds.holds(self, photos, snapshot=snapshot, full=full)  # type: ignore[arg-type]
+        return {p.photo_hash: replace(p, consent_held=held[p.photo_hash])
+                for p in photos if p.photo_hash in held}  # fmt: skip
+
+    def _with_consent_holds(self, photo: PhotoDecisions | None) -> PhotoDecisions | None:
+        if photo is None:
+            return None
+        return self._consent_holds([photo], snapshot=False).get(photo.photo_hash, photo)
 
     def link_face(self, photo_hash: str, face_id: int, person_id: str | None) -> None:
         """Link a face to a person (by register id), or unlink it (None), keeping it

@@ -5,7 +5,14 @@ file.
 
 from __future__ import annotations
 
-from photoscreen.core.storage import audit, decisions, export_records, records_check
+from photoscreen.core.storage import (
+    audit,
+    audit_chain,
+    decisions,
+    export_records,
+    records_check,
+    trail_anchor,
+)
 from photoscreen.core.storage.audit import utc_now
 from photoscreen.core.storage.centre_file import CentreFile, default_centre_path
 from photoscreen.core.storage.decisions import Snapshot
@@ -38,6 +45,7 @@ __all__ = [
     "StoreError",
     "WriteFailed",
     "audit",
+    "audit_chain",
     "decisions",
     "default_centre_path",
     "differs",
@@ -50,5 +58,6 @@ __all__ = [
     "open_store_for_reading",
     "read_only_uri",
     "records_check",
+    "trail_anchor",
     "utc_now",
 ]

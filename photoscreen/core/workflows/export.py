@@ -15,7 +15,9 @@ exported anywhere before), so a stopped export resumed into the same folder comp
 without writing any picture twice, and the progress counts only the photos exported.
 
 The consent register is asked about each photo as it is judged and again just before it
-is named, which also puts it in the takedown list (:mod:`~photoscreen.core.consent`).
+is named (the session's judgement holds the register's, ``consent_held``: the same check
+the window and ``photoscreen status`` show), and the file is then put in the takedown
+list (:mod:`~photoscreen.core.consent`).
 Before the export starts, every photo's records are checked against the chained audit
 trail (:mod:`photoscreen.core.storage.records_check`), and each photo again just before its file
 is named: records changed outside photoscreen hold it back, like any other reason.
@@ -93,8 +95,11 @@ class ExportSource(RegisterUser, Protocol):
 
     def check_records(self) -> object: ...
 
+    def check_register(self) -> object: ...
+
     def activities(self) -> tuple[Activity, ...]: ...
 
+    # Decisions carry ``records_changed`` and ``consent_held``, asked when called.
     def photo(self, photo_hash: str) -> PhotoDecisions | None: ...
 
     def judge_content(self, path: Path, digest: str) -> tuple[PhotoDecisions | None, PhotoStatus]:
@@ -161,6 +166,7 @@ def export_photos(
     job.summary.leftovers_removed = remove_partial_files(target)
     report = progress or (lambda _p: None)
     session.check_records()
+    session.check_register()  # the consent register's whole trail, read again
     plan = plan_export(session.photos(), session.exports(), target, only_new=only_new)
     for entry in plan.withheld:
         job.withhold_listed(entry)
@@ -291,10 +297,9 @@ class _ExportJob:
 
     def _judge(self, path: Path, digest: str) -> tuple[PhotoDecisions | None, tuple[str, ...]]:
         """The decisions for exactly this picture, and every reason it may not leave."""
+        # The session's judgement holds the register's (``consent_held``), asked now.
         photo, status = self.session.judge_content(path, digest)
-        if photo is None:
-            return photo, status.reasons
-        return photo, (*status.reasons, *self.consent.reasons(photo))
+        return photo, status.reasons
 
     def _write(self, path: Path, photo: PhotoDecisions, render: Future[RenderedExport]) -> None:
         try:
@@ -351,8 +356,8 @@ class _ExportJob:
     def _reasons_now(self, rendered: PhotoDecisions) -> tuple[str, ...]:
         """Why the photo may no longer go out, asked again now (empty: it still may)."""
         now = self.session.photo(rendered.photo_hash)
-        if now is not None and now.records_changed:
-            return now.records_changed
+        if now is not None and (now.records_changed or now.consent_held):
+            return (*now.records_changed, *now.consent_held)
         if now is None or (now.faces_to_redact, now.writing_to_redact) != (
             rendered.faces_to_redact,
             rendered.writing_to_redact,
@@ -360,7 +365,7 @@ class _ExportJob:
             return (CHANGED_DURING_EXPORT,)
         if not photo_status(now, self.session.activities()).exportable:
             return (CHANGED_DURING_EXPORT,)
-        return self.consent.reasons(now)
+        return ()
 
     def withhold_listed(self, entry: PhotoEntry) -> None:
         """A file the listing shows not ready: withheld, with the register's reasons too."""

@@ -1,6 +1,6 @@
 """The one place where core jobs run on worker threads.
 
-Five named thread pools, each with one purpose:
+Six named thread pools, each with one purpose:
 
 - ``session``: opening a folder's session (the database, its migrations, the listing),
   which takes too long for the GUI thread. One thread: one folder is opened at a time.
@@ -12,6 +12,9 @@ Five named thread pools, each with one purpose:
 - ``thumbnails``: grid thumbnails wanted on screen before ingest reaches them (a quick
   reduced decode), or again after the grid's memory cache dropped them.
 - ``writer``: export. One thread, so two exports never write into a folder at once.
+- ``register``: the manager's changes to the consent register (each checks the reviewer
+  PIN with scrypt, and a shared drive may keep the file busy): never on the GUI thread,
+  and never queued behind an export, so a withdrawal is saved at once.
 
 Jobs are plain callables (or generators) taking a :class:`JobContext`. Their inputs must
 be copied before submitting (immutable values, copies of lists); their results, yielded
@@ -38,7 +41,7 @@ from photoscreen.core.basics import Cancelled, CancelToken, Progress
 
 log = logging.getLogger(__name__)
 
-POOLS = ("session", "ingest", "viewer", "thumbnails", "writer")
+POOLS = ("session", "ingest", "viewer", "thumbnails", "writer", "register")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ person confirmed is linked to the face, which is shown when their consent is cur
 stays blurred (linked only). Shift+C on a shown face blurs it again (it stays linked). A
 register that cannot be used is said plainly and the face stays as it is. The person is
 read from the register again at the moment of confirming, never from the list as it was
-when the picker opened. Ctrl+Shift+R opens the register's own window.
+when the picker opened; nobody whose row was changed outside photoscreen (it does not
+match the register's chained trail) is offered or linked. Ctrl+Shift+R opens the
+register's own window.
 """
 
 from __future__ import annotations
@@ -79,10 +81,13 @@ class ConsentFlow(QObject):
         if register is None:
             return
         try:
-            people = register.people()
+            found = register.findings()
+            people = [p for p in register.people() if found.trusted(p.id)]
         except RegisterProblem as problem:
             self._controller.messages.error(str(problem))
             return
+        if not found.clean:  # nobody whose row was changed outside photoscreen is offered
+            self._controller.messages.warning(found.summary() or "")
         picker = PersonPicker(people, register.today(), self._window)
         picker.chosen.connect(lambda person_id, show: self._link(face_id, person_id, show))
         self._open(picker)
@@ -90,7 +95,9 @@ class ConsentFlow(QObject):
     def open_register(self) -> None:
         register = self._register()
         if register is not None:
-            self._open(RegisterWindow(register, self._window))
+            window = RegisterWindow(register, self._controller.workers, self._window)
+            window.changed.connect(self._controller.refresh_all)  # badges follow the register
+            self._open(window)
 
     def _link(self, face_id: str, person_id: str, show: bool) -> None:
         register = self._register()
@@ -98,8 +105,15 @@ class ConsentFlow(QObject):
             return
         try:
             person = register.person(person_id)
+            trusted = register.findings().trusted(person_id)
         except RegisterProblem as problem:
             self._controller.messages.error(str(problem))
+            return
+        if person is not None and not trusted:
+            self._controller.messages.warning(
+                f"{person_id}'s record in the consent register was changed outside "
+                "photoscreen: the manager must check it first."
+            )
             return
         if person is None:
             self._controller.messages.warning("That person is no longer in the consent register.")

@@ -3,6 +3,7 @@ on a face, and the register window (the manager's changes under the PIN, takedow
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from photoscreen.core.basics.geometry import Box
 from photoscreen.core.consent import ConsentRegister, Kind, NewPerson
+from photoscreen.core.rules import PhotoState
 from photoscreen.core.settings.declared import REGISTER_KEY
 from photoscreen.ui.dialogs.consent_picker import PersonPicker
 from photoscreen.ui.dialogs.prompts import PinPrompt
@@ -142,10 +144,13 @@ def test_register_window_changes_need_the_pin(qtbot, window, register, tmp_path)
     assert isinstance(prompt, PinPrompt)
     qtbot.keyClicks(prompt.field, WRONG)
     prompt.buttons.accepted.emit()
+    assert dialog.busy  # the PIN is checked off the GUI thread; the buttons wait
+    qtbot.waitUntil(lambda: not dialog.busy)
     assert "not right" in form.error.text() and dialog.table.rowCount() == 4
     form._submit()
     qtbot.keyClicks(dialog.dialog.field, PIN)
     dialog.dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: not dialog.busy)
     assert dialog.table.rowCount() == 5 and "Added Ada Hill" in dialog.status.text()
     dialog.filter.setText("ada")
     dialog.table.setCurrentCell(0, 0)
@@ -160,9 +165,11 @@ def test_a_bad_csv_is_refused_in_the_window(qtbot, window, register, tmp_path):
     sheet = tmp_path / "sheet.csv"
     sheet.write_text("Ada,child,perhaps,\n")
     dialog.import_file(sheet)
+    qtbot.waitUntil(lambda: not dialog.busy)
     assert "Line 1:" in dialog.status.text() and dialog.table.rowCount() == 4
     sheet.write_text("Ada,child,yes,2026-01-05\nBo,adult,no,\n")
     dialog.import_file(sheet)
+    qtbot.waitUntil(lambda: not dialog.busy)
     assert dialog.table.rowCount() == 6
 
 
@@ -198,3 +205,69 @@ def test_the_managers_review_names_the_shown_faces(qtbot, window, register):
     window.controller.set_review_mode(True)
     text = window.review_panel.photo_label.text()
     assert "1 shown (consent on the register)" in text and "Shown: Sam Jones" in text
+
+
+def _show_sam(qtbot, window, register) -> None:
+    face = _face(window)
+    window.photo_view.consent_toggled.emit(str(face.id))
+    picker = window.consent_flow.dialog
+    qtbot.keyClicks(picker.filter, "sam jones")
+    qtbot.keyClick(picker.filter, Qt.Key.Key_Return)
+    qtbot.keyClick(picker.confirm_button, Qt.Key.Key_Return)
+
+
+def test_a_withdrawal_in_the_register_window_holds_the_photo_in_the_grid(
+    qtbot, window, register
+):
+    _show_sam(qtbot, window, register)
+    held = window.controller.current_entry().status
+    assert "consent" not in " ".join(held.reasons)  # Sam's consent is current
+    window.consent_flow.open_register()
+    dialog = window.consent_flow.dialog
+    dialog.filter.setText("sam jones")
+    dialog.table.setCurrentCell(0, 0)
+    dialog.withdraw()
+    qtbot.waitUntil(lambda: not dialog.busy)
+    status = window.controller.current_entry().status
+    assert status.state is PhotoState.BLOCKED
+    assert any("consent was withdrawn" in reason for reason in status.reasons)
+    assert window.controller.model.statuses()[0].state is PhotoState.BLOCKED  # the badge
+
+
+def test_the_register_window_removes_a_person_and_marks_rows_changed_outside(
+    qtbot, window, register
+):
+    window.consent_flow.open_register()
+    dialog = window.consent_flow.dialog
+    dialog.filter.setText("leo")
+    dialog.table.setCurrentCell(0, 0)
+    dialog.remove()
+    prompt = dialog.dialog
+    qtbot.keyClicks(prompt.field, "the family moved away")
+    prompt.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: not dialog.busy)
+    assert "was removed" in dialog.status.text()
+    dialog.filter.setText("")
+    assert dialog.table.rowCount() == 3
+    with sqlite3.connect(register.path) as conn:  # flip Kim's never publish by hand
+        conn.execute("UPDATE people SET never_publish = 0 WHERE name = 'Kim Lee'")
+    dialog.reload()
+    assert "changed outside photoscreen" in dialog.status.text()
+    texts = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
+    assert sum("Changed outside photoscreen" in text for text in texts) == 1
+    dialog.accept_as_is()
+    qtbot.waitUntil(lambda: not dialog.busy)
+    assert "accepted as it is" in dialog.status.text()
+    assert register.findings().clean
+
+
+def test_the_picker_does_not_offer_someone_whose_row_was_changed_outside(
+    qtbot, window, register
+):
+    with sqlite3.connect(register.path) as conn:  # Leo's consent flipped to yes by hand
+        conn.execute("UPDATE people SET consent = 1, given_on = '2026-01-01', "
+                     "review_on = '2099-01-01' WHERE name = 'Leo Ray'")  # fmt: skip
+    window.photo_view.consent_toggled.emit(str(_face(window).id))
+    picker = window.consent_flow.dialog
+    assert isinstance(picker, PersonPicker)
+    assert "Leo Ray" not in _rows(picker) and "Sam Jones" in _rows(picker)
