@@ -366,22 +366,36 @@ class DecisionMethods:
         """The reviewer keeps the photo out; only a later approval lets it out."""
         self._verdict(photo_hash, Verdict.REJECTED, reviewer, note, pin)
 
+    def check_reviewer(self, photo_hash: str, reviewer: str, verdict: Verdict) -> str:
+        """The reviewer's tidied name, or :class:`~photoscreen.core.rules.review.ReviewRefused`
+        when ``reviewer`` may not give ``verdict`` (no name; approving a photo they asked
+        about). Checks no PIN: the window asks this before it asks for the PIN, and a
+        verdict asks it again before checking the PIN, so a refused reviewer never spends
+        a PIN try (nor waits for one)."""
+        with self._store.reading() as conn:
+            return self._reviewer_allowed(conn, photo_hash, reviewer, verdict)
+
+    def _reviewer_allowed(self, conn: Any, photo_hash: str, reviewer: str, verdict: Verdict) -> str:
+        photo = self._require(conn, photo_hash)
+        recorded = self._judged(conn, photo_hash, decisions.snapshot_of(photo))["questions"]
+        return check_review(
+            reviewer=reviewer,
+            asked_by=(*photo.askers, *(q.who for q in recorded)),
+            approving=verdict is Verdict.APPROVED,
+        )
+
     def _verdict(
         self, photo_hash: str, verdict: Verdict, reviewer: str, note: str, pin: str | None
     ) -> None:
+        self.check_reviewer(photo_hash, reviewer, verdict)
         self.settings.check_pin(
             pin,
             purpose="approve" if verdict is Verdict.APPROVED else "reject",
             missing="Enter the reviewer PIN to approve or reject a photo.",
         )
         with self._store.transaction() as conn:
-            photo = self._require(conn, photo_hash)
-            recorded = self._judged(conn, photo_hash, decisions.snapshot_of(photo))["questions"]
-            name = check_review(
-                reviewer=reviewer,
-                asked_by=(*photo.askers, *(q.who for q in recorded)),
-                approving=verdict is Verdict.APPROVED,
-            )
+            # Again inside the write: someone may have asked about it since.
+            name = self._reviewer_allowed(conn, photo_hash, reviewer, verdict)
             decisions.set_verdict(conn, photo_hash, verdict, name, note.strip(), audit.utc_now())
             details = {"reviewer": name, "note": note.strip()}
             audit.record(conn, self.user, verdict.value, photo_hash, details)
