@@ -219,7 +219,7 @@ def tour(window: Any, folder: Path, export_to: Path, camera: Camera) -> Iterator
     window.review_panel.approve_button.click()
     yield Wait("the approval", lambda: c.current_entry() is None or _approved(c, CAT), 60)
     yield pause(1.0)
-    camera.shoot("12-review-after-approval")
+    camera.shoot("18-review-after-approval")
     c.set_review_mode(False)
 
     decide_the_rest(c)

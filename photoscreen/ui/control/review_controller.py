@@ -96,12 +96,13 @@ class ReviewController(QObject):
         if session is None or entry is None or entry.photo_hash is None or self.busy:
             return
         digest, judged = entry.photo_hash, Judged(entry.key, entry.shown_name, verdict)
+        seen = entry.decisions  # a verdict covers what was shown: refused if staff changed it
 
         def job(context: JobContext) -> Judged:
             if verdict is Verdict.APPROVED:
-                session.approve(digest, reviewer, note=note, pin=pin)
+                session.approve(digest, reviewer, note=note, pin=pin, seen=seen)
             else:
-                session.reject(digest, reviewer, note=note, pin=pin)
+                session.reject(digest, reviewer, note=note, pin=pin, seen=seen)
             return judged
 
         self.busy = True
@@ -129,6 +130,7 @@ class ReviewController(QObject):
         # store could not save (the disk is full) is also a problem shown until dismissed.
         self.busy = False
         if isinstance(error.exception, REFUSALS):
+            self._controller.refresh_all()  # shown as saved (staff may have changed it)
             self.verdict_refused.emit(str(error.exception))
             if isinstance(error.exception, WriteFailed):
                 report_refusal(self._controller.messages, error.exception)
@@ -167,6 +169,6 @@ def confirmation(judged: Judged, still_waiting: int) -> str:
         else f"Rejected {judged.name}: it will not be posted."
     )
     if not still_waiting:
-        return f"{done} No more photos are waiting for review."
+        return f"{done} That was the last photo waiting."
     plural = "s" if still_waiting != 1 else ""
-    return f"{done} {still_waiting} photo{plural} still waiting."
+    return f"{done} {still_waiting} photo{plural} still waiting: the next is shown."

@@ -103,7 +103,7 @@ class ReviewPanel(QFrame):
         layout.addWidget(self.confirmation)
         layout.addWidget(self.queue_title)
         layout.addWidget(self.queue)
-        box = QGroupBox("This photo")
+        self.photo_box = box = QGroupBox("This photo")
         inner = QVBoxLayout(box)
         inner.setContentsMargins(4, 4, 4, 4)
         inner.addWidget(self.photo_label)
@@ -125,6 +125,7 @@ class ReviewPanel(QFrame):
             row.setData(Qt.ItemDataRole.UserRole, item.photo_id)
             self.queue.addItem(row)
         count = len(items)
+        self._show_box()
         self.queue_title.setText(
             "No photos are waiting for review."
             if not count
@@ -137,12 +138,9 @@ class ReviewPanel(QFrame):
         self.problem.clear()
         self.approve_button.setEnabled(state is not None)
         self.reject_button.setEnabled(state is not None)
+        self._show_box()
         if state is None:
-            self.photo_label.setText(
-                "Choose a photo from the list above."
-                if self.queue.count()
-                else "Nothing to review: no photo is waiting for you."
-            )
+            self.photo_label.setText("Choose a photo from the list above.")
             return
         asked = (
             asked_html(state.questions)
@@ -163,6 +161,10 @@ class ReviewPanel(QFrame):
         for row in range(self.queue.count()):
             if self.queue.item(row).data(Qt.ItemDataRole.UserRole) == state.photo_id:
                 self.queue.setCurrentRow(row)
+
+    def _show_box(self) -> None:
+        # Nothing waits and nothing is chosen: no verdict buttons over an empty queue.
+        self.photo_box.setVisible(self._current is not None or self.queue.count() > 0)
 
     def show_problem(self, text: str) -> None:
         """Why the last verdict was not recorded (shown under the buttons)."""

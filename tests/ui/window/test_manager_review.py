@@ -113,10 +113,18 @@ def test_each_verdict_is_confirmed_and_the_next_waiting_photo_shown(qtbot, windo
     qtbot.waitUntil(lambda: _entry(window, "IMG_0.jpg").state is PhotoState.READY)
     qtbot.waitUntil(lambda: c.current is None)
     # The queue is empty: nothing to approve, and the window says so.
-    assert "No more photos are waiting" in panel.confirmation.text()
-    assert panel.queue.count() == 0
+    assert "That was the last photo waiting" in panel.confirmation.text()
+    assert panel.queue.count() == 0 and "No photos are waiting" in panel.queue_title.text()
     assert not panel.approve_button.isEnabled() and not panel.reject_button.isEnabled()
-    assert "no photo is waiting" in panel.photo_label.text()
+    assert not panel.photo_box.isVisibleTo(panel)  # no verdict buttons over nothing
+    # Staff ask again: the photo box comes back with the photo to judge.
+    c.set_review_mode(False)
+    c.select("IMG_1.jpg")
+    c.set_activity("story_time")
+    c.flag_for_review("And this one?")
+    c.set_review_mode(True)
+    qtbot.waitUntil(lambda: panel.photo_box.isVisibleTo(panel))
+    assert panel.queue.count() == 1
 
 
 def test_staff_see_who_approved_the_photo_and_when(qtbot, window):
