@@ -89,6 +89,12 @@ def test_nothing_but_a_verdict_is_saved_when_opened_to_review(folder: Path) -> N
         for attempt in attempts:
             with pytest.raises(DecisionError, match="opened to review only"):
                 attempt()
+        # Deny by default: any write at all, not only the verbs above, outside a verdict.
+        with (
+            pytest.raises(DecisionError, match="opened to review only"),
+            manager.store.transaction(),
+        ):
+            pass
         assert _audit_count(manager) == before
         assert not manager.can_undo
         manager.approve(digest, "Morgan")  # a verdict still goes through
@@ -218,3 +224,45 @@ def test_staff_and_manager_processes_writing_at_once_lose_nothing(folder: Path) 
             decided = entry.decisions
             assert decided is not None and decided.activity == "story_time"  # round 29
             assert decided.verdict is None or decided.reviewer == "Morgan"
+
+
+_STAFF_FOREVER = """
+import sys
+from pathlib import Path
+from photoscreen.core.session.folder_session import Session
+with Session.open(Path(sys.argv[1]), 'Sam') as s:
+    hashes = [e.photo_hash for e in s.photos()][2:]  # not the two the manager answers
+    print('open', flush=True)
+    r = 0
+    while True:
+        for h in hashes:
+            s.set_excluded(h, bool(r % 2))
+        r += 1
+"""
+
+
+def test_staff_killed_mid_write_leave_the_manager_and_the_next_opener_whole(
+    folder: Path,
+) -> None:
+    """The lock's holder is killed while writing: the manager reviewing beside it goes
+    on (the half-written change is rolled back, never read), and staff opening the
+    folder again take the dead lock over and find every verdict and a whole chain."""
+    staff = _python(_STAFF_FOREVER, str(folder))
+    try:
+        assert staff.stdout is not None and staff.stdout.readline().strip() == "open"
+        with Session.open_to_review(folder, "Morgan", None) as manager:
+            hashes = _hashes(manager)
+            manager.approve(hashes[0], "Morgan")
+            time.sleep(0.3)
+            os.kill(staff.pid, signal.SIGKILL)
+            staff.wait()
+            manager.reject(hashes[1], "Morgan", note="no")
+            assert manager.store.integrity_ok()
+    finally:
+        if staff.poll() is None:
+            staff.kill()
+            staff.wait()
+    with Session.open(folder, "Sam") as again:  # the dead process's lock is recovered
+        assert again.store.integrity_ok() and again.check_records().clean
+        assert again.photo(hashes[0]).verdict is Verdict.APPROVED
+        assert again.photo(hashes[1]).verdict is Verdict.REJECTED
