@@ -26,6 +26,10 @@ APP_DISTRIBUTION = "photoscreen"
 MODEL_SUFFIXES = (".onnx",)
 # Folders of example and test models (ONNX Runtime's "datasets"): never read by the app.
 _NOT_MODEL_FOLDERS = {"datasets", "test", "tests", "testdata", "examples"}
+# Models a dependency ships that photoscreen never loads: PaddleOCR's text *recognition*
+# and text direction networks (rapidocr-onnxruntime), since writing is found, never read
+# (photoscreen.core.identifiers loads the detection network only). 11.4 MB.
+_NEVER_LOADED = re.compile(r"_(rec|cls)_infer\.onnx$")
 
 # Packages photoscreen only names at run time, which PyInstaller's import analysis cannot
 # see: ONNX Runtime, the face model's faster backend (``importlib.import_module``; OpenCV's
@@ -120,7 +124,8 @@ def app_requirements() -> list[str]:
 
 
 def model_files() -> list[tuple[str, str]]:
-    """(source file, bundle folder) for every model file a dependency ships."""
+    """(source file, bundle folder) for every model file a dependency ships, but those
+    photoscreen never loads."""
     found = []
     for name in app_requirements():
         try:
@@ -129,6 +134,8 @@ def model_files() -> list[tuple[str, str]]:
             continue
         for file in dist.files or []:
             path = PurePosixPath(str(file))
+            if _NEVER_LOADED.search(path.name):
+                continue
             if path.suffix in MODEL_SUFFIXES and not _NOT_MODEL_FOLDERS & set(path.parts):
                 source = Path(str(dist.locate_file(file)))
                 found.append((str(source), str(path.parent)))

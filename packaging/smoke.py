@@ -260,6 +260,11 @@ def check_self_test(smoke: Smoke) -> None:
         f"the face model runs on {backend} in the bundle",
         f"face detector: {backend}," in result.stdout,
     )
+    # Writing (name labels, plates) is looked for in the bundle too: its model was found.
+    if importlib.util.find_spec("rapidocr_onnxruntime"):
+        smoke.check(
+            "the writing model is in the bundle", "writing detector: PP-OCRv4" in result.stdout
+        )
 
 
 def tree(bundle: Path) -> dict[str, tuple[int, int]]:

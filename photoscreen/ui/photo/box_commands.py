@@ -15,7 +15,7 @@ from photoscreen.ui.photo.face_items import KIND_CONSENT, KIND_FACE, KIND_POSSIB
 ACCEPT = "accept"  # a possible face is a face: redact it
 DISMISS = "dismiss"  # a possible face is not a face
 DELETE = "delete"  # remove a face box
-CONSENT = "consent"  # toggle "consent on file" on a face
+CONSENT = "consent"  # whose face is it (the register's picker), or blur a shown one
 
 _DELETE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 _ACCEPT_KEYS = (Qt.Key.Key_A, Qt.Key.Key_Return, Qt.Key.Key_Enter)

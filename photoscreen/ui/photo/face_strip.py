@@ -5,8 +5,8 @@ possible faces first (they need a decision), then the others in the view's Tab o
 (left to right). The strip is fed a :class:`StripState` (the regions and their crops) and
 reports what the person asks for; it never touches the session.
 
-A region is anything a person judges on a photo: a face, a possible face, a face with
-consent on file and, later, text that could identify someone (issue 15). Its ``kind``
+A region is anything a person judges on a photo: a face, a possible face, a face shown
+with consent on the register and, later, writing that could identify someone. Its ``kind``
 decides what the two keys mean (:data:`KEY_MEANINGS`):
 
 - **A** (or Enter): a possible face *is* a face (accepted: it will be blurred); a face

@@ -11,9 +11,10 @@ The view shows what it is given and reports what the user asks for. Edits are si
 :meth:`PhotoView.set_faces`. A moved or resized box stays where the user left it meanwhile.
 
 Keys, when a box is selected (they take priority over window shortcuts only then):
-Delete/Backspace removes it, Shift+C toggles consent on file, A/Enter accepts a possible face,
-D dismisses one, Shift+arrows nudge it, Esc deselects. Tab / Shift+Tab cycle through the
-boxes and, past the last one, move on to the next widget. Esc also cancels drawing.
+Delete/Backspace removes it, Shift+C asks whose face it is (the consent register) or blurs
+a shown face again, A/Enter accepts a possible face, D dismisses one, Shift+arrows nudge it,
+Esc deselects. Tab / Shift+Tab cycle through the boxes and, past the last one, move on to
+the next widget. Esc also cancels drawing.
 The window's own commands call :meth:`PhotoView.accept_possible` and
 :meth:`PhotoView.dismiss_possible` (A and D wherever the focus is: with no possible face
 selected they mean the first one not decided yet), and the zoom methods.

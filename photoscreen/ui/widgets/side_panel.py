@@ -323,8 +323,8 @@ def _faces_text(state: PanelState) -> str:
         parts.append(
             _count(
                 state.faces_with_consent,
-                "face shown (consent on file)",
-                "faces shown (consent on file)",
+                "face shown (consent on the register)",
+                "faces shown (consent on the register)",
             )
         )
     if state.possible_faces:

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 TIMEOUT_S = 300.0
 DRAWN_LINE = "window drawn"
 DETECTOR_LINE = "face detector:"
+WRITING_LINE = "writing detector:"
 
 
 class SelfTestFailed(RuntimeError):
@@ -68,6 +69,7 @@ def _run_in(scratch: Path, out: TextIO, start: float) -> int:
     platform = QGuiApplication.platformName()
     _say(out, f"{DRAWN_LINE} after {time.perf_counter() - start:.2f} s (platform {platform})")
     _say(out, _detector_line())
+    _say(out, _writing_line())
     folder = build_demo_folder(scratch / "sample photos")
     _say(out, f"demo folder made: {len(DEMO_PHOTOS)} files")
     controller = window.controller
@@ -89,6 +91,20 @@ def _detector_line() -> str:
 
     size = len(model_bytes()) / 1e6
     return f"{DETECTOR_LINE} {default_backend().value}, {MODEL_FILE} ({size:.1f} MB)"
+
+
+def _writing_line() -> str:
+    """Whether writing (name labels, plates) can be looked for: its model must be there
+    wherever its package has wheels (Python below 3.13); raises when it is missing."""
+    from photoscreen.core.identifiers import dynamic_model_bytes, writing_problem
+
+    problem = writing_problem()
+    if problem is None:
+        size = len(dynamic_model_bytes()) / 1e6
+        return f"{WRITING_LINE} PP-OCRv4 detection ({size:.1f} MB)"
+    if sys.version_info >= (3, 13):
+        return f"{WRITING_LINE} none on this Python ({problem})"
+    raise SelfTestFailed(problem)
 
 
 def _first_paint_watch(window: Any) -> Callable[[], bool]:
