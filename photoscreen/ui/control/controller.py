@@ -104,7 +104,8 @@ class Controller(QObject, DecisionVerbs):
         self.exporting = False
         self._records_said: str | None = None  # what was said about changed records
         # What another photoscreen saves in the folder (staff, or a manager reviewing).
-        self.outside = OutsideChanges(lambda: self.session, self.refresh_all, self)
+        self._changes = 0  # counts what this window showed changed (see read_all_again)
+        self.outside = OutsideChanges(lambda: self.session, self.read_all_again, self)
         self.folder_opened.connect(lambda _: self.outside.start())
         self.folder_closed.connect(self.outside.stop)
 
@@ -309,12 +310,13 @@ class Controller(QObject, DecisionVerbs):
             self.refresh_photo(photo_hash)
         self._emit_undo()
 
-    def refresh_all(self) -> None:
-        """Re-read every photo's decisions (settings changed, many photos changed)."""
+    def refresh_all(self, entries: list[PhotoEntry] | None = None) -> None:
+        """Re-read every photo's decisions (settings changed, many photos changed);
+        ``entries``: already read (on a worker, see :meth:`read_all_again`)."""
         if self.session is None:
             return
         shown = self.current_entry()
-        for entry in self.session.photos():
+        for entry in self.session.photos() if entries is None else entries:
             self._store_entry(entry)
         self._emit_activities(self.session.activities())
         self.counts_changed.emit(self.model.statuses())
@@ -323,6 +325,29 @@ class Controller(QObject, DecisionVerbs):
         moved = (shown and shown.photo_hash) != (now and now.photo_hash)
         self._show_current(reload=bool(moved))
         self._report_records()
+
+    def read_all_again(self) -> None:
+        """Another photoscreen saved something: read every photo again on a worker (for a
+        big folder that takes longer than the GUI thread may stall), then show them; read
+        again if this window changed something meanwhile (the read may predate it)."""
+        session, started = self.session, self._changes
+        if session is None:
+            return
+
+        def show(entries: list[PhotoEntry]) -> None:
+            if self.session is not session:
+                return
+            if self._changes != started:
+                self.read_all_again()
+            else:
+                self.refresh_all(entries)
+
+        self.workers.run(
+            "session",
+            lambda context: session.photos(),
+            on_result=show,
+            on_error=lambda error: log.info("reading again failed: %s", error.exception),
+        )
 
     def _report_records(self) -> None:
         """Say, once per finding, that the folder's records were changed outside
@@ -345,6 +370,7 @@ class Controller(QObject, DecisionVerbs):
             self._show_current(reload=False)
 
     def _store_entry(self, entry: PhotoEntry) -> None:
+        self._changes += 1
         self._photos[entry.key] = entry
         self.model.update_entry(
             entry.key,

@@ -3,9 +3,10 @@
 A manager may review a folder while staff have it open (``Session.open_to_review``):
 each side then sees the other's work only if it reads the session again. Every
 :data:`INTERVAL_MS` this asks the session whether another photoscreen has saved anything
-(``Session.changed_elsewhere``, one tiny query on the GUI thread) and, only then, has the
-window read every photo again: the manager's queue fills as staff ask, and staff see
-"Approved by …" as the manager answers.
+(``Session.changed_elsewhere``, one tiny query on the GUI thread: about 20 us) and, only
+then, has the window read every photo again, on a worker (``Controller.read_all_again``:
+for a few hundred photos that takes longer than the GUI thread may stall): the manager's
+queue fills as staff ask, and staff see "Approved by …" as the manager answers.
 """
 
 from __future__ import annotations
