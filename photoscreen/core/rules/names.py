@@ -84,7 +84,11 @@ def name_keys(name: str) -> tuple[str, str]:
     """The name's glyph reading and case reading, as compared by :func:`same_person`."""
     # NFKD first: full-width, mathematical, circled and other compatibility forms of a
     # letter ("Ｓａｍ", "𝐒𝐚𝐦") are that letter, whether or not the look-alike list has them.
-    visible = unicodedata.normalize("NFKD", name)
+    # Not for a character the list has: its compatibility form can be another letter
+    # (GREEK CAPITAL LUNATE SIGMA "Ϲ", which reads as C, is a Σ to NFKD), or nothing to
+    # read (a spacing ogonek "˛" is a space and an accent), and then "Ϲara" was not Cara.
+    table = _look_alikes()
+    visible = "".join(ch if ch in table else unicodedata.normalize("NFKD", ch) for ch in name)
     glyph = _read(_skeleton(_skeleton(visible).casefold()))
     case = _read(_skeleton(visible.casefold()))
     return glyph, case

@@ -29,6 +29,7 @@ from photoscreen.core.rules import (
     FaceState,
     PhotoDecisions,
     RegionKind,
+    ReviewRefused,
     Verdict,
     check_review,
 )
@@ -50,6 +51,7 @@ from photoscreen.core.session.face_boxes import (
     new_detections,
     replace_face,
 )
+from photoscreen.core.session.review_only import ReviewOnly, verdict_writes
 from photoscreen.core.session.scan_records import DetectionLike
 from photoscreen.core.session.undo import Change, UndoStack
 from photoscreen.core.settings import CentreSettings
@@ -79,6 +81,7 @@ class DecisionMethods:
     _store: Store
     _undo: UndoStack
     _listeners: list[Listener]
+    review_only: ReviewOnly | None  # opened to review while another has the folder
 
     @property
     def user(self) -> str:
@@ -355,36 +358,75 @@ class DecisionMethods:
     # Review -----------------------------------------------------------------------------
 
     def approve(
-        self, photo_hash: str, reviewer: str, *, note: str = "", pin: str | None = None
+        self,
+        photo_hash: str,
+        reviewer: str,
+        *,
+        note: str = "",
+        pin: str | None = None,
+        seen: PhotoDecisions | None = None,
     ) -> None:
-        """The reviewer lets the photo out (if nothing else blocks it). Not undoable."""
-        self._verdict(photo_hash, Verdict.APPROVED, reviewer, note, pin)
+        """The reviewer lets the photo out (if nothing else blocks it). Not undoable.
+
+        ``seen``: the photo's decisions as the reviewer was shown them; when staff have
+        changed them since (in another photoscreen, say), the verdict is refused
+        (``ReviewRefused``): an approval covers what the reviewer saw."""
+        self._verdict(photo_hash, Verdict.APPROVED, reviewer, note, pin, seen)
 
     def reject(
-        self, photo_hash: str, reviewer: str, *, note: str = "", pin: str | None = None
+        self,
+        photo_hash: str,
+        reviewer: str,
+        *,
+        note: str = "",
+        pin: str | None = None,
+        seen: PhotoDecisions | None = None,
     ) -> None:
         """The reviewer keeps the photo out; only a later approval lets it out."""
-        self._verdict(photo_hash, Verdict.REJECTED, reviewer, note, pin)
+        self._verdict(photo_hash, Verdict.REJECTED, reviewer, note, pin, seen)
+
+    def check_reviewer(self, photo_hash: str, reviewer: str, verdict: Verdict) -> str:
+        """The reviewer's tidied name, or :class:`~photoscreen.core.rules.review.ReviewRefused`
+        when ``reviewer`` may not give ``verdict`` (no name; approving a photo they asked
+        about). Checks no PIN: the window asks this before it asks for the PIN, and a
+        verdict asks it again before checking the PIN, so a refused reviewer never spends
+        a PIN try (nor waits for one)."""
+        with self._store.reading() as conn:
+            return self._reviewer_allowed(conn, photo_hash, reviewer, verdict)
+
+    def _reviewer_allowed(self, conn: Any, photo_hash: str, reviewer: str, verdict: Verdict) -> str:
+        photo = self._require(conn, photo_hash)
+        recorded = self._judged(conn, photo_hash, decisions.snapshot_of(photo))["questions"]
+        return check_review(
+            reviewer=reviewer,
+            asked_by=(*photo.askers, *(q.who for q in recorded)),
+            approving=verdict is Verdict.APPROVED,
+        )
 
     def _verdict(
-        self, photo_hash: str, verdict: Verdict, reviewer: str, note: str, pin: str | None
+        self,
+        photo_hash: str,
+        verdict: Verdict,
+        reviewer: str,
+        note: str,
+        pin: str | None,
+        seen: PhotoDecisions | None,
     ) -> None:
-        self.settings.check_pin(
-            pin,
-            purpose="approve" if verdict is Verdict.APPROVED else "reject",
-            missing="Enter the reviewer PIN to approve or reject a photo.",
-        )
-        with self._store.transaction() as conn:
-            photo = self._require(conn, photo_hash)
-            recorded = self._judged(conn, photo_hash, decisions.snapshot_of(photo))["questions"]
-            name = check_review(
-                reviewer=reviewer,
-                asked_by=(*photo.askers, *(q.who for q in recorded)),
-                approving=verdict is Verdict.APPROVED,
+        self.check_reviewer(photo_hash, reviewer, verdict)
+        with verdict_writes(self.review_only):  # a reviewer's writes: the PIN count, this
+            self.settings.check_pin(
+                pin,
+                purpose="approve" if verdict is Verdict.APPROVED else "reject",
+                missing="Enter the reviewer PIN to approve or reject a photo.",
             )
-            decisions.set_verdict(conn, photo_hash, verdict, name, note.strip(), audit.utc_now())
-            details = {"reviewer": name, "note": note.strip()}
-            audit.record(conn, self.user, verdict.value, photo_hash, details)
+            with self._store.transaction() as conn:
+                # Again inside the write: someone may have asked about it since.
+                name = self._reviewer_allowed(conn, photo_hash, reviewer, verdict)
+                _check_seen(self._require(conn, photo_hash), seen)
+                at = audit.utc_now()
+                decisions.set_verdict(conn, photo_hash, verdict, name, note.strip(), at)
+                details = {"reviewer": name, "note": note.strip()}
+                audit.record(conn, self.user, verdict.value, photo_hash, details)
         self._notify(photo_hash)
 
     # Undo / redo ------------------------------------------------------------------------
@@ -508,6 +550,16 @@ NEEDS_PERSON = (
     "A face is shown only for a person in the consent register: choose whose face it is "
     "(Shift+C) first."
 )
+
+
+def _check_seen(now: PhotoDecisions, seen: PhotoDecisions | None) -> None:
+    """Refuse a verdict on a photo whose staff decisions changed since they were shown."""
+    if seen is not None and decisions.snapshot_of(now) != decisions.snapshot_of(seen):
+        raise ReviewRefused(
+            "This photo was changed after it was shown to you (by staff in the photoscreen "
+            "that has the folder open, or by faces found meanwhile). Look at it again as it "
+            "is now, then approve or reject it."
+        )
 
 
 def _set(**fields: Any) -> Callable[[Any, Snapshot, PhotoDecisions], Snapshot]:

@@ -37,6 +37,7 @@ from photoscreen.core.session.photo_list import (
     list_folder,
     review_queue,
 )
+from photoscreen.core.session.review_only import ReviewOnly
 from photoscreen.core.session.scan_records import FileRecord, stat_or_none
 from photoscreen.core.session.undo import UndoStack
 from photoscreen.core.settings import CentreSettings, Clock, pin_attempts
@@ -55,6 +56,7 @@ from photoscreen.core.storage import (
     export_records,
     locate_session,
     lock_and_open,
+    open_for_review,
     open_store_for_reading,
     records_check,
 )
@@ -96,6 +98,8 @@ class Session(DecisionMethods, LinkMethods):
         self._undo = UndoStack()
         self._listeners: list[Listener] = []
         self._records_found = Findings()
+        self.review_only: ReviewOnly | None = None  # see open_to_review
+        self._data_version = store.data_version()  # see changed_elsewhere
 
     def change_user(self, user: str) -> None:
         """Record decisions from now on under ``user`` (who is at the PC changed); audited.
@@ -172,6 +176,34 @@ class Session(DecisionMethods, LinkMethods):
             session._records_found = records_check.check_on_open(
                 session.records, store, user, session._anchored_db
             )
+        except BaseException:
+            session.close()
+            raise
+        return session
+
+    @classmethod
+    def open_to_review(
+        cls,
+        folder: Path,
+        user: str,
+        holder: LockHolder | None,
+        *,
+        centre_file: Path | None = None,
+        clock: Clock = time.time,
+    ) -> Session:
+        """Open ``folder``, which ``holder`` has open in another photoscreen, to review it:
+        the same session, where only verdicts are saved (see
+        :mod:`~photoscreen.core.session.review_only`); :attr:`review_only` says so."""
+        location = locate_session(Path(folder), create=False)
+        store = open_for_review(location)
+        centre = None if centre_file is None else CentreFile(centre_file)
+        session = cls(location, store, None, tidy_name(user) or "Reviewer", centre, clock)
+        session.review_only = gate = ReviewOnly(holder)
+        store.before_write = gate.check
+        try:
+            session.check_stored_values()
+            records_check.check_head(session.records, store, session._anchored_db)
+            session._records_found = session.records.check_all()  # recorded by the holder
         except BaseException:
             session.close()
             raise
@@ -260,6 +292,14 @@ class Session(DecisionMethods, LinkMethods):
         if found is None and not own:
             return None  # a picture nobody decided anything about
         return replace(found or PhotoDecisions(photo_hash), records_changed=reasons)
+
+    def changed_elsewhere(self) -> bool:
+        """True when another photoscreen (staff, or a manager reviewing beside them) has
+        saved something in this session since the last call, or since it was opened:
+        then read it again (a quick query; the window asks every second or two)."""
+        version = self._store.data_version()
+        changed, self._data_version = version != self._data_version, version
+        return changed
 
     def add_listener(self, listener: Listener) -> None:
         """Call ``listener(photo_hash)`` after every change (None: settings or many photos)."""

@@ -1,6 +1,6 @@
 """The session database and what keeps it honest: the store, its schema and migrations, the
 chained audit trail, decisions as rows, the folder lock, this PC's fallback copy and centre
-file.
+file, and the session shared with a reviewer while staff have it open.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from photoscreen.core.storage.fallback_copy import lock_and_open, open_store, op
 from photoscreen.core.storage.location import SessionLocation, locate_session
 from photoscreen.core.storage.recorded_rules import differs, judged_before
 from photoscreen.core.storage.records_check import Findings, RecordsGuard
+from photoscreen.core.storage.review_access import open_for_review
 from photoscreen.core.storage.session_lock import FolderLock, LockHolder, SessionLocked
 from photoscreen.core.storage.store import Store, read_only_uri
 from photoscreen.core.storage.store_errors import (
@@ -54,6 +55,7 @@ __all__ = [
     "judged_before",
     "locate_session",
     "lock_and_open",
+    "open_for_review",
     "open_store",
     "open_store_for_reading",
     "read_only_uri",

@@ -255,6 +255,20 @@ def migrate(conn: sqlite3.Connection) -> int:
         conn.execute("COMMIT")
 
 
+def shared_schema(conn: sqlite3.Connection) -> int:
+    """The schema of a session another photoscreen has open, which must be this one's:
+    it is never migrated under the other (see ``Store(shared=True)``)."""
+    version = schema_version(conn)
+    check_readable(version)
+    if version != LATEST:
+        raise StoreError(
+            "This folder is open in an older version of photoscreen, so it cannot be "
+            "reviewed from here at the same time. Ask whoever has it open to close it (or "
+            "to update photoscreen there), then open it again."
+        )
+    return version
+
+
 def check_schema(conn: sqlite3.Connection) -> None:
     """Raise :class:`DamagedValue` unless every table has the columns the migrations give
     it (a damaged or edited table definition would otherwise fail later, mid-decision)."""

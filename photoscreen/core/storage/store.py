@@ -51,7 +51,7 @@ from urllib.parse import quote
 from photoscreen.core.basics import shown_name
 from photoscreen.core.storage import audit_chain
 from photoscreen.core.storage.location import DB_NAME
-from photoscreen.core.storage.migrations import check_schema, migrate
+from photoscreen.core.storage.migrations import check_schema, migrate, shared_schema
 
 # The store's errors are this module's too (imported from here throughout): re-exported.
 from photoscreen.core.storage.store_errors import DamagedValue as DamagedValue
@@ -213,7 +213,9 @@ def remove_database(path: Path) -> None:
 class Store:
     """The session database, safe to share between threads of one process."""
 
-    def __init__(self, db_path: Path | None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, db_path: Path | None, *, read_only: bool = False, shared: bool = False
+    ) -> None:
         """Open (creating and migrating) the database at ``db_path``.
 
         ``read_only`` opens a private snapshot of it instead (see the module doc), in which
@@ -227,8 +229,14 @@ class Store:
         with every decision gone. SQLite's own check runs on every open, and any damage
         found later (:func:`is_damage`, :class:`DamagedValue`) is the same plain
         :class:`StoreError`.
+
+        ``shared``: another photoscreen has this database open (the manager reviewing a
+        folder staff have open, :mod:`~photoscreen.core.storage.review_access`): it is
+        neither made nor migrated here, and a schema other than this photoscreen's is
+        refused, since changing it under the other would break that one.
         """
         self._lock = threading.RLock()
+        self._shared = shared
         self.read_only = read_only
         self.path = db_path
         # Called before every write begins; raises to refuse it (see transaction).
@@ -236,7 +244,7 @@ class Store:
         self._private_dir: Path | None = None
         _refuse_empty(db_path)
         try:
-            if not read_only and db_path is not None and not db_path.exists():
+            if not (read_only or shared) and db_path is not None and not db_path.exists():
                 _create(db_path)
             target = self._private_snapshot(db_path) if read_only else db_path
             self._conn = self._connect(target)
@@ -283,7 +291,7 @@ class Store:
             raise DamagedValue(f"its list of tables is unreadable ({error.reason})") from None
         if problems != ["ok"]:
             raise DamagedValue("; ".join(str(p) for p in problems))
-        self.schema_version = migrate(conn)
+        self.schema_version = shared_schema(conn) if self._shared else migrate(conn)
         check_schema(conn)
         audit_chain.watch_writes(conn)
 
@@ -351,6 +359,12 @@ class Store:
         """The connection, for reads only, held by this thread for the block."""
         with self._lock, self._damage_reported():
             yield self._conn
+
+    def data_version(self) -> int:
+        """A number that changes when another connection (another photoscreen) has saved
+        something since this one last looked (SQLite's ``data_version``)."""
+        with self.reading() as conn:
+            return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
     def integrity_ok(self) -> bool:
         """True when SQLite finds the database file intact."""

@@ -30,6 +30,7 @@ from photoscreen.ui.control.current_photo import CurrentPhoto
 from photoscreen.ui.control.folder_opening import FolderOpening, OpenedFolder
 from photoscreen.ui.control.folder_scan import FolderScan, ScannedPhoto
 from photoscreen.ui.control.messages import MessageChannel
+from photoscreen.ui.control.outside_changes import OutsideChanges
 from photoscreen.ui.grid import (
     ALL_PHOTOS,
     REVIEW_FILTER,
@@ -109,11 +110,25 @@ class Controller(QObject, DecisionVerbs):
         self.exporting = False
         self._exports: dict[str, tuple[ExportRecord, ...]] = {}  # picture -> its exports
         self._records_said: str | None = None  # what was said about changed records
+        # What another photoscreen saves in the folder (staff, or a manager reviewing).
+        self._changes = 0  # counts what this window showed changed (see read_all_again)
+        self.outside = OutsideChanges(lambda: self.session, self.read_all_again, self)
+        self.folder_opened.connect(lambda _: self.outside.start())
+        self.folder_closed.connect(self.outside.stop)
 
     # --- folder -------------------------------------------------------------------------
 
-    def open_folder(self, folder: Path, take_over: LockHolder | None = None) -> bool:
+    def open_folder(
+        self,
+        folder: Path,
+        take_over: LockHolder | None = None,
+        *,
+        review_of: LockHolder | None = None,
+    ) -> bool:
         """Start opening ``folder`` (closing the one open); False, with a message, if refused.
+
+        ``review_of``: who has the folder open in another photoscreen; it is opened to
+        review only, beside them (``Session.open_to_review``), in review mode.
 
         The session is opened on a worker (see :mod:`photoscreen.ui.control.folder_opening`):
         ``folder_opened`` follows, or a message saying why the folder could not be opened,
@@ -128,7 +143,7 @@ class Controller(QObject, DecisionVerbs):
             self.messages.warning("Please enter your name first: File > Your name.")
             return False
         opening = FolderOpening(
-            Path(folder), self.settings.user_name, self.settings.centre_file, take_over
+            Path(folder), self.settings.user_name, self.settings.centre_file, take_over, review_of
         )
         self._opening = opening
         self.opening_changed.emit(opening.folder)
@@ -162,7 +177,7 @@ class Controller(QObject, DecisionVerbs):
         self._opening = None
         self.opening_changed.emit(None)
         self.folder_closed.emit()
-        if isinstance(error.exception, SessionLocked) and error.exception.may_be_stale:
+        if isinstance(error.exception, SessionLocked) and error.exception.holder is not None:
             self.folder_locked.emit(opening.folder, error.exception)
         elif isinstance(error.exception, (SessionLocked, *REFUSALS, OSError)):
             self.messages.error(f"The folder could not be opened. {error.exception}")
@@ -179,6 +194,9 @@ class Controller(QObject, DecisionVerbs):
         self._report_records()
         session.add_listener(self._on_session_changed)
         self._load_listing(opened.photos)
+        if session.review_only is not None:
+            self._start_reviewing(session.review_only.notice)
+            return
         self.scan = FolderScan(
             self.workers, session, self._detector_factory, self, self.thumbnail_scale
         )
@@ -201,6 +219,18 @@ class Controller(QObject, DecisionVerbs):
         # loop: all of it in one turn, with the grid's first paint after it, stalled the
         # window for 50-100 ms while the ingest workers started (benchmarks/
         # responsiveness.py); two shorter turns keep it responsive.
+        QTimer.singleShot(0, self, lambda: self._finish_opening(session))
+
+    def _start_reviewing(self, notice: str) -> None:
+        """A folder opened to review only: the photoscreen that has it open reads it (no
+        scan here, it would write); the queue refreshes as that one saves."""
+        assert self.session is not None
+        self.messages.warning(notice)
+        self.folder_opened.emit(self.session.folder)
+        self.title_changed.emit(self.window_title())
+        self._emit_undo()
+        self.set_review_mode(True)
+        session = self.session
         QTimer.singleShot(0, self, lambda: self._finish_opening(session))
 
     def _finish_opening(self, session: Session) -> None:
@@ -257,7 +287,8 @@ class Controller(QObject, DecisionVerbs):
     def window_title(self) -> str:
         user = self.settings.user_name or "no name set"
         where = f"{shown_name(self.session.folder.name)} — " if self.session else ""
-        return f"{where}photoscreen — {user}"
+        reviewing = " (review only)" if self.session and self.session.review_only else ""
+        return f"{where}photoscreen — {user}{reviewing}"
 
     def _load_listing(self, entries: list[PhotoEntry]) -> None:
         # Keyed by an id that survives Qt's strings: a file name need not be text.
@@ -291,17 +322,45 @@ class Controller(QObject, DecisionVerbs):
             self.refresh_photo(photo_hash)
         self._emit_undo()
 
-    def refresh_all(self) -> None:
-        """Re-read every photo's decisions (settings changed, many photos changed)."""
+    def refresh_all(self, entries: list[PhotoEntry] | None = None) -> None:
+        """Re-read every photo's decisions (settings changed, many photos changed);
+        ``entries``: already read (on a worker, see :meth:`read_all_again`)."""
         if self.session is None:
             return
         self._exports = self.session.exports()  # an export may have ended
-        for entry in self.session.photos():
+        shown = self.current_entry()
+        for entry in self.session.photos() if entries is None else entries:
             self._store_entry(entry)
         self._emit_activities(self.session.activities())
         self.counts_changed.emit(self.model.statuses())
-        self._show_current(reload=False)
+        now = self.current_entry()
+        # A photo read since (by another photoscreen) is loaded, not left "still reading".
+        moved = (shown and shown.photo_hash) != (now and now.photo_hash)
+        self._show_current(reload=bool(moved))
         self._report_records()
+
+    def read_all_again(self) -> None:
+        """Another photoscreen saved something: read every photo again on a worker (for a
+        big folder that takes longer than the GUI thread may stall), then show them; read
+        again if this window changed something meanwhile (the read may predate it)."""
+        session, started = self.session, self._changes
+        if session is None:
+            return
+
+        def show(entries: list[PhotoEntry]) -> None:
+            if self.session is not session:
+                return
+            if self._changes != started:
+                self.read_all_again()
+            else:
+                self.refresh_all(entries)
+
+        self.workers.run(
+            "session",
+            lambda context: session.photos(),
+            on_result=show,
+            on_error=lambda error: log.info("reading again failed: %s", error.exception),
+        )
 
     def _report_records(self) -> None:
         """Say, once per finding, that the folder's records were changed outside
@@ -324,6 +383,7 @@ class Controller(QObject, DecisionVerbs):
             self._show_current(reload=False)
 
     def _store_entry(self, entry: PhotoEntry) -> None:
+        self._changes += 1
         self._photos[entry.key] = entry
         self.model.update_entry(
             entry.key,

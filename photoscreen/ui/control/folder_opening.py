@@ -47,20 +47,27 @@ class FolderOpening:
         user: str,
         centre_file: Path | None,
         take_over: LockHolder | None = None,
+        review_of: LockHolder | None = None,
     ) -> None:
         self.folder = Path(folder)
         self._user = user
         self._centre_file = centre_file
         self._take_over = take_over  # a lock the person said is left from a stopped one
+        self.review_of = review_of  # who has it open, when it is opened to review only
         self._lock = threading.Lock()
         self._abandoned = False
         self._unclaimed: OpenedFolder | None = None
 
     def job(self, context: JobContext) -> OpenedFolder:
         """Open the session and list the folder (worker thread)."""
-        session = Session.open(
-            self.folder, self._user, centre_file=self._centre_file, take_over=self._take_over
-        )
+        if self.review_of is not None:
+            session = Session.open_to_review(
+                self.folder, self._user, self.review_of, centre_file=self._centre_file
+            )
+        else:
+            session = Session.open(
+                self.folder, self._user, centre_file=self._centre_file, take_over=self._take_over
+            )
         try:
             photos = session.photos()
             inside = () if has_photos(self.folder) else tuple(subfolders_with_photos(self.folder))

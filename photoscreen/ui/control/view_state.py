@@ -22,6 +22,7 @@ from photoscreen.core.rules import (
     PhotoDecisions,
     PhotoState,
     PhotoStatus,
+    Verdict,
 )
 from photoscreen.core.storage import ExportRecord
 from photoscreen.ui.grid import FaceCount, FileProblem, file_problem
@@ -43,6 +44,7 @@ class PanelState:
     writing_pending: int = 0  # "writing?" regions to cover or leave
     writing_covered: int = 0  # writing that will be covered
     faces_checked_by: str | None = None
+    verdict: str = ""  # "Approved by Morgan on 4 Dec 2026 at 10:42: “fine”", or ""
     faces_looked_for: bool = True  # False until the photo is read and its faces detected
     hidden_data: Sequence[str] | None = None  # None while the file is still being read
     problem: FileProblem | None = None  # why the file cannot be used at all
@@ -129,8 +131,29 @@ def panel_state(
         writing_pending=decisions.pending_writing,
         writing_covered=len(decisions.writing_to_redact),
         faces_checked_by=decisions.faces_checked_by,
+        verdict=verdict_line(decisions),
         hidden_data=hidden_data,
     )
+
+
+def verdict_line(decisions: PhotoDecisions) -> str:
+    """What staff see of the manager's answer: "Approved by Morgan on 4 Dec 2026 at 10:42:
+    “fine to post”" (the time in this PC's time zone); "" when there is none."""
+    if decisions.verdict is None:
+        return ""
+    done = "Approved" if decisions.verdict is Verdict.APPROVED else "Rejected"
+    when = f" on {local_time(decisions.reviewed_at)}" if decisions.reviewed_at else ""
+    note = f": “{decisions.review_note}”" if decisions.review_note else ""
+    return f"{done} by {decisions.reviewer or 'the manager'}{when}{note}"
+
+
+def local_time(iso: str) -> str:
+    """A stored UTC time as "4 Dec 2026 at 10:42" in this PC's time zone."""
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return iso
+    return f"{moment.day} {moment:%b %Y} at {moment:%H:%M}"
 
 
 def face_count(decisions: PhotoDecisions | None) -> FaceCount | None:

@@ -69,7 +69,7 @@ class SettingsDialog(QDialog):
         self.scope.setWordWrap(True)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color:#9b1111;")
+        self.problem.setStyleSheet(_PROBLEM_STYLE)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -177,7 +177,7 @@ class SettingsDialog(QDialog):
             else "Changes apply to this folder."
         )
         if session.centre_problem and not self.problem.text():
-            self.problem.setText(session.centre_problem)
+            self._complain(session.centre_problem)
         selected = self._selected_key()
         self.activity_list.clear()
         for activity in session.activities():
@@ -216,10 +216,20 @@ class SettingsDialog(QDialog):
         if item is not None:  # ready to be renamed by changing a few letters
             self.activity_name.setText(str(item.data(_LABEL)))
 
+    def _tell(self, text: str) -> None:
+        """Say what was done (a setting saved): news, not a problem, so never in red."""
+        self.problem.setStyleSheet(_NEWS_STYLE)
+        self.problem.setText(text)
+
+    def _complain(self, text: str) -> None:
+        """Say why something was not done, in red."""
+        self.problem.setStyleSheet(_PROBLEM_STYLE)
+        self.problem.setText(text)
+
     def _on_message(self, message: Message) -> None:
         # Refusals of the changes made here come back on the message channel.
         if message.level is not Level.INFO:
-            self.problem.setText(message.text)
+            self._complain(message.text)
 
     def _apply(self, change: object) -> bool:
         self.problem.clear()
@@ -237,7 +247,7 @@ class SettingsDialog(QDialog):
     def rename_activity(self) -> None:
         key, label = self._selected_key(), self.activity_name.text()
         if key is None:
-            self.problem.setText("Choose the activity to rename in the list first.")
+            self._complain("Choose the activity to rename in the list first.")
             return
         if self._apply(lambda s: s.settings.rename_activity(key, label)):
             self.activity_name.clear()
@@ -249,7 +259,7 @@ class SettingsDialog(QDialog):
             return
         if blocked or not session.settings.block_lift_needs_pin(key):
             if self._apply(lambda s: s.settings.set_activity_blocked(key, blocked)):
-                self.problem.setText(self._block_news(key, blocked))
+                self._tell(self._block_news(key, blocked))
             return
         # Lifting a block is the manager's decision: it stays blocked until the PIN is given.
         self.blocked_box.setChecked(True)
@@ -267,7 +277,7 @@ class SettingsDialog(QDialog):
         self.pin_prompt = None
         self._apply_with_pin(
             lambda s: s.settings.set_activity_blocked(key, False, pin=pin),
-            lambda: self.problem.setText(self._block_news(key, False)),
+            lambda: self._tell(self._block_news(key, False)),
         )
 
     def _apply_with_pin(self, change: object, succeeded: Callable[[], None]) -> None:
@@ -289,7 +299,7 @@ class SettingsDialog(QDialog):
         for widget in (self.set_pin_button, self.remove_pin_button, self.blocked_box):
             widget.setEnabled(not busy)
         if busy:
-            self.problem.setText("Checking the PIN…")
+            self._tell("Checking the PIN…")
 
     def _label_of(self, key: str) -> str:
         session = self._controller.session
@@ -339,12 +349,12 @@ class SettingsDialog(QDialog):
             s.settings.set_writing(detect=writing)
 
         if self._apply(change):
-            self.problem.setText("Export settings saved.")
+            self._tell("Export settings saved.")
 
     def set_pin(self) -> None:
         new, again = self.new_pin.text(), self.repeat_pin.text()
         if new != again:
-            self.problem.setText("The two new PINs are different. Please type them again.")
+            self._complain("The two new PINs are different. Please type them again.")
             return
         current = self.current_pin.text() or None
         self._apply_with_pin(
@@ -362,7 +372,11 @@ class SettingsDialog(QDialog):
     def _clear_pins(self, done: str) -> None:
         for field in (self.current_pin, self.new_pin, self.repeat_pin):
             field.clear()
-        self.problem.setText(done)
+        self._tell(done)
+
+
+_PROBLEM_STYLE = "color:#9b1111;"
+_NEWS_STYLE = "color:#1b5e20;"
 
 
 def _pin_state_text(has_pin: bool, renew: bool) -> str:

@@ -11,7 +11,7 @@ manager until each question is answered.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
@@ -55,6 +55,9 @@ class ReviewPanel(QFrame):
         self.setMaximumWidth(380)
         self.pin_required = False
         self.pin_prompt: PinPrompt | None = None
+        # Asked before the PIN prompt: why this reviewer may not give this verdict (they
+        # asked about the photo), or None. Set by the window's wiring.
+        self.reviewer_check: Callable[[Verdict, str], str | None] | None = None
         self._current: ReviewState | None = None
         self.reviewer = QLineEdit()
         self.reviewer.setPlaceholderText("Reviewer's name")
@@ -80,6 +83,10 @@ class ReviewPanel(QFrame):
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color:#9b1111;")
+        # What the last verdict did, kept while the next photo is shown (never in red).
+        self.confirmation = QLabel()
+        self.confirmation.setWordWrap(True)
+        self.confirmation.setStyleSheet("color:#1b5e20; font-weight:bold;")
         leave = QPushButton("Back to tagging photos")
         leave.clicked.connect(self.leave_clicked)
         self._lay_out(leave)
@@ -93,9 +100,10 @@ class ReviewPanel(QFrame):
         who.addWidget(QLabel("Reviewer:"))
         who.addWidget(self.reviewer, 1)
         layout.addLayout(who)
+        layout.addWidget(self.confirmation)
         layout.addWidget(self.queue_title)
         layout.addWidget(self.queue)
-        box = QGroupBox("This photo")
+        self.photo_box = box = QGroupBox("This photo")
         inner = QVBoxLayout(box)
         inner.setContentsMargins(4, 4, 4, 4)
         inner.addWidget(self.photo_label)
@@ -117,6 +125,7 @@ class ReviewPanel(QFrame):
             row.setData(Qt.ItemDataRole.UserRole, item.photo_id)
             self.queue.addItem(row)
         count = len(items)
+        self._show_box()
         self.queue_title.setText(
             "No photos are waiting for review."
             if not count
@@ -129,6 +138,7 @@ class ReviewPanel(QFrame):
         self.problem.clear()
         self.approve_button.setEnabled(state is not None)
         self.reject_button.setEnabled(state is not None)
+        self._show_box()
         if state is None:
             self.photo_label.setText("Choose a photo from the list above.")
             return
@@ -152,6 +162,10 @@ class ReviewPanel(QFrame):
             if self.queue.item(row).data(Qt.ItemDataRole.UserRole) == state.photo_id:
                 self.queue.setCurrentRow(row)
 
+    def _show_box(self) -> None:
+        # Nothing waits and nothing is chosen: no verdict buttons over an empty queue.
+        self.photo_box.setVisible(self._current is not None or self.queue.count() > 0)
+
     def show_problem(self, text: str) -> None:
         """Why the last verdict was not recorded (shown under the buttons)."""
         self.problem.setText(text)
@@ -166,6 +180,10 @@ class ReviewPanel(QFrame):
         if verdict is Verdict.REJECTED and not note:
             self.show_problem("Please write a note saying why, so staff know.")
             return
+        refused = None if self.reviewer_check is None else self.reviewer_check(verdict, reviewer)
+        if refused is not None:
+            self.show_problem(refused)  # before the PIN prompt: no PIN typed in vain
+            return
         if not self.pin_required:
             self._emit(verdict, reviewer, note, None)
             return
@@ -176,11 +194,13 @@ class ReviewPanel(QFrame):
     def _emit(self, verdict: Verdict, reviewer: str, note: str, pin: str | None) -> None:
         self.pin_prompt = None
         self.problem.clear()
+        self.confirmation.clear()
         self.verdict_given.emit(verdict, reviewer, note, pin)
 
-    def verdict_recorded(self) -> None:
-        """The controller stored the verdict: clear the note for the next photo."""
+    def verdict_recorded(self, confirmation: str) -> None:
+        """The controller stored the verdict: say so, and clear the note for the next photo."""
         self.note.clear()
+        self.confirmation.setText(confirmation)
 
     def _on_queue_item(self, item: QListWidgetItem) -> None:
         self.photo_chosen.emit(str(item.data(Qt.ItemDataRole.UserRole)))

@@ -283,12 +283,14 @@ class SidePanel(QFrame):
     def _show_decisions(self, state: PanelState) -> None:
         self.exclude_button.setChecked(state.excluded)
         self.unclothed_button.setChecked(state.unclothed)
+        lines = []
         if state.questions:
-            self.flag_label.setText(f"Sent to the manager:<br>{asked_html(state.questions)}")
-        else:
-            self.flag_label.clear()
+            lines.append(f"Sent to the manager:<br>{asked_html(state.questions)}")
+        if state.verdict:
+            lines.append(f"<b>{escape(state.verdict)}</b>")  # the manager's answer
+        self.flag_label.setText("<br>".join(lines))
         # An empty line would leave a gap under the buttons.
-        self.flag_label.setVisible(bool(state.questions))
+        self.flag_label.setVisible(bool(lines))
 
     def _on_other_activity(self, index: int) -> None:
         key = self.other_activities.itemData(index)

@@ -123,24 +123,42 @@ class Interactions(QObject):
         self._controller.open_folder(folder)
 
     def ask_open_anyway(self, folder: Path, locked: SessionLocked) -> None:
-        """The folder's lock may be left from a photoscreen that stopped: say who holds it,
-        and open the folder anyway if the person says that one is not running."""
+        """Another photoscreen has the folder open: say who, and offer to open it to review
+        only (beside them: approving and rejecting); when that one may have stopped, also
+        to open it anyway (taking its lock over)."""
+        stale = locked.may_be_stale
         question = QMessageBox(
             QMessageBox.Icon.Question,
-            "Folder open elsewhere?",
-            f"{locked}\n\nIf photoscreen is still open there, close it there first: two "
-            "people working on the same photos at once would overwrite each other's "
-            "decisions. Opening anyway means the other photoscreen saves nothing more.",
+            "Folder open elsewhere",
+            f"{locked}\n\nThe manager can open it now to review the photos staff asked "
+            "about: approve or reject them here while staff go on working there."
+            + (
+                "\n\nIf photoscreen is still open there, do not open it anyway: two people "
+                "working on the same photos at once would overwrite each other's decisions. "
+                "Opening anyway means the other photoscreen saves nothing more."
+                if stale
+                else ""
+            ),
             QMessageBox.StandardButton.NoButton,
             self._window,
         )
-        anyway = question.addButton(
-            "The other photoscreen is not running: open anyway", QMessageBox.ButtonRole.AcceptRole
+        review = question.addButton(
+            "Open to review only (approve or reject)", QMessageBox.ButtonRole.AcceptRole
         )
+        anyway = None
+        if stale:
+            anyway = question.addButton(
+                "The other photoscreen is not running: open anyway",
+                QMessageBox.ButtonRole.DestructiveRole,
+            )
         question.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
+        question.setDefaultButton(review)
 
         def answered() -> None:
-            if question.clickedButton() is anyway:
+            chosen = question.clickedButton()
+            if chosen is review:
+                self._controller.open_folder(folder, review_of=locked.holder)
+            elif anyway is not None and chosen is anyway:
                 self._controller.open_folder(folder, take_over=locked.holder)
 
         question.finished.connect(answered)
@@ -188,8 +206,16 @@ class Interactions(QObject):
         self._show(prompt)
 
     def show_export(self) -> None:
-        if self._controller.session is None:
+        session = self._controller.session
+        if session is None:
             self._controller.messages.info("Open a folder of photos first.")
+            return
+        if session.review_only is not None:
+            self._controller.messages.info(
+                "Export from the photoscreen that has this folder open "
+                f"({session.review_only.who}), or open the folder again once it is closed "
+                "there."
+            )
             return
         if self.export_runner.running:
             self._show_running_export()

@@ -137,8 +137,9 @@ def _wire_review(w: MainWindow) -> None:
     review.state_changed.connect(panel.show_photo)
     review.pin_required_changed.connect(lambda needed: setattr(panel, "pin_required", needed))
     review.verdict_recorded.connect(panel.verdict_recorded)
-    review.verdict_recorded.connect(lambda: _remember_reviewer(w))
+    review.verdict_recorded.connect(lambda _: _remember_reviewer(w))
     review.verdict_refused.connect(panel.show_problem)
+    panel.reviewer_check = review.reviewer_problem
     panel.photo_chosen.connect(c.select)
     panel.verdict_given.connect(review.give_verdict)
     panel.leave_clicked.connect(lambda: c.set_review_mode(False))

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from photoscreen.core.rules.policy import PhotoState
+from photoscreen.core.rules.policy import PhotoState, Verdict
 from photoscreen.core.rules.review import ReviewRefused
 from photoscreen.core.session.folder_session import DecisionError, Session
+from photoscreen.core.settings import pin_attempts
 from photoscreen.core.workflows.export import export_photos
 from tests.helpers.session_fixtures import make_ready, scan, write_photo
 
@@ -213,3 +214,24 @@ def test_nobody_who_asked_may_approve(folder: Path, digest: str, reviewer: str) 
             session.approve(digest, reviewer, pin=PIN)
         session.approve(digest, "Sam", pin=PIN, note="both answered")
         assert session.status(digest).exportable
+
+
+@pytest.mark.parametrize("reviewer", ["Bob", "bob", "Вob", "BOB."])
+@pytest.mark.parametrize("pin", [PIN, "000000", None])
+def test_an_asker_is_refused_before_the_pin_is_tried(
+    folder: Path, digest: str, reviewer: str, pin: str | None
+) -> None:
+    """Whatever PIN comes with it (right, wrong, none), an asker's approval is refused
+    for being the asker, and no PIN try is spent or counted: the check comes first."""
+    with Session.open(folder, "Bob") as session:
+        session.flag_for_review(digest, "not sure")
+        with pytest.raises(ReviewRefused, match="asked the manager about this photo"):
+            session.check_reviewer(digest, reviewer, Verdict.APPROVED)
+        with pytest.raises(ReviewRefused, match="asked the manager about this photo"):
+            session.approve(digest, reviewer, pin=pin)
+        with session.store.reading() as conn:
+            assert pin_attempts.read(conn).failures == 0
+        assert session.check_reviewer(digest, " Morgan ", Verdict.APPROVED) == "Morgan"
+        # Rejecting keeps the photo out, so an asker may reject it (with the PIN).
+        assert session.check_reviewer(digest, reviewer, Verdict.REJECTED)
+        assert session.status(digest).state is PhotoState.AWAITING_REVIEW

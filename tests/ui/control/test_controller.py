@@ -124,9 +124,16 @@ def test_a_second_window_cannot_open_a_folder_in_use(qtbot, window, make_window)
     assert "Opening photos" in other.scan_label.text()  # the open runs on a worker
     qtbot.waitUntil(lambda: not other.controller.opening)
     assert other.controller.session is None
-    assert "could not be opened" in other.message_bar.text
-    assert "Sam Staff" in other.message_bar.text  # who has it open
+    # The window says who has it open, and offers only to open it to review beside them.
+    question = other.interactions.dialog
+    assert "Sam Staff" in question.text()
+    choices = [b.text() for b in question.buttons()]
+    assert not any("open anyway" in c for c in choices)
+    assert any("review only" in c for c in choices)
     assert other.scan_label.text() == ""
+    next(b for b in question.buttons() if b.text() == "Cancel").click()
+    qtbot.waitUntil(lambda: other.interactions.dialog is None)
+    assert other.controller.session is None
 
 
 def test_dropping_a_folder_opens_it(qtbot, make_window, tmp_path):

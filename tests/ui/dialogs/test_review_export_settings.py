@@ -445,7 +445,8 @@ def test_the_manager_sees_every_question_with_its_note(qtbot, window):
     assert "Is the logo all right?" in shown and "Child not on the consent list" in shown
     panel.reviewer.setText("BOB")
     qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "someone else must approve" in window.message_bar.text)
+    # Said under the verdict buttons, at once (before any PIN), and only there.
+    assert "someone else must approve" in panel.problem.text()
     assert _entry(window, "IMG_1.jpg").state is PhotoState.AWAITING_REVIEW
 
 
