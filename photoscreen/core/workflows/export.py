@@ -368,9 +368,10 @@ class _ExportJob:
         return ()
 
     def withhold_listed(self, entry: PhotoEntry) -> None:
-        """A file the listing shows not ready: withheld, with the register's reasons too."""
+        """A file the listing shows not ready: withheld, with the register's reasons too
+        (asked again now; the listing's already hold what it held then: each said once)."""
         found = () if entry.decisions is None else self.consent.reasons(entry.decisions)
-        self._withhold(entry.path, *entry.reasons, *found)
+        self._withhold(entry.path, *dict.fromkeys((*entry.reasons, *found)))
 
     def _withhold(self, path: Path, *reasons: str) -> None:
         self.summary.withheld.append(WithheldPhoto(path, tuple(reasons)))

@@ -152,12 +152,12 @@ class ExportDialog(QDialog):
         self.summary_text = QTextBrowser()
         self.open_folder_button = QPushButton("Open the folder")
         self.open_folder_button.clicked.connect(self._open_destination)
-        close = QPushButton("Close")
-        close.clicked.connect(self.accept)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.accept)
         layout = QVBoxLayout(page)
         layout.addWidget(self.summary_title)
         layout.addWidget(self.summary_text, 1)
-        layout.addLayout(_buttons(self.open_folder_button, close))
+        layout.addLayout(_buttons(self.open_folder_button, self.close_button))
         return page
 
     # --- flow ---------------------------------------------------------------------------
@@ -195,6 +195,9 @@ class ExportDialog(QDialog):
         self.hide()  # Qt applies a new modality when the window is shown again
         self.setWindowModality(Qt.WindowModality.NonModal)
         self.show()
+        # Shown again, it must have the keyboard again (Esc asks to stop, Return...).
+        self.activateWindow()
+        self.cancel_button.setFocus()
 
     def _cancel(self) -> None:
         self.cancel_button.setEnabled(False)
@@ -258,13 +261,20 @@ class ExportDialog(QDialog):
         self.summary = summary
         self.summary_title.setText(summary_title(summary))
         self.summary_text.setHtml(summary_html(summary))
-        self.pages.setCurrentIndex(2)
+        self._show_summary()
 
     def _on_failed(self, why: str) -> None:
         self._close_stop_question()
         self.summary_title.setText(f"<b>The export stopped.</b> {escape(why)}")
         self.summary_text.clear()
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        """The last page, with the keyboard on Close (Esc and Return close it too)."""
         self.pages.setCurrentIndex(2)
+        self.close_button.setDefault(True)
+        self.activateWindow()
+        self.close_button.setFocus()
 
     def _open_destination(self) -> None:
         if self.summary is not None:
