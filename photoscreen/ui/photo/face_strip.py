@@ -124,8 +124,13 @@ def strip_order(regions: Sequence[Region]) -> list[Region]:
     return waiting + [r for r in regions if r not in waiting]
 
 
-def header_text(regions: Sequence[Region], looked_at: frozenset[str]) -> str:
-    """The line above the crops: what is left to do, and the two keys."""
+def header_text(
+    regions: Sequence[Region], looked_at: frozenset[str], *, photo: bool = True
+) -> str:
+    """The line above the crops: what is left to do, and the two keys (nothing when no
+    photo is on screen: there is no box to miss)."""
+    if not photo:
+        return ""
     if not regions:
         return "No face boxes on this photo. Missed a face? B draws a box around it."
     waiting = sum(1 for r in regions if r.kind in (KIND_POSSIBLE, KIND_TEXT))
@@ -160,7 +165,7 @@ class FaceStrip(QWidget):
         self._order: list[Region] = []
         self._looked_at: set[str] = set()
         self._updating = False
-        self.header.setText(header_text((), frozenset()))
+        self.header.setText(header_text((), frozenset(), photo=False))
 
     # -- what is shown -------------------------------------------------------------
     def set_state(self, state: StripState) -> None:
@@ -190,6 +195,10 @@ class FaceStrip(QWidget):
         finally:
             self._updating = False
 
+    def _header(self) -> str:
+        has_photo = self._state.photo_key is not None
+        return header_text(self._order, frozenset(self._looked_at), photo=has_photo)
+
     def regions(self) -> list[Region]:
         """The regions in the strip's order."""
         return list(self._order)
@@ -218,7 +227,7 @@ class FaceStrip(QWidget):
         finally:
             self._updating = False
         self.set_current(current_id)
-        self.header.setText(header_text(self._order, frozenset(self._looked_at)))
+        self.header.setText(self._header())
 
     def _show_item(self, item: QListWidgetItem, region: Region) -> None:
         seen = region.id in self._looked_at
@@ -264,7 +273,7 @@ class FaceStrip(QWidget):
         """The first crop not looked at yet becomes current and its box is shown."""
         waiting = next((r for r in self._order if r.id not in self._looked_at), None)
         if waiting is None:
-            self.header.setText(header_text(self._order, frozenset(self._looked_at)))
+            self.header.setText(self._header())
             return
         self.set_current(waiting.id)
         self.chosen.emit(waiting.id)

@@ -214,11 +214,11 @@ class PhotoView(ZoomableView):
         """Show no photo, only ``message`` (for example why a photo cannot be shown)."""
         self.cancel_drawing()
         self.hide_note()
-        self.set_faces([])
         self.set_preview(None)
         self._photo.setPixmap(QPixmap())
         self.set_content_rect(QRectF())
         self._standing_in = False
+        self.set_faces([])  # after the photo went: the face strip then shows no photo
         # Nothing to scroll over: without this the last photo's zoom and scene size left
         # scrollbars around a message or an empty view.
         self._show_scrollbars(False)
@@ -287,7 +287,7 @@ class PhotoView(ZoomableView):
         }
         self._crops_key = self._photo_key
         self._crops = {(r.id, r.box): crops[r.id] for r in regions}
-        return StripState(self._photo_key, regions, crops)
+        return StripState(self._photo_key if self.has_photo() else None, regions, crops)
 
     def face_ids(self) -> list[str]:
         """The ids of the boxes shown, in Tab order (left to right)."""

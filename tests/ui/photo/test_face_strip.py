@@ -125,6 +125,7 @@ def test_looked_at_is_kept_across_updates_and_forgotten_on_another_photo(strip):
 
 def test_header_says_what_is_left(strip):
     assert "B draws a box" in header_text((), frozenset())
+    assert header_text((), frozenset(), photo=False) == ""  # no photo: no box to miss
     regions = _regions(KIND_POSSIBLE, KIND_FACE)
     assert header_text(regions, frozenset()).startswith("1 possible to decide · 0 of 2")
     assert "C: faces checked" in header_text(_regions(KIND_FACE), frozenset({"0"}))
@@ -304,3 +305,11 @@ def test_a_writing_crop_is_covered_with_a_and_left_with_d(strip):
     QTest.keyClick(strip.crops, Qt.Key.Key_D)
     assert said[0] == ("accepted", "1") and ("dismissed", "2") in said
     assert header_text(strip.regions(), frozenset()).startswith("2 possible to decide")
+
+
+def test_with_no_photo_on_screen_the_strip_says_nothing_of_missed_faces(qtbot, window):
+    """Under "No photo chosen" there is no box to miss: the strip is empty and silent."""
+    strip = window.face_strip
+    qtbot.waitUntil(lambda: "B draws a box" in strip.header.text() or bool(strip.regions()))
+    window.photo_view.clear("No photo chosen")
+    assert strip.header.text() == "" and strip.regions() == []
