@@ -48,9 +48,6 @@ _TIFF_WIDTH, _TIFF_LENGTH = 256, 257
 _DECODER_TURNS = frozenset({"tiff", "heif"})
 # Formats whose orientation metadata is never used (see the module docstring).
 _METADATA_IGNORED = frozenset({"heif", "gif"})
-# Candidate factors tried for one reduced size (only a decode a few pixels wide has more
-# than a handful).
-_FACTORS_TRIED = 64
 
 Pixels = npt.NDArray[np.uint8]
 
@@ -168,13 +165,16 @@ def _stored_size(image: Image.Image, fmt: str) -> tuple[int, int]:
 def _reduced_by_whole_factor(full: tuple[int, int], got: tuple[int, int]) -> bool:
     """Whether ``got`` is ``full`` divided by one whole factor, each side rounded up
     (as libjpeg's DCT scaling and Pillow's ``reduce`` give)."""
-    (full_w, full_h), (width, height) = full, got
-    if (width, height) == (full_w, full_h):
+    if got == full:
         return True
-    if not (0 < width <= full_w and 0 < height <= full_h):
-        return False
-    # width == ceil(full_w / f)  <=>  full_w / width <= f < full_w / (width - 1)
-    first = -(-full_w // width)
-    last = (full_w - 1) // (width - 1) if width > 1 else first + _FACTORS_TRIED
-    last = min(last, first + _FACTORS_TRIED)
-    return any(-(-full_h // factor) == height for factor in range(first, last + 1))
+    low, high = 1, None
+    for whole, side in zip(full, got, strict=True):
+        if not 0 < side <= whole:
+            return False
+        # side == ceil(whole / f)  <=>  whole / side <= f < whole / (side - 1)
+        low = max(low, -(-whole // side))
+        if side > 1:
+            bound = (whole - 1) // (side - 1)
+            high = bound if high is None else min(high, bound)
+    # A side reduced to 1 pixel allows any factor from its own length up.
+    return high is None or low <= high

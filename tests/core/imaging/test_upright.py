@@ -140,3 +140,27 @@ def test_damaged_png_picture_data_is_not_taken_for_a_png_without_exif() -> None:
     data[idat + 10 : idat + 40] = b"\x55" * 30
     with pytest.raises(UnreadablePhoto, match="damaged"):
         probe_photo(bytes(data))
+
+
+@given(
+    width=st.integers(1, 5000),
+    height=st.integers(1, 5000),
+    factor=st.integers(1, 6000),
+    turned=st.booleans(),
+)
+def test_any_whole_factor_reduction_is_taken_and_other_sizes_are_not(
+    width: int, height: int, factor: int, turned: bool
+) -> None:
+    """A decode reduced by one whole factor (each side rounded up, as libjpeg and Pillow's
+    reduce give) is the picture, however far, down to one pixel a side; a size no single
+    factor gives is not."""
+    frame = Upright(width, height, 6 if turned else 1, False)
+    reduced = np.zeros((-(-height // factor), -(-width // factor), 3), np.uint8)
+    frame.check(reduced)
+    wider = np.zeros((reduced.shape[0], reduced.shape[1] + 1, 3), np.uint8)
+    if not any(
+        -(-width // f) == wider.shape[1] and -(-height // f) == wider.shape[0]
+        for f in range(1, max(width, height) + 1)
+    ):
+        with pytest.raises(GeometryMismatch):
+            frame.check(wider)
