@@ -310,41 +310,42 @@ def summary_title(summary: ExportSummary) -> str:
 
 def summary_html(summary: ExportSummary) -> str:
     """Every photo's outcome: written (new name), left out (why), failed (why)."""
-    parts = []
-    if summary.failed:
-        parts.append("<h3>Could not be saved</h3><ul>")
-        parts += [
-            f"<li>{escape(shown_name(f.source.name))}: {escape(f.reason)}</li>"
-            for f in summary.failed
-        ]
-        parts.append("</ul>")
-    if summary.withheld:
-        parts.append("<h3>Left out</h3><ul>")
-        for held in summary.withheld:
-            why = "; ".join(held.reasons)
-            parts.append(f"<li>{escape(shown_name(held.source.name))}: {escape(why)}</li>")
-        parts.append("</ul>")
-    if summary.written:
-        parts.append("<h3>Saved</h3><ul>")
-        parts += [
-            f"<li>{escape(w.name)} (from {escape(shown_name(w.source.name))})</li>"
-            for w in summary.written
-        ]
-        parts.append("</ul>")
-    if summary.not_reached:
-        parts.append("<h3>Not exported yet: the export was stopped before them</h3><ul>")
-        parts += [f"<li>{escape(shown_name(p.name))}</li>" for p in summary.not_reached]
-        parts.append("</ul>")
-    if summary.already:
-        parts.append("<h3>Exported before, not saved again</h3><ul>")
-        parts += [
-            f"<li>{escape(shown_name(a.source.name))}: {escape(a.sentence)}</li>"
-            for a in summary.already
-        ]
-        parts.append("</ul>")
+    name = shown_name
+    parts = [
+        _listed(
+            "Could not be saved",
+            [f"{escape(name(f.source.name))}: {escape(f.reason)}" for f in summary.failed],
+        ),
+        _listed(
+            "Left out",
+            [
+                f"{escape(name(held.source.name))}: {escape('; '.join(held.reasons))}"
+                for held in summary.withheld
+            ],
+        ),
+        _listed(
+            "Saved",
+            [f"{escape(w.name)} (from {escape(name(w.source.name))})" for w in summary.written],
+        ),
+        _listed(
+            "Not exported yet: the export was stopped before them",
+            [escape(name(p.name)) for p in summary.not_reached],
+        ),
+        _listed(
+            "Exported before, not saved again",
+            [f"{escape(name(a.source.name))}: {escape(a.sentence)}" for a in summary.already],
+        ),
+    ]
     for copy, first in summary.duplicates:
         parts.append(
-            f"<p>{escape(shown_name(copy.name))} was skipped: the same picture as "
-            f"{escape(shown_name(first.name))}.</p>"
+            f"<p>{escape(name(copy.name))} was skipped: the same picture as "
+            f"{escape(name(first.name))}.</p>"
         )
     return "".join(parts) or "<p>Nothing was exported.</p>"
+
+
+def _listed(title: str, lines: list[str]) -> str:
+    """A titled list of already-escaped lines; nothing when there are none."""
+    if not lines:
+        return ""
+    return f"<h3>{title}</h3><ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
