@@ -27,10 +27,14 @@ from photoscreen.ui.control import view_state as photo_state
 from photoscreen.ui.control.app_settings import AppSettings
 from photoscreen.ui.control.controller_verbs import REFUSALS, DecisionVerbs, report_refusal
 from photoscreen.ui.control.current_photo import CurrentPhoto
-from photoscreen.ui.control.folder_opening import FolderOpening, OpenedFolder
-from photoscreen.ui.control.folder_scan import FolderScan, ScannedPhoto
 from photoscreen.ui.control.messages import MessageChannel
-from photoscreen.ui.control.outside_changes import OutsideChanges
+from photoscreen.ui.folder import (
+    FolderOpening,
+    FolderScan,
+    OpenedFolder,
+    OutsideChanges,
+    ScannedPhoto,
+)
 from photoscreen.ui.grid import (
     ALL_PHOTOS,
     REVIEW_FILTER,
@@ -130,7 +134,7 @@ class Controller(QObject, DecisionVerbs):
         ``review_of``: who has the folder open in another photoscreen; it is opened to
         review only, beside them (``Session.open_to_review``), in review mode.
 
-        The session is opened on a worker (see :mod:`photoscreen.ui.control.folder_opening`):
+        The session is opened on a worker (see :mod:`photoscreen.ui.folder.folder_opening`):
         ``folder_opened`` follows, or a message saying why the folder could not be opened,
         or ``folder_locked`` when another photoscreen's lock may be left from one that
         stopped (opened again with ``take_over`` if the person says so).

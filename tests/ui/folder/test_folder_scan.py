@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from photoscreen.core.workflows.ingest_schedule import IngestQueue
-from photoscreen.ui.control import folder_scan
-from photoscreen.ui.control.folder_scan import FolderScan
+from photoscreen.ui.folder import folder_scan
+from photoscreen.ui.folder.folder_scan import FolderScan
 
 PATHS = [Path(f"IMG_{i:04d}.jpg") for i in range(12)]
 
