@@ -120,15 +120,15 @@ def scanned(controller: Any) -> bool:
 def decide_like_staff(controller: Any) -> None:
     """Tag the sample photos so the grid shows every kind of badge."""
     plan: dict[str, Callable[[], None]] = {
-        "IMG_2041.JPG": lambda: controller.set_activity("story_time"),
-        "IMG_2044.JPG": lambda: controller.set_activity("swimming"),
-        "IMG_2048.JPG": controller.toggle_exclude,
-        MUSIC: lambda: controller.set_activity("music_and_movement"),
+        "IMG_2041.JPG": lambda: controller.verbs.set_activity("story_time"),
+        "IMG_2044.JPG": lambda: controller.verbs.set_activity("swimming"),
+        "IMG_2048.JPG": controller.verbs.toggle_exclude,
+        MUSIC: lambda: controller.verbs.set_activity("music_and_movement"),
         CAT: lambda: (
-            controller.set_activity("stay_and_play"),
-            controller.faces_checked_and_next(),
+            controller.verbs.set_activity("stay_and_play"),
+            controller.verbs.faces_checked_and_next(),
             controller.select(CAT),
-            controller.flag_for_review(REVIEW_NOTE),
+            controller.verbs.flag_for_review(REVIEW_NOTE),
         ),
     }
     ready = {
@@ -139,8 +139,8 @@ def decide_like_staff(controller: Any) -> None:
     }
     for name, activity in ready.items():
         controller.select(name)
-        controller.set_activity(activity)
-        controller.faces_checked_and_next()
+        controller.verbs.set_activity(activity)
+        controller.verbs.faces_checked_and_next()
     for name, decide in plan.items():
         controller.select(name)
         decide()
@@ -170,18 +170,18 @@ def tour(window: Any, folder: Path, export_to: Path, camera: Camera) -> Iterator
     c.select(MUSIC)
     yield Wait("the music photo with its faces", lambda: len(view.face_ids()) >= 5)
     first, second = view.face_ids()[:2]
-    c.toggle_consent(first)  # this child's parents gave consent
+    c.verbs.toggle_consent(first)  # this child's parents gave consent
     yield pause(0.5)
     view.setFocus()
     view.select_face(second)
     yield pause(0.5)
     camera.shoot("03-photo-face-boxes")
 
-    c.toggle_preview()
+    c.verbs.toggle_preview()
     yield Wait("the redaction preview", view.is_previewing, 60)
     yield pause(0.5)
     camera.shoot("04-redaction-preview")
-    c.toggle_preview()
+    c.verbs.toggle_preview()
 
     c.set_review_mode(True)
     c.select(CAT)
@@ -247,10 +247,10 @@ def decide_the_rest(controller: Any) -> None:
         controller.select(entry.key)
         for face in entry.decisions.faces if entry.decisions else ():
             if face.state is FaceState.POSSIBLE_PENDING:
-                controller.accept_possible(str(face.id))
+                controller.verbs.accept_possible(str(face.id))
         if entry.decisions is not None and entry.decisions.activity is None:
-            controller.set_activity("stay_and_play")
-        controller.faces_checked_and_next()
+            controller.verbs.set_activity("stay_and_play")
+        controller.verbs.faces_checked_and_next()
 
 
 def export(window: Any, export_to: Path, camera: Camera) -> Iterator[Wait]:

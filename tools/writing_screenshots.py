@@ -53,9 +53,9 @@ def tour(window: Any, folder: Path, camera: Any) -> Iterator[Any]:
     yield pause(2.0)
     camera.shoot("16-writing-found")
     for face_id in list(view.face_ids()):
-        c.accept_possible(face_id)
+        c.verbs.accept_possible(face_id)
     yield pause(0.5)
-    c.toggle_preview()
+    c.verbs.toggle_preview()
     yield Wait("the export preview", view.is_previewing, 60)
     yield pause(3.0)
     camera.shoot("17-writing-covered")

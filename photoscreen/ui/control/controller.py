@@ -14,44 +14,43 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from photoscreen.core.basics import name_key, shown_name
-from photoscreen.core.imaging import ThumbnailStore
-from photoscreen.core.rules import Activity, PhotoState, needs_staff, photo_status
+from photoscreen.core.basics import shown_name
+from photoscreen.core.rules import Activity, photo_status
 from photoscreen.core.session import PhotoEntry, Session, SessionLocked
-from photoscreen.core.storage import ExportRecord, LockHolder
-from photoscreen.core.workflows import exported_before
+from photoscreen.core.storage import LockHolder
 from photoscreen.ui.control import view_state as photo_state
 from photoscreen.ui.control.app_settings import AppSettings
 from photoscreen.ui.control.controller_verbs import REFUSALS, DecisionVerbs, report_refusal
 from photoscreen.ui.control.current_photo import CurrentPhoto
+from photoscreen.ui.control.grid_feed import GridFeed
 from photoscreen.ui.control.messages import MessageChannel
-from photoscreen.ui.folder import (
-    FolderOpening,
-    FolderScan,
-    OpenedFolder,
-    OutsideChanges,
-    ScannedPhoto,
-)
+from photoscreen.ui.control.navigation import GridNavigation
+from photoscreen.ui.control.photo_rows import PhotoRows
+from photoscreen.ui.folder import FolderOpening, FolderScan, OpenedFolder, OutsideChanges
 from photoscreen.ui.grid import (
     ALL_PHOTOS,
     REVIEW_FILTER,
-    GridEntry,
     PhotoGridModel,
     Roles,
     StatusFilter,
     StatusFilterProxy,
     file_problem,
 )
-from photoscreen.ui.threads import JobError, Workers, quick_grid_thumbnail, stored_grid_thumbnail
+from photoscreen.ui.threads import JobError, Workers
 
 log = logging.getLogger(__name__)
 
 
-class Controller(QObject, DecisionVerbs):
-    """Holds the session and the state of the window; the one place decisions are made."""
+class Controller(QObject):
+    """Holds the session and the state of the window; the one place decisions are made.
+
+    Its parts: :attr:`rows` (the folder's photos as the grid shows them), :attr:`feed`
+    (the folder's reading and the grid's thumbnails), :attr:`navigation` (which photo is
+    next), :attr:`photo` (the photo on screen) and :attr:`verbs` (every decision on it).
+    """
 
     opening_changed = Signal(object)  # Path of the folder being opened, or None
     folder_opened = Signal(object)  # Path
@@ -68,9 +67,6 @@ class Controller(QObject, DecisionVerbs):
     preview_toggled = Signal(bool)
     counts_changed = Signal(object)  # list[PhotoStatus]
     scan_progressed = Signal(int, int)
-    undo_changed = Signal(bool, bool)
-    drawing_requested = Signal()
-    writing_drawing_requested = Signal()  # key T: the next box drawn is writing
     review_mode_changed = Signal(bool)
     # A folder whose lock may be left from a photoscreen that stopped: (folder, SessionLocked).
     folder_locked = Signal(object, object)
@@ -87,35 +83,33 @@ class Controller(QObject, DecisionVerbs):
         self.workers = workers
         self.messages = messages
         self.settings = settings
-        self._detector_factory = detector_factory
         self.model = PhotoGridModel(self)
         self.proxy = StatusFilterProxy()
         self.proxy.setParent(self)
         self.proxy.setSourceModel(self.model)
+        self.rows = PhotoRows(self.model)
+        self.navigation = GridNavigation(self.rows, self.proxy)
+        self.feed = GridFeed(workers, messages, self.rows, detector_factory, self)
+        self.feed.stored.connect(self._on_stored)
+        self.feed.thumbnail_made.connect(self._on_thumbnail)
+        self.feed.progressed.connect(self.scan_progressed)
         self.photo = CurrentPhoto(workers, messages, self)
         self.photo.hidden_data_ready.connect(lambda _: self._show_panel())
         self.photo.image_ready.connect(self._on_image)
-        self.photo.changed_on_disk.connect(self._rescan)
-        self.model.thumbnail_wanted.connect(self._load_thumbnail)
+        self.photo.changed_on_disk.connect(self.feed.read_again)
+        self.verbs = DecisionVerbs(self, workers, messages, self.photo, self)
         self.session: Session | None = None
-        self.scan: FolderScan | None = None
-        self._read_again: set[Path] = set()  # changed on disk while the folder was read
         self._opening: FolderOpening | None = None
         self._shown_activities: tuple[Activity, ...] | None = None
         # How many grid cells the window shows, and its screen's device pixel ratio (2.0
         # at 200 % scaling) for sharp thumbnails: the window says, as a folder opens.
         self.cells_on_screen = 0
         self.thumbnail_scale = 1.0
-        self._photos: dict[str, PhotoEntry] = {}
         self.current: str | None = None
-        self._last_row = 0
-        self.previewing = False
         self.review_mode = False
         self.exporting = False
-        self._exports: dict[str, tuple[ExportRecord, ...]] = {}  # picture -> its exports
         self._records_said: str | None = None  # what was said about changed records
         # What another photoscreen saves in the folder (staff, or a manager reviewing).
-        self._changes = 0  # counts what this window showed changed (see read_all_again)
         self.outside = OutsideChanges(lambda: self.session, self.read_all_again, self)
         self.folder_opened.connect(lambda _: self.outside.start())
         self.folder_closed.connect(self.outside.stop)
@@ -197,28 +191,17 @@ class Controller(QObject, DecisionVerbs):
         self._records_said = None
         self._report_records()
         session.add_listener(self._on_session_changed)
-        self._load_listing(opened.photos)
+        self.feed.open(session, self.thumbnail_scale)
+        self.rows.load(opened.photos, session.exports())
+        self.counts_changed.emit(self.model.statuses())
         if session.review_only is not None:
             self._start_reviewing(session.review_only.notice)
             return
-        self.scan = FolderScan(
-            self.workers, session, self._detector_factory, self, self.thumbnail_scale
-        )
-        if self.scan.writing_problem:
-            self.messages.warning(self.scan.writing_problem)
-        self.scan.photo_scanned.connect(self._on_scanned)
-        self.scan.progressed.connect(self.scan_progressed)
-        self.scan.failed.connect(self._on_scan_failed)
-        self.scan.finished.connect(self._read_changed_files)
-        self._read_again = set()
-        self.scan.start(
-            [e.path for e in self._photos.values() if e.state is PhotoState.NOT_SCANNED],
-            self.cells_on_screen,
-        )
+        self.feed.start(self.cells_on_screen)
         self.folder_opened.emit(session.folder)
         self.subfolders_found.emit(opened.subfolders)
         self.title_changed.emit(self.window_title())
-        self._emit_undo()
+        self.verbs.emit_undo()
         # The activity buttons and the first photo follow in the next turn of the event
         # loop: all of it in one turn, with the grid's first paint after it, stalled the
         # window for 50-100 ms while the ingest workers started (benchmarks/
@@ -232,7 +215,7 @@ class Controller(QObject, DecisionVerbs):
         self.messages.warning(notice)
         self.folder_opened.emit(self.session.folder)
         self.title_changed.emit(self.window_title())
-        self._emit_undo()
+        self.verbs.emit_undo()
         self.set_review_mode(True)
         session = self.session
         QTimer.singleShot(0, self, lambda: self._finish_opening(session))
@@ -242,7 +225,7 @@ class Controller(QObject, DecisionVerbs):
             return  # closed (or another folder opened) before this turn came
         self._emit_activities(session.activities())
         if self.current is None:
-            self.select(self._first_visible())
+            self.select(self.navigation.first_visible())
 
     def close_folder(self) -> None:
         """Stop background work for the open folder and close its session."""
@@ -252,16 +235,12 @@ class Controller(QObject, DecisionVerbs):
             self.opening_changed.emit(None)
         if self.session is None:
             return
-        if self.scan is not None:
-            self.scan.cancel()
-            self.scan.deleteLater()
-            self.scan = None
+        self.feed.close()
         self.workers.drain()
         self.session.close()
         self.session = None
-        self._photos = {}
+        self.rows.load([], {})
         self.current = None
-        self.model.set_entries([])
         self.photo.clear("No folder open")
         self.folder_closed.emit()
         self.title_changed.emit(self.window_title())
@@ -284,7 +263,7 @@ class Controller(QObject, DecisionVerbs):
             except REFUSALS as error:
                 report_refusal(self.messages, error)
                 return
-            self._emit_undo()
+            self.verbs.emit_undo()
             self.messages.info(f"Decisions from now on are recorded under the name {name}.")
         self.settings.user_name = name
 
@@ -293,25 +272,6 @@ class Controller(QObject, DecisionVerbs):
         where = f"{shown_name(self.session.folder.name)} — " if self.session else ""
         reviewing = " (review only)" if self.session and self.session.review_only else ""
         return f"{where}photoscreen — {user}{reviewing}"
-
-    def _load_listing(self, entries: list[PhotoEntry]) -> None:
-        # Keyed by an id that survives Qt's strings: a file name need not be text.
-        self._photos = {entry.key: entry for entry in entries}
-        self._exports = {} if self.session is None else self.session.exports()
-        self.model.set_entries(
-            [
-                GridEntry(
-                    e.key,
-                    e.shown_name,
-                    e.status,
-                    photo_state.face_count(e.decisions),
-                    photo_state.writing_waiting(e.decisions),
-                    *self._exported_mark(e),
-                )
-                for e in entries
-            ]
-        )
-        self.counts_changed.emit(self.model.statuses())
 
     # --- keeping rows fresh -------------------------------------------------------------
 
@@ -324,17 +284,17 @@ class Controller(QObject, DecisionVerbs):
             self.refresh_all()
         else:
             self.refresh_photo(photo_hash)
-        self._emit_undo()
+        self.verbs.emit_undo()
 
     def refresh_all(self, entries: list[PhotoEntry] | None = None) -> None:
         """Re-read every photo's decisions (settings changed, many photos changed);
         ``entries``: already read (on a worker, see :meth:`read_all_again`)."""
         if self.session is None:
             return
-        self._exports = self.session.exports()  # an export may have ended
+        self.rows.set_exports(self.session.exports())  # an export may have ended
         shown = self.current_entry()
         for entry in self.session.photos() if entries is None else entries:
-            self._store_entry(entry)
+            self.rows.store(entry)
         self._emit_activities(self.session.activities())
         self.counts_changed.emit(self.model.statuses())
         now = self.current_entry()
@@ -347,14 +307,14 @@ class Controller(QObject, DecisionVerbs):
         """Another photoscreen saved something: read every photo again on a worker (for a
         big folder that takes longer than the GUI thread may stall), then show them; read
         again if this window changed something meanwhile (the read may predate it)."""
-        session, started = self.session, self._changes
+        session, started = self.session, self.rows.changes
         if session is None:
             return
 
         def show(entries: list[PhotoEntry]) -> None:
             if self.session is not session:
                 return
-            if self._changes != started:
+            if self.rows.changes != started:
                 self.read_all_again()
             else:
                 self.refresh_all(entries)
@@ -379,97 +339,27 @@ class Controller(QObject, DecisionVerbs):
         assert self.session is not None
         decisions = self.session.photo(photo_hash)
         status = photo_status(decisions, self.session.activities())
-        for entry in list(self._photos.values()):
-            if entry.photo_hash == photo_hash:
-                self._store_entry(PhotoEntry(entry.path, photo_hash, status, decisions))
+        for entry in self.rows.holding(photo_hash):
+            self.rows.store(PhotoEntry(entry.path, photo_hash, status, decisions))
         self.counts_changed.emit(self.model.statuses())
-        if self.current and self._photos[self.current].photo_hash == photo_hash:
+        shown = self.current_entry()
+        if shown is not None and shown.photo_hash == photo_hash:
             self._show_current(reload=False)
-
-    def _store_entry(self, entry: PhotoEntry) -> None:
-        self._changes += 1
-        self._photos[entry.key] = entry
-        self.model.update_entry(
-            entry.key,
-            status=entry.status,
-            face_count=photo_state.face_count(entry.decisions),
-            writing_waiting=photo_state.writing_waiting(entry.decisions),
-            exported=self._exported_mark(entry),
-        )
-
-    def _exported_mark(self, entry: PhotoEntry) -> tuple[str, str]:
-        """ "Exported 3 May" (and its tooltip) for a picture exported before."""
-        return photo_state.exported_mark(self._exports.get(entry.photo_hash or "", ()))
 
     def exported_before(self) -> int:
         """How many photos ready to post went out in an earlier export."""
-        return exported_before(list(self._photos.values()), self._exports)
+        return self.rows.exported_before()
 
-    def _on_scanned(self, scanned: ScannedPhoto) -> None:
-        name = name_key(scanned.path.name)
-        if name not in self._photos:
-            return
-        if not scanned.complete:
-            if scanned.thumbnail is not None and not self.model.has_thumbnail(name):
-                self._set_thumbnail(name, scanned.thumbnail)
-            return
-        self._store_entry(
-            PhotoEntry(scanned.path, scanned.photo_hash, scanned.status, scanned.decisions)
-        )
-        if scanned.thumbnail is not None:
-            self.model.set_thumbnail(name, scanned.thumbnail)
+    def _on_stored(self, photo_id: str) -> None:
+        """The folder's reading stored ``photo_id``: count it, show it if on screen."""
         self.counts_changed.emit(self.model.statuses())
-        if name == self.current:
+        if photo_id == self.current:
             self._show_current(reload=True)
 
-    def _on_scan_failed(self, error: JobError) -> None:
-        self.messages.error(
-            f"Reading the folder stopped: {error.exception}. Reopen the folder to try again.",
-            error.trace,
-        )
-
-    def _rescan(self, path: Path) -> None:
-        """Read again a photo found changed on disk; after the folder's reading, if that
-        is still going (starting a new read would stop it)."""
-        if self.scan is None or self.session is None:
-            return
-        if self.scan.running:
-            self._read_again.add(path)
-            return
-        self.scan.start([path])
-
-    def _read_changed_files(self) -> None:
-        if self._read_again and self.scan is not None:
-            paths, self._read_again = sorted(self._read_again), set()
-            self.scan.start(paths)
-
-    def _load_thumbnail(self, photo_id: str) -> None:
-        entry = self._photos.get(photo_id)
-        if entry is None or self.session is None or entry.state is PhotoState.UNREADABLE:
-            return
-        if entry.photo_hash is None and self.scan is not None and self.scan.running:
-            # Ingest makes a quick thumbnail for photos it is asked to put first.
-            self.scan.prioritise([entry.path])
-            return
-        if entry.photo_hash is None:
-            job = quick_grid_thumbnail(entry.path, self.thumbnail_scale)
-        else:
-            store = ThumbnailStore(self.session.session_dir)
-            job = stored_grid_thumbnail(store, entry.photo_hash, entry.path, self.thumbnail_scale)
-
-        def made(image: QImage) -> None:
-            self._set_thumbnail(photo_id, image)
-
-        def failed(error: JobError) -> None:
-            self._thumbnail_failed(photo_id, error)
-
-        self.workers.run("thumbnails", job, on_result=made, on_error=failed)
-
-    def _set_thumbnail(self, photo_id: str, image: QImage) -> None:
-        """Keep a row's thumbnail; for the photo on screen, still being read or loaded, it
-        stands in (scaled up, "Loading…") until the picture comes, so the view is never
-        left blank meanwhile."""
-        self.model.set_thumbnail(photo_id, image)
+    def _on_thumbnail(self, photo_id: str, image: QImage) -> None:
+        """A row's thumbnail was made: for the photo on screen, still being read or
+        loaded, it stands in (scaled up, "Loading…") until the picture comes, so the view
+        is never left blank meanwhile."""
         entry = self.current_entry()
         if (
             photo_id == self.current
@@ -479,25 +369,16 @@ class Controller(QObject, DecisionVerbs):
         ):
             self.photo.stand_in(image)
 
-    def _thumbnail_failed(self, photo_id: str, error: JobError) -> None:
-        # The scan lists an unreadable file with its reason; a missing thumbnail is all
-        # this failure means, so it is logged, not shown twice. The cell asks again the
-        # next time it is painted (a file still being copied in may be whole by then).
-        log.info("no thumbnail for %s: %s", photo_id, error.exception)
-        self.model.forget_request(photo_id)
-
     # --- choosing the photo on screen ---------------------------------------------------
 
     def select(self, photo_id: str | None) -> None:
         """Show ``photo_id`` (a file name of the folder), or nothing."""
         if photo_id == self.current and photo_id is not None:
             return
-        self.current = photo_id if photo_id in self._photos else None
-        if self.previewing:
-            self.toggle_preview()
-        row = self.proxy.mapFromSource(self.model.index(self.model.row_of(photo_id or ""))).row()
-        if row >= 0:
-            self._last_row = row
+        self.current = photo_id if photo_id in self.rows else None
+        if self.verbs.previewing:
+            self.verbs.toggle_preview()
+        self.navigation.shown(photo_id)
         self.current_changed.emit(self.current)
         self._show_current(reload=True)
 
@@ -505,84 +386,38 @@ class Controller(QObject, DecisionVerbs):
         """Move to the next (``step`` > 0) or previous photo in the grid's order (filter
         applied) that still needs something, skipping decided and unusable files; to the
         plain neighbour when none is left that way, so every photo can still be reached."""
-        target = self.next_needing(step, wrap=False) or self._neighbour(step)
+        target = self.next_needing(step, wrap=False) or self.navigation.neighbour(
+            self.current, step
+        )
         if target is not None:
             self.select(target)
 
     def next_needing(self, step: int, *, wrap: bool) -> str | None:
-        """The first photo after (or before) the current one, in the grid's order with
-        its filter, that still needs something from staff
-        (:func:`~photoscreen.core.rules.policy.needs_staff`); from the other end again if
-        ``wrap``. None when there is none.
-
-        Walked in the model's rows, where the current photo keeps its place even when a
-        decision has just taken it out of the filter."""
-        count = self.model.rowCount()
-        start = self.model.row_of(self.current or "")
-        if start < 0:
-            start = -1 if step > 0 else count
-        direction = 1 if step > 0 else -1
-        for offset in range(1, count + 1):
-            row = start + direction * offset
-            if wrap:
-                row %= count
-            elif not 0 <= row < count:
-                return None
-            photo_id = self.model.photo_id_at(row)
-            entry = self._photos.get(photo_id or "")
-            if (
-                photo_id != self.current
-                and entry is not None
-                and needs_staff(entry.status)
-                and self.proxy.filterAcceptsRow(row, QModelIndex())
-            ):
-                return photo_id
-        return None
+        """The next photo (``step`` > 0) or previous one that still needs something from
+        staff (see :meth:`GridNavigation.next_needing`)."""
+        return self.navigation.next_needing(self.current, step, wrap=wrap)
 
     def go_to_end(self, last: bool) -> None:
-        count = self.proxy.rowCount()
-        if count:
-            self.select(self._proxy_id(count - 1 if last else 0))
-
-    def _neighbour(self, step: int) -> str | None:
-        count = self.proxy.rowCount()
-        if not count:
-            return None
-        row = self.proxy.mapFromSource(
-            self.model.index(self.model.row_of(self.current or ""))
-        ).row()
-        if row < 0:
-            # The current photo left the filter (it was decided): its old place now
-            # holds the next photo.
-            row = self._last_row - (1 if step > 0 else 0)
-        return self._proxy_id(min(max(row + step, 0), count - 1))
-
-    def _proxy_id(self, row: int) -> str | None:
-        return self.model.photo_id_at(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
-
-    def _first_visible(self) -> str | None:
-        return self._proxy_id(0) if self.proxy.rowCount() else None
+        target = self.navigation.end(last)
+        if target is not None:
+            self.select(target)
 
     def set_filter(self, status_filter: StatusFilter) -> None:
         self.proxy.set_filter(status_filter)
-        current_row = self.proxy.mapFromSource(
-            self.model.index(self.model.row_of(self.current or ""))
-        ).row()
-        if current_row < 0:
-            self.select(self._first_visible())
+        if not self.navigation.is_visible(self.current):
+            self.select(self.navigation.first_visible())
 
     def current_entry(self) -> PhotoEntry | None:
-        return self._photos.get(self.current) if self.current else None
+        return self.rows.get(self.current)
 
     def _show_current(self, *, reload: bool) -> None:
         entry = self.current_entry()
         if entry is None:
-            self.photo.clear("No photo chosen" if self._photos else "No photos in this folder")
+            self.photo.clear("No photo chosen" if len(self.rows) else "No photos in this folder")
         elif (problem := file_problem(entry.status)) is not None:
             self.photo.clear(problem.sentence)
         elif entry.photo_hash is None:
-            if self.scan is not None:
-                self.scan.read_first(entry.path)  # the photo on screen is read first
+            self.feed.read_first(entry.path)  # the photo on screen is read first
             # Its grid thumbnail, if made already, stands in until it has been read.
             self.photo.clear("Still reading this photo…", self._thumbnail_of(entry.key))
         elif reload:
@@ -590,8 +425,8 @@ class Controller(QObject, DecisionVerbs):
             self.photo.show(entry.path, entry.photo_hash, self._thumbnail_of(entry.key))
         self._show_panel()
         self._show_faces()
-        if self.previewing:
-            self._request_preview()
+        if self.verbs.previewing:
+            self.verbs.request_preview()
 
     def _thumbnail_of(self, photo_id: str) -> Any:
         """The grid's thumbnail of ``photo_id`` (a QImage), or None if not made yet."""
@@ -672,4 +507,9 @@ class Controller(QObject, DecisionVerbs):
 
     def entries(self) -> list[PhotoEntry]:
         """Every photo of the open folder, in folder order."""
-        return list(self._photos.values())
+        return self.rows.entries()
+
+    @property
+    def scan(self) -> FolderScan | None:
+        """The open folder's reading (None in review only, or with no folder open)."""
+        return self.feed.scan

@@ -1,27 +1,27 @@
-"""The controller's verbs for the photo on screen: decisions, face boxes, preview, undo.
+"""The verbs for the photo on screen: decisions, face boxes, preview, undo.
 
-Split from :mod:`photoscreen.ui.control.controller` to keep modules small; only
-:class:`~photoscreen.ui.control.controller.Controller` uses this mixin. Every verb hands the
-decision to the core session and reports a refusal on the message channel.
+Every button, key and drag on the photo on screen lands in one :class:`DecisionVerbs`,
+which the controller owns (``controller.verbs``): each verb hands the decision to the core
+session and reports a refusal on the message channel, then the window shows what was
+saved, never what was only asked for. It knows the controller only as a
+:class:`VerbsHost`: the open session and the photo on screen, and how to show another.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
 
 from photoscreen.core.basics import Box
 from photoscreen.core.rules import FaceSource, PhotoState, ReviewRefused, needs_staff
-from photoscreen.core.session import DecisionError, Session
+from photoscreen.core.session import DecisionError, PhotoEntry, Session
 from photoscreen.core.settings import SettingError
 from photoscreen.core.storage import StoreError, WriteFailed
-from photoscreen.ui.threads import FoundAgain, look_harder
-
-if TYPE_CHECKING:
-    from photoscreen.core.session import PhotoEntry
-    from photoscreen.ui.control.current_photo import CurrentPhoto
-    from photoscreen.ui.control.messages import MessageChannel
-    from photoscreen.ui.threads import JobError, Workers
+from photoscreen.ui.control.current_photo import CurrentPhoto
+from photoscreen.ui.control.messages import MessageChannel
+from photoscreen.ui.threads import FoundAgain, JobError, Workers, look_harder
 
 # What the core raises when a person's request is refused; shown as a notice, not a crash.
 REFUSALS = (DecisionError, ReviewRefused, SettingError, StoreError)
@@ -53,31 +53,65 @@ def found_again_text(faces: int, possible: int) -> str:
     return f"Found {' and '.join(parts)}.{advice}"
 
 
-class DecisionVerbs:
-    """Decisions on the photo on screen; needs the controller attributes declared here."""
+class VerbsHost(Protocol):
+    """What the verbs need of the controller that owns them."""
 
-    session: Session | None
-    messages: MessageChannel
-    workers: Workers
-    photo: CurrentPhoto
-    current: str | None
-    previewing: bool
-    _photos: dict[str, PhotoEntry]
-    drawing_requested: Any  # the controller's signals
-    writing_drawing_requested: Any
-    # Whether the box being drawn is writing (T) rather than a face (B).
-    _drawing_writing = False
-    preview_toggled: Any
-    undo_changed: Any
-    current_entry: Callable[[], PhotoEntry | None]
-    refresh_photo: Callable[[str], None]
-    select: Callable[[str | None], None]
-    _neighbour: Callable[[int], str | None]
-    next_needing: Callable[..., str | None]
+    @property
+    def session(self) -> Session | None: ...
+
+    @property
+    def current(self) -> str | None: ...
+
+    def current_entry(self) -> PhotoEntry | None: ...
+
+    def entries(self) -> list[PhotoEntry]: ...
+
+    def refresh_photo(self, photo_hash: str) -> None: ...
+
+    def select(self, photo_id: str | None) -> None: ...
+
+    def next_needing(self, step: int, *, wrap: bool) -> str | None: ...
+
+
+class DecisionVerbs(QObject):
+    """Decisions on the photo on screen of ``host``, through its session."""
+
+    drawing_requested = Signal()
+    writing_drawing_requested = Signal()  # key T: the next box drawn is writing
+    preview_toggled = Signal(bool)
+    undo_changed = Signal(bool, bool)  # can undo, can redo
+
+    def __init__(
+        self,
+        host: VerbsHost,
+        workers: Workers,
+        messages: MessageChannel,
+        photo: CurrentPhoto,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._host = host
+        self.workers = workers
+        self.messages = messages
+        self.photo = photo
+        self.previewing = False
+        # Whether the box being drawn is writing (T) rather than a face (B).
+        self._drawing_writing = False
+
+    @property
+    def session(self) -> Session | None:
+        return self._host.session
+
+    @property
+    def current(self) -> str | None:
+        return self._host.current
+
+    def current_entry(self) -> PhotoEntry | None:
+        return self._host.current_entry()
 
     # --- staff decisions on the photo on screen -----------------------------------------
 
-    def _decide(self, action: Callable[[Session, str], object]) -> bool:
+    def decide(self, action: Callable[[Session, str], object]) -> bool:
         """Apply ``action(session, hash)`` to the photo on screen; False if refused."""
         entry = self.current_entry()
         if self.session is None or entry is None:
@@ -91,12 +125,12 @@ class DecisionVerbs:
             report_refusal(self.messages, error, about=self.current)
             # The window shows what is saved, never what was only asked for (a box
             # dragged on screen whose move could not be saved goes back).
-            self.refresh_photo(entry.photo_hash)
+            self._host.refresh_photo(entry.photo_hash)
             return False
         return True
 
     def _decide_in_background(self, action: Callable[[Session, str], object]) -> None:
-        """:meth:`_decide` for an action that checks the reviewer PIN: scrypt is too slow
+        """:meth:`decide` for an action that checks the reviewer PIN: scrypt is too slow
         for the GUI thread, so it runs on the writer pool and the photo is shown again
         when it is done (or the refusal is said)."""
         entry = self.current_entry()
@@ -110,12 +144,12 @@ class DecisionVerbs:
                 report_refusal(self.messages, error.exception)
             else:
                 self.messages.error(f"The decision was not saved: {error.exception}", error.trace)
-            self.refresh_photo(digest)  # shown as saved, never as only asked for
+            self._host.refresh_photo(digest)  # shown as saved, never as only asked for
 
         self.workers.run(
             "writer",
             lambda context: action(session, digest),
-            on_result=lambda _: self.refresh_photo(digest),
+            on_result=lambda _: self._host.refresh_photo(digest),
             on_error=failed,
         )
 
@@ -124,17 +158,17 @@ class DecisionVerbs:
         return None if entry is None else entry.decisions
 
     def set_activity(self, key: str) -> None:
-        self._decide(lambda s, h: s.set_activity(h, key))
+        self.decide(lambda s, h: s.set_activity(h, key))
 
     def toggle_exclude(self) -> None:
         now = self._decisions()
-        self._decide(lambda s, h: s.set_excluded(h, not (now and now.excluded)))
+        self.decide(lambda s, h: s.set_excluded(h, not (now and now.excluded)))
 
     def toggle_unclothed(self, pin: str | None = None) -> None:
         now = self._decisions()
         wanted = not (now and now.unclothed)
         if pin is None:
-            self._decide(lambda s, h: s.set_unclothed(h, wanted))
+            self.decide(lambda s, h: s.set_unclothed(h, wanted))
         else:
             self._decide_in_background(lambda s, h: s.set_unclothed(h, wanted, pin=pin))
 
@@ -146,7 +180,7 @@ class DecisionVerbs:
         return self.session.unclothed_mark_needing_pin(entry.photo_hash)
 
     def flag_for_review(self, note: str) -> None:
-        if self._decide(lambda s, h: s.flag_for_review(h, note)):
+        if self.decide(lambda s, h: s.flag_for_review(h, note)):
             self.messages.info(f"{self.current} was sent to the manager for review.")
 
     def faces_checked_and_next(self) -> None:
@@ -165,7 +199,7 @@ class DecisionVerbs:
             )
             return
         checked = self.current
-        if not self._decide(lambda s, h: s.set_faces_checked(h, True)):
+        if not self.decide(lambda s, h: s.set_faces_checked(h, True)):
             return
         # On to the next photo that still needs something (from the top again after the
         # last). With none left, the status line says every photo is decided. When the
@@ -174,28 +208,28 @@ class DecisionVerbs:
         entry = self.current_entry()
         if self.current != checked and entry is not None and needs_staff(entry.status):
             return
-        following = self.next_needing(+1, wrap=True)
+        following = self._host.next_needing(+1, wrap=True)
         if following is not None:
-            self.select(following)
+            self._host.select(following)
 
     def add_face(self, box: Box) -> None:
         """A box drawn on the photo: a face, or writing when drawing began with T."""
         if self._drawing_writing:
-            self._decide(lambda s, h: s.add_writing(h, box))
+            self.decide(lambda s, h: s.add_writing(h, box))
         else:
-            self._decide(lambda s, h: s.add_face(h, box))
+            self.decide(lambda s, h: s.add_face(h, box))
 
     def move_face(self, face_id: str, box: Box) -> None:
-        self._decide(lambda s, h: s.move_face(h, int(face_id), box))
+        self.decide(lambda s, h: s.move_face(h, int(face_id), box))
 
     def delete_face(self, face_id: str) -> None:
-        self._decide(lambda s, h: s.remove_face(h, int(face_id)))
+        self.decide(lambda s, h: s.remove_face(h, int(face_id)))
 
     def accept_possible(self, face_id: str) -> None:
-        self._decide(lambda s, h: s.accept_face(h, int(face_id)))
+        self.decide(lambda s, h: s.accept_face(h, int(face_id)))
 
     def dismiss_possible(self, face_id: str) -> None:
-        self._decide(lambda s, h: s.dismiss_face(h, int(face_id)))
+        self.decide(lambda s, h: s.dismiss_face(h, int(face_id)))
 
     def not_a_face(self, face_id: str) -> None:
         """A box is not a face: a detector's box is dismissed (looking harder never brings
@@ -211,7 +245,7 @@ class DecisionVerbs:
         now = self._decisions()
         face = next((f for f in (now.faces if now else ()) if str(f.id) == face_id), None)
         on_file = face is not None and face.consent_by is not None
-        self._decide(lambda s, h: s.set_consent(h, int(face_id), not on_file))
+        self.decide(lambda s, h: s.set_consent(h, int(face_id), not on_file))
 
     def start_drawing(self) -> None:
         if self.current_entry() is not None:
@@ -263,11 +297,12 @@ class DecisionVerbs:
         self.previewing = not self.previewing
         self.preview_toggled.emit(self.previewing)
         if self.previewing:
-            self._request_preview()
+            self.request_preview()
         else:
             self.photo.preview_ready.emit(None)
 
-    def _request_preview(self) -> None:
+    def request_preview(self) -> None:
+        """Render the export of the photo on screen as its decisions are now."""
         decisions = self._decisions()
         if self.session is None or decisions is None:
             return
@@ -299,15 +334,17 @@ class DecisionVerbs:
             return
         shown = self.current_entry()
         if shown is None or shown.photo_hash != photo_hash:
-            self.select(
+            self._host.select(
                 next(
-                    (n for n, e in self._photos.items() if e.photo_hash == photo_hash), self.current
+                    (e.key for e in self._host.entries() if e.photo_hash == photo_hash),
+                    self.current,
                 )
             )
         self.messages.info(f"{'Undone' if undo else 'Redone'}: {what}")
-        self._emit_undo()
+        self.emit_undo()
 
-    def _emit_undo(self) -> None:
+    def emit_undo(self) -> None:
+        """Say whether there is a step to undo, and one to redo (``undo_changed``)."""
         session = self.session
         self.undo_changed.emit(
             bool(session and session.can_undo), bool(session and session.can_redo)

@@ -75,7 +75,7 @@ class ConsentFlow(QObject):
         if face is None:
             return
         if face.shown:
-            self._controller.toggle_consent(face_id)  # blurred again, still linked
+            self._controller.verbs.toggle_consent(face_id)  # blurred again, still linked
             return
         register = self._register()
         if register is None:
@@ -121,10 +121,10 @@ class ConsentFlow(QObject):
         today = register.today()
         c = self._controller
         if show:
-            if c._decide(lambda s, h: s.show_face(h, int(face_id), person, today)):
+            if c.verbs.decide(lambda s, h: s.show_face(h, int(face_id), person, today)):
                 c.messages.info(f"{person.name}'s face will be shown.")
             return
-        if c._decide(lambda s, h: s.link_face(h, int(face_id), person.id)):
+        if c.verbs.decide(lambda s, h: s.link_face(h, int(face_id), person.id)):
             never = person.shown_problem(today) if person.never_publish else None
             c.messages.info(
                 f"Linked to {person.name}; the face stays blurred."

@@ -49,14 +49,14 @@ class Interactions(QObject):
             "previous": lambda: c.go(-1),
             "first": lambda: c.go_to_end(last=False),
             "last": lambda: c.go_to_end(last=True),
-            "faces_checked": c.faces_checked_and_next,
-            "exclude": c.toggle_exclude,
+            "faces_checked": c.verbs.faces_checked_and_next,
+            "exclude": c.verbs.toggle_exclude,
             "unclothed": self.toggle_unclothed,
             "ask_manager": self.ask_manager,
-            "add_box": c.start_drawing,
-            "add_writing_box": c.start_drawing_writing,
-            "look_harder": c.look_harder,
-            "preview": c.toggle_preview,
+            "add_box": c.verbs.start_drawing,
+            "add_writing_box": c.verbs.start_drawing_writing,
+            "look_harder": c.verbs.look_harder,
+            "preview": c.verbs.toggle_preview,
             "zoom_in": self._window.photo_view.zoom_in,
             "zoom_out": self._window.photo_view.zoom_out,
             "fit": self._window.photo_view.zoom_to_fit,
@@ -64,8 +64,8 @@ class Interactions(QObject):
             "face_strip": self._window.face_strip.start_checking,
             "accept_possible": self._window.photo_view.accept_possible,
             "dismiss_possible": self._window.photo_view.dismiss_possible,
-            "undo": c.undo,
-            "redo": c.redo,
+            "undo": c.verbs.undo,
+            "redo": c.verbs.redo,
             "open_folder": self.choose_folder,
             "export": self.show_export,
             "review_mode": lambda: c.set_review_mode(not c.review_mode),
@@ -187,22 +187,22 @@ class Interactions(QObject):
         if self._controller.current_entry() is None:
             return
         prompt = ask_manager_prompt(self._window)
-        prompt.answered.connect(self._controller.flag_for_review)
+        prompt.answered.connect(self._controller.verbs.flag_for_review)
         self._show(prompt)
 
     def toggle_unclothed(self) -> None:
         """Mark or unmark unclothed; a mark not made in this sitting, with a PIN set, needs
         the PIN."""
-        marker = self._controller.unclothed_mark_needing_pin()
+        marker = self._controller.verbs.unclothed_mark_needing_pin()
         if marker is None:
-            self._controller.toggle_unclothed()
+            self._controller.verbs.toggle_unclothed()
             return
         prompt = PinPrompt(
             self._window,
             f"{marker} marked this photo unclothed / semi-clothed, so only the manager can "
             "clear it now: type the reviewer PIN.",
         )
-        prompt.answered.connect(lambda pin: self._controller.toggle_unclothed(pin))
+        prompt.answered.connect(lambda pin: self._controller.verbs.toggle_unclothed(pin))
         self._show(prompt)
 
     def show_export(self) -> None:

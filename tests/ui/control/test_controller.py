@@ -83,8 +83,8 @@ def test_moving_follows_the_filter_and_skips_decided_photos(window):
     c = window.controller
     c.set_filter(FILTERS[1])  # "Still to do"
     c.select("IMG_0000.jpg")
-    c.set_activity("story_time")
-    c.faces_checked_and_next()
+    c.verbs.set_activity("story_time")
+    c.verbs.faces_checked_and_next()
     assert _entry(window, "IMG_0000.jpg").state is PhotoState.READY
     assert c.current == "IMG_0001.jpg"  # the decided photo left the list; the next is shown
     c.go(+1)
@@ -96,16 +96,16 @@ def test_moving_follows_the_filter_and_skips_decided_photos(window):
 def test_undo_and_redo_restore_decisions(window):
     c = window.controller
     c.select("IMG_0001.jpg")
-    c.set_activity("messy_play")
-    c.toggle_exclude()
+    c.verbs.set_activity("messy_play")
+    c.verbs.toggle_exclude()
     assert _entry(window, "IMG_0001.jpg").state is PhotoState.EXCLUDED
     c.select("IMG_0003.jpg")
-    c.undo()  # undoing brings the changed photo back on screen
+    c.verbs.undo()  # undoing brings the changed photo back on screen
     assert c.current == "IMG_0001.jpg"
     assert _entry(window, "IMG_0001.jpg").decisions.excluded is False
-    c.undo()
+    c.verbs.undo()
     assert _entry(window, "IMG_0001.jpg").decisions.activity is None
-    c.redo()
+    c.verbs.redo()
     assert _entry(window, "IMG_0001.jpg").decisions.activity == "messy_play"
     assert "Redone" in window.message_bar.text
 
@@ -113,7 +113,7 @@ def test_undo_and_redo_restore_decisions(window):
 def test_refusals_are_shown_not_raised(window):
     c = window.controller
     c.select("broken.jpg")
-    c.set_activity("story_time")
+    c.verbs.set_activity("story_time")
     assert window.message_bar.isVisible()
     assert "not been read" in window.message_bar.text
 
@@ -210,13 +210,13 @@ def test_faces_checked_waits_until_every_possible_face_is_decided(qtbot, window)
     digest = _entry(window, "IMG_0001.jpg").photo_hash
     c.session.add_detections(digest, [detection(Box(10, 10, 30, 30), possible=True)], "test")
     c.refresh_photo(digest)
-    c.faces_checked_and_next()
+    c.verbs.faces_checked_and_next()
     assert "Accept or dismiss the possible face first" in window.message_bar.text
     assert c.current == "IMG_0001.jpg"
     assert _entry(window, "IMG_0001.jpg").decisions.faces_checked_by is None
     face = next(f for f in c.session.faces(digest) if f.state is FaceState.POSSIBLE_PENDING)
-    c.dismiss_possible(str(face.id))
-    c.faces_checked_and_next()
+    c.verbs.dismiss_possible(str(face.id))
+    c.verbs.faces_checked_and_next()
     assert _entry(window, "IMG_0001.jpg").decisions.faces_checked_by == "Sam Staff"
     assert c.current == "IMG_0002.jpg"
 

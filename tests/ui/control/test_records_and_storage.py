@@ -66,7 +66,7 @@ def test_a_decision_the_full_disk_refused_is_said_and_not_shown_as_made(
     controller.select("IMG_0001.jpg")
     store = controller.session.store
     store._conn = FailingConnection(store._conn, fail_at=2, rolls_back=True)
-    controller.toggle_exclude()
+    controller.verbs.toggle_exclude()
     assert window.message_bar.isVisible()
     assert "is full" in window.message_bar.text and "NOT saved" in window.message_bar.text
     assert _errors(window)[-1] == window.message_bar.text.removeprefix("Problem: ")

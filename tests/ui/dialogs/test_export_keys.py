@@ -21,8 +21,8 @@ def window(qtbot, make_window, tmp_path):
     window = scanned_window(qtbot, make_window, folder)
     c = window.controller
     c.select("IMG_0.jpg")
-    c.set_activity("story_time")
-    c.faces_checked_and_next()
+    c.verbs.set_activity("story_time")
+    c.verbs.faces_checked_and_next()
     return window
 
 

@@ -33,7 +33,7 @@ def _entry(window, name):
 def _ready(window, name, activity="story_time"):
     c = window.controller
     c.select(name)
-    c.set_activity(activity)
+    c.verbs.set_activity(activity)
     c.session.set_faces_checked(_entry(window, name).photo_hash, True)
     c.refresh_photo(_entry(window, name).photo_hash)
 
@@ -41,7 +41,7 @@ def _ready(window, name, activity="story_time"):
 def _in_review(window, name, note):
     """``name`` made ready, flagged with ``note``, and the window in review mode."""
     _ready(window, name)
-    window.controller.flag_for_review(note)
+    window.controller.verbs.flag_for_review(note)
     window.controller.set_review_mode(True)
     return window.review_panel
 
@@ -95,7 +95,7 @@ def test_the_person_who_flagged_cannot_approve(qtbot, window):
 def test_the_last_reviewer_name_is_remembered_for_next_time(qtbot, window):
     c = window.controller
     _ready(window, "IMG_2.jpg")
-    c.flag_for_review("Not sure")
+    c.verbs.flag_for_review("Not sure")
     c.set_review_mode(True)
     window.review_panel.reviewer.setText("Morgan Manager")
     qtbot.mouseClick(window.review_panel.approve_button, Qt.MouseButton.LeftButton)
@@ -413,8 +413,8 @@ def test_every_photo_asked_about_is_waiting_for_the_manager_even_before_its_face
     _in_review(window, "IMG_1.jpg", "Is the logo all right?")
     c.set_review_mode(False)
     c.select("IMG_2.jpg")
-    c.set_activity("story_time")
-    c.flag_for_review("Swimwear in the background?")  # faces not checked yet
+    c.verbs.set_activity("story_time")
+    c.verbs.flag_for_review("Swimwear in the background?")  # faces not checked yet
     entry = _entry(window, "IMG_2.jpg")
     assert entry.state is PhotoState.AWAITING_REVIEW  # the badge, as the queue counts it
     assert "Faces not checked yet" in entry.reasons  # staff still see what is left
@@ -430,9 +430,9 @@ def test_the_manager_sees_every_question_with_its_note(qtbot, window):
     show both names and both notes, and the one who asked second cannot approve it."""
     c = window.controller
     _ready(window, "IMG_1.jpg")
-    c.flag_for_review("Is the logo all right?")
+    c.verbs.flag_for_review("Is the logo all right?")
     c.change_user("Bob")
-    c.flag_for_review("Child not on the consent list")
+    c.verbs.flag_for_review("Child not on the consent list")
     asked = window.side_panel.flag_label.text()
     assert "Sam Staff" in asked and "Is the logo all right?" in asked
     assert "Bob" in asked and "Child not on the consent list" in asked
@@ -453,11 +453,11 @@ def test_the_manager_sees_every_question_with_its_note(qtbot, window):
 def test_a_change_of_name_ends_the_previous_persons_undo(qtbot, window):
     c = window.controller
     _ready(window, "IMG_0.jpg")
-    c.toggle_unclothed()
+    c.verbs.toggle_unclothed()
     assert window.commands["undo"].isEnabled()
     c.change_user("Alice")
     assert not window.commands["undo"].isEnabled()
-    c.undo()
+    c.verbs.undo()
     assert _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED
 
 

@@ -170,7 +170,7 @@ def _digest(window) -> str:
 
 def _find(window, *detections: Detection) -> None:
     c = window.controller
-    c.add_found_again(FoundAgain(_digest(window), detections, "thorough"))
+    c.verbs.add_found_again(FoundAgain(_digest(window), detections, "thorough"))
 
 
 def test_every_box_has_a_crop_of_its_own_pixels(qtbot, window):

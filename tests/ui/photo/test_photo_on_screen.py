@@ -103,7 +103,7 @@ def test_drawing_a_box_stops_when_another_photo_is_chosen(qtbot, window):
     c, view = window.controller, window.photo_view
     c.select("a.jpg")
     qtbot.waitUntil(view.has_photo)
-    c.start_drawing()
+    c.verbs.start_drawing()
     assert view.is_drawing()
     c.select("b.jpg")
     assert not view.is_drawing()
@@ -118,7 +118,7 @@ def test_looking_harder_adds_possible_faces_for_staff_to_decide(qtbot, window):
         Detection(Box(20, 20, 60, 60), 0.8, FaceBand.FACE),
         Detection(Box(300, 100, 50, 50), 0.12, FaceBand.POSSIBLE),
     )
-    c.add_found_again(FoundAgain(digest, found, "thorough"))
+    c.verbs.add_found_again(FoundAgain(digest, found, "thorough"))
     faces = c.session.faces(digest)
     assert [f.state for f in faces] == [FaceState.FACE, FaceState.POSSIBLE_PENDING]
     assert "1 possible face to accept or dismiss" in window.message_bar.text
@@ -127,7 +127,7 @@ def test_looking_harder_adds_possible_faces_for_staff_to_decide(qtbot, window):
     assert view.menu_actions(possible)[0][0].startswith("Yes, it is a face")
     assert "1 possible face to accept or dismiss" in window.side_panel.faces_label.text()
     # Found again (a second press of L): nothing new is added.
-    c.add_found_again(FoundAgain(digest, found, "thorough"))
+    c.verbs.add_found_again(FoundAgain(digest, found, "thorough"))
     assert len(c.session.faces(digest)) == 2
     assert "No more faces found" in window.message_bar.text
 
@@ -166,7 +166,7 @@ def test_a_decides_the_first_possible_face_without_selecting_it(qtbot, window):
     c.select("a.jpg")
     qtbot.waitUntil(view.has_photo)
     possible = Detection(Box(300, 100, 50, 50), 0.12, FaceBand.POSSIBLE)
-    c.add_found_again(FoundAgain(digest, (possible,), "thorough"))
+    c.verbs.add_found_again(FoundAgain(digest, (possible,), "thorough"))
     qtbot.waitUntil(lambda: len(view.face_ids()) == 1)
     combo = _focus_in_the_filter(qtbot, window)
     qtbot.keyClick(combo, Qt.Key.Key_A)

@@ -81,14 +81,14 @@ def test_the_photo_cannot_be_checked_while_writing_waits(qtbot, window):
     c = window.controller
     c.select("a.jpg")
     qtbot.waitUntil(lambda: bool(_kinds(window)))
-    c.faces_checked_and_next()
+    c.verbs.faces_checked_and_next()
     assert "writing region" in window.message_bar.text
     assert c.session.photo(_digest(window)).faces_checked_by is None
     _key(qtbot, window, Qt.Key.Key_D)  # the first D shows which region it would leave...
     assert window.photo_view.selected_face_id() is not None and _kinds(window)
     _key(qtbot, window, Qt.Key.Key_D)  # ...the second leaves it
     qtbot.waitUntil(lambda: not _kinds(window))  # dismissed: left as it is, not drawn
-    c.faces_checked_and_next()
+    c.verbs.faces_checked_and_next()
     assert c.session.photo(_digest(window)).faces_checked_by == "Sam Staff"
 
 
@@ -109,8 +109,8 @@ def test_t_draws_a_box_over_writing_the_detector_missed(qtbot, window):
     drag(view, on_screen(view, 50, 50), on_screen(view, 120, 120))
     qtbot.waitUntil(lambda: len(c.session.faces(_digest(window))) == 3)
     assert sum(not f.is_text for f in c.session.faces(_digest(window))) == 1
-    c.undo()
-    c.undo()
+    c.verbs.undo()
+    c.verbs.undo()
     assert [f.box for f in c.session.faces(_digest(window))] == [LABEL]
 
 

@@ -94,7 +94,7 @@ def window(qtbot, make_window, tmp_path, register):
     save_jpeg(folder / "IMG_0001.jpg", scene(1))
     window = scanned_window(qtbot, make_window, folder)
     window.controller.session.settings.set(REGISTER_KEY, str(register.path))
-    window.controller.add_face(Box(40, 40, 80, 80))
+    window.controller.verbs.add_face(Box(40, 40, 80, 80))
     return window
 
 
@@ -201,7 +201,7 @@ def test_the_managers_review_names_the_shown_faces(qtbot, window, register):
     entry = window.controller.current_entry()
     window.controller.session.show_face(entry.photo_hash, face.id, person, register.today())
     window.controller.refresh_photo(entry.photo_hash)
-    window.controller.flag_for_review("Sam's face is shown: all right?")
+    window.controller.verbs.flag_for_review("Sam's face is shown: all right?")
     window.controller.set_review_mode(True)
     text = window.review_panel.photo_label.text()
     assert "1 shown (consent on the register)" in text and "Shown: Sam Jones" in text

@@ -37,7 +37,7 @@ def window(qtbot, make_window, tmp_path):
     for name in READY:
         entry = next(e for e in c.entries() if e.name == name)
         c.select(name)
-        c.set_activity("story_time")
+        c.verbs.set_activity("story_time")
         c.session.set_faces_checked(entry.photo_hash, True)
         c.refresh_photo(entry.photo_hash)
     return shown
@@ -124,7 +124,7 @@ def test_closing_the_dialog_mid_export_asks_and_a_resume_finishes_the_set_once(
     # Next week, into a new folder: only the photo made ready since goes.
     c = window.controller
     c.select("IMG_4.jpg")
-    c.set_activity("story_time")
+    c.verbs.set_activity("story_time")
     c.session.set_faces_checked(next(e for e in c.entries() if e.name == "IMG_4.jpg").photo_hash)
     window.interactions.show_export()
     dialog = window.interactions.dialog

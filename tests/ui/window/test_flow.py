@@ -46,10 +46,10 @@ def test_c_and_the_arrows_skip_what_is_decided_and_the_end_says_all_decided(qtbo
     c = window.controller
     window.grid.setFocus()
     c.select("IMG_0001.jpg")
-    c.toggle_exclude()  # decided: excluded
+    c.verbs.toggle_exclude()  # decided: excluded
     c.select("IMG_0003.jpg")
-    c.set_activity("story_time")
-    c.faces_checked_and_next()  # ready
+    c.verbs.set_activity("story_time")
+    c.verbs.faces_checked_and_next()  # ready
     assert c.current == "IMG_0004.jpg"
     _press(window, Qt.Key.Key_Left)  # 3 is ready: straight to 2
     assert c.current == "IMG_0002.jpg"
@@ -59,14 +59,14 @@ def test_c_and_the_arrows_skip_what_is_decided_and_the_end_says_all_decided(qtbo
     assert c.current == "broken.jpg"
     for name in ("IMG_0000.jpg", "IMG_0002.jpg", "IMG_0004.jpg"):
         c.select(name)
-        c.set_activity("story_time")
+        c.verbs.set_activity("story_time")
     assert decided_text(c.model.statuses(), "Ctrl+E") == ""
     c.select("IMG_0004.jpg")
-    c.faces_checked_and_next()
+    c.verbs.faces_checked_and_next()
     assert c.current == "IMG_0000.jpg"  # from the top again: 0 still needs its faces checked
-    c.faces_checked_and_next()
+    c.verbs.faces_checked_and_next()
     assert c.current == "IMG_0002.jpg"
-    c.faces_checked_and_next()
+    c.verbs.faces_checked_and_next()
     label = window.filter_bar.counts_label
     assert label.text().startswith("All 5 photos decided — Export (Ctrl+E)")
     assert c.current == "IMG_0002.jpg"  # nowhere left to go
@@ -98,7 +98,7 @@ def test_a_message_about_a_photo_goes_with_it_and_never_moves_the_photo(qtbot, w
     digest = c.current_entry().photo_hash
     c.session.add_detections(digest, [detection(Box(10, 10, 30, 30), possible=True)], "t")
     c.refresh_photo(digest)
-    c.faces_checked_and_next()
+    c.verbs.faces_checked_and_next()
     assert bar.isVisible() and "possible face first" in bar.text
     assert view.mapTo(window, view.rect().topLeft()) == top  # the bar kept its place
     c.messages.info("Something about the folder")

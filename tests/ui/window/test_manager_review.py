@@ -42,9 +42,9 @@ def _flag(window, *names):
     c = window.controller
     for name in names:
         c.select(name)
-        c.set_activity("story_time")
+        c.verbs.set_activity("story_time")
         c.session.set_faces_checked(_entry(window, name).photo_hash, True)
-        c.flag_for_review(f"Is {name} all right?")
+        c.verbs.flag_for_review(f"Is {name} all right?")
     c.set_review_mode(True)
     return window.review_panel
 
@@ -120,8 +120,8 @@ def test_each_verdict_is_confirmed_and_the_next_waiting_photo_shown(qtbot, windo
     # Staff ask again: the photo box comes back with the photo to judge.
     c.set_review_mode(False)
     c.select("IMG_1.jpg")
-    c.set_activity("story_time")
-    c.flag_for_review("And this one?")
+    c.verbs.set_activity("story_time")
+    c.verbs.flag_for_review("And this one?")
     c.set_review_mode(True)
     qtbot.waitUntil(lambda: panel.photo_box.isVisibleTo(panel))
     assert panel.queue.count() == 1

@@ -86,8 +86,8 @@ def test_nothing_but_verdicts_is_saved_from_the_reviewing_window(qtbot, make_win
     c.set_review_mode(False)
     c.select("IMG_2.jpg")
     before = staff.photo(_hash(staff, "IMG_2.jpg"))
-    c.set_activity("messy_play")
-    c.toggle_exclude()
+    c.verbs.set_activity("messy_play")
+    c.verbs.toggle_exclude()
     assert "opened to review only" in window.message_bar.text
     assert staff.photo(_hash(staff, "IMG_2.jpg")) == before
     # Export is not started here: the window says where to export from.
@@ -123,9 +123,9 @@ def test_staff_see_the_managers_answer_as_it_is_given(qtbot, make_window, tmp_pa
     window = scanned_window(qtbot, make_window, folder)  # Sam's window has the folder
     c = window.controller
     c.select("IMG_0.jpg")
-    c.set_activity("story_time")
+    c.verbs.set_activity("story_time")
     c.session.set_faces_checked(_hash(c.session, "IMG_0.jpg"), True)
-    c.flag_for_review("Is this all right?")
+    c.verbs.flag_for_review("Is this all right?")
     with Session.open_to_review(folder, MANAGER, None) as manager:
         manager.approve(_hash(manager, "IMG_0.jpg"), MANAGER, note="Fine to post.")
     label = window.side_panel.flag_label
