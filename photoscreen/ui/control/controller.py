@@ -1,55 +1,60 @@
 """Every decision the window makes: slots call the controller, the controller calls the core.
 
-The controller owns the open :class:`~photoscreen.core.session.Session`, the grid's model
-and filter, the folder scan and the photo on screen. Widgets never change the session
-themselves: they emit signals that land here (the settings dialog hands the controller
-the change to make), and they are updated from the signals below. What is
-allowed is decided by the core; refusals come back as plain words on the message channel.
+The controller owns the open :class:`~photoscreen.core.session.Session` (opening and
+closing it, who works on it, reviewing beside staff), the grid's model and filter, and
+the parts that do the rest: the folder's rows, the grid's feed from the folder's reading,
+moving through the grid, the photo on screen, and the decision verbs
+(:attr:`Controller.verbs`). Widgets never change the session themselves: they emit
+signals that land here or in the verbs (the settings dialog hands the verbs the change to
+make), and they are updated from the signals below. What is allowed is decided by the
+core; refusals come back as plain words on the message channel.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
-from PySide6.QtGui import QImage
 
 from photoscreen.core.basics import shown_name
 from photoscreen.core.rules import Activity, photo_status
 from photoscreen.core.session import PhotoEntry, Session, SessionLocked
 from photoscreen.core.storage import LockHolder
-from photoscreen.ui.control import view_state as photo_state
 from photoscreen.ui.control.app_settings import AppSettings
-from photoscreen.ui.control.controller_verbs import REFUSALS, DecisionVerbs, report_refusal
+from photoscreen.ui.control.controller_verbs import DecisionVerbs
 from photoscreen.ui.control.current_photo import CurrentPhoto
 from photoscreen.ui.control.grid_feed import GridFeed
-from photoscreen.ui.control.messages import MessageChannel
+from photoscreen.ui.control.messages import REFUSALS, MessageChannel, report_refusal
 from photoscreen.ui.control.navigation import GridNavigation
+from photoscreen.ui.control.on_screen import PhotoOnScreen
 from photoscreen.ui.control.photo_rows import PhotoRows
-from photoscreen.ui.folder import FolderOpening, FolderScan, OpenedFolder, OutsideChanges
+from photoscreen.ui.folder import (
+    FolderOpener,
+    FolderOpening,
+    FolderScan,
+    OpenedFolder,
+    OutsideChanges,
+)
 from photoscreen.ui.grid import (
     ALL_PHOTOS,
     REVIEW_FILTER,
     PhotoGridModel,
-    Roles,
     StatusFilter,
     StatusFilterProxy,
-    file_problem,
 )
 from photoscreen.ui.threads import JobError, Workers
-
-log = logging.getLogger(__name__)
 
 
 class Controller(QObject):
     """Holds the session and the state of the window; the one place decisions are made.
 
-    Its parts: :attr:`rows` (the folder's photos as the grid shows them), :attr:`feed`
-    (the folder's reading and the grid's thumbnails), :attr:`navigation` (which photo is
-    next), :attr:`photo` (the photo on screen) and :attr:`verbs` (every decision on it).
+    Its parts: :attr:`opener` (opening one folder at a time), :attr:`rows` (the folder's
+    photos as the grid shows them), :attr:`feed` (the folder's reading and the grid's
+    thumbnails), :attr:`navigation` (which photo is next), :attr:`photo` (loading the
+    photo on screen), :attr:`screen` (the view-state published for it), :attr:`verbs`
+    (every decision on it) and :attr:`outside` (what another photoscreen saved).
     """
 
     opening_changed = Signal(object)  # Path of the folder being opened, or None
@@ -64,7 +69,6 @@ class Controller(QObject):
     panel_changed = Signal(object)  # PanelState or None
     faces_changed = Signal(object)  # list[FaceOverlay]
     image_shown = Signal(object, int, int)  # QImage, full width, full height
-    preview_toggled = Signal(bool)
     counts_changed = Signal(object)  # list[PhotoStatus]
     scan_progressed = Signal(int, int)
     review_mode_changed = Signal(bool)
@@ -83,6 +87,25 @@ class Controller(QObject):
         self.workers = workers
         self.messages = messages
         self.settings = settings
+        self.session: Session | None = None
+        self.current: str | None = None
+        self._build_parts(workers, messages, detector_factory)
+        self._shown_activities: tuple[Activity, ...] | None = None
+        # How many grid cells the window shows, and its screen's device pixel ratio (2.0
+        # at 200 % scaling) for sharp thumbnails: the window says, as a folder opens.
+        self.cells_on_screen = 0
+        self.thumbnail_scale = 1.0
+        self.review_mode = False
+        self.exporting = False
+        self._records_said: str | None = None  # what was said about changed records
+
+    def _build_parts(
+        self,
+        workers: Workers,
+        messages: MessageChannel,
+        detector_factory: Callable[[], Any] | None,
+    ) -> None:
+        """Make the controller's parts and connect them to each other and to it."""
         self.model = PhotoGridModel(self)
         self.proxy = StatusFilterProxy()
         self.proxy.setParent(self)
@@ -91,26 +114,24 @@ class Controller(QObject):
         self.navigation = GridNavigation(self.rows, self.proxy)
         self.feed = GridFeed(workers, messages, self.rows, detector_factory, self)
         self.feed.stored.connect(self._on_stored)
-        self.feed.thumbnail_made.connect(self._on_thumbnail)
         self.feed.progressed.connect(self.scan_progressed)
         self.photo = CurrentPhoto(workers, messages, self)
-        self.photo.hidden_data_ready.connect(lambda _: self._show_panel())
-        self.photo.image_ready.connect(self._on_image)
         self.photo.changed_on_disk.connect(self.feed.read_again)
         self.verbs = DecisionVerbs(self, workers, messages, self.photo, self)
-        self.session: Session | None = None
-        self._opening: FolderOpening | None = None
-        self._shown_activities: tuple[Activity, ...] | None = None
-        # How many grid cells the window shows, and its screen's device pixel ratio (2.0
-        # at 200 % scaling) for sharp thumbnails: the window says, as a folder opens.
-        self.cells_on_screen = 0
-        self.thumbnail_scale = 1.0
-        self.current: str | None = None
-        self.review_mode = False
-        self.exporting = False
-        self._records_said: str | None = None  # what was said about changed records
+        self.screen = PhotoOnScreen(
+            self.current_entry, self.rows, self.photo, self.feed, self.verbs, self
+        )
+        self.screen.panel_changed.connect(self.panel_changed)
+        self.screen.faces_changed.connect(self.faces_changed)
+        self.screen.image_shown.connect(self.image_shown)
+        self.opener = FolderOpener(workers, self)
+        self.opener.changed.connect(self.opening_changed)
+        self.opener.opened.connect(self._start)
+        self.opener.failed.connect(self._open_failed)
         # What another photoscreen saves in the folder (staff, or a manager reviewing).
-        self.outside = OutsideChanges(lambda: self.session, self.read_all_again, self)
+        self.outside = OutsideChanges(
+            workers, lambda: self.session, lambda: self.rows.changes, self.refresh_all, self
+        )
         self.folder_opened.connect(lambda _: self.outside.start())
         self.folder_closed.connect(self.outside.stop)
 
@@ -140,40 +161,23 @@ class Controller(QObject):
         if not self.settings.user_name:
             self.messages.warning("Please enter your name first: File > Your name.")
             return False
-        opening = FolderOpening(
-            Path(folder), self.settings.user_name, self.settings.centre_file, take_over, review_of
-        )
-        self._opening = opening
-        self.opening_changed.emit(opening.folder)
-        self.workers.run(
-            "session",
-            opening.job,
-            on_result=lambda _: self._opened(opening),
-            on_error=lambda error: self._open_failed(opening, error),
+        self.opener.start(
+            FolderOpening(
+                Path(folder),
+                self.settings.user_name,
+                self.settings.centre_file,
+                take_over,
+                review_of,
+            )
         )
         return True
 
     @property
     def opening(self) -> bool:
         """True while a folder is being opened."""
-        return self._opening is not None
-
-    def _opened(self, opening: FolderOpening) -> None:
-        if opening is not self._opening:
-            opening.abandon()  # superseded: close the session it opened
-            return
-        opened = opening.claim()
-        self._opening = None
-        if opened is None:
-            return
-        self.opening_changed.emit(None)
-        self._start(opened)
+        return self.opener.busy
 
     def _open_failed(self, opening: FolderOpening, error: JobError) -> None:
-        if opening is not self._opening:
-            return
-        self._opening = None
-        self.opening_changed.emit(None)
         self.folder_closed.emit()
         if isinstance(error.exception, SessionLocked) and error.exception.holder is not None:
             self.folder_locked.emit(opening.folder, error.exception)
@@ -229,10 +233,7 @@ class Controller(QObject):
 
     def close_folder(self) -> None:
         """Stop background work for the open folder and close its session."""
-        if self._opening is not None:
-            self._opening.abandon()
-            self._opening = None
-            self.opening_changed.emit(None)
+        self.opener.abandon()
         if self.session is None:
             return
         self.feed.close()
@@ -288,7 +289,7 @@ class Controller(QObject):
 
     def refresh_all(self, entries: list[PhotoEntry] | None = None) -> None:
         """Re-read every photo's decisions (settings changed, many photos changed);
-        ``entries``: already read (on a worker, see :meth:`read_all_again`)."""
+        ``entries``: already read (on a worker, see :class:`OutsideChanges`)."""
         if self.session is None:
             return
         self.rows.set_exports(self.session.exports())  # an export may have ended
@@ -300,31 +301,8 @@ class Controller(QObject):
         now = self.current_entry()
         # A photo read since (by another photoscreen) is loaded, not left "still reading".
         moved = (shown and shown.photo_hash) != (now and now.photo_hash)
-        self._show_current(reload=bool(moved))
+        self.screen.show(reload=bool(moved))
         self._report_records()
-
-    def read_all_again(self) -> None:
-        """Another photoscreen saved something: read every photo again on a worker (for a
-        big folder that takes longer than the GUI thread may stall), then show them; read
-        again if this window changed something meanwhile (the read may predate it)."""
-        session, started = self.session, self.rows.changes
-        if session is None:
-            return
-
-        def show(entries: list[PhotoEntry]) -> None:
-            if self.session is not session:
-                return
-            if self.rows.changes != started:
-                self.read_all_again()
-            else:
-                self.refresh_all(entries)
-
-        self.workers.run(
-            "session",
-            lambda context: session.photos(),
-            on_result=show,
-            on_error=lambda error: log.info("reading again failed: %s", error.exception),
-        )
 
     def _report_records(self) -> None:
         """Say, once per finding, that the folder's records were changed outside
@@ -344,7 +322,7 @@ class Controller(QObject):
         self.counts_changed.emit(self.model.statuses())
         shown = self.current_entry()
         if shown is not None and shown.photo_hash == photo_hash:
-            self._show_current(reload=False)
+            self.screen.show(reload=False)
 
     def exported_before(self) -> int:
         """How many photos ready to post went out in an earlier export."""
@@ -354,20 +332,7 @@ class Controller(QObject):
         """The folder's reading stored ``photo_id``: count it, show it if on screen."""
         self.counts_changed.emit(self.model.statuses())
         if photo_id == self.current:
-            self._show_current(reload=True)
-
-    def _on_thumbnail(self, photo_id: str, image: QImage) -> None:
-        """A row's thumbnail was made: for the photo on screen, still being read or
-        loaded, it stands in (scaled up, "Loading…") until the picture comes, so the view
-        is never left blank meanwhile."""
-        entry = self.current_entry()
-        if (
-            photo_id == self.current
-            and entry is not None
-            and file_problem(entry.status) is None
-            and not self.photo.is_on_screen(entry.path, entry.photo_hash)
-        ):
-            self.photo.stand_in(image)
+            self.screen.show(reload=True)
 
     # --- choosing the photo on screen ---------------------------------------------------
 
@@ -380,7 +345,7 @@ class Controller(QObject):
             self.verbs.toggle_preview()
         self.navigation.shown(photo_id)
         self.current_changed.emit(self.current)
-        self._show_current(reload=True)
+        self.screen.show(reload=True)
 
     def go(self, step: int) -> None:
         """Move to the next (``step`` > 0) or previous photo in the grid's order (filter
@@ -410,100 +375,12 @@ class Controller(QObject):
     def current_entry(self) -> PhotoEntry | None:
         return self.rows.get(self.current)
 
-    def _show_current(self, *, reload: bool) -> None:
-        entry = self.current_entry()
-        if entry is None:
-            self.photo.clear("No photo chosen" if len(self.rows) else "No photos in this folder")
-        elif (problem := file_problem(entry.status)) is not None:
-            self.photo.clear(problem.sentence)
-        elif entry.photo_hash is None:
-            self.feed.read_first(entry.path)  # the photo on screen is read first
-            # Its grid thumbnail, if made already, stands in until it has been read.
-            self.photo.clear("Still reading this photo…", self._thumbnail_of(entry.key))
-        elif reload:
-            # The grid's thumbnail stands in (scaled) until the full picture is decoded.
-            self.photo.show(entry.path, entry.photo_hash, self._thumbnail_of(entry.key))
-        self._show_panel()
-        self._show_faces()
-        if self.verbs.previewing:
-            self.verbs.request_preview()
-
-    def _thumbnail_of(self, photo_id: str) -> Any:
-        """The grid's thumbnail of ``photo_id`` (a QImage), or None if not made yet."""
-        return self.model.index(self.model.row_of(photo_id)).data(Roles.THUMBNAIL)
-
-    def _show_faces(self) -> None:
-        # Boxes go over the picture they belong to, never over the one still on screen
-        # while the next decodes: until it arrives the view shows no boxes to edit.
-        entry = self.current_entry()
-        if entry is not None and self.photo.is_on_screen(entry.path, entry.photo_hash):
-            self.faces_changed.emit(photo_state.face_overlays(entry.decisions))
-        else:
-            self.faces_changed.emit([])
-
-    def _on_image(self, image: object, width: int, height: int) -> None:
-        # A new picture replaces the view's scene: its boxes are drawn again on top.
-        self.image_shown.emit(image, width, height)
-        self._show_faces()
-
-    def _show_panel(self) -> None:
-        entry = self.current_entry()
-        if entry is None:
-            self.panel_changed.emit(None)
-            return
-        hidden = (
-            self.photo.hidden_data if self.photo.key == (entry.path, entry.photo_hash) else None
-        )
-        self.panel_changed.emit(
-            photo_state.panel_state(entry.shown_name, entry.status, entry.decisions, hidden)
-        )
-
     # --- review mode --------------------------------------------------------------------
 
     def set_review_mode(self, on: bool) -> None:
         self.review_mode = on
         self.review_mode_changed.emit(on)
         self.set_filter(REVIEW_FILTER if on else ALL_PHOTOS)
-
-    def change_settings(self, change: Callable[[Session], object]) -> bool:
-        """Apply ``change(session)`` to the centre's settings; False, with a message, if refused."""
-        if self.session is None:
-            return False
-        try:
-            change(self.session)
-        except REFUSALS as error:
-            report_refusal(self.messages, error)
-            return False
-        self.refresh_all()
-        return True
-
-    def change_settings_with_pin(
-        self, change: Callable[[Session], object], done: Callable[[bool], None]
-    ) -> None:
-        """:meth:`change_settings` for a change that checks the reviewer PIN (setting,
-        changing or removing it, lifting a block): scrypt is too slow for the GUI thread,
-        so it runs on the writer pool; ``done(True)`` or ``done(False)`` (refused, with a
-        message) is called on the GUI thread afterwards."""
-        session = self.session
-        if session is None:
-            done(False)
-            return
-
-        def finished(_: object) -> None:
-            self.refresh_all()
-            done(True)
-
-        def failed(error: JobError) -> None:
-            if isinstance(error.exception, REFUSALS):
-                report_refusal(self.messages, error.exception)
-            else:
-                self.messages.error(f"The setting was not saved: {error.exception}", error.trace)
-            self.refresh_all()  # a refusal may still have changed something (partly saved)
-            done(False)
-
-        self.workers.run(
-            "writer", lambda context: change(session), on_result=finished, on_error=failed
-        )
 
     def entries(self) -> list[PhotoEntry]:
         """Every photo of the open folder, in folder order."""

@@ -1,10 +1,12 @@
-"""The verbs for the photo on screen: decisions, face boxes, preview, undo.
+"""The verbs for the photo on screen (decisions, face boxes, preview, undo), and changes to
+the centre's settings.
 
 Every button, key and drag on the photo on screen lands in one :class:`DecisionVerbs`,
 which the controller owns (``controller.verbs``): each verb hands the decision to the core
 session and reports a refusal on the message channel, then the window shows what was
-saved, never what was only asked for. It knows the controller only as a
-:class:`VerbsHost`: the open session and the photo on screen, and how to show another.
+saved, never what was only asked for. The settings dialog hands it the change to make
+the same way. It knows the controller only as a :class:`VerbsHost`: the open session and
+the photo on screen, how to show another, and how to show them all again.
 """
 
 from __future__ import annotations
@@ -15,28 +17,11 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Signal
 
 from photoscreen.core.basics import Box
-from photoscreen.core.rules import FaceSource, PhotoState, ReviewRefused, needs_staff
-from photoscreen.core.session import DecisionError, PhotoEntry, Session
-from photoscreen.core.settings import SettingError
-from photoscreen.core.storage import StoreError, WriteFailed
+from photoscreen.core.rules import FaceSource, PhotoState, needs_staff
+from photoscreen.core.session import PhotoEntry, Session
 from photoscreen.ui.control.current_photo import CurrentPhoto
-from photoscreen.ui.control.messages import MessageChannel
+from photoscreen.ui.control.messages import REFUSALS, MessageChannel, report_refusal
 from photoscreen.ui.threads import FoundAgain, JobError, Workers, look_harder
-
-# What the core raises when a person's request is refused; shown as a notice, not a crash.
-REFUSALS = (DecisionError, ReviewRefused, SettingError, StoreError)
-
-
-def report_refusal(
-    messages: MessageChannel, error: BaseException, about: str | None = None
-) -> None:
-    """Say why a request was refused. A change the store could not save (the disk is
-    full) is a problem, shown until dismissed; a refusal by the rules is a warning, about
-    photo ``about`` when given (it goes when another photo is shown)."""
-    if isinstance(error, WriteFailed):
-        messages.error(str(error))
-    else:
-        messages.warning(str(error), about=about)
 
 
 def found_again_text(faces: int, possible: int) -> str:
@@ -67,6 +52,8 @@ class VerbsHost(Protocol):
     def entries(self) -> list[PhotoEntry]: ...
 
     def refresh_photo(self, photo_hash: str) -> None: ...
+
+    def refresh_all(self) -> None: ...
 
     def select(self, photo_id: str | None) -> None: ...
 
@@ -310,6 +297,48 @@ class DecisionVerbs(QObject):
             decisions.faces_to_redact,
             self.session.export_options(),
             writing=decisions.writing_to_redact,
+        )
+
+    # --- the centre's settings ----------------------------------------------------------
+
+    def change_settings(self, change: Callable[[Session], object]) -> bool:
+        """Apply ``change(session)`` to the centre's settings; False, with a message, if refused."""
+        if self.session is None:
+            return False
+        try:
+            change(self.session)
+        except REFUSALS as error:
+            report_refusal(self.messages, error)
+            return False
+        self._host.refresh_all()
+        return True
+
+    def change_settings_with_pin(
+        self, change: Callable[[Session], object], done: Callable[[bool], None]
+    ) -> None:
+        """:meth:`change_settings` for a change that checks the reviewer PIN (setting,
+        changing or removing it, lifting a block): scrypt is too slow for the GUI thread,
+        so it runs on the writer pool; ``done(True)`` or ``done(False)`` (refused, with a
+        message) is called on the GUI thread afterwards."""
+        session = self.session
+        if session is None:
+            done(False)
+            return
+
+        def finished(_: object) -> None:
+            self._host.refresh_all()
+            done(True)
+
+        def failed(error: JobError) -> None:
+            if isinstance(error.exception, REFUSALS):
+                report_refusal(self.messages, error.exception)
+            else:
+                self.messages.error(f"The setting was not saved: {error.exception}", error.trace)
+            self._host.refresh_all()  # a refusal may still have changed something (partly saved)
+            done(False)
+
+        self.workers.run(
+            "writer", lambda context: change(session), on_result=finished, on_error=failed
         )
 
     # --- undo / redo --------------------------------------------------------------------

@@ -6,6 +6,8 @@ else listening) shows it. An error stays until dismissed, and only another error
 it; a warning stays until the next message (it is about what was just tried); notices
 fade after a few seconds. Every message of the session is kept, with its time, and
 "Earlier messages" (on the bar, and in the Help menu) lists them, so nothing said is lost.
+A request the core refuses is said here too (:func:`report_refusal`), never raised at the
+person.
 """
 
 from __future__ import annotations
@@ -29,12 +31,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoscreen.core.rules import ReviewRefused
+from photoscreen.core.session import DecisionError
+from photoscreen.core.settings import SettingError
+from photoscreen.core.storage import StoreError, WriteFailed
+
 log = logging.getLogger(__name__)
 
 # Notices disappear after this long; long enough to read two lines at a calm pace.
 NOTICE_MS = 6000
 # How many messages "Earlier messages" keeps (a long session says a few hundred at most).
 HISTORY_SIZE = 500
+
+
+# What the core raises when a person's request is refused; shown as a notice, not a crash.
+REFUSALS = (DecisionError, ReviewRefused, SettingError, StoreError)
+
+
+def report_refusal(
+    messages: MessageChannel, error: BaseException, about: str | None = None
+) -> None:
+    """Say why a request was refused. A change the store could not save (the disk is
+    full) is a problem, shown until dismissed; a refusal by the rules is a warning, about
+    photo ``about`` when given (it goes when another photo is shown)."""
+    if isinstance(error, WriteFailed):
+        messages.error(str(error))
+    else:
+        messages.warning(str(error), about=about)
 
 
 class Level(str, Enum):

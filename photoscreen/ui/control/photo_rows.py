@@ -28,7 +28,7 @@ class PhotoRows:
         self._photos: dict[str, PhotoEntry] = {}
         self._exports: Exports = {}
         # How many rows this window changed: a read of the session started before a
-        # change may predate it (see Controller.read_all_again).
+        # change may predate it (see ui/folder's OutsideChanges).
         self.changes = 0
 
     def load(self, entries: Iterable[PhotoEntry], exports: Exports) -> None:

@@ -18,7 +18,7 @@ from photoscreen.core.session import review_queue
 from photoscreen.core.storage import WriteFailed
 from photoscreen.ui.control import view_state as photo_state
 from photoscreen.ui.control.controller import Controller
-from photoscreen.ui.control.controller_verbs import REFUSALS, report_refusal
+from photoscreen.ui.control.messages import REFUSALS, report_refusal
 from photoscreen.ui.threads import JobContext, JobError
 
 

@@ -233,7 +233,7 @@ class SettingsDialog(QDialog):
 
     def _apply(self, change: object) -> bool:
         self.problem.clear()
-        done = self._controller.change_settings(change)  # type: ignore[arg-type]
+        done = self._controller.verbs.change_settings(change)  # type: ignore[arg-type]
         self.reload()
         return done
 
@@ -292,7 +292,7 @@ class SettingsDialog(QDialog):
             if ok:
                 succeeded()
 
-        self._controller.change_settings_with_pin(change, done)  # type: ignore[arg-type]
+        self._controller.verbs.change_settings_with_pin(change, done)  # type: ignore[arg-type]
 
     def _set_pin_busy(self, busy: bool) -> None:
         self.pin_busy = busy

@@ -5,11 +5,12 @@ photoscreen saved in it.
 
 from __future__ import annotations
 
-from photoscreen.ui.folder.folder_opening import FolderOpening, OpenedFolder
+from photoscreen.ui.folder.folder_opening import FolderOpener, FolderOpening, OpenedFolder
 from photoscreen.ui.folder.folder_scan import FolderScan, ScannedPhoto
 from photoscreen.ui.folder.outside_changes import OutsideChanges
 
 __all__ = [
+    "FolderOpener",
     "FolderOpening",
     "FolderScan",
     "OpenedFolder",

@@ -3,7 +3,8 @@
 ``Session.open`` takes the folder's lock, opens (and may migrate) the SQLite store and
 adopts the centre's settings; listing the folder reads every file's record. Together that
 is 100-200 ms on an office PC, too long for the GUI thread, so it runs as a job on the
-``session`` pool and the controller gets an :class:`OpenedFolder` back.
+``session`` pool and the controller gets an :class:`OpenedFolder` back, through the
+:class:`FolderOpener` that runs one opening at a time.
 
 An opening can be abandoned while it runs (another folder was chosen, the window is
 closing). The session it made holds the folder's lock, so it must never be dropped on
@@ -16,6 +17,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import QObject, Signal
+
 from photoscreen.core.basics import Cancelled
 from photoscreen.core.session import (
     PhotoEntry,
@@ -25,7 +28,7 @@ from photoscreen.core.session import (
     subfolders_with_photos,
 )
 from photoscreen.core.storage import LockHolder
-from photoscreen.ui.threads import JobContext
+from photoscreen.ui.threads import JobContext, JobError, Workers
 
 
 @dataclass(frozen=True)
@@ -95,3 +98,58 @@ class FolderOpening:
             opened, self._unclaimed = self._unclaimed, None
         if opened is not None:
             opened.session.close()
+
+
+class FolderOpener(QObject):
+    """Runs one :class:`FolderOpening` at a time on the ``session`` pool: a newer one
+    supersedes it (the session it made is closed), and :meth:`abandon` drops it."""
+
+    changed = Signal(object)  # the Path of the folder being opened, or None
+    opened = Signal(object)  # OpenedFolder, now the caller's to close
+    failed = Signal(object, object)  # FolderOpening, JobError
+
+    def __init__(self, workers: Workers, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._workers = workers
+        self._opening: FolderOpening | None = None
+
+    @property
+    def busy(self) -> bool:
+        """True while a folder is being opened."""
+        return self._opening is not None
+
+    def start(self, opening: FolderOpening) -> None:
+        """Open ``opening``'s folder on a worker; any opening still running is superseded."""
+        self._opening = opening
+        self.changed.emit(opening.folder)
+        self._workers.run(
+            "session",
+            opening.job,
+            on_result=lambda _: self._opened(opening),
+            on_error=lambda error: self._failed(opening, error),
+        )
+
+    def abandon(self) -> None:
+        """Nobody wants the folder being opened any more (another is closed or chosen)."""
+        if self._opening is not None:
+            self._opening.abandon()
+            self._opening = None
+            self.changed.emit(None)
+
+    def _opened(self, opening: FolderOpening) -> None:
+        if opening is not self._opening:
+            opening.abandon()  # superseded: close the session it opened
+            return
+        opened = opening.claim()
+        self._opening = None
+        if opened is None:
+            return
+        self.changed.emit(None)
+        self.opened.emit(opened)
+
+    def _failed(self, opening: FolderOpening, error: JobError) -> None:
+        if opening is not self._opening:
+            return
+        self._opening = None
+        self.changed.emit(None)
+        self.failed.emit(opening, error)

@@ -1,7 +1,7 @@
 """Connects the main window's widgets to the controller, in one readable list.
 
 Only connections live here: each line says "when this happens, call that". Anything with
-a decision in it is a controller method.
+a decision in it is a method of the controller or of its verbs (``controller.verbs``).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ def test_a_read_older_than_a_change_made_meanwhile_is_not_shown(
         return before if len(calls) == 1 else real()
 
     monkeypatch.setattr(session, "photos", photos)
-    c.read_all_again()  # another photoscreen saved: read on a worker...
+    c.outside.read_all_again()  # another photoscreen saved: read on a worker...
     c.verbs.set_activity(activity)  # ...while this window changes the photo on screen
     # The first read predates the change: it is not shown, the session is read again.
     qtbot.waitUntil(lambda: len(calls) >= 2, timeout=10000)
