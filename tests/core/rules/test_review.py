@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from photoscreen.core.rules.names import same_person
 from photoscreen.core.rules.policy import NOT_SCANNED, Concern, PhotoDecisions, PhotoState, Verdict
 from photoscreen.core.rules.review import ReviewRefused, hash_pin, verify_pin
-from photoscreen.core.session.decision_verbs import DecisionError
+from photoscreen.core.session.decision_rules import DecisionError
 from photoscreen.core.session.folder_session import Session
 from photoscreen.core.session.photo_list import PhotoEntry, review_queue
 from tests.helpers.session_fixtures import make_ready, scan, write_photo
