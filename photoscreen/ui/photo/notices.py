@@ -32,7 +32,7 @@ MESSAGE_MIN_WIDTH_PX = 120
 class Notices:
     """The banner, the note and the message over one viewport."""
 
-    def __init__(self, viewport: QWidget) -> None:
+    def __init__(self, viewport: QWidget, note_ms: int = NOTE_MS) -> None:
         self._viewport = viewport
         self._banner = _label(viewport, BANNER_STYLE)
         self._message = _label(viewport, MESSAGE_STYLE)
@@ -43,7 +43,7 @@ class Notices:
         self._note = _label(viewport, BANNER_STYLE)
         self._note_timer = QTimer(viewport)
         self._note_timer.setSingleShot(True)
-        self._note_timer.setInterval(NOTE_MS)
+        self._note_timer.setInterval(note_ms)
         self._note_timer.timeout.connect(self._note.hide)
         self.place()
 
@@ -60,7 +60,7 @@ class Notices:
 
     # -- the note --------------------------------------------------------------------
     def show_note(self, text: str) -> None:
-        """Say ``text`` at the foot for :data:`NOTE_MS`."""
+        """Say ``text`` at the foot for a few seconds (:data:`NOTE_MS`)."""
         self._note.setText(text)
         self._note.setVisible(True)
         self.place()

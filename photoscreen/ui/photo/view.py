@@ -6,8 +6,9 @@ preview, the stand-in while loading, the face strip's crops),
 :class:`~photoscreen.ui.photo.face_layer.FaceLayer` (the face items kept in step with the
 overlays), :class:`~photoscreen.ui.photo.box_drawing.BoxDrawing` (a box drawn by hand),
 :class:`~photoscreen.ui.photo.notices.Notices` (the words over the photo) and
-:mod:`~photoscreen.ui.photo.box_commands` (what a key does to a box). The view ties them
-together and is the one object the window uses.
+:class:`~photoscreen.ui.photo.box_keys.BoxKeys` (what the keys do to the boxes, after the
+table in :mod:`~photoscreen.ui.photo.box_commands`). The view ties them together, turns
+what they ask for into its signals, and is the one object the window uses.
 
 The view shows what it is given and reports what the user asks for. Edits are signals
 (``face_drawn``, ``face_changed``...); the controller stores them and answers with
