@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from photoscreen.core.imaging import ThumbnailStore, UnreadablePhoto, quick_thumbnail
-from photoscreen.core.storage import utc_now
+from photoscreen.core.trail import utc_now
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ from photoscreen.core.consent.schema import (
 )
 from photoscreen.core.rules import same_person
 from photoscreen.core.settings import Clock, pin_attempts
-from photoscreen.core.storage import trail_anchor, utc_now
+from photoscreen.core.trail import trail_anchor, utc_now
 
 PinSource = Callable[[], "str | None"]
 

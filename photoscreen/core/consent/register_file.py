@@ -34,7 +34,8 @@ from photoscreen.core.consent.schema import (
     check_format,
     create,
 )
-from photoscreen.core.storage import DamagedValue, read_only_uri, trail_anchor, utc_now
+from photoscreen.core.storage import DamagedValue, read_only_uri
+from photoscreen.core.trail import trail_anchor, utc_now
 
 BUSY_TIMEOUT_S = 15.0
 

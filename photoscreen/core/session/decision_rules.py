@@ -32,7 +32,8 @@ import secrets
 from dataclasses import dataclass
 
 from photoscreen.core.rules import Concern, ReviewRefused
-from photoscreen.core.storage import Snapshot, utc_now
+from photoscreen.core.storage import Snapshot
+from photoscreen.core.trail import utc_now
 
 
 class DecisionError(ValueError):

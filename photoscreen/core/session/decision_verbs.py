@@ -59,11 +59,11 @@ from photoscreen.core.storage import (
     RecordsGuard,
     Snapshot,
     Store,
-    audit,
     decisions,
     differs,
     judged_before,
 )
+from photoscreen.core.trail import audit
 
 Listener = Callable[[str | None], None]
 

@@ -51,7 +51,6 @@ from photoscreen.core.storage import (
     SessionLocation,
     SessionLocked,
     Store,
-    audit,
     decisions,
     export_records,
     locate_session,
@@ -60,6 +59,7 @@ from photoscreen.core.storage import (
     open_store_for_reading,
     records_check,
 )
+from photoscreen.core.trail import audit
 
 if TYPE_CHECKING:
     from photoscreen.core.faces import Detection

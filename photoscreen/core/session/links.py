@@ -23,7 +23,7 @@ from typing import Any
 from photoscreen.core.consent import Person, RegisterHolds
 from photoscreen.core.rules import FaceRecord, PhotoDecisions
 from photoscreen.core.session.decision_rules import DecisionError
-from photoscreen.core.storage import audit
+from photoscreen.core.trail import audit
 
 Edit = Callable[[FaceRecord, PhotoDecisions], FaceRecord]
 

@@ -49,7 +49,8 @@ from photoscreen.core.settings.declared import (
     checked_row,
 )
 from photoscreen.core.settings.pin_attempts import Clock
-from photoscreen.core.storage import CentreFile, Store, audit
+from photoscreen.core.storage import CentreFile, Store
+from photoscreen.core.trail import audit
 
 # (a connection, a setting's key) -> (whether the row disagrees with the trail, the
 # stored text the trail recorded): RecordsGuard.recorded_setting.

@@ -41,7 +41,8 @@ from photoscreen.core.settings.pin_change import (
     parse_changes,
     replacement,
 )
-from photoscreen.core.storage import CentreFile, Store, audit
+from photoscreen.core.storage import CentreFile, Store
+from photoscreen.core.trail import audit
 
 NOT_RIGHT = "That reviewer PIN is not right."
 REPLACED = (

@@ -48,9 +48,10 @@ from photoscreen.core.settings.centre_settings import (
     SETTINGS,
     CentreSettings,
 )
-from photoscreen.core.storage import audit, decisions
+from photoscreen.core.storage import decisions
 from photoscreen.core.storage.store import Store, StoreError
 from photoscreen.core.storage.store_errors import WriteFailed
+from photoscreen.core.trail import audit
 from photoscreen.core.workflows.export import export_photos
 from tests.helpers.session_fixtures import detection, make_ready, scan, write_photo, write_recorded
 
