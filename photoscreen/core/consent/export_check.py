@@ -124,7 +124,7 @@ def session_register(session: RegisterUser) -> ConsentRegister:
     cannot be used."""
     path = register_path(session.settings.get(REGISTER_KEY))
     settings = session.settings
-    return ConsentRegister(path, session.user, pin_hash=lambda: settings.pin_hash,
+    return ConsentRegister(path, session.user, pin_hash=lambda: settings.pin.hash,
                            clock=session.clock)  # fmt: skip
 
 

@@ -94,7 +94,7 @@ class DecisionMethods:
         return self._identity
 
     def activities(self) -> tuple[Activity, ...]:
-        return self.settings.activities()
+        return self.settings.activity_list.current()
 
     def photo(self, photo_hash: str) -> PhotoDecisions | None:
         """Everything decided about this picture, fresh from the store."""
@@ -131,7 +131,7 @@ class DecisionMethods:
         pin_given = False
         mark = None if unclothed else self._mark_needing_pin(photo_hash)
         if mark is not None:
-            self.settings.check_pin(
+            self.settings.pin.check(
                 pin,
                 purpose="clear an unclothed mark",
                 missing=clearing_mark_refused(mark, self._identity),
@@ -160,7 +160,7 @@ class DecisionMethods:
                 return None
             stored = decisions.snapshot_of(photo)
             marks = (stored["unclothed"], self._judged(conn, photo_hash, stored)["unclothed"])
-        pin_hash = self.settings.pin_hash
+        pin_hash = self.settings.pin.hash
         return next(
             (m for m in marks if mark_needing_pin(m, self._identity, pin_hash) is not None), None
         )
@@ -414,7 +414,7 @@ class DecisionMethods:
     ) -> None:
         self.check_reviewer(photo_hash, reviewer, verdict)
         with verdict_writes(self.review_only):  # a reviewer's writes: the PIN count, this
-            self.settings.check_pin(
+            self.settings.pin.check(
                 pin,
                 purpose="approve" if verdict is Verdict.APPROVED else "reject",
                 missing="Enter the reviewer PIN to approve or reject a photo.",
@@ -506,7 +506,7 @@ class DecisionMethods:
     ) -> None:
         """Apply one staff decision in one transaction, with its audit entry and undo step;
         ``pin_given``: the reviewer PIN was given for this decision and opened the PIN in
-        force (checked by ``settings.check_pin`` before this transaction)."""
+        force (checked by ``settings.pin.check`` before this transaction)."""
         with self._store.transaction() as conn:
             photo = self._require(conn, photo_hash)
             stored = decisions.snapshot_of(photo)
@@ -535,7 +535,7 @@ class DecisionMethods:
     ) -> None:
         """The rules, against the stored concerns and (when a hand edit changed them) the
         recorded ones too: both must allow the change."""
-        pin_hash = self.settings.pin_hash
+        pin_hash = self.settings.pin.hash
         for before in (stored, judged) if differs(stored, judged) else (stored,):
             check_change(before, changed, self._identity, pin_hash=pin_hash, pin_given=pin_given)
 

@@ -46,9 +46,9 @@ def decided_folder(tmp_path: Path) -> tuple[Path, Hashes]:
     folder = tmp_path / "photos"
     folder.mkdir()
     with Session.open(folder, "Alice") as session:
-        session.settings.set_pin(PIN)
+        session.settings.pin.change(PIN)
         session.settings.set_export(quality=80)
-        session.settings.add_activity("Outings", blocked=True)
+        session.settings.activity_list.add("Outings", blocked=True)
         hashes = {}
         for seed, name in enumerate(NAMES, start=1):
             write_photo(folder / name, seed)
