@@ -172,7 +172,7 @@ def test_the_pin_cannot_be_removed_or_replaced_from_a_new_folder_without_it(
             session.settings.pin.change(None)
         with pytest.raises(ReviewRefused, match="not the current reviewer PIN"):
             session.settings.pin.change(OTHER_PIN, current_pin="000011")
-        with pytest.raises(SettingError, match="pin.change"):
+        with pytest.raises(SettingError, match=r"pin\.change"):
             session.settings.set("review.pin_hash", None)
         with pytest.raises(ReviewRefused):
             session.approve(digest, "Sam", pin=OTHER_PIN)
