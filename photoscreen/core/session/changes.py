@@ -29,11 +29,11 @@ from photoscreen.core.storage import (
     RecordsGuard,
     Snapshot,
     Store,
-    audit,
     decisions,
     differs,
     judged_before,
 )
+from photoscreen.core.trail import audit
 
 Listener = Callable[[str | None], None]
 Mutate = Callable[[Any, Snapshot, PhotoDecisions], Snapshot]
@@ -112,7 +112,7 @@ class StaffChanges:
         """Apply one staff decision in one transaction, with its audit entry and undo step;
         nothing is written (nor kept) when ``mutate`` changes nothing. ``pin_given``: the
         reviewer PIN was given for this decision and opened the PIN in force (checked by
-        ``settings.check_pin`` before this transaction)."""
+        ``settings.pin.check`` before this transaction)."""
         desk = self._desk
         with desk.store.transaction() as conn:
             photo = desk.require(conn, photo_hash)
@@ -160,6 +160,6 @@ class StaffChanges:
     ) -> None:
         """The rules, against the stored concerns and (when a hand edit changed them) the
         recorded ones too: both must allow the change."""
-        pin_hash, by = self._desk.settings.pin_hash, self._desk.who()
+        pin_hash, by = self._desk.settings.pin.hash, self._desk.who()
         for before in (stored, judged) if differs(stored, judged) else (stored,):
             check_change(before, changed, by, pin_hash=pin_hash, pin_given=pin_given)

@@ -58,9 +58,9 @@ from photoscreen.core.storage import (
     RecordsGuard,
     SessionLocked,
     Store,
-    audit,
     records_check,
 )
+from photoscreen.core.trail import audit
 
 if TYPE_CHECKING:
     from photoscreen.core.faces import Detection
@@ -196,7 +196,7 @@ class Session:
         return self._identity
 
     def activities(self) -> tuple[Activity, ...]:
-        return self.settings.activities()
+        return self.settings.activity_list.current()
 
     # Records changed outside photoscreen, and by another photoscreen ---------------------
 

@@ -24,7 +24,7 @@ from photoscreen.core.rules import FaceRecord, PhotoDecisions
 from photoscreen.core.session.changes import Desk
 from photoscreen.core.session.decision_rules import DecisionError
 from photoscreen.core.session.face_edits import FaceEdits
-from photoscreen.core.storage import audit
+from photoscreen.core.trail import audit
 
 # Writing (a name label, a number plate) is covered or left, never shown with consent.
 WRITING_HAS_NO_PERSON = "Writing is not a person: cover it (A) or leave it (D)."

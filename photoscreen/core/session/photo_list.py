@@ -37,11 +37,11 @@ from photoscreen.core.storage import (
     Findings,
     RecordsGuard,
     Store,
-    audit,
     decisions,
     export_records,
     records_check,
 )
+from photoscreen.core.trail import audit
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from photoscreen.core.session.decision_rules import (
     marked,
     withdrawn,
 )
-from photoscreen.core.storage import Snapshot, audit, decisions
+from photoscreen.core.storage import Snapshot, decisions
+from photoscreen.core.trail import audit
 
 
 class PhotoMarks:
@@ -33,7 +34,8 @@ class PhotoMarks:
 
     def set_activity(self, photo_hash: str, key: str | None) -> None:
         """Tag the photo's activity (a key of the centre's activities), or None to clear it."""
-        if key is not None and key not in {a.key for a in self._desk.settings.activities()}:
+        activities = self._desk.settings.activity_list.current()
+        if key is not None and key not in {a.key for a in activities}:
             raise DecisionError(f"'{key}' is not one of the centre's activities.")
         self._changes.make(
             photo_hash, "tag_activity", "Tag activity", {"activity": key}, _set(activity=key)
@@ -54,7 +56,7 @@ class PhotoMarks:
         pin_given = False
         mark = None if unclothed else self._mark_needing_pin(photo_hash)
         if mark is not None:
-            self._desk.settings.check_pin(
+            self._desk.settings.pin.check(
                 pin,
                 purpose="clear an unclothed mark",
                 missing=clearing_mark_refused(mark, self._desk.who()),
@@ -85,7 +87,7 @@ class PhotoMarks:
                 return None
             stored = decisions.snapshot_of(photo)
             marks = (stored["unclothed"], desk.judged(conn, photo_hash, stored)["unclothed"])
-        pin_hash, by = desk.settings.pin_hash, desk.who()
+        pin_hash, by = desk.settings.pin.hash, desk.who()
         return next((m for m in marks if mark_needing_pin(m, by, pin_hash) is not None), None)
 
     def set_excluded(self, photo_hash: str, excluded: bool) -> None:

@@ -29,7 +29,8 @@ from typing import Any
 from photoscreen.core.rules import PhotoDecisions, ReviewRefused, Verdict, check_review
 from photoscreen.core.session.changes import Desk
 from photoscreen.core.session.decision_rules import DecisionError
-from photoscreen.core.storage import LockHolder, audit, decisions
+from photoscreen.core.storage import LockHolder, decisions
+from photoscreen.core.trail import audit
 
 __all__ = ["ReviewOnly", "Verdicts", "verdict_writes"]
 
@@ -121,7 +122,7 @@ class Verdicts:
         desk = self._desk
         self.check_reviewer(photo_hash, reviewer, verdict)
         with verdict_writes(self._gate):  # a reviewer's writes: the PIN count, this
-            desk.settings.check_pin(
+            desk.settings.pin.check(
                 pin,
                 purpose="approve" if verdict is Verdict.APPROVED else "reject",
                 missing="Enter the reviewer PIN to approve or reject a photo.",

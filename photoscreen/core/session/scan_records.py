@@ -37,7 +37,8 @@ from photoscreen.core.basics import Box, name_from_store, stored_name
 from photoscreen.core.identifiers import WRITING_MARK
 from photoscreen.core.rules import FaceRecord, FaceSource, FaceState, RegionKind
 from photoscreen.core.session.changes import Desk
-from photoscreen.core.storage import DamagedValue, audit, decisions
+from photoscreen.core.storage import DamagedValue, decisions
+from photoscreen.core.trail import audit
 
 if TYPE_CHECKING:
     from photoscreen.core.faces import Detection
