@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from photoscreen.core.session import Session
-from photoscreen.core.storage import audit
+from photoscreen.core.trail import audit
 
 GOAL_MS = 100.0
 

@@ -126,7 +126,7 @@ def main(argv: list[str]) -> int:
         QTest.keyClick(picker.filter, Qt.Key.Key_Return)
         shot(picker, "13-consent-confirm.png")
         amira = register.find("Amira Haddad")
-        takedown = TakedownDialog(amira, register.takedown(amira.id))
+        takedown = TakedownDialog(amira, register.exports.takedown(amira.id))
         shot(takedown, "14-takedown-list.png")
         # Someone edits the register file with another tool: Ben's review date moved.
         with sqlite3.connect(register.path) as conn:

@@ -112,7 +112,7 @@ def _consent(register: ConsentRegister, args: argparse.Namespace, out: TextIO, a
         summary = register.findings().summary()
         out.write((summary or "The register matches its trail.") + "\n")
         return 0 if summary is None else 1
-    pin = ask("Reviewer PIN: ") if register.needs_pin else None
+    pin = ask("Reviewer PIN: ") if register.pin.needed else None
     if args.action == "add":
         given = parse_day(args.date) if args.date else register.today()
         new = NewPerson(args.name, Kind.ADULT if args.adult else Kind.CHILD,
@@ -186,9 +186,9 @@ def _takedown(register: ConsentRegister, args: argparse.Namespace, out: TextIO) 
         person_id, name = found.id, f"{printable(found.name)} ({found.id})"
     except ConsentError:  # someone removed from the register: by id, as the index keeps them
         person_id = name = args.person.strip().upper()
-        if not register.takedown(person_id):
+        if not register.exports.takedown(person_id):
             raise
-    files = register.takedown(person_id)
+    files = register.exports.takedown(person_id)
     if args.json:
         document = {"person": person_id, "files": [f.to_json() for f in files]}
         json.dump(document, out, indent=2)

@@ -18,8 +18,8 @@ from PIL import Image
 from photoscreen.core.basics.geometry import Box
 from photoscreen.core.imaging.loading import photo_hash
 from photoscreen.core.session.folder_session import Session
-from photoscreen.core.storage import audit
 from photoscreen.core.storage.store import Store
+from photoscreen.core.trail import audit
 
 WIDTH, HEIGHT = 64, 48
 

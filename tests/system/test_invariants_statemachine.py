@@ -224,7 +224,7 @@ class PeopleMachine(RuleBasedStateMachine):
     @rule(on=st.booleans())
     def set_pin(self, on: bool) -> None:
         current = PIN if self.model.pin else None
-        self.session.settings.set_pin(PIN if on else None, current_pin=current)
+        self.session.settings.pin.change(PIN if on else None, current_pin=current)
         self.model.pin = on
 
     @rule(user=st.sampled_from(TYPED))
@@ -519,7 +519,7 @@ class SessionMachine(PeopleMachine):
 
     @rule(key=st.sampled_from(ALLOWED))
     def block(self, key: str) -> None:
-        self.session.settings.set_activity_blocked(key, True)
+        self.session.settings.activity_list.set_blocked(key, True)
         self.model.centre_blocked.add(key)
 
     @rule(key=st.sampled_from((*ALLOWED, *BLOCKED)), with_pin=st.booleans())
@@ -527,12 +527,12 @@ class SessionMachine(PeopleMachine):
         pin = PIN if with_pin else None
         if key in BLOCKED:
             try:
-                self.session.settings.set_activity_blocked(key, False, pin=pin)
+                self.session.settings.activity_list.set_blocked(key, False, pin=pin)
             except SettingError:
                 return
             raise AssertionError("a block the policy sets was lifted")
         try:
-            self.session.settings.set_activity_blocked(key, False, pin=pin)
+            self.session.settings.activity_list.set_blocked(key, False, pin=pin)
         except ReviewRefused:
             assert self.model.pin and not with_pin and key in self.model.centre_blocked
             return

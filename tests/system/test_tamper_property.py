@@ -166,7 +166,7 @@ def decide(session: Session, digest: str, kind: str) -> None:
         "consent": lambda: face and session.set_consent(digest, face.id, True),
         "accept": lambda: face and session.accept_face(digest, face.id),
         "quality": lambda: session.settings.set_export(quality=70),
-        "block": lambda: session.settings.set_activity_blocked("story_time", True),
+        "block": lambda: session.settings.activity_list.set_blocked("story_time", True),
         "person": lambda: session.change_user("Bob" if session.user == "Alice" else "Alice"),
     }
     with contextlib.suppress(DecisionError, ReviewRefused, SettingError):
@@ -315,7 +315,7 @@ def test_one_raw_edit_is_found_or_changes_nothing_exportable(
         folder = root / "photos"
         db = folder / SESSION_DIR_NAME / DB_NAME
         with Session.open(folder, "Alice") as session:
-            session.settings.set_pin(PIN)
+            session.settings.pin.change(PIN)
             hashes = [_scan(session, folder / name) for name in NAMES]
             for kind, index in steps:
                 decide(session, hashes[index], kind)

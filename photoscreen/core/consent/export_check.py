@@ -124,7 +124,7 @@ def session_register(session: RegisterUser) -> ConsentRegister:
     cannot be used."""
     path = register_path(session.settings.get(REGISTER_KEY))
     settings = session.settings
-    return ConsentRegister(path, session.user, pin_hash=lambda: settings.pin_hash,
+    return ConsentRegister(path, session.user, pin_hash=lambda: settings.pin.hash,
                            clock=session.clock)  # fmt: skip
 
 
@@ -231,7 +231,7 @@ class ConsentCheck:
         if self.register is None:
             raise RegisterUnreachable(self._unusable())
         shown = [f.person_id for f in photo.faces if f.shown and f.person_id]
-        entry = self.register.record_export(file, shown, linked)
+        entry = self.register.exports.record(file, shown, linked)
         keep_thumbnail(file)
         return entry
 
@@ -259,7 +259,7 @@ class ConsentCheck:
     def forget(self, entry_id: int | None) -> None:
         """Take an index row back: its file was not published after all."""
         if entry_id is not None and self.register is not None:
-            self.register.forget_export(entry_id)
+            self.register.exports.forget(entry_id)
 
     def _unusable(self) -> str:
         return (

@@ -2,7 +2,7 @@
 
 When consent is withdrawn, or a child leaves, staff must find and remove every post
 showing them. The export writes one row per published file whose photo has a face linked
-to a person (:meth:`ExportIndex.record_export`, before the file gets its name, so no
+to a person (:meth:`ExportIndex.record`, before the file gets its name, so no
 such file is ever published without its row): when, by whom, from which folder, to which
 upload folder under which neutral file name, and which person ids were shown or only
 linked. It lives in the register file, so the list for a person needs no folder to be
@@ -13,14 +13,13 @@ reached, never a copy of the upload.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from photoscreen.core.consent.register_file import RegisterFile
 from photoscreen.core.imaging import ThumbnailStore, UnreadablePhoto, quick_thumbnail
-from photoscreen.core.storage import utc_now
+from photoscreen.core.trail import utc_now
 
 
 @dataclass(frozen=True)
@@ -91,22 +90,23 @@ def _text(path: Path | None) -> str | None:
 
 
 class ExportIndex:
-    """The index part of :class:`~photoscreen.core.consent.register.ConsentRegister`."""
+    """Which exported file shows whom, kept in the register at ``file``
+    (``register.exports``): the takedown list when consent is withdrawn."""
 
-    who: str
-    _writing: Callable[[], AbstractContextManager[sqlite3.Connection]]
-    _connect: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    def __init__(self, file: RegisterFile) -> None:
+        self._file = file
 
-    def record_export(self, file: Published, shown: Iterable[str], linked: Iterable[str]) -> int:
+    def record(self, published: Published, shown: Iterable[str], linked: Iterable[str]) -> int:
         """Add a row for a file about to be published; returns its id."""
         people = {pid: False for pid in linked}
         people.update({pid: True for pid in shown})
-        with self._writing() as conn:
+        with self._file.writing() as conn:
             cursor = conn.execute(
                 "INSERT INTO exports (exported_at, who, folder, session_dir, source_name, "
                 "photo_hash, destination, file_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (utc_now(), self.who, str(file.folder), str(file.session_dir),
-                 file.source_name, file.photo_hash, str(file.destination), file.file_name),
+                (utc_now(), self._file.who, str(published.folder), str(published.session_dir),
+                 published.source_name, published.photo_hash, str(published.destination),
+                 published.file_name),
             )  # fmt: skip
             entry_id = int(cursor.lastrowid or 0)
             conn.executemany(
@@ -115,16 +115,16 @@ class ExportIndex:
             )
         return entry_id
 
-    def forget_export(self, entry_id: int) -> None:
+    def forget(self, entry_id: int) -> None:
         """Take back a row whose file was not published after all."""
-        with self._writing() as conn:
+        with self._file.writing() as conn:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("DELETE FROM export_people WHERE export_id = ?", (entry_id,))
             conn.execute("DELETE FROM exports WHERE id = ?", (entry_id,))
 
     def takedown(self, person_id: str) -> list[ExportedFile]:
         """Every file published with a face of ``person_id`` (shown or linked), oldest first."""
-        with self._connect() as conn:
+        with self._file.connect() as conn:
             rows = conn.execute(
                 "SELECT e.id, e.exported_at, e.who, e.folder, e.session_dir, e.source_name, "
                 "e.photo_hash, e.destination, e.file_name, p.shown FROM exports e "

@@ -62,8 +62,8 @@ from photoscreen.core.consent.schema import (
     person_of,
 )
 from photoscreen.core.rules import same_person
-from photoscreen.core.settings import Clock, pin_attempts
-from photoscreen.core.storage import trail_anchor, utc_now
+from photoscreen.core.settings import Clock
+from photoscreen.core.trail import trail_anchor, utc_now
 
 PinSource = Callable[[], "str | None"]
 
@@ -80,13 +80,16 @@ class RegisterEntry:
     details: dict[str, Any]
 
 
-class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
+class ConsentRegister:
     """The register file at ``path``, used under the name ``who``.
 
     ``pin_hash`` gives the reviewer PIN hash in force (None: no PIN is set); ``clock``
     (seconds, ``time.time``) dates changes and times the waits after wrong PINs. A file
     that does not exist yet is made when its folder exists (``create``); a missing folder
     is :class:`RegisterUnreachable`, never made here (it may be a share not connected).
+
+    Its parts: ``file`` (the register file: one read or change at a time, the chained
+    trail), ``pin`` (the PIN its changes need) and ``exports`` (the takedown index).
     """
 
     def __init__(
@@ -98,15 +101,23 @@ class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
         clock: Clock = time.time,
         create: bool = True,
     ) -> None:
-        self.path = Path(path)
-        self.who = who
-        self._pin_hash: PinSource = pin_hash or (lambda: None)
         self._clock = clock
-        self._open(create)
+        self.file = RegisterFile(path, who, create=create)
+        self.pin = PinGuard(self.file, pin_hash or (lambda: None), clock)
+        self.exports = ExportIndex(self.file)
+
+    @property
+    def path(self) -> Path:
+        """Where the register file is."""
+        return self.file.path
 
     def change_user(self, who: str) -> None:
         """Audit later changes under ``who``."""
-        self.who = who
+        self.file.who = who
+
+    def findings(self, *, full: bool = False) -> RegisterFindings:
+        """Whose row was changed outside photoscreen (see :meth:`RegisterFile.findings`)."""
+        return self.file.findings(full=full)
 
     def today(self) -> date:
         """Today on this PC (consent lapses after its review day, in local time)."""
@@ -116,9 +127,9 @@ class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
 
     def people(self) -> list[Person]:
         """Everyone in the register, by name."""
-        with self._connect() as conn:
+        with self.file.connect() as conn:
             rows = conn.execute(f"SELECT {PERSON_COLUMNS} FROM people").fetchall()
-            people = [self._checked(person_of, row) for row in rows]
+            people = [self.file.checked(person_of, row) for row in rows]
         return sorted(people, key=lambda p: (p.name.casefold(), p.id))
 
     def with_current_consent(self) -> list[Person]:
@@ -131,7 +142,7 @@ class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
     def person(self, person_id: str) -> Person | None:
         """The person with this id, or None (never in the register, or a register
         other than the one the id came from)."""
-        with self._connect() as conn:
+        with self.file.connect() as conn:
             return self._read_person(conn, person_id)
 
     def find(self, text: str) -> Person:
@@ -153,26 +164,21 @@ class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
         params: tuple[str, ...] = ()
         if person_id is not None:
             sql, params = sql + " WHERE person_id = ?", (person_id,)
-        with self._connect() as conn:
+        with self.file.connect() as conn:
             rows = conn.execute(sql + " ORDER BY id", params).fetchall()
             return [
-                self._checked(_entry, row)
+                self.file.checked(_entry, row)
                 for row in rows
             ]
 
     # The manager's changes --------------------------------------------------------------
 
-    def pin_wait(self) -> float:
-        """Seconds before a PIN may be tried again (0: now)."""
-        with self._connect() as conn:
-            return pin_attempts.read(conn).seconds_left(self._clock())
-
     def add(self, new: NewPerson, *, pin: str | None = None) -> Person:
         """Add one person; refused when someone of the same name (as people read it)
         is already in the register."""
         new = checked_new(new, self.today())
-        self._check_pin(pin, "add people to the consent register")
-        with self._writing() as conn:
+        self.pin.check(pin, "add people to the consent register")
+        with self.file.writing() as conn:
             return self._insert(conn, new, {})
 
     def add_many(self, people: list[NewPerson], source: str, *, pin: str | None = None) -> None:
@@ -181,14 +187,14 @@ class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
         Raises :class:`ConsentError` naming every person already in the register (or
         twice in ``people``); nothing is added then.
         """
-        self._check_pin(pin, "import people into the consent register")
-        with self._writing() as conn:
+        self.pin.check(pin, "import people into the consent register")
+        with self.file.writing() as conn:
             problems = clashes(self._all(conn), people)
             if problems:
                 raise ConsentError("Nothing was imported. " + " ".join(problems))
             for new in people:
                 self._insert(conn, new, {"from": source})
-            self._audit(conn, "imported", None, {"from": source, "people": len(people)})
+            self.file.audit(conn, "imported", None, {"from": source, "people": len(people)})
 
     def give_consent(
         self,
@@ -203,7 +209,7 @@ class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
         by = checked_note(given_by, "Who gave consent")
         review = review_on or default_review(given_on)
         check_dates(given_on, review, self.today())
-        self._check_pin(pin, "record consent")
+        self.pin.check(pin, "record consent")
         fields = {
             "consent": 1, "given_by": by, "given_on": given_on.isoformat(),
             "review_on": review.isoformat(), "withdrawn_at": None, "withdrawn_by": None,
@@ -212,8 +218,8 @@ class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
 
     def withdraw(self, person_id: str, *, pin: str | None = None) -> Person:
         """Record that consent was withdrawn now, by whoever is using photoscreen."""
-        self._check_pin(pin, "withdraw consent")
-        fields = {"withdrawn_at": utc_now(), "withdrawn_by": self.who}
+        self.pin.check(pin, "withdraw consent")
+        fields = {"withdrawn_at": utc_now(), "withdrawn_by": self.file.who}
         return self._update(person_id, "consent_withdrawn", fields, must_have_consent=True)
 
     def set_never_publish(
@@ -221,7 +227,7 @@ class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
     ) -> Person:
         """Mark (or unmark) a person "never publish", with the reason staff will see."""
         why = checked_note(reason, "The reason") if never else ""
-        self._check_pin(pin, "change a never-publish mark")
+        self.pin.check(pin, "change a never-publish mark")
         fields = {"never_publish": int(never), "never_publish_reason": why}
         return self._update(person_id, "never_publish" if never else "never_publish_lifted", fields)
 
@@ -234,14 +240,14 @@ class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
         else or unlinked: nobody can say any more what they agreed to.
         """
         why = checked_note(reason, "The reason")
-        self._check_pin(pin, "remove people from the consent register")
-        with self._writing() as conn:
+        self.pin.check(pin, "remove people from the consent register")
+        with self.file.writing() as conn:
             self._restore_recorded(conn, person_id)
             person = self._read_person(conn, person_id)
             if person is None:
                 raise ConsentError(f"There is nobody with the id {person_id} in the register.")
             conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
-            self._audit(conn, "person_removed", person_id, {**shown_fields(person), "why": why})
+            self.file.audit(conn, "person_removed", person_id, {**shown_fields(person), "why": why})
             return person
 
     def accept_as_is(self, *, pin: str | None = None) -> RegisterFindings:
@@ -252,9 +258,9 @@ class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
         back for it may go out again (each person's consent is still checked as always).
         """
         found = self.findings()
-        self._check_pin(pin, "accept the consent register as it is")
-        with self._writing() as conn:
-            self._audit(conn, register_chain.ACCEPTED, None, found.details(), checkpoint=True)
+        self.pin.check(pin, "accept the consent register as it is")
+        with self.file.writing() as conn:
+            self.file.audit(conn, register_chain.ACCEPTED, None, found.details(), checkpoint=True)
             head = trail_anchor.head_of(conn)
         trail_anchor.save(self.path, head)
         return found
@@ -263,13 +269,13 @@ class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
 
     def _all(self, conn: sqlite3.Connection) -> list[Person]:
         rows = conn.execute(f"SELECT {PERSON_COLUMNS} FROM people").fetchall()
-        return [self._checked(person_of, row) for row in rows]
+        return [self.file.checked(person_of, row) for row in rows]
 
     def _read_person(self, conn: sqlite3.Connection, person_id: str) -> Person | None:
         row = conn.execute(
             f"SELECT {PERSON_COLUMNS} FROM people WHERE id = ?", (person_id,)
         ).fetchone()
-        return None if row is None else self._checked(person_of, row)
+        return None if row is None else self.file.checked(person_of, row)
 
     def _insert(self, conn: sqlite3.Connection, new: NewPerson, extra: dict[str, Any]) -> Person:
         for other in self._all(conn):
@@ -281,17 +287,17 @@ class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
             f"INSERT INTO people ({PERSON_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (person_id, new.name, new.kind.value, int(new.consent), new.given_by,
              iso_day(new.given_on), iso_day(new.review_on), None, None, int(new.never_publish),
-             new.never_publish_reason, now, self.who),
+             new.never_publish_reason, now, self.file.who),
         )  # fmt: skip
         person = self._read_person(conn, person_id)
         assert person is not None
-        self._audit(conn, "person_added", person_id, {**shown_fields(person), **extra})
+        self.file.audit(conn, "person_added", person_id, {**shown_fields(person), **extra})
         return person
 
     def _update(
         self, person_id: str, action: str, fields: dict[str, Any], must_have_consent: bool = False
     ) -> Person:
-        with self._writing() as conn:
+        with self.file.writing() as conn:
             restored = self._restore_recorded(conn, person_id)
             before = self._read_person(conn, person_id)
             if before is None:
@@ -306,7 +312,7 @@ class ConsentRegister(RegisterFile, PinGuard, ExportIndex):
             changed = {k: v for k, v in shown_fields(after).items() if was.get(k) != v}
             if restored:
                 changed["restored_from_trail"] = list(restored)
-            self._audit(conn, action, person_id, changed)
+            self.file.audit(conn, action, person_id, changed)
             return after
 
     def _restore_recorded(self, conn: sqlite3.Connection, person_id: str) -> tuple[str, ...]:

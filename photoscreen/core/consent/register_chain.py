@@ -1,7 +1,7 @@
 """The register's own trail as a hash chain, and each person's row sealed in it.
 
 The same evidence the session store keeps for its decisions
-(:mod:`photoscreen.core.storage.audit_chain`, docs/tamper-evidence.md), for the register:
+(:mod:`photoscreen.core.trail.audit_chain`, docs/tamper-evidence.md), for the register:
 every entry of the register's ``audit`` table gets a *link* in ``audit_chain``, written in
 the same transaction: the SHA-256 of the link before it, the entry, and its *state*, the
 whole ``people`` row of the person the entry changed as it is after the change (null: the
@@ -15,7 +15,7 @@ by one (``register_sealed``), and the manager's "accept the register as it is"
 (``register_accepted``) writes one, after which the trail is trusted again from there.
 
 This PC also keeps the last link it saw of the register's trail (with
-:mod:`photoscreen.core.storage.trail_anchor`, as for a session): a trail cut back together
+:mod:`photoscreen.core.trail.trail_anchor`, as for a session): a trail cut back together
 with the rows it recorded (a withdrawal taken off the end) is found on a PC that saw it.
 
 What disagrees is :class:`RegisterFindings`: the people whose rows do not match, in plain
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from photoscreen.core.consent.schema import PERSON_COLUMNS
-from photoscreen.core.storage import audit_chain, trail_anchor
+from photoscreen.core.trail import audit_chain, trail_anchor
 
 GENESIS = "photoscreen consent register chain v1"
 SEALED = "register_sealed"

@@ -1,8 +1,8 @@
 """The register file itself: opening it, one read or change at a time, its chained trail.
 
-Split from :mod:`photoscreen.core.consent.register` (whose
-:class:`~photoscreen.core.consent.register.ConsentRegister` is the only class built on
-:class:`RegisterFile`). Sharing follows the session store's discipline: the rollback
+A :class:`~photoscreen.core.consent.register.ConsentRegister` holds one
+:class:`RegisterFile` (``register.file``), as do its PIN guard and its export index.
+Sharing follows the session store's discipline: the rollback
 journal (``journal_mode=DELETE``, never WAL, which breaks on network shares),
 ``synchronous=FULL``, each change in one ``BEGIN IMMEDIATE`` transaction; each read or
 change opens the file afresh (read-write, never creating it), so a shared drive that went
@@ -34,17 +34,24 @@ from photoscreen.core.consent.schema import (
     check_format,
     create,
 )
-from photoscreen.core.storage import DamagedValue, read_only_uri, trail_anchor, utc_now
+from photoscreen.core.storage import DamagedValue, read_only_uri
+from photoscreen.core.trail import trail_anchor, utc_now
 
 BUSY_TIMEOUT_S = 15.0
 
 
 class RegisterFile:
-    """The register file at ``path``; changes are audited under ``who``."""
+    """The register file at ``path``; changes are audited under ``who``.
 
-    path: Path
-    who: str
-    _replay: register_chain.Replay | None = None
+    Opening it checks it and brings an older register up to date; a file that does not
+    exist yet is made when its folder exists (``create``).
+    """
+
+    def __init__(self, path: Path, who: str, *, create: bool = True) -> None:
+        self.path = Path(path)
+        self.who = who
+        self._replay: register_chain.Replay | None = None
+        self._open(create)
 
     def findings(self, *, full: bool = False) -> RegisterFindings:
         """Every person's row against the register's chained trail, now (see
@@ -54,7 +61,7 @@ class RegisterFile:
         found then. This PC keeps the trail's head when the trail still holds the one it
         kept before."""
         kept = trail_anchor.load(self.path)
-        with self._connect() as conn:
+        with self.connect() as conn:
             known = None if full else self._replay
             replay = self._replay = register_chain.brought_up_to_date(conn, known)
             found = register_chain.check(conn, kept, replay)
@@ -76,8 +83,8 @@ class RegisterFile:
             try:
                 create(self.path)
             except (OSError, sqlite3.Error) as error:
-                raise self._unreachable(error, "could not be made") from error
-        with self._connect(oldest=1) as conn:
+                raise self.unreachable(error, "could not be made") from error
+        with self.connect(oldest=1) as conn:
             problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
             if problems != ["ok"]:
                 raise RegisterDamaged(
@@ -90,26 +97,26 @@ class RegisterFile:
 
     def _migrate(self) -> None:
         """Chain the trail of a register made before the chain, and seal its rows."""
-        with self._writing(oldest=1) as conn:
+        with self.writing(oldest=1) as conn:
             if conn.execute("PRAGMA user_version").fetchone()[0] == VERSION:
                 return
             for statement in CHAIN_SCHEMA:
                 conn.execute(statement)
             earlier = register_chain.seal_existing(conn)
             details = {"reason": "the trail was not chained before", "entries": len(earlier)}
-            self._audit(conn, register_chain.SEALED, None, details, checkpoint=True)
+            self.audit(conn, register_chain.SEALED, None, details, checkpoint=True)
             conn.execute(f"PRAGMA user_version = {VERSION}")
 
     # One read or change -----------------------------------------------------------------
 
     @contextmanager
-    def _connect(self, oldest: int = VERSION) -> Iterator[sqlite3.Connection]:
+    def connect(self, oldest: int = VERSION) -> Iterator[sqlite3.Connection]:
         """A connection for one read or change, with any failure said plainly."""
         try:
             uri = read_only_uri(self.path).replace("?mode=ro", "?mode=rw")
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as error:
-            raise self._unreachable(error, "cannot be opened") from error
+            raise self.unreachable(error, "cannot be opened") from error
         try:
             try:
                 conn.execute("PRAGMA journal_mode=DELETE")
@@ -125,14 +132,14 @@ class RegisterFile:
                         f"The consent register {self.path} is damaged or is not a register "
                         f"({error}). Restore it from a backup."
                     ) from error
-                raise self._unreachable(error, "cannot be used") from error
+                raise self.unreachable(error, "cannot be used") from error
         finally:
             conn.close()
 
     @contextmanager
-    def _writing(self, oldest: int = VERSION) -> Iterator[sqlite3.Connection]:
+    def writing(self, oldest: int = VERSION) -> Iterator[sqlite3.Connection]:
         """One atomic, durable change: committed whole, or not at all."""
-        with self._connect(oldest) as conn:
+        with self.connect(oldest) as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
@@ -142,7 +149,7 @@ class RegisterFile:
                     conn.execute("ROLLBACK")
                 raise
 
-    def _audit(
+    def audit(
         self,
         conn: sqlite3.Connection,
         action: str,
@@ -163,7 +170,7 @@ class RegisterFile:
         else:
             register_chain.link_entry(conn, entry, person_id)
 
-    def _unreachable(self, error: BaseException, what: str) -> RegisterUnreachable:
+    def unreachable(self, error: BaseException, what: str) -> RegisterUnreachable:
         why = getattr(error, "strerror", None) or str(error)
         if "locked" in why or "busy" in why:
             return RegisterUnreachable(
@@ -175,7 +182,7 @@ class RegisterFile:
             "register can be exported until it can be used; nothing was changed."
         )
 
-    def _checked(self, read: Callable[[Any], Any], row: Any) -> Any:
+    def checked(self, read: Callable[[Any], Any], row: Any) -> Any:
         try:
             return read(tuple(row))
         except (ValueError, TypeError, json.JSONDecodeError) as error:

@@ -196,7 +196,7 @@ def check_review(
     the photo (``asked_by``) tries to approve it: names are compared as people read them
     (:func:`same_person`), so a look-alike of an asker's name is that asker. The reviewer
     PIN is checked before, by
-    :meth:`~photoscreen.core.settings.centre_settings.CentreSettings.check_pin`
+    :meth:`~photoscreen.core.settings.pin.ReviewerPin.check`
     (slowed down after wrong guesses, and audited).
     """
     name = tidy_name(reviewer)

@@ -32,7 +32,8 @@ import secrets
 from dataclasses import dataclass
 
 from photoscreen.core.rules import Concern, ReviewRefused
-from photoscreen.core.storage import Snapshot, utc_now
+from photoscreen.core.storage import Snapshot
+from photoscreen.core.trail import utc_now
 
 
 class DecisionError(ValueError):
@@ -77,7 +78,7 @@ def check_change(
     be cleared that needs the reviewer PIN (``pin_hash`` is the PIN in force) and the PIN
     was not given, and :class:`DecisionError` when a question someone else asked would go.
     ``pin_given`` says the person gave the PIN for this change and it opened the PIN in
-    force: the caller checks it with ``CentreSettings.check_pin`` before the change's
+    force: the caller checks it with ``settings.pin.check`` before the change's
     transaction (slowed down after wrong ones, audited), never here inside it, where a
     refusal would roll back the record of the wrong PIN. Undo and redo never carry it.
     """

@@ -4,17 +4,24 @@ A listing is built from what is on disk now (names, sizes, times) and what the s
 knows (the hash each file had when read, each hash's decisions). Nothing is read from the
 photos themselves, so listing a large folder is quick; a file that changed since it was
 read shows as not scanned until ingest reads it again.
+
+:class:`Listing` is the session's reading part: the listing, one picture's decisions, what
+a file re-read is judged as, whether another photoscreen saved something since, and what
+the last check of the records against the chained trail found. What it hands out carries
+``records_changed`` (records changed outside photoscreen) and ``consent_held`` (what the
+consent register holds back now), so every reader sees the same status.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from photoscreen.core.basics import name_key, shown_name
 from photoscreen.core.rules import (
+    CHANGED_FILE,
     NOT_SCANNED,
     Activity,
     PhotoDecisions,
@@ -22,7 +29,19 @@ from photoscreen.core.rules import (
     PhotoStatus,
     photo_status,
 )
+from photoscreen.core.session import scan_records
+from photoscreen.core.session.links import ConsentHolds
 from photoscreen.core.session.scan_records import FileRecord, stat_or_none
+from photoscreen.core.storage import (
+    ExportRecord,
+    Findings,
+    RecordsGuard,
+    Store,
+    decisions,
+    export_records,
+    records_check,
+)
+from photoscreen.core.trail import audit
 
 
 @dataclass(frozen=True)
@@ -140,3 +159,101 @@ def build_entries(
         status = photo_status(decisions, activity_list)
         entries.append(PhotoEntry(path, record.photo_hash, status, decisions))
     return entries
+
+
+class Listing:
+    """What a session reads of its folder: ``store`` and ``records`` (the chained trail's
+    findings), ``holds`` (the consent register's), ``activities`` (the centre's now)."""
+
+    def __init__(
+        self,
+        folder: Path,
+        store: Store,
+        records: RecordsGuard,
+        holds: ConsentHolds,
+        activities: Callable[[], tuple[Activity, ...]],
+    ) -> None:
+        self._folder = folder
+        self._store = store
+        self._records = records
+        self._holds = holds
+        self._activities = activities
+        self.found = Findings()  # the last check of the records: see check_records
+        self._data_version = store.data_version()  # see changed_elsewhere
+
+    def check_records(self) -> Findings:
+        """Check every photo and setting against the chained audit trail now (export
+        does, before it starts); :attr:`found` then holds what was found."""
+        self.found = self._records.check_all()
+        return self.found
+
+    def changed_elsewhere(self) -> bool:
+        """True when another photoscreen (staff, or a manager reviewing beside them) has
+        saved something in this session since the last call, or since it was opened:
+        then read it again (a quick query; the window asks every second or two)."""
+        version = self._store.data_version()
+        changed, self._data_version = version != self._data_version, version
+        return changed
+
+    def photo(self, photo_hash: str) -> PhotoDecisions | None:
+        """Everything decided about this picture, fresh from the store, with
+        ``records_changed`` (records changed outside photoscreen, even a deleted row) and
+        ``consent_held`` (the register's holds, now); a value never written: StoreError."""
+        reasons = self._records.reasons(photo_hash)
+        own = any(r.startswith(records_check.CHANGED_OUTSIDE) for r in reasons)
+        with self._store.reading() as conn:
+            found = self._holds.with_holds(decisions.load(conn, photo_hash))
+        if not reasons:
+            return found
+        if found is None and not own:
+            return None  # a picture nobody decided anything about
+        return replace(found or PhotoDecisions(photo_hash), records_changed=reasons)
+
+    def photos(self) -> list[PhotoEntry]:
+        """The folder's files with status, reasons and decisions, sorted by name."""
+        found = self._records.findings()
+        with self._store.reading() as conn:
+            files = scan_records.file_records(conn)
+            known = decisions.load_all(conn)
+        for photo_hash in {*found.photos, *(known if not found.clean else ())}:
+            reasons = found.reasons(photo_hash)
+            if reasons:
+                decided = known.get(photo_hash) or PhotoDecisions(photo_hash)
+                known[photo_hash] = replace(decided, records_changed=reasons)
+        known.update(self._holds.held(list(known.values()), full=True))
+        return build_entries(list_folder(self._folder), files, known, self._activities())
+
+    def audit_trail(self, photo_hash: str | None = None) -> list[audit.AuditEntry]:
+        """The trail, oldest first (only ``photo_hash``'s entries when given)."""
+        with self._store.reading() as conn:
+            return audit.entries(conn, photo_hash)
+
+    def exports(self) -> dict[str, tuple[ExportRecord, ...]]:
+        """Each picture's published exports, oldest first, from the audit trail."""
+        with self._store.reading() as conn:
+            return export_records.exported(conn)
+
+    def file_record(self, path: Path) -> FileRecord | None:
+        """What was seen of ``path`` when it was last read (may be out of date)."""
+        with self._store.reading() as conn:
+            return scan_records.file_records(conn).get(Path(path).name)
+
+    def judge_content(self, path: Path, digest: str) -> tuple[PhotoDecisions | None, PhotoStatus]:
+        """Judge the picture with hash ``digest`` just read from ``path``, as of now.
+
+        Used where the file itself was re-read (export, ``photoscreen status``): the
+        decisions are those of exactly this content. Without any, the reason says whether
+        the file changed since it was checked, could not be read, or was never scanned.
+        """
+        photo = self.photo(digest)
+        if photo is not None:
+            return photo, photo_status(photo, self._activities())
+        record = self.file_record(path)
+        if record is None:
+            return None, NOT_SCANNED
+        if record.photo_hash is not None and record.photo_hash != digest:
+            return None, CHANGED_FILE
+        if record.unreadable_reason is not None and record.matches(stat_or_none(Path(path))):
+            reason = f"Could not be read: {record.unreadable_reason}"
+            return None, PhotoStatus(PhotoState.UNREADABLE, (reason,))
+        return None, NOT_SCANNED

@@ -19,6 +19,8 @@ does not run the detector again. The first time a picture's detections are recor
 become its faces (face band: a face to redact; possible band: a possible face a person
 must accept or dismiss); after that, faces belong to people and are never overwritten.
 Writing (the text band) is applied the same way, once, the first time it is looked for.
+
+:class:`ScanRecorder` is the session's part ingest writes through (its ``IngestSink``).
 """
 
 from __future__ import annotations
@@ -29,12 +31,17 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from photoscreen.core.basics import Box, name_from_store, stored_name
 from photoscreen.core.identifiers import WRITING_MARK
 from photoscreen.core.rules import FaceRecord, FaceSource, FaceState, RegionKind
-from photoscreen.core.storage import DamagedValue, audit, decisions
+from photoscreen.core.session.changes import Desk
+from photoscreen.core.storage import DamagedValue, decisions
+from photoscreen.core.trail import audit
+
+if TYPE_CHECKING:
+    from photoscreen.core.faces import Detection
 
 
 class DetectionLike(Protocol):
@@ -318,3 +325,59 @@ def record_unreadable(
     if photo_hash is not None:
         decisions.ensure_photo(conn, photo_hash)
         conn.execute("UPDATE photos SET unreadable_reason = ? WHERE hash = ?", (reason, photo_hash))
+
+
+class ScanRecorder:
+    """What ingest records in a session: each file read (or not readable), and the
+    detector's boxes; ``desk.user`` is named in the trail, ``desk.notify`` told."""
+
+    def __init__(self, desk: Desk) -> None:
+        self._desk = desk
+
+    def cached_detections(self, photo_hash: str, settings_key: str) -> list[Detection] | None:
+        """Detections stored for (picture, detector settings), or None if never run."""
+        from photoscreen.core.faces import Detection, FaceBand  # the detector, loaded late
+
+        with self._desk.store.reading() as conn:
+            found = cached_detections(conn, photo_hash, settings_key)
+        if found is None:
+            return None
+        return [Detection(box=box, score=score, band=FaceBand(band)) for box, score, band in found]
+
+    def record_ingest(
+        self,
+        path: Path,
+        photo_hash: str,
+        size: tuple[int, int],
+        fmt: str,
+        detections: Sequence[DetectionLike] | None,
+        settings_key: str | None,
+    ) -> None:
+        """Ingest read ``path``: its picture's hash, upright ``size``, format and detections.
+
+        The first detections recorded for a picture become its faces; later ones are only
+        cached, so a person's face edits are never overwritten. A size other than the one
+        recorded before clears the face check (its boxes were placed in another frame).
+        """
+        path, user = Path(path), self._desk.user
+        with self._desk.store.transaction() as conn:
+            recorded = record_ingest(
+                conn, name=path.name, info=stat_or_none(path), photo_hash=photo_hash,
+                size=size, fmt=fmt, detections=detections, settings_key=settings_key,
+            )  # fmt: skip
+            if recorded.size_before is not None:
+                resized = {"from": list(recorded.size_before), "to": list(size)}
+                audit.record(conn, user, "photo_size_changed", photo_hash, resized)
+            if recorded.faces_added:
+                details = {"faces": recorded.faces_added, "detector": settings_key}
+                audit.record(conn, user, "faces_detected", photo_hash, details)
+        self._desk.notify(photo_hash)
+
+    def record_unreadable(self, path: Path, reason: str, photo_hash: str | None = None) -> None:
+        """``path`` could not be used as a photo, for the plain-words ``reason``."""
+        path = Path(path)
+        with self._desk.store.transaction() as conn:
+            record_unreadable(
+                conn, name=path.name, info=stat_or_none(path), reason=reason, photo_hash=photo_hash
+            )
+        self._desk.notify(photo_hash)

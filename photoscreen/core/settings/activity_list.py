@@ -1,8 +1,9 @@
 """The centre's activity list: adding, renaming, blocking and lifting blocks.
 
-Split from :mod:`photoscreen.core.settings.centre_settings` (whose :class:`CentreSettings`
-is the only class that uses this mixin). A block the policy sets is never lifted; lifting
-any other block needs the reviewer PIN in force (:mod:`photoscreen.core.settings.pin`);
+A session's :class:`~photoscreen.core.settings.centre_settings.CentreSettings` holds one
+:class:`ActivityList` (``settings.activity_list``). A block the policy sets is never
+lifted; lifting any other block needs the reviewer PIN in force
+(:mod:`photoscreen.core.settings.pin`);
 names are compared as a person reads them, so no look-alike twin of a blocked activity
 can sit beside it; the list a change starts from is the one photoscreen recorded, so a
 block lifted by hand comes back with the next change.
@@ -10,7 +11,7 @@ block lifted by hand comes back with the next change.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -24,23 +25,27 @@ from photoscreen.core.rules import (
     slugify,
     tidy_name,
 )
-from photoscreen.core.settings.declared import PIN_KEY, SettingError
-from photoscreen.core.settings.pin import PinMethods
+from photoscreen.core.settings.declared import BY_KEY, PIN_KEY, SettingError
+from photoscreen.core.settings.pin import ReviewerPin
+from photoscreen.core.settings.values import SettingValues
+
+KEY = "activities"
 
 
-class ActivityMethods(PinMethods):
-    """The activity part of :class:`~photoscreen.core.settings.centre_settings.CentreSettings`
-    (lifting a block checks the PIN: :class:`~photoscreen.core.settings.pin.PinMethods`)."""
+class ActivityList:
+    """The activity list of one folder, read and changed through ``values``; lifting a
+    block checks ``pin`` (:class:`~photoscreen.core.settings.pin.ReviewerPin`)."""
 
-    get: Callable[[str], Any]
-    set: Callable[..., None]
+    def __init__(self, values: SettingValues, pin: ReviewerPin) -> None:
+        self._values = values
+        self._pin = pin
 
-    def activities(self) -> tuple[Activity, ...]:
+    def current(self) -> tuple[Activity, ...]:
         """The centre's activity list, in shortcut order."""
-        stored = self.get("activities")
+        stored = self._values.get(KEY)
         return default_activities() if stored is None else activities_from_json(stored)
 
-    def set_activities(self, activities: tuple[Activity, ...], *, pin: str | None = None) -> None:
+    def replace(self, activities: tuple[Activity, ...], *, pin: str | None = None) -> None:
         """Replace the whole list (keys must stay unique).
 
         Lifting the block on an activity is the manager's decision: when a reviewer PIN is
@@ -49,8 +54,16 @@ class ActivityMethods(PinMethods):
         keep its key): both raise :class:`SettingError`. Blocking, adding and renaming need
         nothing.
         """
-        activities_from_json([a.to_json() for a in activities])  # checks unique keys
-        self.set("activities", [a.to_json() for a in activities], pin=pin)
+        value = [a.to_json() for a in activities]
+        BY_KEY[KEY].check(value)  # unique keys, one label each
+        self.save(value, value, pin=pin)
+
+    def save(self, value: Any, shown: Any, *, pin: str | None = None) -> None:
+        """Store ``value`` (a checked activity list, audited as ``shown``) for the folder
+        and the centre, once the blocks it lifts are allowed (see :meth:`replace`)."""
+        lifted = self._lifted_blocks(value, pin)
+        self._values.save_folder(KEY, value, shown, [("block_lifted", lift) for lift in lifted])
+        self._values.save_centre({KEY: self._list_for_centre(value, lifted)}, KEY, shown)
 
     def _lifted_blocks(self, value: Any, pin: str | None) -> list[dict[str, Any]]:
         """The blocks ``value`` (a new activity list) lifts, once it is allowed.
@@ -82,7 +95,7 @@ class ActivityMethods(PinMethods):
         ]
         if lifted:
             names = ", ".join(lift["label"] for lift in lifted)
-            self.check_pin(
+            self._pin.check(
                 pin,
                 purpose="lift a block",
                 missing=f"Only the manager can lift the block on {names}: it needs the "
@@ -95,9 +108,9 @@ class ActivityMethods(PinMethods):
         """The list a change starts from and whose blocks it may lift: the one
         photoscreen recorded when the folder's list was changed outside photoscreen, so
         renaming or adding an activity puts back a block lifted by hand."""
-        found, value = self._judged_value("activities")
+        found, value = self._values.judged_value(KEY)
         if not found:
-            value = self._centre_state()[0].get("activities")
+            value = self._values.centre_state()[0].get(KEY)
         return default_activities() if value is None else activities_from_json(value)
 
     def _list_for_centre(self, value: Any, lifted: Sequence[dict[str, Any]]) -> Any:
@@ -109,12 +122,13 @@ class ActivityMethods(PinMethods):
         manager set for this centre; renaming an activity there must not carry that
         weaker list to every new folder.
         """
-        centre_state = self._centre_state()[0]
-        if centre_state.get("activities") is None:
+        centre_state = self._values.centre_state()[0]
+        if centre_state.get(KEY) is None:
             return value
-        theirs = {a.key: a for a in activities_from_json(centre_state["activities"])}
+        theirs = {a.key: a for a in activities_from_json(centre_state[KEY])}
         centre_pin = centre_state.get(PIN_KEY)
-        allowed = {lift["key"] for lift in lifted} if centre_pin in (None, self.pin_hash) else set()
+        under_centre_pin = centre_pin in (None, self._pin.hash)
+        allowed = {lift["key"] for lift in lifted} if under_centre_pin else set()
         merged = []
         for activity in activities_from_json(value):
             kept = theirs.get(activity.key)
@@ -125,7 +139,7 @@ class ActivityMethods(PinMethods):
         merged += [a for a in theirs.values() if a.key not in keys]
         return [a.to_json() for a in merged]
 
-    def add_activity(
+    def add(
         self, label: str, *, blocked: bool = False, block_reason: str = ""
     ) -> Activity:
         """Add an activity at the end of the list; its key is made from the label."""
@@ -137,10 +151,10 @@ class ActivityMethods(PinMethods):
         while key in keys:
             key, n = f"{base}_{n}", n + 1
         activity = Activity(key, label, blocked, block_reason)
-        self.set_activities((*current, activity))
+        self.replace((*current, activity))
         return activity
 
-    def rename_activity(self, key: str, label: str) -> None:
+    def rename(self, key: str, label: str) -> None:
         """Give an activity a new label; photos tagged with it keep the tag."""
         self._replace_activity(key, label=self._new_label(label, renaming=key))
 
@@ -157,31 +171,31 @@ class ActivityMethods(PinMethods):
                 f"An activity's name can have at most {MAX_LABEL_CHARS} characters "
                 f"(this one has {len(label)}): please choose a shorter one."
             )
-        for other in self.activities():
+        for other in self.current():
             if other.key != renaming and reads_the_same(other.label, label):
                 blocked = f" ({other.block_words})" if other.block_words else ""
                 raise SettingError(f"There is already an activity called {other.label}{blocked}.")
         return label
 
-    def set_activity_blocked(
+    def set_blocked(
         self, key: str, blocked: bool, reason: str = "", *, pin: str | None = None
     ) -> None:
         """Block (or unblock) an activity; ``reason`` is shown on its photos (none given:
         the reason it was last blocked for, if any).
 
         Unblocking needs the reviewer PIN (``pin``) when one is set; see
-        :meth:`set_activities`.
+        :meth:`replace`.
         """
         if blocked:
-            earlier = next((a.block_reason for a in self.activities() if a.key == key), "")
+            earlier = next((a.block_reason for a in self.current() if a.key == key), "")
             self._replace_activity(key, blocked=True, block_reason=reason or earlier)
         else:
             self._replace_activity(key, pin=pin, blocked=False)
 
-    def block_lift_needs_pin(self, key: str) -> bool:
+    def lift_needs_pin(self, key: str) -> bool:
         """True when unblocking activity ``key`` would need the reviewer PIN (a block the
         policy sets cannot be lifted at all: see ``Activity.by_policy``)."""
-        return self.has_pin and any(a.key == key and a.blocked for a in self.activities())
+        return self._pin.is_set and any(a.key == key and a.blocked for a in self.current())
 
     def _replace_activity(self, key: str, *, pin: str | None = None, **changes: Any) -> None:
         current = self._judged_activities()
@@ -190,4 +204,4 @@ class ActivityMethods(PinMethods):
         updated = tuple(
             Activity(**{**a.__dict__, **changes}) if a.key == key else a for a in current
         )
-        self.set_activities(updated, pin=pin)
+        self.replace(updated, pin=pin)

@@ -1,10 +1,10 @@
 """The reviewer PIN of a folder and of the centre: which one applies, checking it, changing it.
 
-Split from :mod:`photoscreen.core.settings.centre_settings` (whose :class:`CentreSettings`
-is the only class that uses this mixin). Every check of the PIN, whatever it is for
+A session's :class:`~photoscreen.core.settings.centre_settings.CentreSettings` holds one
+:class:`ReviewerPin` (``settings.pin``). Every check of the PIN, whatever it is for
 (approving, rejecting, clearing an unclothed mark raised in another sitting, lifting a
-block, changing or removing the PIN), goes through :meth:`PinMethods.check_pin` or
-:meth:`PinMethods.set_pin`, so each is slowed down after wrong guesses
+block, changing or removing the PIN), goes through :meth:`ReviewerPin.check` or
+:meth:`ReviewerPin.change`, so each is slowed down after wrong guesses
 (:mod:`photoscreen.core.settings.pin_attempts`) and each wrong one is audited as
 ``pin_refused`` (what it was for, never the PIN). Each runs scrypt: call them off the GUI
 thread, and before the transaction of the change they allow, so a refusal's record is not
@@ -19,7 +19,6 @@ writer's choosing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +31,7 @@ from photoscreen.core.rules import (
 )
 from photoscreen.core.settings import pin_attempts
 from photoscreen.core.settings.declared import PIN_CHANGES_KEY, PIN_KEY, SettingPartlySaved
-from photoscreen.core.settings.pin_attempts import Clock, wait_words
+from photoscreen.core.settings.pin_attempts import wait_words
 from photoscreen.core.settings.pin_change import (
     MAX_CHANGES,
     PinChange,
@@ -41,7 +40,8 @@ from photoscreen.core.settings.pin_change import (
     parse_changes,
     replacement,
 )
-from photoscreen.core.storage import CentreFile, Store, audit
+from photoscreen.core.settings.values import SettingValues
+from photoscreen.core.trail import audit
 
 NOT_RIGHT = "That reviewer PIN is not right."
 REPLACED = (
@@ -58,49 +58,46 @@ class _Opened:
     key: bytes
 
 
-class PinMethods:
-    """The PIN part of :class:`~photoscreen.core.settings.centre_settings.CentreSettings`."""
+class ReviewerPin:
+    """The reviewer PIN in force in one folder: the folder's own, else the centre's.
 
-    _store: Store
-    _who: str
-    _centre: CentreFile | None
-    _clock: Clock
-    _folder_value: Callable[[str], tuple[bool, Any]]
-    _judged_value: Callable[[str], tuple[bool, Any]]
-    _centre_state: Callable[[], tuple[dict[str, Any], str | None]]
-    _save_folder: Callable[..., None]
-    _save_centre: Callable[[Mapping[str, Any], str, Any], None]
+    It reads and saves through ``values`` (the folder's rows and this PC's centre file).
+    """
+
+    def __init__(self, values: SettingValues) -> None:
+        self._values = values
 
     @property
-    def pin_hash(self) -> str | None:
+    def hash(self) -> str | None:
         """The hash of the PIN approvals need here: the folder's if set, else the centre's."""
         own, centre = self._pin_hashes()
         return own or centre
 
     @property
-    def has_pin(self) -> bool:
-        return self.pin_hash is not None
+    def is_set(self) -> bool:
+        """True when approvals here need a PIN."""
+        return self.hash is not None
 
     @property
-    def pin_needs_renewing(self) -> bool:
+    def needs_renewing(self) -> bool:
         """True when the PIN in force was set before PINs needed 6 digits and no easy
         pattern: it still works, but the manager should choose a new one."""
-        stored = self.pin_hash
+        stored = self.hash
         return stored is not None and not meets_pin_rules(stored)
 
-    def pin_wait(self) -> float:
+    def wait(self) -> float:
         """Seconds before a PIN may be tried again here (0: now)."""
-        with self._store.reading() as conn:
-            return pin_attempts.read(conn).seconds_left(self._clock())
+        with self._values.store.reading() as conn:
+            return pin_attempts.read(conn).seconds_left(self._values.clock())
 
-    def check_pin(
+    def check(
         self, pin: str | None, *, purpose: str, missing: str, wrong: str = NOT_RIGHT
     ) -> None:
         """Pass when no PIN is set here, or ``pin`` opens the PIN in force; else raise
         :class:`ReviewRefused` with ``missing`` (no PIN given), ``wrong``, or how long to
         wait after too many wrong ones. ``purpose`` ("approve") goes in the audit entry.
         """
-        if self.pin_hash is None:
+        if self.hash is None:
             return
         if not pin:
             raise ReviewRefused(missing)
@@ -110,7 +107,7 @@ class PinMethods:
             raise ReviewRefused(wrong)
         self._succeeded()
 
-    def set_pin(self, new_pin: str | None, *, current_pin: str | None = None) -> None:
+    def change(self, new_pin: str | None, *, current_pin: str | None = None) -> None:
         """Set, change (``new_pin``) or remove (None) the reviewer PIN, here and for the centre.
 
         Changing a PIN needs the current one, or anyone could replace it and approve
@@ -125,10 +122,10 @@ class PinMethods:
         own, centre = self._pin_hashes()
         in_force = own or centre
         folder_ok = in_force is None or opened is not None
-        centre_ok = self._centre is not None and (centre is None or centre_key is not None)
+        centre_ok = self._values.centre is not None and (centre is None or centre_key is not None)
         shown = "removed" if new is None else "set"
         if folder_ok:
-            self._save_folder(PIN_KEY, None if new is None else new[0], shown)
+            self._values.save_folder(PIN_KEY, None if new is None else new[0], shown)
         if centre_ok:
             changes = self._changes()
             if new is not None and centre is not None and centre_key is not None:
@@ -138,13 +135,13 @@ class PinMethods:
                 PIN_KEY: None if new is None else new[0],
                 PIN_CHANGES_KEY: [c.to_json() for c in changes[-MAX_CHANGES:]],
             }
-            self._save_centre(saved, PIN_KEY, shown)
+            self._values.save_centre(saved, PIN_KEY, shown)
         self._say_what_was_not_changed(new_pin, folder_ok, centre_ok, in_force, centre)
 
     # Checking ---------------------------------------------------------------------------
 
     def _open_current(self, current_pin: str | None) -> tuple[_Opened | None, bytes | None]:
-        """For :meth:`set_pin`: what ``current_pin`` opens, the PIN in force here and the
+        """For :meth:`change`: what ``current_pin`` opens, the PIN in force here and the
         centre's key; refused (and counted) when a PIN is set and it opens neither."""
         own, centre = self._pin_hashes()
         if own is None and centre is None:
@@ -192,11 +189,11 @@ class PinMethods:
         return opened
 
     def _refuse_while_waiting(self, purpose: str) -> None:
-        now = self._clock()
-        with self._store.reading() as conn:
+        now = self._values.clock()
+        with self._values.store.reading() as conn:
             attempts = pin_attempts.read(conn)
-        if attempts.last_failure > now and not self._store.read_only:
-            with self._store.transaction() as conn:  # the clock was set back
+        if attempts.last_failure > now and not self._values.store.read_only:
+            with self._values.store.transaction() as conn:  # the clock was set back
                 left = pin_attempts.seconds_left(conn, now)
         else:
             left = attempts.seconds_left(now)
@@ -207,31 +204,31 @@ class PinMethods:
             )
 
     def _failed(self, purpose: str) -> None:
-        if self._store.read_only:
+        if self._values.store.read_only:
             return
-        with self._store.transaction() as conn:
-            counted = pin_attempts.record_failure(conn, self._clock())
+        with self._values.store.transaction() as conn:
+            counted = pin_attempts.record_failure(conn, self._values.clock())
             details = {"for": purpose, "reason": "wrong", "wrong_in_a_row": counted.failures}
-            audit.record(conn, self._who, "pin_refused", None, details)
+            audit.record(conn, self._values.who, "pin_refused", None, details)
 
     def _succeeded(self) -> None:
-        if self._store.read_only:
+        if self._values.store.read_only:
             return
-        with self._store.transaction() as conn:
+        with self._values.store.transaction() as conn:
             if pin_attempts.read(conn).failures:
                 pin_attempts.record_success(conn)
 
     def _audit_refusal(self, purpose: str, reason: str) -> None:
-        if not self._store.read_only:
-            with self._store.transaction() as conn:
+        if not self._values.store.read_only:
+            with self._values.store.transaction() as conn:
                 details = {"for": purpose, "reason": reason}
-                audit.record(conn, self._who, "pin_refused", None, details)
+                audit.record(conn, self._values.who, "pin_refused", None, details)
 
     def _take_pin(self, stored: str) -> None:
         """The folder takes ``stored``, proven to replace its PIN by whoever knew it."""
-        if self._store.read_only:
+        if self._values.store.read_only:
             return
-        self._save_folder(PIN_KEY, stored, "set", [("pin_taken_from_centre", {})])
+        self._values.save_folder(PIN_KEY, stored, "set", [("pin_taken_from_centre", {})])
 
     # Reading ----------------------------------------------------------------------------
 
@@ -239,12 +236,13 @@ class PinMethods:
         """(this folder's PIN hash, the centre's). The folder's is the one photoscreen
         recorded when its row was changed outside photoscreen: a hash written there by
         hand is never the PIN in force (see :mod:`photoscreen.core.storage.recorded_rules`)."""
-        centre: str | None = self._centre_state()[0].get(PIN_KEY)
-        own: str | None = self._judged_value(PIN_KEY)[1]
+        centre: str | None = self._values.centre_state()[0].get(PIN_KEY)
+        own: str | None = self._values.judged_value(PIN_KEY)[1]
         return own, centre
 
     def _changes(self) -> list[PinChange]:
-        stored = {} if self._centre is None else self._centre.values()
+        centre = self._values.centre
+        stored = {} if centre is None else centre.values()
         return parse_changes(stored.get(PIN_CHANGES_KEY))
 
     def _say_what_was_not_changed(
@@ -261,7 +259,7 @@ class PinMethods:
                 "has its own PIN, which is different; it still applies here. Enter this "
                 "folder's PIN as the current PIN to change it too."
             )
-        if self._centre is not None and not centre_ok and not _same_pin(new_pin, centre):
+        if self._values.centre is not None and not centre_ok and not _same_pin(new_pin, centre):
             raise SettingPartlySaved(
                 "The reviewer PIN of this folder was changed. The PIN kept on this PC for "
                 "new folders is a different one and was not changed: enter that PIN as the "

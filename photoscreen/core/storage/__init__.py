@@ -1,19 +1,12 @@
-"""The session database and what keeps it honest: the store, its schema and migrations, the
-chained audit trail, decisions as rows, the folder lock, this PC's fallback copy and centre
-file, and the session shared with a reviewer while staff have it open.
+"""The session database: the store, its schema and migrations, decisions as rows, the check
+of its records against the audit trail (:mod:`photoscreen.core.trail`), the folder lock,
+this PC's fallback copy and centre file, and the session shared with a reviewer while staff
+have it open.
 """
 
 from __future__ import annotations
 
-from photoscreen.core.storage import (
-    audit,
-    audit_chain,
-    decisions,
-    export_records,
-    records_check,
-    trail_anchor,
-)
-from photoscreen.core.storage.audit import utc_now
+from photoscreen.core.storage import decisions, export_records, records_check
 from photoscreen.core.storage.centre_file import CentreFile, default_centre_path
 from photoscreen.core.storage.decisions import Snapshot
 from photoscreen.core.storage.export_records import ExportRecord
@@ -45,8 +38,6 @@ __all__ = [
     "Store",
     "StoreError",
     "WriteFailed",
-    "audit",
-    "audit_chain",
     "decisions",
     "default_centre_path",
     "differs",
@@ -60,6 +51,4 @@ __all__ = [
     "open_store_for_reading",
     "read_only_uri",
     "records_check",
-    "trail_anchor",
-    "utc_now",
 ]

@@ -180,7 +180,7 @@ def _face_of(row: tuple[Any, ...]) -> FaceRecord:
 
 # A writing region is a row of the faces table whose source is prefixed: "text_detector",
 # "text_hand". Kept in that column rather than a new one so that the chained audit trail
-# (photoscreen.core.storage.decision_state, which seals the faces table's columns) covers it as
+# (photoscreen.core.trail.decision_state, which seals the faces table's columns) covers it as
 # it covers every face, and sessions sealed before writing regions existed still match.
 _TEXT_PREFIX = "text_"
 

@@ -43,7 +43,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from photoscreen.core.storage import audit
 from photoscreen.core.storage.location import SessionLocation, fallback_reason
 from photoscreen.core.storage.session_lock import FolderLock, LockHolder
 from photoscreen.core.storage.store import (
@@ -52,6 +51,7 @@ from photoscreen.core.storage.store import (
     remove_database,
     snapshot_database,
 )
+from photoscreen.core.trail import audit
 
 # Audit actions photoscreen redoes by itself when a folder is opened: not a person's work.
 REDONE_ON_OPEN = frozenset({"faces_detected", "photo_size_changed", "records_sealed"})

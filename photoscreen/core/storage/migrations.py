@@ -15,7 +15,7 @@ Version 4 gave every person who asked the manager about a photo a question of th
 version 2 had one asker per photo with the others' notes appended to theirs; and it keeps
 who marked a photo unclothed, and in which sitting, beside the mark (see
 :mod:`photoscreen.core.session.decision_rules`). Version 5 chained the audit trail
-(:mod:`photoscreen.core.storage.audit_chain`): every earlier entry is linked, and the session's
+(:mod:`photoscreen.core.trail.audit_chain`): every earlier entry is linked, and the session's
 state as it then is gets sealed by one entry saying so. It comes after every step that
 moves decisions about (version 4's), so what it seals is what photoscreen then reads.
 Version 6 added each file's change time and inode to the per-file table (listing facts,
@@ -23,7 +23,7 @@ not decisions: nothing in the chain depends on them). Version 7 links a face to 
 of the consent register (``faces.person_id``, an id, never a name): a face is shown only
 when linked and confirmed, so an older "consent on file" mark, which has no person, is
 blurred again until someone links it. The column is the face part's last, and a face
-recorded in the chain before it had none (:mod:`photoscreen.core.storage.audit_chain`
+recorded in the chain before it had none (:mod:`photoscreen.core.trail.audit_chain`
 reads it so).
 Version 8 added whether a photo was looked at for writing (``writing_applied``, an
 ingest fact like ``detections_applied``); writing regions themselves are rows of the faces
@@ -42,8 +42,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from photoscreen.core.storage import audit_chain
 from photoscreen.core.storage.store_errors import DamagedValue, StoreError
+from photoscreen.core.trail import audit_chain
 
 # A step is an SQL statement, or a function run on the connection (inside the same
 # transaction) for what SQL alone cannot do.

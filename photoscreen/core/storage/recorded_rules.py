@@ -20,7 +20,7 @@ So, while a part disagrees with the trail:
   drops a PIN or a block), and a settings row deleted by hand is not filled again from
   the centre file (see :class:`~photoscreen.core.settings.CentreSettings`).
 
-Only values in the chain's own terms are read here (:mod:`photoscreen.core.storage.decision_state`
+Only values in the chain's own terms are read here (:mod:`photoscreen.core.trail.decision_state`
 columns); :class:`~photoscreen.core.storage.records_check.RecordsGuard` supplies them.
 """
 
@@ -29,8 +29,8 @@ from __future__ import annotations
 from typing import Any
 
 from photoscreen.core.rules import Concern
-from photoscreen.core.storage.decision_state import PartValues
 from photoscreen.core.storage.decisions import Snapshot
+from photoscreen.core.trail import PartValues
 
 # The parts whose values say whose concern is whose (decision_rules reads only these).
 CONCERN_PARTS = ("unclothed", "questions")

@@ -1,6 +1,6 @@
 """Checking the session's records against their chained audit trail.
 
-:class:`RecordsGuard` keeps the replay of the chain (:mod:`photoscreen.core.storage.audit_chain`)
+:class:`RecordsGuard` keeps the replay of the chain (:mod:`photoscreen.core.trail.audit_chain`)
 and compares it with what the database holds: the whole folder when it is opened and when
 an export starts, one photo at a time just before export writes it (and whenever the
 window reads it). What disagrees becomes :class:`Findings`: the photos whose records were
@@ -22,11 +22,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from photoscreen.core.storage import audit_chain, decision_state, trail_anchor
-from photoscreen.core.storage.audit_chain import Replay
-from photoscreen.core.storage.decision_state import PHOTO_PARTS, PartValues
 from photoscreen.core.storage.store import Store
 from photoscreen.core.storage.store_errors import WriteFailed
+from photoscreen.core.trail import (
+    PHOTO_PARTS,
+    PartValues,
+    Replay,
+    audit_chain,
+    decision_state,
+    trail_anchor,
+)
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +249,7 @@ def _settings_disagreeing(conn: sqlite3.Connection, replay: Replay) -> tuple[str
 
 def check_head(guard: RecordsGuard, store: Store, anchor: Path | None) -> None:
     """Hold everything for the session when the trail no longer holds the head this PC
-    kept of it (see :mod:`photoscreen.core.storage.trail_anchor`); first thing on opening, before
+    kept of it (see :mod:`photoscreen.core.trail.trail_anchor`); first thing on opening, before
     photoscreen itself adds to the trail.
 
     ``anchor`` is the session file whose trail head this PC keeps (None: none is kept, as
@@ -282,7 +287,7 @@ def check_on_open(guard: RecordsGuard, store: Store, who: str, anchor: Path | No
 
 
 def keep_head(store: Store, anchor: Path | None) -> None:
-    """Keep the trail's head on this PC (see :mod:`photoscreen.core.storage.trail_anchor`)."""
+    """Keep the trail's head on this PC (see :mod:`photoscreen.core.trail.trail_anchor`)."""
     if anchor is None or store.read_only:
         return
     try:

@@ -9,7 +9,7 @@ reads the photo afresh inside it. So the two never overwrite each other, and the
 makes that so is SQLite's own write lock, held for the milliseconds of one transaction
 (the rollback journal works on shares too: see :mod:`~photoscreen.core.storage.store`).
 Each side's audit entries are chained inside its own transaction from the trail's head
-as it is then, so the chain stays one chain (:mod:`~photoscreen.core.storage.audit_chain`).
+as it is then, so the chain stays one chain (:mod:`~photoscreen.core.trail.audit_chain`).
 
 What this module does not do: decide which writes the reviewer may make (only verdicts,
 and the count of wrong PINs; the session's ``review_only`` gate refuses the rest) nor

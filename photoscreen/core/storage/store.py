@@ -12,7 +12,7 @@ Durability (README rule 6): every write runs in its own ``BEGIN IMMEDIATE`` ...
 ``COMMIT`` with ``synchronous=FULL``, so a committed decision has reached the disk before
 the call returns, and a kill at any moment leaves either the old or the new state. Just
 before the commit the audit entries of the transaction are chained
-(:func:`photoscreen.core.storage.audit_chain.seal`), so an entry, its link and the decision it
+(:func:`photoscreen.core.trail.audit_chain.seal`), so an entry, its link and the decision it
 records are saved together or not at all.
 
 A write that fails is rolled back and reported in plain words
@@ -49,7 +49,6 @@ from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from photoscreen.core.basics import shown_name
-from photoscreen.core.storage import audit_chain
 from photoscreen.core.storage.location import DB_NAME
 from photoscreen.core.storage.migrations import check_schema, migrate, shared_schema
 
@@ -57,6 +56,7 @@ from photoscreen.core.storage.migrations import check_schema, migrate, shared_sc
 from photoscreen.core.storage.store_errors import DamagedValue as DamagedValue
 from photoscreen.core.storage.store_errors import StoreError as StoreError
 from photoscreen.core.storage.store_errors import damaged, failure, is_damage
+from photoscreen.core.trail import audit_chain
 
 log = logging.getLogger(__name__)
 

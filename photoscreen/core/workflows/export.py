@@ -72,7 +72,8 @@ from photoscreen.core.rules import (
     slugify,
 )
 from photoscreen.core.session import PhotoEntry
-from photoscreen.core.storage import ExportRecord, WriteFailed, audit, is_disk_full
+from photoscreen.core.storage import ExportRecord, WriteFailed, is_disk_full
+from photoscreen.core.trail import audit
 from photoscreen.core.workflows.export_plan import plan_export
 from photoscreen.core.workflows.export_summary import (
     ExportSummary,

@@ -50,7 +50,7 @@ class ReviewController(QObject):
             self.queue_changed.emit([])
             self.state_changed.emit(None)
             return
-        self.pin_required_changed.emit(session.settings.has_pin)
+        self.pin_required_changed.emit(session.settings.pin.is_set)
         self._refresh_queue()
         entry = self._controller.current_entry()
         if entry is None:

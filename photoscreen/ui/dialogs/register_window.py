@@ -177,7 +177,7 @@ class RegisterWindow(QDialog):
 
     def _withdrawn(self, person: Person, pin: str | None) -> int:
         self.register.withdraw(person.id, pin=pin)
-        return len(self.register.takedown(person.id))
+        return len(self.register.exports.takedown(person.id))
 
     def never_publish(self) -> None:
         person = self.selected()
@@ -247,7 +247,7 @@ class RegisterWindow(QDialog):
         if person is None:
             return
         try:
-            files = self.register.takedown(person.id)
+            files = self.register.exports.takedown(person.id)
         except RegisterProblem as problem:
             self.say(str(problem), error=True)
             return
@@ -263,7 +263,7 @@ class RegisterWindow(QDialog):
         is set, then ``done(its result)``; a refusal is said (in ``on_refused``, else the
         window). The list is read again either way."""
         refused = on_refused or (lambda why: self.say(why, error=True))
-        if not self.register.needs_pin:
+        if not self.register.pin.needed:
             self._in_background(change, None, done, refused)
             return
         prompt = PinPrompt(self, "Only the manager changes the consent register: type the "

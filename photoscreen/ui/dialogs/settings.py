@@ -80,7 +80,7 @@ class SettingsDialog(QDialog):
         controller.messages.posted.connect(self._on_message)
         self.reload()
         session = controller.session
-        if session is not None and session.settings.pin_needs_renewing:
+        if session is not None and session.settings.pin.needs_renewing:
             self.tabs.setCurrentIndex(self.pin_tab_index)  # the manager is asked first
 
     # --- tabs ---------------------------------------------------------------------------
@@ -197,8 +197,8 @@ class SettingsDialog(QDialog):
             self.style_choice.findData(session.settings.redaction_style.value)
         )
         self.writing_check.setChecked(session.settings.writing_detection)
-        has_pin = session.settings.has_pin
-        renew = session.settings.pin_needs_renewing
+        has_pin = session.settings.pin.is_set
+        renew = session.settings.pin.needs_renewing
         self.pin_state.setText(_pin_state_text(has_pin, renew))
         self.pin_state.setStyleSheet("color:#9b1111;" if renew else "")
         self.current_pin.setEnabled(has_pin)
@@ -241,7 +241,7 @@ class SettingsDialog(QDialog):
 
     def add_activity(self) -> None:
         label = self.activity_name.text()
-        if self._apply(lambda s: s.settings.add_activity(label)):
+        if self._apply(lambda s: s.settings.activity_list.add(label)):
             self.activity_name.clear()
 
     def rename_activity(self) -> None:
@@ -249,7 +249,7 @@ class SettingsDialog(QDialog):
         if key is None:
             self._complain("Choose the activity to rename in the list first.")
             return
-        if self._apply(lambda s: s.settings.rename_activity(key, label)):
+        if self._apply(lambda s: s.settings.activity_list.rename(key, label)):
             self.activity_name.clear()
 
     def set_blocked(self) -> None:
@@ -257,8 +257,8 @@ class SettingsDialog(QDialog):
         session = self._controller.session
         if key is None or session is None:
             return
-        if blocked or not session.settings.block_lift_needs_pin(key):
-            if self._apply(lambda s: s.settings.set_activity_blocked(key, blocked)):
+        if blocked or not session.settings.activity_list.lift_needs_pin(key):
+            if self._apply(lambda s: s.settings.activity_list.set_blocked(key, blocked)):
                 self._tell(self._block_news(key, blocked))
             return
         # Lifting a block is the manager's decision: it stays blocked until the PIN is given.
@@ -276,7 +276,7 @@ class SettingsDialog(QDialog):
     def _lift_block(self, key: str, pin: str) -> None:
         self.pin_prompt = None
         self._apply_with_pin(
-            lambda s: s.settings.set_activity_blocked(key, False, pin=pin),
+            lambda s: s.settings.activity_list.set_blocked(key, False, pin=pin),
             lambda: self._tell(self._block_news(key, False)),
         )
 
@@ -358,14 +358,14 @@ class SettingsDialog(QDialog):
             return
         current = self.current_pin.text() or None
         self._apply_with_pin(
-            lambda s: s.settings.set_pin(new, current_pin=current),
+            lambda s: s.settings.pin.change(new, current_pin=current),
             lambda: self._clear_pins("Reviewer PIN saved."),
         )
 
     def remove_pin(self) -> None:
         current = self.current_pin.text() or None
         self._apply_with_pin(
-            lambda s: s.settings.set_pin(None, current_pin=current),
+            lambda s: s.settings.pin.change(None, current_pin=current),
             lambda: self._clear_pins("Reviewer PIN removed."),
         )
 

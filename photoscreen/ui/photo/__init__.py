@@ -1,5 +1,11 @@
-"""The photo, large, with its face boxes: the zoomable view, the box items and their parts,
-what keys do to a box, and the face strip (every box as a crop, to check one by one).
+"""The photo, large, with its face boxes, and the face strip (every box as a crop, to check
+one by one).
+
+:class:`PhotoView` is made of parts with one job each: zoom and fit (``zoom_view``), the
+picture under the boxes (``picture``), the face items kept in step with the overlays
+(``face_layer``, items and their handles in ``face_items`` / ``face_parts``), drawing a
+box by hand (``box_drawing``), the keys (``box_keys``, after the table in
+``box_commands``) and the words over the photo (``notices``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """What a key press or a menu entry does to the selected face box, in one table.
 
-Kept apart from the photo view so the mapping is plain data: the view asks which command
-a key means for a box of a given kind and emits the matching signal; the help overlay can
-list :data:`BOX_KEY_HELP`.
+Kept apart from the photo view so the mapping is plain data: the view asks which keys it
+claims ahead of the window's shortcuts and which command a key means for a box of a given
+kind, and emits the matching signal; the help overlay can list :data:`BOX_KEY_HELP`.
 """
 
 from __future__ import annotations
@@ -83,3 +83,34 @@ def menu_entries(kind: str) -> list[tuple[str, str]]:
         else "Whose face is it? Show or link…  (Shift+C)"
     )
     return [(consent, CONSENT), ("Delete this box  (Delete)", DELETE)]
+
+
+def claims_key(
+    kind: str | None,
+    key: int,
+    modifiers: Qt.KeyboardModifier,
+    *,
+    drawing: bool,
+    previewing: bool,
+) -> bool:
+    """True when the photo view takes ``key`` ahead of the window's shortcuts: only in a
+    box context. ``kind`` is the selected box's, ``None`` with no box selected.
+
+    Esc stops drawing or deselects; the other keys only mean something to a selected box,
+    and nothing while the export preview hides the boxes.
+    """
+    if key == Qt.Key.Key_Escape:
+        return drawing or kind is not None
+    if kind is None or previewing:
+        return False
+    command = box_command(kind, key, modifiers)
+    return command is not None or nudge_direction(key, modifiers) is not None
+
+
+def tab_step(key: int, modifiers: Qt.KeyboardModifier) -> bool | None:
+    """Tab (True: forward) or Shift+Tab (False: back) with no other modifier, else ``None``."""
+    if key not in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+        return None
+    if modifiers & ~Qt.KeyboardModifier.ShiftModifier != Qt.KeyboardModifier.NoModifier:
+        return None
+    return key == Qt.Key.Key_Tab and not modifiers & Qt.KeyboardModifier.ShiftModifier

@@ -11,7 +11,7 @@ from photoscreen.core.basics import config_dir, data_dir
 from photoscreen.core.demo.sample_folder import default_demo_dir
 from photoscreen.core.storage import default_centre_path
 from photoscreen.core.storage.location import fallback_directory
-from photoscreen.core.storage.trail_anchor import anchor_path
+from photoscreen.core.trail.trail_anchor import anchor_path
 
 pytestmark = pytest.mark.skipif(
     sys.platform in ("win32", "darwin"), reason="XDG layout is for Linux"

@@ -143,7 +143,7 @@ def test_the_register_place_is_a_full_path_and_the_managers_choice(tmp_path: Pat
     with pytest.raises(SettingError, match="not a full path"):
         settings.set(REGISTER_KEY, "register.sqlite3")
     settings.set(REGISTER_KEY, str(tmp_path / "shared" / "r.sqlite3"))
-    settings.set_pin(PIN)
+    settings.pin.change(PIN)
     with pytest.raises(ReviewRefused, match="Only the manager can change where consent"):
         settings.set(REGISTER_KEY, "/elsewhere/r.sqlite3")
     settings.set(REGISTER_KEY, "/elsewhere/r.sqlite3", pin=PIN)

@@ -157,10 +157,10 @@ def test_wrong_pins_slow_down_guessing_from_any_pc(path: Path, clock: FakeClock)
             (first if attempt % 2 else second).add(consenting("Sam", clock), pin=WRONG)
     with pytest.raises(ReviewRefused, match="wait 30 seconds"):
         first.add(consenting("Sam", clock), pin=PIN)  # even the right one waits
-    assert first.pin_wait() == 30
+    assert first.pin.wait() == 30
     clock.now += 31
     assert first.add(consenting("Sam", clock), pin=PIN).name == "Sam"
-    assert first.pin_wait() == 0
+    assert first.pin.wait() == 0
 
 
 def test_a_missing_folder_is_unreachable_and_nothing_is_made(

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from photoscreen.core.rules.names import same_person
 from photoscreen.core.rules.policy import NOT_SCANNED, Concern, PhotoDecisions, PhotoState, Verdict
 from photoscreen.core.rules.review import ReviewRefused, hash_pin, verify_pin
-from photoscreen.core.session.decision_verbs import DecisionError
+from photoscreen.core.session.decision_rules import DecisionError
 from photoscreen.core.session.folder_session import Session
 from photoscreen.core.session.photo_list import PhotoEntry, review_queue
 from tests.helpers.session_fixtures import make_ready, scan, write_photo
@@ -97,7 +97,7 @@ def test_pin_is_required_once_set_and_stored_only_as_hash(
     flagged: tuple[Session, str],
 ) -> None:
     session, digest = flagged
-    session.settings.set_pin("864209")
+    session.settings.pin.change("864209")
     with pytest.raises(ReviewRefused, match="Enter the reviewer PIN"):
         session.approve(digest, "Sam")
     with pytest.raises(ReviewRefused, match="not right"):
@@ -117,15 +117,15 @@ def test_pin_is_required_once_set_and_stored_only_as_hash(
 
 def test_changing_the_pin_needs_the_current_one(flagged: tuple[Session, str]) -> None:
     session, digest = flagged
-    session.settings.set_pin("864209")
+    session.settings.pin.change("864209")
     with pytest.raises(ReviewRefused, match="current reviewer PIN"):
-        session.settings.set_pin("705813")
+        session.settings.pin.change("705813")
     with pytest.raises(ReviewRefused, match="current reviewer PIN"):
-        session.settings.set_pin(None, current_pin="1234")
-    session.settings.set_pin("975310", current_pin="864209")
+        session.settings.pin.change(None, current_pin="1234")
+    session.settings.pin.change("975310", current_pin="864209")
     session.approve(digest, "Sam", pin="975310")
-    session.settings.set_pin(None, current_pin="975310")
-    assert not session.settings.has_pin
+    session.settings.pin.change(None, current_pin="975310")
+    assert not session.settings.pin.is_set
 
 
 def test_review_queue_lists_the_flagged_photos_awaiting_a_verdict(tmp_path: Path) -> None:
@@ -193,7 +193,7 @@ def test_someone_else_cannot_take_back_a_question_to_the_manager(tmp_path: Path)
 def test_clearing_someone_elses_unclothed_mark_needs_the_manager(tmp_path: Path) -> None:
     write_photo(tmp_path / "a.jpg", 1)
     with Session.open(tmp_path, "Manager") as session:
-        session.settings.set_pin("246813")
+        session.settings.pin.change("246813")
     with Session.open(tmp_path, "Alice") as session:
         digest = scan(session, tmp_path / "a.jpg")
         make_ready(session, digest)
@@ -211,7 +211,7 @@ def test_clearing_someone_elses_unclothed_mark_needs_the_manager(tmp_path: Path)
         session.set_unclothed(digest, False, pin="246813")
         assert session.status(digest).exportable
         session.set_unclothed(digest, True)  # Bob's own mark now
-        session.settings.set_pin(None, current_pin="246813")
+        session.settings.pin.change(None, current_pin="246813")
     with Session.open(tmp_path, "Alice") as session:
         assert not session.clearing_unclothed_needs_pin(digest)  # no PIN: names are trusted
         session.set_unclothed(digest, False)

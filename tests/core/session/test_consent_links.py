@@ -15,10 +15,10 @@ from photoscreen.core.consent import ConsentRegister, Kind, NewPerson
 from photoscreen.core.consent.export_check import NEEDS_APPROVAL
 from photoscreen.core.session import DecisionError, Session
 from photoscreen.core.settings.declared import APPROVAL_KEY, REGISTER_KEY
-from photoscreen.core.storage.audit_chain import Replay
-from photoscreen.core.storage.decision_state import BY_NAME
 from photoscreen.core.storage.location import DB_NAME, SESSION_DIR_NAME
 from photoscreen.core.storage.migrations import MIGRATIONS
+from photoscreen.core.trail.audit_chain import Replay
+from photoscreen.core.trail.decision_state import BY_NAME
 from photoscreen.core.workflows import export_photos
 from tests.helpers.consent_fixtures import FakeClock, consenting, today_clock
 from tests.helpers.session_fixtures import make_ready, scan, write_photo

@@ -28,7 +28,7 @@ def folder(tmp_path: Path) -> Path:
     write_photo(tmp_path / "a.jpg", 1)
     with Session.open(tmp_path, "Manager") as session:
         make_ready(session, scan(session, tmp_path / "a.jpg"))
-        session.settings.set_pin(PIN)
+        session.settings.pin.change(PIN)
     return tmp_path
 
 
@@ -152,7 +152,7 @@ def test_marking_someone_elses_mark_again_does_not_take_it_over(folder: Path, di
 def test_without_a_pin_anyone_may_clear_a_mark(folder: Path, digest: str) -> None:
     with Session.open(folder, "Bob") as session:
         session.set_unclothed(digest, True)
-        session.settings.set_pin(None, current_pin=PIN)
+        session.settings.pin.change(None, current_pin=PIN)
     with Session.open(folder, "Alice") as session:
         session.set_unclothed(digest, False)  # no PIN set: names are all there is
         assert session.status(digest).exportable

@@ -1,4 +1,4 @@
-"""The manager reviewing a folder staff have open (core/session/review_only.py,
+"""The manager reviewing a folder staff have open (core/session/review.py,
 core/storage/review_access.py): verdicts only, never overwriting either side's work,
 the audit chain one chain, nothing lost when either process is killed mid-write."""
 

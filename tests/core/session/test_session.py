@@ -222,12 +222,12 @@ def test_listeners_hear_every_change(session: Session, photo: str) -> None:
 
 
 def test_settings_activities_can_be_added_renamed_and_blocked(session: Session, photo: str) -> None:
-    forest = session.settings.add_activity("Forest school")
+    forest = session.settings.activity_list.add("Forest school")
     assert forest.key == "forest_school" and not forest.blocked
     make_ready(session, photo, forest.key)
     assert session.status(photo).exportable
-    session.settings.rename_activity(forest.key, "Forest club")
-    session.settings.set_activity_blocked(forest.key, True, "paddling involves undress")
+    session.settings.activity_list.rename(forest.key, "Forest club")
+    session.settings.activity_list.set_blocked(forest.key, True, "paddling involves undress")
     assert session.status(photo).reasons == ("Blocked: paddling involves undress (policy)",)
     labels = [a.label for a in session.activities()]
     assert "Forest club" in labels and "Forest school" not in labels

@@ -48,9 +48,10 @@ from photoscreen.core.settings.centre_settings import (
     SETTINGS,
     CentreSettings,
 )
-from photoscreen.core.storage import audit, decisions
+from photoscreen.core.storage import decisions
 from photoscreen.core.storage.store import Store, StoreError
 from photoscreen.core.storage.store_errors import WriteFailed
+from photoscreen.core.trail import audit
 from photoscreen.core.workflows.export import export_photos
 from tests.helpers.session_fixtures import detection, make_ready, scan, write_photo, write_recorded
 
@@ -81,8 +82,8 @@ def made() -> Iterator[Path]:
         write_photo(folder / name, i)
     with Session.open(folder, "Alice") as session:
         session.settings.set_export(quality=80, long_side=640)
-        session.settings.add_activity("Forest school")
-        session.settings.set_activity_blocked("cooking", True, "knives")
+        session.settings.activity_list.add("Forest school")
+        session.settings.activity_list.set_blocked("cooking", True, "knives")
         boxes = [detection(Box(5, 5, 10, 10)), detection(Box(30, 10, 8, 8), possible=True)]
         for name in NAMES:
             digest = scan(session, folder / name, boxes)
@@ -95,7 +96,7 @@ def made() -> Iterator[Path]:
         session.approve(hashes[2], "Sam")
         session.set_unclothed(hashes[3], True)
         session.set_excluded(hashes[4], True)
-        session.settings.set_pin(PIN)
+        session.settings.pin.change(PIN)
     yield folder
     shutil.rmtree(root, ignore_errors=True)
 
@@ -353,7 +354,11 @@ def test_any_settings_row_is_used_only_when_it_passes_its_check(key: str, raw: s
     write_recorded(store, "INSERT INTO settings (key, value) VALUES (?, ?)", (key, raw))
     try:
         long_side, quality = centre.long_side, centre.quality
-        style, activities, pin = centre.redaction_style, centre.activities(), centre.pin_hash
+        style, activities, pin = (
+            centre.redaction_style,
+            centre.activity_list.current(),
+            centre.pin.hash,
+        )
     except StoreError as error:
         assert "is damaged: the setting" in str(error)
         return

@@ -49,8 +49,8 @@ def folder(tmp_path: Path, clock: FakeClock) -> Iterator[tuple[Path, str]]:
     """A folder with a PIN, a photo Alice flagged and marked unclothed, a blocked activity."""
     write_photo(tmp_path / "a.jpg", 1)
     with open_folder(tmp_path, "Manager", clock) as session:
-        session.settings.set_pin(PIN)
-        session.settings.set_activity_blocked("cooking", True, "knives")
+        session.settings.pin.change(PIN)
+        session.settings.activity_list.set_blocked("cooking", True, "knives")
     with open_folder(tmp_path, "Alice", clock) as session:
         digest = scan(session, tmp_path / "a.jpg")
         make_ready(session, digest)
@@ -64,9 +64,11 @@ PATHS: dict[str, Callable[[Session, str, str], object]] = {
     "approve": lambda s, h, pin: s.approve(h, "Bob", pin=pin),
     "reject": lambda s, h, pin: s.reject(h, "Bob", pin=pin),
     "clear an unclothed mark": lambda s, h, pin: s.set_unclothed(h, False, pin=pin),
-    "lift a block": lambda s, h, pin: s.settings.set_activity_blocked("cooking", False, pin=pin),
-    "change the PIN": lambda s, h, pin: s.settings.set_pin("802461", current_pin=pin),
-    "remove the PIN": lambda s, h, pin: s.settings.set_pin(None, current_pin=pin),
+    "lift a block": lambda s, h, pin: s.settings.activity_list.set_blocked(
+        "cooking", False, pin=pin
+    ),
+    "change the PIN": lambda s, h, pin: s.settings.pin.change("802461", current_pin=pin),
+    "remove the PIN": lambda s, h, pin: s.settings.pin.change(None, current_pin=pin),
 }
 
 
@@ -98,7 +100,7 @@ def test_every_path_that_takes_the_pin_is_slowed_down_and_audited(
             act(session, digest, PIN)
         clock.now += 1
         act(session, digest, PIN)  # ...but it ends, and the right PIN then works.
-        assert session.settings.pin_wait() == 0
+        assert session.settings.pin.wait() == 0
 
 
 def test_each_wrong_pin_after_the_free_tries_doubles_the_wait(
@@ -110,13 +112,13 @@ def test_each_wrong_pin_after_the_free_tries_doubles_the_wait(
         for _ in range(FREE_TRIES + 6):
             with pytest.raises(ReviewRefused):
                 session.approve(digest, "Bob", pin=WRONG)
-            waits.append(session.settings.pin_wait())
+            waits.append(session.settings.pin.wait())
             clock.now += waits[-1]
         assert waits == [0, 0, 0, 30, 60, 120, 240, 480, LONGEST_WAIT]
         session.approve(digest, "Bob", pin=PIN)
         with pytest.raises(ReviewRefused, match="not right"):
             session.reject(digest, "Bob", pin=WRONG)
-        assert session.settings.pin_wait() == 0  # the right PIN started the count again
+        assert session.settings.pin.wait() == 0  # the right PIN started the count again
 
 
 def test_a_clock_set_back_does_not_stretch_or_skip_the_wait(
@@ -213,12 +215,12 @@ def test_a_short_pin_from_before_still_opens_but_asks_for_a_new_one(
             (json.dumps(legacy_hash("0000")),),
         )
     with open_folder(tmp_path, "Bob", clock) as session:
-        assert session.settings.pin_needs_renewing
+        assert session.settings.pin.needs_renewing
         session.approve(digest, "Bob", pin="0000")
         assert session.status(digest).state is PhotoState.READY
         with pytest.raises(ReviewRefused, match="at least 6"):
-            session.settings.set_pin("1357", current_pin="0000")
-        session.settings.set_pin(PIN, current_pin="0000")
-        assert not session.settings.pin_needs_renewing
-        pin_hash = session.settings.pin_hash
+            session.settings.pin.change("1357", current_pin="0000")
+        session.settings.pin.change(PIN, current_pin="0000")
+        assert not session.settings.pin.needs_renewing
+        pin_hash = session.settings.pin.hash
         assert pin_hash is not None and verify_pin(PIN, pin_hash)

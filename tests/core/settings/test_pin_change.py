@@ -53,8 +53,8 @@ def flagged_folder(root: Path, manager_centre: Path) -> tuple[Path, str]:
     folder.mkdir()
     write_photo(folder / "a.jpg", 1)
     with Session.open(folder, "Manager", centre_file=manager_centre) as session:
-        session.settings.set_pin(MANAGER_PIN)
-        session.settings.set_activity_blocked("cooking", True, "knives")
+        session.settings.pin.change(MANAGER_PIN)
+        session.settings.activity_list.set_blocked("cooking", True, "knives")
         session.settings.set_export(long_side=1024, quality=85, style=RedactionStyle.FILL)
     with Session.open(folder, "Bob") as session:
         digest = scan(session, folder / "a.jpg")
@@ -91,7 +91,7 @@ def test_a_centre_file_naming_the_folders_pin_as_replaced_does_not_change_it(
             session.approve(digest, "Sam", pin=ALICE_PIN)
         assert session.status(digest).state is PhotoState.AWAITING_REVIEW
         with pytest.raises(ReviewRefused):
-            session.settings.set_activity_blocked("cooking", False, pin=ALICE_PIN)
+            session.settings.activity_list.set_blocked("cooking", False, pin=ALICE_PIN)
     assert folder_pin_row(folder) == folder_hash
     with Session.open(folder, "Sam", centre_file=alices_centre) as session:
         session.approve(digest, "Sam", pin=MANAGER_PIN)
@@ -105,8 +105,8 @@ def test_the_managers_new_pin_reaches_an_older_folder_through_its_proof(tmp_path
     elsewhere = tmp_path / "Story time"
     elsewhere.mkdir()
     with Session.open(elsewhere, "Manager", centre_file=manager_centre) as session:
-        session.settings.set_pin(NEW_PIN, current_pin=MANAGER_PIN)
-        session.settings.set_pin(NEWEST_PIN, current_pin=NEW_PIN)
+        session.settings.pin.change(NEW_PIN, current_pin=MANAGER_PIN)
+        session.settings.pin.change(NEWEST_PIN, current_pin=NEW_PIN)
     assert len(parse_changes(CentreFile(manager_centre).values()["review.pin_changes"])) == 2
     with Session.open(folder, "Sam", centre_file=manager_centre) as session:
         centre_pin = CentreFile(manager_centre).values()["review.pin_hash"]
@@ -128,7 +128,7 @@ def test_an_old_pin_that_got_out_stops_working_in_an_older_folder(tmp_path: Path
     elsewhere = tmp_path / "Story time"
     elsewhere.mkdir()
     with Session.open(elsewhere, "Manager", centre_file=manager_centre) as session:
-        session.settings.set_pin(NEW_PIN, current_pin=MANAGER_PIN)
+        session.settings.pin.change(NEW_PIN, current_pin=MANAGER_PIN)
     with Session.open(folder, "Alice", centre_file=manager_centre) as session:
         with pytest.raises(ReviewRefused, match="replaced by a new one"):
             session.approve(digest, "Sam", pin=MANAGER_PIN)
@@ -147,15 +147,15 @@ def test_a_folder_from_elsewhere_does_not_carry_a_lifted_block_into_the_centre(
     first = tmp_path / "First"
     first.mkdir()
     with Session.open(first, "Manager", centre_file=centre) as session:
-        session.settings.set_pin(MANAGER_PIN)
-        session.settings.set_activity_blocked("cooking", True, "knives")
+        session.settings.pin.change(MANAGER_PIN)
+        session.settings.activity_list.set_blocked("cooking", True, "knives")
     other = tmp_path / "From another PC"
     other.mkdir()
     with Session.open(other, "Alice", centre_file=tmp_path / "other-pc.json") as session:
-        session.settings.add_activity("Pond dipping")
+        session.settings.activity_list.add("Pond dipping")
     with Session.open(other, "Alice", centre_file=centre) as session:
         assert not next(a for a in session.activities() if a.key == "cooking").blocked
-        session.settings.rename_activity("stay_and_play", "Stay & play")
+        session.settings.activity_list.rename("stay_and_play", "Stay & play")
     saved = CentreFile(centre).values()["activities"]
     cooking = next(a for a in saved if a["key"] == "cooking")
     assert cooking["blocked"] and cooking["block_reason"] == "knives"
@@ -249,10 +249,10 @@ def test_no_centre_file_a_non_pin_holder_writes_changes_the_folders_pin_or_rules
             with pytest.raises(ReviewRefused):
                 session.approve(digest, "Sam", pin=pin)
             with pytest.raises(ReviewRefused):
-                session.settings.set_activity_blocked("cooking", False, pin=pin)
+                session.settings.activity_list.set_blocked("cooking", False, pin=pin)
             # Refused, or only their own centre file's PIN removed ("partly saved").
             with pytest.raises((ReviewRefused, SettingPartlySaved)):
-                session.settings.set_pin(None, current_pin=pin)
+                session.settings.pin.change(None, current_pin=pin)
         assert next(a for a in session.activities() if a.key == "cooking").blocked
         options = session.export_options()
         assert (options.long_side, options.quality, options.style) == (
@@ -261,6 +261,6 @@ def test_no_centre_file_a_non_pin_holder_writes_changes_the_folders_pin_or_rules
             RedactionStyle.FILL,
         )
         assert session.status(digest).state is PhotoState.AWAITING_REVIEW
-        assert session.settings.pin_hash == folder_hash
-        session.settings.check_pin(MANAGER_PIN, purpose="approve", missing="")  # still opens
+        assert session.settings.pin.hash == folder_hash
+        session.settings.pin.check(MANAGER_PIN, purpose="approve", missing="")  # still opens
     assert folder_pin_row(folder) == folder_hash

@@ -55,7 +55,7 @@ def folder_with_centre_pin(tmp_path: Path, name: str, centre: Path) -> tuple[Pat
     """A new folder in which the manager sets the centre's reviewer PIN; (folder, photo)."""
     folder, photo = new_folder(tmp_path, name, 1)
     with Session.open(folder, "Manager", centre_file=centre) as session:
-        session.settings.set_pin(PIN)
+        session.settings.pin.change(PIN)
     return folder, photo
 
 
@@ -73,7 +73,7 @@ def test_a_pin_set_in_one_folder_protects_a_new_folder(tmp_path: Path, centre: P
     folder, photo = new_folder(tmp_path, "Story time", 2)
     session, digest = flagged_by_alice(folder, photo, centre)
     with session:
-        assert session.settings.has_pin
+        assert session.settings.pin.is_set
         # Alice approving her own flag under another name is exactly what the PIN stops.
         with pytest.raises(ReviewRefused, match="Enter the reviewer PIN"):
             session.approve(digest, "Sam")
@@ -97,14 +97,14 @@ def test_a_new_folder_keeps_the_centre_pin_for_a_reviewer_on_another_pc(
             session.approve(digest, "Sam")
         session.approve(digest, "Sam", pin=PIN)
     with Session.open(folder, "Sam") as session:  # and with no centre file at all
-        assert session.settings.has_pin
+        assert session.settings.pin.is_set
 
 
 def test_a_new_folder_starts_from_every_centre_setting(tmp_path: Path, centre: Path) -> None:
     first, _ = new_folder(tmp_path, "First", 1)
     with Session.open(first, "Manager", centre_file=centre) as session:
-        session.settings.add_activity("Forest school")
-        session.settings.set_activity_blocked("messy_play", True, "paint on bare arms")
+        session.settings.activity_list.add("Forest school")
+        session.settings.activity_list.set_blocked("messy_play", True, "paint on bare arms")
         session.settings.set_export(long_side=640, quality=70, style=RedactionStyle.MOSAIC)
     folder, photo = new_folder(tmp_path, "Second", 2)
     with Session.open(folder, "Alice", centre_file=centre) as session:
@@ -146,7 +146,7 @@ def test_changes_are_saved_to_the_folder_and_the_centre_file_pin_only_as_a_hash(
 ) -> None:
     folder, _ = new_folder(tmp_path, "Folder", 1)
     with Session.open(folder, "Manager", centre_file=centre) as session:
-        session.settings.set_pin(PIN)
+        session.settings.pin.change(PIN)
         session.settings.set_export(long_side=1024)
         db = session.session_dir / "session.sqlite3"
     stored = json.loads(centre.read_text("utf-8"))["settings"]
@@ -169,16 +169,16 @@ def test_the_pin_cannot_be_removed_or_replaced_from_a_new_folder_without_it(
     session, digest = flagged_by_alice(folder, photo, centre)
     with session:
         with pytest.raises(ReviewRefused, match="Enter the current reviewer PIN"):
-            session.settings.set_pin(None)
+            session.settings.pin.change(None)
         with pytest.raises(ReviewRefused, match="not the current reviewer PIN"):
-            session.settings.set_pin(OTHER_PIN, current_pin="000011")
-        with pytest.raises(SettingError, match="set_pin"):
+            session.settings.pin.change(OTHER_PIN, current_pin="000011")
+        with pytest.raises(SettingError, match=r"pin\.change"):
             session.settings.set("review.pin_hash", None)
         with pytest.raises(ReviewRefused):
             session.approve(digest, "Sam", pin=OTHER_PIN)
     third, _ = new_folder(tmp_path, "Third", 3)
     with Session.open(third, "Alice", centre_file=centre) as session:
-        assert session.settings.has_pin
+        assert session.settings.pin.is_set
 
 
 def test_a_pin_made_up_on_another_pc_does_not_open_a_protected_folder(
@@ -189,13 +189,13 @@ def test_a_pin_made_up_on_another_pc_does_not_open_a_protected_folder(
     alices_pc = tmp_path / "alices-pc" / "centre.json"
     own, _ = new_folder(tmp_path, "Alice's folder", 2)
     with Session.open(own, "Alice", centre_file=alices_pc) as session:
-        session.settings.set_pin(OTHER_PIN)
+        session.settings.pin.change(OTHER_PIN)
     # ...then tries it on the manager's folder: only her own PC's PIN changes.
     session, digest = flagged_by_alice(folder, photo, alices_pc)
     with session:
-        assert session.settings.has_pin
+        assert session.settings.pin.is_set
         with pytest.raises(SettingPartlySaved, match="this folder has its own PIN"):
-            session.settings.set_pin("abcd-19", current_pin=OTHER_PIN)
+            session.settings.pin.change("abcd-19", current_pin=OTHER_PIN)
         with pytest.raises(ReviewRefused, match="not right"):
             session.approve(digest, "Sam", pin="abcd-19")
         with pytest.raises(ReviewRefused, match="not right"):
@@ -207,14 +207,14 @@ def test_the_folder_pin_applies_else_the_centre_pin(tmp_path: Path, centre: Path
     folder, photo = new_folder(tmp_path, "Folder", 1)
     session, digest = flagged_by_alice(folder, photo, centre)
     with session:
-        session.settings.set_pin(PIN)
+        session.settings.pin.change(PIN)
         # Removed for this folder and the centre: no PIN anywhere.
-        session.settings.set_pin(None, current_pin=PIN)
-        assert not session.settings.has_pin
+        session.settings.pin.change(None, current_pin=PIN)
+        assert not session.settings.pin.is_set
         # Another folder sets a centre PIN; this folder, which has none of its own, needs it.
         other, _ = new_folder(tmp_path, "Other", 2)
         with Session.open(other, "Manager", centre_file=centre) as elsewhere:
-            elsewhere.settings.set_pin(OTHER_PIN)
+            elsewhere.settings.pin.change(OTHER_PIN)
         with pytest.raises(ReviewRefused, match="Enter the reviewer PIN"):
             session.approve(digest, "Sam")
         session.approve(digest, "Sam", pin=OTHER_PIN)
@@ -226,14 +226,14 @@ def test_a_pin_changed_for_the_centre_replaces_it_in_older_folders(
     older, photo = folder_with_centre_pin(tmp_path, "Older", centre)
     newer, _ = new_folder(tmp_path, "Newer", 2)
     with Session.open(newer, "Manager", centre_file=centre) as session:
-        session.settings.set_pin(OTHER_PIN, current_pin=PIN)  # the old one got out
+        session.settings.pin.change(OTHER_PIN, current_pin=PIN)  # the old one got out
     session, digest = flagged_by_alice(older, photo, centre)
     with session:
         with pytest.raises(ReviewRefused, match="replaced by a new one on this PC"):
             session.approve(digest, "Sam", pin=PIN)
         session.approve(digest, "Sam", pin=OTHER_PIN)
     with Session.open(older, "Sam") as session:  # updated in the folder itself
-        assert session.settings.pin_hash == CentreFile(centre).values()["review.pin_hash"]
+        assert session.settings.pin.hash == CentreFile(centre).values()["review.pin_hash"]
 
 
 @pytest.mark.parametrize(
@@ -250,7 +250,7 @@ def test_a_damaged_centre_file_is_reported_and_defaults_are_used(
         assert session.centre_problem is not None
         assert str(centre) in session.centre_problem
         assert "could not be read" in session.centre_problem
-        assert session.settings.quality == 90 and not session.settings.has_pin
+        assert session.settings.quality == 90 and not session.settings.pin.is_set
         session.settings.set_export(quality=75)  # saving starts a good file afresh
         assert session.centre_problem is None
     assert CentreFile(centre).values() == {"export.quality": 75}
@@ -305,7 +305,7 @@ def test_two_sessions_on_this_pc_keep_each_others_changes(tmp_path: Path, centre
     ):
         first.settings.set_export(quality=71)
         second.settings.set_export(long_side=999)
-        first.settings.add_activity("Forest school")
+        first.settings.activity_list.add("Forest school")
     values = CentreFile(centre).values()
     assert values["export.quality"] == 71 and values["export.long_side"] == 999
     assert "Forest school" in [a["label"] for a in values["activities"]]
@@ -314,7 +314,7 @@ def test_two_sessions_on_this_pc_keep_each_others_changes(tmp_path: Path, centre
 def test_status_and_export_commands_use_the_centre_settings(tmp_path: Path, centre: Path) -> None:
     setup, _ = new_folder(tmp_path, "Setup", 1)
     with Session.open(setup, "Manager", centre_file=centre) as session:
-        session.settings.set_activity_blocked("cooking", True, "kitchen knives")
+        session.settings.activity_list.set_blocked("cooking", True, "kitchen knives")
         session.settings.set_export(long_side=300)
     photos = tmp_path / "photos"
     photos.mkdir()
@@ -397,18 +397,18 @@ def test_a_block_the_policy_sets_can_never_be_lifted(tmp_path: Path, centre: Pat
         assert swimming.by_policy and swimming.blocked
         others = tuple(a for a in session.activities() if a.key != "swimming")
         attempts = [
-            lambda: session.settings.set_activity_blocked("swimming", False, pin=PIN),
-            lambda: session.settings.set_activities(
+            lambda: session.settings.activity_list.set_blocked("swimming", False, pin=PIN),
+            lambda: session.settings.activity_list.replace(
                 (*others, replace(swimming, blocked=False)), pin=PIN
             ),
-            lambda: session.settings.set_activities(others, pin=PIN),  # left out, to re-add
-            lambda: session.settings.add_activity("swimming"),  # an unblocked twin
-            lambda: session.settings.rename_activity("stay_and_play", "Swimming"),
+            lambda: session.settings.activity_list.replace(others, pin=PIN),  # left out, to re-add
+            lambda: session.settings.activity_list.add("swimming"),  # an unblocked twin
+            lambda: session.settings.activity_list.rename("stay_and_play", "Swimming"),
         ]
         for attempt in attempts:
             with pytest.raises(SettingError):
                 attempt()
-        session.settings.rename_activity("swimming", "Swimming lessons")  # renaming is fine
+        session.settings.activity_list.rename("swimming", "Swimming lessons")  # renaming is fine
         assert session.status(digest).reasons == ("Blocked: swimming involves undress (policy)",)
         assert not [e for e in session.audit_trail() if e.action == "block_lifted"]
 
@@ -436,36 +436,38 @@ def test_only_the_manager_can_lift_a_block_the_centre_set(tmp_path: Path, centre
         digest = scan(session, photo)
         make_ready(session, digest)
         session.set_activity(digest, "cooking")
-        session.settings.set_activity_blocked("cooking", True, "kitchen knives")  # no PIN needed
+        session.settings.activity_list.set_blocked(
+            "cooking", True, "kitchen knives"
+        )  # no PIN needed
         assert session.status(digest).state is PhotoState.BLOCKED
         unblocked = tuple(
             replace(a, blocked=False) if a.key == "cooking" else a for a in session.activities()
         )
         with pytest.raises(ReviewRefused, match="Only the manager can lift the block on Cooking"):
-            session.settings.set_activity_blocked("cooking", False)
+            session.settings.activity_list.set_blocked("cooking", False)
         with pytest.raises(ReviewRefused, match="not the reviewer PIN: Cooking stays blocked"):
-            session.settings.set_activity_blocked("cooking", False, pin=OTHER_PIN)
+            session.settings.activity_list.set_blocked("cooking", False, pin=OTHER_PIN)
         with pytest.raises(ReviewRefused, match="Only the manager"):
-            session.settings.set_activities(unblocked)
-        assert session.settings.block_lift_needs_pin("cooking")
-        assert not session.settings.block_lift_needs_pin("stay_and_play")
+            session.settings.activity_list.replace(unblocked)
+        assert session.settings.activity_list.lift_needs_pin("cooking")
+        assert not session.settings.activity_list.lift_needs_pin("stay_and_play")
         assert session.status(digest).state is PhotoState.BLOCKED
 
-        session.settings.set_activity_blocked("cooking", False, pin=PIN)
+        session.settings.activity_list.set_blocked("cooking", False, pin=PIN)
         assert session.status(digest).exportable
         lifted = [e for e in session.audit_trail() if e.action == "block_lifted"]
         assert [(e.who, e.details["label"]) for e in lifted] == [("Alice", "Cooking")]
         # Blocked again without a reason given: the earlier reason comes back.
-        session.settings.set_activity_blocked("cooking", True)
+        session.settings.activity_list.set_blocked("cooking", True)
         assert session.status(digest).reasons == ("Blocked: kitchen knives (policy)",)
 
 
 def test_with_no_pin_set_anyone_can_lift_a_block_the_centre_set(tmp_path: Path) -> None:
     folder, _ = new_folder(tmp_path, "Folder")
     with Session.open(folder, "Alice") as session:
-        session.settings.set_activity_blocked("cooking", True)
-        assert not session.settings.block_lift_needs_pin("cooking")
-        session.settings.set_activity_blocked("cooking", False)
+        session.settings.activity_list.set_blocked("cooking", True)
+        assert not session.settings.activity_list.lift_needs_pin("cooking")
+        session.settings.activity_list.set_blocked("cooking", False)
         assert not any(a.blocked for a in session.activities() if a.key == "cooking")
 
 
@@ -481,10 +483,10 @@ def test_an_activity_reading_as_a_blocked_one_is_refused(tmp_path: Path, twin: s
     folder, _ = new_folder(tmp_path, "Folder")
     with Session.open(folder, "Alice") as session:
         with pytest.raises(SettingError, match="already an activity called Swimming"):
-            session.settings.add_activity(twin)
+            session.settings.activity_list.add(twin)
         with pytest.raises(SettingError, match="already an activity called Swimming"):
-            session.settings.rename_activity("stay_and_play", twin)
-        session.settings.add_activity("Swimming club trip")  # another name is fine
+            session.settings.activity_list.rename("stay_and_play", twin)
+        session.settings.activity_list.add("Swimming club trip")  # another name is fine
 
 
 @settings(max_examples=60, deadline=None)
@@ -494,12 +496,12 @@ def test_no_new_name_lifts_a_block(tmp_path_factory: pytest.TempPathFactory, lab
     photos blocked; the name is refused or taken, nothing else changes."""
     folder, photo = new_folder(tmp_path_factory.mktemp("names"), "Folder")
     with Session.open(folder, "Alice") as session:
-        session.settings.set_activity_blocked("cooking", True, "knives")
+        session.settings.activity_list.set_blocked("cooking", True, "knives")
         digest = scan(session, photo)
         make_ready(session, digest, "cooking")
         for key in ("swimming", "cooking"):
             with contextlib.suppress(SettingError):
-                session.settings.rename_activity(key, label)
+                session.settings.activity_list.rename(key, label)
             session.set_activity(digest, key)
             assert session.status(digest).state is PhotoState.BLOCKED
 

@@ -31,8 +31,8 @@ from hypothesis import strategies as st
 from photoscreen.core.basics.geometry import Box
 from photoscreen.core.render import encode
 from photoscreen.core.session.folder_session import Session
-from photoscreen.core.storage import audit
 from photoscreen.core.storage.store_errors import WriteFailed
+from photoscreen.core.trail import audit
 from photoscreen.core.workflows.export import export_photos
 from tests.helpers.session_fixtures import detection, make_ready, scan, write_photo
 

@@ -24,7 +24,6 @@ from photoscreen.core.basics.geometry import Box
 from photoscreen.core.render import safe_export
 from photoscreen.core.rules.review import ReviewRefused, hash_pin
 from photoscreen.core.session.folder_session import Session
-from photoscreen.core.storage import audit_chain, trail_anchor
 from photoscreen.core.storage.location import DB_NAME, SESSION_DIR_NAME
 from photoscreen.core.storage.migrations import MIGRATIONS
 from photoscreen.core.storage.records_check import (
@@ -32,6 +31,7 @@ from photoscreen.core.storage.records_check import (
     SETTINGS_CHANGED_OUTSIDE,
     TRAIL_CUT,
 )
+from photoscreen.core.trail import audit_chain, trail_anchor
 from photoscreen.core.workflows.export import export_photos
 from tests.helpers.session_fixtures import detection, make_ready, scan, write_photo
 
@@ -46,9 +46,9 @@ def decided_folder(tmp_path: Path) -> tuple[Path, Hashes]:
     folder = tmp_path / "photos"
     folder.mkdir()
     with Session.open(folder, "Alice") as session:
-        session.settings.set_pin(PIN)
+        session.settings.pin.change(PIN)
         session.settings.set_export(quality=80)
-        session.settings.add_activity("Outings", blocked=True)
+        session.settings.activity_list.add("Outings", blocked=True)
         hashes = {}
         for seed, name in enumerate(NAMES, start=1):
             write_photo(folder / name, seed)

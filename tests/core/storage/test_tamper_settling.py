@@ -58,8 +58,8 @@ def made() -> Iterator[Path]:
         for name in NAMES:
             make_ready(session, hashes[name], "cooking" if name == COOKING else "story_time")
     with Session.open(folder, "Manager") as session:
-        session.settings.set_pin(PIN)
-        session.settings.set_activity_blocked("cooking", True, "knives")
+        session.settings.pin.change(PIN)
+        session.settings.activity_list.set_blocked("cooking", True, "knives")
     with Session.open(folder, "Bob") as session:
         session.set_unclothed(hashes[MARKED], True)
         session.flag_for_review(hashes[ASKED], "is the logo ok?")
@@ -139,11 +139,13 @@ ACTS: dict[str, Act] = {
     "take back": lambda s, h: s.unflag(h),
     "approve as Sam": lambda s, h: s.approve(h, "Sam", pin=ALICES),
     "approve as Sam without a PIN": lambda s, h: s.approve(h, "Sam"),
-    "set her PIN again": lambda s, h: s.settings.set_pin(ALICES, current_pin=ALICES),
-    "set her PIN with none": lambda s, h: s.settings.set_pin(ALICES),
-    "remove the PIN": lambda s, h: s.settings.set_pin(None, current_pin=ALICES),
-    "lift the block": lambda s, h: s.settings.set_activity_blocked("cooking", False, pin=ALICES),
-    "rename cooking": lambda s, h: s.settings.rename_activity("cooking", "Baking"),
+    "set her PIN again": lambda s, h: s.settings.pin.change(ALICES, current_pin=ALICES),
+    "set her PIN with none": lambda s, h: s.settings.pin.change(ALICES),
+    "remove the PIN": lambda s, h: s.settings.pin.change(None, current_pin=ALICES),
+    "lift the block": lambda s, h: s.settings.activity_list.set_blocked(
+        "cooking", False, pin=ALICES
+    ),
+    "rename cooking": lambda s, h: s.settings.activity_list.rename("cooking", "Baking"),
     "check faces": lambda s, h: s.set_faces_checked(h),
     "undo": lambda s, h: s.undo(),
     "redo": lambda s, h: s.redo(),
@@ -234,8 +236,8 @@ def test_the_manager_sets_the_pin_again_with_the_real_one(
     with _manager(folder) as session:
         assert session.records_problem is not None
         with pytest.raises(ReviewRefused):
-            session.settings.set_pin("902714", current_pin=ALICES)
-        session.settings.set_pin("902714", current_pin=PIN)
+            session.settings.pin.change("902714", current_pin=ALICES)
+        session.settings.pin.change("902714", current_pin=PIN)
     with _manager(folder) as session:
         assert session.records_problem is None
         session.approve(hashes[ASKED], "Manager", pin="902714")
@@ -265,10 +267,10 @@ def test_a_block_lifted_by_hand_is_lifted_only_with_the_pin(made: Path, tmp_path
     hashes = _hashes(folder)
     EDITS["lift the block"](folder, hashes)
     with Session.open(folder, "Alice") as session:
-        session.settings.rename_activity("cooking", "Baking")  # saves the list again
+        session.settings.activity_list.rename("cooking", "Baking")  # saves the list again
         assert [a.blocked for a in session.activities() if a.key == "cooking"] == [True]
         assert not session.status(hashes[COOKING]).exportable
     with _manager(folder) as session:
-        session.settings.set_activity_blocked("cooking", False, pin=PIN)
+        session.settings.activity_list.set_blocked("cooking", False, pin=PIN)
         assert session.records_problem is None or "activity list" not in session.records_problem
         assert session.status(hashes[COOKING]).exportable

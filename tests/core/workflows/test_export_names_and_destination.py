@@ -43,11 +43,11 @@ def session(tmp_path: Path) -> Iterator[Session]:
 
 def test_a_too_long_activity_name_is_refused_when_set(session: Session) -> None:
     with pytest.raises(SettingError, match=f"at most {MAX_LABEL_CHARS} characters"):
-        session.settings.add_activity("Messy play " * 50)
+        session.settings.activity_list.add("Messy play " * 50)
     first = session.activities()[0]
     with pytest.raises(SettingError, match="please choose a shorter one"):
-        session.settings.rename_activity(first.key, "x" * (MAX_LABEL_CHARS + 1))
-    session.settings.rename_activity(first.key, "y" * MAX_LABEL_CHARS)  # the bound is allowed
+        session.settings.activity_list.rename(first.key, "x" * (MAX_LABEL_CHARS + 1))
+    session.settings.activity_list.rename(first.key, "y" * MAX_LABEL_CHARS)  # the bound is allowed
 
 
 def test_photos_of_an_existing_long_activity_export_under_a_short_name(
@@ -56,7 +56,7 @@ def test_photos_of_an_existing_long_activity_export_under_a_short_name(
     """A list saved before the bound (or edited by hand) keeps its long name."""
     long_label = "Outdoor adventure in the woods with the forest school " * 10
     activity = Activity("woods", long_label)
-    session.settings.set_activities((*session.activities(), activity))
+    session.settings.activity_list.replace((*session.activities(), activity))
     write_photo(session.folder / "IMG_1.jpg", 1)
     digest = scan(session, session.folder / "IMG_1.jpg")
     make_ready(session, digest, "woods")

@@ -48,7 +48,7 @@ def _in_review(window, name, note):
 
 def test_review_needs_the_pin_and_says_why_when_wrong(qtbot, window):
     c = window.controller
-    c.session.settings.set_pin("432107")
+    c.session.settings.pin.change("432107")
     panel = _in_review(window, "IMG_1.jpg", "Check the background")
     assert panel.queue.count() == 1 and "Check the background" in panel.queue.item(0).text()
     # The manager judges the photo knowing its activity, in the centre's words.
@@ -171,20 +171,20 @@ def test_settings_change_activities_export_and_pin(qtbot, window):
     dialog.new_pin.setText("246813")
     dialog.repeat_pin.setText("246814")
     dialog.set_pin()
-    assert not c.session.settings.has_pin and "different" in dialog.problem.text()
+    assert not c.session.settings.pin.is_set and "different" in dialog.problem.text()
     dialog.new_pin.setText("2468")
     dialog.repeat_pin.setText("2468")
     dialog.set_pin()
     qtbot.waitUntil(lambda: not dialog.pin_busy)
-    assert not c.session.settings.has_pin and "at least 6" in dialog.problem.text()
+    assert not c.session.settings.pin.is_set and "at least 6" in dialog.problem.text()
     dialog.repeat_pin.setText("246813")
     dialog.new_pin.setText("246813")
     dialog.set_pin()
     qtbot.waitUntil(lambda: not dialog.pin_busy)
-    assert c.session.settings.has_pin
+    assert c.session.settings.pin.is_set
     dialog.remove_pin()  # no current PIN typed: refused, with the core's reason
     qtbot.waitUntil(lambda: not dialog.pin_busy)
-    assert c.session.settings.has_pin and "current" in dialog.problem.text()
+    assert c.session.settings.pin.is_set and "current" in dialog.problem.text()
 
 
 def test_a_pin_set_in_one_folder_protects_a_new_folder_opened_next(qtbot, window, tmp_path):
@@ -202,7 +202,7 @@ def test_a_pin_set_in_one_folder_protects_a_new_folder_opened_next(qtbot, window
     save_jpeg(second / "IMG_9.jpg", scene(9))
     open_and_wait(qtbot, window, second)
     wait_until_scanned(qtbot, window)
-    assert c.session.folder == second.resolve() and c.session.settings.has_pin
+    assert c.session.folder == second.resolve() and c.session.settings.pin.is_set
     panel = _in_review(window, "IMG_9.jpg", "Is the child in the back all right to post?")
     assert panel.pin_required
     panel.reviewer.setText("Morgan Manager")
@@ -263,8 +263,8 @@ def test_a_block_the_policy_sets_cannot_be_unticked(qtbot, window):
 def test_lifting_a_block_in_settings_needs_the_reviewer_pin(qtbot, window):
     c = window.controller
     _ready(window, "IMG_0.jpg", "cooking")
-    c.session.settings.set_activity_blocked("cooking", True, "kitchen knives")
-    c.session.settings.set_pin("135702")
+    c.session.settings.activity_list.set_blocked("cooking", True, "kitchen knives")
+    c.session.settings.pin.change("135702")
     qtbot.waitUntil(lambda: _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED)
     dialog = SettingsDialog(c, window)
     qtbot.addWidget(dialog)
@@ -296,7 +296,7 @@ def test_clearing_someone_elses_unclothed_mark_asks_for_the_pin(qtbot, window):
     c.session.change_user("Alice")  # Alice marked it, earlier, at this PC
     c.session.set_unclothed(digest, True)
     c.session.change_user("Sam Staff")
-    c.session.settings.set_pin("135702")
+    c.session.settings.pin.change("135702")
     c.refresh_photo(digest)
     c.select("IMG_0.jpg")
     assert _entry(window, "IMG_0.jpg").state is PhotoState.BLOCKED
@@ -330,7 +330,7 @@ def test_a_new_name_given_with_a_folder_open_is_the_name_decisions_are_recorded_
     assert c.session.photo(digest).faces_checked_by == "Sam Okafor"
     changed = [e for e in c.session.audit_trail() if e.action == "user_changed"]
     assert [(e.details["from"], e.details["to"]) for e in changed] == [("Sam Staff", "Sam Okafor")]
-    c.session.settings.set_activity_blocked("cooking", True)
+    c.session.settings.activity_list.set_blocked("cooking", True)
     assert c.session.audit_trail()[-1].who == "Sam Okafor"
 
 
@@ -487,7 +487,7 @@ def test_the_pin_is_never_hashed_on_the_gui_thread(qtbot, window, monkeypatch):
     c.session.change_user("Alice")
     c.session.set_unclothed(digest, True)
     c.session.change_user("Sam Staff")
-    c.session.settings.set_activity_blocked("cooking", True)
+    c.session.settings.activity_list.set_blocked("cooking", True)
     threads = []
     derive = review._derive
 
@@ -518,7 +518,7 @@ def test_the_pin_is_never_hashed_on_the_gui_thread(qtbot, window, monkeypatch):
     dialog.current_pin.setText("802461")
     dialog.remove_pin()
     qtbot.waitUntil(lambda: not dialog.pin_busy)
-    assert not c.session.settings.has_pin
+    assert not c.session.settings.pin.is_set
     assert threads and not any(threads)
 
 
@@ -545,7 +545,7 @@ def test_the_settings_ask_for_a_new_pin_when_the_old_one_is_short(qtbot, window)
     dialog.repeat_pin.setText("802461")
     dialog.set_pin()
     qtbot.waitUntil(lambda: not dialog.pin_busy)
-    assert "choose a new" not in dialog.pin_state.text() and c.session.settings.has_pin
+    assert "choose a new" not in dialog.pin_state.text() and c.session.settings.pin.is_set
 
 
 def test_each_export_setting_says_what_it_does(qtbot, window):

@@ -14,7 +14,8 @@ from photoscreen.core.basics.geometry import Box
 from photoscreen.core.faces.detector import Detection, FaceBand
 from photoscreen.core.rules.policy import FaceState
 from photoscreen.ui.control.current_photo import LOADING_TEXT
-from photoscreen.ui.photo.view import LOADING_BANNER, NO_POSSIBLE_TEXT
+from photoscreen.ui.photo.box_keys import NO_POSSIBLE_TEXT
+from photoscreen.ui.photo.view import LOADING_BANNER
 from photoscreen.ui.threads.photo_jobs import FoundAgain
 from tests.ui.conftest import save_jpeg, scanned_window, scene
 

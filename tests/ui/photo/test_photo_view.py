@@ -22,16 +22,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from photoscreen.core.basics.geometry import Box
 from photoscreen.ui.control.view_state import FaceOverlay
+from photoscreen.ui.photo.box_drawing import MIN_FACE_PX
+from photoscreen.ui.photo.box_keys import DISMISS_WHICH_TEXT, NO_POSSIBLE_TEXT, PREVIEWING_TEXT
 from photoscreen.ui.photo.face_parts import BUTTON_GAP_PX, BUTTON_PX
-from photoscreen.ui.photo.view import (
-    DISMISS_WHICH_TEXT,
-    LOADING_BANNER,
-    MIN_FACE_PX,
-    NO_POSSIBLE_TEXT,
-    PREVIEW_TEXT,
-    PREVIEWING_TEXT,
-    PhotoView,
-)
+from photoscreen.ui.photo.view import LOADING_BANNER, PREVIEW_TEXT, PhotoView
 
 RED = (230, 20, 20)
 

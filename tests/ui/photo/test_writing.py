@@ -49,7 +49,7 @@ def _digest(window) -> str:
 
 def _kinds(window) -> dict[str, str]:
     view = window.photo_view
-    return {face_id: view._faces[face_id].kind for face_id in view.face_ids()}
+    return {face_id: view.face_kind(face_id) for face_id in view.face_ids()}
 
 
 def _key(qtbot, window, key) -> None:
@@ -98,7 +98,7 @@ def test_t_draws_a_box_over_writing_the_detector_missed(qtbot, window):
     qtbot.waitUntil(view.has_photo)
     _key(qtbot, window, Qt.Key.Key_T)
     assert view.is_drawing()
-    assert "writing" in view._banner.text()
+    assert "writing" in view.banner_text()
     drag(view, on_screen(view, 400, 80), on_screen(view, 560, 130))
     qtbot.waitUntil(lambda: len(c.session.faces(_digest(window))) == 2)
     drawn = next(f for f in c.session.faces(_digest(window)) if f.box != LABEL)

@@ -130,7 +130,7 @@ def test_linking_while_blurred(qtbot, window, register):
 
 
 def test_register_window_changes_need_the_pin(qtbot, window, register, tmp_path):
-    window.controller.session.settings.set_pin(PIN)
+    window.controller.session.settings.pin.change(PIN)
     window.consent_flow.open_register()
     dialog = window.consent_flow.dialog
     assert isinstance(dialog, RegisterWindow) and dialog.table.rowCount() == 4

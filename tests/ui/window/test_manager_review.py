@@ -65,7 +65,7 @@ def _pin_failures(window):
 def test_an_asker_is_told_before_any_pin_is_asked(qtbot, window, asker):
     """The asker (or a name that reads the same, look-alike letters included) is refused
     at once: no PIN prompt opens, no PIN try is spent, the photo still waits."""
-    window.controller.session.settings.set_pin(PIN)
+    window.controller.session.settings.pin.change(PIN)
     panel = _flag(window, "IMG_1.jpg")
     panel.reviewer.setText(asker)
     qtbot.mouseClick(panel.approve_button, Qt.MouseButton.LeftButton)
@@ -77,7 +77,7 @@ def test_an_asker_is_told_before_any_pin_is_asked(qtbot, window, asker):
 
 def test_a_wrong_pin_is_said_once_under_the_buttons(qtbot, window):
     c = window.controller
-    c.session.settings.set_pin(PIN)
+    c.session.settings.pin.change(PIN)
     panel = _flag(window, "IMG_1.jpg")
     said_before = len(c.messages.history)
     panel.reviewer.setText(MANAGER)

@@ -4,7 +4,7 @@ Every audit entry gets a *link* in the ``audit_chain`` table, written in the sam
 transaction as the entry and the change it records (:func:`seal`, which the store calls
 just before each commit). A link is the SHA-256 of the link before it, the entry, and the
 entry's *state*: the new value of every decision part (see
-:mod:`photoscreen.core.storage.decision_state`) the transaction wrote, read back from the database
+:mod:`photoscreen.core.trail.decision_state`) the transaction wrote, read back from the database
 once every write of the transaction is done. So replaying the chain from the start
 (:func:`replay`) gives the value every part should have now, and any edit made outside
 photoscreen shows: a changed decision no longer matches the replay, a changed, deleted or
@@ -24,7 +24,7 @@ last checkpoint whose link holds.
 
 What this cannot do: the chain is made with no secret, so someone who reads this code
 can recompute every link after editing the database. docs/tamper-evidence.md says what
-the copy of the chain's head kept on this PC (:mod:`photoscreen.core.storage.trail_anchor`) adds.
+the copy of the chain's head kept on this PC (:mod:`photoscreen.core.trail.trail_anchor`) adds.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from photoscreen.core.storage import audit, decision_state
-from photoscreen.core.storage.decision_state import PHOTO_PARTS, SETTINGS_TABLE, Part, PartValues
+from photoscreen.core.trail import audit, decision_state
+from photoscreen.core.trail.decision_state import PHOTO_PARTS, SETTINGS_TABLE, Part, PartValues
 
 GENESIS = "photoscreen audit chain v1"
 CHECKPOINT_ACTIONS = frozenset({"records_sealed", "records_changed_outside"})

@@ -55,7 +55,7 @@ def record(
 ) -> None:
     """Append one entry; call inside the transaction that makes the change it records.
 
-    The store chains it just before the commit (:mod:`photoscreen.core.storage.audit_chain`). Its
+    The store chains it just before the commit (:mod:`photoscreen.core.trail.audit_chain`). Its
     id is past every id the trail has had, even one only a link still names (a link
     added by hand must never be taken for this entry's).
     """

@@ -1,6 +1,6 @@
 """What a photo's decisions and a folder's settings are, as rows of the session database.
 
-This is the one list the tamper-evident audit chain (:mod:`photoscreen.core.storage.audit_chain`)
+This is the one list the tamper-evident audit chain (:mod:`photoscreen.core.trail.audit_chain`)
 seals and checks. A :class:`Part` is one thing people decide about a photo (its activity,
 the unclothed mark, its face boxes...), held in some columns of one table, in rows keyed
 by the photo's content hash. Each setting of the folder (a row of ``settings``) is a part
