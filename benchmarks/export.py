@@ -7,7 +7,7 @@ thread per core (at most two, ``core.export.render_workers``), so the bare work 
 photo by photo on one thread and divided by the same number, as if spread perfectly over
 those cores.
 
-The folder is opened as a real session, ingested (faces detected and recorded), and every
+The folder is opened as a real session, scanned (faces detected and recorded), and every
 photo is made eligible the way staff would: an activity tagged, possible faces accepted,
 faces checked. Each export run writes into a fresh destination.
 
@@ -39,21 +39,21 @@ from photoscreen.core.faces import FaceDetector
 from photoscreen.core.imaging import ThumbnailStore
 from photoscreen.core.rules import FaceState
 from photoscreen.core.session import Session
-from photoscreen.core.workflows import export_photos, ingest_photos, render_workers
+from photoscreen.core.workflows import export_photos, render_workers, scan_photos
 
 ACTIVITY = "stay_and_play"
 
 
 def prepare_session(folder: Path, paths: list[Path]) -> tuple[Session, float]:
-    """Open the folder, ingest it, and decide every photo the way staff would.
+    """Open the folder, scan it, and decide every photo the way staff would.
 
-    Returns the open session and the wall time of the ingest (open + hash + thumbnail +
+    Returns the open session and the wall time of the scan (open + hash + thumbnail +
     detection, recorded in the session).
     """
     start = time.perf_counter()
     session = Session.open(folder, "benchmark")
     results = list(
-        ingest_photos(
+        scan_photos(
             paths,
             detector_factory=FaceDetector,
             cancel=CancelToken(),
@@ -62,7 +62,7 @@ def prepare_session(folder: Path, paths: list[Path]) -> tuple[Session, float]:
             thumbs=ThumbnailStore(session.session_dir),
         )
     )
-    ingest_s = time.perf_counter() - start
+    scan_s = time.perf_counter() - start
     for result in results:
         if result.photo_hash is None:
             raise AssertionError(f"{result.path}: {result.error}")
@@ -72,7 +72,7 @@ def prepare_session(folder: Path, paths: list[Path]) -> tuple[Session, float]:
             if face.state is FaceState.POSSIBLE_PENDING:
                 session.accept_face(digest, face.id)
         session.set_faces_checked(digest)
-    return session, ingest_s
+    return session, scan_s
 
 
 def export_once(session: Session, destination: Path, expected: int) -> float:
@@ -133,7 +133,7 @@ def main() -> int:
         folder = base / "photos"
         report.log(f"generating {args.photos} 12-megapixel JPEGs ...")
         paths = generate_folder(folder, args.photos)
-        report.log("opening the session and ingesting ...")
+        report.log("opening the session and scanning ...")
         session, _ = prepare_session(folder, paths)
         try:
             options = session.export_options()

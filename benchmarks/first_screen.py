@@ -48,13 +48,13 @@ def qt_app() -> Any:
 
 
 def make_window(settings_dir: Path) -> Any:
-    """The real main window with the real detector and a throwaway settings file."""
-    from photoscreen.ui.control import AppSettings
+    """The real main window with the real detector and throwaway preferences."""
+    from photoscreen.ui.control import Preferences
     from photoscreen.ui.window import build_window, default_detector_factory
 
-    settings = AppSettings.at(settings_dir / "settings.ini")
-    settings.user_name = "benchmark"
-    window = build_window(settings, default_detector_factory())
+    preferences = Preferences.at(settings_dir / "settings.ini")
+    preferences.user_name = "benchmark"
+    window = build_window(preferences, default_detector_factory())
     window.show()
     return window
 

@@ -1,6 +1,6 @@
 """GUI-thread stall benchmark: does the window keep answering while a folder is read?
 
-Goal (issue 6): while ingest runs (hashing, thumbnails, face detection), the GUI thread
+Goal (issue 6): while scan runs (hashing, thumbnails, face detection), the GUI thread
 never stalls for more than 50 ms. The real main window is built offscreen with the real
 face detector, a folder of generated 12-megapixel JPEGs is opened, and a person is
 simulated: every 150 ms the next photo is chosen (which loads it full size on a worker
@@ -8,7 +8,7 @@ and fills the side panel). A 5 ms timer on the GUI thread records how late each 
 fires; a stall is the gap between ticks minus the timer period.
 
 The baseline, from the same run, is the same timer and the same navigation on the same
-folder once everything is cached (no ingest running), so the ratio shows what ingest adds
+folder once everything is cached (no scan running), so the ratio shows what scan adds
 on this machine, whatever else is running on it.
 
     python benchmarks/gui_stalls.py [--photos 60] [--repeats 3] [--json]
@@ -61,12 +61,12 @@ def _measure(window, folder: Path, seconds: float) -> list[float]:
 
 
 def _window(settings_dir: Path):
-    from photoscreen.ui.control import AppSettings
+    from photoscreen.ui.control import Preferences
     from photoscreen.ui.window import build_window, default_detector_factory
 
-    settings = AppSettings.at(settings_dir / "settings.ini")
-    settings.user_name = "Benchmark"
-    window = build_window(settings, default_detector_factory())
+    preferences = Preferences.at(settings_dir / "settings.ini")
+    preferences.user_name = "Benchmark"
+    window = build_window(preferences, default_detector_factory())
     window.resize(1366, 740)
     window.show()
     return window
@@ -106,7 +106,7 @@ def main() -> int:
 
 
 def _wait_until_read(window, folder: Path) -> None:
-    """Open the folder and let ingest finish, so the next round has everything cached."""
+    """Open the folder and let scan finish, so the next round has everything cached."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     controller = window.controller

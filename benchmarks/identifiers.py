@@ -9,7 +9,7 @@ with ``truth.json`` (``{"file.jpg": [[x, y, w, h], ...]}``, one box per line of 
 upright pixels) and ``letters.json`` (each line's capital height, px).
 
 ``--set`` reads every photo of ``DIR/truth.json`` through the app's own loader (the decode
-ingest makes), runs :class:`photoscreen.core.identifiers.TextDetector` and reports:
+scan makes), runs :class:`photoscreen.core.identifiers.TextDetector` and reports:
 
 - recall of text lines with letters of 12 px and up, all lines, and lines under 20 px
   (letter heights from ``letters.json``; without it, 0.6 of the line box's height);

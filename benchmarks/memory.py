@@ -1,12 +1,12 @@
-"""Memory benchmark: peak memory while a big folder is ingested, against an idle process.
+"""Memory benchmark: peak memory while a big folder is scanned, against an idle process.
 
-Goal (issue 6): with a 2,000-photo folder open and ingested, peak memory is at most 300 MB
+Goal (issue 6): with a 2,000-photo folder open and scanned, peak memory is at most 300 MB
 above an empty window, and it does not grow with the number of photos beyond the
 thumbnail cache.
 
 The measurement runs in a child process so nothing else is in its memory. The child first
 builds the baseline (photoscreen imported, an offscreen QApplication with an empty main
-window), records its resident memory, then opens the folder as a real session and ingests
+window), records its resident memory, then opens the folder as a real session and scans
 every photo with face detection, keeping thumbnails the way the grid does (a bounded
 most-recently-used cache of the grid model's size). A sampler thread reads the resident
 set size every 20 ms; the figures are the peak above baseline and the resident memory at
@@ -77,7 +77,7 @@ def _empty_window() -> tuple[Any, Any, str]:
 
 
 def child(folder: Path) -> dict[str, Any]:
-    """Run in the child process: baseline, then ingest the folder; returns the figures."""
+    """Run in the child process: baseline, then scan the folder; returns the figures."""
     app, window, baseline_kind = _empty_window()
     import photoscreen.core.workflows  # noqa: F401  (imported before the baseline is taken)
 
@@ -87,7 +87,7 @@ def child(folder: Path) -> dict[str, Any]:
     from photoscreen.core.faces import FaceDetector
     from photoscreen.core.imaging import ThumbnailStore
     from photoscreen.core.session import Session
-    from photoscreen.core.workflows import ingest_photos
+    from photoscreen.core.workflows import scan_photos
     from photoscreen.ui.grid import THUMBNAIL_CACHE_SIZE
     from photoscreen.ui.threads import grid_thumbnail
 
@@ -100,7 +100,7 @@ def child(folder: Path) -> dict[str, Any]:
     start = time.perf_counter()
     with Session.open(folder, "benchmark") as session:
         store = ThumbnailStore(session.session_dir)
-        results = ingest_photos(
+        results = scan_photos(
             paths,
             detector_factory=FaceDetector,
             cancel=CancelToken(),
@@ -130,7 +130,7 @@ def child(folder: Path) -> dict[str, Any]:
         "thumbnail_cache_mb": thumb_mb,
         "thumbnail_cache_size": cache_size,
         "photos": len(paths),
-        "ingest_s": elapsed,
+        "scan_s": elapsed,
     }
 
 
@@ -147,7 +147,7 @@ def main() -> int:
         folder = base / "photos"
         report.log(f"generating {args.photos} 12-megapixel JPEGs ({args.distinct} distinct) ...")
         generate_folder(folder, args.photos, distinct=args.distinct)
-        report.log("ingesting in a child process ...")
+        report.log("scanning in a child process ...")
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
         completed = subprocess.run(
             [sys.executable, __file__, "--child", str(folder)],
@@ -172,8 +172,8 @@ def _report(report: Report, figures: dict[str, Any]) -> None:
     above = figures["peak_mb"] - figures["baseline_mb"]
     report.add("photos", figures["photos"])
     report.add("baseline_mb", figures["baseline_mb"], "MB", "baseline resident memory")
-    report.add("peak_mb", figures["peak_mb"], "MB", "peak resident memory during ingest")
-    report.add("ingest_s", figures["ingest_s"], "s", "ingest wall time")
+    report.add("peak_mb", figures["peak_mb"], "MB", "peak resident memory during scan")
+    report.add("scan_s", figures["scan_s"], "s", "scan wall time")
     report.add(
         "thumbnail_cache_mb",
         figures["thumbnail_cache_mb"],

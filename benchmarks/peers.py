@@ -4,7 +4,7 @@ Goals (issue 6), per photo, in one run on the same generated folder:
 
 - photoscreen's export alone (redact, resize, encode, verify) takes less wall time than
   ``mat2`` (which only re-renders the picture to strip metadata);
-- photoscreen's ingest + export together take less than ``deface --scale 1024x768``
+- photoscreen's scan + export together take less than ``deface --scale 1024x768``
   (detect + blur).
 
 The peers run from their own virtual environments, never from photoscreen's:
@@ -90,19 +90,19 @@ def run_peer(command: list[str], paths: list[Path], work: Path) -> float:
 
 
 def photoscreen_runs(base: Path, paths: list[Path], index: int) -> tuple[float, float]:
-    """(ingest wall time, export wall time) of a fresh session on copies of ``paths``."""
+    """(scan wall time, export wall time) of a fresh session on copies of ``paths``."""
     folder = base / f"ps{index}"
     folder.mkdir()
     copies = []
     for path in paths:
         copies.append(folder / path.name)
         shutil.copyfile(path, copies[-1])
-    session, ingest_s = prepare_session(folder, copies)
+    session, scan_s = prepare_session(folder, copies)
     try:
         export_s = export_once(session, base / f"ps{index}-out", len(copies))
     finally:
         session.close()
-    return ingest_s, export_s
+    return scan_s, export_s
 
 
 def main() -> int:
@@ -127,11 +127,11 @@ def main() -> int:
     with temp_photo_dir() as base:
         report.log(f"generating {args.photos} 12-megapixel JPEGs ...")
         paths = generate_folder(base / "photos", args.photos)
-        times: dict[str, list[float]] = {name: [] for name in [*peers, "ingest", "export"]}
+        times: dict[str, list[float]] = {name: [] for name in [*peers, "scan", "export"]}
         for index in range(args.repeats):
             report.log(f"round {index + 1} of {args.repeats} ...")
-            ingest_s, export_s = photoscreen_runs(base, paths, index)
-            times["ingest"].append(ingest_s)
+            scan_s, export_s = photoscreen_runs(base, paths, index)
+            times["scan"].append(scan_s)
             times["export"].append(export_s)
             for name, command in peers.items():
                 if problems[name] is None:
@@ -150,15 +150,15 @@ def _report(
         print(f"peers benchmark: {count} photos, {os.cpu_count()} cores (seconds per photo)")
     labels = {
         "export": "photoscreen export alone",
-        "ingest": "photoscreen ingest (hash, thumbnail, detect)",
+        "scan": "photoscreen scan (hash, thumbnail, detect)",
         "mat2": "mat2 (metadata strip by re-render)",
         "deface_scaled": "deface --scale 1024x768",
         "deface_default": "deface with its defaults",
     }
     for name, value in per_photo.items():
         report.add(f"{name}_s_per_photo", value, "s", labels[name])
-    both = per_photo["ingest"] + per_photo["export"]
-    report.add("ingest_plus_export_s_per_photo", both, "s", "photoscreen ingest + export")
+    both = per_photo["scan"] + per_photo["export"]
+    report.add("scan_plus_export_s_per_photo", both, "s", "photoscreen scan + export")
     for name, problem in problems.items():
         if problem is not None:
             report.add(f"{name}_available", False)
@@ -168,7 +168,7 @@ def _report(
         report.goal("export_vs_mat2", ratio, 1.0, "export / mat2 (goal below 1)")
     if "deface_scaled" in per_photo:
         ratio = both / per_photo["deface_scaled"]
-        report.goal("ingest_export_vs_deface", ratio, 1.0, "(ingest+export) / deface --scale")
+        report.goal("scan_export_vs_deface", ratio, 1.0, "(scan+export) / deface --scale")
     report.add("load_average_1min", os.getloadavg()[0], "", "machine load (other programs)")
 
 

@@ -1,11 +1,11 @@
-"""Responsiveness benchmark: does the window's event loop stall while a folder is ingested?
+"""Responsiveness benchmark: does the window's event loop stall while a folder is scanned?
 
-Goal (issue 6): while a 100-photo folder is ingested, the GUI event loop never stalls for
+Goal (issue 6): while a 100-photo folder is scanned, the GUI event loop never stalls for
 more than 50 ms.
 
 The real main window (offscreen, real face detector) opens a folder of generated
 12-megapixel JPEGs. A 5 ms QTimer heartbeat records the gap between its ticks on the GUI
-thread from the moment the folder is opened until the ingest has finished. The baseline
+thread from the moment the folder is opened until the scan has finished. The baseline
 is the same heartbeat in the same window with nothing running, for a few seconds, in the
 same run (a timer on a busy 2-core machine is never perfectly on time).
 
@@ -108,7 +108,7 @@ def main() -> int:
         heartbeat.start()
         run_loop(app, seconds=args.idle_seconds)
         idle = summarise(heartbeat.stop())
-        report.log("ingesting with the heartbeat running ...")
+        report.log("scanning with the heartbeat running ...")
         finished: list[bool] = []
         heartbeat.start()
         start = time.perf_counter()
@@ -125,11 +125,11 @@ def main() -> int:
     if not args.json:
         print(f"responsiveness benchmark: {args.photos} photos, heartbeat {HEARTBEAT_MS} ms")
     report.add("photos", args.photos)
-    report.add("ingest_s", elapsed, "s", "ingest wall time in the window")
+    report.add("scan_s", elapsed, "s", "scan wall time in the window")
     for key, value in idle.items():
         report.add(f"idle_{key}", value, "", f"idle window: {key}")
     for key, value in busy.items():
-        report.add(f"ingest_{key}", value, "", f"during ingest: {key}")
+        report.add(f"scan_{key}", value, "", f"during scan: {key}")
     report.goal("max_stall_vs_goal", busy["max_ms"] / STALL_MS, 1.0, "longest gap / 50 ms")
     report.add("stalls_at", stalls[:20], "", "stalls (s after open, gap ms)")
     report.add("load_average_1min", os.getloadavg()[0], "", "machine load (other programs)")

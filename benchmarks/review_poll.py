@@ -44,7 +44,7 @@ def _folder(folder: Path, photos: int) -> None:
             path = folder / f"IMG_{i:04d}.jpg"
             path.write_bytes(buffer.getvalue())
             digest = photo_hash(buffer.getvalue())
-            staff.record_ingest(path, digest, 64, 48, "JPEG", [], "bench")
+            staff.record_scan(path, digest, 64, 48, "JPEG", [], "bench")
             staff.set_activity(digest, "messy_play")
             staff.set_faces_checked(digest)
             if i % 2:

@@ -5,7 +5,7 @@ not leak between them) with ``--json``; this script gathers their objects under 
 names. ``--quick`` shrinks every folder for a smoke run of a few minutes; the goals are
 stated for the full sizes.
 
-    python benchmarks/run_all.py [--quick] [--only ingest,export] [--json]
+    python benchmarks/run_all.py [--quick] [--only scan,export] [--json]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 
 # name -> (script, extra arguments for a full run, for a quick run)
 SUITE: dict[str, tuple[str, list[str], list[str]]] = {
-    "ingest": ("ingest.py", [], ["--photos", "12", "--repeats", "1"]),
+    "scan": ("scan.py", [], ["--photos", "12", "--repeats", "1"]),
     "first_screen": ("first_screen.py", [], ["--photos", "60", "--repeats", "1"]),
     "responsiveness": ("responsiveness.py", [], ["--photos", "12", "--distinct", "4"]),
     "export": ("export.py", [], ["--photos", "6", "--repeats", "1"]),

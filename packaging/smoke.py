@@ -154,7 +154,7 @@ def make_decided_folder(folder: Path) -> int:
                 with Image.open(path) as image:
                     size, fmt = image.size, image.format or ""
                 digest = photo_hash(data)
-                session.record_ingest(path, digest, *size, fmt, [], "smoke-test")
+                session.record_scan(path, digest, *size, fmt, [], "smoke-test")
                 session.set_activity(digest, "messy_play")
                 session.set_faces_checked(digest)
     return 3

@@ -77,7 +77,7 @@ def _centre(scratch: Path):  # type: ignore[no-untyped-def]
         Image.fromarray(np.asarray(pixels)).save(folder / name, quality=92)
         digest = photo_hash((folder / name).read_bytes())
         height, width = np.asarray(pixels).shape[:2]
-        session.record_ingest(folder / name, digest, width, height, "JPEG", [], "screens")
+        session.record_scan(folder / name, digest, width, height, "JPEG", [], "screens")
         face = session.add_face(digest, Box(180, 60, 140, 170))
         session.show_face(digest, face, register.find("Amira Haddad"), today)
         session.set_activity(digest, "messy_play")

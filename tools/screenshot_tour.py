@@ -275,14 +275,14 @@ def _dialog_visible(window: Any) -> bool:
 
 def run_tour(scratch: Path, out: Path, window_size: tuple[int, int]) -> int:
     """Build the sample folder in ``scratch``, run the tour, save PNGs in ``out``."""
-    from photoscreen.ui.control import AppSettings
+    from photoscreen.ui.control import Preferences
     from photoscreen.ui.window import build_window, default_detector_factory
 
     app = QApplication.instance() or QApplication(["photoscreen"])
     folder = build_demo_folder(scratch / "Brookside session 14 May")
-    settings = AppSettings(QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat))
-    settings.user_name = "Jo Bennett"
-    window = build_window(settings, default_detector_factory())
+    preferences = Preferences(QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat))
+    preferences.user_name = "Jo Bennett"
+    window = build_window(preferences, default_detector_factory())
     window.move(0, 0)
     window.resize(*window_size)
     window.show()

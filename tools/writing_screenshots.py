@@ -72,7 +72,7 @@ def main(argv: list[str]) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from photoscreen.ui.control import AppSettings
+    from photoscreen.ui.control import Preferences
     from photoscreen.ui.window import build_window, default_detector_factory
     from tools.screenshot_tour import Camera, TourDriver
 
@@ -80,9 +80,10 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="photoscreen-writing-") as scratch:
         folder = Path(scratch) / "Outing 3 June"
         make_photo(folder)
-        settings = AppSettings(QSettings(str(Path(scratch) / "s.ini"), QSettings.Format.IniFormat))
-        settings.user_name = "Jo Bennett"
-        window = build_window(settings, default_detector_factory())
+        ini = QSettings(str(Path(scratch) / "s.ini"), QSettings.Format.IniFormat)
+        preferences = Preferences(ini)
+        preferences.user_name = "Jo Bennett"
+        window = build_window(preferences, default_detector_factory())
         window.move(0, 0)
         window.resize(*WINDOW)
         window.show()

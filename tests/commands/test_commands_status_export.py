@@ -145,11 +145,11 @@ def scan_damaged(session: Session, path: Path) -> str:
     from photoscreen.core.imaging.loading import photo_hash
 
     digest = photo_hash(path.read_bytes())
-    session.record_ingest(path, digest, 64, 48, "JPEG", [], "test")
+    session.record_scan(path, digest, 64, 48, "JPEG", [], "test")
     return digest
 
 
-def test_files_ingest_could_not_read_are_listed_with_the_reason(folder: Path) -> None:
+def test_files_scan_could_not_read_are_listed_with_the_reason(folder: Path) -> None:
     (folder / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 not a photo")
     with Session.open(folder, "Alice") as session:
         session.record_unreadable(folder / "clip.mp4", "videos are not supported")

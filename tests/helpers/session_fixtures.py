@@ -53,11 +53,11 @@ def scan(
     detections: Sequence[Any] = (),
     settings_key: str = "test-detector",
 ) -> str:
-    """Record ``path`` as ingest would (hash, size, detections); returns its hash."""
+    """Record ``path`` as scan would (hash, size, detections); returns its hash."""
     digest = photo_hash(path.read_bytes())
     with Image.open(path) as image:
         width, height = image.size
-    session.record_ingest(path, digest, width, height, "JPEG", list(detections), settings_key)
+    session.record_scan(path, digest, width, height, "JPEG", list(detections), settings_key)
     return digest
 
 

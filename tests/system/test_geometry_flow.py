@@ -1,5 +1,5 @@
 """A photo's upright frame, end to end: every format and source of orientation, on first
-open and on reopen, through the real ingest, the session and the real export job.
+open and on reopen, through the real scan, the session and the real export job.
 
 The class of bug (issue 10, items 2 and 3): two places each decide a photo's upright size
 and orientation, and disagree. A TIFF turned only by its XMP was turned by Pillow while
@@ -36,7 +36,7 @@ from photoscreen.core.render.safe_export import ExportFailed, ExportOptions, ren
 from photoscreen.core.rules.policy import PhotoState
 from photoscreen.core.session.folder_session import Session
 from photoscreen.core.workflows.export import export_photos
-from photoscreen.core.workflows.ingest import IngestResult, ingest_photos
+from photoscreen.core.workflows.scan import ScanResult, scan_photos
 from tests.helpers.face_scenes import PastedFace, compose
 from tests.helpers.orientation_sources import SOURCES, oriented_file
 from tests.helpers.session_fixtures import HEIGHT, WIDTH, jpeg_bytes, make_ready, write_photo
@@ -44,7 +44,7 @@ from tests.helpers.session_fixtures import HEIGHT, WIDTH, jpeg_bytes, make_ready
 DETECTED = (255, 0, 255)  # magenta: the stand-in detector finds it
 DRAWN = (0, 255, 255)  # cyan: a person draws a box on it
 UNBOXED = (255, 255, 0)  # yellow: nobody boxes it, so it must stay sharp
-# Ingest decodes reduced (as it does for real photos), for the thumbnail and the detector;
+# Scan decodes reduced (as it does for real photos), for the thumbnail and the detector;
 # the thumbnail is large enough that even a lossy HEIC keeps the smallest mark's colour.
 THUMBNAIL_SIDE = 96
 DETECTOR_SIDE = 64
@@ -54,9 +54,9 @@ SHARP = 15.0
 
 
 class MarkerDetector:
-    """Stands in for the face detector: finds the magenta mark in the pixels ingest gives
+    """Stands in for the face detector: finds the magenta mark in the pixels scan gives
     it, and reports it as :class:`~photoscreen.core.faces.detector.FaceDetector` reports faces:
-    in full-resolution upright pixels, dividing by the ``scale`` ingest passes."""
+    in full-resolution upright pixels, dividing by the ``scale`` scan passes."""
 
     settings_key = "marker-detector"
 
@@ -168,10 +168,10 @@ def near(found: Box | None, expected: Box, tolerance: float) -> bool:
     return all(abs(a - b) <= tolerance for a, b in edges)
 
 
-def read_folder(session: Session, path: Path, writing: bool = False) -> IngestResult:
-    """Ingest as the window does: the session as cache and sink, thumbnails in its dir."""
+def read_folder(session: Session, path: Path, writing: bool = False) -> ScanResult:
+    """Scan as the window does: the session as cache and sink, thumbnails in its dir."""
     results = list(
-        ingest_photos(
+        scan_photos(
             [path],
             detector_factory=WritingMarkerDetector if writing else MarkerDetector,  # type: ignore[arg-type]
             cancel=CancelToken(),
@@ -191,7 +191,7 @@ def thumbnail_size(case: Case) -> tuple[int, int]:
     return round(case.width * factor), round(case.height * factor)
 
 
-def check_frame(session: Session, result: IngestResult, case: Case) -> None:
+def check_frame(session: Session, result: ScanResult, case: Case) -> None:
     """The recorded size, the detector's box and the thumbnail are all in the upright
     frame, whichever open this was."""
     upright = (case.width, case.height)
@@ -332,11 +332,11 @@ def test_a_picture_read_again_at_another_size_needs_its_faces_checked_again(
     with Session.open(tmp_path, "Alice") as session:
         path = tmp_path / "photo.jpg"
         digest = write_photo(path, 1)
-        session.record_ingest(path, digest, WIDTH, HEIGHT, "JPEG", [], "test")
+        session.record_scan(path, digest, WIDTH, HEIGHT, "JPEG", [], "test")
         make_ready(session, digest)
-        session.record_ingest(path, digest, WIDTH, HEIGHT, "JPEG", None, "test")
+        session.record_scan(path, digest, WIDTH, HEIGHT, "JPEG", None, "test")
         assert session.status(digest).state is PhotoState.READY, "same size: nothing changes"
-        session.record_ingest(path, digest, HEIGHT, WIDTH, "JPEG", None, "test")
+        session.record_scan(path, digest, HEIGHT, WIDTH, "JPEG", None, "test")
         assert session.status(digest).state is PhotoState.CHECK_FACES
         last = session.audit_trail(digest)[-1]
         assert last.action == "photo_size_changed"
@@ -352,7 +352,7 @@ def test_export_fails_a_picture_not_the_size_its_boxes_were_placed_on(
     with Session.open(folder, "Alice") as session:
         path = folder / "photo.jpg"
         digest = write_photo(path, 2)
-        session.record_ingest(path, digest, *recorded, "JPEG", [], "test")
+        session.record_scan(path, digest, *recorded, "JPEG", [], "test")
         session.add_face(digest, Box(10, 10, 20, 20))
         make_ready(session, digest)
         summary = export_photos(session, tmp_path / "upload")
@@ -381,7 +381,7 @@ def test_the_real_detectors_boxes_land_on_the_face_in_the_upright_frame(
     path = tmp_path / f"photo.{fmt}"
     path.write_bytes(oriented_file(fmt, source, upright, orientation))
     results = list(
-        ingest_photos([path], detector_factory=FaceDetector, cancel=CancelToken(), workers=1)
+        scan_photos([path], detector_factory=FaceDetector, cancel=CancelToken(), workers=1)
     )
     assert results[0].full_size == (640, 480)
     found = results[0].detections or []

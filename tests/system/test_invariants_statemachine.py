@@ -127,7 +127,7 @@ class PeopleMachine(RuleBasedStateMachine):
             ]
         )
         key = f"sm{WRITING_MARK}text"
-        self.session.record_ingest(self.folder / name, digest, 64, 48, "JPEG", found, key)
+        self.session.record_scan(self.folder / name, digest, 64, 48, "JPEG", found, key)
         if digest not in self.model.staff:
             faces = self.session.faces(digest)
             kinds = [("face", False), ("pending", False), ("pending", True)] if found else []

@@ -16,7 +16,7 @@ from PIL import Image
 from photoscreen.core.basics.geometry import Box
 from photoscreen.core.faces.detector import FaceDetector
 from photoscreen.core.rules.policy import PhotoState
-from photoscreen.ui.control.app_settings import AppSettings
+from photoscreen.ui.control.preferences import Preferences
 from photoscreen.ui.window.main_window import MainWindow
 from photoscreen.ui.window.startup import build_window
 
@@ -77,9 +77,9 @@ def make_window(qtbot, tmp_path: Path) -> Iterator[Callable[..., MainWindow]]:
     made: list[MainWindow] = []
 
     def make(detector: bool = True, user: str = "Sam Staff") -> MainWindow:
-        settings = AppSettings.at(tmp_path / f"settings-{len(made)}.ini")
-        settings.user_name = user
-        window = build_window(settings, FaceDetector if detector else None)
+        preferences = Preferences.at(tmp_path / f"preferences-{len(made)}.ini")
+        preferences.user_name = user
+        window = build_window(preferences, FaceDetector if detector else None)
         qtbot.addWidget(window)
         window.resize(1366, 740)
         made.append(window)

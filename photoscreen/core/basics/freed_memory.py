@@ -1,13 +1,13 @@
 """Give big freed buffers back to the system at once (glibc's malloc, i.e. Linux).
 
-Ingest and export allocate tens of megabytes per photo (a full-size decode of a
+Scan and export allocate tens of megabytes per photo (a full-size decode of a
 12-megapixel photo is 36 MB, its detection tiles a few MB each) from several threads.
 glibc serves blocks over its *mmap threshold* with ``mmap`` and returns them on ``free``;
 but each time such a block is freed it raises the threshold to that block's size (up to
 32 MB), so from the second photo on the same buffers come from the threads' heaps, which
 keep what they freed. Fixing the threshold turns the adjustment off: every big buffer is
 its own mapping and goes back to the system when freed. Measured with
-``benchmarks/memory.py --photos 30``: peak 35-40 MB lower, ingest time unchanged (a few
+``benchmarks/memory.py --photos 30``: peak 35-40 MB lower, scan time unchanged (a few
 ``mmap`` calls per photo against a second of detection).
 
 Elsewhere (Windows, macOS, musl) nothing is changed: only memory use depends on it.

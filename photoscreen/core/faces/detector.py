@@ -180,9 +180,9 @@ def preload() -> None:
 
     Importing ONNX Runtime holds the GIL for tens of milliseconds at a time while its
     native library loads (49 ms on an idle 2-core PC, 150 ms under load): done by the
-    first ingest worker, that stalls the window's thread just after a folder opens. The
+    first scan worker, that stalls the window's thread just after a folder opens. The
     window calls this before it is shown. A missing model is left for the detector to
-    report when it is built, in the words ingest shows.
+    report when it is built, in the words scan shows.
     """
     default_backend()
     try:
@@ -268,7 +268,7 @@ class FaceDetector:
 
         :meth:`detect_prepared` on the result finds exactly what :meth:`detect` finds on
         ``pixels`` (which shrinks it the same way first). Preparing needs no network, so
-        it may run on any thread while another uses the detector: ingest's workers shrink
+        it may run on any thread while another uses the detector: scan's workers shrink
         their photo (a 36 MB decode of 12 megapixels becomes 14 MB) and let the decode go
         before they queue for the shared detector.
         """

@@ -94,7 +94,7 @@ class ThreadPlan:
     """How one model uses the cores.
 
     ``calls`` runs of it go side by side, on ``threads`` threads each; ``photos`` is how
-    many photos ingest may detect at once (with two, the next photo's runs are queued
+    many photos scan may detect at once (with two, the next photo's runs are queued
     while the last one's boxes are merged, so no core waits).
     """
 

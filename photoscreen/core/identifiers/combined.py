@@ -1,8 +1,8 @@
-"""Faces and writing found in one go: what ingest runs when looking for writing is on.
+"""Faces and writing found in one go: what scan runs when looking for writing is on.
 
 :class:`FacesAndWriting` wraps a face detector and a :class:`TextDetector` behind the face
 detector's own interface (``settings_key``, ``min_decode_long_side``, ``prepare``,
-``detect_prepared``, ``parallel_runs``), so ingest decodes each photo once for both and
+``detect_prepared``, ``parallel_runs``), so scan decodes each photo once for both and
 caches both results under one key. Writing comes back as detections in the third band,
 :attr:`~photoscreen.core.faces.FaceBand.TEXT` ("writing?"), after the faces.
 
@@ -73,7 +73,7 @@ class FacesAndWriting:
 def with_writing(
     face_factory: Callable[[], Any], writing_factory: Callable[[], TextDetector] = TextDetector
 ) -> Callable[[], FacesAndWriting]:
-    """A detector factory for ingest that adds writing to what ``face_factory`` finds."""
+    """A detector factory for scan that adds writing to what ``face_factory`` finds."""
 
     def build() -> FacesAndWriting:
         return FacesAndWriting(face_factory(), writing_factory())

@@ -3,7 +3,7 @@
 Most photos are plain YCbCr (or grey) JPEGs. For those, Pillow's decode plus its
 conversion to a numpy array costs about twice what libjpeg-turbo's own API does (Pillow
 decodes into its own 4-byte pixel layout, then copies out through ``tobytes``), and
-export and ingest are dominated by that decode (DESIGN "Performance"). Everything else
+export and scan are dominated by that decode (DESIGN "Performance"). Everything else
 (CMYK, anything the fast decoder declines) goes through Pillow. A wide-gamut profile
 (Display P3 from iPhones) is handed back to the caller, who converts when it is cheapest.
 

@@ -184,10 +184,10 @@ def probe_photo(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[U
     """The photo's upright geometry and format, from its header, pixels not decoded
     (except a PNG's: Pillow decodes one to find its EXIF).
 
-    Exactly what :func:`decode_photo` would report as its full size: ingest measures a
+    Exactly what :func:`decode_photo` would report as its full size: scan measures a
     photo with this when it reads it again from the cache. Raises
     :class:`UnreadablePhoto` as the decode would, as far as the header shows, for any
-    library failure too (ingest then decodes the photo in full, which says why).
+    library failure too (scan then decodes the photo in full, which says why).
     """
     _, fmt, upright = _open_photo(data, max_pixels)
     return upright, fmt

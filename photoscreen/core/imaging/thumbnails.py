@@ -52,7 +52,7 @@ def quick_thumbnail(path: Path, long_side: int = THUMBNAIL_LONG_SIDE) -> RGBImag
     """A thumbnail straight from the file, decoded as small as possible (upright).
 
     For JPEGs this is a 1/8 DCT-scaled decode, several times cheaper than a full decode,
-    for the cells on screen before the full ingest reaches them. Raises
+    for the cells on screen before the full scan reaches them. Raises
     ``UnreadablePhoto`` (with ``.reason``) like the loader.
     """
     decoded = decode_photo(read_photo_file(path), min_long_side=long_side)

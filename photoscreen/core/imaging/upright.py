@@ -6,7 +6,7 @@ each worked that frame out, they disagreed: a TIFF whose orientation was only in
 was turned upright by Pillow while loading but recorded at its size from before, and a
 TIFF turned by its own tag was measured turned twice when the folder was read again from
 the cache. Boxes then landed beside the face, or were cut off at the photo's edge, and
-the face went out unredacted. So the loader's decode and ingest's header-only measure on
+the face went out unredacted. So the loader's decode and scan's header-only measure on
 reopening both ask :func:`upright_geometry`, on the file opened by the same plugin and
 positioned on the same page, and the loader checks the pixels it ends with against it.
 

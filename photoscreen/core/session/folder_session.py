@@ -13,10 +13,10 @@ own responsibility, given the state they share (a :class:`.changes.Desk`) explic
 :class:`.links.ConsentHolds` (faces linked to people of the consent register),
 :class:`.review.Verdicts` (the manager's verdicts), :class:`.undo.History` (undo, redo),
 :class:`.photo_list.Listing` (reading) and :class:`.scan_records.ScanRecorder` (what
-ingest read). The session's methods hand each verb to its part, under the same name.
+scan read). The session's methods hand each verb to its part, under the same name.
 Opening (the lock, this PC's fallback copy, the checks) is :mod:`.opening`.
 
-Thread use: decisions from the GUI thread; ingest and export (jobs above the session, in
+Thread use: decisions from the GUI thread; scan and export (jobs above the session, in
 :mod:`photoscreen.core.workflows`) from worker threads; the store serialises access.
 Listeners are called on the thread that made the change.
 """
@@ -376,16 +376,16 @@ class Session:
         """Redo the latest undone decision; returns the photo's hash, or None if none."""
         return self._history.step(Direction.REDO, self._changes.restore)
 
-    # Ingest -----------------------------------------------------------------------------
+    # Scan -----------------------------------------------------------------------------
 
     def cached_detections(self, photo_hash: str, settings_key: str) -> list[Detection] | None:
         return self._scans.cached_detections(photo_hash, settings_key)
 
-    def record_ingest(self, path: Path, photo_hash: str, width: int, height: int, format: str,
+    def record_scan(self, path: Path, photo_hash: str, width: int, height: int, format: str,
                       detections: list[Detection] | None,
                       settings_key: str | None) -> None:  # fmt: skip
         size = (width, height)
-        self._scans.record_ingest(path, photo_hash, size, format, detections, settings_key)
+        self._scans.record_scan(path, photo_hash, size, format, detections, settings_key)
 
     def record_unreadable(self, path: Path, reason: str, photo_hash: str | None = None) -> None:
         self._scans.record_unreadable(path, reason, photo_hash)

@@ -3,7 +3,7 @@
 A listing is built from what is on disk now (names, sizes, times) and what the session
 knows (the hash each file had when read, each hash's decisions). Nothing is read from the
 photos themselves, so listing a large folder is quick; a file that changed since it was
-read shows as not scanned until ingest reads it again.
+read shows as not scanned until scan reads it again.
 
 :class:`Listing` is the session's reading part: the listing, one picture's decisions, what
 a file re-read is judged as, whether another photoscreen saved something since, and what

@@ -20,7 +20,7 @@ become its faces (face band: a face to redact; possible band: a possible face a 
 must accept or dismiss); after that, faces belong to people and are never overwritten.
 Writing (the text band) is applied the same way, once, the first time it is looked for.
 
-:class:`ScanRecorder` is the session's part ingest writes through (its ``IngestSink``).
+:class:`ScanRecorder` is the session's part scan writes through (its ``ScanSink``).
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ class Recorded:
     size_before: tuple[int, int] | None = None
 
 
-def record_ingest(
+def record_scan(
     conn: sqlite3.Connection,
     *,
     name: str,
@@ -328,7 +328,7 @@ def record_unreadable(
 
 
 class ScanRecorder:
-    """What ingest records in a session: each file read (or not readable), and the
+    """What scan records in a session: each file read (or not readable), and the
     detector's boxes; ``desk.user`` is named in the trail, ``desk.notify`` told."""
 
     def __init__(self, desk: Desk) -> None:
@@ -344,7 +344,7 @@ class ScanRecorder:
             return None
         return [Detection(box=box, score=score, band=FaceBand(band)) for box, score, band in found]
 
-    def record_ingest(
+    def record_scan(
         self,
         path: Path,
         photo_hash: str,
@@ -353,7 +353,7 @@ class ScanRecorder:
         detections: Sequence[DetectionLike] | None,
         settings_key: str | None,
     ) -> None:
-        """Ingest read ``path``: its picture's hash, upright ``size``, format and detections.
+        """Scan read ``path``: its picture's hash, upright ``size``, format and detections.
 
         The first detections recorded for a picture become its faces; later ones are only
         cached, so a person's face edits are never overwritten. A size other than the one
@@ -361,7 +361,7 @@ class ScanRecorder:
         """
         path, user = Path(path), self._desk.user
         with self._desk.store.transaction() as conn:
-            recorded = record_ingest(
+            recorded = record_scan(
                 conn, name=path.name, info=stat_or_none(path), photo_hash=photo_hash,
                 size=size, fmt=fmt, detections=detections, settings_key=settings_key,
             )  # fmt: skip

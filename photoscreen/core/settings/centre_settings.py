@@ -182,7 +182,7 @@ class CentreSettings:
 
     @property
     def writing_detection(self) -> bool:
-        """Whether ingest looks for writing (on unless the centre turned it off)."""
+        """Whether scan looks for writing (on unless the centre turned it off)."""
         return bool(self.get("writing.detect"))
 
     @property

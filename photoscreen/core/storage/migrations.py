@@ -26,7 +26,7 @@ blurred again until someone links it. The column is the face part's last, and a 
 recorded in the chain before it had none (:mod:`photoscreen.core.trail.audit_chain`
 reads it so).
 Version 8 added whether a photo was looked at for writing (``writing_applied``, an
-ingest fact like ``detections_applied``); writing regions themselves are rows of the faces
+scan fact like ``detections_applied``); writing regions themselves are rows of the faces
 table (see :mod:`photoscreen.core.storage.decisions`), sealed by the chain like faces.
 Version 9 indexes the audit trail by action and photo, so the pictures already exported
 (its ``exported`` entries, :mod:`photoscreen.core.storage.export_records`) are found for the

@@ -30,7 +30,7 @@ disks and shares alike, and with ``synchronous=FULL`` survives power cuts. Its c
 writer at a time, does not matter for a handful of decisions per second.
 
 Threads: one connection, guarded by a re-entrant lock, is shared by the GUI thread
-(decisions) and worker threads (ingest, export); ``check_same_thread`` is off because the
+(decisions) and worker threads (scan, export); ``check_same_thread`` is off because the
 lock, not the thread, guards it.
 """
 

@@ -11,7 +11,7 @@ To make a new decision table tamper-evident, add a :class:`Part` to :data:`PHOTO
 (as the ``questions`` table, one row per person who asked the manager, was); nothing
 else needs to change.
 
-Not listed on purpose: what ingest records about the file (size, format, why it could not
+Not listed on purpose: what scan records about the file (size, format, why it could not
 be read, whether the detector's boxes were applied), the file list and the detector's
 cache. Export never trusts them to let a photo out: it reads and hashes every file again,
 and judges it by the parts below alone. The upright size is the frame the face boxes

@@ -1,4 +1,4 @@
-"""Long jobs over a whole folder: ingest (and its schedule) and export."""
+"""Long jobs over a whole folder: scan (and its schedule) and export."""
 
 from __future__ import annotations
 
@@ -10,20 +10,20 @@ from photoscreen.core.workflows.export import (
 )
 from photoscreen.core.workflows.export_plan import ExportPlan, exported_before, plan_export
 from photoscreen.core.workflows.export_summary import AlreadyExported, ExportSummary
-from photoscreen.core.workflows.ingest import IngestResult, ingest_photos
-from photoscreen.core.workflows.ingest_schedule import IngestQueue
+from photoscreen.core.workflows.scan import ScanResult, scan_photos
+from photoscreen.core.workflows.scan_schedule import ScanQueue
 
 __all__ = [
     "AlreadyExported",
     "ExportPlan",
     "ExportRefused",
     "ExportSummary",
-    "IngestQueue",
-    "IngestResult",
+    "ScanQueue",
+    "ScanResult",
     "check_destination",
     "export_photos",
     "exported_before",
-    "ingest_photos",
     "plan_export",
     "render_workers",
+    "scan_photos",
 ]

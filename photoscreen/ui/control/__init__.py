@@ -4,10 +4,10 @@ on screen, review, opening and reading a folder, export, messages.
 
 from __future__ import annotations
 
-from photoscreen.ui.control.app_settings import AppSettings
 from photoscreen.ui.control.controller import Controller
 from photoscreen.ui.control.export_runner import ExportRunner
 from photoscreen.ui.control.messages import Level, Message, MessageBar, MessageChannel
+from photoscreen.ui.control.preferences import Preferences
 from photoscreen.ui.control.review_controller import ReviewController
 from photoscreen.ui.control.view_state import (
     KIND_WRITING,
@@ -21,7 +21,6 @@ from photoscreen.ui.control.view_state import (
 __all__ = [
     "KIND_WRITING",
     "KIND_WRITING_COVERED",
-    "AppSettings",
     "Controller",
     "ExportRunner",
     "FaceOverlay",
@@ -30,6 +29,7 @@ __all__ = [
     "MessageBar",
     "MessageChannel",
     "PanelState",
+    "Preferences",
     "QueueItem",
     "ReviewController",
     "ReviewState",

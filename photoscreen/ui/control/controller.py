@@ -22,7 +22,6 @@ from photoscreen.core.basics import shown_name
 from photoscreen.core.rules import Activity, photo_status
 from photoscreen.core.session import PhotoEntry, Session, SessionLocked
 from photoscreen.core.storage import LockHolder
-from photoscreen.ui.control.app_settings import AppSettings
 from photoscreen.ui.control.controller_verbs import DecisionVerbs
 from photoscreen.ui.control.current_photo import CurrentPhoto
 from photoscreen.ui.control.grid_feed import GridFeed
@@ -30,6 +29,7 @@ from photoscreen.ui.control.messages import REFUSALS, MessageChannel, report_ref
 from photoscreen.ui.control.navigation import GridNavigation
 from photoscreen.ui.control.on_screen import PhotoOnScreen
 from photoscreen.ui.control.photo_rows import PhotoRows
+from photoscreen.ui.control.preferences import Preferences
 from photoscreen.ui.folder import (
     FolderOpener,
     FolderOpening,
@@ -79,14 +79,14 @@ class Controller(QObject):
         self,
         workers: Workers,
         messages: MessageChannel,
-        settings: AppSettings,
+        preferences: Preferences,
         detector_factory: Callable[[], Any] | None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.workers = workers
         self.messages = messages
-        self.settings = settings
+        self.preferences = preferences
         self.session: Session | None = None
         self.current: str | None = None
         self._build_parts(workers, messages, detector_factory)
@@ -158,14 +158,14 @@ class Controller(QObject):
             self.messages.warning("Please wait for the export to finish first.")
             return False
         self.close_folder()
-        if not self.settings.user_name:
+        if not self.preferences.user_name:
             self.messages.warning("Please enter your name first: File > Your name.")
             return False
         self.opener.start(
             FolderOpening(
                 Path(folder),
-                self.settings.user_name,
-                self.settings.centre_file,
+                self.preferences.user_name,
+                self.preferences.centre_file,
                 take_over,
                 review_of,
             )
@@ -188,7 +188,7 @@ class Controller(QObject):
 
     def _start(self, opened: OpenedFolder) -> None:
         session = self.session = opened.session
-        self.settings.remember_folder(session.folder)
+        self.preferences.remember_folder(session.folder)
         for problem in (session.fallback_reason, session.centre_problem):
             if problem:
                 self.messages.warning(problem)
@@ -208,7 +208,7 @@ class Controller(QObject):
         self.verbs.emit_undo()
         # The activity buttons and the first photo follow in the next turn of the event
         # loop: all of it in one turn, with the grid's first paint after it, stalled the
-        # window for 50-100 ms while the ingest workers started (benchmarks/
+        # window for 50-100 ms while the scan workers started (benchmarks/
         # responsiveness.py); two shorter turns keep it responsive.
         QTimer.singleShot(0, self, lambda: self._finish_opening(session))
 
@@ -266,10 +266,10 @@ class Controller(QObject):
                 return
             self.verbs.emit_undo()
             self.messages.info(f"Decisions from now on are recorded under the name {name}.")
-        self.settings.user_name = name
+        self.preferences.user_name = name
 
     def window_title(self) -> str:
-        user = self.settings.user_name or "no name set"
+        user = self.preferences.user_name or "no name set"
         where = f"{shown_name(self.session.folder.name)} — " if self.session else ""
         reviewing = " (review only)" if self.session and self.session.review_only else ""
         return f"{where}photoscreen — {user}{reviewing}"
@@ -277,7 +277,7 @@ class Controller(QObject):
     # --- keeping rows fresh -------------------------------------------------------------
 
     def _on_session_changed(self, photo_hash: str | None) -> None:
-        # Ingest records photos from its worker thread; those arrive through the scan's
+        # Scan records photos from its worker thread; those arrive through the scan's
         # own signal instead. Only changes made on the GUI thread are handled here.
         if QThread.currentThread() is not self.thread():
             return

@@ -58,7 +58,7 @@ class ExportRunner(QObject):
             )
 
         self._controller.exporting = True
-        self._controller.settings.last_export_folder = target
+        self._controller.preferences.last_export_folder = target
         self._handle = self._controller.workers.run(
             "writer",
             job,

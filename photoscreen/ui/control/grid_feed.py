@@ -1,7 +1,7 @@
 """Keeping the grid fed while the open folder is read: rows as photos arrive, thumbnails.
 
 The controller keeps one :class:`GridFeed`. While a folder is open it runs the folder's
-reading (:class:`~photoscreen.ui.folder.FolderScan`, the core's ingest) and stores each
+reading (:class:`~photoscreen.ui.folder.FolderScan`, the core's scan) and stores each
 photo it streams in the controller's :class:`~photoscreen.ui.control.photo_rows.PhotoRows`;
 it makes the thumbnail of each cell the grid paints (the stored one, or a quick one for a
 file not read yet) and reads again, after the folder's reading, a file found changed on
@@ -124,7 +124,7 @@ class GridFeed(QObject):
 
     def _on_scan_failed(self, error: JobError) -> None:
         self._messages.error(
-            f"Reading the folder stopped: {error.exception}. Reopen the folder to try again.",
+            f"Scanning the folder stopped: {error.exception}. Reopen the folder to try again.",
             error.trace,
         )
 
@@ -134,7 +134,7 @@ class GridFeed(QObject):
         if entry is None or self._session is None or entry.state is PhotoState.UNREADABLE:
             return
         if entry.photo_hash is None and self.scan is not None and self.scan.running:
-            # Ingest makes a quick thumbnail for photos it is asked to put first.
+            # Scan makes a quick thumbnail for photos it is asked to put first.
             self.scan.prioritise([entry.path])
             return
         if entry.photo_hash is None:

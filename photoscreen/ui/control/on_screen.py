@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from photoscreen.core.session import PhotoEntry
-from photoscreen.ui.control import view_state as photo_state
+from photoscreen.ui.control import view_state
 from photoscreen.ui.control.controller_verbs import DecisionVerbs
 from photoscreen.ui.control.current_photo import CurrentPhoto
 from photoscreen.ui.control.grid_feed import GridFeed
@@ -79,7 +79,7 @@ class PhotoOnScreen(QObject):
         photo = self._photo
         hidden = photo.hidden_data if photo.key == (entry.path, entry.photo_hash) else None
         self.panel_changed.emit(
-            photo_state.panel_state(entry.shown_name, entry.status, entry.decisions, hidden)
+            view_state.panel_state(entry.shown_name, entry.status, entry.decisions, hidden)
         )
 
     def _thumbnail_of(self, photo_id: str) -> Any:
@@ -92,7 +92,7 @@ class PhotoOnScreen(QObject):
         # while the next decodes: until it arrives the view shows no boxes to edit.
         entry = self._entry()
         if entry is not None and self._photo.is_on_screen(entry.path, entry.photo_hash):
-            self.faces_changed.emit(photo_state.face_overlays(entry.decisions))
+            self.faces_changed.emit(view_state.face_overlays(entry.decisions))
         else:
             self.faces_changed.emit([])
 

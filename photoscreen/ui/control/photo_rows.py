@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from photoscreen.core.session import PhotoEntry
 from photoscreen.core.storage import ExportRecord
 from photoscreen.core.workflows import exported_before
-from photoscreen.ui.control import view_state as photo_state
+from photoscreen.ui.control import view_state
 from photoscreen.ui.grid import GridEntry, PhotoGridModel
 
 Exports = Mapping[str, tuple[ExportRecord, ...]]  # picture hash -> its exports
@@ -41,8 +41,8 @@ class PhotoRows:
                     e.key,
                     e.shown_name,
                     e.status,
-                    photo_state.face_count(e.decisions),
-                    photo_state.writing_waiting(e.decisions),
+                    view_state.face_count(e.decisions),
+                    view_state.writing_waiting(e.decisions),
                     *self._exported_mark(e),
                 )
                 for e in self._photos.values()
@@ -60,8 +60,8 @@ class PhotoRows:
         self.model.update_entry(
             entry.key,
             status=entry.status,
-            face_count=photo_state.face_count(entry.decisions),
-            writing_waiting=photo_state.writing_waiting(entry.decisions),
+            face_count=view_state.face_count(entry.decisions),
+            writing_waiting=view_state.writing_waiting(entry.decisions),
             exported=self._exported_mark(entry),
         )
 
@@ -88,4 +88,4 @@ class PhotoRows:
 
     def _exported_mark(self, entry: PhotoEntry) -> tuple[str, str]:
         """ "Exported 3 May" (and its tooltip) for a picture exported before."""
-        return photo_state.exported_mark(self._exports.get(entry.photo_hash or "", ()))
+        return view_state.exported_mark(self._exports.get(entry.photo_hash or "", ()))

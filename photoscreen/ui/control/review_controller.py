@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from photoscreen.core.rules import FaceRecord, Verdict
 from photoscreen.core.session import review_queue
 from photoscreen.core.storage import WriteFailed
-from photoscreen.ui.control import view_state as photo_state
+from photoscreen.ui.control import view_state
 from photoscreen.ui.control.controller import Controller
 from photoscreen.ui.control.messages import REFUSALS, report_refusal
 from photoscreen.ui.threads import JobContext, JobError
@@ -56,7 +56,7 @@ class ReviewController(QObject):
         if entry is None:
             self.state_changed.emit(None)
             return
-        state = photo_state.review_state(
+        state = view_state.review_state(
             entry.key, entry.shown_name, entry.status, entry.decisions, session.activities()
         )
         if self.people is not None and entry.decisions is not None:
@@ -72,7 +72,7 @@ class ReviewController(QObject):
         if not self._controller.review_mode:
             return
         items = [
-            photo_state.queue_item(e.key, e.shown_name, e.decisions)
+            view_state.queue_item(e.key, e.shown_name, e.decisions)
             for e in review_queue(self._controller.entries())
             if e.decisions is not None
         ]

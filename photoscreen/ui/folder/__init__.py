@@ -1,5 +1,5 @@
 """The open folder, below the controllers: opening its session on a worker, reading its
-photos in the background (ingest, streamed photo by photo), and noticing what another
+photos in the background (scan, streamed photo by photo), and noticing what another
 photoscreen saved in it.
 """
 

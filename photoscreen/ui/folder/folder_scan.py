@@ -1,6 +1,6 @@
-"""Reading the opened folder in the background: the core's ingest run through ``workers``.
+"""Reading the opened folder in the background: the core's scan run through ``workers``.
 
-One ingest job per opened folder streams a :class:`ScannedPhoto` per file as soon as it
+One scan job per opened folder streams a :class:`ScannedPhoto` per file as soon as it
 is read (hash, thumbnail, faces), already judged by the core, so the GUI thread only has
 to store it. The photo on screen is read before any other (:meth:`FolderScan.read_first`),
 then the cells the grid shows, from the top-left one (:meth:`FolderScan.prioritise`).
@@ -20,7 +20,7 @@ from photoscreen.core.identifiers import with_writing, writing_problem
 from photoscreen.core.imaging import ThumbnailStore
 from photoscreen.core.rules import NOT_SCANNED, PhotoDecisions, PhotoStatus, photo_status
 from photoscreen.core.session import Session
-from photoscreen.core.workflows import IngestQueue, IngestResult, ingest_photos
+from photoscreen.core.workflows import ScanQueue, ScanResult, scan_photos
 from photoscreen.ui.threads import JobContext, JobError, JobHandle, Workers, grid_thumbnail
 
 # Photos that get a quick thumbnail before any face detection starts: about the first
@@ -30,7 +30,7 @@ FIRST_SCREEN = 40
 
 @dataclass(frozen=True)
 class ScannedPhoto:
-    """One file read by ingest, with the decisions and status the core now holds for it."""
+    """One file read by scan, with the decisions and status the core now holds for it."""
 
     path: Path
     photo_hash: str | None
@@ -41,7 +41,7 @@ class ScannedPhoto:
 
 
 class FolderScan(QObject):
-    """Runs ingest for one session; emits each photo as it is read."""
+    """Runs scan for one session; emits each photo as it is read."""
 
     photo_scanned = Signal(object)  # ScannedPhoto
     progressed = Signal(int, int)  # done, total
@@ -66,7 +66,7 @@ class FolderScan(QObject):
         wanted = detector_factory is not None and session.settings.writing_detection
         self.writing_problem = writing_problem() if wanted else None
         self.looks_for_writing = wanted and self.writing_problem is None
-        self._queue: IngestQueue | None = None
+        self._queue: ScanQueue | None = None
         self._handle: JobHandle | None = None
         self._asked: list[Path] = []  # cells asked for in this turn of the event loop
         self._total = 0
@@ -85,18 +85,18 @@ class FolderScan(QObject):
         self.cancel()
         self._asked = []
         first = max(FIRST_SCREEN, cells_on_screen)
-        self._queue = IngestQueue(list(paths), visible_first=first)
+        self._queue = ScanQueue(list(paths), visible_first=first)
         self._total, self._done = len(paths), 0
         if not paths:
             self.finished.emit()
             return
         self._handle = self._workers.stream(
-            "ingest",
+            "scan",
             self._job(self._queue),
             on_item=self._on_item,
             on_error=self._on_error,
             on_finished=lambda _: self._on_finished(),
-            lane="ingest",
+            lane="scan",
         )
         self.progressed.emit(0, self._total)
 
@@ -128,7 +128,7 @@ class FolderScan(QObject):
             self._handle.cancel()
             self._handle = None
 
-    def _job(self, queue: IngestQueue) -> Callable[[JobContext], Iterator[ScannedPhoto]]:
+    def _job(self, queue: ScanQueue) -> Callable[[JobContext], Iterator[ScannedPhoto]]:
         session, factory = self._session, self._detector_factory
         if factory is not None and self.looks_for_writing:
             factory = with_writing(factory)
@@ -136,7 +136,7 @@ class FolderScan(QObject):
         scale = self._thumbnail_scale
 
         def job(context: JobContext) -> Iterator[ScannedPhoto]:
-            results = ingest_photos(
+            results = scan_photos(
                 queue,
                 detector_factory=factory,
                 cancel=context.cancel,
@@ -167,7 +167,7 @@ class FolderScan(QObject):
         self.finished.emit()
 
 
-def _scanned(session: Session, result: IngestResult, scale: float = 1.0) -> ScannedPhoto:
+def _scanned(session: Session, result: ScanResult, scale: float = 1.0) -> ScannedPhoto:
     """Judge a freshly read photo on the worker thread, so the GUI thread only stores it;
     its thumbnail is made for a screen of this device pixel ratio."""
     pixels = result.thumbnail

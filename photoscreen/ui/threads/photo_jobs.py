@@ -123,7 +123,7 @@ def render_preview(
 
 
 def quick_grid_thumbnail(path: Path, scale: float = 1.0) -> Callable[[JobContext], QImage]:
-    """A job: a thumbnail straight from the file (reduced decode), before ingest gets there;
+    """A job: a thumbnail straight from the file (reduced decode), before scan gets there;
     ``scale`` is the screen's device pixel ratio (see ``grid_thumbnail``)."""
 
     def job(context: JobContext) -> QImage:

@@ -4,12 +4,12 @@ Six named thread pools, each with one purpose:
 
 - ``session``: opening a folder's session (the database, its migrations, the listing),
   which takes too long for the GUI thread. One thread: one folder is opened at a time.
-- ``ingest``: reads the opened folder once (hash, thumbnail, face detection). One thread
-  drives the core's ingest generator; the generator spreads its own work over the cores.
+- ``scan``: reads the opened folder once (hash, thumbnail, face detection). One thread
+  drives the core's scan generator; the generator spreads its own work over the cores.
 - ``viewer``: work for the photo on screen (full-size decode, metadata inspection, the
   export preview). One thread, so a burst of arrow-key presses queues at most one stale
   job behind the current one; superseded jobs are skipped or their results dropped.
-- ``thumbnails``: grid thumbnails wanted on screen before ingest reaches them (a quick
+- ``thumbnails``: grid thumbnails wanted on screen before scan reaches them (a quick
   reduced decode), or again after the grid's memory cache dropped them.
 - ``writer``: export. One thread, so two exports never write into a folder at once.
 - ``register``: the manager's changes to the consent register (each checks the reviewer
@@ -41,7 +41,7 @@ from photoscreen.core.basics import Cancelled, CancelToken, Progress
 
 log = logging.getLogger(__name__)
 
-POOLS = ("session", "ingest", "viewer", "thumbnails", "writer", "register")
+POOLS = ("session", "scan", "viewer", "thumbnails", "writer", "register")
 
 
 @dataclass(frozen=True)

@@ -172,7 +172,7 @@ class Interactions(QObject):
         The open folder's decisions from now on are recorded under the new name, which the
         title bar shows: the two never disagree.
         """
-        prompt = NamePrompt(self._window, self._controller.settings.user_name)
+        prompt = NamePrompt(self._window, self._controller.preferences.user_name)
 
         def answered(name: str) -> None:
             self._controller.change_user(name)
@@ -223,7 +223,7 @@ class Interactions(QObject):
         dialog = ExportDialog(
             self.export_runner,
             self._controller.model.statuses(),
-            self._controller.settings.last_export_folder,
+            self._controller.preferences.last_export_folder,
             self._window,
             exported_before=self._controller.exported_before(),
         )

@@ -5,7 +5,7 @@ real window (offscreen unless a display platform is asked for with ``QT_QPA_PLAT
 with the real face detector is drawn, a fresh copy of the demo folder is made in a
 temporary folder and opened, every photo is read (thumbnail, hash, faces), the first one
 is shown, and the checks below are printed one per line. The exit status is 0 when every
-check passed, 1 otherwise. The user's own settings, demo folder and sessions are never
+check passed, 1 otherwise. The user's own preferences, demo folder and sessions are never
 touched: everything lives in the temporary folder, removed afterwards.
 """
 
@@ -57,12 +57,12 @@ def _run_in(scratch: Path, out: TextIO, start: float) -> int:
     from PySide6.QtWidgets import QApplication
 
     from photoscreen.core.demo import DEMO_PHOTOS, build_demo_folder
-    from photoscreen.ui.control import AppSettings
+    from photoscreen.ui.control import Preferences
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    settings = AppSettings.at(scratch / "settings.ini")
-    settings.user_name = "self-test"
-    window = build_window(settings, default_detector_factory())
+    preferences = Preferences.at(scratch / "settings.ini")
+    preferences.user_name = "self-test"
+    window = build_window(preferences, default_detector_factory())
     painted = _first_paint_watch(window)
     window.show()
     _wait(app, painted, "the window was not drawn")

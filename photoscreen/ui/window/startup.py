@@ -1,6 +1,6 @@
-"""Starting the window: the QApplication, per-user settings, the parts, the error dialog.
+"""Starting the window: the QApplication, per-user preferences, the parts, the error dialog.
 
-:func:`build_window` assembles the parts for a given settings store and face detector
+:func:`build_window` assembles the parts for a given preferences store and face detector
 (tests call it with their own); :func:`start_window` is what ``photoscreen [FOLDER]``
 runs: it also asks for the user's name on first start and installs the one excepthook.
 """
@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from photoscreen.ui.control import AppSettings, Controller, MessageChannel, ReviewController
+from photoscreen.ui.control import Controller, MessageChannel, Preferences, ReviewController
 from photoscreen.ui.threads import Workers
 from photoscreen.ui.widgets import Actions, build_menus
 from photoscreen.ui.window.consent_flow import ConsentFlow
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 
 def default_detector_factory() -> Callable[[], Any]:
-    """The face detector each ingest worker builds (the core's default CenterFace)."""
+    """The face detector each scan worker builds (the core's default CenterFace)."""
     from photoscreen.core import identifiers
     from photoscreen.core.faces import FaceDetector, preload
 
@@ -43,12 +43,14 @@ def default_detector_factory() -> Callable[[], Any]:
     return FaceDetector
 
 
-def build_window(settings: AppSettings, detector_factory: Callable[[], Any] | None) -> MainWindow:
+def build_window(
+    preferences: Preferences, detector_factory: Callable[[], Any] | None
+) -> MainWindow:
     """The main window with its controller, workers and message channel: the composition
     root, where the parts are made and connected."""
     workers = Workers()
     messages = MessageChannel()
-    controller = Controller(workers, messages, settings, detector_factory)
+    controller = Controller(workers, messages, preferences, detector_factory)
     review = ReviewController(controller)
     window = MainWindow(controller, review)
     window.interactions = interactions = Interactions(window, controller)
@@ -87,8 +89,8 @@ def start_window(
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("photoscreen")
     app.setOrganizationName("photoscreen")
-    settings = AppSettings(QSettings(), centre_file)
-    window = build_window(settings, default_detector_factory())
+    preferences = Preferences(QSettings(), centre_file)
+    window = build_window(preferences, default_detector_factory())
     install_excepthook(window)
     window.show()
 
@@ -98,7 +100,7 @@ def start_window(
         elif folder is not None:
             window.controller.open_folder(folder)
 
-    if settings.user_name:
+    if preferences.user_name:
         first_folder()
     else:
         window.interactions.ask_name(then=first_folder)

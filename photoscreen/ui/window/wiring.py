@@ -36,7 +36,7 @@ def _wire_folder(w: MainWindow) -> None:
     c.folder_closed.connect(lambda: w.offer_subfolders(()))
     w.subfolder_offer.chosen.connect(c.open_folder)
     c.folder_closed.connect(lambda: w.pages.setCurrentIndex(0))
-    c.folder_closed.connect(lambda: w.welcome.set_recent(c.settings.recent_folders()))
+    c.folder_closed.connect(lambda: w.welcome.set_recent(c.preferences.recent_folders()))
     c.folder_closed.connect(w.filter_bar.clear_counts)
     c.title_changed.connect(w.setWindowTitle)
     c.activities_changed.connect(w.side_panel.set_activities)
@@ -49,7 +49,7 @@ def _wire_folder(w: MainWindow) -> None:
     w.welcome.open_folder_clicked.connect(w.interactions.choose_folder)
     w.welcome.recent_chosen.connect(c.open_folder)
     w.welcome.demo_clicked.connect(w.interactions.open_demo)
-    w.welcome.set_recent(c.settings.recent_folders())
+    w.welcome.set_recent(c.preferences.recent_folders())
     w.setWindowTitle(c.window_title())
     w.help_overlay.set_activities(())
     _add_recent_menu(w)
@@ -69,7 +69,7 @@ def _add_recent_menu(w: MainWindow) -> None:
 def _fill_recent_menu(w: MainWindow) -> None:
     c, menu = w.controller, w.recent_menu
     menu.clear()
-    for folder in c.settings.recent_folders():
+    for folder in c.preferences.recent_folders():
         action = menu.addAction(f"{shown_name(folder.name)}    ({shown_name(folder.parent)})")
         action.triggered.connect(lambda _checked=False, chosen=folder: c.open_folder(chosen))
     if menu.isEmpty():
@@ -150,14 +150,14 @@ def _show_review_mode(w: MainWindow, on: bool) -> None:
     w.filter_bar.choose(REVIEW_FILTER if on else ALL_PHOTOS)
     # Review means a second person: the name is the last reviewer's, never the name of
     # whoever tagged the photos on this PC (the core would refuse their approval).
-    settings = w.controller.settings
-    last = settings.last_reviewer
-    if on and not w.review_panel.reviewer.text() and last != settings.user_name:
+    preferences = w.controller.preferences
+    last = preferences.last_reviewer
+    if on and not w.review_panel.reviewer.text() and last != preferences.user_name:
         w.review_panel.reviewer.setText(last)
 
 
 def _remember_reviewer(w: MainWindow) -> None:
-    w.controller.settings.last_reviewer = w.review_panel.reviewer.text()
+    w.controller.preferences.last_reviewer = w.review_panel.reviewer.text()
 
 
 def _grid_chose(w: MainWindow, index: QModelIndex) -> None:
@@ -203,7 +203,7 @@ def _show_scan(w: MainWindow, done: int, total: int) -> None:
     w.scan_bar.setMaximum(max(total, 1))
     w.scan_bar.setValue(done)
     w.scan_bar.setUpdatesEnabled(True)
-    w.scan_label.setText(f"Reading photos and finding faces: {done} of {total}" if reading else "")
+    w.scan_label.setText(f"Scanning photos and finding faces: {done} of {total}" if reading else "")
 
 
 def _enable_undo(w: MainWindow, can_undo: bool, can_redo: bool) -> None:

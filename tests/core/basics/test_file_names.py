@@ -1,7 +1,7 @@
 """File names (and folder names) that are not valid text work end to end.
 
 The class of bug: file names assumed to be text. A photo named ``caf\\xe9.jpg`` in
-Latin-1 (not valid UTF-8) stopped ingest (SQLite refused the name) and made export crash
+Latin-1 (not valid UTF-8) stopped scan (SQLite refused the name) and made export crash
 after writing its files, leaving an empty log and no audit entry. Every place a name is
 stored (SQLite), printed (verify, status, export's summary and log, the audit trail) or
 compared is exercised here with undecodable names, and a property test throws arbitrary
@@ -36,7 +36,7 @@ from photoscreen.core.basics.jobs import CancelToken
 from photoscreen.core.session.folder_session import Session
 from photoscreen.core.storage.store import StoreError
 from photoscreen.core.workflows.export import export_photos
-from photoscreen.core.workflows.ingest import ingest_photos
+from photoscreen.core.workflows.scan import scan_photos
 from tests.helpers.session_fixtures import jpeg_bytes, make_ready
 
 bytes_names = pytest.mark.skipif(sys.platform == "win32", reason="Windows names are UTF-16")
@@ -58,8 +58,8 @@ def _printed(out: io.TextIOWrapper) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
-def _ingest(session: Session) -> None:
-    results = ingest_photos(
+def _scan(session: Session) -> None:
+    results = scan_photos(
         session.folder_files(), detector_factory=None, cancel=CancelToken(), sink=session
     )
     assert all(result.error is None for result in results)
@@ -103,7 +103,7 @@ def test_a_latin_1_name_in_a_latin_1_folder_goes_all_the_way(tmp_path: Path) -> 
     odd.write_bytes(jpeg_bytes(1))
     (folder / "plain.jpg").write_bytes(jpeg_bytes(2))
     with Session.open(folder, "Alice") as session:
-        _ingest(session)
+        _scan(session)
         entries = {entry.name: entry for entry in session.photos()}
         assert set(entries) == {odd.name, "plain.jpg"}
         for entry in entries.values():
@@ -172,7 +172,7 @@ def test_any_bytes_name_is_listed_exported_and_audited(tmp_path_factory, names) 
         _path(folder, name).write_bytes(jpeg_bytes(seed))
     expected = {os.fsdecode(name) for name in names}
     with Session.open(folder, "Alice") as session:
-        _ingest(session)
+        _scan(session)
         entries = session.photos()
         assert {entry.name for entry in entries} == expected
         for entry in entries:

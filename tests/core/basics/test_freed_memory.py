@@ -1,4 +1,4 @@
-"""Big buffers freed by ingest and export go back to the system (Linux, glibc)."""
+"""Big buffers freed by scan and export go back to the system (Linux, glibc)."""
 
 from __future__ import annotations
 

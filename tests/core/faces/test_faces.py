@@ -2,7 +2,7 @@
 
 Scenes paste scikit-image's public-domain astronaut portrait, scaled, rotated and mirrored,
 into faceless photos (see ``face_scenes``), store them as JPEGs with every EXIF
-orientation, and decode them through the app's loader, as the folder ingest does.
+orientation, and decode them through the app's loader, as the folder scan does.
 """
 
 from __future__ import annotations
@@ -293,7 +293,7 @@ def test_preload_readies_the_model_and_leaves_a_missing_one_to_the_detector(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The window preloads before it shows; a missing model must not stop it from
-    showing: ingest reports it, in words, when it builds the detector."""
+    showing: scan reports it, in words, when it builds the detector."""
     faces.preload()
     assert centerface.dynamic_model_bytes.cache_info().currsize == 1
     monkeypatch.setattr(centerface, "MODEL_PACKAGE", "photoscreen_no_such_package")

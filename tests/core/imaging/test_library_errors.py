@@ -115,8 +115,8 @@ def test_any_failure_of_a_library_means_cannot_be_read(
 def test_any_failure_of_a_library_while_measuring_means_cannot_be_read(
     entry_point: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The header-only measure (ingest's, for a photo read again from the cache) maps
-    failures as the decode does: ingest then decodes in full, which says why."""
+    """The header-only measure (scan's, for a photo read again from the cache) maps
+    failures as the decode does: scan then decodes in full, which says why."""
     owner, attribute = ENTRY_POINTS[entry_point]
     for fmt, data in PHOTOS.items():
         for failure in FAILURES:

@@ -1,7 +1,7 @@
 """The one decision of a photo's upright size and orientation (photoscreen.core.imaging.upright).
 
 Every format, every source its orientation can come from (several, disagreeing, where a
-file can carry more than one), every orientation: the header-only measure ingest uses when
+file can carry more than one), every orientation: the header-only measure scan uses when
 it reads a folder again and the decode every other module uses must give the same upright
 size, and the pixels must be the upright picture. Issue 10 items 2 and 3 were both this
 class: the two disagreed for TIFFs.

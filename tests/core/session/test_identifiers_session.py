@@ -1,4 +1,4 @@
-"""Writing regions in the session: found at ingest, cached, decided like possible faces,
+"""Writing regions in the session: found at scan, cached, decided like possible faces,
 drawn by hand, undone, sealed by the audit chain, and redacted at export with a fill."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from photoscreen.core.session import Session
 from photoscreen.core.session.decision_rules import DecisionError
 from photoscreen.core.session.scan_records import WRITING_MARK
 from photoscreen.core.workflows import export_photos
-from photoscreen.core.workflows.ingest import ingest_photos
+from photoscreen.core.workflows.scan import scan_photos
 from tests.helpers import text_scenes
 from tests.helpers.session_fixtures import make_ready, scan
 
@@ -47,8 +47,8 @@ def _scene_photo(session: Session, seed: int = 11) -> tuple[Path, list[list[int]
     return path, [b for b, h in zip(scene.boxes, scene.letters, strict=True) if h >= 12]
 
 
-def _ingest(session: Session, factory: object) -> None:
-    results = ingest_photos(
+def _scan(session: Session, factory: object) -> None:
+    results = scan_photos(
         session.folder_files(),
         detector_factory=factory,  # type: ignore[arg-type]
         cancel=CancelToken(),
@@ -61,9 +61,9 @@ def _ingest(session: Session, factory: object) -> None:
         pass
 
 
-def test_ingest_offers_writing_where_it_was_drawn_and_the_photo_waits(session: Session) -> None:
+def test_scan_offers_writing_where_it_was_drawn_and_the_photo_waits(session: Session) -> None:
     _, lines = _scene_photo(session)
-    _ingest(session, with_writing(FaceDetector))
+    _scan(session, with_writing(FaceDetector))
     (entry,) = session.photos()
     regions = [f for f in entry.decisions.faces if f.is_text]
     assert regions and all(f.state is FaceState.POSSIBLE_PENDING for f in regions)
@@ -82,7 +82,7 @@ def test_ingest_offers_writing_where_it_was_drawn_and_the_photo_waits(session: S
 
 def test_writing_found_once_is_read_back_from_the_cache(session: Session) -> None:
     _scene_photo(session)
-    _ingest(session, with_writing(FaceDetector))
+    _scan(session, with_writing(FaceDetector))
     before = session.photos()[0].decisions.faces
     ran: list[bool] = []
 
@@ -92,7 +92,7 @@ def test_writing_found_once_is_read_back_from_the_cache(session: Session) -> Non
             return super().detect_prepared(prepared)  # type: ignore[arg-type]
 
     built = with_writing(FaceDetector)()
-    _ingest(session, lambda: Counting(built.faces, built.writing))
+    _scan(session, lambda: Counting(built.faces, built.writing))
     assert not ran
     assert session.photos()[0].decisions.faces == before
 

@@ -146,4 +146,4 @@ def test_the_list_shows_decisions_only_for_the_content_the_file_holds(
             assert entry.photo_hash in (None, photo_hash(path.read_bytes())), edit
             if entry.photo_hash is None:
                 _settle()
-                scan(session, path)  # read again, as ingest would
+                scan(session, path)  # read again, as scan would

@@ -190,9 +190,9 @@ def test_undo_keeps_faces_the_detector_found_since(session: Session) -> None:
     stack; undoing a box drawn in between removes that box only, never those faces."""
     path = session.folder / "IMG_0002.jpg"
     digest = write_photo(path, 2)
-    session.record_ingest(path, digest, 64, 48, "JPEG", None, None)  # no detections yet
+    session.record_scan(path, digest, 64, 48, "JPEG", None, None)  # no detections yet
     drawn = session.add_face(digest, Box(1, 1, 5, 5))
-    session.record_ingest(path, digest, 64, 48, "JPEG", [detection(Box(30, 10, 12, 12))], "det")
+    session.record_scan(path, digest, 64, 48, "JPEG", [detection(Box(30, 10, 12, 12))], "det")
     assert len(session.faces(digest)) == 2
     session.undo()
     faces = session.faces(digest)

@@ -497,7 +497,7 @@ def test_what_other_paths_write_is_chained_and_a_hand_edit_of_it_found(tmp_path:
     folder, hashes = decided_folder(tmp_path)
     digest = hashes["ready.jpg"]
     with Session.open(folder, "Alice") as session:
-        session.record_ingest(folder / "ready.jpg", digest, 48, 64, "JPEG", None, "test")
+        session.record_scan(folder / "ready.jpg", digest, 48, 64, "JPEG", None, "test")
         with pytest.raises(ReviewRefused):
             session.approve(hashes["flagged.jpg"], "Sam", pin="999991")
         session.change_user("Dan")

@@ -207,13 +207,13 @@ def test_summary_and_audit_stay_in_the_session_directory(session: Session, tmp_p
 
 
 def test_failed_photo_is_reported_and_leaves_nothing(session: Session, tmp_path: Path) -> None:
-    # A damaged picture recorded as scanned and then checked (ingest would normally list
+    # A damaged picture recorded as scanned and then checked (scan would normally list
     # it as unreadable): export cannot decode it, reports it and writes nothing.
     path = session.folder / "cut.jpg"
     data = jpeg_bytes(1)
     path.write_bytes(data[: len(data) // 2])
     digest = photo_hash(path.read_bytes())
-    session.record_ingest(path, digest, 64, 48, "JPEG", [], "test")
+    session.record_scan(path, digest, 64, 48, "JPEG", [], "test")
     make_ready(session, digest)
     summary = export_photos(session, tmp_path / "upload")
     assert not summary.ok

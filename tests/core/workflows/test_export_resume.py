@@ -102,7 +102,7 @@ def test_any_stop_leaves_the_folder_as_audited_and_a_resume_completes_it_once(
 def test_progress_counts_the_photos_being_exported(tmp_path: Path) -> None:
     session, _ = _folder_with(tmp_path, ready=2, not_ready=3)
     (session.folder / "notes.txt").write_text("not a photo")
-    session.record_unreadable(session.folder / "notes.txt", "not a photo")  # as ingest does
+    session.record_unreadable(session.folder / "notes.txt", "not a photo")  # as scan does
     seen: list[Progress] = []
     with session:
         summary = export_photos(session, tmp_path / "upload", progress=seen.append)

@@ -152,7 +152,7 @@ def test_dropping_a_folder_opens_it(qtbot, make_window, tmp_path):
         made.dropEvent(event)
     assert made.controller.session is not None
     assert made.pages.currentIndex() == 1
-    assert folder.resolve() in made.controller.settings.recent_folders()
+    assert folder.resolve() in made.controller.preferences.recent_folders()
     wait_until_scanned(qtbot, made)
 
 
@@ -169,7 +169,7 @@ def test_closing_mid_scan_stops_cleanly(qtbot, make_window, tmp_path):
     )
     made.close()
     assert made.controller.session is None
-    assert not made.controller.workers.is_busy("ingest")
+    assert not made.controller.workers.is_busy("scan")
     assert not (folder / ".photoscreen" / "lock").exists()  # the folder was given back
 
 
@@ -186,15 +186,15 @@ def test_every_cell_on_screen_is_counted_for_quick_thumbnails(window):
 
 def test_a_notice_never_covers_a_problem_and_every_message_is_kept(qtbot, window):
     bar, messages = window.message_bar, window.controller.messages
-    messages.error("Reading the folder stopped: the disk was removed.")
+    messages.error("Scanning the folder stopped: the disk was removed.")
     messages.info("IMG_0001.jpg was sent to the manager for review.")
-    assert "Reading the folder stopped" in bar.text  # still there until dismissed
+    assert "Scanning the folder stopped" in bar.text  # still there until dismissed
     bar.show_history()
     listed = bar.history_dialog.findChild(QPlainTextEdit).toPlainText().splitlines()
-    assert "sent to the manager" in listed[0] and "Problem: Reading the folder" in listed[1]
+    assert "sent to the manager" in listed[0] and "Problem: Scanning the folder" in listed[1]
     bar.history_dialog.reject()
     messages.warning("That reviewer PIN is not right.")
-    assert "Reading the folder stopped" in bar.text  # only another error covers an error
+    assert "Scanning the folder stopped" in bar.text  # only another error covers an error
     bar.hide()  # Dismiss
     messages.warning("Accept or dismiss the possible face first.")
     messages.info("Faces checked.")  # a warning is about what was just tried: replaced

@@ -29,7 +29,7 @@ def _folder(tmp_path: Path) -> tuple[Path, str]:
     path = save_jpeg(folder / "IMG_0001.jpg", scene(1))
     digest = photo_hash(path.read_bytes())
     with Session.open(folder, "Bob") as session:
-        session.record_ingest(path, digest, 640, 480, "JPEG", [detection(Box(9, 9, 40, 40))], "k")
+        session.record_scan(path, digest, 640, 480, "JPEG", [detection(Box(9, 9, 40, 40))], "k")
         session.set_activity(digest, "messy_play")
         session.set_faces_checked(digest)
         session.set_unclothed(digest, True)
@@ -86,4 +86,4 @@ def test_a_change_of_name_the_full_disk_refused_changes_nothing(qtbot, make_wind
     controller.change_user("Alex")
     assert "is full" in window.message_bar.text
     # The name the window shows and the name decisions are recorded under stay the same.
-    assert controller.session.user == "Sam Staff" == controller.settings.user_name
+    assert controller.session.user == "Sam Staff" == controller.preferences.user_name

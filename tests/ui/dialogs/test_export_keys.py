@@ -44,7 +44,7 @@ def _close_any_other_dialog(expected, opened: list[str]) -> QTimer:
 
 @pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Enter])
 def test_return_in_the_folder_field_exports_to_the_folder_typed(qtbot, window, tmp_path, key):
-    window.controller.settings.last_export_folder = tmp_path / "last time"
+    window.controller.preferences.last_export_folder = tmp_path / "last time"
     window.interactions.show_export()
     dialog = window.interactions.dialog
     assert isinstance(dialog, ExportDialog)

@@ -100,7 +100,7 @@ def test_the_last_reviewer_name_is_remembered_for_next_time(qtbot, window):
     window.review_panel.reviewer.setText("Morgan Manager")
     qtbot.mouseClick(window.review_panel.approve_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _entry(window, "IMG_2.jpg").state is PhotoState.READY)
-    assert c.settings.last_reviewer == "Morgan Manager"
+    assert c.preferences.last_reviewer == "Morgan Manager"
     c.set_review_mode(False)
     window.review_panel.reviewer.clear()
     c.set_review_mode(True)
@@ -220,7 +220,7 @@ def test_a_pin_set_in_one_folder_protects_a_new_folder_opened_next(qtbot, window
 def test_a_damaged_centre_file_is_reported_when_a_folder_opens(qtbot, make_window, tmp_path):
     made = make_window(detector=False)
     made.show()
-    made.controller.settings.centre_file.write_text("{ not json")
+    made.controller.preferences.centre_file.write_text("{ not json")
     folder = tmp_path / "photos"
     folder.mkdir()
     save_jpeg(folder / "IMG_0.jpg", scene(0))

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from photoscreen.core.workflows.ingest_schedule import IngestQueue
+from photoscreen.core.workflows.scan_schedule import ScanQueue
 from photoscreen.ui.folder import folder_scan
 from photoscreen.ui.folder.folder_scan import FolderScan
 
@@ -17,29 +17,29 @@ PATHS = [Path(f"IMG_{i:04d}.jpg") for i in range(12)]
 
 
 class HeldWorkers:
-    """Takes the ingest job without running it: the queue's order is all that is read."""
+    """Takes the scan job without running it: the queue's order is all that is read."""
 
     def stream(self, pool: str, job: Any, **callbacks: Any) -> Any:
         return SimpleNamespace(cancel=lambda: None)
 
 
 @pytest.fixture
-def scan_and_queue(qtbot, monkeypatch, tmp_path: Path) -> tuple[FolderScan, list[IngestQueue]]:
-    made: list[IngestQueue] = []
+def scan_and_queue(qtbot, monkeypatch, tmp_path: Path) -> tuple[FolderScan, list[ScanQueue]]:
+    made: list[ScanQueue] = []
 
-    class Recorded(IngestQueue):
+    class Recorded(ScanQueue):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             made.append(self)
 
-    monkeypatch.setattr(folder_scan, "IngestQueue", Recorded)
+    monkeypatch.setattr(folder_scan, "ScanQueue", Recorded)
     session = SimpleNamespace(session_dir=tmp_path)
     scan = FolderScan(HeldWorkers(), session, None)  # type: ignore[arg-type]
     scan.start(PATHS)
     return scan, made
 
 
-def _order(queue: IngestQueue) -> list[Path]:
+def _order(queue: ScanQueue) -> list[Path]:
     """The order photos are started in: the photo on screen, then the rest."""
     first = queue.pop_first()
     return [*([first] if first else []), *iter(queue.pop, None)]

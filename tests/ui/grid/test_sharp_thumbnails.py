@@ -63,14 +63,14 @@ _AT_2X = textwrap.dedent(
     from pathlib import Path
     import numpy as np
     from PySide6.QtWidgets import QApplication
-    from photoscreen.ui.control.app_settings import AppSettings
+    from photoscreen.ui.control.preferences import Preferences
     from photoscreen.ui.grid.model import Roles
     from photoscreen.ui.window.startup import build_window
 
     app = QApplication([])
-    settings = AppSettings.at(Path(sys.argv[2]))
-    settings.user_name = "Sam Staff"
-    window = build_window(settings, None)
+    preferences = Preferences.at(Path(sys.argv[2]))
+    preferences.user_name = "Sam Staff"
+    window = build_window(preferences, None)
     window.resize(1366, 740)
     window.show()
     window.controller.open_folder(Path(sys.argv[1]))

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from photoscreen.core.faces.detector import FaceDetector
 from photoscreen.core.rules.policy import PhotoState
-from photoscreen.ui.control.app_settings import AppSettings
+from photoscreen.ui.control.preferences import Preferences
 from photoscreen.ui.photo.view import LOADING_BANNER
 from photoscreen.ui.window.startup import build_window
 from tests.ui.conftest import save_jpeg, scanned_window, scene
@@ -44,9 +44,9 @@ def test_the_first_photo_shows_its_thumbnail_while_the_folder_is_read(qtbot, tmp
     for i in range(12):
         save_jpeg(folder / f"IMG_{i:02d}.jpg", scene(i))
     go_on = threading.Event()
-    settings_file = AppSettings.at(tmp_path / "settings.ini")
-    settings_file.user_name = "Sam Staff"
-    window = build_window(settings_file, lambda: HeldDetector(go_on))
+    preferences = Preferences.at(tmp_path / "settings.ini")
+    preferences.user_name = "Sam Staff"
+    window = build_window(preferences, lambda: HeldDetector(go_on))
     qtbot.addWidget(window)
     window.resize(1366, 740)
     window.show()

@@ -34,10 +34,10 @@ def window(qtbot, make_window, tmp_path: Path):
     save_jpeg(folder / "a.jpg", scene(1))
     window = scanned_window(qtbot, make_window, folder)
     entry = window.controller.entries()[0]
-    # What ingest records when it finds a label: a writing region waiting for a person.
+    # What scan records when it finds a label: a writing region waiting for a person.
     path = folder / "a.jpg"
     found = [Detection(LABEL, 0.8, FaceBand.TEXT)]
-    window.controller.session.record_ingest(
+    window.controller.session.record_scan(
         path, entry.photo_hash, 640, 480, "JPEG", found, f"k{WRITING_MARK}t"
     )
     return window

@@ -55,7 +55,7 @@ def test_streamed_items_arrive_in_order(qtbot, workers):
     items: list[int] = []
     done: list[bool] = []
     workers.stream(
-        "ingest",
+        "scan",
         lambda context: iter(range(5)),
         on_item=items.append,
         on_error=lambda e: pytest.fail(str(e.exception)),
@@ -112,7 +112,7 @@ def test_shutdown_cancels_a_running_stream_and_waits(qtbot):
             produced.append(n)
             yield n
 
-    workers.stream("ingest", endless, on_item=lambda _: None, on_error=print)
+    workers.stream("scan", endless, on_item=lambda _: None, on_error=print)
     assert started.wait(5)
     assert workers.shutdown(timeout_ms=5000)
     count = len(produced)

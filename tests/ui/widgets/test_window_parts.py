@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLabel
 
 from photoscreen.core.rules.policy import default_activities
-from photoscreen.ui.control.app_settings import AppSettings
+from photoscreen.ui.control.preferences import Preferences
 from photoscreen.ui.dialogs.prompts import NamePrompt, ask_manager_prompt
 from photoscreen.ui.widgets.actions import COMMANDS
 from photoscreen.ui.widgets.help_overlay import help_html
@@ -50,29 +50,29 @@ def test_first_start_asks_the_name_and_shows_it_in_the_title(qtbot, make_window)
     prompt.field.setText("  Priya Shah ")
     prompt.buttons.accepted.emit()
     assert continued == [True]
-    assert window.controller.settings.user_name == "Priya Shah"
+    assert window.controller.preferences.user_name == "Priya Shah"
     assert "Priya Shah" in window.windowTitle()
 
 
 def test_recent_folders_are_remembered_newest_first(tmp_path: Path):
-    settings = AppSettings.at(tmp_path / "s.ini")
+    preferences = Preferences.at(tmp_path / "s.ini")
     first, second = tmp_path / "one", tmp_path / "two"
     first.mkdir()
     second.mkdir()
-    settings.remember_folder(first)
-    settings.remember_folder(second)
-    settings.remember_folder(first)
-    assert settings.recent_folders() == [first.resolve(), second.resolve()]
+    preferences.remember_folder(first)
+    preferences.remember_folder(second)
+    preferences.remember_folder(first)
+    assert preferences.recent_folders() == [first.resolve(), second.resolve()]
     second.rmdir()  # a folder that is gone is not offered
-    assert AppSettings.at(tmp_path / "s.ini").recent_folders() == [first.resolve()]
+    assert Preferences.at(tmp_path / "s.ini").recent_folders() == [first.resolve()]
 
 
 def test_welcome_page_offers_recent_folders(qtbot, make_window, tmp_path):
     folder = tmp_path / "last week"
     folder.mkdir()
     window = make_window(detector=False)
-    window.controller.settings.remember_folder(folder)
-    window.welcome.set_recent(window.controller.settings.recent_folders())
+    window.controller.preferences.remember_folder(folder)
+    window.welcome.set_recent(window.controller.preferences.recent_folders())
     assert window.welcome.recent_list.count() == 1
     with qtbot.waitSignal(window.welcome.recent_chosen) as chosen:
         window.welcome.recent_list.itemActivated.emit(window.welcome.recent_list.item(0))
@@ -168,8 +168,8 @@ def test_recent_folders_are_in_the_file_menu_with_a_folder_open(qtbot, make_wind
     window = make_window(detector=False)
     window.recent_menu.aboutToShow.emit()
     assert [a.text() for a in window.recent_menu.actions()] == ["No recent folders yet"]
-    window.controller.settings.remember_folder(first)
-    window.controller.settings.remember_folder(second)
+    window.controller.preferences.remember_folder(first)
+    window.controller.preferences.remember_folder(second)
     window.recent_menu.aboutToShow.emit()
     entries = window.recent_menu.actions()
     assert [a.text().split()[0] for a in entries] == ["tuesday", "monday"]

@@ -156,7 +156,7 @@ def test_closing_the_main_window_mid_export_asks_even_with_the_dialog_open(
     assert window.isVisible()  # it closes once the export has stopped
     held.set()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=30000)
-    assert window.controller.settings.last_export_folder == upload.resolve()
+    assert window.controller.preferences.last_export_folder == upload.resolve()
 
 
 def test_a_stop_leaves_the_folder_as_audited_when_reopened(qtbot, window, held, tmp_path):

@@ -16,10 +16,10 @@ OpenCV's dnn one run on OpenCV's own threads), so while one worker's photo is de
 other decodes and hashes the next. A detector says how many photos it may detect at once
 (``parallel_runs``: one on 2 cores, two from 4 cores on ONNX Runtime, where the next
 photo's runs are queued while the last one's boxes are merged); the workers take turns for
-those places. Ingest never changes OpenCV's process-wide thread count. Photos wanted on
+those places. Scan never changes OpenCV's process-wide thread count. Photos wanted on
 screen can get a quick thumbnail first, on a pool of their own, and the photo on screen is
 read ahead of everything, taking the decoder and the detector next (see
-:mod:`photoscreen.core.workflows.ingest_schedule`).
+:mod:`photoscreen.core.workflows.scan_schedule`).
 
 The session cache and sink are only ever called from the thread that iterates the
 generator, so a SQLite-backed session needs no locking. At most two photos per worker are
@@ -53,8 +53,8 @@ from photoscreen.core.imaging import (
     probe_photo,
     read_photo_file,
 )
-from photoscreen.core.workflows.ingest_ends import IngestCache, IngestSink, PhotoDetector
-from photoscreen.core.workflows.ingest_schedule import IngestQueue, TaskPipeline, Turns
+from photoscreen.core.workflows.scan_ends import PhotoDetector, ScanCache, ScanSink
+from photoscreen.core.workflows.scan_schedule import ScanQueue, TaskPipeline, Turns
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +62,11 @@ RGBImage = npt.NDArray[np.uint8]
 
 
 @dataclass
-class IngestResult:
-    """What ingest learned about one file. ``error`` is set (and the rest None) on failure.
+class ScanResult:
+    """What scan learned about one file. ``error`` is set (and the rest None) on failure.
 
     ``complete`` is False for an early, thumbnail-only result (see ``early_thumbnails`` in
-    :func:`ingest_photos`): no hash or detections yet and nothing recorded; the complete
+    :func:`scan_photos`): no hash or detections yet and nothing recorded; the complete
     result for the same photo follows later.
     """
 
@@ -95,7 +95,7 @@ class _Hashed:
 
 @dataclass
 class _Plan:
-    """Settings of one ingest run and its one detector, shared by the worker threads."""
+    """Settings of one scan run and its one detector, shared by the worker threads."""
 
     detector_factory: Callable[[], PhotoDetector] | None
     thumbs: ThumbnailStore | None
@@ -135,21 +135,21 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def ingest_photos(
-    paths: Sequence[Path] | IngestQueue,
+def scan_photos(
+    paths: Sequence[Path] | ScanQueue,
     *,
     detector_factory: Callable[[], PhotoDetector] | None,
     cancel: CancelToken,
-    cache: IngestCache | None = None,
-    sink: IngestSink | None = None,
+    cache: ScanCache | None = None,
+    sink: ScanSink | None = None,
     thumbs: ThumbnailStore | None = None,
     workers: int | None = None,
     thumbnail_side: int = THUMBNAIL_LONG_SIDE,
     early_thumbnails: bool = False,
-) -> Iterator[IngestResult]:
+) -> Iterator[ScanResult]:
     """Hash, thumbnail and detect faces in every photo; yield each result as it completes.
 
-    Photos are started in the order of ``paths`` (pass an :class:`IngestQueue` to reorder
+    Photos are started in the order of ``paths`` (pass an :class:`ScanQueue` to reorder
     while running, e.g. to put the cells on screen first). ``detector_factory`` builds the
     run's one detector (shared by the workers, one photo at a time); None skips detection.
     Every file yields exactly one complete result unless cancelled: unreadable ones carry
@@ -164,7 +164,7 @@ def ingest_photos(
     ``cache`` and ``sink`` are called only from the thread iterating this generator.
     Errors building the detector (e.g. the model is missing) are raised from here.
     """
-    queue = paths if isinstance(paths, IngestQueue) else IngestQueue(paths)
+    queue = paths if isinstance(paths, ScanQueue) else ScanQueue(paths)
     plan = _Plan(detector_factory, thumbs, thumbnail_side)
     workers = workers or default_workers()
     return_big_buffers_promptly()
@@ -194,16 +194,16 @@ def ingest_photos(
 
 
 _POLL_SECONDS = 0.02
-_Outcome = _Hashed | IngestResult | None
+_Outcome = _Hashed | ScanResult | None
 
 
 def _handle(
     outcome: _Outcome,
     pipeline: TaskPipeline[_Outcome],
     plan: _Plan,
-    cache: IngestCache | None,
+    cache: ScanCache | None,
     cancel: CancelToken,
-) -> IngestResult | None:
+) -> ScanResult | None:
     """The result to yield for a finished task, or None (e.g. detection was started)."""
     if not isinstance(outcome, _Hashed):
         return outcome
@@ -214,7 +214,7 @@ def _handle(
     return cached
 
 
-def _quick_thumbnail(plan: _Plan, path: Path) -> IngestResult | None:
+def _quick_thumbnail(plan: _Plan, path: Path) -> ScanResult | None:
     """A thumbnail-only early result (None if unreadable: the full pass reports why).
 
     Only what the first screen needs: one small decode. The file is neither hashed nor
@@ -234,7 +234,7 @@ def _quick_thumbnail(plan: _Plan, path: Path) -> IngestResult | None:
         # Only a preview failed; the full pass still reads this photo and reports why.
         log.exception("quick thumbnail failed for %s", path)
         return None
-    return IngestResult(path, None, thumbnail, size, fmt, complete=False)
+    return ScanResult(path, None, thumbnail, size, fmt, complete=False)
 
 
 def _save_thumbnail(plan: _Plan, photo_hash: str, thumbnail: RGBImage) -> None:
@@ -247,20 +247,20 @@ def _save_thumbnail(plan: _Plan, photo_hash: str, thumbnail: RGBImage) -> None:
         log.warning("thumbnail not cached for %s: %s", photo_hash[:12], error)
 
 
-def _read_and_hash(plan: _Plan, path: Path) -> _Hashed | IngestResult:
+def _read_and_hash(plan: _Plan, path: Path) -> _Hashed | ScanResult:
     """Worker stage one: the file's bytes, their hash and any cached thumbnail."""
     try:
         data = read_photo_file(path)
         detector = plan.detector()
     except UnreadablePhoto as error:
-        return IngestResult(path, error=error.reason)
+        return ScanResult(path, error=error.reason)
     digest = photo_hash(data)
     thumbnail = plan.thumbs.load(digest) if plan.thumbs is not None else None
     key = detector.settings_key if detector is not None else None
     return _Hashed(path, data, digest, thumbnail, key)
 
 
-def _from_cache(hashed: _Hashed, cache: IngestCache | None) -> IngestResult | None:
+def _from_cache(hashed: _Hashed, cache: ScanCache | None) -> ScanResult | None:
     """A result without decoding when the thumbnail and any needed detections are cached."""
     if hashed.thumbnail is None:
         return None
@@ -276,7 +276,7 @@ def _from_cache(hashed: _Hashed, cache: IngestCache | None) -> IngestResult | No
         upright, fmt = probe_photo(hashed.data)
     except UnreadablePhoto:
         return None  # decoded instead, which reports why
-    return IngestResult(
+    return ScanResult(
         hashed.path,
         hashed.photo_hash,
         hashed.thumbnail,
@@ -288,7 +288,7 @@ def _from_cache(hashed: _Hashed, cache: IngestCache | None) -> IngestResult | No
     )
 
 
-def _decode_and_detect(plan: _Plan, hashed: _Hashed, urgent: bool = False) -> IngestResult:
+def _decode_and_detect(plan: _Plan, hashed: _Hashed, urgent: bool = False) -> ScanResult:
     """Worker stage two: one reduced decode feeds both the thumbnail and the detector.
 
     ``urgent`` (the photo on screen) takes the decoder and the detector before photos
@@ -297,17 +297,17 @@ def _decode_and_detect(plan: _Plan, hashed: _Hashed, urgent: bool = False) -> In
     try:
         return _decode_and_detect_unguarded(plan, hashed, urgent)
     except UnreadablePhoto as error:
-        return IngestResult(hashed.path, hashed.photo_hash, error=error.reason)
+        return ScanResult(hashed.path, hashed.photo_hash, error=error.reason)
     except Exception as error:
         # One odd photo must not stop the folder: it is listed with the reason and the
         # traceback is logged for whoever looks into it.
-        log.exception("ingest failed for %s", hashed.path)
-        return IngestResult(
+        log.exception("scan failed for %s", hashed.path)
+        return ScanResult(
             hashed.path, hashed.photo_hash, error=f"the photo could not be processed: {error}"
         )
 
 
-def _decode_and_detect_unguarded(plan: _Plan, hashed: _Hashed, urgent: bool) -> IngestResult:
+def _decode_and_detect_unguarded(plan: _Plan, hashed: _Hashed, urgent: bool) -> ScanResult:
     detector = plan.detector()
     need = plan.thumbnail_side
     if detector is not None:
@@ -325,7 +325,7 @@ def _decode_and_detect_unguarded(plan: _Plan, hashed: _Hashed, urgent: bool) -> 
     if hashed.thumbnail is None:
         _save_thumbnail(plan, hashed.photo_hash, thumbnail)
     detections = plan.detect(prepared, urgent) if prepared is not None else None
-    return IngestResult(
+    return ScanResult(
         hashed.path,
         hashed.photo_hash,
         thumbnail,
@@ -337,7 +337,7 @@ def _decode_and_detect_unguarded(plan: _Plan, hashed: _Hashed, urgent: bool) -> 
     )
 
 
-def _record(sink: IngestSink | None, result: IngestResult) -> None:
+def _record(sink: ScanSink | None, result: ScanResult) -> None:
     """Tell the session what one photo turned out to be."""
     if sink is None:
         return
@@ -345,7 +345,7 @@ def _record(sink: IngestSink | None, result: IngestResult) -> None:
         sink.record_unreadable(result.path, result.error or "the file could not be read")
         return
     width, height = result.full_size
-    sink.record_ingest(
+    sink.record_scan(
         result.path,
         result.photo_hash,
         width,

@@ -1,4 +1,4 @@
-"""Ingest: every file gets one result, read once, thumbnail upright, faces in full-res coords."""
+"""Scan: every file gets one result, read once, thumbnail upright, faces in full-res coords."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from photoscreen.core.basics.jobs import CancelToken
 from photoscreen.core.faces.detector import Detection, FaceDetector, PreparedPhoto
 from photoscreen.core.imaging.loading import photo_hash
 from photoscreen.core.imaging.thumbnails import ThumbnailStore
-from photoscreen.core.workflows.ingest import IngestQueue, IngestResult, ingest_photos
+from photoscreen.core.workflows.scan import ScanQueue, ScanResult, scan_photos
 from tests.helpers.photos import make_paged_tiff
 
 # The astronaut's face (forehead to chin, ear to ear) in skimage.data.astronaut().
@@ -32,11 +32,11 @@ PASTE_SCALE = 0.8
 
 
 class MemorySession:
-    """A real in-memory session: the cache and sink that ingest talks to."""
+    """A real in-memory session: the cache and sink that scan talks to."""
 
     def __init__(self) -> None:
         self.detections: dict[tuple[str, str], list[Detection]] = {}
-        self.ingested: dict[Path, tuple[str, int, int, str]] = {}
+        self.scanned: dict[Path, tuple[str, int, int, str]] = {}
         self.unreadable: dict[Path, str] = {}
         self.threads: set[int] = set()
 
@@ -44,7 +44,7 @@ class MemorySession:
         self.threads.add(threading.get_ident())
         return self.detections.get((photo_hash, settings_key))
 
-    def record_ingest(
+    def record_scan(
         self,
         path: Path,
         photo_hash: str,
@@ -55,7 +55,7 @@ class MemorySession:
         settings_key: str | None,
     ) -> None:
         self.threads.add(threading.get_ident())
-        self.ingested[path] = (photo_hash, width, height, format)
+        self.scanned[path] = (photo_hash, width, height, format)
         if detections is not None and settings_key is not None:
             self.detections[(photo_hash, settings_key)] = detections
 
@@ -82,7 +82,7 @@ class CountingDetector:
         return prepared
 
     def detect_prepared(self, prepared: PreparedPhoto) -> list[Detection]:
-        self._calls.append(self._given.pop(id(prepared)))  # the decode ingest gave it
+        self._calls.append(self._given.pop(id(prepared)))  # the decode scan gave it
         return self._detector.detect_prepared(prepared)
 
 
@@ -127,11 +127,11 @@ def folder(tmp_path: Path) -> Path:
     return photos
 
 
-def _run(paths: list[Path], **kwargs: object) -> dict[Path, IngestResult]:
+def _run(paths: list[Path], **kwargs: object) -> dict[Path, ScanResult]:
     kwargs.setdefault("detector_factory", None)
     kwargs.setdefault("cancel", CancelToken())
-    results: dict[Path, IngestResult] = {}
-    for result in ingest_photos(paths, **kwargs):  # type: ignore[arg-type]
+    results: dict[Path, ScanResult] = {}
+    for result in scan_photos(paths, **kwargs):  # type: ignore[arg-type]
         assert result.path not in results, "each photo is reported once"
         results[result.path] = result
     return results
@@ -149,7 +149,7 @@ def test_every_file_gets_exactly_one_result(folder: Path) -> None:
         assert result.photo_hash == photo_hash(path.read_bytes())
         assert result.format == "jpeg"
         assert result.thumbnail is not None and max(result.thumbnail.shape[:2]) == 336
-        assert session.ingested[path][0] == result.photo_hash
+        assert session.scanned[path][0] == result.photo_hash
     assert set(session.unreadable) == set(paths) - good
 
 
@@ -272,21 +272,21 @@ def test_cancel_stops_between_photos(tmp_path: Path) -> None:
     cancel = CancelToken()
     session = MemorySession()
     seen = []
-    for result in ingest_photos(
+    for result in scan_photos(
         paths, detector_factory=None, cancel=cancel, sink=session, workers=1
     ):
         seen.append(result.path)
         cancel.cancel()
     # Photos already in flight (at most two per worker) finish; nothing new is started.
     assert 1 <= len(seen) <= 2
-    assert set(session.ingested) == set(seen)
+    assert set(session.scanned) == set(seen)
 
 
 def test_photos_moved_to_the_front_are_done_first(tmp_path: Path) -> None:
     paths = [_save(tmp_path / f"p{i}.jpg", _scene(320, 240, face=False)) for i in range(6)]
-    queue = IngestQueue(paths)
+    queue = ScanQueue(paths)
     queue.prioritise([paths[4], paths[5]])
-    results = ingest_photos(queue, detector_factory=None, cancel=CancelToken(), workers=1)
+    results = scan_photos(queue, detector_factory=None, cancel=CancelToken(), workers=1)
     order = [result.path for result in results]
     assert order == [paths[4], paths[5], *paths[:4]]
 
@@ -295,7 +295,7 @@ def test_a_photo_asked_for_again_gets_one_quick_thumbnail() -> None:
     """The window asks again for the cells on screen as it scrolls; a photo whose quick
     thumbnail was already made only has its full pass moved forward."""
     paths = [Path(f"p{i}.jpg") for i in range(4)]
-    queue = IngestQueue(paths, visible_first=2)
+    queue = ScanQueue(paths, visible_first=2)
     assert queue.pop_wanted() == paths[0]
     queue.prioritise([paths[0], paths[3]])
     assert queue.pop_wanted() == paths[3]
@@ -320,13 +320,13 @@ def test_thumbnails_go_only_into_the_session_dir_and_originals_stay_untouched(
     assert written == hashes
 
 
-def test_early_thumbnails_come_first_and_do_not_count_as_ingested(tmp_path: Path) -> None:
+def test_early_thumbnails_come_first_and_do_not_count_as_scanned(tmp_path: Path) -> None:
     paths = [_save(tmp_path / f"p{i}.jpg", _scene(640, 480, face=False)) for i in range(5)]
-    queue = IngestQueue(paths, visible_first=2)
+    queue = ScanQueue(paths, visible_first=2)
     session = MemorySession()
     thumbs = ThumbnailStore(tmp_path / ".photoscreen")
     results = list(
-        ingest_photos(
+        scan_photos(
             queue,
             detector_factory=None,
             cancel=CancelToken(),
@@ -343,13 +343,13 @@ def test_early_thumbnails_come_first_and_do_not_count_as_ingested(tmp_path: Path
         assert result.thumbnail is not None and result.detections is None
         assert result.full_size == (640, 480)
     assert sorted(r.path for r in results if r.complete) == paths
-    assert set(session.ingested) == set(paths)
+    assert set(session.scanned) == set(paths)
 
 
 def test_without_early_thumbnails_every_result_is_complete(tmp_path: Path) -> None:
     paths = [_save(tmp_path / f"p{i}.jpg", _scene(320, 240, face=False)) for i in range(3)]
-    queue = IngestQueue(paths, visible_first=3)
-    results = list(ingest_photos(queue, detector_factory=None, cancel=CancelToken()))
+    queue = ScanQueue(paths, visible_first=3)
+    results = list(scan_photos(queue, detector_factory=None, cancel=CancelToken()))
     assert len(results) == 3 and all(r.complete for r in results)
 
 
@@ -361,9 +361,9 @@ def test_a_thumbnail_cache_that_cannot_be_written_does_not_fail_the_photo(
     session_dir.mkdir()
     (session_dir / "thumbs").write_text("a file where the thumbnail folder should be")
     for early in (False, True):
-        queue = IngestQueue([path], visible_first=1)
+        queue = ScanQueue([path], visible_first=1)
         results = list(
-            ingest_photos(
+            scan_photos(
                 queue,
                 detector_factory=None,
                 cancel=CancelToken(),
@@ -398,7 +398,7 @@ class OneAtATimeDetector(CountingDetector):
 
 
 def test_workers_share_one_detector_and_take_turns(tmp_path: Path) -> None:
-    """A detector's network holds ~180 MB and is not thread-safe: one per ingest run, used
+    """A detector's network holds ~180 MB and is not thread-safe: one per scan run, used
     by one worker at a time, every photo still detected."""
     photos = tmp_path / "photos"
     photos.mkdir()
@@ -456,14 +456,14 @@ def test_workers_run_side_by_side_as_many_photos_as_the_detector_may(tmp_path: P
     assert all(r.detections for r in results.values())
 
 
-def test_ingest_leaves_opencv_threading_alone(folder: Path) -> None:
+def test_scan_leaves_opencv_threading_alone(folder: Path) -> None:
     """OpenCV's thread count is process-wide: the shared detector needs both cores, and
-    overlapping ingests (a folder reopened while the last one winds down) must not race
+    overlapping scans (a folder reopened while the last one winds down) must not race
     over a setting the export and the viewer use too."""
     before = cv2.getNumThreads()
     paths = sorted(folder.iterdir())
-    first = ingest_photos(paths, detector_factory=None, cancel=CancelToken(), workers=2)
-    second = ingest_photos(paths, detector_factory=None, cancel=CancelToken(), workers=2)
+    first = scan_photos(paths, detector_factory=None, cancel=CancelToken(), workers=2)
+    second = scan_photos(paths, detector_factory=None, cancel=CancelToken(), workers=2)
     next(first)
     next(second)
     list(first)

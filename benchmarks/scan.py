@@ -1,17 +1,17 @@
-"""Ingest benchmark: hash + thumbnail + face detection of a folder vs the unavoidable work.
+"""Scan benchmark: hash + thumbnail + face detection of a folder vs the unavoidable work.
 
-Goal (issue 6): ingesting a 100-photo folder of 12-megapixel JPEGs takes at most 1.25x the
+Goal (issue 6): scanning a 100-photo folder of 12-megapixel JPEGs takes at most 1.25x the
 sum of the unavoidable work measured alone in the same run (one decode at the resolution
 the detector needs plus one detector pass per photo), spread over the cores.
 
 The baseline is measured photo by photo on one thread with OpenCV limited to one thread,
 so each figure is single-core work; divided by the number of cores it is the best any
-parallel arrangement could do. Also printed: the ingest's CPU time against the baseline's
+parallel arrangement could do. Also printed: the scan's CPU time against the baseline's
 (insensitive to other programs competing for the cores), how the work is best split
 between worker threads and OpenCV's own threads, a reopen with everything cached, and the
 first-screen decode (1/8 DCT-scaled JPEG vs a full decode).
 
-    python benchmarks/ingest.py [--photos 100] [--repeats 3] [--compare-threads] [--json]
+    python benchmarks/scan.py [--photos 100] [--repeats 3] [--compare-threads] [--json]
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from photoscreen.core.imaging import (
     quick_thumbnail,
     read_photo_file,
 )
-from photoscreen.core.workflows import ingest_photos
+from photoscreen.core.workflows import scan_photos
 
 
 class MemoryCache:
@@ -56,7 +56,7 @@ class MemoryCache:
     def cached_detections(self, photo_hash: str, settings_key: str) -> list[Detection] | None:
         return self.detections.get((photo_hash, settings_key))
 
-    def record_ingest(
+    def record_scan(
         self,
         path: Path,
         photo_hash: str,
@@ -104,7 +104,7 @@ def unavoidable_work_threaded(paths: list[Path], workers: int) -> float:
 
     On a shared machine other programs take cores away; this shows what the bare work
     achieves in parallel under the same conditions, so the pipeline's own cost is
-    ``ingest / this``.
+    ``scan / this``.
     """
     previous = cv2.getNumThreads()
     cv2.setNumThreads(1)
@@ -127,15 +127,15 @@ def unavoidable_work_threaded(paths: list[Path], workers: int) -> float:
         cv2.setNumThreads(previous)
 
 
-def run_ingest(
+def run_scan(
     paths: list[Path], session_dir: Path, workers: int, cache: MemoryCache | None = None
 ) -> tuple[float, float, int]:
-    """Wall time, CPU time and number of results of one ingest of ``paths``."""
+    """Wall time, CPU time and number of results of one scan of ``paths``."""
     thumbs = ThumbnailStore(session_dir)
     cpu_before = cpu_seconds()
     start = time.perf_counter()
     count = 0
-    for result in ingest_photos(
+    for result in scan_photos(
         paths,
         detector_factory=FaceDetector,
         cancel=CancelToken(),
@@ -156,18 +156,18 @@ def fresh_dir(base: Path, name: str) -> Path:
     return path
 
 
-def measure_ingest(report: Report, paths: list[Path], base: Path, repeats: int) -> None:
-    """The goal: ingest wall time against the unavoidable work spread over the cores."""
+def measure_scan(report: Report, paths: list[Path], base: Path, repeats: int) -> None:
+    """The goal: scan wall time against the unavoidable work spread over the cores."""
     cores = os.cpu_count() or 1
     report.log(f"baseline: reduced decode + detection of {len(paths)} photos, one core ...")
     baselines = [unavoidable_work(paths) for _ in range(repeats)]
     work = statistics.median(b[0] for b in baselines)
     work_cpu = statistics.median(b[1] for b in baselines)
-    report.log("ingest (no cache) ...")
+    report.log("scan (no cache) ...")
     # Each cold run starts with an empty session; the last one's is reused for the reopen.
     caches = [MemoryCache() for _ in range(repeats)]
     dirs = [fresh_dir(base, f"cold{i}") for i in range(repeats)]
-    runs = [run_ingest(paths, dirs[i], cores, caches[i]) for i in range(repeats)]
+    runs = [run_scan(paths, dirs[i], cores, caches[i]) for i in range(repeats)]
     wall = statistics.median(r[0] for r in runs)
     cpu = statistics.median(r[1] for r in runs)
     report.log("the same unavoidable work on plain threads ...")
@@ -176,23 +176,23 @@ def measure_ingest(report: Report, paths: list[Path], base: Path, repeats: int) 
     report.add("photos", len(paths))
     report.add("unavoidable_work_s", work, "s", "sum of decode+detect per photo (1 core)")
     report.add("unavoidable_per_core_s", work / cores, "s", "  ... spread over the cores")
-    report.add("ingest_wall_s", wall, "s", "ingest wall time (hash+thumbnail+detect)")
-    report.add("ingest_per_photo_s", wall / len(paths), "s", "  ... per photo")
-    report.goal("ingest_ratio", wall / (work / cores), 1.25, "ingest / (unavoidable / cores)")
-    report.add("ingest_cpu_ratio", cpu / work_cpu, "x", "ingest CPU time / baseline CPU time")
+    report.add("scan_wall_s", wall, "s", "scan wall time (hash+thumbnail+detect)")
+    report.add("scan_per_photo_s", wall / len(paths), "s", "  ... per photo")
+    report.goal("scan_ratio", wall / (work / cores), 1.25, "scan / (unavoidable / cores)")
+    report.add("scan_cpu_ratio", cpu / work_cpu, "x", "scan CPU time / baseline CPU time")
     report.add("unavoidable_threaded_s", threaded, "s", "unavoidable work on plain threads")
     report.add(
-        "ingest_vs_threaded_ratio", wall / threaded, "x", "ingest / that (the pipeline's cost)"
+        "scan_vs_threaded_ratio", wall / threaded, "x", "scan / that (the pipeline's cost)"
     )
-    reopen = median_time(lambda: run_ingest(paths, dirs[-1], cores, caches[-1]), repeats)
+    reopen = median_time(lambda: run_scan(paths, dirs[-1], cores, caches[-1]), repeats)
     report.add("reopen_wall_s", reopen, "s", "reopen, all cached (hash + thumbnail load)")
-    report.add("reopen_ratio", reopen / wall, "x", "  ... / first ingest")
+    report.add("reopen_ratio", reopen / wall, "x", "  ... / first scan")
 
 
 def compare_arrangements(report: Report, paths: list[Path], base: Path) -> None:
     """Worker threads vs OpenCV's own threads: which split of the cores is fastest.
 
-    With more than one worker, ingest itself turns OpenCV's threading off (an earlier run
+    With more than one worker, scan itself turns OpenCV's threading off (an earlier run
     of this comparison measured 2 workers x 2 OpenCV threads at 1.9x the time of 2 workers
     x 1); with one worker OpenCV keeps its threads.
     """
@@ -201,14 +201,14 @@ def compare_arrangements(report: Report, paths: list[Path], base: Path) -> None:
     try:
         for workers in (cores, 1):
             cv2.setNumThreads(cores)
-            report.log(f"ingest with {workers} worker(s) ...")
-            wall, _, _ = run_ingest(paths, fresh_dir(base, f"arr{workers}"), workers)
+            report.log(f"scan with {workers} worker(s) ...")
+            wall, _, _ = run_scan(paths, fresh_dir(base, f"arr{workers}"), workers)
             threads = 1 if workers > 1 else cores
             report.add(
-                f"ingest_s_workers{workers}",
+                f"scan_s_workers{workers}",
                 wall,
                 "s",
-                f"ingest with {workers} worker(s), OpenCV threads {threads}",
+                f"scan with {workers} worker(s), OpenCV threads {threads}",
             )
     finally:
         cv2.setNumThreads(previous)
@@ -249,14 +249,14 @@ def main() -> int:
         help="also time worker threads vs OpenCV threads (one run each)",
     )
     args = parser.parse_args()
-    report = Report("ingest", args.json)
+    report = Report("scan", args.json)
     with temp_photo_dir() as base:
         report.log(f"generating {args.photos} 12-megapixel JPEGs ...")
         paths = generate_folder(base / "photos", args.photos)
         if not args.json:
-            print(f"ingest benchmark: {len(paths)} photos, {os.cpu_count()} cores")
+            print(f"scan benchmark: {len(paths)} photos, {os.cpu_count()} cores")
         measure_first_screen_decode(report, paths, args.repeats)
-        measure_ingest(report, paths, base / "sessions", args.repeats)
+        measure_scan(report, paths, base / "sessions", args.repeats)
         if args.compare_threads:
             compare_arrangements(report, paths, base / "sessions")
         report.add("load_average_1min", os.getloadavg()[0], "", "machine load (other programs)")

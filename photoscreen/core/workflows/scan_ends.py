@@ -1,6 +1,6 @@
-"""What ingest works with at either end: the detector it runs, the session's cache it asks
+"""What scan works with at either end: the detector it runs, the session's cache it asks
 first, and the sink it records each photo in (the session, through these protocols, so
-ingest needs nothing from the session part above it).
+scan needs nothing from the session part above it).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import numpy.typing as npt
 
 from photoscreen.core.faces import Detection
 
-__all__ = ["IngestCache", "IngestSink", "PhotoDetector"]
+__all__ = ["PhotoDetector", "ScanCache", "ScanSink"]
 
 
 class PhotoDetector(Protocol):
-    """What ingest needs of a detector: :class:`~photoscreen.core.faces.FaceDetector`, or
+    """What scan needs of a detector: :class:`~photoscreen.core.faces.FaceDetector`, or
     :class:`~photoscreen.core.identifiers.combined.FacesAndWriting` when writing is looked
     for too. ``prepare`` may run on any thread; ``detect_prepared`` on up to
     ``parallel_runs`` threads at once."""
@@ -34,17 +34,17 @@ class PhotoDetector(Protocol):
     def detect_prepared(self, prepared: Any) -> list[Detection]: ...
 
 
-class IngestCache(Protocol):
-    """What ingest asks the session: detections already found for this exact picture."""
+class ScanCache(Protocol):
+    """What scan asks the session: detections already found for this exact picture."""
 
     def cached_detections(self, photo_hash: str, settings_key: str) -> list[Detection] | None:
         """Detections stored for (content hash, detector settings), or None if never run."""
 
 
-class IngestSink(Protocol):
-    """Where ingest records what it found (the session), called once per photo."""
+class ScanSink(Protocol):
+    """Where scan records what it found (the session), called once per photo."""
 
-    def record_ingest(
+    def record_scan(
         self,
         path: Path,
         photo_hash: str,

@@ -20,7 +20,7 @@ _LAST_EXPORT = "export/last_destination"
 _LAST_REVIEWER = "review/last_reviewer"
 
 
-class AppSettings:
+class Preferences:
     """Typed access to the few per-user values; tests pass their own QSettings file.
 
     ``centre_file`` is this PC's centre settings file (activities, export options, PIN
@@ -32,7 +32,7 @@ class AppSettings:
         self.centre_file = centre_file
 
     @classmethod
-    def at(cls, path: Path) -> AppSettings:
+    def at(cls, path: Path) -> Preferences:
         """Settings kept in an ini file at ``path`` (tests, portable installs).
 
         The centre file sits beside it (``centre.json``), so tests stay in their folder.

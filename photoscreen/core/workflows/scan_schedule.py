@@ -1,7 +1,7 @@
-"""Scheduling an ingest: the queue of photos to start, and the pools that run them.
+"""Scheduling a scan: the queue of photos to start, and the pools that run them.
 
-:class:`IngestQueue` is the order in which photos are started, which the window changes
-while ingest runs: the photo on screen first, then the cells on screen in the grid's
+:class:`ScanQueue` is the order in which photos are started, which the window changes
+while scan runs: the photo on screen first, then the cells on screen in the grid's
 order, then the rest. :class:`TaskPipeline` runs the tasks on three small thread pools:
 the photo on screen on a pool of its own, started at once whatever else is running (a
 person is looking at "Still reading this photo…"); quick thumbnails for the cells on
@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 
 
-class IngestQueue:
+class ScanQueue:
     """The photos still to start, in order; the window can move photos to the front.
 
     The order it is made with is the grid's order. :meth:`read_first` names the photo on
@@ -35,7 +35,7 @@ class IngestQueue:
     screen forward. Photos "wanted on screen" (the first ``visible_first``, and any passed to
     :meth:`prioritise`) can get a quick thumbnail before any face detection runs.
     Thread-safe: the window calls :meth:`read_first` and :meth:`prioritise` while the
-    ingest generator pops from another thread.
+    scan generator pops from another thread.
     """
 
     def __init__(self, paths: Iterable[Path], *, visible_first: int = 0) -> None:
@@ -120,8 +120,8 @@ class IngestQueue:
 class Turns:
     """A lock taken in turns: first come, first served, but urgent takers go first.
 
-    Ingest's workers share one decoder slot and one detector (see
-    :mod:`photoscreen.core.workflows.ingest`); a detection takes seconds on an office PC, so the
+    Scan's workers share one decoder slot and one detector (see
+    :mod:`photoscreen.core.workflows.scan`); a detection takes seconds on an office PC, so the
     photo on screen must not queue behind every photo that reached the detector first,
     and the others are served in the order they came (the order they were started in).
     A turn already under way is never interrupted. Up to ``slots`` takers hold a turn at
@@ -189,19 +189,19 @@ class Kind(Enum):
 
 
 class TaskPipeline(Generic[T]):
-    """The thread pools of one ingest run and the tasks in flight, in submission order.
+    """The thread pools of one scan run and the tasks in flight, in submission order.
 
     The photo on screen is started at once on a pool of its own, outside the limit on
     photos in flight: at most :data:`ON_SCREEN_LIMIT` photos, so someone going through
     unread photos quickly never piles up work (the last one chosen waits for a place).
     Photos wanted on screen get their quick thumbnails on a pool of their own, so they
     never queue behind a detection that takes seconds; while any are in flight no new
-    full-ingest work starts, so the first screen has the cores to itself.
+    full-scan work starts, so the first screen has the cores to itself.
     """
 
     def __init__(
         self,
-        queue: IngestQueue,
+        queue: ScanQueue,
         workers: int,
         start_task: Callable[[Path], T],
         quick_task: Callable[[Path], T] | None,
@@ -213,12 +213,12 @@ class TaskPipeline(Generic[T]):
         # Two photos per worker in flight: a worker never waits for its next photo's bytes,
         # while memory holds only a handful of encoded files and reduced decodes.
         self.limit = 2 * workers
-        self.main = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest")
+        self.main = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan")
         self.on_screen = ThreadPoolExecutor(
-            max_workers=ON_SCREEN_LIMIT, thread_name_prefix="ingest-shown"
+            max_workers=ON_SCREEN_LIMIT, thread_name_prefix="scan-shown"
         )
         self.quick = (
-            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest-thumbs")
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan-thumbs")
             if quick_task is not None
             else None
         )

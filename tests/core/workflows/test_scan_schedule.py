@@ -1,4 +1,4 @@
-"""The order ingest reads a folder in: the photo on screen, then the cells on screen from
+"""The order scan reads a folder in: the photo on screen, then the cells on screen from
 the top-left one, then the rest; and the photo on screen never waits its turn."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from photoscreen.core.workflows.ingest_schedule import IngestQueue, Kind, TaskPipeline, Turns
+from photoscreen.core.workflows.scan_schedule import Kind, ScanQueue, TaskPipeline, Turns
 
 PATHS = [Path(f"p{i}.jpg") for i in range(8)]
 
 
-def _drain(queue: IngestQueue) -> list[Path]:
+def _drain(queue: ScanQueue) -> list[Path]:
     order = []
     while (path := queue.pop()) is not None:
         order.append(path)
@@ -23,7 +23,7 @@ def _drain(queue: IngestQueue) -> list[Path]:
 
 
 def test_cells_are_read_in_the_grids_order_however_they_are_asked_for() -> None:
-    queue = IngestQueue(PATHS)
+    queue = ScanQueue(PATHS)
     # A paint asks for the cells in whatever order the view paints them.
     queue.prioritise([PATHS[5], PATHS[3], PATHS[4]])
     assert _drain(queue) == [PATHS[3], PATHS[4], PATHS[5], *PATHS[:3], *PATHS[6:]]
@@ -31,14 +31,14 @@ def test_cells_are_read_in_the_grids_order_however_they_are_asked_for() -> None:
 
 def test_cells_asked_for_later_go_before_those_asked_for_earlier() -> None:
     """Scrolling on: the cells on screen now matter more than those scrolled past."""
-    queue = IngestQueue(PATHS)
+    queue = ScanQueue(PATHS)
     queue.prioritise([PATHS[1], PATHS[2]])
     queue.prioritise([PATHS[6], PATHS[5]])
     assert _drain(queue)[:4] == [PATHS[5], PATHS[6], PATHS[1], PATHS[2]]
 
 
 def test_the_photo_on_screen_is_read_before_the_cells_on_screen() -> None:
-    queue = IngestQueue(PATHS, visible_first=4)
+    queue = ScanQueue(PATHS, visible_first=4)
     queue.read_first(PATHS[6])
     queue.prioritise([PATHS[2], PATHS[6], PATHS[1]])  # asked for after: still after it
     # It is started as the photo on screen (see the pipeline), never as one of the rest.
@@ -48,7 +48,7 @@ def test_the_photo_on_screen_is_read_before_the_cells_on_screen() -> None:
 
 
 def test_the_photo_on_screen_replaced_keeps_its_place_and_a_started_one_is_ignored() -> None:
-    queue = IngestQueue(PATHS)
+    queue = ScanQueue(PATHS)
     assert queue.pop() == PATHS[0]
     queue.read_first(PATHS[0])  # already started: nothing to do
     queue.read_first(PATHS[3])
@@ -87,7 +87,7 @@ class _Held:
 def test_the_photo_on_screen_starts_at_once_whatever_else_runs() -> None:
     """Neither quick thumbnails in flight nor the limit on photos in flight hold it back;
     at most two photos on screen at a time, so memory stays bounded."""
-    queue = IngestQueue(PATHS, visible_first=1)
+    queue = ScanQueue(PATHS, visible_first=1)
     held = _Held()
     pipeline = TaskPipeline(queue, 1, held.task("full"), held.task("quick"))
     try:
