@@ -24,7 +24,6 @@ words, and what is wrong with the trail itself (then nobody's row can be trusted
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -247,15 +246,9 @@ def _apply(
     result: Replay, audit_id: int, entry: tuple[Any, ...] | None, state: object,
     link: str, previous: str,
 ) -> None:  # fmt: skip
-    if entry is None:
-        result.broken.append(f"entry {audit_id} was deleted")
-        return
-    if audit_chain.link_of(previous, entry, None if state is None else state) != link:
-        result.broken.append(f"entry {audit_id} was changed")
-        return
-    values = _state(state)
-    if values is None:
-        result.broken.append(f"entry {audit_id} cannot be read")
+    problem, values = audit_chain.read_link(entry, state, link, previous, _shaped)
+    if problem is not None:
+        result.broken.append(f"entry {audit_id} {problem}")
         return
     if values.get("checkpoint"):
         result.broken, result.people, result.checkpoint = [], {}, audit_id
@@ -264,15 +257,9 @@ def _apply(
     result.people.update(values.get("people", {}))
 
 
-def _state(stored: object) -> dict[str, Any] | None:
+def _shaped(values: dict[str, Any]) -> dict[str, Any] | None:
     """A link's state as photoscreen writes it, or None when it is not that shape."""
-    if stored is None:
-        return {}
-    try:
-        values = json.loads(audit_chain.text_of(stored))
-    except ValueError:
-        return None
-    people = values.get("people") if isinstance(values, dict) else None
+    people = values.get("people")
     if not isinstance(people, dict):
         return None
     if not all(row is None or isinstance(row, list) for row in people.values()):

@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -340,15 +341,9 @@ def apply_link(
     previous: str,
 ) -> None:
     """Check one link against ``previous`` (the stored link before it) and replay it."""
-    if entry is None:
-        result.broken.append(f"entry {audit_id} of the audit trail was deleted")
-        return
-    if link_of(previous, entry, state) != link:
-        result.broken.append(f"entry {audit_id} of the audit trail was changed")
-        return
-    values = _state(state)
-    if values is None:
-        result.broken.append(f"entry {audit_id} of the audit trail cannot be read")
+    problem, values = read_link(entry, state, link, previous, _shaped)
+    if problem is not None:
+        result.broken.append(f"entry {audit_id} of the audit trail {problem}")
         return
     if values.get("checkpoint"):
         result.broken = []
@@ -358,15 +353,34 @@ def apply_link(
     result.apply(values)
 
 
-def _state(stored: object) -> dict[str, Any] | None:
-    """A link's state as photoscreen wrote it, or None when it is not that shape."""
-    if stored is None:
-        return {}
+def read_link(
+    entry: tuple[Any, ...] | None,
+    state: object,
+    link: str,
+    previous: str,
+    shaped: Callable[[dict[str, Any]], dict[str, Any] | None],
+) -> tuple[str | None, dict[str, Any]]:
+    """Check one stored link of a chain (this trail's or the consent register's): what is
+    wrong with it ("was deleted", "was changed", "cannot be read"), or None with its
+    state's values as ``shaped`` takes them (None from ``shaped``: not that shape). A
+    link with no state (an entry that changed nothing) has the values {}."""
+    if entry is None:
+        return "was deleted", {}
+    if link_of(previous, entry, state) != link:
+        return "was changed", {}
+    if state is None:
+        return None, {}
     try:
-        values = json.loads(text_of(stored))
+        values = json.loads(text_of(state))
     except ValueError:
-        return None
-    photos = values.get("photos", {}) if isinstance(values, dict) else None
+        return "cannot be read", {}
+    taken = shaped(values) if isinstance(values, dict) else None
+    return ("cannot be read", {}) if taken is None else (None, taken)
+
+
+def _shaped(values: dict[str, Any]) -> dict[str, Any] | None:
+    """A link's state as photoscreen wrote it, or None when it is not that shape."""
+    photos = values.get("photos", {})
     if not isinstance(photos, dict) or not all(isinstance(p, dict) for p in photos.values()):
         return None
     return values if isinstance(values.get("settings", {}), dict) else None
